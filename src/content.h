@@ -1,0 +1,153 @@
+/*
+ * content: a content file (decoded, NFC UTF-8 text) parsed into a document,
+ * and a language folder (manifest + files) loaded as a whole.
+ *
+ * The markup is described for translators in content/README.md. In short:
+ * front matter (id, title, kind, and in translations source); # headings;
+ * paragraphs; - and 1. lists; GFM pipe tables; > [!WARNING] / > [!NOTE]
+ * callouts; **bold**; ruby ｜base《reading》 or kanji《reading》; Q:/A: pairs;
+ * in quiz files ## sections with choices as a task list; in consent files ##
+ * sections, one statement each; {{key}} for clinic values.
+ *
+ * A document owns every string it holds; content_doc_free frees it all.
+ * Every node keeps the line and display column where it starts.
+ */
+#ifndef ISOKIOSK_CONTENT_H
+#define ISOKIOSK_CONTENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+
+enum content_style {
+	CONTENT_PLAIN = 0,
+	CONTENT_BOLD = 1 << 0,
+};
+
+/*
+ * A piece of inline text with one style. text may hold '\n' only where the
+ * source had <br> (inside a table cell or a paragraph): a hard line break.
+ * ruby, when not NULL, is the reading of the whole of text, and text is then
+ * the ruby base (never containing '\n').
+ */
+struct content_span {
+	char *text;
+	char *ruby;
+	unsigned style; /* enum content_style bits */
+	int line, col;
+};
+
+struct content_inline {
+	struct content_span *spans;
+	size_t n;
+};
+
+enum content_node_kind {
+	CONTENT_HEADING,   /* level, text */
+	CONTENT_PARAGRAPH, /* text */
+	CONTENT_LIST,      /* ordered, start, items */
+	CONTENT_TABLE,     /* table */
+	CONTENT_CALLOUT,   /* callout, children */
+	CONTENT_QA,        /* text = the question, children = the answer */
+	CONTENT_QUESTION,  /* quiz: id, profile, reread, children = prompt,
+			      items = choices (checked marks the right one),
+			      explain = the explanation */
+	CONTENT_STATEMENT, /* consent: id, profile, children = the statement */
+};
+
+enum content_callout {
+	CONTENT_CALLOUT_NOTE,
+	CONTENT_CALLOUT_WARNING,
+};
+
+enum content_align {
+	CONTENT_ALIGN_NONE,
+	CONTENT_ALIGN_LEFT,
+	CONTENT_ALIGN_CENTER,
+	CONTENT_ALIGN_RIGHT,
+};
+
+struct content_item {
+	struct content_inline text;
+	int checked; /* -1: not a task item; 0: "[ ]"; 1: "[x]" */
+	int line, col;
+};
+
+struct content_table {
+	size_t ncols;
+	size_t nrows;                 /* including the header row */
+	enum content_align *align;    /* ncols entries */
+	struct content_inline *cells; /* nrows * ncols, row-major; row 0 = header */
+};
+
+struct content_node {
+	enum content_node_kind kind;
+	int line, col;
+
+	int level;                   /* heading: 1..3 */
+	struct content_inline text;  /* heading, paragraph, QA question */
+
+	bool ordered;                /* list */
+	int start;                   /* ordered list: first number */
+	struct content_item *items;  /* list items; question choices */
+	size_t nitems;
+
+	struct content_table table;
+
+	enum content_callout callout;
+	struct content_node *children; /* callout body, QA answer, question
+					  prompt, statement body */
+	size_t nchildren;
+	struct content_node *explain;  /* question: explanation */
+	size_t nexplain;
+
+	char *id;      /* question, statement */
+	char *profile; /* question, statement: "all" or "pregnancy" */
+	char *reread;  /* question: screen id to re-read */
+};
+
+enum content_kind {
+	CONTENT_KIND_SCREEN,
+	CONTENT_KIND_QA,
+	CONTENT_KIND_QUIZ,
+	CONTENT_KIND_CONSENT,
+};
+
+struct content_doc {
+	char *path;   /* as given to the parser, for diagnostics */
+	char *id;     /* front matter */
+	char *title;
+	enum content_kind kind;
+	char *source; /* translations: SHA-256 (hex) of the source-language file */
+	int source_line;
+	struct content_node *nodes;
+	size_t n;
+};
+
+/* Clinic values ({{key}} in content); see content/clinic.conf. */
+struct content_values;
+
+/*
+ * Parse decoded text. Diagnostics go to dl (errors and warnings, all of them,
+ * not only the first). Returns a document even when there were errors (as much
+ * as could be parsed), or NULL when nothing could be (e.g. no front matter).
+ * values may be NULL: {{key}} is then kept as written. lang picks "key.lang"
+ * values before "key". Caller frees with content_doc_free.
+ */
+struct content_doc *content_parse(const char *path, const char *text, size_t len,
+				  const struct content_values *values,
+				  const char *lang, struct diag_list *dl);
+void content_doc_free(struct content_doc *doc);
+
+/* Inline markup alone (one line or cell: **bold**, ruby, <br>, \| escapes). */
+void content_parse_inline(const char *path, int line, int col, const char *s,
+			  size_t len, const struct content_values *values,
+			  const char *lang, struct content_inline *out,
+			  struct diag_list *dl);
+void content_inline_done(struct content_inline *in);
+
+/* The plain text of inline content (bases only, no readings); caller frees. */
+char *content_inline_text(const struct content_inline *in);
+
+#endif
