@@ -1,0 +1,45 @@
+/*
+ * decode: a content file's bytes → validated, NFC-normalised UTF-8 text.
+ *
+ * UTF-8 with or without a BOM (dropped). A file that is not valid UTF-8 but
+ * decodes strictly as CP932 or EUC-JP is converted with iconv, with a warning
+ * that names the encoding. Anything else is an error at the first bad byte's
+ * line and display column. CRLF becomes LF. C0 controls other than tab and
+ * newline, DEL, C1 controls (and so ESC) are errors: content can never send an
+ * escape sequence to a terminal. The result holds no NUL and no control
+ * character but '\t' and '\n'.
+ */
+#ifndef ISOKIOSK_DECODE_H
+#define ISOKIOSK_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+
+enum decode_encoding {
+	DECODE_UTF8,
+	DECODE_CP932,
+	DECODE_EUCJP,
+};
+
+struct decode_text {
+	char *text;                   /* NUL-terminated; owned */
+	size_t len;                   /* bytes, without the NUL */
+	enum decode_encoding encoding;/* what the file was in */
+	bool had_bom;
+};
+
+/*
+ * Decode bytes read from path (path is only for diagnostics). Returns 0 and
+ * fills out (the caller calls decode_text_done) when the text is usable, with
+ * any warnings added to dl; returns -1 with errors added to dl and out->text
+ * NULL when it is not.
+ */
+int decode_bytes(const char *path, const void *bytes, size_t len,
+		 struct decode_text *out, struct diag_list *dl);
+/* Read the file and decode it; an unreadable file is an error too. */
+int decode_file(const char *path, struct decode_text *out, struct diag_list *dl);
+void decode_text_done(struct decode_text *t);
+
+#endif
