@@ -1,0 +1,307 @@
+/*
+ * store: the consent records, in one SQLite file (WAL, synchronous=FULL,
+ * schema version in user_version, file mode 0600, prepared statements only).
+ *
+ * What a clinic must be able to prove later: that this patient saw this exact
+ * content (content version), understood the key risks (every quiz attempt),
+ * acknowledged each one (per statement: id, SHA-256 of its exact text, time),
+ * at this time, with this staff member, and signed (name as typed and the
+ * meaning of the signature).
+ *
+ * Writing: a session row is written when it starts; every screen time, answer,
+ * acknowledgement and signature is its own transaction, committed durably
+ * before the function returns 0. On any failure (disk full, I/O error) the
+ * function returns -1, sets *err (caller frees; err may be NULL) and nothing
+ * of that call is visible; the caller may simply call again later (answers,
+ * acknowledgements and signatures are idempotent: repeating one that is
+ * already stored with the same values returns 0 and stores nothing).
+ *
+ * Sealing: a session that ends (completed, stopped, abandoned, timed out) is
+ * sealed into a hash chain (see store-seal.c for the exact canonical form);
+ * triggers then refuse UPDATE and DELETE of its rows, and `records verify`
+ * (store_verify) finds any change made behind the triggers' back.
+ *
+ * One kiosk process writes a database at a time: store_open() seals every
+ * session it finds still open as abandoned (a crash or power cut), so two
+ * kiosks must never share one database file. Readers (records commands) open
+ * with STORE_READONLY and may run while the kiosk writes.
+ *
+ * Times are UTC ISO 8601 with milliseconds: "2026-11-21T07:05:03.123Z".
+ */
+#ifndef ISOKIOSK_STORE_H
+#define ISOKIOSK_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct store;
+
+/* The schema version this build writes (PRAGMA user_version). */
+#define STORE_SCHEMA_VERSION 2
+
+enum store_flags {
+	STORE_READONLY = 1 << 0,  /* records commands: no writes, no recovery */
+	STORE_NO_RECOVER = 1 << 1, /* do not seal open sessions as abandoned */
+};
+
+struct store_opts {
+	unsigned flags;            /* enum store_flags */
+	/* The clock, in milliseconds since the Unix epoch (UTC). NULL: the
+	 * system clock. Tests inject a fixed clock so canonical forms and
+	 * seals are exact. */
+	int64_t (*clock)(void *ctx);
+	void *clock_ctx;
+};
+
+/*
+ * Open (creating with mode 0600 if missing, and migrating an older schema)
+ * the database at path. opts may be NULL. Returns the store, or NULL with
+ * *err set (caller frees).
+ */
+struct store *store_open(const char *path, const struct store_opts *opts,
+			 char **err);
+void store_close(struct store *st);
+
+/* Outcome of a session. STORE_OPEN only while it runs. */
+enum store_outcome {
+	STORE_OPEN,
+	STORE_COMPLETED,  /* quiz passed, every statement acknowledged, signed */
+	STORE_STOPPED,    /* failed quiz: 3 wrong cycles, "please call staff" */
+	STORE_ABANDONED,  /* left, or found open at start-up */
+	STORE_TIMED_OUT,  /* idle timeout */
+};
+/* "open", "completed", "stopped", "abandoned", "timed-out" */
+const char *store_outcome_name(enum store_outcome o);
+/* Parse a name as above; -1 if unknown. */
+int store_outcome_parse(const char *name);
+
+struct store_start {
+	const char *kiosk_id;        /* config kiosk id */
+	const char *staff_id;        /* who started the session */
+	const char *patient_ref;     /* as staff typed it */
+	const char *profile;         /* "pregnancy" or "no-pregnancy" */
+	const char *lang;            /* "ja" */
+	const char *content_version; /* bundle_lang.version: 64 hex digits */
+	bool minor;                  /* a guardian signs too */
+};
+
+/* Start a session; *id is its number (1, 2, ...). */
+int store_session_begin(struct store *st, const struct store_start *s,
+			int64_t *id, char **err);
+
+/* One visit of a screen and how long it was shown (ms). Not idempotent:
+ * each call adds a visit. */
+int store_screen(struct store *st, int64_t id, const char *screen_id,
+		 int64_t shown_ms, char **err);
+
+struct store_answer {
+	const char *question_id;
+	int attempt;             /* 1, 2, 3: the teach-back cycle */
+	int choice;              /* index of the chosen choice in the content
+				    file's order (0-based) */
+	const char *choice_text; /* its plain text as shown */
+	const char *order;       /* the order shown, content indices joined by
+				    ',' (e.g. "2,0,1"); may be NULL */
+	bool correct;
+};
+/* Idempotent per (question_id, attempt). */
+int store_answer(struct store *st, int64_t id, const struct store_answer *a,
+		 char **err);
+
+/*
+ * The patient confirmed one statement. text is its exact text (content
+ * format: plain text, bases only, paragraphs joined by "\n"); the store keeps
+ * its SHA-256 in the record and one copy of the text (shared by every session
+ * that showed it) so a receipt can show what was acknowledged.
+ * Idempotent per statement_id.
+ */
+int store_ack(struct store *st, int64_t id, const char *statement_id,
+	      const char *text, char **err);
+
+/* role "patient" or "guardian"; name as typed; meaning e.g. "patient
+ * acknowledgement". Idempotent per role. */
+int store_sign(struct store *st, int64_t id, const char *role,
+	       const char *name, const char *meaning, char **err);
+
+/*
+ * End and seal the session (outcome not STORE_OPEN). reason may be NULL
+ * (e.g. "q-pregnancy: 3 wrong answers, please call staff"). Ending a session
+ * that is already sealed is an error.
+ */
+int store_session_end(struct store *st, int64_t id, enum store_outcome outcome,
+		      const char *reason, char **err);
+
+/* Staff verification, added after the session is sealed: its own link in the
+ * chain, bound to the session's seal. */
+int store_staff_verify(struct store *st, int64_t id, const char *staff_id,
+		       char **err);
+
+/*
+ * Keep a frozen copy of one content file of a content version (deduplicated
+ * by hash; calling again for the same file is a no-op). name is the file's
+ * path relative to the content root ("ja/what-is.md").
+ */
+int store_content_file(struct store *st, const char *version, const char *name,
+		       const char *bytes, size_t len, char **err);
+
+/* SHA-256 of len bytes as 64 lowercase hex digits and a NUL. */
+void store_sha256_hex(const void *data, size_t len, char out[65]);
+
+/* ---- reading ---------------------------------------------------------- */
+
+struct store_screen_row {
+	int64_t seq;
+	const char *screen_id;
+	int64_t shown_ms;
+	const char *at;
+};
+
+struct store_answer_row {
+	int64_t seq;
+	const char *question_id;
+	int attempt;
+	int choice;
+	const char *choice_text;
+	const char *order;       /* NULL if not recorded */
+	bool correct;
+	const char *at;
+};
+
+struct store_ack_row {
+	int64_t seq;
+	const char *statement_id;
+	const char *text_sha256;
+	const char *text;        /* NULL if the copy is missing */
+	const char *at;
+};
+
+struct store_sign_row {
+	int64_t seq;
+	const char *role;
+	const char *name;
+	const char *meaning;
+	const char *at;
+};
+
+struct store_verify_row {
+	int64_t seq;            /* its place in the chain */
+	const char *staff_id;
+	const char *at;
+	const char *seal_prev;
+	const char *seal_hash;
+};
+
+/*
+ * A session as stored. Every string belongs to the session (an arena freed by
+ * store_session_done); a session passed to a store_each callback is only
+ * valid during the call.
+ */
+struct store_session {
+	int64_t id;
+	const char *kiosk_id, *staff_id, *patient_ref, *profile, *lang;
+	const char *content_version;
+	bool minor;
+	const char *started_at;
+	const char *ended_at;    /* NULL while open */
+	enum store_outcome outcome;
+	const char *outcome_name; /* as stored (may be unknown if tampered) */
+	const char *reason;      /* may be NULL */
+	int64_t seal_seq;        /* 0 while open */
+	const char *seal_prev, *seal_hash; /* NULL while open */
+
+	struct store_screen_row *screens;
+	size_t nscreens;
+	struct store_answer_row *answers;
+	size_t nanswers;
+	struct store_ack_row *acks;
+	size_t nacks;
+	struct store_sign_row *signs;
+	size_t nsigns;
+	struct store_verify_row *verifications;
+	size_t nverifications;
+
+	void *arena_;            /* private */
+};
+
+void store_session_init(struct store_session *s);
+void store_session_done(struct store_session *s);
+
+/* Load one session: 0 found, 1 no such session, -1 error (*err set). */
+int store_session_get(struct store *st, int64_t id, struct store_session *out,
+		      char **err);
+
+/*
+ * Call fn for every session in id order whose start is at or after since
+ * (an ISO 8601 prefix such as "2026-11-01" or a full time; NULL: all). A
+ * non-zero return from fn stops the walk and is returned. -1 on a database
+ * error (*err set). Fast: one pass over each table.
+ */
+typedef int (*store_session_fn)(const struct store_session *s, void *ctx);
+int store_each(struct store *st, const char *since, store_session_fn fn,
+	       void *ctx, char **err);
+
+/*
+ * The canonical form of a session that its seal covers (see store-seal.c);
+ * caller frees. *len gets its length.
+ */
+char *store_canonical(const struct store_session *s, size_t *len);
+
+/* ---- verification ----------------------------------------------------- */
+
+enum store_problem_kind {
+	STORE_CHANGED,    /* a sealed session's rows or seal do not match */
+	STORE_REMOVED,    /* a session, or a link of the chain, is missing */
+	STORE_REORDERED,  /* a link does not follow the one before it */
+	STORE_UNSEALED,   /* ended but not sealed, or a seal half-removed */
+};
+
+struct store_problem {
+	enum store_problem_kind kind;
+	int64_t session;      /* 0 when not known (e.g. a missing link) */
+	int64_t seq;          /* chain position concerned, 0 if none */
+	char *message;        /* one line, no trailing newline */
+};
+
+struct store_report {
+	struct store_problem *v;
+	size_t n, cap;
+	size_t sessions;      /* sessions found */
+	size_t sealed;        /* chain links checked (sessions + verifications) */
+	int64_t *open;        /* sessions still open (not a failure) */
+	size_t nopen;
+	int64_t head_seq;     /* last link: note it elsewhere to detect a cut tail */
+	char head[65];
+};
+
+void store_report_init(struct store_report *r);
+void store_report_done(struct store_report *r);
+
+/*
+ * Recompute every seal and walk the chain. Returns 0 when the chain holds,
+ * 1 when problems were found (in r, each naming its session), -1 on a
+ * database error (*err set).
+ */
+int store_verify(struct store *st, struct store_report *r, char **err);
+
+/* ---- test hooks (never used by the kiosk) ------------------------------ */
+
+/*
+ * Make the store's I/O fail: after `after` more successful xWrite/xSync
+ * calls on its files, every following xWrite and xSync fails (SQLITE_IOERR,
+ * or SQLITE_FULL when full is true) until the hook is called with after < 0,
+ * which turns failure off. Works through a SQLite VFS shim ("isokiosk-fail")
+ * that every store uses; calls it makes are counted by store_test_io_calls().
+ */
+void store_test_fail_io(long after, bool full);
+long store_test_io_calls(void);
+
+/* Bulk loading for benchmarks: one transaction, synchronous=OFF, until
+ * called again with false. */
+int store_test_bulk(struct store *st, bool on, char **err);
+
+/* Run one SQL statement on the store's connection (tests only). */
+int store_test_exec(struct store *st, const char *sql, char **err);
+
+#endif
