@@ -1,0 +1,567 @@
+/*
+ * decode: a content file's bytes → validated, NFC-normalised UTF-8 text.
+ * Owns nothing but the text it hands out (struct decode_text).
+ *
+ * How the encoding is decided, and why:
+ *
+ * 1. A UTF-16 or UTF-32 byte order mark (or UTF-16 ASCII text without one:
+ *    every other byte zero) is an error that says so; those files would
+ *    otherwise show up as a wall of NUL or invalid-byte errors.
+ * 2. A UTF-8 BOM is dropped and makes the file UTF-8 by declaration: any bad
+ *    byte after it is reported as invalid UTF-8, never guessed as CP932.
+ * 3. Valid UTF-8 (u8_check: no overlongs, surrogates or values past U+10FFFF)
+ *    is UTF-8.
+ * 4. Otherwise the file is split into valid stretches and invalid sequences.
+ *    If it has at least as many valid multi-byte UTF-8 characters as invalid
+ *    sequences, it is UTF-8 with damage in it: each invalid sequence is an
+ *    error. (Real CP932 or EUC-JP text almost never forms valid UTF-8; a
+ *    file that does is a UTF-8 file someone broke, and converting it would
+ *    turn its good Japanese into mojibake.)
+ * 5. Else EUC-JP and CP932 are both tried, strictly (iconv without //IGNORE
+ *    or //TRANSLIT: a failure anywhere means "not that encoding"), and each
+ *    success is scored by how Japanese it looks: the number of kana, CJK
+ *    punctuation and fullwidth forms (U+3000–U+30FF, U+FF01–U+FF5E). A
+ *    decoding counts only with a score of at least 2 that is at least a
+ *    quarter of its non-ASCII characters: an ASCII file with one stray or
+ *    truncated byte (corrupt UTF-8) would otherwise "decode" as CP932 into a
+ *    single kanji or halfwidth katakana. The higher score wins; EUC-JP wins a
+ *    tie because its structure is stricter (both bytes 0xA1–0xFE), so EUC-JP
+ *    text often also converts as CP932 (as halfwidth katakana and rare
+ *    kanji, which score low), while CP932 text with any kana (lead bytes
+ *    0x82, 0x83) never converts as EUC-JP.
+ * 6. Nothing fits: each invalid UTF-8 sequence is an error, and the first
+ *    one says the file is not CP932 or EUC-JP either.
+ *
+ * We use glibc's "CP932" (Microsoft's table), not "SHIFT_JIS": they differ on
+ * 〜 ～ − ¥ and what editors on Windows save is CP932. glibc's CP932 gives
+ * 0x8160 → U+FF5E (fullwidth tilde), 0x817C → U+FF0D, 0x818F → U+FFE5 and
+ * 0x5C → U+005C; EUC-JP gives 0xA1C1 → U+301C (wave dash), 0xA1DD → U+2212.
+ *
+ * Then, on the (converted) text: C0 controls other than tab and newline, DEL,
+ * C1 controls and CR not followed by LF are errors (each, up to a cap); CRLF
+ * becomes LF; the text is normalised to NFC. Errors are positioned on the
+ * text they were found in: raw bytes for invalid UTF-8, converted text for
+ * controls in a converted file. Everything is one pass or a few linear passes;
+ * diag_column runs only for problems that are reported.
+ */
+#include "decode.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <uninorm.h>
+#include <unistr.h>
+
+#include "strbuf.h"
+#include "xmalloc.h"
+
+/* Problems (invalid sequences, controls) reported one by one per file. */
+#define DECODE_MAX_PROBLEMS 20
+
+/*
+ * Reports problems at byte offsets of one text, in increasing order, keeping
+ * track of the line so that finding it is linear over the whole file.
+ */
+struct decode_report {
+	const char *path;
+	struct diag_list *dl;
+	const char *s;     /* the text the offsets refer to */
+	size_t off;        /* lines are counted up to here */
+	size_t line_start; /* offset of the current line */
+	int line;
+	size_t n;          /* problems seen, reported or not */
+	int more_line;     /* where the first unreported one is */
+	int more_col;
+};
+
+static void
+decode_report_init(struct decode_report *r, const char *path,
+		   struct diag_list *dl, const char *s)
+{
+	memset(r, 0, sizeof *r);
+	r->path = path;
+	r->dl = dl;
+	r->s = s;
+	r->line = 1;
+}
+
+static void
+decode_report_seek(struct decode_report *r, size_t off, int *line, int *col)
+{
+	const char *nl;
+
+	while (r->off < off &&
+	       (nl = memchr(r->s + r->off, '\n', off - r->off)) != NULL) {
+		r->line++;
+		r->off = r->line_start = (size_t)(nl - r->s) + 1;
+	}
+	r->off = off;
+	*line = r->line;
+	*col = diag_column(r->s + r->line_start, off - r->line_start);
+}
+
+static void
+decode_report_add(struct decode_report *r, size_t off, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+decode_report_add(struct decode_report *r, size_t off, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+	int line, col;
+
+	r->n++;
+	if (r->n > DECODE_MAX_PROBLEMS + 1)
+		return;
+	decode_report_seek(r, off, &line, &col);
+	if (r->n == DECODE_MAX_PROBLEMS + 1) {
+		r->more_line = line;
+		r->more_col = col;
+		return;
+	}
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	diag_error(r->dl, r->path, line, col, "%s", msg);
+	free(msg);
+}
+
+/* The "too many" line, at the first problem not shown. */
+static void
+decode_report_done(struct decode_report *r)
+{
+	if (r->n > DECODE_MAX_PROBLEMS)
+		diag_error(r->dl, r->path, r->more_line, r->more_col,
+			   "%zu more problems like the above are not shown "
+			   "(%zu in all)", r->n - DECODE_MAX_PROBLEMS, r->n);
+}
+
+static bool
+decode_is_cont(uint8_t b)
+{
+	return b >= 0x80 && b <= 0xbf;
+}
+
+static void
+decode_add_bytes(struct strbuf *sb, const uint8_t *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		strbuf_addf(sb, "%s0x%02x", i > 0 ? " " : "", s[i]);
+}
+
+/*
+ * s[0..n) starts with an invalid UTF-8 sequence (u8_check says so). Describe
+ * it into sb and return how many bytes it covers (at least 1).
+ */
+static size_t
+decode_utf8_bad(const uint8_t *s, size_t n, struct strbuf *sb)
+{
+	uint8_t b = s[0], lo = 0x80, hi = 0xbf;
+	size_t need, k;
+
+	if (b < 0xc0 || b >= 0xf5) {
+		strbuf_addf(sb, "invalid UTF-8 byte 0x%02x", b);
+		return 1;
+	}
+	if (b < 0xc2) {
+		k = n > 1 && decode_is_cont(s[1]) ? 2 : 1;
+		strbuf_addstr(sb, "invalid UTF-8: overlong encoding ");
+		decode_add_bytes(sb, s, k);
+		return k;
+	}
+	need = b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+	if (b == 0xe0)
+		lo = 0xa0;
+	else if (b == 0xed)
+		hi = 0x9f;
+	else if (b == 0xf0)
+		lo = 0x90;
+	else if (b == 0xf4)
+		hi = 0x8f;
+	if (n > 1 && decode_is_cont(s[1]) && (s[1] < lo || s[1] > hi)) {
+		/* A whole sequence of the right shape that encodes a wrong value. */
+		for (k = 2; k < need && k < n && decode_is_cont(s[k]); k++)
+			;
+		if (b == 0xed)
+			strbuf_addstr(sb, "invalid UTF-8: encoded surrogate ");
+		else if (b == 0xf4)
+			strbuf_addstr(sb, "invalid UTF-8: beyond U+10FFFF: ");
+		else
+			strbuf_addstr(sb, "invalid UTF-8: overlong encoding ");
+		decode_add_bytes(sb, s, k);
+		return k;
+	}
+	for (k = 1; k < need && k < n && decode_is_cont(s[k]); k++)
+		;
+	strbuf_addstr(sb, "invalid UTF-8: incomplete sequence ");
+	decode_add_bytes(sb, s, k);
+	if (k == n)
+		strbuf_addstr(sb, " at end of file");
+	return k;
+}
+
+/* Walk the invalid sequences: count them, and report them if r is set. */
+static size_t
+decode_utf8_scan(const uint8_t *s, size_t n, size_t *mb_chars,
+		 struct decode_report *r, const char *first_suffix)
+{
+	size_t i = 0, bad = 0, mb = 0;
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	while (i < n) {
+		const uint8_t *p = u8_check(s + i, n - i);
+		size_t end = p != NULL ? (size_t)(p - s) : n;
+
+		for (; i < end; i++)
+			mb += s[i] >= 0xc0;
+		if (p == NULL)
+			break;
+		strbuf_reset(&sb);
+		i += decode_utf8_bad(s + i, n - i, &sb);
+		if (r != NULL)
+			decode_report_add(r, end, "%s%s", sb.s,
+					  bad == 0 ? first_suffix : "");
+		bad++;
+	}
+	strbuf_done(&sb);
+	if (mb_chars != NULL)
+		*mb_chars = mb;
+	return bad;
+}
+
+/* Strict conversion to UTF-8; NULL when s is not entirely in enc. */
+static char *
+decode_iconv(const char *enc, const char *s, size_t n, size_t *outlen)
+{
+	iconv_t cd = iconv_open("UTF-8", enc);
+	size_t cap = 3 * n + 16, used = 0, inleft = n;
+	char *in = (char *)s, *buf;
+	bool ok = true;
+
+	if (cd == (iconv_t)-1)
+		return NULL;
+	buf = xmalloc(cap);
+	for (;;) {
+		char *out = buf + used;
+		size_t outleft = cap - used - 1;
+		size_t rc = inleft > 0 ? iconv(cd, &in, &inleft, &out, &outleft)
+				       : iconv(cd, NULL, NULL, &out, &outleft);
+		int err = errno;
+
+		used = (size_t)(out - buf);
+		if (rc != (size_t)-1) {
+			if (inleft == 0) {
+				/* Flush any shift state once input is done. */
+				if (iconv(cd, NULL, NULL, &out, &outleft) ==
+				    (size_t)-1) {
+					ok = false;
+					break;
+				}
+				used = (size_t)(out - buf);
+				break;
+			}
+			continue;
+		}
+		if (err != E2BIG) { /* EILSEQ, EINVAL: not this encoding */
+			ok = false;
+			break;
+		}
+		cap *= 2;
+		buf = xreallocarray(buf, cap, 1);
+	}
+	iconv_close(cd);
+	if (!ok) {
+		free(buf);
+		return NULL;
+	}
+	buf[used] = '\0';
+	*outlen = used;
+	return buf;
+}
+
+/*
+ * How Japanese converted text looks: kana, CJK punctuation and fullwidth
+ * forms, against all non-ASCII characters. 0 when it does not count.
+ */
+static size_t
+decode_japanese_score(const char *s, size_t n)
+{
+	const uint8_t *p = (const uint8_t *)s, *end = p + n;
+	size_t jp = 0, nonascii = 0;
+
+	while (p < end) {
+		ucs4_t c;
+		int k = u8_mbtouc_unsafe(&c, p, (size_t)(end - p));
+
+		p += k;
+		if (c < 0x80)
+			continue;
+		nonascii++;
+		if ((c >= 0x3000 && c <= 0x30ff) || (c >= 0xff01 && c <= 0xff5e))
+			jp++;
+	}
+	return jp >= 2 && 4 * jp >= nonascii ? jp : 0;
+}
+
+static const char *const decode_c0_names[32] = {
+	"NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL",
+	"BS",  "HT",  "LF",  "VT",  "FF",  "CR",  "SO",  "SI",
+	"DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB",
+	"CAN", "EM",  "SUB", "ESC", "FS",  "GS",  "RS",  "US",
+};
+
+static const char *const decode_c1_names[32] = {
+	"PAD", "HOP", "BPH", "NBH", "IND", "NEL", "SSA", "ESA",
+	"HTS", "HTJ", "VTS", "PLD", "PLU", "RI",  "SS2", "SS3",
+	"DCS", "PU1", "PU2", "STS", "CCH", "MW",  "SPA", "EPA",
+	"SOS", "SGCI", "SCI", "CSI", "ST", "OSC", "PM",  "APC",
+};
+
+/*
+ * s[0..n) is valid UTF-8. Report control characters; on success fill out with
+ * the text, CRLF made LF and NFC-normalised.
+ */
+static int
+decode_finish(const char *path, const char *s, size_t n,
+	      struct decode_text *out, struct diag_list *dl)
+{
+	static const char esc_why[] =
+		"content must not send escape sequences to the terminal";
+	static const char ctl_why[] =
+		"only tab and line breaks may appear in content";
+	const uint8_t *u = (const uint8_t *)s;
+	struct decode_report r;
+	char *buf = xmalloc(n + 1), *norm;
+	size_t m = 0, normlen;
+	bool ascii = true;
+
+	decode_report_init(&r, path, dl, s);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = u[i];
+
+		if (c >= 0x20 && c != 0x7f) {
+			if (c == 0xc2 && i + 1 < n && u[i + 1] <= 0x9f)
+				decode_report_add(&r, i,
+					"control character U+%04X (%s) is not "
+					"allowed: %s", u[i + 1],
+					decode_c1_names[u[i + 1] - 0x80],
+					esc_why);
+			ascii = ascii && c < 0x80;
+			buf[m++] = (char)c;
+		} else if (c == '\t' || c == '\n') {
+			buf[m++] = (char)c;
+		} else if (c == '\r' && i + 1 < n && u[i + 1] == '\n') {
+			/* CRLF: keep only the LF */
+		} else if (c == '\r') {
+			decode_report_add(&r, i,
+				"carriage return (U+000D) without a line feed: "
+				"lines must end in LF or CRLF");
+		} else {
+			decode_report_add(&r, i,
+				"control character U+%04X (%s) is not allowed: %s",
+				c, c == 0x7f ? "DEL" : decode_c0_names[c],
+				c == 0x1b ? esc_why : ctl_why);
+		}
+	}
+	decode_report_done(&r);
+	if (r.n > 0) {
+		free(buf);
+		return -1;
+	}
+	if (ascii) {
+		buf[m] = '\0';
+		out->text = buf;
+		out->len = m;
+		return 0;
+	}
+	norm = (char *)u8_normalize(UNINORM_NFC, (const uint8_t *)buf, m,
+				    NULL, &normlen);
+	free(buf);
+	if (norm == NULL)
+		fatal("cannot normalise text: %s", strerror(errno));
+	norm = xreallocarray(norm, normlen + 1, 1);
+	norm[normlen] = '\0';
+	out->text = norm;
+	out->len = normlen;
+	return 0;
+}
+
+/* A UTF-16 or UTF-32 file: say so instead of listing its NULs. */
+static const char *
+decode_wide_encoding(const uint8_t *s, size_t n)
+{
+	size_t zero[2] = {0, 0}, lim = n < 256 ? n : 256;
+
+	if (n >= 4 && memcmp(s, "\xff\xfe\0\0", 4) == 0)
+		return "is UTF-32LE (it starts with the byte order mark "
+		       "0xff 0xfe 0x00 0x00)";
+	if (n >= 4 && memcmp(s, "\0\0\xfe\xff", 4) == 0)
+		return "is UTF-32BE (it starts with the byte order mark "
+		       "0x00 0x00 0xfe 0xff)";
+	if (n >= 2 && s[0] == 0xff && s[1] == 0xfe)
+		return "is UTF-16LE (it starts with the byte order mark "
+		       "0xff 0xfe)";
+	if (n >= 2 && s[0] == 0xfe && s[1] == 0xff)
+		return "is UTF-16BE (it starts with the byte order mark "
+		       "0xfe 0xff)";
+	/*
+	 * No BOM: ASCII in UTF-16 has a zero byte in every other place, and
+	 * UTF-8 text has none except NUL characters (errors anyway). At least
+	 * an eighth of the pairs in the first 256 bytes with a zero on one side
+	 * and none on the other is UTF-16; binary junk has zeros on both.
+	 */
+	lim &= ~(size_t)1;
+	for (size_t i = 0; i < lim; i++)
+		zero[i & 1] += s[i] == 0;
+	if (zero[1] >= 2 && 8 * zero[1] >= lim && zero[0] == 0)
+		return "seems to be UTF-16LE (without a byte order mark)";
+	if (zero[0] >= 2 && 8 * zero[0] >= lim && zero[1] == 0)
+		return "seems to be UTF-16BE (without a byte order mark)";
+	return NULL;
+}
+
+static const char *
+decode_encoding_name(enum decode_encoding e)
+{
+	switch (e) {
+	case DECODE_UTF8:
+		return "UTF-8";
+	case DECODE_CP932:
+		return "CP932 (Windows Shift_JIS)";
+	case DECODE_EUCJP:
+		return "EUC-JP";
+	}
+	return "?";
+}
+
+int
+decode_bytes(const char *path, const void *bytes, size_t len,
+	     struct decode_text *out, struct diag_list *dl)
+{
+	const uint8_t *s = bytes;
+	const char *wide;
+	size_t mb, bad;
+	char *conv[2] = {NULL, NULL};
+	size_t convlen[2] = {0, 0}, score[2] = {0, 0};
+	static const char *const iconv_name[2] = {"EUC-JP", "CP932"};
+	static const enum decode_encoding iconv_enc[2] = {DECODE_EUCJP,
+							  DECODE_CP932};
+	struct decode_report r;
+	int best, rc;
+
+	memset(out, 0, sizeof *out);
+	out->encoding = DECODE_UTF8;
+	if (len == 0) {
+		out->text = xstrdup("");
+		return 0;
+	}
+	if ((wide = decode_wide_encoding(s, len)) != NULL)
+		return diag_error(dl, path, 0, 0,
+				  "the file %s, not UTF-8: save it as UTF-8",
+				  wide);
+	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+		out->had_bom = true;
+		s += 3;
+		len -= 3;
+	}
+	bad = decode_utf8_scan(s, len, &mb, NULL, "");
+	if (bad == 0)
+		return decode_finish(path, (const char *)s, len, out, dl);
+
+	decode_report_init(&r, path, dl, (const char *)s);
+	if (out->had_bom || mb >= bad) {
+		decode_utf8_scan(s, len, NULL, &r, "");
+		decode_report_done(&r);
+		return -1;
+	}
+	for (int i = 0; i < 2; i++) {
+		conv[i] = decode_iconv(iconv_name[i], (const char *)s, len,
+				       &convlen[i]);
+		if (conv[i] != NULL)
+			score[i] = decode_japanese_score(conv[i], convlen[i]);
+	}
+	best = score[0] >= score[1] ? 0 : 1;
+	if (score[best] == 0) {
+		free(conv[0]);
+		free(conv[1]);
+		decode_utf8_scan(s, len, NULL, &r, " (and not CP932 or EUC-JP)");
+		decode_report_done(&r);
+		return -1;
+	}
+	out->encoding = iconv_enc[best];
+	diag_warning(dl, path, 0, 0,
+		     "not UTF-8: read as %s and converted; save the file as "
+		     "UTF-8", decode_encoding_name(out->encoding));
+	rc = decode_finish(path, conv[best], convlen[best], out, dl);
+	free(conv[0]);
+	free(conv[1]);
+	return rc;
+}
+
+int
+decode_file(const char *path, struct decode_text *out, struct diag_list *dl)
+{
+	struct stat st;
+	char *buf;
+	size_t cap, len = 0;
+	int fd, rc, err = 0;
+
+	memset(out, 0, sizeof *out);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return diag_error(dl, path, 0, 0, "cannot read: %s",
+				  strerror(errno));
+	if (fstat(fd, &st) < 0)
+		err = errno;
+	else if (S_ISDIR(st.st_mode))
+		err = EISDIR;
+	if (err != 0) {
+		close(fd);
+		return diag_error(dl, path, 0, 0, "cannot read: %s",
+				  strerror(err));
+	}
+	cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1
+						    : 4096;
+	buf = xmalloc(cap);
+	for (;;) {
+		ssize_t k;
+
+		if (len == cap) {
+			cap *= 2;
+			buf = xreallocarray(buf, cap, 1);
+		}
+		k = read(fd, buf + len, cap - len);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			err = errno;
+			free(buf);
+			close(fd);
+			return diag_error(dl, path, 0, 0, "cannot read: %s",
+					  strerror(err));
+		}
+		if (k == 0)
+			break;
+		len += (size_t)k;
+	}
+	close(fd);
+	rc = decode_bytes(path, buf, len, out, dl);
+	free(buf);
+	return rc;
+}
+
+void
+decode_text_done(struct decode_text *t)
+{
+	free(t->text);
+	t->text = NULL;
+	t->len = 0;
+}
