@@ -1,0 +1,514 @@
+/*
+ * text: display width and Japanese line breaking (see text.h).
+ *
+ * libunistring does the Unicode work: uc_width (UAX #11), u8_width_linebreaks
+ * (UAX #14 and the greedy fill), u8_grapheme_breaks (where a too-long token may
+ * be cut). This file adds only what those leave out for Japanese: the JIS X
+ * 4051 no-start / no-end classes, unit and Latin tokens, numeral + counter,
+ * the forced break of a token longer than a line, and trimming.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <unictype.h>
+#include <unigbrk.h>
+#include <unilbrk.h>
+#include <unistr.h>
+#include <uniwidth.h>
+
+#include "text.h"
+#include "xmalloc.h"
+
+const char *
+text_encoding(int ambiguous)
+{
+	/* uc_width counts East Asian Ambiguous as wide for CJK encodings. */
+	return ambiguous == 2 ? "EUC-JP" : "UTF-8";
+}
+
+int
+text_char_width(uint32_t c, int ambiguous)
+{
+	int w = uc_width(c, text_encoding(ambiguous));
+
+	return w < 0 ? 0 : w;
+}
+
+int
+text_width(const char *s, size_t n, int ambiguous)
+{
+	const char *enc = text_encoding(ambiguous);
+	const uint8_t *p = (const uint8_t *)s;
+	int w = 0;
+
+	for (size_t i = 0; i < n;) {
+		ucs4_t c;
+		int len = u8_mbtouc(&c, p + i, n - i);
+		int cw;
+
+		if (c < 0x80) {
+			w += c >= 0x20 && c != 0x7f;
+			i++;
+			continue;
+		}
+		cw = uc_width(c, enc);
+		w += cw < 0 ? 0 : cw;
+		i += len > 0 ? (size_t)len : 1;
+	}
+	return w;
+}
+
+int
+text_strwidth(const char *s, int ambiguous)
+{
+	return text_width(s, strlen(s), ambiguous);
+}
+
+bool
+text_no_start(uint32_t c)
+{
+	static const uint32_t list[] = {
+		/* closing brackets and quotes */
+		0x300D, 0x300F, 0xFF09, 0xFF3D, 0xFF5D, 0x3015, 0x3009, 0x300B,
+		0x3011, 0x3019, 0x3017, 0x301F, 0x2019, 0x201D, 0xFF60, 0x00BB,
+		0x3011, 0xFF63, ')', ']', '}',
+		/* punctuation */
+		0x3001, 0x3002, 0xFF0C, 0xFF0E, 0x30FB, 0xFF1A, 0xFF1B, 0xFF1F,
+		0xFF01, 0x203C, 0x2047, 0x2048, 0x2049, 0xFF61, 0xFF64, 0xFF65,
+		',', '.', ':', ';', '?', '!',
+		/* iteration marks, prolonged sound mark, hyphens */
+		0x309D, 0x309E, 0x30FD, 0x30FE, 0x3005, 0x303B, 0x30FC, 0xFF70,
+		0x2010, 0x30A0, 0x2013, 0x301C, 0xFF5E, 0x309B, 0x309C,
+		/* small kana */
+		0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063, 0x3083, 0x3085,
+		0x3087, 0x308E, 0x3095, 0x3096, 0x30A1, 0x30A3, 0x30A5, 0x30A7,
+		0x30A9, 0x30C3, 0x30E3, 0x30E5, 0x30E7, 0x30EE, 0x30F5, 0x30F6,
+	};
+
+	if (c >= 0x31F0 && c <= 0x31FF) /* katakana phonetic extensions */
+		return true;
+	if (c >= 0xFF67 && c <= 0xFF6F) /* halfwidth small katakana */
+		return true;
+	for (size_t i = 0; i < sizeof list / sizeof list[0]; i++)
+		if (list[i] == c)
+			return true;
+	return false;
+}
+
+bool
+text_no_end(uint32_t c)
+{
+	static const uint32_t list[] = {
+		0x300C, 0x300E, 0xFF08, 0xFF3B, 0xFF5B, 0x3014, 0x3008, 0x300A,
+		0x3010, 0x3018, 0x3016, 0x301D, 0x2018, 0x201C, 0xFF5F, 0x00AB,
+		0xFF62, '(', '[', '{',
+	};
+
+	for (size_t i = 0; i < sizeof list / sizeof list[0]; i++)
+		if (list[i] == c)
+			return true;
+	return false;
+}
+
+/* --- tokens: numbers with units, Latin words, numeral + counter --- */
+
+static bool
+text_is_digit(uint32_t c)
+{
+	return (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19);
+}
+
+static bool
+text_is_letter(uint32_t c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= 0xFF21 && c <= 0xFF3A) || (c >= 0xFF41 && c <= 0xFF5A) ||
+	       c == 0xB5 || c == 0x3BC;
+}
+
+static bool
+text_is_unit(uint32_t c)
+{
+	return c == 0x2103 || c == 0x2109 || c == '%' || c == 0xFF05 ||
+	       c == 0x2030 || c == 0xB0 || (c >= 0x3380 && c <= 0x33DF) ||
+	       c == 0x2113 || c == 0x2126 || c == 0x2032 || c == 0x2033;
+}
+
+static bool
+text_is_tok(uint32_t c)
+{
+	return text_is_digit(c) || text_is_letter(c) || text_is_unit(c);
+}
+
+static bool
+text_is_plus(uint32_t c)
+{
+	return c == '+' || c == 0xFF0B;
+}
+
+/* Joins two token characters: UV-B, mg/kg, 32〜34, 2×3, A+B. */
+static bool
+text_is_joiner(uint32_t c)
+{
+	return c == '-' || c == '/' || c == 0x301C || c == 0xFF5E || c == '~' ||
+	       c == 0x2010 || c == 0x2013 || c == 0xFF0F || c == 0xFF0D ||
+	       c == 0xD7 || text_is_plus(c);
+}
+
+/* Joins two digits only: 0.5, 1,000, 10:30. */
+static bool
+text_is_digit_joiner(uint32_t c)
+{
+	return c == '.' || c == ',' || c == ':' || c == 0xFF0E ||
+	       c == 0xFF0C || c == 0xFF1A;
+}
+
+/* Small kana and katakana that start a counter: 1か月, 3ヶ所, 2カ国. */
+static bool
+text_is_counter_kana(uint32_t c)
+{
+	return c == 0x304B || c == 0x30F6 || c == 0x30F5 || c == 0x30AB ||
+	       c == 0x30B1;
+}
+
+/* Prefixes kept with the number after them: 第1回, 約20mg, 毎1回. */
+static bool
+text_is_number_prefix(uint32_t c)
+{
+	return c == 0x7B2C || c == 0x7D04 || c == 0x6BCE || c == 0x8A08;
+}
+
+/* ASCII units after a space: "20 mg". */
+static bool
+text_is_unit_word(const uint32_t *c, size_t i, size_t m)
+{
+	static const char *const units[] = {
+		"mg", "g", "kg", "mcg", "mL", "ml", "L", "IU", "cm", "mm",
+		"kcal", "%",
+	};
+
+	for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
+		size_t len = strlen(units[u]), k;
+
+		if (i + len > m)
+			continue;
+		for (k = 0; k < len; k++)
+			if (c[i + k] != (uint32_t)(unsigned char)units[u][k])
+				break;
+		if (k == len && (i + len == m || !text_is_tok(c[i + len])))
+			return true;
+	}
+	return false;
+}
+
+/* NONE < SOFT < HARD */
+static int
+text_keep_rank(unsigned char k)
+{
+	return k == TEXT_KEEP_HARD ? 2 : k == TEXT_KEEP_SOFT ? 1 : 0;
+}
+
+static void
+text_raise(unsigned char *keep, size_t at, unsigned char level)
+{
+	if (text_keep_rank(level) > text_keep_rank(keep[at]))
+		keep[at] = level;
+}
+
+void
+text_keep_rules(const char *s, size_t n, unsigned char *keep)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	uint32_t *c = xreallocarray(NULL, n + 1, sizeof *c);
+	size_t *off = xreallocarray(NULL, n + 1, sizeof *off);
+	size_t m = 0;
+
+	for (size_t i = 0; i < n;) {
+		ucs4_t uc;
+		int len = u8_mbtouc(&uc, p + i, n - i);
+
+		off[m] = i;
+		c[m++] = uc;
+		i += len > 0 ? (size_t)len : 1;
+	}
+
+	/* Kinsoku. */
+	for (size_t k = 1; k < m; k++) {
+		if (c[k] == '\n' || c[k - 1] == '\n')
+			continue;
+		if (text_no_start(c[k]) || text_no_end(c[k - 1]))
+			text_raise(keep, off[k], TEXT_KEEP_HARD);
+	}
+
+	/* Tokens. */
+	for (size_t k = 0; k < m;) {
+		size_t j = k, e;
+
+		if (!text_is_tok(c[k])) {
+			k++;
+			continue;
+		}
+		for (;;) {
+			if (j + 1 < m && text_is_tok(c[j + 1])) {
+				j++;
+			} else if (j + 2 < m && text_is_joiner(c[j + 1]) &&
+				   text_is_tok(c[j + 2])) {
+				j += 2;
+			} else if (j + 2 < m && text_is_digit_joiner(c[j + 1]) &&
+				   text_is_digit(c[j]) && text_is_digit(c[j + 2])) {
+				j += 2;
+			} else if (j + 1 < m && text_is_plus(c[j + 1])) {
+				while (j + 1 < m && text_is_plus(c[j + 1]))
+					j++; /* PA+++ */
+			} else {
+				break;
+			}
+		}
+		for (size_t t = k + 1; t <= j; t++)
+			text_raise(keep, off[t], TEXT_KEEP_HARD);
+		/* "20 mg": a number and a unit word after one space. */
+		if (text_is_digit(c[j]) && j + 2 < m && c[j + 1] == ' ' &&
+		    text_is_unit_word(c, j + 2, m))
+			text_raise(keep, off[j + 2], TEXT_KEEP_HARD);
+		/* 第1回, 約20mg */
+		if (k > 0 && text_is_digit(c[k]) && text_is_number_prefix(c[k - 1]))
+			text_raise(keep, off[k], TEXT_KEEP_SOFT);
+		/* 1日, 1か月; then 1日20mg, 1日2回 */
+		e = j + 1;
+		if (text_is_digit(c[j]) && e < m) {
+			size_t after = e;
+
+			if (uc_is_property_ideographic(c[e])) {
+				text_raise(keep, off[e], TEXT_KEEP_SOFT);
+				after = e + 1;
+			} else if (text_is_counter_kana(c[e]) && e + 1 < m &&
+				   uc_is_property_ideographic(c[e + 1])) {
+				text_raise(keep, off[e], TEXT_KEEP_SOFT);
+				text_raise(keep, off[e + 1], TEXT_KEEP_SOFT);
+				after = e + 2;
+			}
+			if (after > e && after < m && text_is_digit(c[after]))
+				text_raise(keep, off[after], TEXT_KEEP_SOFT);
+		}
+		k = j + 1;
+	}
+	free(c);
+	free(off);
+}
+
+/* --- wrapping --- */
+
+static bool
+text_is_space(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+static uint32_t
+text_char_at(const char *s, size_t n, size_t i)
+{
+	ucs4_t uc;
+
+	u8_mbtouc(&uc, (const uint8_t *)s + i, n - i);
+	return uc;
+}
+
+/* The character that ends just before byte i (i > 0). */
+static uint32_t
+text_char_before(const char *s, size_t i)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t b = i - 1;
+	ucs4_t uc;
+
+	while (b > 0 && (p[b] & 0xC0) == 0x80 && i - b < 4)
+		b--;
+	u8_mbtouc(&uc, p + b, i - b);
+	return uc;
+}
+
+/*
+ * Where to cut the too-wide line [a, e): the last soft keep that fits, else
+ * the last grapheme boundary that fits and obeys kinsoku, else the last that
+ * fits, else one grapheme.
+ */
+static size_t
+text_force_break(const char *s, size_t a, size_t e, const unsigned char *keep,
+		 int width, int ambiguous)
+{
+	char *g = xmalloc(e - a);
+	size_t soft = 0, ok = 0, any = 0, first = 0;
+	int w = 0;
+
+	u8_grapheme_breaks((const uint8_t *)s + a, e - a, g);
+	for (size_t i = a; i < e;) {
+		ucs4_t uc;
+		int len = u8_mbtouc(&uc, (const uint8_t *)s + i, e - i);
+
+		w += text_char_width(uc, ambiguous);
+		i += len > 0 ? (size_t)len : 1;
+		if (i >= e || !g[i - a])
+			continue;
+		if (first == 0)
+			first = i;
+		if (w > width)
+			break;
+		any = i;
+		if (!text_no_start(text_char_at(s, e, i)) &&
+		    !text_no_end(text_char_before(s, i))) {
+			ok = i;
+			if (keep != NULL && keep[i] == TEXT_KEEP_SOFT)
+				soft = i;
+		}
+	}
+	free(g);
+	if (soft)
+		return soft;
+	if (ok)
+		return ok;
+	if (any)
+		return any;
+	return first ? first : e;
+}
+
+static void
+text_emit(struct text_line **lines, size_t *nl, size_t *cap, size_t a,
+	  size_t e, int w)
+{
+	XGROW(*lines, *nl, *cap);
+	(*lines)[*nl].start = a;
+	(*lines)[*nl].end = e;
+	(*lines)[*nl].width = w;
+	(*nl)++;
+}
+
+size_t
+text_wrap(const char *s, size_t n, const unsigned char *keep, int width,
+	  int ambiguous, struct text_line **lines)
+{
+	const char *enc = text_encoding(ambiguous);
+	char *o, *p;
+	size_t nl = 0, cap = 0, pos = 0;
+
+	*lines = NULL;
+	if (width < 1)
+		width = 1;
+	if (n == 0) {
+		text_emit(lines, &nl, &cap, 0, 0, 0);
+		return nl;
+	}
+	o = xmalloc(n);
+	p = xmalloc(n);
+	memset(o, UC_BREAK_UNDEFINED, n);
+	if (keep != NULL)
+		for (size_t i = 1; i < n; i++)
+			if (keep[i] != TEXT_KEEP_NONE && s[i] != '\n' &&
+			    s[i - 1] != '\n' && (s[i] & 0xC0) != 0x80)
+				o[i] = UC_BREAK_PROHIBITED;
+
+	for (;;) {
+		size_t a = pos, i;
+
+		u8_width_linebreaks((const uint8_t *)s + pos, n - pos, width, 0,
+				    0, o + pos, enc, p + pos);
+		for (i = pos;; i++) {
+			bool hard = i < n && p[i] == UC_BREAK_MANDATORY;
+			size_t e;
+			int w;
+
+			if (!(i == n || hard ||
+			      (i > a && p[i] == UC_BREAK_POSSIBLE)))
+				continue;
+			e = i;
+			while (e > a && text_is_space(s[e - 1]))
+				e--;
+			w = text_width(s + a, e - a, ambiguous);
+			if (w > width) {
+				size_t cut = text_force_break(s, a, e, keep,
+							      width, ambiguous);
+
+				e = cut;
+				while (e > a && text_is_space(s[e - 1]))
+					e--;
+				text_emit(lines, &nl, &cap, a, e,
+					  text_width(s + a, e - a, ambiguous));
+				pos = cut;
+				while (pos < n && text_is_space(s[pos]))
+					pos++;
+				if (pos < n && s[pos] == '\n' && pos == i)
+					pos++; /* the hard break ends this line */
+				break;
+			}
+			text_emit(lines, &nl, &cap, a, e, w);
+			if (i == n) {
+				pos = n + 1;
+				break;
+			}
+			a = hard ? i + 1 : i;
+			if (hard && a == n) {
+				text_emit(lines, &nl, &cap, n, n, 0);
+				pos = n + 1;
+				break;
+			}
+		}
+		if (pos >= n)
+			break;
+	}
+	free(o);
+	free(p);
+	return nl;
+}
+
+void
+text_measure(const char *s, size_t n, const unsigned char *keep,
+	     int ambiguous, int *min_width, int *max_width)
+{
+	char *p;
+	int minw = 0, maxw = 0, piece = 0, line = 0, pspace = 0, lspace = 0;
+
+	if (n == 0) {
+		*min_width = *max_width = 0;
+		return;
+	}
+	p = xmalloc(n);
+	u8_possible_linebreaks((const uint8_t *)s, n, text_encoding(ambiguous),
+			       p);
+	for (size_t i = 0; i < n;) {
+		ucs4_t uc;
+		int len = u8_mbtouc(&uc, (const uint8_t *)s + i, n - i);
+		int w;
+
+		if (p[i] == UC_BREAK_POSSIBLE && i > 0 &&
+		    !(keep != NULL && keep[i] != TEXT_KEEP_NONE)) {
+			if (piece - pspace > minw)
+				minw = piece - pspace;
+			piece = pspace = 0;
+		}
+		if (uc == '\n') {
+			if (piece - pspace > minw)
+				minw = piece - pspace;
+			if (line - lspace > maxw)
+				maxw = line - lspace;
+			piece = pspace = line = lspace = 0;
+			i++;
+			continue;
+		}
+		w = text_char_width(uc, ambiguous);
+		piece += w;
+		line += w;
+		if (uc == ' ' || uc == '\t') {
+			pspace += w;
+			lspace += w;
+		} else {
+			pspace = lspace = 0;
+		}
+		i += len > 0 ? (size_t)len : 1;
+	}
+	if (piece - pspace > minw)
+		minw = piece - pspace;
+	if (line - lspace > maxw)
+		maxw = line - lspace;
+	free(p);
+	*min_width = minw;
+	*max_width = maxw;
+}

@@ -1,0 +1,175 @@
+/*
+ * Unit tests for text: widths with ambiguous 1 and 2, kinsoku, unit and Latin
+ * tokens, numeral + counter, forced breaks, trailing spaces, measuring.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+#include "tap.h"
+#include "text.h"
+#include "xmalloc.h"
+
+/* Wrap s at width with the Japanese rules; lines joined by '|'; caller frees. */
+static char *
+wrap(const char *s, int width, int ambiguous)
+{
+	size_t n = strlen(s), nl;
+	unsigned char *keep = xcalloc(n + 1, 1);
+	struct text_line *lines;
+	struct strbuf sb;
+
+	text_keep_rules(s, n, keep);
+	nl = text_wrap(s, n, keep, width, ambiguous, &lines);
+	strbuf_init(&sb);
+	for (size_t i = 0; i < nl; i++) {
+		if (i)
+			strbuf_addch(&sb, '|');
+		strbuf_add(&sb, s + lines[i].start, lines[i].end - lines[i].start);
+		ck_assert_int_eq(lines[i].width,
+				 text_width(s + lines[i].start,
+					    lines[i].end - lines[i].start,
+					    ambiguous));
+	}
+	free(lines);
+	free(keep);
+	return strbuf_detach(&sb, NULL);
+}
+
+#define WRAP_EQ(s, w, a, expect)                                              \
+	do {                                                                  \
+		char *got_ = wrap((s), (w), (a));                             \
+		ck_assert_str_eq(got_, (expect));                             \
+		free(got_);                                                   \
+	} while (0)
+
+START_TEST(test_width)
+{
+	ck_assert_int_eq(text_strwidth("abc", 1), 3);
+	ck_assert_int_eq(text_strwidth("日本語", 1), 6);
+	ck_assert_int_eq(text_strwidth("２０ｍｇ", 1), 8);
+	/* ambiguous: ─ ※ ℃ ○ */
+	ck_assert_int_eq(text_strwidth("─※℃○", 1), 4);
+	ck_assert_int_eq(text_strwidth("─※℃○", 2), 8);
+	ck_assert_int_eq(text_strwidth("a\tb", 1), 2);
+	ck_assert_int_eq(text_char_width(0x3000, 1), 2);
+	ck_assert_int_eq(text_char_width(0x0301, 1), 0);
+	ck_assert_str_eq(text_encoding(2), "EUC-JP");
+}
+END_TEST
+
+START_TEST(test_classes)
+{
+	ck_assert(text_no_start(0x3002)); /* 。 */
+	ck_assert(text_no_start(0xFF09)); /* ） */
+	ck_assert(text_no_start(0x30FC)); /* ー */
+	ck_assert(text_no_start(0x3063)); /* っ */
+	ck_assert(text_no_start(0x30E3)); /* ャ */
+	ck_assert(!text_no_start(0x3042)); /* あ */
+	ck_assert(text_no_end(0x300C)); /* 「 */
+	ck_assert(text_no_end(0xFF08)); /* （ */
+	ck_assert(!text_no_end(0x300D));
+}
+END_TEST
+
+START_TEST(test_kinsoku)
+{
+	/* 。 would start line 2: お goes down with it. */
+	WRAP_EQ("あいうお。かき", 8, 1, "あいう|お。かき");
+	WRAP_EQ("あいうえお。かき", 10, 1, "あいうえ|お。かき");
+	/* 「 never ends a line */
+	WRAP_EQ("あいうえ「かき」", 10, 1, "あいうえ|「かき」");
+	/* small kana and ー never start one */
+	WRAP_EQ("あいうえっか", 8, 1, "あいう|えっか");
+	WRAP_EQ("あいうえーか", 8, 1, "あいう|えーか");
+	/* closing paren */
+	WRAP_EQ("あいう（え）お", 8, 1, "あいう|（え）お");
+}
+END_TEST
+
+START_TEST(test_units)
+{
+	/* 1日20mg never splits; at 10 columns it all fits on line 2 */
+	WRAP_EQ("あいうえ1日20mg", 10, 1, "あいうえ|1日20mg");
+	WRAP_EQ("あいうえお32〜34℃です", 12, 1, "あいうえお|32〜34℃です");
+	WRAP_EQ("あいう0.5〜2mg/kgを", 12, 1, "あいう|0.5〜2mg/kg|を");
+	WRAP_EQ("あいう0.5〜2mg/kgを", 13, 1, "あいう|0.5〜2mg/kgを");
+	WRAP_EQ("日焼け止めSPF30、PA+++を", 12, 1,
+		"日焼け止め|SPF30、|PA+++を");
+	/* PA+++ alone */
+	WRAP_EQ("あいうえおPA+++", 12, 1, "あいうえお|PA+++");
+	WRAP_EQ("あいうえUV-Bを", 10, 1, "あいうえ|UV-Bを");
+	WRAP_EQ("あいうえ２０ｍｇを", 10, 1, "あいうえ|２０ｍｇを");
+	WRAP_EQ("dose 20 mg daily", 8, 1, "dose|20 mg|daily");
+	/* ℃ is ambiguous: at 2 columns the token is wider */
+	WRAP_EQ("あ32〜34℃", 9, 1, "あ32〜34℃");
+	WRAP_EQ("あ32〜34℃", 9, 2, "あ|32〜34℃");
+}
+END_TEST
+
+START_TEST(test_counter)
+{
+	WRAP_EQ("あいうえお1か月です", 12, 1, "あいうえお|1か月です");
+	WRAP_EQ("あいうえお1日2回", 12, 1, "あいうえお|1日2回");
+	/* no room: the counter is the first place to break */
+	WRAP_EQ("1日20mg", 4, 1, "1日|20mg");
+}
+END_TEST
+
+START_TEST(test_force)
+{
+	/* a Latin token longer than the line is cut at the width */
+	WRAP_EQ("abcdefghij", 4, 1, "abcd|efgh|ij");
+	/* never leaves 。 at a line start */
+	WRAP_EQ("あいうえお。", 4, 1, "あい|うえ|お。");
+	/* width smaller than one character: one per line */
+	WRAP_EQ("日本", 1, 1, "日|本");
+}
+END_TEST
+
+START_TEST(test_spaces_and_breaks)
+{
+	/* libunistring counts the spaces after a word: "aaa bbb " is 8 */
+	WRAP_EQ("aaa bbb    ccc", 7, 1, "aaa|bbb|ccc");
+	WRAP_EQ("aaa bbb ccc", 8, 1, "aaa bbb|ccc");
+	WRAP_EQ("one\ntwo", 20, 1, "one|two");
+	WRAP_EQ("one\n\ntwo", 20, 1, "one||two");
+	WRAP_EQ("", 20, 1, "");
+	WRAP_EQ("ab ", 20, 1, "ab");
+}
+END_TEST
+
+START_TEST(test_measure)
+{
+	const char *s = "あいう 20mg/kg\nabc";
+	size_t n = strlen(s);
+	unsigned char *keep = xcalloc(n, 1);
+	int mn, mx;
+
+	text_keep_rules(s, n, keep);
+	text_measure(s, n, keep, 1, &mn, &mx);
+	ck_assert_int_eq(mn, 7);  /* 20mg/kg */
+	ck_assert_int_eq(mx, 14); /* あいう 20mg/kg */
+	text_measure(s, n, NULL, 1, &mn, &mx);
+	ck_assert_int_eq(mn, 5);  /* UAX #14 alone: "20mg/" */
+	free(keep);
+}
+END_TEST
+
+Suite *
+tap_suite(void)
+{
+	Suite *s = suite_create("text");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_width);
+	tcase_add_test(tc, test_classes);
+	tcase_add_test(tc, test_kinsoku);
+	tcase_add_test(tc, test_units);
+	tcase_add_test(tc, test_counter);
+	tcase_add_test(tc, test_force);
+	tcase_add_test(tc, test_spaces_and_breaks);
+	tcase_add_test(tc, test_measure);
+	suite_add_tcase(s, tc);
+	return s;
+}
