@@ -29,8 +29,9 @@
  *    text often also converts as CP932 (as halfwidth katakana and rare
  *    kanji, which score low), while CP932 text with any kana (lead bytes
  *    0x82, 0x83) never converts as EUC-JP.
- * 6. Nothing fits: each invalid UTF-8 sequence is an error, and the first
- *    one says the file is not CP932 or EUC-JP either.
+ * 6. Nothing fits (binary, Latin-1, ...): one error at the first invalid
+ *    sequence says the file is not CP932 or EUC-JP either, and how many
+ *    invalid sequences it has; listing them all would only be noise.
  *
  * We use glibc's "CP932" (Microsoft's table), not "SHIFT_JIS": they differ on
  * 〜 ～ − ¥ and what editors on Windows save is CP932. glibc's CP932 gives
@@ -210,7 +211,7 @@ decode_utf8_bad(const uint8_t *s, size_t n, struct strbuf *sb)
 /* Walk the invalid sequences: count them, and report them if r is set. */
 static size_t
 decode_utf8_scan(const uint8_t *s, size_t n, size_t *mb_chars,
-		 struct decode_report *r, const char *first_suffix)
+		 struct decode_report *r)
 {
 	size_t i = 0, bad = 0, mb = 0;
 	struct strbuf sb;
@@ -227,14 +228,36 @@ decode_utf8_scan(const uint8_t *s, size_t n, size_t *mb_chars,
 		strbuf_reset(&sb);
 		i += decode_utf8_bad(s + i, n - i, &sb);
 		if (r != NULL)
-			decode_report_add(r, end, "%s%s", sb.s,
-					  bad == 0 ? first_suffix : "");
+			decode_report_add(r, end, "%s", sb.s);
 		bad++;
 	}
 	strbuf_done(&sb);
 	if (mb_chars != NULL)
 		*mb_chars = mb;
 	return bad;
+}
+
+/*
+ * A file that is neither UTF-8 nor readable as CP932 or EUC-JP (binary, or
+ * another encoding): one error at the first bad byte, with the count, rather
+ * than a page of errors that all say the same.
+ */
+static int
+decode_not_text(struct decode_report *r, const uint8_t *s, size_t n,
+		size_t bad)
+{
+	size_t off = (size_t)(u8_check(s, n) - s);
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	decode_utf8_bad(s + off, n - off, &sb);
+	if (bad == 1)
+		decode_report_add(r, off, "%s (and not CP932 or EUC-JP)", sb.s);
+	else
+		decode_report_add(r, off, "%s (and not CP932 or EUC-JP; %zu "
+				  "invalid sequences in all)", sb.s, bad);
+	strbuf_done(&sb);
+	return -1;
 }
 
 /* Strict conversion to UTF-8; NULL when s is not entirely in enc. */
@@ -472,13 +495,13 @@ decode_bytes(const char *path, const void *bytes, size_t len,
 		s += 3;
 		len -= 3;
 	}
-	bad = decode_utf8_scan(s, len, &mb, NULL, "");
+	bad = decode_utf8_scan(s, len, &mb, NULL);
 	if (bad == 0)
 		return decode_finish(path, (const char *)s, len, out, dl);
 
 	decode_report_init(&r, path, dl, (const char *)s);
 	if (out->had_bom || mb >= bad) {
-		decode_utf8_scan(s, len, NULL, &r, "");
+		decode_utf8_scan(s, len, NULL, &r);
 		decode_report_done(&r);
 		return -1;
 	}
@@ -492,9 +515,7 @@ decode_bytes(const char *path, const void *bytes, size_t len,
 	if (score[best] == 0) {
 		free(conv[0]);
 		free(conv[1]);
-		decode_utf8_scan(s, len, NULL, &r, " (and not CP932 or EUC-JP)");
-		decode_report_done(&r);
-		return -1;
+		return decode_not_text(&r, s, len, bad);
 	}
 	out->encoding = iconv_enc[best];
 	diag_warning(dl, path, 0, 0,

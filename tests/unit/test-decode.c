@@ -46,6 +46,7 @@ run_n(const char *bytes, size_t n)
 		free(s);
 	}
 	r.diags = strbuf_detach(&sb, NULL);
+	strbuf_done(&sb); /* detach leaves sb usable, so holding memory */
 	diag_list_done(&dl);
 	return r;
 }
@@ -202,6 +203,10 @@ START_TEST(test_invalid_after_cjk)
 	FAIL("title: x\nab\x83" "Acd\n",
 	     "t.md:2:3: error: invalid UTF-8 byte 0x83 "
 	     "(and not CP932 or EUC-JP)\n");
+	/* not text at all: one error, with the count */
+	FAIL("ab\x89\x90\n\x91",
+	     "t.md:1:3: error: invalid UTF-8 byte 0x89 (and not CP932 or "
+	     "EUC-JP; 3 invalid sequences in all)\n");
 	/* ...nor a UTF-8 character cut short (縺 in CP932) */
 	FAIL("ab\xe3\x81\n", "t.md:1:3: error: invalid UTF-8: incomplete "
 			     "sequence 0xe3 0x81 (and not CP932 or EUC-JP)\n");
