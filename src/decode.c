@@ -11,25 +11,31 @@
  *    byte after it is reported as invalid UTF-8, never guessed as CP932.
  * 3. Valid UTF-8 (u8_check: no overlongs, surrogates or values past U+10FFFF)
  *    is UTF-8.
- * 4. Otherwise the file is split into valid stretches and invalid sequences.
- *    If it has at least as many valid multi-byte UTF-8 characters as invalid
- *    sequences, it is UTF-8 with damage in it: each invalid sequence is an
- *    error. (Real CP932 or EUC-JP text almost never forms valid UTF-8; a
- *    file that does is a UTF-8 file someone broke, and converting it would
- *    turn its good Japanese into mojibake.)
- * 5. Else EUC-JP and CP932 are both tried, strictly (iconv without //IGNORE
- *    or //TRANSLIT: a failure anywhere means "not that encoding"), and each
- *    success is scored by how Japanese it looks: the number of kana, CJK
- *    punctuation and fullwidth forms (U+3000–U+30FF, U+FF01–U+FF5E). A
- *    decoding counts only with a score of at least 2 that is at least a
- *    quarter of its non-ASCII characters: an ASCII file with one stray or
- *    truncated byte (corrupt UTF-8) would otherwise "decode" as CP932 into a
- *    single kanji or halfwidth katakana. The higher score wins; EUC-JP wins a
- *    tie because its structure is stricter (both bytes 0xA1–0xFE), so EUC-JP
- *    text often also converts as CP932 (as halfwidth katakana and rare
- *    kanji, which score low), while CP932 text with any kana (lead bytes
- *    0x82, 0x83) never converts as EUC-JP.
- * 6. Nothing fits (binary, Latin-1, ...): one error at the first invalid
+ * 4. Otherwise EUC-JP and CP932 are both tried, strictly (iconv without
+ *    //IGNORE or //TRANSLIT: a failure anywhere means "not that encoding"),
+ *    and every reading is scored by how Japanese it looks: the number of
+ *    kana, CJK punctuation and fullwidth forms (U+3000–U+30FF,
+ *    U+FF01–U+FF5E) it yields. The UTF-8 reading counts its valid stretches.
+ *    A legacy reading counts only with a score of at least 2 that is at
+ *    least a quarter of its non-ASCII characters, and it must beat the UTF-8
+ *    reading. So:
+ *    - an ASCII file with one stray or truncated byte (corrupt UTF-8) is not
+ *      "CP932" with one kanji or halfwidth katakana in it;
+ *    - a UTF-8 file with some damage in it is reported as damaged, not turned
+ *      into mojibake, because its intact kana outscore what CP932 makes of
+ *      it (counting only valid multi-byte sequences is not enough: short
+ *      EUC-JP and CP932 text often forms valid 2-byte UTF-8 by accident,
+ *      e.g. EUC-JP 調べ = 0xc4b4 0xa4d9, but those are Latin, Greek or
+ *      Cyrillic letters, never kana).
+ *    The higher legacy score wins; EUC-JP wins a tie because its structure
+ *    is stricter (both bytes 0xA1–0xFE): EUC-JP text often also converts as
+ *    CP932 (into halfwidth katakana and rare kanji, which score low), while
+ *    CP932 text with any kana (lead bytes 0x82, 0x83) never converts as
+ *    EUC-JP.
+ * 5. Nothing wins. If the file has at least as many valid non-ASCII UTF-8
+ *    characters as invalid sequences, it is damaged UTF-8 and every invalid
+ *    sequence is an error (up to a cap).
+ *    Otherwise (binary, Latin-1, ...) one error at the first invalid
  *    sequence says the file is not CP932 or EUC-JP either, and how many
  *    invalid sequences it has; listing them all would only be noise.
  *
@@ -208,12 +214,50 @@ decode_utf8_bad(const uint8_t *s, size_t n, struct strbuf *sb)
 	return k;
 }
 
+/* Characters that only Japanese text has many of. */
+struct decode_count {
+	size_t nonascii;
+	size_t jp; /* kana, CJK punctuation, fullwidth forms */
+};
+
+static void
+decode_count_add(struct decode_count *cnt, const uint8_t *p, size_t n)
+{
+	const uint8_t *end = p + n;
+
+	while (p < end) {
+		ucs4_t c;
+
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		p += u8_mbtouc_unsafe(&c, p, (size_t)(end - p));
+		cnt->nonascii++;
+		if ((c >= 0x3000 && c <= 0x30ff) || (c >= 0xff01 && c <= 0xff5e))
+			cnt->jp++;
+	}
+}
+
+/*
+ * How Japanese converted text looks: its kana and the like, or 0 when there
+ * are fewer than 2 or they are under a quarter of its non-ASCII characters.
+ */
+static size_t
+decode_japanese_score(const char *s, size_t n)
+{
+	struct decode_count cnt = {0, 0};
+
+	decode_count_add(&cnt, (const uint8_t *)s, n);
+	return cnt.jp >= 2 && 4 * cnt.jp >= cnt.nonascii ? cnt.jp : 0;
+}
+
 /* Walk the invalid sequences: count them, and report them if r is set. */
 static size_t
-decode_utf8_scan(const uint8_t *s, size_t n, size_t *mb_chars,
+decode_utf8_scan(const uint8_t *s, size_t n, struct decode_count *cnt,
 		 struct decode_report *r)
 {
-	size_t i = 0, bad = 0, mb = 0;
+	size_t i = 0, bad = 0;
 	struct strbuf sb;
 
 	strbuf_init(&sb);
@@ -221,8 +265,9 @@ decode_utf8_scan(const uint8_t *s, size_t n, size_t *mb_chars,
 		const uint8_t *p = u8_check(s + i, n - i);
 		size_t end = p != NULL ? (size_t)(p - s) : n;
 
-		for (; i < end; i++)
-			mb += s[i] >= 0xc0;
+		if (cnt != NULL)
+			decode_count_add(cnt, s + i, end - i);
+		i = end;
 		if (p == NULL)
 			break;
 		strbuf_reset(&sb);
@@ -232,8 +277,6 @@ decode_utf8_scan(const uint8_t *s, size_t n, size_t *mb_chars,
 		bad++;
 	}
 	strbuf_done(&sb);
-	if (mb_chars != NULL)
-		*mb_chars = mb;
 	return bad;
 }
 
@@ -308,30 +351,6 @@ decode_iconv(const char *enc, const char *s, size_t n, size_t *outlen)
 	buf[used] = '\0';
 	*outlen = used;
 	return buf;
-}
-
-/*
- * How Japanese converted text looks: kana, CJK punctuation and fullwidth
- * forms, against all non-ASCII characters. 0 when it does not count.
- */
-static size_t
-decode_japanese_score(const char *s, size_t n)
-{
-	const uint8_t *p = (const uint8_t *)s, *end = p + n;
-	size_t jp = 0, nonascii = 0;
-
-	while (p < end) {
-		ucs4_t c;
-		int k = u8_mbtouc_unsafe(&c, p, (size_t)(end - p));
-
-		p += k;
-		if (c < 0x80)
-			continue;
-		nonascii++;
-		if ((c >= 0x3000 && c <= 0x30ff) || (c >= 0xff01 && c <= 0xff5e))
-			jp++;
-	}
-	return jp >= 2 && 4 * jp >= nonascii ? jp : 0;
 }
 
 static const char *const decode_c0_names[32] = {
@@ -471,7 +490,8 @@ decode_bytes(const char *path, const void *bytes, size_t len,
 {
 	const uint8_t *s = bytes;
 	const char *wide;
-	size_t mb, bad;
+	struct decode_count u8 = {0, 0};
+	size_t bad;
 	char *conv[2] = {NULL, NULL};
 	size_t convlen[2] = {0, 0}, score[2] = {0, 0};
 	static const char *const iconv_name[2] = {"EUC-JP", "CP932"};
@@ -495,27 +515,26 @@ decode_bytes(const char *path, const void *bytes, size_t len,
 		s += 3;
 		len -= 3;
 	}
-	bad = decode_utf8_scan(s, len, &mb, NULL);
+	bad = decode_utf8_scan(s, len, &u8, NULL);
 	if (bad == 0)
 		return decode_finish(path, (const char *)s, len, out, dl);
 
-	decode_report_init(&r, path, dl, (const char *)s);
-	if (out->had_bom || mb >= bad) {
-		decode_utf8_scan(s, len, NULL, &r);
-		decode_report_done(&r);
-		return -1;
-	}
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 2 && !out->had_bom; i++) {
 		conv[i] = decode_iconv(iconv_name[i], (const char *)s, len,
 				       &convlen[i]);
 		if (conv[i] != NULL)
 			score[i] = decode_japanese_score(conv[i], convlen[i]);
 	}
 	best = score[0] >= score[1] ? 0 : 1;
-	if (score[best] == 0) {
+	if (score[best] <= u8.jp) {
 		free(conv[0]);
 		free(conv[1]);
-		return decode_not_text(&r, s, len, bad);
+		decode_report_init(&r, path, dl, (const char *)s);
+		if (!out->had_bom && u8.nonascii < bad)
+			return decode_not_text(&r, s, len, bad);
+		decode_utf8_scan(s, len, NULL, &r);
+		decode_report_done(&r);
+		return -1;
 	}
 	out->encoding = iconv_enc[best];
 	diag_warning(dl, path, 0, 0,

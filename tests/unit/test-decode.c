@@ -181,6 +181,21 @@ START_TEST(test_eucjp)
 }
 END_TEST
 
+START_TEST(test_short_legacy)
+{
+	/* Short legacy text whose bytes happen to form valid 2-byte UTF-8
+	 * (U+0134, U+0282, ...): the kana in the legacy reading win. */
+	expect_ok("## \xc4\xb4\xa4\xd9\xa4\xeb\xa4\xb3\xa4\xc8\n",
+		  sizeof "## \xc4\xb4\xa4\xd9\xa4\xeb\xa4\xb3\xa4\xc8\n" - 1,
+		  "## 調べること\n", warn_eucjp, DECODE_EUCJP);
+	expect_ok("## \x97\xca\x82\xc6\x8a\xfa\x8a\xd4\x82\xcc\x96\xda"
+		  "\x88\xc0\n",
+		  sizeof "## \x97\xca\x82\xc6\x8a\xfa\x8a\xd4\x82\xcc\x96\xda"
+		  "\x88\xc0\n" - 1,
+		  "## 量と期間の目安\n", warn_cp932, DECODE_CP932);
+}
+END_TEST
+
 START_TEST(test_converted_control)
 {
 	/* Columns of a converted file are on the converted text: あい is 4. */
@@ -409,6 +424,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_crlf);
 	tcase_add_test(tc, test_cp932);
 	tcase_add_test(tc, test_eucjp);
+	tcase_add_test(tc, test_short_legacy);
 	tcase_add_test(tc, test_converted_control);
 	tcase_add_test(tc, test_invalid_after_cjk);
 	tcase_add_test(tc, test_invalid_kinds);
