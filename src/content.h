@@ -105,6 +105,7 @@ struct content_node {
 	char *id;      /* question, statement */
 	char *profile; /* question, statement: "all" or "pregnancy" */
 	char *reread;  /* question: screen id to re-read */
+	int reread_line, reread_col; /* where the reread value stands */
 };
 
 enum content_kind {
@@ -119,10 +120,18 @@ struct content_doc {
 	char *id;     /* front matter */
 	char *title;
 	enum content_kind kind;
-	char *source; /* translations: SHA-256 (hex) of the source-language file */
+	char *source; /* translations: SHA-256 (hex, lower case) of the
+			 source-language file; NULL when absent */
 	int source_line;
 	struct content_node *nodes;
 	size_t n;
+
+	/* Added by the content module (additive): */
+	struct content_inline title_inline; /* the title with its markup;
+					       title is its plain text */
+	int source_col;          /* where the source value starts */
+	int id_line, id_col;     /* where the id value stands (0 if absent) */
+	int kind_line, kind_col; /* where the kind value stands (0 if absent) */
 };
 
 /* Clinic values ({{key}} in content); see content/clinic.conf. */
@@ -149,5 +158,24 @@ void content_inline_done(struct content_inline *in);
 
 /* The plain text of inline content (bases only, no readings); caller frees. */
 char *content_inline_text(const struct content_inline *in);
+
+/*
+ * The exact text of a consent statement (or any node list): the plain text of
+ * each paragraph (bases only, <br> as '\n'), each list item on its own line,
+ * blocks joined by "\n", no trailing newline. This is what a record hashes.
+ * Caller frees.
+ */
+char *content_nodes_text(const struct content_node *nodes, size_t n);
+
+/* The name of a kind ("screen", "qa", "quiz", "consent"). */
+const char *content_kind_name(enum content_kind kind);
+
+/*
+ * Hard limits, so that hostile input cannot blow up time or memory: a longer
+ * line is an error (and skipped); after CONTENT_MAX_ERRORS errors in one file
+ * the rest of the file is parsed but no longer reported.
+ */
+#define CONTENT_MAX_LINE (64 * 1024)
+#define CONTENT_MAX_ERRORS 100
 
 #endif

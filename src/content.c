@@ -1,0 +1,1950 @@
+/*
+ * content: the content-file parser (doc/content-format.md is the exact
+ * reference). Decoded text → struct content_doc, in two passes: a
+ * line-oriented block parser (front matter, headings, paragraphs, lists,
+ * tables, callouts, Q&A, quiz and consent sections), then an inline parser
+ * over each block's text (**bold**, ruby, <br>, {{key}}, backslash escapes).
+ *
+ * Every problem is a diagnostic at file:line:col (1-based display column of
+ * the source line); the parser never stops at the first and always recovers
+ * at the next line or block. Everything is linear in the input: no scan ever
+ * restarts from an earlier place, columns are computed incrementally, lines
+ * longer than CONTENT_MAX_LINE are refused, and the number of diagnostics per
+ * file is capped.
+ *
+ * Owns: the documents it returns (every string in them).
+ */
+#include "content.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unictype.h>
+#include <unistr.h>
+#include <uniwidth.h>
+
+#include "clinic.h"
+#include "strbuf.h"
+#include "xmalloc.h"
+
+/* One source line (or the part after a callout's '>'). */
+struct content_line {
+	const char *src; /* start of the source line, for columns */
+	const char *p;   /* start of this line's text */
+	size_t len;      /* bytes at p, without the newline */
+	int lineno;
+};
+
+struct content_parser {
+	const char *path;
+	struct diag_list *dl;
+	const struct content_values *values;
+	const char *lang;
+	enum content_kind kind;
+	size_t nerrors;
+	/* incremental column cache (see content_col) */
+	const char *cc_src;
+	size_t cc_off;
+	int cc_col;
+};
+
+/* A growable node list, with the Q/A mark of each paragraph. */
+struct content_nodes {
+	struct content_node *v;
+	char *qa; /* 'Q', 'A' or 0 per node */
+	size_t n, cap, qacap;
+};
+
+/* ---- positions and diagnostics ---------------------------------------- */
+
+/*
+ * The 1-based display column of byte off in the line starting at src: the
+ * same counting as diag_column(), but continuing from the previous call when
+ * it was on the same line at an earlier offset, so that many positions on one
+ * long line cost linear time in all.
+ */
+static int
+content_col(struct content_parser *cp, const char *src, size_t off)
+{
+	const uint8_t *s = (const uint8_t *)src;
+	size_t i;
+	int col;
+
+	if (cp->cc_src != src || cp->cc_off > off) {
+		cp->cc_src = src;
+		cp->cc_off = 0;
+		cp->cc_col = 0;
+	}
+	i = cp->cc_off;
+	col = cp->cc_col;
+	while (i < off) {
+		ucs4_t c;
+		int n = u8_mbtouc(&c, s + i, off - i);
+
+		if (c == 0xfffd && !(n == 3 && s[i] == 0xef)) {
+			col++;
+			i += 1;
+			continue;
+		}
+		if (c == '\t') {
+			col = (col / 8 + 1) * 8;
+		} else {
+			int w = uc_width(c, "UTF-8");
+			col += w > 0 ? w : (w < 0 ? 1 : 0);
+		}
+		i += (size_t)n;
+	}
+	cp->cc_off = off;
+	cp->cc_col = col;
+	return col + 1;
+}
+
+static int
+content_vdiag(struct content_parser *cp, int line, int col,
+	      enum diag_severity sev, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
+
+static int
+content_vdiag(struct content_parser *cp, int line, int col,
+	      enum diag_severity sev, const char *fmt, va_list ap)
+{
+	char *msg;
+
+	if (sev == DIAG_ERROR) {
+		cp->nerrors++;
+		if (cp->nerrors > CONTENT_MAX_ERRORS)
+			return -1;
+		if (cp->nerrors == CONTENT_MAX_ERRORS) {
+			diag_error(cp->dl, cp->path, line, col,
+				   "too many errors (%d); the rest of this file "
+				   "is not checked", CONTENT_MAX_ERRORS);
+			return -1;
+		}
+	}
+	msg = xvasprintf(fmt, ap);
+	diag_add(cp->dl, cp->path, line, col, sev, "%s", msg);
+	free(msg);
+	return -1;
+}
+
+/* An error at byte p of line l. */
+static int
+content_err(struct content_parser *cp, const struct content_line *l,
+	    const char *p, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int
+content_err(struct content_parser *cp, const struct content_line *l,
+	    const char *p, const char *fmt, ...)
+{
+	va_list ap;
+	int col = 0;
+
+	if (cp->nerrors + 1 > CONTENT_MAX_ERRORS)
+		return cp->nerrors++, -1;
+	if (l != NULL)
+		col = content_col(cp, l->src, (size_t)(p - l->src));
+	va_start(ap, fmt);
+	content_vdiag(cp, l != NULL ? l->lineno : 0, col, DIAG_ERROR, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* An error at a known line and column. */
+static int
+content_err_at(struct content_parser *cp, int line, int col,
+	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int
+content_err_at(struct content_parser *cp, int line, int col,
+	       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	content_vdiag(cp, line, col, DIAG_ERROR, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* ---- characters -------------------------------------------------------- */
+
+static bool
+content_is_kanji(ucs4_t c)
+{
+	return uc_is_property_ideographic(c) || c == 0x3005 /* 々 */ ||
+	       c == 0x3006 /* 〆 */ || c == 0x30F6 /* ヶ */;
+}
+
+/* CJK (or fullwidth): lines ending and starting with one join without space. */
+static bool
+content_is_cjk(ucs4_t c)
+{
+	static const uc_script_t *han, *hira, *kata, *hangul, *bopo;
+
+	if (han == NULL) {
+		han = uc_script_byname("Han");
+		hira = uc_script_byname("Hiragana");
+		kata = uc_script_byname("Katakana");
+		hangul = uc_script_byname("Hangul");
+		bopo = uc_script_byname("Bopomofo");
+	}
+	if (uc_width(c, "UTF-8") == 2)
+		return true;
+	return uc_is_script(c, han) || uc_is_script(c, hira) ||
+	       uc_is_script(c, kata) || uc_is_script(c, hangul) ||
+	       uc_is_script(c, bopo);
+}
+
+static bool
+content_has(const char *p, const char *end, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
+}
+
+static bool
+content_is_id(const char *s, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
+}
+
+static const char *
+content_skip_space(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+static const char *
+content_trim_end(const char *p, const char *end)
+{
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	return end;
+}
+
+static bool
+content_line_blank(const struct content_line *l)
+{
+	return content_skip_space(l->p, l->p + l->len) == l->p + l->len;
+}
+
+/* ---- inline ------------------------------------------------------------ */
+
+/*
+ * The text of one block, joined from its source lines, with a map back to
+ * them: segs[i] covers t[joff, joff + len) = src line bytes [srcoff, ...).
+ */
+struct content_seg {
+	size_t joff;
+	size_t len;
+	const struct content_line *line;
+	size_t srcoff; /* offset of the segment's first byte in line->src */
+	int bias;      /* added to columns (content_parse_inline's col) */
+};
+
+struct content_il {
+	struct content_parser *cp;
+	const char *t;
+	size_t n;
+	const struct content_seg *segs;
+	size_t nsegs;
+	size_t seg;      /* segment of the current position (moves forward) */
+
+	struct content_inline *out;
+	size_t cap;
+	struct strbuf buf;
+	size_t buf_pos;  /* source position of buf's first byte */
+	bool buf_any;
+	unsigned style;
+	size_t bold_pos; /* where the open ** stands */
+	/* the trailing run of kanji in buf (implicit ruby base) */
+	bool kanji;
+	size_t kanji_buf, kanji_pos;
+};
+
+static size_t
+content_il_seg(const struct content_il *il, size_t pos)
+{
+	size_t lo = 0, hi = il->nsegs;
+
+	/* the last segment with joff <= pos */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (il->segs[mid].joff <= pos)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void
+content_il_where(struct content_il *il, size_t pos, int *line, int *col)
+{
+	const struct content_seg *s = &il->segs[content_il_seg(il, pos)];
+	size_t d = pos - s->joff;
+
+	if (d > s->len)
+		d = s->len;
+	*line = s->line->lineno;
+	*col = content_col(il->cp, s->line->src, s->srcoff + d) + s->bias;
+}
+
+static int
+content_il_err(struct content_il *il, size_t pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+content_il_err(struct content_il *il, size_t pos, const char *fmt, ...)
+{
+	va_list ap;
+	int line, col;
+
+	if (il->cp->nerrors + 1 > CONTENT_MAX_ERRORS)
+		return il->cp->nerrors++, -1;
+	content_il_where(il, pos, &line, &col);
+	va_start(ap, fmt);
+	content_vdiag(il->cp, line, col, DIAG_ERROR, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* The end (in t) of the segment holding pos: ruby never crosses a line. */
+static size_t
+content_il_seg_end(struct content_il *il, size_t pos)
+{
+	while (il->seg + 1 < il->nsegs && il->segs[il->seg + 1].joff <= pos)
+		il->seg++;
+	return il->segs[il->seg].joff + il->segs[il->seg].len;
+}
+
+static void
+content_il_push(struct content_il *il, char *text, char *ruby, size_t pos)
+{
+	struct content_span *sp;
+
+	if (il->out->n >= il->cap) {
+		il->cap = il->cap ? il->cap * 2 : 4;
+		il->out->spans = xreallocarray(il->out->spans, il->cap,
+					       sizeof *il->out->spans);
+	}
+	sp = &il->out->spans[il->out->n++];
+	sp->text = text;
+	sp->ruby = ruby;
+	sp->style = il->style;
+	content_il_where(il, pos, &sp->line, &sp->col);
+}
+
+static void
+content_il_flush(struct content_il *il)
+{
+	if (il->buf.len > 0)
+		content_il_push(il, strbuf_detach(&il->buf, NULL), NULL,
+				il->buf_pos);
+	il->buf_any = false;
+	il->kanji = false;
+}
+
+/* Append bytes that came from source position pos. */
+static void
+content_il_add(struct content_il *il, size_t pos, const char *p, size_t n,
+	       bool maybe_kanji)
+{
+	if (!il->buf_any) {
+		il->buf_any = true;
+		il->buf_pos = pos;
+	}
+	if (maybe_kanji) {
+		ucs4_t c;
+		u8_mbtouc(&c, (const uint8_t *)p, n);
+		if (content_is_kanji(c)) {
+			if (!il->kanji) {
+				il->kanji = true;
+				il->kanji_buf = il->buf.len;
+				il->kanji_pos = pos;
+			}
+		} else {
+			il->kanji = false;
+		}
+	} else {
+		il->kanji = false;
+	}
+	strbuf_add(&il->buf, p, n);
+}
+
+static bool
+content_is_escapable(const char *p, const char *end, size_t *n)
+{
+	static const char *const lits[] = {
+		"*", "|", "\\", "{", "}", "<", ">", "｜", "《", "》", "#", "-",
+	};
+
+	for (size_t i = 0; i < sizeof lits / sizeof lits[0]; i++) {
+		if (content_has(p, end, lits[i])) {
+			*n = strlen(lits[i]);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* <br>, <br/>, <br /> : the length of the tag at p, or 0. */
+static size_t
+content_br(const char *p, const char *end)
+{
+	if (content_has(p, end, "<br>"))
+		return 4;
+	if (content_has(p, end, "<br/>"))
+		return 5;
+	if (content_has(p, end, "<br />"))
+		return 6;
+	return 0;
+}
+
+/*
+ * Collect a ruby base or reading from t[from, end) up to stop (a literal),
+ * processing escapes. Returns the position of stop, or (size_t)-1 when
+ * something else ends it first: the end, or one of the brackets in `bad`.
+ * *markup is set to the position of a ** or <br> found inside.
+ */
+static size_t
+content_il_ruby_part(struct content_il *il, size_t from, size_t end,
+		     const char *stop, struct strbuf *out, size_t *markup)
+{
+	const char *t = il->t;
+	size_t i = from;
+
+	*markup = (size_t)-1;
+	while (i < end) {
+		size_t n;
+
+		if (content_has(t + i, t + end, stop))
+			return i;
+		if (content_has(t + i, t + end, "《") ||
+		    content_has(t + i, t + end, "》") ||
+		    content_has(t + i, t + end, "｜"))
+			return (size_t)-1;
+		if (t[i] == '\\' && content_is_escapable(t + i + 1, t + end, &n)) {
+			strbuf_add(out, t + i + 1, n);
+			i += 1 + n;
+			continue;
+		}
+		if (*markup == (size_t)-1 &&
+		    (content_has(t + i, t + end, "**") || content_br(t + i, t + end)))
+			*markup = i;
+		strbuf_addch(out, t[i]);
+		i++;
+	}
+	return (size_t)-1;
+}
+
+/*
+ * A reading starting at 《 at position open. On success pushes the ruby span
+ * (base already chosen by the caller) and returns the position after 》.
+ * Returns 0 when the reading is bad (reported); the caller then keeps 《 as
+ * text.
+ */
+static size_t
+content_il_reading(struct content_il *il, size_t open, char **reading)
+{
+	struct strbuf r;
+	size_t end = content_il_seg_end(il, open);
+	size_t markup;
+	size_t close;
+
+	strbuf_init(&r);
+	close = content_il_ruby_part(il, open + 3, end, "》", &r, &markup);
+	if (close == (size_t)-1) {
+		strbuf_done(&r);
+		content_il_err(il, open,
+			       "ruby reading is not closed: expected 《…》 on the same line");
+		return 0;
+	}
+	if (r.len == 0 || content_skip_space(r.s, r.s + r.len) == r.s + r.len) {
+		strbuf_done(&r);
+		content_il_err(il, open,
+			       "ruby reading is empty: expected the reading between 《 and 》");
+		return close + 3;
+	}
+	if (markup != (size_t)-1) {
+		strbuf_done(&r);
+		content_il_err(il, markup,
+			       "a ruby reading cannot contain '**' or <br>");
+		return close + 3;
+	}
+	*reading = strbuf_detach(&r, NULL);
+	strbuf_done(&r);
+	return close + 3;
+}
+
+static void
+content_il_braces(struct content_il *il, size_t *ip)
+{
+	const char *t = il->t;
+	size_t i = *ip, k = i + 2, end = content_il_seg_end(il, i);
+	const char *val;
+
+	while (k < end && ((t[k] >= 'a' && t[k] <= 'z') ||
+			   (t[k] >= '0' && t[k] <= '9') || t[k] == '_'))
+		k++;
+	if (k == i + 2 || !content_has(t + k, t + end, "}}")) {
+		content_il_err(il, i, "'{{' must be followed by a clinic value "
+			       "name and '}}', e.g. {{phone}} (write \\{ for a "
+			       "literal brace)");
+		content_il_add(il, i, t + i, 2, false);
+		*ip = i + 2;
+		return;
+	}
+	if (il->cp->values == NULL) {
+		content_il_add(il, i, t + i, k + 2 - i, false);
+		*ip = k + 2;
+		return;
+	}
+	val = clinic_get(il->cp->values, t + i + 2, k - i - 2, il->cp->lang);
+	if (val == NULL) {
+		content_il_err(il, i, "unknown clinic value {{%.*s}}: clinic.conf "
+			       "has no '%.*s'", (int)(k - i - 2), t + i + 2,
+			       (int)(k - i - 2), t + i + 2);
+		content_il_add(il, i, t + i, k + 2 - i, false);
+	} else if (*val != '\0') {
+		content_il_add(il, i, val, strlen(val), false);
+	}
+	*ip = k + 2;
+}
+
+/* An explicit ruby ｜base《reading》 at i. */
+static void
+content_il_bar(struct content_il *il, size_t *ip)
+{
+	size_t i = *ip, end = content_il_seg_end(il, i), open, after;
+	struct strbuf base;
+	size_t markup;
+	char *reading = NULL;
+
+	strbuf_init(&base);
+	open = content_il_ruby_part(il, i + 3, end, "《", &base, &markup);
+	if (open == (size_t)-1 || base.len == 0) {
+		content_il_err(il, i, "'｜' must be followed by a base and its "
+			       "reading: ｜base《reading》 (write \\｜ for a "
+			       "literal ｜)");
+		strbuf_done(&base);
+		content_il_add(il, i, il->t + i, 3, false);
+		*ip = i + 3;
+		return;
+	}
+	if (markup != (size_t)-1) {
+		content_il_err(il, markup, "a ruby base cannot contain '**' or <br>");
+		strbuf_done(&base);
+		content_il_add(il, i, il->t + i, 3, false);
+		*ip = i + 3;
+		return;
+	}
+	after = content_il_reading(il, open, &reading);
+	if (after == 0) {
+		/* keep the base as text; go on after 《 */
+		content_il_add(il, i + 3, base.s, base.len, false);
+		content_il_add(il, open, il->t + open, 3, false);
+		strbuf_done(&base);
+		*ip = open + 3;
+		return;
+	}
+	if (reading == NULL) {
+		content_il_add(il, i + 3, base.s, base.len, false);
+		strbuf_done(&base);
+		*ip = after;
+		return;
+	}
+	content_il_flush(il);
+	content_il_push(il, strbuf_detach(&base, NULL), reading, i + 3);
+	strbuf_done(&base);
+	*ip = after;
+}
+
+/* An implicit ruby: the kanji right before 《 at i. */
+static void
+content_il_open(struct content_il *il, size_t *ip)
+{
+	size_t i = *ip, after;
+	char *reading = NULL;
+
+	if (!il->kanji) {
+		size_t end = content_il_seg_end(il, i);
+		struct strbuf r;
+		size_t markup;
+		size_t close;
+
+		strbuf_init(&r);
+		close = content_il_ruby_part(il, i + 3, end, "》", &r, &markup);
+		strbuf_done(&r);
+		if (close == (size_t)-1) {
+			content_il_err(il, i, "ruby reading is not closed: "
+				       "expected 《…》 on the same line");
+			content_il_add(il, i, il->t + i, 3, false);
+			*ip = i + 3;
+			return;
+		}
+		content_il_err(il, i, "ruby has no base: 《 must follow kanji, "
+			       "or write ｜base《reading》");
+		*ip = close + 3; /* drop the reading */
+		return;
+	}
+	after = content_il_reading(il, i, &reading);
+	if (after == 0) {
+		content_il_add(il, i, il->t + i, 3, false);
+		*ip = i + 3;
+		return;
+	}
+	if (reading != NULL) {
+		size_t kb = il->kanji_buf, kp = il->kanji_pos;
+		char *base = xstrndup(il->buf.s + kb, il->buf.len - kb);
+
+		il->buf.len = kb;
+		il->buf.s[kb] = '\0';
+		if (kb == 0)
+			il->buf_any = false;
+		content_il_flush(il);
+		content_il_push(il, base, reading, kp);
+	}
+	*ip = after;
+}
+
+/* Parse t (joined block text) into out. */
+static void
+content_il_run(struct content_parser *cp, const char *t, size_t n,
+	       const struct content_seg *segs, size_t nsegs,
+	       struct content_inline *out)
+{
+	struct content_il il = {
+		.cp = cp, .t = t, .n = n, .segs = segs, .nsegs = nsegs,
+		.out = out,
+	};
+	size_t i = 0;
+
+	out->spans = NULL;
+	out->n = 0;
+	strbuf_init(&il.buf);
+	while (i < n) {
+		size_t k;
+
+		if (t[i] == '\\' && content_is_escapable(t + i + 1, t + n, &k)) {
+			content_il_add(&il, i, t + i + 1, k, false);
+			i += 1 + k;
+		} else if (content_has(t + i, t + n, "**")) {
+			content_il_flush(&il);
+			il.style ^= CONTENT_BOLD;
+			il.bold_pos = i;
+			i += 2;
+		} else if ((k = content_br(t + i, t + n)) != 0) {
+			content_il_add(&il, i, "\n", 1, false);
+			i += k;
+		} else if (content_has(t + i, t + n, "{{")) {
+			content_il_braces(&il, &i);
+		} else if (content_has(t + i, t + n, "｜")) {
+			content_il_bar(&il, &i);
+		} else if (content_has(t + i, t + n, "《")) {
+			content_il_open(&il, &i);
+		} else {
+			int len = u8_mblen((const uint8_t *)t + i, n - i);
+			if (len <= 0)
+				len = 1;
+			content_il_add(&il, i, t + i, (size_t)len,
+				       (unsigned char)t[i] >= 0x80);
+			i += (size_t)len;
+		}
+	}
+	content_il_flush(&il);
+	if (il.style & CONTENT_BOLD)
+		content_il_err(&il, il.bold_pos, "'**' is not closed: expected "
+			       "a closing '**' in the same paragraph (write \\* "
+			       "for a literal *)");
+	strbuf_done(&il.buf);
+	if (out->n == 0) {
+		free(out->spans);
+		out->spans = NULL;
+	}
+}
+
+void
+content_parse_inline(const char *path, int line, int col, const char *s,
+		     size_t len, const struct content_values *values,
+		     const char *lang, struct content_inline *out,
+		     struct diag_list *dl)
+{
+	struct content_parser cp = {
+		.path = path, .dl = dl, .values = values, .lang = lang,
+	};
+	struct content_line l = { .src = s, .p = s, .len = len, .lineno = line };
+	struct content_seg seg = { .joff = 0, .len = len, .line = &l,
+				   .srcoff = 0, .bias = col - 1 };
+
+	content_il_run(&cp, s, len, &seg, 1, out);
+}
+
+void
+content_inline_done(struct content_inline *in)
+{
+	for (size_t i = 0; i < in->n; i++) {
+		free(in->spans[i].text);
+		free(in->spans[i].ruby);
+	}
+	free(in->spans);
+	in->spans = NULL;
+	in->n = 0;
+}
+
+char *
+content_inline_text(const struct content_inline *in)
+{
+	struct strbuf sb;
+	char *s;
+
+	strbuf_init(&sb);
+	for (size_t i = 0; i < in->n; i++)
+		strbuf_addstr(&sb, in->spans[i].text);
+	s = strbuf_detach(&sb, NULL);
+	strbuf_done(&sb);
+	return s;
+}
+
+/* ---- joining lines ----------------------------------------------------- */
+
+/* The last character of [p, end) that is not markup (**, <br>), or 0. */
+static ucs4_t
+content_last_char(const char *p, const char *end)
+{
+	ucs4_t c = 0;
+
+	while (end - p >= 2 && end[-1] == '*' && end[-2] == '*')
+		end -= 2;
+	if (end - p >= 4 && memcmp(end - 4, "<br>", 4) == 0)
+		return '\n';
+	if (end == p ||
+	    u8_prev(&c, (const uint8_t *)end, (const uint8_t *)p) == NULL)
+		return 0;
+	return c;
+}
+
+static ucs4_t
+content_first_char(const char *p, const char *end)
+{
+	ucs4_t c = 0;
+
+	while (end - p >= 2 && p[0] == '*' && p[1] == '*')
+		p += 2;
+	if (p == end)
+		return 0;
+	u8_mbtouc(&c, (const uint8_t *)p, (size_t)(end - p));
+	return c;
+}
+
+/*
+ * Join the trimmed parts [from[i], to[i]) of lines into one text with a
+ * segment map; CJK-CJK joins take no space. Caller frees *t and *segs.
+ */
+struct content_part {
+	const struct content_line *line;
+	const char *from, *to;
+};
+
+static void
+content_join(const struct content_part *parts, size_t n, char **t, size_t *tlen,
+	     struct content_seg **segs)
+{
+	struct strbuf sb;
+	struct content_seg *s = xcalloc(n ? n : 1, sizeof *s);
+
+	strbuf_init(&sb);
+	for (size_t i = 0; i < n; i++) {
+		const struct content_part *pt = &parts[i];
+
+		if (i > 0 && sb.len > 0 && pt->to > pt->from) {
+			ucs4_t a = content_last_char(sb.s, sb.s + sb.len);
+			ucs4_t b = content_first_char(pt->from, pt->to);
+			if (!(a == '\n' || (content_is_cjk(a) && content_is_cjk(b))))
+				strbuf_addch(&sb, ' ');
+		}
+		s[i].joff = sb.len;
+		s[i].len = (size_t)(pt->to - pt->from);
+		s[i].line = pt->line;
+		s[i].srcoff = (size_t)(pt->from - pt->line->src);
+		s[i].bias = 0;
+		strbuf_add(&sb, pt->from, s[i].len);
+	}
+	*t = strbuf_detach(&sb, tlen);
+	strbuf_done(&sb);
+	*segs = s;
+}
+
+static void
+content_inline_parts(struct content_parser *cp, const struct content_part *parts,
+		     size_t n, struct content_inline *out)
+{
+	char *t;
+	size_t tlen;
+	struct content_seg *segs;
+
+	content_join(parts, n, &t, &tlen, &segs);
+	content_il_run(cp, t, tlen, segs, n ? n : 1, out);
+	free(t);
+	free(segs);
+}
+
+/* Inline text of one piece of one line. */
+static void
+content_inline_piece(struct content_parser *cp, const struct content_line *l,
+		     const char *from, const char *to, struct content_inline *out)
+{
+	struct content_part pt = { l, from, to };
+
+	content_inline_parts(cp, &pt, 1, out);
+}
+
+/* ---- nodes ------------------------------------------------------------- */
+
+static void content_node_done(struct content_node *n);
+
+static void
+content_nodes_free_array(struct content_node *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		content_node_done(&v[i]);
+	free(v);
+}
+
+static void
+content_node_done(struct content_node *n)
+{
+	content_inline_done(&n->text);
+	for (size_t i = 0; i < n->nitems; i++)
+		content_inline_done(&n->items[i].text);
+	free(n->items);
+	for (size_t i = 0; i < n->table.nrows * n->table.ncols; i++)
+		content_inline_done(&n->table.cells[i]);
+	free(n->table.cells);
+	free(n->table.align);
+	content_nodes_free_array(n->children, n->nchildren);
+	content_nodes_free_array(n->explain, n->nexplain);
+	free(n->id);
+	free(n->profile);
+	free(n->reread);
+}
+
+static struct content_node *
+content_nodes_add(struct content_nodes *ns, enum content_node_kind kind,
+		  struct content_parser *cp, const struct content_line *l,
+		  const char *p)
+{
+	struct content_node *n;
+
+	XGROW(ns->v, ns->n, ns->cap);
+	XGROW(ns->qa, ns->n, ns->qacap);
+	n = &ns->v[ns->n];
+	ns->qa[ns->n] = 0;
+	ns->n++;
+	memset(n, 0, sizeof *n);
+	n->kind = kind;
+	n->line = l->lineno;
+	n->col = content_col(cp, l->src, (size_t)(p - l->src));
+	return n;
+}
+
+/* ---- blocks ------------------------------------------------------------ */
+
+enum content_lt {
+	CONTENT_LT_BLANK,
+	CONTENT_LT_HEADING,
+	CONTENT_LT_ITEM,
+	CONTENT_LT_TABLE,
+	CONTENT_LT_QUOTE,
+	CONTENT_LT_TEXT,
+};
+
+struct content_item_mark {
+	bool ordered;
+	int number;
+	int checked;       /* -1 none, 0, 1 */
+	const char *mark;  /* the marker */
+	const char *text;  /* the text after the marker (and [ ] ) */
+};
+
+static bool
+content_item_mark(const struct content_line *l, struct content_item_mark *m)
+{
+	const char *p = l->p, *end = l->p + l->len;
+
+	if (p < end && *p == ' ')
+		p++; /* one space of indentation is still an item */
+	m->mark = p;
+	m->checked = -1;
+	if (p < end && (*p == '-' || *p == '*') &&
+	    (p + 1 == end || p[1] == ' ' || p[1] == '\t')) {
+		m->ordered = false;
+		m->number = 0;
+		p = content_skip_space(p + 1, end);
+		if (content_has(p, end, "[ ]") || content_has(p, end, "[x]") ||
+		    content_has(p, end, "[X]")) {
+			if (p + 3 == end || p[3] == ' ' || p[3] == '\t') {
+				m->checked = p[1] != ' ';
+				p = content_skip_space(p + 3, end);
+			}
+		}
+		m->text = p;
+		return true;
+	}
+	if (p < end && *p >= '0' && *p <= '9') {
+		const char *d = p;
+		long v = 0;
+
+		while (d < end && *d >= '0' && *d <= '9' && d - p < 9)
+			v = v * 10 + (*d++ - '0');
+		if (d < end && *d == '.' &&
+		    (d + 1 == end || d[1] == ' ' || d[1] == '\t')) {
+			m->ordered = true;
+			m->number = (int)v;
+			m->text = content_skip_space(d + 1, end);
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool
+content_is_qa(const struct content_line *l, char which)
+{
+	const char *p = content_skip_space(l->p, l->p + l->len);
+	const char *end = l->p + l->len;
+
+	if (p < end && *p == which &&
+	    (content_has(p + 1, end, ":") || content_has(p + 1, end, "：")))
+		return true;
+	return false;
+}
+
+static enum content_lt
+content_line_type(const struct content_line *l)
+{
+	const char *end = l->p + l->len;
+	const char *p = content_skip_space(l->p, end);
+	struct content_item_mark m;
+
+	if (p == end)
+		return CONTENT_LT_BLANK;
+	if (*p == '#' && p == l->p)
+		return CONTENT_LT_HEADING;
+	if (*p == '|')
+		return CONTENT_LT_TABLE;
+	if (*p == '>')
+		return CONTENT_LT_QUOTE;
+	if (content_item_mark(l, &m))
+		return CONTENT_LT_ITEM;
+	return CONTENT_LT_TEXT;
+}
+
+static void content_blocks(struct content_parser *cp,
+			   const struct content_line *lines, size_t n, int depth,
+			   struct content_nodes *out);
+
+static size_t
+content_heading(struct content_parser *cp, const struct content_line *l,
+		struct content_nodes *out)
+{
+	const char *p = l->p, *end = l->p + l->len;
+	int level = 0;
+	struct content_node *n;
+
+	while (p < end && *p == '#')
+		p++, level++;
+	if (p < end && *p != ' ' && *p != '\t')
+		content_err(cp, l, p, "a heading needs a space after '%.*s'",
+			    level, l->p);
+	if (level > 3) {
+		content_err(cp, l, l->p, "heading level %d is not supported "
+			    "(use #, ## or ###)", level);
+		level = 3;
+	}
+	p = content_skip_space(p, end);
+	end = content_trim_end(p, end);
+	if (p == end)
+		content_err(cp, l, l->p, "empty heading: expected text after '%.*s '",
+			    level, l->p);
+	n = content_nodes_add(out, CONTENT_HEADING, cp, l, l->p);
+	n->level = level;
+	content_inline_piece(cp, l, p, end, &n->text);
+	return 1;
+}
+
+static size_t
+content_paragraph(struct content_parser *cp, const struct content_line *lines,
+		  size_t n, struct content_nodes *out)
+{
+	struct content_part *parts = xcalloc(n, sizeof *parts);
+	size_t k = 0;
+	struct content_node *node;
+	char qa = 0;
+
+	while (k < n) {
+		const struct content_line *l = &lines[k];
+		const char *end = l->p + l->len;
+
+		if (content_line_type(l) != CONTENT_LT_TEXT)
+			break;
+		if (k > 0 && (content_is_qa(l, 'Q') || content_is_qa(l, 'A')))
+			break; /* a Q: or A: line starts a new paragraph */
+		parts[k].line = l;
+		parts[k].from = content_skip_space(l->p, end);
+		parts[k].to = content_trim_end(parts[k].from, end);
+		k++;
+	}
+	if (content_is_qa(&lines[0], 'Q') || content_is_qa(&lines[0], 'A')) {
+		const char *p = parts[0].from;
+
+		qa = *p;
+		p += p[1] == ':' ? 2 : 1 + strlen("：");
+		parts[0].from = content_skip_space(p, parts[0].to);
+	}
+	node = content_nodes_add(out, CONTENT_PARAGRAPH, cp, &lines[0],
+				 content_skip_space(lines[0].p,
+						    lines[0].p + lines[0].len));
+	out->qa[out->n - 1] = qa;
+	content_inline_parts(cp, parts, k, &node->text);
+	if (qa != 0 && node->text.n == 0)
+		content_err(cp, &lines[0], parts[0].from,
+			    "'%c:' has no text after it", qa);
+	free(parts);
+	return k;
+}
+
+static size_t
+content_list(struct content_parser *cp, const struct content_line *lines,
+	     size_t n, struct content_nodes *out)
+{
+	struct content_item_mark m;
+	struct content_node *node;
+	struct content_item *items = NULL;
+	size_t nitems = 0, cap = 0, k = 0;
+	struct content_part *parts = xcalloc(n, sizeof *parts);
+	bool ordered;
+
+	content_item_mark(&lines[0], &m);
+	ordered = m.ordered;
+	node = content_nodes_add(out, CONTENT_LIST, cp, &lines[0], m.mark);
+	node->ordered = ordered;
+	node->start = ordered ? m.number : 0;
+	while (k < n) {
+		const struct content_line *l = &lines[k];
+		struct content_item *it;
+		size_t np = 0;
+
+		if (content_line_type(l) == CONTENT_LT_BLANK) {
+			size_t j = k;
+			while (j < n && content_line_type(&lines[j]) == CONTENT_LT_BLANK)
+				j++;
+			if (j < n && content_line_type(&lines[j]) == CONTENT_LT_ITEM &&
+			    content_item_mark(&lines[j], &m) && m.ordered == ordered &&
+			    (lines[j].p[0] != ' '))
+				k = j;
+			else
+				break;
+			continue;
+		}
+		if (content_line_type(l) != CONTENT_LT_ITEM ||
+		    !content_item_mark(l, &m) || m.ordered != ordered)
+			break;
+		XGROW(items, nitems, cap);
+		it = &items[nitems++];
+		it->checked = m.checked;
+		it->line = l->lineno;
+		it->col = content_col(cp, l->src, (size_t)(m.mark - l->src));
+		parts[np].line = l;
+		parts[np].from = m.text;
+		parts[np].to = content_trim_end(m.text, l->p + l->len);
+		np++;
+		k++;
+		/* continuation lines: indented by at least two spaces */
+		while (k < n) {
+			const struct content_line *c = &lines[k];
+			const char *end = c->p + c->len;
+			const char *p = content_skip_space(c->p, end);
+			struct content_item_mark m2;
+
+			if (p == end || p - c->p < 2 || c->p[0] != ' ' ||
+			    c->p[1] != ' ')
+				break;
+			{
+				struct content_line sub = *c;
+				sub.p = p;
+				sub.len = (size_t)(end - p);
+				if (content_item_mark(&sub, &m2))
+					content_err(cp, c, p, "nested lists are "
+						    "not supported: a list has "
+						    "one level");
+			}
+			parts[np].line = c;
+			parts[np].from = p;
+			parts[np].to = content_trim_end(p, end);
+			np++;
+			k++;
+		}
+		content_inline_parts(cp, parts, np, &it->text);
+		if (it->text.n == 0)
+			content_err(cp, l, m.mark, "empty list item");
+	}
+	node->items = items;
+	node->nitems = nitems;
+	free(parts);
+	return k;
+}
+
+/* Split a table row into cells: [from[i], to[i]) trimmed. */
+struct content_cell {
+	const char *from, *to;
+};
+
+static size_t
+content_row_cells(const struct content_line *l, struct content_cell **cells)
+{
+	const char *end = content_trim_end(l->p, l->p + l->len);
+	const char *p = content_skip_space(l->p, end);
+	struct content_cell *v = NULL;
+	size_t n = 0, cap = 0;
+	const char *start;
+
+	p++; /* the leading '|' */
+	start = p;
+	for (;;) {
+		if (p < end && *p == '\\' && p + 1 < end) {
+			p += 2;
+			continue;
+		}
+		if (p == end || *p == '|') {
+			const char *a = content_skip_space(start, p);
+			const char *b = content_trim_end(a, p);
+
+			if (p == end && start == end)
+				break; /* after the trailing pipe */
+			XGROW(v, n, cap);
+			v[n].from = a;
+			v[n].to = b;
+			n++;
+			if (p == end)
+				break;
+			start = p + 1;
+		}
+		p++;
+	}
+	*cells = v;
+	return n;
+}
+
+static bool
+content_align_cell(const struct content_cell *c, enum content_align *a)
+{
+	const char *p = c->from, *e = c->to;
+	bool left = false, right = false;
+
+	if (p < e && *p == ':')
+		left = true, p++;
+	if (e > p && e[-1] == ':')
+		right = true, e--;
+	if (p == e)
+		return false;
+	for (; p < e; p++)
+		if (*p != '-')
+			return false;
+	*a = left && right ? CONTENT_ALIGN_CENTER :
+	     left ? CONTENT_ALIGN_LEFT :
+	     right ? CONTENT_ALIGN_RIGHT : CONTENT_ALIGN_NONE;
+	return true;
+}
+
+static size_t
+content_table(struct content_parser *cp, const struct content_line *lines,
+	      size_t n, struct content_nodes *out)
+{
+	size_t k = 0, ncols, nrows = 0, r;
+	struct content_cell *cells;
+	struct content_node *node;
+	struct content_table *tb;
+	bool has_align = true;
+
+	while (k < n && content_line_type(&lines[k]) == CONTENT_LT_TABLE)
+		k++;
+	node = content_nodes_add(out, CONTENT_TABLE, cp, &lines[0],
+				 content_skip_space(lines[0].p,
+						    lines[0].p + lines[0].len));
+	tb = &node->table;
+	ncols = content_row_cells(&lines[0], &cells);
+	free(cells);
+	if (ncols == 0) {
+		content_err(cp, &lines[0], lines[0].p, "table header has no cells");
+		ncols = 1;
+	}
+	tb->ncols = ncols;
+	tb->align = xcalloc(ncols, sizeof *tb->align);
+	if (k < 2) {
+		has_align = false;
+		content_err(cp, &lines[0], lines[0].p, "a table needs an "
+			    "alignment row (like |---|---|) under its header");
+	} else {
+		size_t na = content_row_cells(&lines[1], &cells);
+		for (size_t c = 0; c < na && has_align; c++) {
+			enum content_align a;
+			if (!content_align_cell(&cells[c], &a))
+				has_align = false;
+			else if (c < ncols)
+				tb->align[c] = a;
+		}
+		if (!has_align) {
+			content_err(cp, &lines[1], lines[1].p, "expected the "
+				    "table's alignment row (like |---|:-:|--:|) "
+				    "under its header");
+		} else if (na != ncols) {
+			content_err(cp, &lines[1], lines[1].p, "the alignment "
+				    "row has %zu cells; the header has %zu",
+				    na, ncols);
+		}
+		free(cells);
+	}
+	tb->cells = xcalloc((k + 1) * ncols, sizeof *tb->cells);
+	for (r = 0; r < k; r++) {
+		const struct content_line *l = &lines[r];
+		size_t nc;
+
+		if (r == 1 && has_align)
+			continue;
+		nc = content_row_cells(l, &cells);
+		if (r > 0 && nc != ncols) {
+			const char *at = nc > 0 ? cells[0].from : l->p;
+			content_err(cp, l, at, "table row has %zu cell%s; the "
+				    "header has %zu", nc, nc == 1 ? "" : "s",
+				    ncols);
+		}
+		for (size_t c = 0; c < ncols && c < nc; c++)
+			content_inline_piece(cp, l, cells[c].from, cells[c].to,
+					     &tb->cells[nrows * ncols + c]);
+		nrows++;
+		free(cells);
+	}
+	tb->nrows = nrows;
+	if (nrows < 2)
+		content_err(cp, &lines[0], lines[0].p, "table has no rows "
+			    "under its header");
+	return k;
+}
+
+static size_t
+content_callout(struct content_parser *cp, const struct content_line *lines,
+		size_t n, int depth, struct content_nodes *out)
+{
+	size_t k = 0;
+	const struct content_line *l0 = &lines[0];
+	const char *end = l0->p + l0->len;
+	const char *p = content_skip_space(l0->p, end);
+	const char *q;
+	struct content_node *node;
+	struct content_line *inner;
+	struct content_nodes body = { 0 };
+	size_t plain = 1; /* the first line inside the callout */
+
+	while (k < n && content_line_type(&lines[k]) == CONTENT_LT_QUOTE)
+		k++;
+	node = content_nodes_add(out, CONTENT_CALLOUT, cp, l0, p);
+	node->callout = CONTENT_CALLOUT_NOTE;
+	if (depth > 0) {
+		content_err(cp, l0, p, "callouts cannot be nested");
+		return k;
+	}
+	q = content_skip_space(p + 1, end);
+	end = content_trim_end(q, end);
+	if (content_has(q, end, "[!WARNING]") || content_has(q, end, "[!NOTE]")) {
+		const char *r;
+
+		node->callout = q[2] == 'W' ? CONTENT_CALLOUT_WARNING :
+					      CONTENT_CALLOUT_NOTE;
+		r = content_skip_space(q + (q[2] == 'W' ? 10 : 7), end);
+		if (r < end)
+			content_err(cp, l0, r, "put the callout's text on the "
+				    "next line, after '> '");
+	} else if (content_has(q, end, "[!")) {
+		const char *c = memchr(q, ']', (size_t)(end - q));
+		int ml = c != NULL ? (int)(c + 1 - q) : (int)(end - q);
+
+		content_err(cp, l0, q, "unknown callout '%.*s' (expected "
+			    "> [!WARNING] or > [!NOTE])", ml, q);
+	} else {
+		content_err(cp, l0, p, "a '>' quote must start with a line "
+			    "'> [!WARNING]' or '> [!NOTE]' (a callout)");
+		plain = 0; /* the first line is text too */
+	}
+	if (k == 1 && plain == 1) {
+		content_err(cp, l0, p, "empty callout: expected lines "
+			    "starting with '>' under the marker");
+		return k;
+	}
+	inner = xcalloc(k, sizeof *inner);
+	for (size_t i = plain; i < k; i++) {
+		const struct content_line *l = &lines[i];
+		const char *e = l->p + l->len;
+		const char *s = content_skip_space(l->p, e) + 1; /* after '>' */
+
+		if (s < e && *s == ' ')
+			s++;
+		inner[i - plain] = *l;
+		inner[i - plain].p = s;
+		inner[i - plain].len = (size_t)(e - s);
+	}
+	content_blocks(cp, inner, k - plain, depth + 1, &body);
+	node->children = body.v;
+	node->nchildren = body.n;
+	free(body.qa);
+	free(inner);
+	return k;
+}
+
+/* Group Q: paragraphs with their answers; move nodes from in to out. */
+static void
+content_group_qa(struct content_parser *cp, struct content_nodes *in,
+		 struct content_nodes *out)
+{
+	size_t i = 0;
+
+	while (i < in->n) {
+		struct content_node *n = &in->v[i];
+		char qa = in->qa[i];
+
+		XGROW(out->v, out->n, out->cap);
+		XGROW(out->qa, out->n, out->qacap);
+		out->qa[out->n] = 0;
+		if (qa == 'Q') {
+			struct content_node q = *n;
+			size_t j = i + 1, a;
+
+			q.kind = CONTENT_QA;
+			if (j < in->n && in->qa[j] == 'A') {
+				a = j;
+				j++;
+				while (j < in->n && in->qa[j] == 0 &&
+				       (in->v[j].kind == CONTENT_PARAGRAPH ||
+					in->v[j].kind == CONTENT_LIST))
+					j++;
+				q.nchildren = j - a;
+				q.children = xcalloc(j - a, sizeof *q.children);
+				memcpy(q.children, &in->v[a],
+				       (j - a) * sizeof *q.children);
+			} else {
+				content_err_at(cp, n->line, n->col, "question "
+					       "'Q:' has no answer: expected a "
+					       "paragraph starting with 'A:' "
+					       "right after it");
+			}
+			out->v[out->n++] = q;
+			i = j;
+			continue;
+		}
+		if (qa == 'A')
+			content_err_at(cp, n->line, n->col, "answer 'A:' without "
+				       "a question: 'A:' must follow a 'Q:' "
+				       "paragraph");
+		out->v[out->n++] = *n;
+		i++;
+	}
+	free(in->v);
+	free(in->qa);
+	memset(in, 0, sizeof *in);
+}
+
+static void
+content_blocks(struct content_parser *cp, const struct content_line *lines,
+	       size_t n, int depth, struct content_nodes *out)
+{
+	struct content_nodes flat = { 0 };
+	size_t i = 0;
+
+	while (i < n) {
+		const struct content_line *l = &lines[i];
+
+		switch (content_line_type(l)) {
+		case CONTENT_LT_BLANK:
+			i++;
+			break;
+		case CONTENT_LT_HEADING:
+			i += content_heading(cp, l, &flat);
+			break;
+		case CONTENT_LT_ITEM:
+			i += content_list(cp, l, n - i, &flat);
+			break;
+		case CONTENT_LT_TABLE:
+			i += content_table(cp, l, n - i, &flat);
+			break;
+		case CONTENT_LT_QUOTE:
+			i += content_callout(cp, l, n - i, depth, &flat);
+			break;
+		case CONTENT_LT_TEXT:
+			i += content_paragraph(cp, l, n - i, &flat);
+			break;
+		}
+	}
+	content_group_qa(cp, &flat, out);
+}
+
+/* ---- quiz and consent sections ----------------------------------------- */
+
+struct content_seen {
+	char *id;
+	int line;
+};
+
+static void
+content_section_keys(struct content_parser *cp, struct content_node *node,
+		     const struct content_line *lines, size_t n, size_t *k,
+		     bool quiz)
+{
+	while (*k < n) {
+		const struct content_line *l = &lines[*k];
+		const char *end = content_trim_end(l->p, l->p + l->len);
+		const char *p = l->p, *v;
+		char **slot;
+
+		while (p < end && *p >= 'a' && *p <= 'z')
+			p++;
+		if (p == l->p || p >= end || *p != ':')
+			break;
+		v = content_skip_space(p + 1, end);
+		if (p - l->p == 7 && memcmp(l->p, "profile", 7) == 0) {
+			slot = &node->profile;
+			if (!((end - v == 3 && memcmp(v, "all", 3) == 0) ||
+			      (end - v == 9 && memcmp(v, "pregnancy", 9) == 0)))
+				content_err(cp, l, v, "unknown profile '%.*s' "
+					    "(expected all or pregnancy)",
+					    (int)(end - v), v);
+		} else if (quiz && p - l->p == 6 && memcmp(l->p, "reread", 6) == 0) {
+			slot = &node->reread;
+			node->reread_line = l->lineno;
+			node->reread_col = content_col(cp, l->src,
+						       (size_t)(v - l->src));
+			if (!content_is_id(v, (size_t)(end - v)))
+				content_err(cp, l, v, "reread must name a screen "
+					    "id (lowercase letters, digits "
+					    "and '-'), not '%.*s'",
+					    (int)(end - v), v);
+		} else {
+			content_err(cp, l, l->p, "unknown key '%.*s' (expected %s)",
+				    (int)(p - l->p), l->p,
+				    quiz ? "profile or reread" : "profile");
+			(*k)++;
+			continue;
+		}
+		if (*slot != NULL)
+			content_err(cp, l, l->p, "'%.*s:' is given twice",
+				    (int)(p - l->p), l->p);
+		free(*slot);
+		*slot = xstrndup(v, (size_t)(end - v));
+		(*k)++;
+	}
+}
+
+/* A question: prompt blocks, one task list (choices), explanation blocks. */
+static void
+content_question(struct content_parser *cp, struct content_node *q,
+		 const struct content_line *hl, struct content_nodes *body)
+{
+	size_t c = body->n, right = 0;
+
+	for (size_t i = 0; i < body->n; i++) {
+		const struct content_node *b = &body->v[i];
+		if (b->kind == CONTENT_LIST && b->nitems > 0 &&
+		    b->items[0].checked >= 0) {
+			c = i;
+			break;
+		}
+	}
+	if (c == 0 && c < body->n)
+		content_err(cp, hl, hl->p, "question '%s' has no prompt: expected "
+			    "a paragraph before the choices", q->id);
+	if (c == body->n) {
+		content_err(cp, hl, hl->p, "question '%s' has no choices: expected "
+			    "a list of '- [ ]' items with one '- [x]'", q->id);
+		q->children = body->v;
+		q->nchildren = body->n;
+		free(body->qa);
+		memset(body, 0, sizeof *body);
+		return;
+	}
+	{
+		struct content_node *ch = &body->v[c];
+
+		for (size_t i = 0; i < ch->nitems; i++) {
+			const struct content_item *it = &ch->items[i];
+			if (it->checked < 0)
+				content_err_at(cp, it->line, it->col, "every "
+					       "choice must start with '- [ ]' "
+					       "or '- [x]'");
+			else if (it->checked == 1 && right++ > 0)
+				content_err_at(cp, it->line, it->col, "question "
+					       "'%s' has more than one right "
+					       "answer: only one choice may be "
+					       "'- [x]'", q->id);
+		}
+		if (ch->nitems < 2)
+			content_err_at(cp, ch->line, ch->col, "question '%s' has "
+				       "only %zu choice; it needs at least 2",
+				       q->id, ch->nitems);
+		if (right == 0)
+			content_err_at(cp, ch->line, ch->col, "question '%s' has "
+				       "no right answer: mark one choice '- [x]'",
+				       q->id);
+		if (c + 1 == body->n)
+			content_err(cp, hl, hl->p, "question '%s' has no "
+				    "explanation: expected a paragraph after the "
+				    "choices", q->id);
+		for (size_t i = c + 1; i < body->n; i++) {
+			const struct content_node *b = &body->v[i];
+			if (b->kind == CONTENT_LIST && b->nitems > 0 &&
+			    b->items[0].checked >= 0)
+				content_err_at(cp, b->line, b->col, "question "
+					       "'%s' has a second list of "
+					       "choices", q->id);
+		}
+		q->items = ch->items;
+		q->nitems = ch->nitems;
+		ch->items = NULL;
+		ch->nitems = 0;
+		content_node_done(ch);
+	}
+	q->nchildren = c;
+	q->children = c ? xcalloc(c, sizeof *q->children) : NULL;
+	if (c)
+		memcpy(q->children, body->v, c * sizeof *q->children);
+	q->nexplain = body->n - c - 1;
+	q->explain = q->nexplain ? xcalloc(q->nexplain, sizeof *q->explain) : NULL;
+	if (q->nexplain)
+		memcpy(q->explain, &body->v[c + 1],
+		       q->nexplain * sizeof *q->explain);
+	free(body->v);
+	free(body->qa);
+	memset(body, 0, sizeof *body);
+}
+
+static bool
+content_is_section(const struct content_line *l)
+{
+	return l->len >= 2 && l->p[0] == '#' && l->p[1] == '#' &&
+	       (l->len == 2 || l->p[2] != '#');
+}
+
+static void
+content_sections(struct content_parser *cp, const struct content_line *lines,
+		 size_t n, struct content_nodes *out)
+{
+	bool quiz = cp->kind == CONTENT_KIND_QUIZ;
+	const char *what = quiz ? "question" : "statement";
+	struct content_seen *seen = NULL;
+	size_t nseen = 0, seencap = 0, i = 0, nsections = 0;
+
+	/* anything before the first section: ordinary blocks */
+	while (i < n && !content_is_section(&lines[i]))
+		i++;
+	content_blocks(cp, lines, i, 0, out);
+	while (i < n) {
+		const struct content_line *hl = &lines[i];
+		const char *end = content_trim_end(hl->p, hl->p + hl->len);
+		const char *id = content_skip_space(hl->p + 2, end);
+		struct content_nodes body = { 0 };
+		struct content_node q = { 0 };
+		size_t s = i + 1, k;
+
+		nsections++;
+		for (k = s; k < n && !content_is_section(&lines[k]); k++)
+			;
+		q.kind = quiz ? CONTENT_QUESTION : CONTENT_STATEMENT;
+		q.line = hl->lineno;
+		q.col = 1;
+		if (id == hl->p + 2 && id < end)
+			content_err(cp, hl, id, "a %s needs a space after '##'",
+				    what);
+		if (id == end)
+			content_err(cp, hl, hl->p, "a %s needs an id after "
+				    "'## '", what);
+		else if (!content_is_id(id, (size_t)(end - id)))
+			content_err(cp, hl, id < end ? id : hl->p, "%s id '%.*s' "
+				    "must be lowercase letters, digits and '-'",
+				    what, (int)(end - id), id);
+		q.id = xstrndup(id, (size_t)(end - id));
+		for (size_t j = 0; j < nseen; j++) {
+			if (strcmp(seen[j].id, q.id) == 0) {
+				content_err(cp, hl, id, "duplicate %s id '%s' "
+					    "(first at line %d)", what, q.id,
+					    seen[j].line);
+				break;
+			}
+		}
+		XGROW(seen, nseen, seencap);
+		seen[nseen].id = q.id;
+		seen[nseen++].line = hl->lineno;
+		content_section_keys(cp, &q, lines, k, &s, quiz);
+		if (q.profile == NULL)
+			content_err(cp, hl, hl->p, "%s '%s' has no 'profile:' "
+				    "line (all or pregnancy)", what, q.id);
+		if (quiz && q.reread == NULL)
+			content_err(cp, hl, hl->p, "question '%s' has no "
+				    "'reread:' line (the screen to re-read after "
+				    "a wrong answer)", q.id);
+		content_blocks(cp, lines + s, k - s, 0, &body);
+		if (quiz) {
+			content_question(cp, &q, hl, &body);
+		} else {
+			if (body.n == 0)
+				content_err(cp, hl, hl->p, "statement '%s' has "
+					    "no text", q.id);
+			q.children = body.v;
+			q.nchildren = body.n;
+			free(body.qa);
+		}
+		XGROW(out->v, out->n, out->cap);
+		XGROW(out->qa, out->n, out->qacap);
+		out->qa[out->n] = 0;
+		out->v[out->n++] = q;
+		i = k;
+	}
+	if (nsections == 0)
+		content_err_at(cp, 0, 0, "the %s file has no %ss: expected "
+			       "'## id' sections", quiz ? "quiz" : "consent",
+			       what);
+	free(seen);
+}
+
+/* ---- front matter ------------------------------------------------------ */
+
+static bool
+content_is_dashes(const struct content_line *l)
+{
+	const char *end = content_trim_end(l->p, l->p + l->len);
+
+	return end - l->p == 3 && memcmp(l->p, "---", 3) == 0;
+}
+
+const char *
+content_kind_name(enum content_kind kind)
+{
+	switch (kind) {
+	case CONTENT_KIND_SCREEN:
+		return "screen";
+	case CONTENT_KIND_QA:
+		return "qa";
+	case CONTENT_KIND_QUIZ:
+		return "quiz";
+	case CONTENT_KIND_CONSENT:
+		return "consent";
+	}
+	return "?";
+}
+
+/* The file name of path without its directory and ".md", or NULL. */
+static char *
+content_file_id(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	size_t n;
+
+	b = b != NULL ? b + 1 : path;
+	n = strlen(b);
+	if (n < 4 || strcmp(b + n - 3, ".md") != 0)
+		return NULL;
+	return xstrndup(b, n - 3);
+}
+
+static bool
+content_front_matter(struct content_parser *cp, struct content_doc *doc,
+		     const struct content_line *lines, size_t close)
+{
+	bool have_kind = false;
+
+	for (size_t i = 1; i < close; i++) {
+		const struct content_line *l = &lines[i];
+		const char *end = content_trim_end(l->p, l->p + l->len);
+		const char *p = l->p, *v;
+		size_t kl;
+
+		if (content_line_blank(l))
+			continue;
+		while (p < end && *p >= 'a' && *p <= 'z')
+			p++;
+		if (p == l->p || p >= end || *p != ':') {
+			content_err(cp, l, l->p, "expected 'key: value' in the "
+				    "front matter (keys: id, title, kind, source)");
+			continue;
+		}
+		kl = (size_t)(p - l->p);
+		v = content_skip_space(p + 1, end);
+#define KEY(s) (kl == strlen(s) && memcmp(l->p, s, kl) == 0)
+		if (KEY("id")) {
+			if (doc->id != NULL) {
+				content_err(cp, l, l->p, "'id:' is given twice");
+				continue;
+			}
+			doc->id = xstrndup(v, (size_t)(end - v));
+			doc->id_line = l->lineno;
+			doc->id_col = content_col(cp, l->src, (size_t)(v - l->src));
+			if (!content_is_id(v, (size_t)(end - v)))
+				content_err(cp, l, v < end ? v : l->p, "id '%s' "
+					    "must be lowercase letters, digits "
+					    "and '-'", doc->id);
+		} else if (KEY("title")) {
+			if (doc->title != NULL) {
+				content_err(cp, l, l->p, "'title:' is given twice");
+				continue;
+			}
+			if (v == end)
+				content_err(cp, l, l->p, "empty title");
+			content_inline_piece(cp, l, v, end, &doc->title_inline);
+			doc->title = content_inline_text(&doc->title_inline);
+		} else if (KEY("kind")) {
+			static const char *const kinds[] = {
+				"screen", "qa", "quiz", "consent",
+			};
+			bool found = false;
+
+			if (have_kind) {
+				content_err(cp, l, l->p, "'kind:' is given twice");
+				continue;
+			}
+			have_kind = true;
+			doc->kind_line = l->lineno;
+			doc->kind_col = content_col(cp, l->src, (size_t)(v - l->src));
+			for (size_t k = 0; k < 4; k++) {
+				if ((size_t)(end - v) == strlen(kinds[k]) &&
+				    memcmp(v, kinds[k], strlen(kinds[k])) == 0) {
+					doc->kind = (enum content_kind)k;
+					found = true;
+				}
+			}
+			if (!found)
+				content_err(cp, l, v < end ? v : l->p, "unknown kind "
+					    "'%.*s' (expected screen, qa, quiz or "
+					    "consent)", (int)(end - v), v);
+		} else if (KEY("source")) {
+			bool hex = end - v == 64;
+
+			if (doc->source != NULL) {
+				content_err(cp, l, l->p, "'source:' is given twice");
+				continue;
+			}
+			for (const char *q = v; hex && q < end; q++)
+				hex = (*q >= '0' && *q <= '9') ||
+				      (*q >= 'a' && *q <= 'f') ||
+				      (*q >= 'A' && *q <= 'F');
+			doc->source_line = l->lineno;
+			doc->source_col = content_col(cp, l->src, (size_t)(v - l->src));
+			if (cp->lang != NULL && strcmp(cp->lang, "ja") == 0)
+				content_err(cp, l, l->p, "'source:' belongs in "
+					    "translations only, not in the source "
+					    "language ja");
+			if (!hex) {
+				content_err(cp, l, v < end ? v : l->p, "source "
+					    "must be 64 hexadecimal digits (the "
+					    "SHA-256 of the ja file)");
+			} else {
+				doc->source = xstrndup(v, 64);
+				for (char *q = doc->source; *q; q++)
+					if (*q >= 'A' && *q <= 'F')
+						*q = (char)(*q - 'A' + 'a');
+			}
+		} else {
+			content_err(cp, l, l->p, "unknown front matter key "
+				    "'%.*s' (expected id, title, kind or source)",
+				    (int)kl, l->p);
+		}
+#undef KEY
+	}
+	if (doc->id == NULL)
+		content_err_at(cp, 1, 1, "front matter has no 'id:'");
+	if (doc->title == NULL) {
+		content_err_at(cp, 1, 1, "front matter has no 'title:'");
+		doc->title = xstrdup("");
+	}
+	if (!have_kind)
+		content_err_at(cp, 1, 1, "front matter has no 'kind:' (screen, "
+			       "qa, quiz or consent)");
+	if (doc->source_line == 0 && cp->lang != NULL &&
+	    strcmp(cp->lang, "ja") != 0)
+		content_err_at(cp, 1, 1, "front matter has no 'source:': a "
+			       "translation records the SHA-256 of the ja file "
+			       "it was translated from");
+	if (doc->id != NULL) {
+		char *fid = content_file_id(cp->path);
+		if (fid != NULL && strcmp(fid, doc->id) != 0)
+			content_err_at(cp, doc->id_line, doc->id_col, "id '%s' "
+				       "does not match the file name %s.md "
+				       "(expected id: %s)", doc->id, fid, fid);
+		free(fid);
+	}
+	return true;
+}
+
+/* ---- the document ------------------------------------------------------ */
+
+struct content_doc *
+content_parse(const char *path, const char *text, size_t len,
+	      const struct content_values *values, const char *lang,
+	      struct diag_list *dl)
+{
+	struct content_parser cp = {
+		.path = path, .dl = dl, .values = values, .lang = lang,
+	};
+	struct content_line *lines = NULL;
+	size_t nlines = 0, cap = 0, close;
+	struct content_doc *doc;
+	struct content_nodes nodes = { 0 };
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl != NULL ? nl : end;
+		struct content_line *l;
+
+		XGROW(lines, nlines, cap);
+		l = &lines[nlines++];
+		l->src = l->p = p;
+		l->len = (size_t)(e - p);
+		if (l->len > 0 && p[l->len - 1] == '\r')
+			l->len--;
+		l->lineno = (int)nlines;
+		if (l->len > CONTENT_MAX_LINE) {
+			content_err_at(&cp, l->lineno, 1, "line is too long "
+				       "(%zu bytes; at most %d)", l->len,
+				       CONTENT_MAX_LINE);
+			l->len = 0; /* skipped: a blank line */
+		}
+		p = nl != NULL ? nl + 1 : end;
+	}
+	{
+		bool empty = true;
+		for (size_t i = 0; i < nlines && empty; i++)
+			empty = content_line_blank(&lines[i]);
+		if (empty) {
+			diag_error(dl, path, 0, 0, "empty file: expected front "
+				   "matter starting with '---'");
+			free(lines);
+			return NULL;
+		}
+	}
+	if (!content_is_dashes(&lines[0])) {
+		content_err_at(&cp, 1, 1, "expected front matter: the first line "
+			       "must be '---'");
+		free(lines);
+		return NULL;
+	}
+	for (close = 1; close < nlines && !content_is_dashes(&lines[close]); close++)
+		;
+	if (close == nlines) {
+		content_err_at(&cp, 1, 1, "front matter is not closed: expected "
+			       "a line '---'");
+		free(lines);
+		return NULL;
+	}
+	doc = xcalloc(1, sizeof *doc);
+	doc->path = xstrdup(path);
+	content_front_matter(&cp, doc, lines, close);
+	cp.kind = doc->kind;
+	if (doc->kind == CONTENT_KIND_QUIZ || doc->kind == CONTENT_KIND_CONSENT)
+		content_sections(&cp, lines + close + 1, nlines - close - 1,
+				 &nodes);
+	else
+		content_blocks(&cp, lines + close + 1, nlines - close - 1, 0,
+			       &nodes);
+	doc->nodes = nodes.v;
+	doc->n = nodes.n;
+	free(nodes.qa);
+	free(lines);
+	return doc;
+}
+
+void
+content_doc_free(struct content_doc *doc)
+{
+	if (doc == NULL)
+		return;
+	content_nodes_free_array(doc->nodes, doc->n);
+	content_inline_done(&doc->title_inline);
+	free(doc->path);
+	free(doc->id);
+	free(doc->title);
+	free(doc->source);
+	free(doc);
+}
+
+static void
+content_nodes_text_add(struct strbuf *sb, const struct content_node *nodes,
+		       size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct content_node *nd = &nodes[i];
+		char *s;
+
+		switch (nd->kind) {
+		case CONTENT_HEADING:
+		case CONTENT_PARAGRAPH:
+		case CONTENT_QA:
+			if (sb->len > 0)
+				strbuf_addch(sb, '\n');
+			s = content_inline_text(&nd->text);
+			strbuf_addstr(sb, s);
+			free(s);
+			break;
+		case CONTENT_LIST:
+			for (size_t k = 0; k < nd->nitems; k++) {
+				if (sb->len > 0)
+					strbuf_addch(sb, '\n');
+				s = content_inline_text(&nd->items[k].text);
+				strbuf_addstr(sb, s);
+				free(s);
+			}
+			break;
+		case CONTENT_TABLE:
+			for (size_t r = 0; r < nd->table.nrows; r++) {
+				if (sb->len > 0)
+					strbuf_addch(sb, '\n');
+				for (size_t c = 0; c < nd->table.ncols; c++) {
+					if (c > 0)
+						strbuf_addch(sb, '\t');
+					s = content_inline_text(
+						&nd->table.cells[r * nd->table.ncols + c]);
+					strbuf_addstr(sb, s);
+					free(s);
+				}
+			}
+			break;
+		case CONTENT_CALLOUT:
+		case CONTENT_QUESTION:
+		case CONTENT_STATEMENT:
+			break;
+		}
+		if (nd->kind == CONTENT_CALLOUT || nd->kind == CONTENT_QA ||
+		    nd->kind == CONTENT_STATEMENT || nd->kind == CONTENT_QUESTION)
+			content_nodes_text_add(sb, nd->children, nd->nchildren);
+	}
+}
+
+char *
+content_nodes_text(const struct content_node *nodes, size_t n)
+{
+	struct strbuf sb;
+	char *s;
+
+	strbuf_init(&sb);
+	content_nodes_text_add(&sb, nodes, n);
+	s = strbuf_detach(&sb, NULL);
+	strbuf_done(&sb);
+	return s;
+}
