@@ -173,7 +173,7 @@ struct store_ack_row {
 	int64_t seq;
 	const char *statement_id;
 	const char *text_sha256;
-	const char *text;        /* NULL if the copy is missing */
+	const char *text;        /* store_session_get only; NULL if missing */
 	const char *at;
 };
 
@@ -270,7 +270,7 @@ struct store_report {
 	size_t sessions;      /* sessions found */
 	size_t sealed;        /* chain links checked (sessions + verifications) */
 	int64_t *open;        /* sessions still open (not a failure) */
-	size_t nopen;
+	size_t nopen, capopen_;
 	int64_t head_seq;     /* last link: note it elsewhere to detect a cut tail */
 	char head[65];
 };

@@ -1,0 +1,101 @@
+/*
+ * store-int: what the store's files (store.c, store-read.c, store-seal.c,
+ * store-export.c) share and nobody else sees: the connection, its prepared
+ * statements, the clock, the arena that session strings live in.
+ */
+#ifndef ISOKIOSK_STORE_INT_H
+#define ISOKIOSK_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "strbuf.h"
+
+enum store_stmt {
+	STMT_SESSION_INSERT,
+	STMT_SCREEN_INSERT,
+	STMT_ANSWER_FIND,
+	STMT_ANSWER_INSERT,
+	STMT_ACK_FIND,
+	STMT_ACK_INSERT,
+	STMT_TEXT_INSERT,
+	STMT_SIGN_FIND,
+	STMT_SIGN_INSERT,
+	STMT_SESSION_SEAL,
+	STMT_HEAD_SESSIONS,
+	STMT_HEAD_VERIFICATIONS,
+	STMT_VERIFY_INSERT,
+	STMT_CONTENT_INSERT,
+	STMT_OPEN_SESSIONS,
+	STMT_LAST_ACTIVITY,
+	STMT_N
+};
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	unsigned flags;
+	int64_t (*clock)(void *ctx);
+	void *clock_ctx;
+	bool bulk;
+	sqlite3_stmt *stmt[STMT_N];
+};
+
+/* A bump allocator: session strings, freed all at once. */
+struct store_arena_block;
+struct store_arena {
+	struct store_arena_block *head;
+};
+void store_arena_reset(struct store_arena *a);
+void store_arena_free(struct store_arena *a);
+const char *store_arena_strdup(struct store_arena *a, const char *s, size_t n);
+
+/* The private part of a store_session. */
+struct store_session_priv {
+	struct store_arena arena;
+	size_t cap_screens, cap_answers, cap_acks, cap_signs, cap_verifications;
+};
+
+/* A prepared statement (prepared once, reset before use). */
+sqlite3_stmt *store_stmt(struct store *st, enum store_stmt which, char **err);
+/* Set *err to "what: sqlite message" and return -1. */
+int store_fail(struct store *st, char **err, const char *what);
+int store_failf(char **err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Bind a string or NULL. */
+int store_bind_text(sqlite3_stmt *s, int i, const char *v);
+
+int store_txn_begin(struct store *st, char **err);
+int store_txn_commit(struct store *st, char **err);
+void store_txn_rollback(struct store *st);
+
+/* Now, as "YYYY-MM-DDTHH:MM:SS.mmmZ". */
+void store_now(struct store *st, char out[32]);
+void store_format_time(int64_t ms, char out[32]);
+
+/*
+ * Walk sessions in id order (see store_each). orphan, if not NULL, is called
+ * for each session id that child rows name but that has no session row.
+ */
+int store_walk(struct store *st, const char *since, bool texts,
+	       store_session_fn fn, void *ctx,
+	       void (*orphan)(int64_t session, const char *table, void *ctx),
+	       char **err);
+
+/*
+ * Seals. digest = SHA-256(canonical); seal = SHA-256(prev || digest || seq)
+ * with prev the previous link's seal (32 zero bytes for the first), seq as 8
+ * bytes big-endian (see store-seal.c). hex in, hex out.
+ */
+void store_seal_compute(const char *prev_hex, const unsigned char digest[32],
+			int64_t seq, char out[65]);
+char *store_canonical_verification(const struct store_session *s,
+				   const struct store_verify_row *v,
+				   size_t *len);
+/* The last link of the chain: *seq 0 and hash "" when empty. */
+int store_chain_head(struct store *st, int64_t *seq, char hash[65], char **err);
+/* Seal an open session (inside a transaction the caller holds). */
+int store_seal_session(struct store *st, int64_t id, enum store_outcome outcome,
+		       const char *reason, const char *ended_at, char **err);
+
+#endif

@@ -1,0 +1,671 @@
+/*
+ * store-seal: the hash chain over consent records: the canonical form of a
+ * session, sealing a session when it ends, and verifying the whole chain.
+ *
+ * The canonical form (version 1) of a session is UTF-8 text, one field per
+ * line, fields "name<TAB>value", lines ending in LF, in exactly this order:
+ *
+ *     isokiosk-session<TAB>1
+ *     id, kiosk, staff, patient, profile, lang, content, minor (0|1),
+ *     started, ended, outcome, reason
+ *     screen<TAB>seq<TAB>screen_id<TAB>shown_ms<TAB>at        per visit
+ *     answer<TAB>seq<TAB>question<TAB>attempt<TAB>choice<TAB>choice_text
+ *           <TAB>order<TAB>correct (0|1)<TAB>at               per attempt
+ *     ack<TAB>seq<TAB>statement<TAB>text_sha256<TAB>at        per statement
+ *     sign<TAB>seq<TAB>role<TAB>name<TAB>meaning<TAB>at       per signature
+ *
+ * rows of each kind in seq order; numbers in decimal; content is the content
+ * version (SHA-256 over the content files shown) and text_sha256 the SHA-256
+ * of each statement's exact text. In values, '\' is written "\\", TAB "\t",
+ * LF "\n", CR "\r"; a NULL value is "\N".
+ *
+ * A staff verification added later is its own link:
+ *
+ *     isokiosk-verification<TAB>1
+ *     session, session-seal (the session's seal), staff, at
+ *
+ * Each link of the chain (a sealed session or a verification) has a sequence
+ * number seq (1, 2, ...) and
+ *
+ *     digest = SHA-256(canonical form)
+ *     seal   = SHA-256(prev || digest || seq)
+ *
+ * where prev is the previous link's seal (32 zero bytes for the first), all
+ * hashes as their 32 raw bytes, seq as 8 bytes big-endian; stored as 64
+ * lowercase hex digits. Hashing the digest rather than the canonical form
+ * itself lets verification compute every digest in one pass in session order
+ * and walk the chain afterwards in seal order; seq in the seal lets it tell
+ * a moved link (its seal holds with another seq) from a changed one.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "store-int.h"
+#include "xmalloc.h"
+
+/* ---- canonical form ------------------------------------------------------ */
+
+static void
+store_canon_value(struct strbuf *sb, const char *v)
+{
+	const char *p, *run;
+
+	strbuf_addch(sb, '\t');
+	if (v == NULL) {
+		strbuf_addstr(sb, "\\N");
+		return;
+	}
+	for (p = run = v; *p != '\0'; p++) {
+		const char *esc = NULL;
+
+		switch (*p) {
+		case '\\': esc = "\\\\"; break;
+		case '\t': esc = "\\t"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		default: continue;
+		}
+		strbuf_add(sb, run, (size_t)(p - run));
+		strbuf_addstr(sb, esc);
+		run = p + 1;
+	}
+	strbuf_add(sb, run, (size_t)(p - run));
+}
+
+static void
+store_canon_int(struct strbuf *sb, long long v)
+{
+	strbuf_addf(sb, "\t%lld", v);
+}
+
+static void
+store_canon_field(struct strbuf *sb, const char *name, const char *v)
+{
+	strbuf_addstr(sb, name);
+	store_canon_value(sb, v);
+	strbuf_addch(sb, '\n');
+}
+
+static void
+store_canonical_into(struct strbuf *sb, const struct store_session *s)
+{
+	strbuf_addstr(sb, "isokiosk-session\t1\n");
+	strbuf_addf(sb, "id\t%lld\n", (long long)s->id);
+	store_canon_field(sb, "kiosk", s->kiosk_id);
+	store_canon_field(sb, "staff", s->staff_id);
+	store_canon_field(sb, "patient", s->patient_ref);
+	store_canon_field(sb, "profile", s->profile);
+	store_canon_field(sb, "lang", s->lang);
+	store_canon_field(sb, "content", s->content_version);
+	strbuf_addf(sb, "minor\t%d\n", s->minor ? 1 : 0);
+	store_canon_field(sb, "started", s->started_at);
+	store_canon_field(sb, "ended", s->ended_at);
+	store_canon_field(sb, "outcome", s->outcome_name);
+	store_canon_field(sb, "reason", s->reason);
+	for (size_t i = 0; i < s->nscreens; i++) {
+		const struct store_screen_row *r = &s->screens[i];
+
+		strbuf_addstr(sb, "screen");
+		store_canon_int(sb, r->seq);
+		store_canon_value(sb, r->screen_id);
+		store_canon_int(sb, r->shown_ms);
+		store_canon_value(sb, r->at);
+		strbuf_addch(sb, '\n');
+	}
+	for (size_t i = 0; i < s->nanswers; i++) {
+		const struct store_answer_row *r = &s->answers[i];
+
+		strbuf_addstr(sb, "answer");
+		store_canon_int(sb, r->seq);
+		store_canon_value(sb, r->question_id);
+		store_canon_int(sb, r->attempt);
+		store_canon_int(sb, r->choice);
+		store_canon_value(sb, r->choice_text);
+		store_canon_value(sb, r->order);
+		store_canon_int(sb, r->correct ? 1 : 0);
+		store_canon_value(sb, r->at);
+		strbuf_addch(sb, '\n');
+	}
+	for (size_t i = 0; i < s->nacks; i++) {
+		const struct store_ack_row *r = &s->acks[i];
+
+		strbuf_addstr(sb, "ack");
+		store_canon_int(sb, r->seq);
+		store_canon_value(sb, r->statement_id);
+		store_canon_value(sb, r->text_sha256);
+		store_canon_value(sb, r->at);
+		strbuf_addch(sb, '\n');
+	}
+	for (size_t i = 0; i < s->nsigns; i++) {
+		const struct store_sign_row *r = &s->signs[i];
+
+		strbuf_addstr(sb, "sign");
+		store_canon_int(sb, r->seq);
+		store_canon_value(sb, r->role);
+		store_canon_value(sb, r->name);
+		store_canon_value(sb, r->meaning);
+		store_canon_value(sb, r->at);
+		strbuf_addch(sb, '\n');
+	}
+}
+
+char *
+store_canonical(const struct store_session *s, size_t *len)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	store_canonical_into(&sb, s);
+	return strbuf_detach(&sb, len);
+}
+
+static void
+store_canonical_verification_into(struct strbuf *sb,
+				  const struct store_session *s,
+				  const struct store_verify_row *v)
+{
+	strbuf_addstr(sb, "isokiosk-verification\t1\n");
+	strbuf_addf(sb, "session\t%lld\n", (long long)s->id);
+	store_canon_field(sb, "session-seal", s->seal_hash);
+	store_canon_field(sb, "staff", v->staff_id);
+	store_canon_field(sb, "at", v->at);
+}
+
+char *
+store_canonical_verification(const struct store_session *s,
+			     const struct store_verify_row *v, size_t *len)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	store_canonical_verification_into(&sb, s, v);
+	return strbuf_detach(&sb, len);
+}
+
+/* ---- seals -------------------------------------------------------------- */
+
+void
+store_seal_compute(const char *prev_hex, const unsigned char digest[32],
+		   int64_t seq, char out[65])
+{
+	unsigned char buf[32 + 32 + 8], h[32];
+	size_t binlen = 0;
+	uint64_t u = (uint64_t)seq;
+
+	memset(buf, 0, 32);
+	if (prev_hex != NULL && prev_hex[0] != '\0' &&
+	    (sodium_hex2bin(buf, 32, prev_hex, strlen(prev_hex), NULL, &binlen,
+			    NULL) != 0 || binlen != 32)) {
+		/* Not a seal (tampered): hash its bytes so it cannot match. */
+		crypto_hash_sha256(buf, (const unsigned char *)prev_hex,
+				   strlen(prev_hex));
+		buf[0] ^= 0xff;
+	}
+	memcpy(buf + 32, digest, 32);
+	for (int i = 0; i < 8; i++)
+		buf[64 + i] = (unsigned char)(u >> (56 - 8 * i));
+	crypto_hash_sha256(h, buf, sizeof buf);
+	sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+int
+store_chain_head(struct store *st, int64_t *seq, char hash[65], char **err)
+{
+	enum store_stmt which[2] = { STMT_HEAD_SESSIONS, STMT_HEAD_VERIFICATIONS };
+
+	*seq = 0;
+	hash[0] = '\0';
+	for (int i = 0; i < 2; i++) {
+		sqlite3_stmt *s = store_stmt(st, which[i], err);
+		int rc;
+
+		if (s == NULL)
+			return -1;
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW && sqlite3_column_int64(s, 0) > *seq) {
+			const unsigned char *h = sqlite3_column_text(s, 1);
+
+			*seq = sqlite3_column_int64(s, 0);
+			snprintf(hash, 65, "%s", h != NULL ? (const char *)h : "");
+		} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			sqlite3_reset(s);
+			return store_fail(st, err, "reading the chain");
+		}
+		sqlite3_reset(s);
+	}
+	return 0;
+}
+
+int
+store_seal_session(struct store *st, int64_t id, enum store_outcome outcome,
+		   const char *reason, const char *ended_at, char **err)
+{
+	struct store_session ss;
+	char now[32], head[65], seal[65];
+	unsigned char digest[32];
+	int64_t seq;
+	char *canon;
+	size_t len;
+	sqlite3_stmt *s;
+	int rc;
+
+	store_session_init(&ss);
+	rc = store_session_get(st, id, &ss, err);
+	if (rc != 0) {
+		if (rc == 1)
+			store_failf(err, "no session %lld", (long long)id);
+		goto fail;
+	}
+	if (ss.seal_hash != NULL) {
+		store_failf(err, "session %lld is already sealed", (long long)id);
+		goto fail;
+	}
+	if (ended_at == NULL) {
+		store_now(st, now);
+		ended_at = now;
+	}
+	ss.ended_at = ended_at;
+	ss.outcome = outcome;
+	ss.outcome_name = store_outcome_name(outcome);
+	ss.reason = reason;
+	if (store_chain_head(st, &seq, head, err) != 0)
+		goto fail;
+	canon = store_canonical(&ss, &len);
+	crypto_hash_sha256(digest, (const unsigned char *)canon, len);
+	free(canon);
+	store_seal_compute(head, digest, seq + 1, seal);
+	if ((s = store_stmt(st, STMT_SESSION_SEAL, err)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, id);
+	store_bind_text(s, 2, ended_at);
+	store_bind_text(s, 3, ss.outcome_name);
+	store_bind_text(s, 4, reason);
+	sqlite3_bind_int64(s, 5, seq + 1);
+	store_bind_text(s, 6, seq == 0 ? "" : head);
+	store_bind_text(s, 7, seal);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_fail(st, err, "sealing the session");
+		goto fail;
+	}
+	if (sqlite3_changes(st->db) != 1) {
+		store_failf(err, "session %lld could not be sealed",
+			    (long long)id);
+		goto fail;
+	}
+	store_session_done(&ss);
+	return 0;
+fail:
+	store_session_done(&ss);
+	return -1;
+}
+
+/* ---- verification ------------------------------------------------------- */
+
+void
+store_report_init(struct store_report *r)
+{
+	memset(r, 0, sizeof *r);
+}
+
+void
+store_report_done(struct store_report *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i].message);
+	free(r->v);
+	free(r->open);
+	memset(r, 0, sizeof *r);
+}
+
+static void store_report_add(struct store_report *r, enum store_problem_kind k,
+			     int64_t session, int64_t seq, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void
+store_report_add(struct store_report *r, enum store_problem_kind k,
+		 int64_t session, int64_t seq, const char *fmt, ...)
+{
+	va_list ap;
+	struct store_problem *p;
+
+	XGROW(r->v, r->n, r->cap);
+	p = &r->v[r->n++];
+	p->kind = k;
+	p->session = session;
+	p->seq = seq;
+	va_start(ap, fmt);
+	p->message = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+/* One link of the chain as found. */
+struct store_link {
+	int64_t seq;            /* as stored */
+	int64_t orig;           /* the seq its seal holds with; 0: none */
+	int64_t session;
+	int64_t verification;   /* 0 for a session's own seal */
+	char prev[65];
+	char hash[65];
+	unsigned char digest[32];
+	bool flagged;
+};
+
+struct store_verify_ctx {
+	struct store_report *r;
+	struct store_link *links;
+	size_t nlinks, caplinks;
+	int64_t last_id;
+	int64_t *orphans;
+	size_t norphans, caporphans;
+	struct strbuf sb;
+};
+
+static void
+store_verify_orphan(int64_t session, const char *table, void *vctx)
+{
+	struct store_verify_ctx *c = vctx;
+
+	(void)table;
+	if (c->norphans > 0 && c->orphans[c->norphans - 1] == session)
+		return;
+	XGROW(c->orphans, c->norphans, c->caporphans);
+	c->orphans[c->norphans++] = session;
+}
+
+static void
+store_verify_copy_hex(char out[65], const char *v)
+{
+	snprintf(out, 65, "%s", v != NULL ? v : "");
+}
+
+static int
+store_verify_session(const struct store_session *s, void *vctx)
+{
+	struct store_verify_ctx *c = vctx;
+	struct store_report *r = c->r;
+	struct store_link *l;
+
+	r->sessions++;
+	for (int64_t m = c->last_id + 1; m < s->id; m++)
+		store_report_add(r, STORE_REMOVED, m, 0, "session %lld: removed"
+				 " (its id is missing)", (long long)m);
+	c->last_id = s->id;
+	if (s->seal_hash == NULL || s->seal_seq <= 0 || s->seal_prev == NULL) {
+		if (s->seal_hash != NULL || s->seal_seq > 0 ||
+		    s->seal_prev != NULL || s->ended_at != NULL ||
+		    s->outcome != STORE_OPEN ||
+		    strcmp(s->outcome_name ? s->outcome_name : "", "open") != 0) {
+			store_report_add(r, STORE_UNSEALED, s->id, s->seal_seq,
+					 "session %lld: ended (%s) but its seal"
+					 " is missing or incomplete: changed",
+					 (long long)s->id,
+					 s->outcome_name ? s->outcome_name : "?");
+		} else {
+			XGROW(r->open, r->nopen, r->capopen_);
+			r->open[r->nopen++] = s->id;
+		}
+		/* A verification of an open session is a tampered one. */
+		for (size_t i = 0; i < s->nverifications; i++)
+			store_report_add(r, STORE_CHANGED, s->id,
+					 s->verifications[i].seq,
+					 "session %lld: staff verification #%lld"
+					 " of an unsealed session: changed",
+					 (long long)s->id,
+					 (long long)s->verifications[i].seq);
+		return 0;
+	}
+	XGROW(c->links, c->nlinks, c->caplinks);
+	l = &c->links[c->nlinks++];
+	memset(l, 0, sizeof *l);
+	l->seq = s->seal_seq;
+	l->session = s->id;
+	store_verify_copy_hex(l->prev, s->seal_prev);
+	store_verify_copy_hex(l->hash, s->seal_hash);
+	strbuf_reset(&c->sb);
+	store_canonical_into(&c->sb, s);
+	crypto_hash_sha256(l->digest, (const unsigned char *)c->sb.s, c->sb.len);
+	for (size_t i = 0; i < s->nverifications; i++) {
+		const struct store_verify_row *v = &s->verifications[i];
+
+		XGROW(c->links, c->nlinks, c->caplinks);
+		l = &c->links[c->nlinks++];
+		memset(l, 0, sizeof *l);
+		l->seq = v->seq;
+		l->session = s->id;
+		l->verification = v->seq;
+		store_verify_copy_hex(l->prev, v->seal_prev);
+		store_verify_copy_hex(l->hash, v->seal_hash);
+		strbuf_reset(&c->sb);
+		store_canonical_verification_into(&c->sb, s, v);
+		crypto_hash_sha256(l->digest, (const unsigned char *)c->sb.s,
+				   c->sb.len);
+	}
+	return 0;
+}
+
+static int
+store_link_cmp_seq(const void *a, const void *b)
+{
+	const struct store_link *x = a, *y = b;
+
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static bool
+store_link_holds(const struct store_link *l, int64_t seq)
+{
+	char h[65];
+
+	store_seal_compute(l->prev, l->digest, seq, h);
+	return strcmp(h, l->hash) == 0;
+}
+
+static const char *
+store_link_what(const struct store_link *l, char buf[64])
+{
+	if (l->verification == 0)
+		snprintf(buf, 64, "session %lld", (long long)l->session);
+	else
+		snprintf(buf, 64, "session %lld (staff verification)",
+			 (long long)l->session);
+	return buf;
+}
+
+static int64_t
+store_verify_max_id(struct store *st)
+{
+	sqlite3_stmt *q;
+	int64_t max = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT seq FROM sqlite_sequence"
+			       " WHERE name = 'sessions'", -1, &q,
+			       NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		max = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return max;
+}
+
+/* Find the link whose seal is hash, by binary search over idx (sorted by
+ * hash). */
+static struct store_link *
+store_link_by_hash(struct store_link *links, size_t *idx, size_t n,
+		   const char *hash)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(links[idx[mid]].hash, hash);
+
+		if (c == 0)
+			return &links[idx[mid]];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static struct store_link *store_sort_links;
+
+static int
+store_idx_cmp_hash(const void *a, const void *b)
+{
+	return strcmp(store_sort_links[*(const size_t *)a].hash,
+		      store_sort_links[*(const size_t *)b].hash);
+}
+
+int
+store_verify(struct store *st, struct store_report *r, char **err)
+{
+	struct store_verify_ctx c;
+	size_t *idx = NULL;
+	int64_t max_id;
+	bool *orig_used = NULL;
+	int64_t max_seq = 0;
+	char what[64];
+	int rc;
+
+	memset(&c, 0, sizeof c);
+	c.r = r;
+	strbuf_init(&c.sb);
+	rc = store_walk(st, NULL, false, store_verify_session, &c,
+			store_verify_orphan, err);
+	if (rc != 0)
+		goto out;
+	/* Sessions removed at the end: AUTOINCREMENT remembers the highest id
+	 * ever used (unless sqlite_sequence is edited too; see the README). */
+	max_id = store_verify_max_id(st);
+	for (int64_t m = c.last_id + 1; m <= max_id; m++)
+		store_report_add(r, STORE_REMOVED, m, 0, "session %lld: removed"
+				 " (its id is missing)", (long long)m);
+	for (size_t i = 0; i < c.norphans; i++) {
+		/* Rows whose session row is gone; named above if the id is in
+		 * range, else here. */
+		if (c.orphans[i] > max_id && c.orphans[i] > c.last_id)
+			store_report_add(r, STORE_REMOVED, c.orphans[i], 0,
+					 "session %lld: removed (rows of it"
+					 " remain)", (long long)c.orphans[i]);
+	}
+
+	qsort(c.links, c.nlinks, sizeof *c.links, store_link_cmp_seq);
+	r->sealed = c.nlinks;
+	if (c.nlinks > 0) {
+		r->head_seq = c.links[c.nlinks - 1].seq;
+		memcpy(r->head, c.links[c.nlinks - 1].hash, 65);
+		max_seq = r->head_seq;
+	}
+	idx = xreallocarray(NULL, c.nlinks + 1, sizeof *idx);
+	for (size_t i = 0; i < c.nlinks; i++)
+		idx[i] = i;
+	store_sort_links = c.links;
+	qsort(idx, c.nlinks, sizeof *idx, store_idx_cmp_hash);
+
+	/* Each link's seal: does it hold where it is, or somewhere else? */
+	for (size_t i = 0; i < c.nlinks; i++) {
+		struct store_link *l = &c.links[i], *p;
+
+		if (store_link_holds(l, l->seq)) {
+			l->orig = l->seq;
+			continue;
+		}
+		p = l->prev[0] ? store_link_by_hash(c.links, idx, c.nlinks,
+						    l->prev) : NULL;
+		if (l->prev[0] == '\0' && store_link_holds(l, 1))
+			l->orig = 1;
+		else if (p != NULL && store_link_holds(l, p->seq + 1))
+			l->orig = p->seq + 1;
+		else {
+			for (int64_t d = 1; d <= 64 && l->orig == 0; d++) {
+				if (store_link_holds(l, l->seq + d))
+					l->orig = l->seq + d;
+				else if (l->seq - d >= 1 &&
+					 store_link_holds(l, l->seq - d))
+					l->orig = l->seq - d;
+			}
+		}
+		l->flagged = true;
+		if (l->orig == 0)
+			store_report_add(r, STORE_CHANGED, l->session, l->seq,
+					 "%s: does not match its seal (link"
+					 " #%lld): changed",
+					 store_link_what(l, what),
+					 (long long)l->seq);
+		else
+			store_report_add(r, STORE_REORDERED, l->session, l->seq,
+					 "%s: sealed as link #%lld but found"
+					 " at #%lld: reordered",
+					 store_link_what(l, what),
+					 (long long)l->orig, (long long)l->seq);
+	}
+
+	/* Links missing from the chain, and links that do not follow the one
+	 * before them. */
+	if (max_seq > 0 && max_seq < (int64_t)(c.nlinks * 4 + 1024)) {
+		orig_used = xcalloc((size_t)max_seq + 1, sizeof *orig_used);
+		for (size_t i = 0; i < c.nlinks; i++) {
+			int64_t o = c.links[i].orig;
+
+			/* A changed link still holds its place. */
+			if (o == 0)
+				o = c.links[i].seq;
+			if (o >= 1 && o <= max_seq)
+				orig_used[o] = true;
+		}
+		for (int64_t m = 1; m <= max_seq; m++) {
+			if (!orig_used[m])
+				store_report_add(r, STORE_REMOVED, 0, m,
+						 "link #%lld of the chain is"
+						 " missing: a session or"
+						 " verification was removed",
+						 (long long)m);
+		}
+	}
+	for (size_t i = 0; i < c.nlinks; i++) {
+		struct store_link *l = &c.links[i];
+		const struct store_link *before = i > 0 ? &c.links[i - 1] : NULL;
+
+		if (i > 0 && before->seq == l->seq) {
+			store_report_add(r, STORE_REORDERED, l->session, l->seq,
+					 "%s: link #%lld is used twice:"
+					 " reordered", store_link_what(l, what),
+					 (long long)l->seq);
+			continue;
+		}
+		if (l->flagged || (before != NULL && before->flagged))
+			continue;
+		if (before == NULL || before->seq != l->seq - 1) {
+			if (l->seq == 1 && l->prev[0] != '\0')
+				store_report_add(r, STORE_CHANGED, l->session,
+						 l->seq, "%s: the first link"
+						 " names a previous one:"
+						 " changed",
+						 store_link_what(l, what));
+			continue; /* a missing link, reported above */
+		}
+		if (strcmp(before->hash, l->prev) != 0)
+			store_report_add(r, STORE_REORDERED, l->session, l->seq,
+					 "%s: link #%lld does not follow link"
+					 " #%lld: reordered",
+					 store_link_what(l, what),
+					 (long long)l->seq,
+					 (long long)before->seq);
+	}
+	rc = r->n > 0 ? 1 : 0;
+out:
+	free(idx);
+	free(orig_used);
+	free(c.links);
+	free(c.orphans);
+	strbuf_done(&c.sb);
+	return rc;
+}

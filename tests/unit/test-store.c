@@ -1,0 +1,808 @@
+/*
+ * Unit tests for the store: schema and mode, every write path, the canonical
+ * form and seal (recomputed here independently), the triggers, verification
+ * of each kind of tampering, recovery of open sessions, migration from
+ * schema 1, and I/O failure injected at every Nth write (reported, nothing
+ * torn, and the session still saved once the I/O works again).
+ */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "store.h"
+#include "tap.h"
+#include "xmalloc.h"
+
+#define VERSION "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+static char *test_dir;
+static char *test_db;
+
+static int64_t
+test_clock(void *ctx)
+{
+	int64_t *t = ctx;
+
+	*t += 1000;
+	return *t;
+}
+
+static int64_t test_time;
+
+static void
+setup(void)
+{
+	char tmpl[] = "/tmp/test-store-XXXXXX";
+
+	test_dir = xstrdup(mkdtemp(tmpl));
+	test_db = xasprintf("%s/records.db", test_dir);
+	/* 2026-11-21T07:00:00.000Z */
+	test_time = 1795244400000LL;
+	store_test_fail_io(-1, false);
+}
+
+static void
+teardown(void)
+{
+	char *cmd = xasprintf("rm -rf '%s'", test_dir);
+
+	if (system(cmd) != 0)
+		perror("rm");
+	free(cmd);
+	free(test_db);
+	free(test_dir);
+}
+
+static struct store *
+test_open(unsigned flags)
+{
+	struct store_opts o = { .flags = flags, .clock = test_clock,
+				.clock_ctx = &test_time };
+	char *err = NULL;
+	struct store *st = store_open(test_db, &o, &err);
+
+	ck_assert_msg(st != NULL, "store_open: %s", err ? err : "?");
+	return st;
+}
+
+static const struct store_start test_start = {
+	.kiosk_id = "kiosk-1", .staff_id = "nurse-a",
+	.patient_ref = "山田\t太郎", .profile = "pregnancy", .lang = "ja",
+	.content_version = VERSION, .minor = false,
+};
+
+/* A whole session: 2 screens, 3 answers, 2 acks, a signature. */
+static int64_t
+test_session(struct store *st, enum store_outcome outcome)
+{
+	struct store_answer a1 = { "q-sebum", 1, 0, "増える", "0,1,2", false };
+	struct store_answer a2 = { "q-sebum", 2, 1, "減る", "1,2,0", true };
+	struct store_answer a3 = { "q-preg", 1, 2, "毎月", NULL, true };
+	char *err = NULL;
+	int64_t id;
+
+	ck_assert_int_eq(store_session_begin(st, &test_start, &id, &err), 0);
+	ck_assert_int_eq(store_screen(st, id, "what-is", 12500, &err), 0);
+	ck_assert_int_eq(store_screen(st, id, "pregnancy", 30250, &err), 0);
+	ck_assert_int_eq(store_answer(st, id, &a1, &err), 0);
+	ck_assert_int_eq(store_answer(st, id, &a2, &err), 0);
+	ck_assert_int_eq(store_answer(st, id, &a3, &err), 0);
+	ck_assert_int_eq(store_ack(st, id, "ack-unapproved", "未承認です。", &err), 0);
+	ck_assert_int_eq(store_ack(st, id, "ack-preg", "妊娠しないこと。\n二行目", &err), 0);
+	ck_assert_int_eq(store_sign(st, id, "patient", "山田太郎",
+				    "patient acknowledgement", &err), 0);
+	ck_assert_int_eq(store_session_end(st, id, outcome, NULL, &err), 0);
+	ck_assert_ptr_null(err);
+	return id;
+}
+
+static char *
+test_sql_text(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	char *out = NULL;
+
+	ck_assert_int_eq(sqlite3_open(test_db, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+		out = xstrdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return out;
+}
+
+/* Run SQL as the sqlite3 shell would: no triggers in the way. */
+static void
+test_sql_tamper(const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	ck_assert_int_eq(sqlite3_open(test_db, &db), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(db,
+		"DROP TRIGGER sessions_sealed; DROP TRIGGER sessions_no_delete;"
+		"DROP TRIGGER answers_no_update; DROP TRIGGER answers_no_delete;"
+		"DROP TRIGGER acks_no_update; DROP TRIGGER screens_no_delete;"
+		"DROP TRIGGER signatures_no_delete; DROP TRIGGER acks_no_delete;"
+		"DROP TRIGGER verifications_no_update;", NULL, NULL, &msg)
+		== SQLITE_OK, "%s", msg);
+	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK,
+		      "%s", msg);
+	sqlite3_close(db);
+}
+
+START_TEST(test_open_mode_schema)
+{
+	struct store *st = test_open(0);
+	struct stat sb;
+	char *wal = xasprintf("%s-wal", test_db), *shm = xasprintf("%s-shm", test_db);
+	char *v;
+
+	test_session(st, STORE_COMPLETED);
+	ck_assert_int_eq(stat(test_db, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0600);
+	ck_assert_int_eq(stat(wal, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0600);
+	ck_assert_int_eq(stat(shm, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0600);
+	v = test_sql_text("PRAGMA user_version");
+	ck_assert_str_eq(v, "2");
+	free(v);
+	v = test_sql_text("PRAGMA journal_mode");
+	ck_assert_str_eq(v, "wal");
+	free(v);
+	store_close(st);
+	free(wal);
+	free(shm);
+}
+END_TEST
+
+START_TEST(test_open_loose_mode_tightened)
+{
+	FILE *fp = fopen(test_db, "w");
+	struct store *st;
+	struct stat sb;
+
+	fclose(fp);
+	chmod(test_db, 0666);
+	st = test_open(0);
+	ck_assert_int_eq(stat(test_db, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0600);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_readonly_missing)
+{
+	struct store_opts o = { .flags = STORE_READONLY };
+	char *err = NULL;
+
+	ck_assert_ptr_null(store_open(test_db, &o, &err));
+	ck_assert_ptr_nonnull(strstr(err, "No such file"));
+	free(err);
+}
+END_TEST
+
+static const char test_canon_1[] =
+	"isokiosk-session\t1\n"
+	"id\t1\n"
+	"kiosk\tkiosk-1\n"
+	"staff\tnurse-a\n"
+	"patient\t山田\\t太郎\n"
+	"profile\tpregnancy\n"
+	"lang\tja\n"
+	"content\t" VERSION "\n"
+	"minor\t0\n"
+	"started\t2026-11-21T07:00:01.000Z\n"
+	"ended\t2026-11-21T07:00:10.000Z\n"
+	"outcome\tcompleted\n"
+	"reason\t\\N\n"
+	"screen\t1\twhat-is\t12500\t2026-11-21T07:00:02.000Z\n"
+	"screen\t2\tpregnancy\t30250\t2026-11-21T07:00:03.000Z\n"
+	"answer\t1\tq-sebum\t1\t0\t増える\t0,1,2\t0\t2026-11-21T07:00:04.000Z\n"
+	"answer\t2\tq-sebum\t2\t1\t減る\t1,2,0\t1\t2026-11-21T07:00:05.000Z\n"
+	"answer\t3\tq-preg\t1\t2\t毎月\t\\N\t1\t2026-11-21T07:00:06.000Z\n"
+	"ack\t1\tack-unapproved\t%s\t2026-11-21T07:00:07.000Z\n"
+	"ack\t2\tack-preg\t%s\t2026-11-21T07:00:08.000Z\n"
+	"sign\t1\tpatient\t山田太郎\tpatient acknowledgement\t2026-11-21T07:00:09.000Z\n";
+
+static void
+test_hex(const unsigned char *h, char out[65])
+{
+	sodium_bin2hex(out, 65, h, 32);
+}
+
+START_TEST(test_canonical_and_seal)
+{
+	struct store *st = test_open(0);
+	struct store_session s;
+	char h1[65], h2[65], seal[65], *expect, *canon, *err = NULL;
+	unsigned char digest[32], buf[72], sealbin[32];
+	size_t len;
+
+	test_session(st, STORE_COMPLETED);
+	store_session_init(&s);
+	ck_assert_int_eq(store_session_get(st, 1, &s, &err), 0);
+	store_sha256_hex("未承認です。", strlen("未承認です。"), h1);
+	store_sha256_hex("妊娠しないこと。\n二行目", strlen("妊娠しないこと。\n二行目"), h2);
+	expect = xasprintf(test_canon_1, h1, h2);
+	canon = store_canonical(&s, &len);
+	ck_assert_str_eq(canon, expect);
+	ck_assert_uint_eq(len, strlen(expect));
+	ck_assert_str_eq(s.acks[1].text, "妊娠しないこと。\n二行目");
+	ck_assert_str_eq(s.acks[1].text_sha256, h2);
+
+	/* seal = SHA-256(32 zero bytes || SHA-256(canonical) || seq 1) */
+	crypto_hash_sha256(digest, (unsigned char *)expect, strlen(expect));
+	memset(buf, 0, sizeof buf);
+	memcpy(buf + 32, digest, 32);
+	buf[71] = 1;
+	crypto_hash_sha256(sealbin, buf, sizeof buf);
+	test_hex(sealbin, seal);
+	ck_assert_int_eq(s.seal_seq, 1);
+	ck_assert_str_eq(s.seal_prev, "");
+	ck_assert_str_eq(s.seal_hash, seal);
+	ck_assert_int_eq(s.outcome, STORE_COMPLETED);
+	ck_assert_str_eq(s.ended_at, "2026-11-21T07:00:10.000Z");
+	free(canon);
+	free(expect);
+	store_session_done(&s);
+
+	/* The second link chains on the first. */
+	test_session(st, STORE_STOPPED);
+	store_session_init(&s);
+	ck_assert_int_eq(store_session_get(st, 2, &s, &err), 0);
+	ck_assert_int_eq(s.seal_seq, 2);
+	ck_assert_str_eq(s.seal_prev, seal);
+	ck_assert_str_eq(s.outcome_name, "stopped");
+	store_session_done(&s);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_idempotent_and_conflicts)
+{
+	struct store *st = test_open(0);
+	struct store_answer a = { "q-x", 1, 0, "A", "0,1", false };
+	struct store_answer b = { "q-x", 1, 1, "B", "0,1", true };
+	struct store_session s;
+	char *err = NULL;
+	int64_t id;
+
+	ck_assert_int_eq(store_session_begin(st, &test_start, &id, &err), 0);
+	ck_assert_int_eq(store_answer(st, id, &a, &err), 0);
+	ck_assert_int_eq(store_answer(st, id, &a, &err), 0);
+	ck_assert_int_eq(store_answer(st, id, &b, &err), -1);
+	ck_assert_str_eq(err, "session 1: attempt 1 at q-x is already recorded"
+			 " with another answer");
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(store_ack(st, id, "ack-a", "text", &err), 0);
+	ck_assert_int_eq(store_ack(st, id, "ack-a", "text", &err), 0);
+	ck_assert_int_eq(store_ack(st, id, "ack-a", "other", &err), -1);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(store_sign(st, id, "patient", "A", "m", &err), 0);
+	ck_assert_int_eq(store_sign(st, id, "patient", "A", "m", &err), 0);
+	ck_assert_int_eq(store_sign(st, id, "patient", "B", "m", &err), -1);
+	free(err);
+	err = NULL;
+	store_session_init(&s);
+	ck_assert_int_eq(store_session_get(st, id, &s, &err), 0);
+	ck_assert_uint_eq(s.nanswers, 1);
+	ck_assert_uint_eq(s.nacks, 1);
+	ck_assert_uint_eq(s.nsigns, 1);
+	ck_assert_int_eq(s.outcome, STORE_OPEN);
+	ck_assert_ptr_null(s.seal_hash);
+	store_session_done(&s);
+	ck_assert_int_eq(store_session_get(st, 99, &s, &err), 1);
+	store_session_done(&s);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_bad_input)
+{
+	struct store *st = test_open(0);
+	struct store_start s = test_start;
+	char *err = NULL;
+	int64_t id;
+
+	s.profile = "male";
+	ck_assert_int_eq(store_session_begin(st, &s, &id, &err), -1);
+	ck_assert_str_eq(err, "unknown profile 'male' (pregnancy or no-pregnancy)");
+	free(err);
+	err = NULL;
+	s = test_start;
+	s.content_version = "abc";
+	ck_assert_int_eq(store_session_begin(st, &s, &id, &err), -1);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(store_screen(st, 42, "x", 1, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "no open session with that id"));
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(store_session_end(st, 42, STORE_COMPLETED, NULL, &err), -1);
+	ck_assert_str_eq(err, "no session 42");
+	free(err);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_triggers)
+{
+	struct store *st = test_open(0);
+	char *err = NULL;
+	int64_t id = test_session(st, STORE_COMPLETED);
+	static const char *const refused[] = {
+		"UPDATE sessions SET patient_ref = 'x' WHERE id = 1",
+		"DELETE FROM sessions WHERE id = 1",
+		"UPDATE answers SET correct = 1",
+		"DELETE FROM answers",
+		"UPDATE acks SET at = 'x'",
+		"DELETE FROM acks",
+		"UPDATE screens SET shown_ms = 0",
+		"DELETE FROM signatures",
+		"INSERT INTO answers VALUES(1, 9, 'q', 9, 0, 'x', NULL, 1, 't')",
+		"DELETE FROM texts",
+	};
+
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		ck_assert_msg(store_test_exec(st, refused[i], &err) == -1,
+			      "not refused: %s", refused[i]);
+		free(err);
+		err = NULL;
+	}
+	ck_assert_int_eq(store_screen(st, id, "x", 1, &err), -1);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(store_session_end(st, id, STORE_ABANDONED, NULL, &err), -1);
+	ck_assert_str_eq(err, "session 1 is already sealed");
+	free(err);
+	store_close(st);
+}
+END_TEST
+
+static int
+test_verify(struct store_report *r)
+{
+	struct store_opts o = { .flags = STORE_READONLY };
+	char *err = NULL;
+	struct store *st = store_open(test_db, &o, &err);
+	int rc;
+
+	ck_assert_msg(st != NULL, "%s", err);
+	store_report_init(r);
+	rc = store_verify(st, r, &err);
+	ck_assert_msg(rc >= 0, "%s", err);
+	store_close(st);
+	return rc;
+}
+
+static bool
+test_report_has(const struct store_report *r, enum store_problem_kind k,
+		int64_t session)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i].kind == k && r->v[i].session == session)
+			return true;
+	return false;
+}
+
+static void
+test_report_print(const struct store_report *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		fprintf(stderr, "# %s\n", r->v[i].message);
+}
+
+static void
+test_make_chain(int n)
+{
+	struct store *st = test_open(0);
+	char *err = NULL;
+
+	for (int i = 0; i < n; i++)
+		test_session(st, i % 3 == 2 ? STORE_STOPPED : STORE_COMPLETED);
+	ck_assert_int_eq(store_staff_verify(st, 2, "nurse-b", &err), 0);
+	store_close(st);
+}
+
+START_TEST(test_verify_clean)
+{
+	struct store_report r;
+	struct store *st;
+	char *err = NULL;
+	int64_t id;
+
+	test_make_chain(5);
+	st = test_open(0);
+	ck_assert_int_eq(store_session_begin(st, &test_start, &id, &err), 0);
+	store_close(st); /* left open: sealed as abandoned on the next open */
+	st = test_open(STORE_NO_RECOVER);
+	store_close(st);
+	ck_assert_int_eq(test_verify(&r), 0);
+	ck_assert_uint_eq(r.sessions, 6);
+	ck_assert_uint_eq(r.sealed, 6);
+	ck_assert_uint_eq(r.nopen, 1);
+	ck_assert_int_eq(r.open[0], 6);
+	ck_assert_int_eq(r.head_seq, 6);
+	store_report_done(&r);
+}
+END_TEST
+
+START_TEST(test_verify_changed)
+{
+	struct store_report r;
+
+	test_make_chain(5);
+	test_sql_tamper("UPDATE sessions SET patient_ref = '佐藤' WHERE id = 2;"
+			"UPDATE answers SET correct = 1 WHERE session_id = 4"
+			" AND seq = 1;");
+	ck_assert_int_eq(test_verify(&r), 1);
+	test_report_print(&r);
+	ck_assert(test_report_has(&r, STORE_CHANGED, 2));
+	ck_assert(test_report_has(&r, STORE_CHANGED, 4));
+	ck_assert_uint_eq(r.n, 2);
+	store_report_done(&r);
+}
+END_TEST
+
+START_TEST(test_verify_removed)
+{
+	struct store_report r;
+
+	test_make_chain(5);
+	test_sql_tamper("DELETE FROM answers WHERE session_id = 3;"
+			"DELETE FROM acks WHERE session_id = 3;"
+			"DELETE FROM sessions WHERE id = 3;"
+			"DELETE FROM sessions WHERE id = 5;");
+	ck_assert_int_eq(test_verify(&r), 1);
+	test_report_print(&r);
+	ck_assert(test_report_has(&r, STORE_REMOVED, 3));
+	ck_assert(test_report_has(&r, STORE_REMOVED, 5));
+	ck_assert(!test_report_has(&r, STORE_CHANGED, 4));
+	store_report_done(&r);
+}
+END_TEST
+
+START_TEST(test_verify_removed_child)
+{
+	struct store_report r;
+
+	test_make_chain(3);
+	test_sql_tamper("DELETE FROM acks WHERE session_id = 1 AND seq = 2;");
+	ck_assert_int_eq(test_verify(&r), 1);
+	ck_assert(test_report_has(&r, STORE_CHANGED, 1));
+	ck_assert_uint_eq(r.n, 1);
+	store_report_done(&r);
+}
+END_TEST
+
+START_TEST(test_verify_swapped)
+{
+	struct store_report r;
+
+	test_make_chain(5);
+	/* Swap the places of sessions 3 and 4 in the chain. */
+	test_sql_tamper("UPDATE sessions SET seal_seq = -1 WHERE id = 3;"
+			"UPDATE sessions SET seal_seq = 3 WHERE id = 4;"
+			"UPDATE sessions SET seal_seq = 4 WHERE id = 3;");
+	ck_assert_int_eq(test_verify(&r), 1);
+	test_report_print(&r);
+	ck_assert(test_report_has(&r, STORE_REORDERED, 3));
+	ck_assert(test_report_has(&r, STORE_REORDERED, 4));
+	ck_assert_uint_eq(r.n, 2);
+	store_report_done(&r);
+}
+END_TEST
+
+START_TEST(test_verify_swapped_rows)
+{
+	struct store_report r;
+
+	test_make_chain(4);
+	/* Swap the answers of sessions 1 and 2 (same shape, other ids). */
+	test_sql_tamper("UPDATE answers SET session_id = 100 WHERE session_id = 1;"
+			"UPDATE answers SET session_id = 1 WHERE session_id = 2;"
+			"UPDATE answers SET session_id = 2 WHERE session_id = 100;"
+			"UPDATE answers SET at = '2000-01-01T00:00:00.000Z'"
+			" WHERE session_id = 2 AND seq = 1;");
+	ck_assert_int_eq(test_verify(&r), 1);
+	test_report_print(&r);
+	ck_assert(test_report_has(&r, STORE_CHANGED, 1));
+	ck_assert(test_report_has(&r, STORE_CHANGED, 2));
+	store_report_done(&r);
+}
+END_TEST
+
+START_TEST(test_verify_unsealed)
+{
+	struct store_report r;
+
+	test_make_chain(3);
+	test_sql_tamper("UPDATE sessions SET seal_hash = NULL, seal_seq = NULL"
+			" WHERE id = 3;");
+	ck_assert_int_eq(test_verify(&r), 1);
+	test_report_print(&r);
+	ck_assert(test_report_has(&r, STORE_UNSEALED, 3));
+	store_report_done(&r);
+}
+END_TEST
+
+START_TEST(test_verify_verification_changed)
+{
+	struct store_report r;
+
+	test_make_chain(3);
+	test_sql_tamper("UPDATE verifications SET staff_id = 'nurse-z';");
+	ck_assert_int_eq(test_verify(&r), 1);
+	test_report_print(&r);
+	ck_assert(test_report_has(&r, STORE_CHANGED, 2));
+	ck_assert_uint_eq(r.n, 1);
+	ck_assert_ptr_nonnull(strstr(r.v[0].message, "staff verification"));
+	store_report_done(&r);
+}
+END_TEST
+
+START_TEST(test_recover_open)
+{
+	struct store *st = test_open(0);
+	struct store_session s;
+	char *err = NULL;
+	int64_t id;
+
+	ck_assert_int_eq(store_session_begin(st, &test_start, &id, &err), 0);
+	ck_assert_int_eq(store_screen(st, id, "what-is", 5000, &err), 0);
+	store_close(st); /* as if the power went */
+	test_time += 3600 * 1000;
+	st = test_open(0);
+	store_session_init(&s);
+	ck_assert_int_eq(store_session_get(st, id, &s, &err), 0);
+	ck_assert_int_eq(s.outcome, STORE_ABANDONED);
+	ck_assert_str_eq(s.reason, "found open at start-up");
+	/* ended at its last recorded event, not at the restart */
+	ck_assert_str_eq(s.ended_at, "2026-11-21T07:00:02.000Z");
+	ck_assert_int_eq(s.seal_seq, 1);
+	store_session_done(&s);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_migrate_from_1)
+{
+	struct store *st = test_open(0);
+	char *v;
+
+	test_session(st, STORE_COMPLETED);
+	store_close(st);
+	test_sql_tamper("DROP TABLE texts; DROP TABLE content_files;"
+			"PRAGMA user_version = 1;");
+	st = test_open(0);
+	v = test_sql_text("PRAGMA user_version");
+	ck_assert_str_eq(v, "2");
+	free(v);
+	v = test_sql_text("SELECT count(*) FROM texts");
+	ck_assert_str_eq(v, "0");
+	free(v);
+	test_session(st, STORE_COMPLETED);
+	store_close(st);
+	v = test_sql_text("SELECT count(*) FROM texts");
+	ck_assert_str_eq(v, "2");
+	free(v);
+}
+END_TEST
+
+START_TEST(test_newer_schema_refused)
+{
+	struct store *st = test_open(0);
+	struct store_opts o = { 0 };
+	char *err = NULL;
+
+	store_close(st);
+	test_sql_tamper("PRAGMA user_version = 9;");
+	ck_assert_ptr_null(store_open(test_db, &o, &err));
+	ck_assert_ptr_nonnull(strstr(err, "written by a newer isokiosk"));
+	free(err);
+}
+END_TEST
+
+START_TEST(test_content_file)
+{
+	struct store *st = test_open(0);
+	char *err = NULL, *v;
+
+	ck_assert_int_eq(store_content_file(st, VERSION, "ja/what-is.md",
+					    "---\nid: what-is\n", 16, &err), 0);
+	ck_assert_int_eq(store_content_file(st, VERSION, "ja/what-is.md",
+					    "---\nid: what-is\n", 16, &err), 0);
+	store_close(st);
+	v = test_sql_text("SELECT t.text FROM content_files c JOIN texts t"
+			  " ON t.sha256 = c.sha256");
+	ck_assert_str_eq(v, "---\nid: what-is\n");
+	free(v);
+}
+END_TEST
+
+static int
+test_count_each(const struct store_session *s, void *ctx)
+{
+	int *n = ctx;
+
+	(void)s;
+	(*n)++;
+	return 0;
+}
+
+START_TEST(test_each_since)
+{
+	struct store *st = test_open(0);
+	char *err = NULL;
+	int n = 0;
+
+	test_session(st, STORE_COMPLETED);
+	test_time += 86400 * 1000LL;
+	test_session(st, STORE_COMPLETED);
+	test_session(st, STORE_COMPLETED);
+	ck_assert_int_eq(store_each(st, NULL, test_count_each, &n, &err), 0);
+	ck_assert_int_eq(n, 3);
+	n = 0;
+	ck_assert_int_eq(store_each(st, "2026-11-22", test_count_each, &n, &err), 0);
+	ck_assert_int_eq(n, 2);
+	store_close(st);
+}
+END_TEST
+
+/*
+ * Fail the Nth write or sync of an answer and of a seal, for every N the
+ * operation makes: the caller is told (-1, a message), and a fresh look at
+ * the database finds the record whole or absent, never torn; once the I/O
+ * works again the same calls save the session and the chain verifies.
+ */
+static void
+test_fail_every(bool full)
+{
+	struct store_answer a = { "q-x", 1, 0, "A", "0,1", false };
+	long calls, seal_calls;
+
+	{
+		struct store *st = test_open(0);
+		char *err = NULL;
+		int64_t id;
+
+		ck_assert_int_eq(store_session_begin(st, &test_start, &id, &err), 0);
+		calls = store_test_io_calls();
+		ck_assert_int_eq(store_answer(st, id, &a, &err), 0);
+		calls = store_test_io_calls() - calls;
+		seal_calls = store_test_io_calls();
+		ck_assert_int_eq(store_session_end(st, id, STORE_COMPLETED, NULL,
+						   &err), 0);
+		seal_calls = store_test_io_calls() - seal_calls;
+		store_close(st);
+	}
+	ck_assert_int_ge(calls, 2); /* at least a WAL write and a sync */
+	ck_assert_int_ge(seal_calls, 2);
+	for (long n = 0; n < (calls > seal_calls ? calls : seal_calls); n++) {
+		struct store *st;
+		struct store_report r;
+		struct store_session s;
+		struct store_answer b = a;
+		char *err = NULL, *v;
+		int64_t id;
+		int rc;
+
+		unlink(test_db);
+		teardown();
+		setup();
+		st = test_open(0);
+		ck_assert_int_eq(store_session_begin(st, &test_start, &id, &err), 0);
+		b.question_id = "q-y";
+		store_test_fail_io(n, full);
+		rc = store_answer(st, id, &b, &err);
+		store_test_fail_io(-1, false);
+		if (n < calls) {
+			ck_assert_msg(rc == -1, "write %ld of %ld failed unnoticed",
+				      n, calls);
+			ck_assert_ptr_nonnull(err);
+			if (full)
+				ck_assert_msg(strstr(err, "disk is full") != NULL,
+					      "%s", err);
+			free(err);
+			err = NULL;
+			/* A second connection sees no answer. */
+			v = test_sql_text("SELECT count(*) FROM answers");
+			ck_assert_str_eq(v, "0");
+			free(v);
+			/* Space is back: the same call saves it. */
+			ck_assert_int_eq(store_answer(st, id, &b, &err), 0);
+		}
+		ck_assert_int_eq(rc == 0, n >= calls);
+		/* The seal fails at the same point, then succeeds. */
+		store_test_fail_io(n, full);
+		rc = store_session_end(st, id, STORE_COMPLETED, NULL, &err);
+		store_test_fail_io(-1, false);
+		if (n < seal_calls) {
+			ck_assert_msg(rc == -1, "seal: write %ld of %ld failed"
+				      " unnoticed", n, seal_calls);
+			free(err);
+			err = NULL;
+			v = test_sql_text("SELECT count(*) FROM sessions WHERE"
+					  " seal_hash IS NOT NULL");
+			ck_assert_str_eq(v, "0");
+			free(v);
+			ck_assert_int_eq(store_session_end(st, id, STORE_COMPLETED,
+							   NULL, &err), 0);
+		}
+		ck_assert_int_eq(rc == 0, n >= seal_calls);
+		store_close(st);
+		ck_assert_int_eq(test_verify(&r), 0);
+		store_report_done(&r);
+		st = test_open(0);
+		store_session_init(&s);
+		ck_assert_int_eq(store_session_get(st, id, &s, &err), 0);
+		ck_assert_uint_eq(s.nanswers, 1);
+		ck_assert_int_eq(s.outcome, STORE_COMPLETED);
+		store_session_done(&s);
+		store_close(st);
+	}
+}
+
+START_TEST(test_fail_io)
+{
+	test_fail_every(false);
+}
+END_TEST
+
+START_TEST(test_fail_full)
+{
+	test_fail_every(true);
+}
+END_TEST
+
+START_TEST(test_outcome_names)
+{
+	ck_assert_str_eq(store_outcome_name(STORE_TIMED_OUT), "timed-out");
+	ck_assert_int_eq(store_outcome_parse("stopped"), STORE_STOPPED);
+	ck_assert_int_eq(store_outcome_parse("nope"), -1);
+}
+END_TEST
+
+Suite *
+tap_suite(void)
+{
+	Suite *s = suite_create("store");
+	TCase *tc = tcase_create("store");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_open_mode_schema);
+	tcase_add_test(tc, test_open_loose_mode_tightened);
+	tcase_add_test(tc, test_readonly_missing);
+	tcase_add_test(tc, test_canonical_and_seal);
+	tcase_add_test(tc, test_idempotent_and_conflicts);
+	tcase_add_test(tc, test_bad_input);
+	tcase_add_test(tc, test_triggers);
+	tcase_add_test(tc, test_verify_clean);
+	tcase_add_test(tc, test_verify_changed);
+	tcase_add_test(tc, test_verify_removed);
+	tcase_add_test(tc, test_verify_removed_child);
+	tcase_add_test(tc, test_verify_swapped);
+	tcase_add_test(tc, test_verify_swapped_rows);
+	tcase_add_test(tc, test_verify_unsealed);
+	tcase_add_test(tc, test_verify_verification_changed);
+	tcase_add_test(tc, test_recover_open);
+	tcase_add_test(tc, test_migrate_from_1);
+	tcase_add_test(tc, test_newer_schema_refused);
+	tcase_add_test(tc, test_content_file);
+	tcase_add_test(tc, test_each_since);
+	tcase_add_test(tc, test_fail_io);
+	tcase_add_test(tc, test_fail_full);
+	tcase_add_test(tc, test_outcome_names);
+	suite_add_tcase(s, tc);
+	return s;
+}
