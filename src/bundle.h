@@ -18,6 +18,8 @@
 struct bundle_file {
 	char *path;        /* as opened, for diagnostics */
 	char sha256[65];   /* hex SHA-256 of the file's exact bytes */
+	char *rel;         /* relative to the language folder: "manifest",
+			      "what-is.md", "../clinic.conf" (added) */
 };
 
 struct bundle_lang {
@@ -33,6 +35,19 @@ struct bundle_lang {
 	char version[65];               /* SHA-256 (hex) over the files used:
 					   the content version of a record */
 };
+
+/*
+ * The content version of a language (bundle_lang.version), exactly:
+ *
+ *     version = hex(SHA-256(L(f1) || L(f2) || ... ))
+ *     L(f)    = f.rel || "\0" || f.sha256 || "\n"
+ *
+ * over files[] in this order: "manifest"; each screen "<id>.md" in manifest
+ * order; the quiz "<id>.md"; the consent "<id>.md"; and "../clinic.conf" when
+ * the content folder has one (its values are part of what the patient reads).
+ * f.sha256 is the lower-case hex SHA-256 of the file's exact bytes (before
+ * decoding). A file that could not be read is left out (and is an error).
+ */
 
 struct bundle {
 	char *root;

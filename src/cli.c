@@ -14,6 +14,7 @@
 static const struct cmd cli_cmds[] = {
 	/* run */
 	/* check */
+	{ "check", cmd_check, "validate content files (all languages)" },
 	/* render */
 	/* preview */
 	/* records */
