@@ -1,0 +1,141 @@
+/*
+ * cmd-run: `isokiosk [run] [--content DIR] [--config FILE] [--db FILE]
+ * [--lang L]`: load and check the content (refusing to start on errors),
+ * read the configuration, set up the terminal and run the kiosk.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "i18n.h"
+#include "kiosk.h"
+#include "term.h"
+#include "xmalloc.h"
+
+static void
+cmd_run_help(void)
+{
+	fputs("Usage: isokiosk [run] [OPTION]...\n"
+	      "Run the patient kiosk on this terminal.\n\n"
+	      "  --content DIR  content folder (default: the bundled content)\n"
+	      "  --config FILE  configuration (default: $ISOKIOSK_CONFIG or\n"
+	      "                 ~/.config/isokiosk/isokiosk.conf when it exists)\n"
+	      "  --db FILE      consent records database\n"
+	      "  --lang L       the language the kiosk starts in (ja, en)\n"
+	      "  -h, --help     show this help and exit\n\n"
+	      "Without a staff PIN (isokiosk staff set-pin) the kiosk runs in demo\n"
+	      "mode and F12 opens the staff menu directly. SIGTERM or SIGHUP end it.\n",
+	      stdout);
+}
+
+/* Load the config named, or the default one if it exists. 0 or -1. */
+static int
+cmd_run_config(struct config *cfg, const char *path)
+{
+	struct diag_list dl;
+	char *def = NULL;
+	int rc = 0;
+
+	diag_list_init(&dl);
+	if (path == NULL) {
+		def = config_default_path();
+		if (access(def, F_OK) == 0)
+			path = def;
+	}
+	if (path != NULL && config_load(cfg, path, &dl) < 0)
+		rc = -1;
+	diag_print(&dl, stderr);
+	diag_list_done(&dl);
+	free(def);
+	return rc;
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "content", required_argument, NULL, 'c' },
+		{ "config", required_argument, NULL, 'f' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *content = NULL, *config = NULL, *lang = NULL;
+	struct config cfg;
+	struct diag_list dl;
+	struct bundle *b;
+	struct kiosk_app app;
+	struct term_opts topts;
+	int c, w, h, amb, rc;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': content = optarg; break;
+		case 'f': config = optarg; break;
+		case 'd': break; /* the consent issue opens the store here */
+		case 'l': lang = optarg; break;
+		case 'h': cmd_run_help(); return 0;
+		default:
+			return cli_usage_error("run", "unknown option '%s'",
+					       argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
+	if (i18n_init() < 0)
+		fputs("isokiosk: warning: no UTF-8 locale (C.UTF-8) on this system\n",
+		      stderr);
+	config_init(&cfg);
+	if (cmd_run_config(&cfg, config) < 0) {
+		config_done(&cfg);
+		return 1;
+	}
+	if (lang != NULL) {
+		free(cfg.language);
+		cfg.language = xstrdup(lang);
+	}
+	if (content == NULL)
+		content = cfg.content_dir != NULL ? cfg.content_dir
+						  : cli_default_content_dir();
+	/* Bad content never reaches a patient. */
+	diag_list_init(&dl);
+	b = bundle_load(content, &dl);
+	diag_sort(&dl);
+	diag_print(&dl, stderr);
+	if (b == NULL || diag_count(&dl, DIAG_ERROR) > 0 || b->nlangs == 0) {
+		fprintf(stderr, "isokiosk: the content in %s has errors; not starting "
+			"(see 'isokiosk check %s')\n", content, content);
+		if (b != NULL)
+			bundle_free(b);
+		diag_list_done(&dl);
+		config_done(&cfg);
+		return 1;
+	}
+	diag_list_done(&dl);
+
+	amb = cfg.ambiguous;
+	if (amb == 0)
+		amb = term_probe_ambiguous();
+	if (amb == 0)
+		amb = 1;
+	topts = (struct term_opts){ .theme = cfg.theme, .mouse = true,
+				    .kiosk = true };
+	if (term_init(&topts, &w, &h) < 0) {
+		bundle_free(b);
+		config_done(&cfg);
+		return 1;
+	}
+	kiosk_init(&app, &cfg, b, content, w, h, amb, 0);
+	rc = kiosk_run(&app);
+	term_done();
+	kiosk_done(&app);
+	config_done(&cfg);
+	return rc;
+}

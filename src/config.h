@@ -1,0 +1,75 @@
+/*
+ * config: the kiosk's key=value configuration file. Reading collects every
+ * problem as a diagnostic (path:line:col) and keeps the defaults for the keys
+ * it could not use. Writing one key (the staff PIN hash) keeps every other
+ * line as it was and replaces the file atomically.
+ *
+ *     # comment
+ *     content = /usr/share/isokiosk/content
+ *     db = /var/lib/isokiosk/records.db
+ *     kiosk_id = waiting-room-1
+ *     idle_timeout = 120          seconds without input before the warning
+ *     idle_warning = 30           seconds the warning counts down
+ *     ambiguous_width = auto      auto | 1 | 2
+ *     ruby = paren                paren | over | off
+ *     theme = default             default | high-contrast | mono
+ *     language = ja               the language the kiosk starts in
+ *     start_mode = browse         browse | consent
+ *     staff_pin_hash = $argon2id$...   (written by `isokiosk staff set-pin`)
+ */
+#ifndef ISOKIOSK_CONFIG_H
+#define ISOKIOSK_CONFIG_H
+
+#include "diag.h"
+
+enum config_theme {
+	CONFIG_THEME_DEFAULT,
+	CONFIG_THEME_HIGH_CONTRAST,
+	CONFIG_THEME_MONO,
+};
+
+enum config_start {
+	CONFIG_START_BROWSE,
+	CONFIG_START_CONSENT,
+};
+
+struct config {
+	char *path;            /* the file read, or NULL */
+	char *content_dir;     /* NULL: the bundled content */
+	char *db_path;         /* NULL: the default local database */
+	char *kiosk_id;
+	int idle_timeout;      /* seconds, >= 5 */
+	int idle_warning;      /* seconds, >= 1 */
+	int ambiguous;         /* 0 = auto (probe the terminal), 1, 2 */
+	int ruby;              /* enum layout_ruby */
+	enum config_theme theme;
+	char *language;        /* "ja" */
+	enum config_start start_mode;
+	char *pin_hash;        /* NULL: no staff PIN, demo mode */
+};
+
+/* Defaults (no file). */
+void config_init(struct config *c);
+void config_done(struct config *c);
+
+/*
+ * Read path into c (over its current values). Returns 0, or -1 when the file
+ * cannot be read or has errors (all of them in dl).
+ */
+int config_load(struct config *c, const char *path, struct diag_list *dl);
+/* Same, from text in memory (path for diagnostics). */
+int config_parse(struct config *c, const char *path, const char *text,
+		 struct diag_list *dl);
+
+/*
+ * Set key to value in the file at path (creating it, mode 0600, when it does
+ * not exist): the first line for key is replaced, or a line is appended.
+ * Written to a temporary file, synced and renamed. Returns 0 or -1 with errno.
+ */
+int config_write_key(const char *path, const char *key, const char *value);
+
+/* The config file used when none is given: $ISOKIOSK_CONFIG, else
+ * $XDG_CONFIG_HOME/isokiosk/isokiosk.conf (~/.config/...). Caller frees. */
+char *config_default_path(void);
+
+#endif

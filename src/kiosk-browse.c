@@ -1,0 +1,599 @@
+/*
+ * kiosk-browse: the states a patient reads in: welcome (attract screen and
+ * language choice), language (switch mid-session), menu (topics, browse
+ * freely) and screen (one content screen, guided in manifest order).
+ * Handlers only change app and return a step; draw only paints.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "kiosk-int.h"
+#include "xmalloc.h"
+
+/* Open screen i of the current language, at its top. */
+static struct kiosk_step
+kiosk_open_screen(struct kiosk_app *app, size_t i)
+{
+	if (i >= kiosk_nscreens(app))
+		return KIOSK_STAY;
+	app->screen = i;
+	app->top = 0;
+	return KIOSK_GO(KIOSK_SCREEN);
+}
+
+static size_t
+kiosk_nlangs(const struct kiosk_app *app)
+{
+	return app->bundle != NULL ? app->bundle->nlangs : 0;
+}
+
+/* The language buttons (welcome and language states). */
+static size_t
+kiosk_lang_buttons(const struct kiosk_app *app, struct kiosk_button *b, int y,
+		   int maxrows)
+{
+	size_t n = kiosk_nlangs(app);
+	static char labels[8][64];
+
+	if (n > 8)
+		n = 8;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(labels[i], sizeof labels[i], "%zu  %s", i + 1,
+			 app->bundle->langs[i].name);
+		b[i] = (struct kiosk_button){ .action = KEYS_A_PICK,
+			.arg = (int)i, .label = labels[i],
+			.hot = (int)i == app->lang_sel };
+	}
+	kiosk_stack(app, b, n, y, maxrows);
+	return n;
+}
+
+/* ---- welcome ---- */
+
+/* Rows of the welcome screen: greeting lines per language, then buttons. */
+static int
+kiosk_welcome_button_y(const struct kiosk_app *app)
+{
+	int n = (int)kiosk_nlangs(app);
+
+	return app->h >= 20 ? 2 + 2 * n + 1 : 1 + n + 1;
+}
+
+static size_t
+kiosk_welcome_buttons(const struct kiosk_app *app, struct kiosk_button *b)
+{
+	int y = kiosk_welcome_button_y(app);
+
+	return kiosk_lang_buttons(app, b, y, app->h - y - 3);
+}
+
+static void
+kiosk_welcome_enter(struct kiosk_app *app)
+{
+	app->lang_sel = (int)app->staff_lang;
+}
+
+static struct kiosk_step
+kiosk_pick_lang(struct kiosk_app *app, size_t i)
+{
+	if (i >= kiosk_nlangs(app))
+		return KIOSK_STAY;
+	kiosk_use_lang(app, i);
+	/* consent issue: start_mode consent goes to staff-start here */
+	return kiosk_open_screen(app, 0);
+}
+
+static struct kiosk_step
+kiosk_welcome_handle(struct kiosk_app *app, const struct kiosk_input *in)
+{
+	int n = (int)kiosk_nlangs(app);
+
+	switch (in->action) {
+	case KEYS_A_DIGIT:
+		return in->arg >= 1 ? kiosk_pick_lang(app, (size_t)in->arg - 1)
+				    : KIOSK_STAY;
+	case KEYS_A_PICK:
+		return kiosk_pick_lang(app, (size_t)in->arg);
+	case KEYS_A_ACTIVATE:
+	case KEYS_A_FORWARD:
+		return kiosk_pick_lang(app, (size_t)app->lang_sel);
+	case KEYS_A_UP:
+	case KEYS_A_BACK:
+		if (n > 0)
+			app->lang_sel = (app->lang_sel + n - 1) % n;
+		return KIOSK_REDRAW;
+	case KEYS_A_DOWN:
+	case KEYS_A_NEXT:
+		if (n > 0)
+			app->lang_sel = (app->lang_sel + 1) % n;
+		return KIOSK_REDRAW;
+	default:
+		return KIOSK_STAY;
+	}
+}
+
+static void
+kiosk_welcome_draw(const struct kiosk_app *app, struct grid *g)
+{
+	struct kiosk_button b[KIOSK_MAX_BUTTONS];
+	size_t n = kiosk_nlangs(app), nb;
+	bool tall = app->h >= 20;
+	int y = tall ? 2 : 1;
+
+	/* Every language greets: the patient has not chosen yet. */
+	for (size_t i = 0; i < n; i++)
+		y += kiosk_draw_text(g, 1, y, g->w - 2, 1,
+			i18n_gettext_in(app->bundle->langs[i].code,
+					N_("Welcome. Please choose your language.")),
+			i == 0 ? GRID_HEADING : GRID_NORMAL, true) + (tall ? 1 : 0);
+	nb = kiosk_welcome_buttons(app, b);
+	kiosk_draw_buttons(g, b, nb);
+	y = nb > 0 ? b[nb - 1].y + b[nb - 1].h + (tall ? 1 : 0) : y;
+	for (size_t i = 0; i < n && y < g->h - 1; i++, y++)
+		kiosk_draw_text(g, 1, y, g->w - 2, 1,
+			i18n_gettext_in(app->bundle->langs[i].code,
+					N_("Touch a language, or press its number.")),
+			GRID_DIM, true);
+	if (app->demo)
+		kiosk_draw_text(g, 1, g->h - 1, g->w - 2, 1,
+			_("Demo mode: no staff PIN is set (isokiosk staff set-pin)."),
+			GRID_ALERT, true);
+}
+
+const struct kiosk_state_ops kiosk_welcome_ops = {
+	.name = "welcome",
+	.enter = kiosk_welcome_enter,
+	.handle = kiosk_welcome_handle,
+	.draw = kiosk_welcome_draw,
+	.buttons = kiosk_welcome_buttons,
+	.idle = false,
+};
+
+/* ---- language (mid-session) ---- */
+
+static size_t
+kiosk_language_buttons(const struct kiosk_app *app, struct kiosk_button *b)
+{
+	struct kiosk_frame f;
+	size_t n;
+
+	kiosk_frame(app, &f);
+	n = kiosk_lang_buttons(app, b, f.body_y + 1, f.body_h - 1);
+	b[n] = (struct kiosk_button){ .action = KEYS_A_BACK, .arg = 0,
+				      .label = _("Back") };
+	kiosk_bar(app, &b[n], 1);
+	return n + 1;
+}
+
+static void
+kiosk_language_enter(struct kiosk_app *app)
+{
+	app->lang_sel = (int)app->lang;
+}
+
+static struct kiosk_step
+kiosk_language_pick(struct kiosk_app *app, size_t i)
+{
+	if (i >= kiosk_nlangs(app))
+		return KIOSK_STAY;
+	kiosk_use_lang(app, i);
+	return KIOSK_GO(KIOSK_SCREEN);
+}
+
+static struct kiosk_step
+kiosk_language_handle(struct kiosk_app *app, const struct kiosk_input *in)
+{
+	int n = (int)kiosk_nlangs(app);
+
+	switch (in->action) {
+	case KEYS_A_DIGIT:
+		return in->arg >= 1 ? kiosk_language_pick(app, (size_t)in->arg - 1)
+				    : KIOSK_STAY;
+	case KEYS_A_PICK:
+		return kiosk_language_pick(app, (size_t)in->arg);
+	case KEYS_A_ACTIVATE:
+	case KEYS_A_FORWARD:
+		return kiosk_language_pick(app, (size_t)app->lang_sel);
+	case KEYS_A_UP:
+		if (n > 0)
+			app->lang_sel = (app->lang_sel + n - 1) % n;
+		return KIOSK_REDRAW;
+	case KEYS_A_DOWN:
+		if (n > 0)
+			app->lang_sel = (app->lang_sel + 1) % n;
+		return KIOSK_REDRAW;
+	case KEYS_A_BACK:
+		return KIOSK_GO(KIOSK_MENU);
+	default:
+		return KIOSK_STAY;
+	}
+}
+
+static void
+kiosk_language_draw(const struct kiosk_app *app, struct grid *g)
+{
+	struct kiosk_button b[KIOSK_MAX_BUTTONS];
+	size_t n = kiosk_language_buttons(app, b);
+
+	kiosk_draw_header(app, g, _("Language"), NULL);
+	kiosk_draw_buttons(g, b, n);
+}
+
+const struct kiosk_state_ops kiosk_language_ops = {
+	.name = "language",
+	.enter = kiosk_language_enter,
+	.handle = kiosk_language_handle,
+	.draw = kiosk_language_draw,
+	.buttons = kiosk_language_buttons,
+	.idle = true,
+};
+
+/* ---- menu ---- */
+
+enum { KIOSK_MENU_FIXED = 3 }; /* bar buttons after the items */
+
+static void
+kiosk_menu_enter(struct kiosk_app *app)
+{
+	app->menu_sel = (int)app->screen;
+	app->digits = 0;
+}
+
+/* Item rows: the body; the list scrolls to keep the selection in view. */
+static int
+kiosk_menu_first(const struct kiosk_app *app, int rows)
+{
+	int top = 0;
+
+	if (rows < 1)
+		rows = 1;
+	if (app->menu_sel >= rows)
+		top = app->menu_sel - rows + 1;
+	return top;
+}
+
+static size_t
+kiosk_menu_buttons(const struct kiosk_app *app, struct kiosk_button *b)
+{
+	struct kiosk_frame f;
+	size_t n = kiosk_nscreens(app), k = 0;
+	int rows, top;
+
+	kiosk_frame(app, &f);
+	rows = f.body_h;
+	top = kiosk_menu_first(app, rows);
+	for (int i = top; i < (int)n && i - top < rows &&
+	     k < KIOSK_MAX_BUTTONS - KIOSK_MENU_FIXED; i++, k++) {
+		const struct content_doc *d = kiosk_doc(app, (size_t)i);
+
+		b[k] = (struct kiosk_button){ .x = 1, .y = f.body_y + i - top,
+			.w = app->w - 2, .h = 1, .action = KEYS_A_PICK, .arg = i,
+			.label = d != NULL ? d->title : "",
+			.selected = i == app->menu_sel };
+	}
+	b[k] = (struct kiosk_button){ .action = KEYS_A_BACK, .label = _("Back") };
+	b[k + 1] = (struct kiosk_button){ .action = KEYS_A_LANGUAGE,
+					  .label = _("Language") };
+	b[k + 2] = (struct kiosk_button){ .action = KEYS_A_RESTART,
+					  .label = _("Start over") };
+	kiosk_bar(app, &b[k], KIOSK_MENU_FIXED);
+	return k + KIOSK_MENU_FIXED;
+}
+
+static struct kiosk_step
+kiosk_menu_handle(struct kiosk_app *app, const struct kiosk_input *in)
+{
+	int n = (int)kiosk_nscreens(app);
+
+	switch (in->action) {
+	case KEYS_A_DIGIT: {
+		int v = app->digits * 10 + in->arg;
+
+		if (v == 0 || v > n) { /* not an item: start again */
+			app->digits = 0;
+			return KIOSK_REDRAW;
+		}
+		app->menu_sel = v - 1;
+		if (v * 10 > n) { /* no longer number starts with v */
+			app->digits = 0;
+			return kiosk_open_screen(app, (size_t)v - 1);
+		}
+		app->digits = v;
+		app->digits_at = app->now;
+		return KIOSK_REDRAW;
+	}
+	case KEYS_A_NONE:
+		/* A number that could go on (1 of 1..14) opens on its own
+		 * after a moment. */
+		if (in->ev->kind == KEYS_EV_TICK && app->digits > 0 &&
+		    app->now - app->digits_at >= 1.5) {
+			int v = app->digits;
+
+			app->digits = 0;
+			return kiosk_open_screen(app, (size_t)v - 1);
+		}
+		return KIOSK_STAY;
+	case KEYS_A_PICK:
+		return kiosk_open_screen(app, (size_t)in->arg);
+	case KEYS_A_ACTIVATE:
+	case KEYS_A_FORWARD:
+	case KEYS_A_NEXT:
+		app->digits = 0;
+		return kiosk_open_screen(app, (size_t)app->menu_sel);
+	case KEYS_A_UP:
+		app->digits = 0;
+		if (app->menu_sel > 0)
+			app->menu_sel--;
+		return KIOSK_REDRAW;
+	case KEYS_A_DOWN:
+		app->digits = 0;
+		if (app->menu_sel + 1 < n)
+			app->menu_sel++;
+		return KIOSK_REDRAW;
+	case KEYS_A_HOME:
+		app->menu_sel = 0;
+		return KIOSK_REDRAW;
+	case KEYS_A_END:
+		app->menu_sel = n > 0 ? n - 1 : 0;
+		return KIOSK_REDRAW;
+	case KEYS_A_BACK:
+		return KIOSK_GO(KIOSK_SCREEN);
+	case KEYS_A_LANGUAGE:
+		return KIOSK_GO(KIOSK_LANGUAGE);
+	case KEYS_A_RESTART:
+		kiosk_reset(app);
+		return KIOSK_GO(KIOSK_WELCOME);
+	default:
+		return KIOSK_STAY;
+	}
+}
+
+static void
+kiosk_menu_draw(const struct kiosk_app *app, struct grid *g)
+{
+	struct kiosk_button b[KIOSK_MAX_BUTTONS];
+	size_t n = kiosk_menu_buttons(app, b);
+	struct kiosk_frame f;
+
+	kiosk_frame(app, &f);
+	kiosk_draw_header(app, g, _("Topics"), NULL);
+	for (size_t i = 0; i + KIOSK_MENU_FIXED < n; i++) {
+		enum grid_style st = b[i].selected ? GRID_SELECTED : GRID_NORMAL;
+		char num[16];
+		int x;
+
+		grid_fill(g, b[i].x, b[i].y, b[i].w, 1, st);
+		snprintf(num, sizeof num, "%2d. ", b[i].arg + 1);
+		x = b[i].x + grid_put(g, b[i].x, b[i].y, num, b[i].w, st);
+		grid_put(g, x, b[i].y, b[i].label, b[i].w - (x - b[i].x), st);
+	}
+	kiosk_draw_hint(g, &f, _("Touch a topic, or type its number."), GRID_DIM);
+	kiosk_draw_buttons(g, b + n - KIOSK_MENU_FIXED, KIOSK_MENU_FIXED);
+}
+
+const struct kiosk_state_ops kiosk_menu_ops = {
+	.name = "menu",
+	.enter = kiosk_menu_enter,
+	.handle = kiosk_menu_handle,
+	.draw = kiosk_menu_draw,
+	.buttons = kiosk_menu_buttons,
+	.idle = true,
+};
+
+/* ---- screen ---- */
+
+enum { KIOSK_SCREEN_NBUTTONS = 4 };
+
+static size_t
+kiosk_screen_buttons(const struct kiosk_app *app, struct kiosk_button *b)
+{
+	bool last = app->screen + 1 >= kiosk_nscreens(app);
+
+	b[0] = (struct kiosk_button){ .action = KEYS_A_BACK, .label = _("Back") };
+	b[1] = (struct kiosk_button){ .action = KEYS_A_MENU, .label = _("Topics") };
+	b[2] = (struct kiosk_button){ .action = KEYS_A_RESTART,
+				      .label = _("Start over") };
+	b[3] = (struct kiosk_button){ .action = KEYS_A_NEXT,
+		.label = last ? _("Finish") : _("Next"),
+		.hot = app->screen < app->nseen && app->seen_end[app->screen] };
+	kiosk_bar(app, b, KIOSK_SCREEN_NBUTTONS);
+	return KIOSK_SCREEN_NBUTTONS;
+}
+
+static size_t
+kiosk_screen_rows(const struct kiosk_app *app)
+{
+	struct kiosk_frame f;
+
+	kiosk_frame(app, &f);
+	return (size_t)(f.body_h > 1 ? f.body_h : 1);
+}
+
+static void
+kiosk_scroll(struct kiosk_app *app, long by)
+{
+	if (by < 0 && (size_t)-by > app->top)
+		app->top = 0;
+	else
+		app->top = (size_t)((long)app->top + by);
+	kiosk_clamp(app);
+}
+
+static struct kiosk_step
+kiosk_screen_handle(struct kiosk_app *app, const struct kiosk_input *in)
+{
+	long page = (long)kiosk_screen_rows(app) - 1;
+	bool preview = app->preview_path != NULL;
+
+	if (page < 1)
+		page = 1;
+	switch (in->action) {
+	case KEYS_A_QUIT:
+		return preview ? KIOSK_GO(KIOSK_QUIT) : KIOSK_STAY;
+	case KEYS_A_NEXT:
+		if (preview)
+			return KIOSK_STAY;
+		if (app->screen + 1 < kiosk_nscreens(app))
+			return kiosk_open_screen(app, app->screen + 1);
+		/* The last screen read: the session is over. consent issue:
+		 * the quiz comes here instead. */
+		kiosk_reset(app);
+		return KIOSK_GO(KIOSK_WELCOME);
+	case KEYS_A_BACK:
+		if (preview)
+			return KIOSK_STAY;
+		if (app->screen > 0)
+			return kiosk_open_screen(app, app->screen - 1);
+		kiosk_reset(app);
+		return KIOSK_GO(KIOSK_WELCOME);
+	case KEYS_A_UP:
+		kiosk_scroll(app, -(in->arg > 0 ? in->arg : 1));
+		return KIOSK_REDRAW;
+	case KEYS_A_DOWN:
+		kiosk_scroll(app, in->arg > 0 ? in->arg : 1);
+		return KIOSK_REDRAW;
+	case KEYS_A_PAGE_UP:
+		kiosk_scroll(app, -page);
+		return KIOSK_REDRAW;
+	case KEYS_A_PAGE_DOWN:
+		kiosk_scroll(app, page);
+		return KIOSK_REDRAW;
+	case KEYS_A_HOME:
+		app->top = 0;
+		kiosk_clamp(app);
+		return KIOSK_REDRAW;
+	case KEYS_A_END:
+		app->top = app->lay != NULL ? app->lay->n : 0;
+		kiosk_clamp(app);
+		return KIOSK_REDRAW;
+	case KEYS_A_FORWARD:
+	case KEYS_A_ACTIVATE:
+		if (kiosk_at_end(app)) {
+			struct kiosk_input next = *in;
+
+			next.action = KEYS_A_NEXT;
+			return kiosk_screen_handle(app, &next);
+		}
+		kiosk_scroll(app, page);
+		return KIOSK_REDRAW;
+	case KEYS_A_MENU:
+		return preview ? KIOSK_STAY : KIOSK_GO(KIOSK_MENU);
+	case KEYS_A_RESTART:
+		if (preview)
+			return KIOSK_STAY;
+		kiosk_reset(app);
+		return KIOSK_GO(KIOSK_WELCOME);
+	default:
+		return KIOSK_STAY;
+	}
+}
+
+static enum grid_style
+kiosk_run_style(unsigned attr)
+{
+	if (attr & LAYOUT_WARNING)
+		return attr & (LAYOUT_BOLD | LAYOUT_HEADING) ? GRID_ALERT : GRID_WARNING;
+	if (attr & LAYOUT_HEADING)
+		return GRID_HEADING;
+	if (attr & LAYOUT_NOTE)
+		return attr & LAYOUT_BOLD ? GRID_BOLD : GRID_NOTE;
+	if (attr & LAYOUT_QUESTION)
+		return GRID_QUESTION;
+	if (attr & LAYOUT_BOLD)
+		return GRID_BOLD;
+	if (attr & LAYOUT_RUBY)
+		return GRID_RUBY;
+	if (attr & LAYOUT_BORDER)
+		return GRID_BORDER;
+	return GRID_NORMAL;
+}
+
+static void
+kiosk_draw_scrollbar(const struct kiosk_app *app, struct grid *g,
+		     const struct kiosk_frame *f)
+{
+	size_t n = app->lay != NULL ? app->lay->n : 0;
+	size_t rows = (size_t)f->body_h;
+	size_t th, ty;
+
+	if (n <= rows || rows == 0)
+		return;
+	th = rows * rows / n;
+	if (th < 1)
+		th = 1;
+	ty = app->top * rows / n;
+	if (app->top + rows >= n)
+		ty = rows - th;
+	for (size_t r = 0; r < rows; r++) {
+		bool thumb = r >= ty && r < ty + th;
+
+		grid_put(g, g->w - 1, f->body_y + (int)r, thumb ? " " : "|", 1,
+			 thumb ? GRID_BAR_FILL : GRID_BAR);
+	}
+}
+
+static void
+kiosk_draw_progress(const struct kiosk_app *app, struct grid *g)
+{
+	size_t n = kiosk_nscreens(app);
+	int done = n > 0 ? (int)((long)g->w * (long)(app->screen + 1) / (long)n) : 0;
+
+	grid_fill(g, 0, 1, g->w, 1, GRID_BAR);
+	grid_fill(g, 0, 1, done, 1, GRID_BAR_FILL);
+}
+
+static void
+kiosk_screen_draw(const struct kiosk_app *app, struct grid *g)
+{
+	const struct content_doc *doc = kiosk_doc(app, app->screen);
+	struct kiosk_button b[KIOSK_SCREEN_NBUTTONS];
+	struct kiosk_frame f;
+	char prog[32];
+	const char *hint;
+
+	kiosk_frame(app, &f);
+	snprintf(prog, sizeof prog, "%zu / %zu", app->screen + 1,
+		 kiosk_nscreens(app));
+	kiosk_draw_header(app, g, doc != NULL ? doc->title : "", prog);
+	kiosk_draw_progress(app, g);
+	if (app->preview_error != NULL) {
+		kiosk_draw_text(g, f.text_x, f.body_y, f.text_w, f.body_h,
+				app->preview_error, GRID_ALERT, false);
+	} else if (app->lay != NULL) {
+		for (int r = 0; r < f.body_h; r++) {
+			size_t li = app->top + (size_t)r;
+			const struct layout_line *ln;
+			int x = f.text_x;
+
+			if (li >= app->lay->n)
+				break;
+			ln = &app->lay->lines[li];
+			for (size_t k = 0; k < ln->nruns; k++)
+				x += grid_put(g, x, f.body_y + r, ln->runs[k].text,
+					      f.text_x + f.text_w - x,
+					      kiosk_run_style(ln->runs[k].attr));
+		}
+		kiosk_draw_scrollbar(app, g, &f);
+	}
+	if (app->preview_path != NULL)
+		hint = _("Preview: the screen follows the file; q quits.");
+	else if (!kiosk_at_end(app))
+		hint = _("There is more below: scroll down or press Space.");
+	else if (app->screen + 1 < kiosk_nscreens(app))
+		hint = _("Touch Next to continue.");
+	else
+		hint = _("This is the last screen. Touch Finish when you are done.");
+	kiosk_draw_hint(g, &f, hint, GRID_DIM);
+	kiosk_screen_buttons(app, b);
+	kiosk_draw_buttons(g, b, KIOSK_SCREEN_NBUTTONS);
+}
+
+const struct kiosk_state_ops kiosk_screen_ops = {
+	.name = "screen",
+	.handle = kiosk_screen_handle,
+	.draw = kiosk_screen_draw,
+	.buttons = kiosk_screen_buttons,
+	.idle = true,
+};

@@ -1,0 +1,70 @@
+/*
+ * kiosk-int: what the kiosk's state files (kiosk-*.c) share and nobody else
+ * uses: the state rows, the screen geometry, and the drawing helpers that
+ * every state builds its screen from (header, wrapped text, button bar).
+ */
+#ifndef ISOKIOSK_KIOSK_INT_H
+#define ISOKIOSK_KIOSK_INT_H
+
+#include "kiosk.h"
+
+extern const struct kiosk_state_ops kiosk_welcome_ops;
+extern const struct kiosk_state_ops kiosk_language_ops;
+extern const struct kiosk_state_ops kiosk_menu_ops;
+extern const struct kiosk_state_ops kiosk_screen_ops;
+extern const struct kiosk_state_ops kiosk_idle_ops;
+extern const struct kiosk_state_ops kiosk_small_ops;
+extern const struct kiosk_state_ops kiosk_pin_ops;
+extern const struct kiosk_state_ops kiosk_staff_ops;
+
+/* Steps, for brevity in handlers. */
+#define KIOSK_STAY ((struct kiosk_step){ KIOSK_SAME, false })
+#define KIOSK_REDRAW ((struct kiosk_step){ KIOSK_SAME, true })
+#define KIOSK_GO(s) ((struct kiosk_step){ (s), true })
+
+/*
+ * The screen's rows: a header (title, then progress), the body, a hint line
+ * saying what to do next, and the button bar (3 rows tall when there is
+ * room, for fingers).
+ */
+struct kiosk_frame {
+	int body_y, body_h;
+	int hint_y;
+	int bar_y, bar_h;
+	int text_x, text_w; /* the laid-out text; the scroll bar is at w - 1 */
+};
+
+void kiosk_frame(const struct kiosk_app *app, struct kiosk_frame *f);
+
+/* The content in use. */
+const struct bundle_lang *kiosk_lang(const struct kiosk_app *app);
+size_t kiosk_nscreens(const struct kiosk_app *app);
+const struct content_doc *kiosk_doc(const struct kiosk_app *app, size_t i);
+/* Lay out the current screen if it, the language or the width changed,
+ * keeping the reader's paragraph at the top. */
+void kiosk_relayout(struct kiosk_app *app);
+/* Clamp app->top and note whether the end of the screen is in view. */
+void kiosk_clamp(struct kiosk_app *app);
+bool kiosk_at_end(const struct kiosk_app *app);
+/* Switch the patient's language (content and UI). */
+void kiosk_use_lang(struct kiosk_app *app, size_t lang);
+
+/* Lay n buttons (label, action, arg, hot set) across the bar. */
+void kiosk_bar(const struct kiosk_app *app, struct kiosk_button *b, size_t n);
+/* Stack n buttons vertically, centred, from row y; returns rows used. */
+int kiosk_stack(const struct kiosk_app *app, struct kiosk_button *b, size_t n,
+		int y, int maxrows);
+
+void kiosk_draw_header(const struct kiosk_app *app, struct grid *g,
+		       const char *title, const char *right);
+void kiosk_draw_buttons(struct grid *g, const struct kiosk_button *b, size_t n);
+void kiosk_draw_hint(struct grid *g, const struct kiosk_frame *f,
+		     const char *text, enum grid_style st);
+/* Wrap UI text (Japanese line breaking) into rows [y, y + maxrows) of width
+ * w at x, centred if asked; returns the rows used. */
+int kiosk_draw_text(struct grid *g, int x, int y, int w, int maxrows,
+		    const char *text, enum grid_style st, bool center);
+/* The rows text would take at width w. */
+int kiosk_text_rows(const struct grid *g, int w, const char *text);
+
+#endif

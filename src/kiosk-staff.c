@@ -1,0 +1,296 @@
+/*
+ * kiosk-staff: the staff states: PIN entry (after the staff key; wrong PINs
+ * wait longer each time, see pin.h) and the staff menu (exit, reload
+ * content, start language). In demo mode (no PIN configured) the staff key
+ * opens the menu directly, and the screens say so.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "kiosk-int.h"
+#include "pin.h"
+#include "xmalloc.h"
+
+/* ---- PIN ---- */
+
+static void
+kiosk_pin_clear(struct kiosk_app *app)
+{
+	pin_wipe(app->pin, sizeof app->pin);
+	app->pinlen = 0;
+}
+
+static void
+kiosk_pin_enter(struct kiosk_app *app)
+{
+	kiosk_pin_clear(app);
+	app->message = NULL;
+}
+
+static void
+kiosk_pin_leave(struct kiosk_app *app)
+{
+	kiosk_pin_clear(app);
+}
+
+static size_t
+kiosk_pin_buttons(const struct kiosk_app *app, struct kiosk_button *b)
+{
+	b[0] = (struct kiosk_button){ .action = KEYS_A_BACK, .label = _("Cancel") };
+	b[1] = (struct kiosk_button){ .action = KEYS_A_ACTIVATE, .label = _("OK") };
+	kiosk_bar(app, b, 2);
+	return 2;
+}
+
+static int
+kiosk_pin_wait(const struct kiosk_app *app)
+{
+	double left = app->pin_wait_until - app->now;
+
+	return left <= 0 ? 0 : (int)(left + 0.999);
+}
+
+static struct kiosk_step
+kiosk_pin_handle(struct kiosk_app *app, const struct kiosk_input *in)
+{
+	bool waiting = kiosk_pin_wait(app) > 0;
+
+	switch (in->action) {
+	case KEYS_A_BACK:
+		return KIOSK_GO(KIOSK_RESUME);
+	case KEYS_A_DIGIT:
+		if (waiting || app->pinlen >= PIN_MAX_LEN)
+			return KIOSK_STAY;
+		app->pin[app->pinlen++] = (char)('0' + in->arg);
+		app->pin[app->pinlen] = '\0';
+		return KIOSK_REDRAW;
+	case KEYS_A_ERASE:
+		if (app->pinlen > 0)
+			app->pin[--app->pinlen] = '\0';
+		return KIOSK_REDRAW;
+	case KEYS_A_ACTIVATE:
+		if (waiting || app->pinlen == 0)
+			return KIOSK_STAY;
+		if (pin_verify(app->cfg->pin_hash, app->pin, app->pinlen)) {
+			app->pin_fails = 0;
+			kiosk_pin_clear(app);
+			return KIOSK_GO(KIOSK_STAFF_MENU);
+		}
+		app->pin_fails++;
+		app->pin_wait_until = app->now + pin_delay(app->pin_fails);
+		app->message = N_("Wrong PIN.");
+		kiosk_pin_clear(app);
+		return KIOSK_REDRAW;
+	default:
+		/* Ticks redraw the wait countdown. */
+		return in->ev->kind == KEYS_EV_TICK && app->message != NULL
+		       ? KIOSK_REDRAW : KIOSK_STAY;
+	}
+}
+
+static void
+kiosk_pin_draw(const struct kiosk_app *app, struct grid *g)
+{
+	struct kiosk_button b[2];
+	struct kiosk_frame f;
+	char stars[PIN_MAX_LEN + 1];
+	int y, wait = kiosk_pin_wait(app);
+
+	kiosk_frame(app, &f);
+	kiosk_draw_header(app, g, _("Staff"), NULL);
+	y = f.body_y + 1;
+	y += kiosk_draw_text(g, 2, y, g->w - 4, 3,
+		_("Enter the staff PIN, then press Enter. Esc cancels."),
+		GRID_NORMAL, false) + 1;
+	memset(stars, '*', app->pinlen);
+	stars[app->pinlen] = '\0';
+	grid_put(g, 4, y, _("PIN:"), 10, GRID_BOLD);
+	grid_put(g, 4 + grid_strwidth(_("PIN:"), g->ambiguous) + 1, y, stars, -1,
+		 GRID_BOLD);
+	y += 2;
+	if (app->message != NULL) {
+		char *msg = wait > 0
+			? xasprintf(_("%s Please wait %d seconds (wrong PINs: %d)."),
+				    _(app->message), wait, app->pin_fails)
+			: xasprintf(_("%s Try again (wrong PINs: %d)."),
+				    _(app->message), app->pin_fails);
+
+		kiosk_draw_text(g, 2, y, g->w - 4, 3, msg, GRID_ALERT, false);
+		free(msg);
+	}
+	kiosk_pin_buttons(app, b);
+	kiosk_draw_buttons(g, b, 2);
+}
+
+const struct kiosk_state_ops kiosk_pin_ops = {
+	.name = "staff-pin",
+	.enter = kiosk_pin_enter,
+	.leave = kiosk_pin_leave,
+	.handle = kiosk_pin_handle,
+	.draw = kiosk_pin_draw,
+	.buttons = kiosk_pin_buttons,
+	.idle = true,
+	.overlay = true,
+	.staff = true,
+};
+
+/* ---- staff menu ---- */
+
+enum kiosk_staff_item {
+	KIOSK_STAFF_EXIT,
+	KIOSK_STAFF_RELOAD,
+	KIOSK_STAFF_LANG,
+	KIOSK_STAFF_BACK,
+	KIOSK_STAFF_NITEMS
+};
+
+static void
+kiosk_staff_enter(struct kiosk_app *app)
+{
+	app->staff_sel = 0;
+	app->message = NULL;
+}
+
+static const char *
+kiosk_staff_label(const struct kiosk_app *app, int i)
+{
+	static char buf[128];
+	const struct bundle_lang *l;
+
+	switch (i) {
+	case KIOSK_STAFF_EXIT:
+		return _("1  Exit the kiosk");
+	case KIOSK_STAFF_RELOAD:
+		return _("2  Reload the content");
+	case KIOSK_STAFF_LANG:
+		l = app->bundle != NULL && app->staff_lang < app->bundle->nlangs
+		    ? &app->bundle->langs[app->staff_lang] : NULL;
+		snprintf(buf, sizeof buf, _("3  Start language: %s"),
+			 l != NULL ? l->name : "-");
+		return buf;
+	default:
+		return _("4  Back to the kiosk");
+	}
+}
+
+static size_t
+kiosk_staff_buttons(const struct kiosk_app *app, struct kiosk_button *b)
+{
+	struct kiosk_frame f;
+
+	kiosk_frame(app, &f);
+	for (int i = 0; i < KIOSK_STAFF_NITEMS; i++)
+		b[i] = (struct kiosk_button){ .action = KEYS_A_PICK, .arg = i,
+			.label = kiosk_staff_label(app, i),
+			.selected = i == app->staff_sel };
+	kiosk_stack(app, b, KIOSK_STAFF_NITEMS, f.body_y + 1, f.body_h - 3);
+	return KIOSK_STAFF_NITEMS;
+}
+
+static struct kiosk_step
+kiosk_staff_reload(struct kiosk_app *app)
+{
+	struct diag_list dl;
+	struct bundle *nb;
+
+	if (app->content_dir == NULL)
+		return KIOSK_STAY;
+	diag_list_init(&dl);
+	nb = bundle_load(app->content_dir, &dl);
+	if (nb == NULL || diag_count(&dl, DIAG_ERROR) > 0 || nb->nlangs == 0) {
+		if (nb != NULL)
+			bundle_free(nb);
+		diag_list_done(&dl);
+		app->message = N_("The content has errors (see 'isokiosk check'); the old content stays.");
+		return KIOSK_REDRAW;
+	}
+	diag_list_done(&dl);
+	layout_free(app->lay);
+	app->lay = NULL;
+	bundle_free(app->bundle);
+	app->bundle = nb;
+	if (app->staff_lang >= nb->nlangs)
+		app->staff_lang = 0;
+	free(app->seen_end);
+	app->seen_end = NULL;
+	app->nseen = 0;
+	kiosk_reset(app);
+	app->message = N_("Content reloaded.");
+	return KIOSK_REDRAW;
+}
+
+static struct kiosk_step
+kiosk_staff_do(struct kiosk_app *app, int item)
+{
+	switch (item) {
+	case KIOSK_STAFF_EXIT:
+		return KIOSK_GO(KIOSK_QUIT);
+	case KIOSK_STAFF_RELOAD:
+		return kiosk_staff_reload(app);
+	case KIOSK_STAFF_LANG:
+		if (app->bundle != NULL && app->bundle->nlangs > 0)
+			app->staff_lang = (app->staff_lang + 1) % app->bundle->nlangs;
+		return KIOSK_REDRAW;
+	case KIOSK_STAFF_BACK:
+		kiosk_reset(app);
+		return KIOSK_GO(KIOSK_WELCOME);
+	default:
+		return KIOSK_STAY;
+	}
+}
+
+static struct kiosk_step
+kiosk_staff_handle(struct kiosk_app *app, const struct kiosk_input *in)
+{
+	switch (in->action) {
+	case KEYS_A_DIGIT:
+		return kiosk_staff_do(app, in->arg - 1);
+	case KEYS_A_PICK:
+		return kiosk_staff_do(app, in->arg);
+	case KEYS_A_UP:
+		app->staff_sel = (app->staff_sel + KIOSK_STAFF_NITEMS - 1) %
+				 KIOSK_STAFF_NITEMS;
+		return KIOSK_REDRAW;
+	case KEYS_A_DOWN:
+		app->staff_sel = (app->staff_sel + 1) % KIOSK_STAFF_NITEMS;
+		return KIOSK_REDRAW;
+	case KEYS_A_ACTIVATE:
+		return kiosk_staff_do(app, app->staff_sel);
+	case KEYS_A_BACK:
+		return kiosk_staff_do(app, KIOSK_STAFF_BACK);
+	default:
+		return KIOSK_STAY;
+	}
+}
+
+static void
+kiosk_staff_draw(const struct kiosk_app *app, struct grid *g)
+{
+	struct kiosk_button b[KIOSK_STAFF_NITEMS];
+	struct kiosk_frame f;
+
+	kiosk_frame(app, &f);
+	kiosk_draw_header(app, g, _("Staff menu"), NULL);
+	kiosk_staff_buttons(app, b);
+	kiosk_draw_buttons(g, b, KIOSK_STAFF_NITEMS);
+	if (app->message != NULL)
+		kiosk_draw_text(g, 2, f.hint_y - 2, g->w - 4, 2, _(app->message),
+				GRID_ALERT, true);
+	else if (app->demo)
+		kiosk_draw_text(g, 2, f.hint_y - 2, g->w - 4, 2,
+			_("Demo mode: no staff PIN is set (isokiosk staff set-pin)."),
+			GRID_ALERT, true);
+}
+
+const struct kiosk_state_ops kiosk_staff_ops = {
+	.name = "staff-menu",
+	.enter = kiosk_staff_enter,
+	.handle = kiosk_staff_handle,
+	.draw = kiosk_staff_draw,
+	.buttons = kiosk_staff_buttons,
+	.idle = true,
+	.overlay = true,
+	.staff = true,
+};

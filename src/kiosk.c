@@ -1,0 +1,508 @@
+/*
+ * kiosk: the state table, the one function that changes state, event
+ * dispatch, and the geometry and drawing helpers the states share. Owns the
+ * patient's session in struct kiosk_app (see kiosk.h); the states themselves
+ * live in kiosk-browse.c (welcome, language, menu, screen), kiosk-overlay.c
+ * (idle warning, too small) and kiosk-staff.c (PIN, staff menu).
+ */
+#include "kiosk.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "kiosk-int.h"
+#include "text.h"
+#include "xmalloc.h"
+
+static const struct kiosk_state_ops *const kiosk_states[KIOSK_NSTATES] = {
+	[KIOSK_WELCOME] = &kiosk_welcome_ops,
+	[KIOSK_LANGUAGE] = &kiosk_language_ops,
+	[KIOSK_MENU] = &kiosk_menu_ops,
+	[KIOSK_SCREEN] = &kiosk_screen_ops,
+	[KIOSK_IDLE_WARNING] = &kiosk_idle_ops,
+	[KIOSK_TOO_SMALL] = &kiosk_small_ops,
+	[KIOSK_STAFF_PIN] = &kiosk_pin_ops,
+	[KIOSK_STAFF_MENU] = &kiosk_staff_ops,
+};
+
+const char *
+kiosk_state_name(int id)
+{
+	if (id < 0 || id >= KIOSK_NSTATES)
+		return "?";
+	return kiosk_states[id]->name;
+}
+
+int
+kiosk_state_from_name(const char *name)
+{
+	for (int i = 0; i < KIOSK_NSTATES; i++)
+		if (strcmp(kiosk_states[i]->name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* ---- content in use ---- */
+
+const struct bundle_lang *
+kiosk_lang(const struct kiosk_app *app)
+{
+	if (app->bundle == NULL || app->bundle->nlangs == 0)
+		return NULL;
+	return &app->bundle->langs[app->lang < app->bundle->nlangs ? app->lang : 0];
+}
+
+size_t
+kiosk_nscreens(const struct kiosk_app *app)
+{
+	const struct bundle_lang *l;
+
+	if (app->preview != NULL || app->preview_path != NULL)
+		return 1;
+	l = kiosk_lang(app);
+	return l != NULL ? l->nscreens : 0;
+}
+
+const struct content_doc *
+kiosk_doc(const struct kiosk_app *app, size_t i)
+{
+	const struct bundle_lang *l;
+
+	if (app->preview_path != NULL)
+		return app->preview;
+	l = kiosk_lang(app);
+	if (l == NULL || i >= l->nscreens)
+		return NULL;
+	return l->screens[i];
+}
+
+void
+kiosk_use_lang(struct kiosk_app *app, size_t lang)
+{
+	const struct bundle_lang *l;
+
+	app->lang = lang;
+	l = kiosk_lang(app);
+	i18n_set_language(l != NULL ? l->code : "ja");
+}
+
+/* ---- geometry ---- */
+
+void
+kiosk_frame(const struct kiosk_app *app, struct kiosk_frame *f)
+{
+	f->bar_h = app->h >= 20 ? 3 : 1;
+	f->bar_y = app->h - f->bar_h;
+	f->hint_y = f->bar_y - 1;
+	f->body_y = 2;
+	f->body_h = f->hint_y - f->body_y;
+	if (f->body_h < 0)
+		f->body_h = 0;
+	f->text_x = 1;
+	f->text_w = app->w - 3;
+	if (f->text_w < 1)
+		f->text_w = 1;
+}
+
+void
+kiosk_bar(const struct kiosk_app *app, struct kiosk_button *b, size_t n)
+{
+	struct kiosk_frame f;
+	int gap = 1, x = gap, bw;
+
+	kiosk_frame(app, &f);
+	if (n == 0)
+		return;
+	bw = (app->w - gap * ((int)n + 1)) / (int)n;
+	for (size_t i = 0; i < n; i++) {
+		b[i].x = x;
+		b[i].y = f.bar_y;
+		b[i].w = bw;
+		b[i].h = f.bar_h;
+		x += bw + gap;
+	}
+}
+
+int
+kiosk_stack(const struct kiosk_app *app, struct kiosk_button *b, size_t n,
+	    int y, int maxrows)
+{
+	int bh = maxrows >= (int)n * 4 ? 3 : 1;
+	int step = bh + (maxrows >= (int)n * (bh + 1) ? 1 : 0);
+	int bw = app->w - 4 < 30 ? app->w - 4 : 30;
+
+	for (size_t i = 0; i < n; i++) {
+		b[i].x = (app->w - bw) / 2;
+		b[i].y = y + (int)i * step;
+		b[i].w = bw;
+		b[i].h = bh;
+	}
+	return (int)n * step;
+}
+
+/* ---- layout of the current screen ---- */
+
+void
+kiosk_clamp(struct kiosk_app *app)
+{
+	struct kiosk_frame f;
+	size_t rows, n = app->lay != NULL ? app->lay->n : 0;
+
+	kiosk_frame(app, &f);
+	rows = (size_t)(f.body_h > 0 ? f.body_h : 1);
+	if (n <= rows)
+		app->top = 0;
+	else if (app->top > n - rows)
+		app->top = n - rows;
+	if (app->screen < app->nseen && app->state == KIOSK_SCREEN &&
+	    app->top + rows >= n)
+		app->seen_end[app->screen] = true;
+}
+
+bool
+kiosk_at_end(const struct kiosk_app *app)
+{
+	struct kiosk_frame f;
+	size_t n = app->lay != NULL ? app->lay->n : 0;
+
+	kiosk_frame(app, &f);
+	return app->top + (size_t)(f.body_h > 0 ? f.body_h : 1) >= n;
+}
+
+void
+kiosk_relayout(struct kiosk_app *app)
+{
+	const struct content_doc *doc;
+	struct layout_opts o;
+	struct kiosk_frame f;
+	struct layout *nl;
+	size_t node = 0;
+	bool same_doc;
+
+	if (app->nseen != kiosk_nscreens(app)) {
+		free(app->seen_end);
+		app->nseen = kiosk_nscreens(app);
+		app->seen_end = xcalloc(app->nseen + 1, sizeof *app->seen_end);
+	}
+	if (app->screen >= kiosk_nscreens(app))
+		app->screen = 0;
+	doc = kiosk_doc(app, app->screen);
+	kiosk_frame(app, &f);
+	if (app->lay != NULL && app->lay_lang == app->lang &&
+	    app->lay_screen == app->screen && app->lay_width == f.text_w)
+		goto clamp;
+	same_doc = app->lay != NULL && app->lay_screen == app->screen &&
+		   app->top > 0 && app->top < app->lay->n;
+	if (same_doc)
+		node = app->lay->lines[app->top].node;
+	layout_free(app->lay);
+	app->lay = NULL;
+	if (doc == NULL)
+		return;
+	o.width = f.text_w;
+	o.ambiguous = app->ambiguous;
+	o.ruby = (enum layout_ruby)app->cfg->ruby;
+	nl = layout_doc(doc, &o);
+	app->lay = nl;
+	app->lay_lang = app->lang;
+	app->lay_screen = app->screen;
+	app->lay_width = f.text_w;
+	/* The same screen at another width or in the other language: keep
+	 * the paragraph the reader was at on top. */
+	app->top = same_doc ? layout_line_of_node(nl, node) : 0;
+clamp:
+	kiosk_clamp(app);
+}
+
+/* ---- the session ---- */
+
+void
+kiosk_reset(struct kiosk_app *app)
+{
+	layout_free(app->lay);
+	app->lay = NULL;
+	app->lay_width = 0;
+	if (app->seen_end != NULL)
+		memset(app->seen_end, 0, app->nseen * sizeof *app->seen_end);
+	app->screen = 0;
+	app->top = 0;
+	app->menu_sel = 0;
+	app->menu_top = 0;
+	app->digits = 0;
+	app->lang_sel = (int)app->staff_lang;
+	pin_wipe(app->pin, sizeof app->pin);
+	app->pinlen = 0;
+	app->message = NULL;
+	kiosk_use_lang(app, app->staff_lang);
+	app->wipe = true;
+}
+
+void
+kiosk_init(struct kiosk_app *app, const struct config *cfg,
+	   struct bundle *bundle, const char *content_dir, int w, int h,
+	   int ambiguous, double now)
+{
+	memset(app, 0, sizeof *app);
+	app->cfg = cfg;
+	app->bundle = bundle;
+	app->content_dir = content_dir != NULL ? xstrdup(content_dir) : NULL;
+	app->w = w;
+	app->h = h;
+	app->ambiguous = ambiguous == 2 ? 2 : 1;
+	app->now = now;
+	app->last_input = now;
+	app->demo = cfg->pin_hash == NULL;
+	app->state = KIOSK_WELCOME;
+	app->resume = KIOSK_WELCOME;
+	if (bundle != NULL)
+		for (size_t i = 0; i < bundle->nlangs; i++)
+			if (strcmp(bundle->langs[i].code, cfg->language) == 0)
+				app->staff_lang = i;
+	kiosk_reset(app);
+	app->wipe = false;
+	kiosk_states[app->state]->enter(app);
+	if (w < KIOSK_MIN_W || h < KIOSK_MIN_H)
+		kiosk_set_state(app, KIOSK_TOO_SMALL);
+}
+
+void
+kiosk_set_preview(struct kiosk_app *app, struct content_doc *doc,
+		  const char *path)
+{
+	if (app->preview != NULL && app->preview != doc)
+		content_doc_free(app->preview);
+	app->preview = doc;
+	if (app->preview_path == NULL)
+		app->preview_path = xstrdup(path);
+	layout_free(app->lay);
+	app->lay = NULL;
+	kiosk_relayout(app);
+}
+
+void
+kiosk_done(struct kiosk_app *app)
+{
+	layout_free(app->lay);
+	free(app->seen_end);
+	if (app->bundle != NULL)
+		bundle_free(app->bundle);
+	if (app->preview != NULL)
+		content_doc_free(app->preview);
+	free(app->preview_path);
+	free(app->preview_error);
+	free(app->content_dir);
+	pin_wipe(app->pin, sizeof app->pin);
+	memset(app, 0, sizeof *app);
+}
+
+/* ---- the machine ---- */
+
+void
+kiosk_set_state(struct kiosk_app *app, int next)
+{
+	int cur = app->state;
+
+	if (next == KIOSK_SAME)
+		return;
+	if (next == KIOSK_QUIT) {
+		app->quit = true;
+		return;
+	}
+	if (next == KIOSK_RESUME)
+		next = app->resume;
+	if (next < 0 || next >= KIOSK_NSTATES || next == cur)
+		return;
+	if (kiosk_states[next]->overlay && !kiosk_states[cur]->overlay)
+		app->resume = (enum kiosk_state_id)cur;
+	if (kiosk_states[cur]->leave != NULL)
+		kiosk_states[cur]->leave(app);
+	app->state = (enum kiosk_state_id)next;
+	if (kiosk_states[next]->enter != NULL)
+		kiosk_states[next]->enter(app);
+}
+
+static bool
+kiosk_in(const struct kiosk_button *b, int x, int y)
+{
+	return x >= b->x && x < b->x + b->w && y >= b->y && y < b->y + b->h;
+}
+
+/* What an event means in the current state. */
+static void
+kiosk_resolve(const struct kiosk_app *app, const struct keys_event *ev,
+	      struct kiosk_input *in)
+{
+	const struct kiosk_state_ops *ops = kiosk_states[app->state];
+
+	in->ev = ev;
+	in->action = KEYS_A_NONE;
+	in->arg = 0;
+	if (ev->kind == KEYS_EV_KEY) {
+		in->action = keys_action_of(ev, &in->arg);
+	} else if (ev->kind == KEYS_EV_MOUSE) {
+		struct kiosk_button b[KIOSK_MAX_BUTTONS];
+		size_t n;
+
+		if (ev->button == 4 || ev->button == 5) {
+			in->action = ev->button == 4 ? KEYS_A_UP : KEYS_A_DOWN;
+			in->arg = 3;
+			return;
+		}
+		if (ev->button != 1 || ops->buttons == NULL)
+			return;
+		n = ops->buttons(app, b);
+		for (size_t i = 0; i < n; i++) {
+			if (kiosk_in(&b[i], ev->x, ev->y)) {
+				in->action = b[i].action;
+				in->arg = b[i].arg;
+				return;
+			}
+		}
+	}
+}
+
+bool
+kiosk_event(struct kiosk_app *app, const struct keys_event *ev)
+{
+	const struct kiosk_state_ops *ops;
+	struct kiosk_input in;
+	struct kiosk_step step;
+	bool redraw = false;
+
+	if (ev->kind == KEYS_EV_RESIZE) {
+		app->w = ev->x;
+		app->h = ev->y;
+		kiosk_relayout(app);
+		redraw = true;
+	}
+	if (ev->kind == KEYS_EV_KEY || ev->kind == KEYS_EV_MOUSE)
+		app->last_input = app->now;
+	ops = kiosk_states[app->state];
+	kiosk_resolve(app, ev, &in);
+
+	if (in.action == KEYS_A_STAFF && !ops->staff && app->preview_path == NULL) {
+		kiosk_set_state(app, app->demo ? KIOSK_STAFF_MENU : KIOSK_STAFF_PIN);
+		return true;
+	}
+	if (ev->kind == KEYS_EV_TICK) {
+		if (ops->idle && app->preview_path == NULL &&
+		    app->now - app->last_input >= app->cfg->idle_timeout) {
+			kiosk_set_state(app, KIOSK_IDLE_WARNING);
+			return true;
+		}
+		if (app->tick_hook != NULL && app->tick_hook(app))
+			redraw = true;
+	}
+	step = ops->handle(app, &in);
+	redraw = redraw || step.redraw;
+	if (step.next != KIOSK_SAME) {
+		kiosk_set_state(app, step.next);
+		redraw = true;
+	}
+	kiosk_relayout(app);
+	if ((app->w < KIOSK_MIN_W || app->h < KIOSK_MIN_H) &&
+	    app->state != KIOSK_TOO_SMALL && !app->quit) {
+		kiosk_set_state(app, KIOSK_TOO_SMALL);
+		redraw = true;
+	}
+	return redraw;
+}
+
+void
+kiosk_draw(const struct kiosk_app *app, struct grid *g)
+{
+	if (g->w != app->w || g->h != app->h)
+		grid_resize(g, app->w, app->h);
+	else
+		grid_clear(g);
+	g->ambiguous = app->ambiguous;
+	kiosk_states[app->state]->draw(app, g);
+}
+
+/* ---- drawing helpers ---- */
+
+void
+kiosk_draw_header(const struct kiosk_app *app, struct grid *g,
+		  const char *title, const char *right)
+{
+	int rw = right != NULL ? grid_strwidth(right, g->ambiguous) : 0;
+	const char *demo = app->demo && app->preview_path == NULL ? _("DEMO") : NULL;
+	int dw = demo != NULL ? grid_strwidth(demo, g->ambiguous) + 2 : 0;
+	int x;
+
+	grid_fill(g, 0, 0, g->w, 1, GRID_TITLE);
+	grid_put(g, 1, 0, title, g->w - rw - dw - 3, GRID_TITLE);
+	x = g->w - rw - 1;
+	if (right != NULL)
+		grid_put(g, x, 0, right, rw, GRID_TITLE);
+	if (demo != NULL)
+		grid_put(g, x - dw, 0, demo, dw - 1, GRID_ALERT);
+}
+
+void
+kiosk_draw_buttons(struct grid *g, const struct kiosk_button *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		enum grid_style st = b[i].hot ? GRID_BUTTON_HOT
+				   : b[i].selected ? GRID_SELECTED : GRID_BUTTON;
+
+		grid_fill(g, b[i].x, b[i].y, b[i].w, b[i].h, st);
+		grid_put_center(g, b[i].x, b[i].y + b[i].h / 2, b[i].w,
+				b[i].label, st);
+	}
+}
+
+void
+kiosk_draw_hint(struct grid *g, const struct kiosk_frame *f, const char *text,
+		enum grid_style st)
+{
+	if (f->hint_y >= 2)
+		grid_put_center(g, 0, f->hint_y, g->w, text, st);
+}
+
+static size_t
+kiosk_wrap(const struct grid *g, int w, const char *text,
+	   struct text_line **lines)
+{
+	size_t n = strlen(text);
+	unsigned char *keep = xcalloc(n + 1, 1);
+	size_t nl;
+
+	text_keep_rules(text, n, keep);
+	nl = text_wrap(text, n, keep, w > 0 ? w : 1, g->ambiguous, lines);
+	free(keep);
+	return nl;
+}
+
+int
+kiosk_text_rows(const struct grid *g, int w, const char *text)
+{
+	struct text_line *lines;
+	size_t n = kiosk_wrap(g, w, text, &lines);
+
+	free(lines);
+	return (int)n;
+}
+
+int
+kiosk_draw_text(struct grid *g, int x, int y, int w, int maxrows,
+		const char *text, enum grid_style st, bool center)
+{
+	struct text_line *lines;
+	size_t n = kiosk_wrap(g, w, text, &lines);
+	int rows = 0;
+
+	for (size_t i = 0; i < n && rows < maxrows; i++, rows++) {
+		char *s = xstrndup(text + lines[i].start,
+				   lines[i].end - lines[i].start);
+
+		if (center)
+			grid_put_center(g, x, y + rows, w, s, st);
+		else
+			grid_put(g, x, y + rows, s, w, st);
+		free(s);
+	}
+	free(lines);
+	return rows;
+}

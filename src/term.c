@@ -1,0 +1,404 @@
+/*
+ * term: ncursesw set-up and restore, input, and drawing a grid by its
+ * changes (see term.h). Owns the curses SCREEN, the copy of the grid last
+ * drawn, and the signal dispositions while the kiosk runs.
+ *
+ * Mouse: the kiosk turns on SGR 1006 reports itself and reads them through a
+ * key definition for "\E[<", because terminfo entries differ (tmux-256color
+ * names the old X10 format, whose coordinates stop at 223 and which touch
+ * terminals do not send) and ncurses picks its decoder from terminfo.
+ */
+#include "term.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "config.h"
+#include "xmalloc.h"
+
+/* A key code of our own for the start of an SGR mouse report. */
+#define TERM_KEY_SGR 01000
+
+static SCREEN *term_screen;
+static struct grid *term_prev; /* what the terminal shows, NULL: unknown */
+static bool term_mouse;
+static volatile sig_atomic_t term_stop;
+static attr_t term_attr[GRID_STYLE_COUNT];
+static short term_pair[GRID_STYLE_COUNT];
+
+static void
+term_on_signal(int sig)
+{
+	(void)sig;
+	term_stop = 1;
+}
+
+bool
+term_stop_requested(void)
+{
+	return term_stop != 0;
+}
+
+int
+term_probe_ambiguous(void)
+{
+	struct termios old, raw;
+	char buf[64];
+	size_t n = 0;
+	int row, col, w = 0;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return 0;
+	if (tcgetattr(STDIN_FILENO, &old) != 0)
+		return 0;
+	raw = old;
+	cfmakeraw(&raw);
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) != 0)
+		return 0;
+	/* Draw ※ at column 1 and ask where the cursor went. */
+	if (write(STDOUT_FILENO, "\r\xe2\x80\xbb\033[6n", 8) == 8) {
+		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+
+		while (n < sizeof buf - 1 && poll(&pfd, 1, 500) > 0) {
+			ssize_t r = read(STDIN_FILENO, buf + n, 1);
+
+			if (r <= 0)
+				break;
+			n++;
+			if (buf[n - 1] == 'R')
+				break;
+		}
+		buf[n] = '\0';
+		{
+			char *esc = strstr(buf, "\033[");
+
+			if (esc != NULL && sscanf(esc, "\033[%d;%dR", &row, &col) == 2 &&
+			    (col == 2 || col == 3))
+				w = col - 1;
+		}
+		if (write(STDOUT_FILENO, "\r   \r", 5) < 0)
+			w = w + 0;
+	}
+	tcsetattr(STDIN_FILENO, TCSANOW, &old);
+	return w;
+}
+
+/* Colours per style and theme; monochrome uses attributes only. */
+static void
+term_theme(int theme)
+{
+	static const struct { short fg, bg; attr_t a; } def[GRID_STYLE_COUNT] = {
+		[GRID_NORMAL] = { -1, -1, A_NORMAL },
+		[GRID_BOLD] = { -1, -1, A_BOLD },
+		[GRID_HEADING] = { COLOR_CYAN, -1, A_BOLD },
+		[GRID_WARNING] = { COLOR_RED, -1, A_NORMAL },
+		[GRID_NOTE] = { COLOR_BLUE, -1, A_NORMAL },
+		[GRID_BORDER] = { -1, -1, A_DIM },
+		[GRID_RUBY] = { -1, -1, A_DIM },
+		[GRID_QUESTION] = { COLOR_MAGENTA, -1, A_BOLD },
+		[GRID_TITLE] = { COLOR_WHITE, COLOR_BLUE, A_BOLD },
+		[GRID_BAR] = { COLOR_BLUE, -1, A_NORMAL },
+		[GRID_BAR_FILL] = { COLOR_WHITE, COLOR_BLUE, A_NORMAL },
+		[GRID_BUTTON] = { COLOR_BLACK, COLOR_WHITE, A_NORMAL },
+		[GRID_BUTTON_HOT] = { COLOR_BLACK, COLOR_GREEN, A_BOLD },
+		[GRID_SELECTED] = { COLOR_BLACK, COLOR_CYAN, A_BOLD },
+		[GRID_DIM] = { -1, -1, A_DIM },
+		[GRID_ALERT] = { COLOR_WHITE, COLOR_RED, A_BOLD },
+	};
+	static const struct { short fg, bg; attr_t a; } hc[GRID_STYLE_COUNT] = {
+		[GRID_NORMAL] = { COLOR_WHITE, COLOR_BLACK, A_NORMAL },
+		[GRID_BOLD] = { COLOR_WHITE, COLOR_BLACK, A_BOLD },
+		[GRID_HEADING] = { COLOR_YELLOW, COLOR_BLACK, A_BOLD },
+		[GRID_WARNING] = { COLOR_YELLOW, COLOR_BLACK, A_BOLD },
+		[GRID_NOTE] = { COLOR_CYAN, COLOR_BLACK, A_BOLD },
+		[GRID_BORDER] = { COLOR_WHITE, COLOR_BLACK, A_NORMAL },
+		[GRID_RUBY] = { COLOR_WHITE, COLOR_BLACK, A_NORMAL },
+		[GRID_QUESTION] = { COLOR_YELLOW, COLOR_BLACK, A_BOLD },
+		[GRID_TITLE] = { COLOR_BLACK, COLOR_WHITE, A_BOLD },
+		[GRID_BAR] = { COLOR_WHITE, COLOR_BLACK, A_NORMAL },
+		[GRID_BAR_FILL] = { COLOR_BLACK, COLOR_WHITE, A_NORMAL },
+		[GRID_BUTTON] = { COLOR_BLACK, COLOR_WHITE, A_BOLD },
+		[GRID_BUTTON_HOT] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD },
+		[GRID_SELECTED] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD },
+		[GRID_DIM] = { COLOR_WHITE, COLOR_BLACK, A_NORMAL },
+		[GRID_ALERT] = { COLOR_YELLOW, COLOR_BLACK, A_BOLD | A_REVERSE },
+	};
+	static const attr_t mono[GRID_STYLE_COUNT] = {
+		[GRID_NORMAL] = A_NORMAL,
+		[GRID_BOLD] = A_BOLD,
+		[GRID_HEADING] = A_BOLD | A_UNDERLINE,
+		[GRID_WARNING] = A_BOLD,
+		[GRID_NOTE] = A_NORMAL,
+		[GRID_BORDER] = A_NORMAL,
+		[GRID_RUBY] = A_DIM,
+		[GRID_QUESTION] = A_BOLD,
+		[GRID_TITLE] = A_REVERSE | A_BOLD,
+		[GRID_BAR] = A_NORMAL,
+		[GRID_BAR_FILL] = A_REVERSE,
+		[GRID_BUTTON] = A_REVERSE,
+		[GRID_BUTTON_HOT] = A_REVERSE | A_BOLD | A_UNDERLINE,
+		[GRID_SELECTED] = A_REVERSE | A_BOLD,
+		[GRID_DIM] = A_DIM,
+		[GRID_ALERT] = A_REVERSE | A_BOLD,
+	};
+	const char *nc = getenv("NO_COLOR");
+	bool colour = has_colors() && theme != CONFIG_THEME_MONO &&
+		      (nc == NULL || *nc == '\0');
+
+	if (colour && (start_color() != OK || COLOR_PAIRS < GRID_STYLE_COUNT + 1))
+		colour = false;
+	if (colour && theme == CONFIG_THEME_DEFAULT)
+		use_default_colors();
+	for (int i = 0; i < GRID_STYLE_COUNT; i++) {
+		term_pair[i] = 0;
+		if (!colour) {
+			term_attr[i] = mono[i];
+			continue;
+		}
+		if (theme == CONFIG_THEME_HIGH_CONTRAST) {
+			init_pair((short)(i + 1), hc[i].fg, hc[i].bg);
+			term_attr[i] = hc[i].a;
+		} else {
+			init_pair((short)(i + 1), def[i].fg, def[i].bg);
+			term_attr[i] = def[i].a;
+		}
+		term_pair[i] = (short)(i + 1);
+	}
+}
+
+static void
+term_fatal_hook(void)
+{
+	term_done();
+}
+
+int
+term_init(const struct term_opts *opts, int *w, int *h)
+{
+	struct sigaction sa;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fputs("isokiosk: the kiosk needs a terminal\n", stderr);
+		return -1;
+	}
+	/* Before newterm: ncurses only installs its own handlers where the
+	 * disposition is still the default. */
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = term_on_signal; /* no SA_RESTART: the read returns */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (opts->kiosk) {
+		signal(SIGINT, SIG_IGN);
+		signal(SIGQUIT, SIG_IGN);
+		signal(SIGTSTP, SIG_IGN);
+	}
+	term_screen = newterm(NULL, stdout, stdin);
+	if (term_screen == NULL) {
+		fprintf(stderr, "isokiosk: cannot drive the terminal '%s'\n",
+			getenv("TERM") ? getenv("TERM") : "");
+		return -1;
+	}
+	xmalloc_set_fatal_hook(term_fatal_hook);
+	raw();          /* Ctrl-C, Ctrl-\, Ctrl-Z are keys */
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	meta(stdscr, TRUE);
+	set_escdelay(50);
+	curs_set(0);
+	leaveok(stdscr, TRUE);
+	term_theme(opts->theme);
+	term_mouse = opts->mouse;
+	if (term_mouse) {
+		define_key("\033[<", TERM_KEY_SGR);
+		putp("\033[?1000h\033[?1006h");
+		fflush(stdout);
+	}
+	getmaxyx(stdscr, *h, *w);
+	grid_free(term_prev);
+	term_prev = NULL;
+	return 0;
+}
+
+void
+term_done(void)
+{
+	if (term_screen == NULL)
+		return;
+	if (term_mouse) {
+		putp("\033[?1006l\033[?1000l");
+		fflush(stdout);
+	}
+	curs_set(1);
+	endwin();
+	delscreen(term_screen);
+	term_screen = NULL;
+	grid_free(term_prev);
+	term_prev = NULL;
+	xmalloc_set_fatal_hook(NULL);
+}
+
+/* The rest of "\E[<b;x;yM" (press) or "...m" (release). */
+static int
+term_read_sgr(struct keys_event *ev)
+{
+	char buf[32];
+	size_t n = 0;
+	int b, x, y;
+	char fin;
+
+	wtimeout(stdscr, 100);
+	while (n < sizeof buf - 1) {
+		int c = wgetch(stdscr);
+
+		if (c == ERR || c > 255)
+			return 0;
+		buf[n++] = (char)c;
+		if (c == 'M' || c == 'm')
+			break;
+	}
+	buf[n] = '\0';
+	if (sscanf(buf, "%d;%d;%d%c", &b, &x, &y, &fin) != 4 || fin != 'M')
+		return 0; /* a release, or garbage */
+	if (b & 32)
+		return 0; /* motion */
+	ev->kind = KEYS_EV_MOUSE;
+	ev->x = x - 1;
+	ev->y = y - 1;
+	if (b & 64)
+		ev->button = (b & 1) ? 5 : 4;
+	else
+		ev->button = (b & 3) + 1;
+	return 1;
+}
+
+static int
+term_key(int k)
+{
+	switch (k) {
+	case KEY_UP: return KEYS_UP;
+	case KEY_DOWN: return KEYS_DOWN;
+	case KEY_LEFT: return KEYS_LEFT;
+	case KEY_RIGHT: return KEYS_RIGHT;
+	case KEY_PPAGE: return KEYS_PGUP;
+	case KEY_NPAGE: return KEYS_PGDN;
+	case KEY_HOME: return KEYS_HOME;
+	case KEY_END: return KEYS_END;
+	case KEY_ENTER: return KEYS_ENTER;
+	case KEY_BACKSPACE: return KEYS_BACKSPACE;
+	case KEY_DC: return KEYS_DELETE;
+	default: break;
+	}
+	if (k >= KEY_F(1) && k <= KEY_F(12))
+		return KEYS_F1 + (k - KEY_F(1));
+	return KEYS_UNKNOWN;
+}
+
+int
+term_read(struct keys_event *ev, int timeout_ms)
+{
+	wint_t wc;
+	int r;
+
+	memset(ev, 0, sizeof *ev);
+	if (term_screen == NULL)
+		return 0;
+	wtimeout(stdscr, timeout_ms);
+	r = wget_wch(stdscr, &wc);
+	if (r == ERR)
+		return 0;
+	if (r == KEY_CODE_YES) {
+		if (wc == KEY_RESIZE) {
+			ev->kind = KEYS_EV_RESIZE;
+			getmaxyx(stdscr, ev->y, ev->x);
+			grid_free(term_prev); /* the terminal may have reflowed */
+			term_prev = NULL;
+			clearok(curscr, TRUE);
+			return 1;
+		}
+		if (wc == TERM_KEY_SGR)
+			return term_read_sgr(ev);
+		if (wc == KEY_MOUSE) {
+			MEVENT me;
+
+			getmouse(&me); /* not enabled: drain and ignore */
+			return 0;
+		}
+		ev->kind = KEYS_EV_KEY;
+		ev->key = term_key((int)wc);
+		return 1;
+	}
+	ev->kind = KEYS_EV_KEY;
+	ev->key = (int)wc;
+	return 1;
+}
+
+static void
+term_cell(int x, int y, const struct grid_cell *c)
+{
+	wchar_t wcs[CCHARW_MAX + 1];
+	size_t n;
+	cchar_t cc;
+
+	n = mbstowcs(wcs, c->text, CCHARW_MAX);
+	if (n == (size_t)-1 || n == 0) {
+		wcs[0] = L' ';
+		n = 1;
+	}
+	wcs[n < CCHARW_MAX ? n : CCHARW_MAX] = L'\0';
+	setcchar(&cc, wcs, term_attr[c->style], term_pair[c->style], NULL);
+	mvadd_wch(y, x, &cc);
+}
+
+void
+term_draw(const struct grid *g)
+{
+	if (term_screen == NULL)
+		return;
+	if (term_prev == NULL || term_prev->w != g->w || term_prev->h != g->h) {
+		grid_free(term_prev);
+		term_prev = grid_new(g->w, g->h, g->ambiguous);
+		/* an impossible cell: everything differs */
+		for (size_t i = 0; i < (size_t)g->w * (size_t)g->h; i++)
+			term_prev->cells[i].style = GRID_STYLE_COUNT;
+	}
+	for (int y = 0; y < g->h; y++) {
+		for (int x = 0; x < g->w; x++) {
+			const struct grid_cell *c = grid_at(g, x, y);
+			const struct grid_cell *p = grid_at(term_prev, x, y);
+
+			if (c->width == 0)
+				continue; /* drawn with its left half */
+			if (grid_cell_eq(c, p) &&
+			    (c->width == 1 || grid_cell_eq(c + 1, p + 1)))
+				continue;
+			term_cell(x, y, c);
+		}
+	}
+	memcpy(term_prev->cells, g->cells,
+	       (size_t)g->w * (size_t)g->h * sizeof *g->cells);
+	refresh();
+}
+
+void
+term_wipe(void)
+{
+	if (term_screen == NULL)
+		return;
+	erase();
+	clearok(curscr, TRUE);
+	refresh();
+	putp("\033[H\033[2J\033[3J");
+	fflush(stdout);
+	grid_free(term_prev);
+	term_prev = NULL;
+}

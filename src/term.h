@@ -1,0 +1,54 @@
+/*
+ * term: the terminal, and the only module that includes <curses.h>.
+ * Sets the terminal up for a kiosk (raw mode: Ctrl-C, Ctrl-Z, Ctrl-\ are
+ * keys, not signals; SIGINT, SIGQUIT, SIGTSTP ignored; SIGTERM and SIGHUP end
+ * the loop cleanly), reads input as keys.h events (UTF-8 through get_wch,
+ * SGR 1006 mouse reports, resizes), and draws a grid (grid.h) by sending only
+ * the cells that changed since the last draw. Restores the terminal on
+ * term_done and from fatal() (xmalloc's hook).
+ */
+#ifndef ISOKIOSK_TERM_H
+#define ISOKIOSK_TERM_H
+
+#include <stdbool.h>
+
+#include "grid.h"
+#include "keys.h"
+
+struct term_opts {
+	int theme;   /* enum config_theme */
+	bool mouse;
+	bool kiosk;  /* ignore SIGINT, SIGQUIT, SIGTSTP */
+};
+
+/*
+ * Ask the terminal how wide it draws an East Asian Ambiguous character (※)
+ * with a cursor-position report, as vim does for 'ambiwidth'. Call before
+ * term_init. Returns 1 or 2, or 0 when the terminal does not answer in time
+ * (or is not a terminal).
+ */
+int term_probe_ambiguous(void);
+
+/* Start; *w, *h get the size. Returns -1 (with a message) when stdin/stdout
+ * is not a terminal ncurses can drive. */
+int term_init(const struct term_opts *opts, int *w, int *h);
+/* Restore the terminal (idempotent; also safe from the fatal hook). */
+void term_done(void);
+
+/*
+ * Wait up to timeout_ms for input. Returns 1 with *ev filled (KEY, MOUSE or
+ * RESIZE), or 0 on time-out, on input that means nothing (a mouse release),
+ * or when a signal interrupted the wait.
+ */
+int term_read(struct keys_event *ev, int timeout_ms);
+
+/* Draw g: only the cells that differ from what was drawn last. */
+void term_draw(const struct grid *g);
+/* Clear the screen and the terminal's scrollback (\E[3J) and forget what was
+ * drawn, so nothing of the last patient stays on the terminal. */
+void term_wipe(void);
+
+/* SIGTERM or SIGHUP arrived: end the loop and restore the terminal. */
+bool term_stop_requested(void);
+
+#endif
