@@ -13,12 +13,15 @@
 
 static const struct cmd cli_cmds[] = {
 	/* run */
+	{ "run", cmd_run, "start the kiosk" },
 	/* check */
 	{ "check", cmd_check, "validate content files (all languages)" },
 	/* render */
 	/* preview */
+	{ "preview", cmd_preview, "show one content file as the patient sees it" },
 	/* records */
 	/* staff */
+	{ "staff", cmd_staff, "staff tasks: set-pin" },
 	{ NULL, NULL, NULL },
 };
 
