@@ -163,57 +163,6 @@ decode_add_bytes(struct strbuf *sb, const uint8_t *s, size_t n)
 		strbuf_addf(sb, "%s0x%02x", i > 0 ? " " : "", s[i]);
 }
 
-/*
- * s[0..n) starts with an invalid UTF-8 sequence (u8_check says so). Describe
- * it into sb and return how many bytes it covers (at least 1).
- */
-static size_t
-decode_utf8_bad(const uint8_t *s, size_t n, struct strbuf *sb)
-{
-	uint8_t b = s[0], lo = 0x80, hi = 0xbf;
-	size_t need, k;
-
-	if (b < 0xc0 || b >= 0xf5) {
-		strbuf_addf(sb, "invalid UTF-8 byte 0x%02x", b);
-		return 1;
-	}
-	if (b < 0xc2) {
-		k = n > 1 && decode_is_cont(s[1]) ? 2 : 1;
-		strbuf_addstr(sb, "invalid UTF-8: overlong encoding ");
-		decode_add_bytes(sb, s, k);
-		return k;
-	}
-	need = b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
-	if (b == 0xe0)
-		lo = 0xa0;
-	else if (b == 0xed)
-		hi = 0x9f;
-	else if (b == 0xf0)
-		lo = 0x90;
-	else if (b == 0xf4)
-		hi = 0x8f;
-	if (n > 1 && decode_is_cont(s[1]) && (s[1] < lo || s[1] > hi)) {
-		/* A whole sequence of the right shape that encodes a wrong value. */
-		for (k = 2; k < need && k < n && decode_is_cont(s[k]); k++)
-			;
-		if (b == 0xed)
-			strbuf_addstr(sb, "invalid UTF-8: encoded surrogate ");
-		else if (b == 0xf4)
-			strbuf_addstr(sb, "invalid UTF-8: beyond U+10FFFF: ");
-		else
-			strbuf_addstr(sb, "invalid UTF-8: overlong encoding ");
-		decode_add_bytes(sb, s, k);
-		return k;
-	}
-	for (k = 1; k < need && k < n && decode_is_cont(s[k]); k++)
-		;
-	strbuf_addstr(sb, "invalid UTF-8: incomplete sequence ");
-	decode_add_bytes(sb, s, k);
-	if (k == n)
-		strbuf_addstr(sb, " at end of file");
-	return k;
-}
-
 /* Characters that only Japanese text has many of. */
 struct decode_count {
 	size_t nonascii;
@@ -252,6 +201,57 @@ decode_japanese_score(const char *s, size_t n)
 	return cnt.jp >= 2 && 4 * cnt.jp >= cnt.nonascii ? cnt.jp : 0;
 }
 
+/*
+ * s[0..n) starts with an invalid UTF-8 sequence (u8_check says so). Return
+ * how many bytes it covers (at least 1) and, if sb is not NULL, describe it
+ * there (only for what is reported: formatting every one of a megabyte of
+ * CP932 would cost more than converting it).
+ */
+static size_t
+decode_utf8_bad(const uint8_t *s, size_t n, struct strbuf *sb)
+{
+	uint8_t b = s[0], lo = 0x80, hi = 0xbf;
+	const char *what;
+	bool incomplete = false;
+	size_t need, k;
+
+	if (b < 0xc0 || b >= 0xf5) {
+		if (sb != NULL)
+			strbuf_addf(sb, "invalid UTF-8 byte 0x%02x", b);
+		return 1;
+	}
+	need = b < 0xc2 ? 2 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+	if (b == 0xe0)
+		lo = 0xa0;
+	else if (b == 0xed)
+		hi = 0x9f;
+	else if (b == 0xf0)
+		lo = 0x90;
+	else if (b == 0xf4)
+		hi = 0x8f;
+	if (b < 0xc2 || (n > 1 && decode_is_cont(s[1]) &&
+			 (s[1] < lo || s[1] > hi))) {
+		/* The right shape, but a wrong value (0xc0, 0xc1: overlong). */
+		for (k = 1; k < need && k < n && decode_is_cont(s[k]); k++)
+			;
+		what = b == 0xed ? "invalid UTF-8: encoded surrogate "
+		     : b == 0xf4 ? "invalid UTF-8: beyond U+10FFFF: "
+				 : "invalid UTF-8: overlong encoding ";
+	} else {
+		for (k = 1; k < need && k < n && decode_is_cont(s[k]); k++)
+			;
+		what = "invalid UTF-8: incomplete sequence ";
+		incomplete = true;
+	}
+	if (sb != NULL) {
+		strbuf_addstr(sb, what);
+		decode_add_bytes(sb, s, k);
+		if (incomplete && k == n)
+			strbuf_addstr(sb, " at end of file");
+	}
+	return k;
+}
+
 /* Walk the invalid sequences: count them, and report them if r is set. */
 static size_t
 decode_utf8_scan(const uint8_t *s, size_t n, struct decode_count *cnt,
@@ -271,7 +271,7 @@ decode_utf8_scan(const uint8_t *s, size_t n, struct decode_count *cnt,
 		if (p == NULL)
 			break;
 		strbuf_reset(&sb);
-		i += decode_utf8_bad(s + i, n - i, &sb);
+		i += decode_utf8_bad(s + i, n - i, r != NULL ? &sb : NULL);
 		if (r != NULL)
 			decode_report_add(r, end, "%s", sb.s);
 		bad++;
