@@ -8,6 +8,19 @@
  * newline, DEL, C1 controls (and so ESC) are errors: content can never send an
  * escape sequence to a terminal. The result holds no NUL and no control
  * character but '\t' and '\n'.
+ *
+ * Diagnostics (all in the caller's diag_list, path as given):
+ *   path: warning: not UTF-8: read as CP932 (Windows Shift_JIS) and converted; ...
+ *   path:L:C: error: invalid UTF-8 byte 0xff            (also: overlong
+ *       encoding, encoded surrogate, beyond U+10FFFF, incomplete sequence)
+ *   path:L:C: error: control character U+001B (ESC) is not allowed: ...
+ *   path: error: the file is UTF-16LE (...), not UTF-8: save it as UTF-8
+ *   path: error: cannot read: <strerror>                 (decode_file)
+ * Each problem is reported (up to 20 per file, then one line with the
+ * count). L:C is the 1-based line and display column (diag_column) in the
+ * text the problem was found in: the file's bytes for invalid UTF-8, the
+ * converted text for controls in a CP932 or EUC-JP file. How CP932, EUC-JP
+ * and damaged UTF-8 are told apart is explained at the top of decode.c.
  */
 #ifndef ISOKIOSK_DECODE_H
 #define ISOKIOSK_DECODE_H
