@@ -50,10 +50,10 @@
  * CJK compatibility ideographs into the unified ones (CP932 0xFB7E 神
  * U+FA19 → 神 U+795E, 塚 U+FA10 → 塚 U+585A): the glyph may lose a stroke
  * variant, the meaning does not change, and equal text compares equal.
- * Errors are positioned on the
- * text they were found in: raw bytes for invalid UTF-8, converted text for
- * controls in a converted file. Everything is one pass or a few linear passes;
- * diag_column runs only for problems that are reported.
+ * Errors are positioned on the text they were found in: raw bytes for
+ * invalid UTF-8, converted text for controls in a converted file. Everything
+ * is one pass or a few linear passes; diag_column runs only for problems that
+ * are reported.
  */
 #include "decode.h"
 
