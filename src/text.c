@@ -330,14 +330,15 @@ text_char_before(const char *s, size_t i)
 /*
  * Where to cut the too-wide line [a, e): the last soft keep that fits, else
  * the last grapheme boundary that fits and obeys kinsoku, else the last that
- * fits, else one grapheme.
+ * fits, else (one grapheme wider than the line: a long emoji sequence) the
+ * last character boundary that fits, else one grapheme.
  */
 static size_t
 text_force_break(const char *s, size_t a, size_t e, const unsigned char *keep,
 		 int width, int ambiguous)
 {
 	char *g = xmalloc(e - a);
-	size_t soft = 0, ok = 0, any = 0, first = 0;
+	size_t soft = 0, ok = 0, any = 0, first = 0, chr = 0;
 	int w = 0;
 
 	u8_grapheme_breaks((const uint8_t *)s + a, e - a, g);
@@ -347,6 +348,8 @@ text_force_break(const char *s, size_t a, size_t e, const unsigned char *keep,
 
 		w += text_char_width(uc, ambiguous);
 		i += len > 0 ? (size_t)len : 1;
+		if (i < e && w <= width)
+			chr = i; /* for a grapheme wider than the line */
 		if (i >= e || !g[i - a])
 			continue;
 		if (first == 0)
@@ -368,6 +371,8 @@ text_force_break(const char *s, size_t a, size_t e, const unsigned char *keep,
 		return ok;
 	if (any)
 		return any;
+	if (chr)
+		return chr;
 	return first ? first : e;
 }
 
@@ -387,12 +392,16 @@ text_wrap(const char *s, size_t n, const unsigned char *keep, int width,
 	  int ambiguous, struct text_line **lines)
 {
 	const char *enc = text_encoding(ambiguous);
+	/* Breaks are computed a window at a time so that a forced break
+	 * (which refills from there) costs a window, not the whole text. */
+	size_t win;
 	char *o, *p;
 	size_t nl = 0, cap = 0, pos = 0;
 
 	*lines = NULL;
 	if (width < 1)
 		width = 1;
+	win = 8192 + (size_t)width * 16;
 	if (n == 0) {
 		text_emit(lines, &nl, &cap, 0, 0, 0);
 		return nl;
@@ -404,56 +413,73 @@ text_wrap(const char *s, size_t n, const unsigned char *keep, int width,
 		for (size_t i = 1; i < n; i++)
 			if (keep[i] != TEXT_KEEP_NONE && s[i] != '\n' &&
 			    s[i - 1] != '\n' && (s[i] & 0xC0) != 0x80)
-				o[i] = UC_BREAK_PROHIBITED;
+				o[i] = keep[i] == TEXT_KEEP_BREAK
+					       ? UC_BREAK_POSSIBLE
+					       : UC_BREAK_PROHIBITED;
 
 	for (;;) {
-		size_t a = pos, i;
+		size_t lim = n - pos > win ? pos + win : n, a = pos;
 
-		u8_width_linebreaks((const uint8_t *)s + pos, n - pos, width, 0,
-				    0, o + pos, enc, p + pos);
-		for (i = pos;; i++) {
-			bool hard = i < n && p[i] == UC_BREAK_MANDATORY;
-			size_t e;
+		while (lim < n && lim > pos + 1 && (s[lim] & 0xC0) == 0x80)
+			lim--;
+		u8_width_linebreaks((const uint8_t *)s + pos, lim - pos, width,
+				    0, 0, o + pos, enc, p + pos);
+		for (size_t i = pos;; i++) {
+			bool atend = i == lim;
+			bool hard = !atend && p[i] == UC_BREAK_MANDATORY;
+			bool partial = atend && lim < n; /* cut by the window */
+			size_t e, cut, next;
 			int w;
 
-			if (!(i == n || hard ||
+			if (!(atend || hard ||
 			      (i > a && p[i] == UC_BREAK_POSSIBLE)))
 				continue;
+			if (partial && a > pos) {
+				pos = a; /* redo this line in a new window */
+				break;
+			}
 			e = i;
 			while (e > a && text_is_space(s[e - 1]))
 				e--;
 			w = text_width(s + a, e - a, ambiguous);
-			if (w > width) {
-				size_t cut = text_force_break(s, a, e, keep,
-							      width, ambiguous);
-
-				e = cut;
-				while (e > a && text_is_space(s[e - 1]))
-					e--;
-				text_emit(lines, &nl, &cap, a, e,
-					  text_width(s + a, e - a, ambiguous));
-				pos = cut;
-				while (pos < n && text_is_space(s[pos]))
-					pos++;
-				if (pos < n && s[pos] == '\n' && pos == i)
-					pos++; /* the hard break ends this line */
-				break;
+			if (w <= width && !partial) {
+				text_emit(lines, &nl, &cap, a, e, w);
+				cut = i;
+			} else {
+				/* a piece longer than the line */
+				cut = w <= width ? e
+						 : text_force_break(s, a, e, keep,
+								    width,
+								    ambiguous);
+				next = cut;
+				while (next > a && text_is_space(s[next - 1]))
+					next--;
+				text_emit(lines, &nl, &cap, a, next,
+					  text_width(s + a, next - a, ambiguous));
+				if (cut < e || partial) {
+					/* the rest may share a line with what
+					 * follows: refill from there */
+					pos = cut;
+					while (pos < lim && text_is_space(s[pos]))
+						pos++;
+					if (pos < n && s[pos] == '\n' && pos == i)
+						pos++; /* this line's hard break */
+					if (pos >= n)
+						goto done;
+					break;
+				}
+				cut = i;
 			}
-			text_emit(lines, &nl, &cap, a, e, w);
-			if (i == n) {
-				pos = n + 1;
-				break;
-			}
+			if (i == n)
+				goto done;
 			a = hard ? i + 1 : i;
 			if (hard && a == n) {
 				text_emit(lines, &nl, &cap, n, n, 0);
-				pos = n + 1;
-				break;
+				goto done;
 			}
 		}
-		if (pos >= n)
-			break;
 	}
+done:
 	free(o);
 	free(p);
 	return nl;
@@ -478,8 +504,12 @@ text_measure(const char *s, size_t n, const unsigned char *keep,
 		int len = u8_mbtouc(&uc, (const uint8_t *)s + i, n - i);
 		int w;
 
-		if (p[i] == UC_BREAK_POSSIBLE && i > 0 &&
-		    !(keep != NULL && keep[i] != TEXT_KEEP_NONE)) {
+		if (i > 0 && uc != '\n' &&
+		    (keep != NULL && keep[i] == TEXT_KEEP_BREAK
+			     ? true
+			     : p[i] == UC_BREAK_POSSIBLE &&
+				       !(keep != NULL &&
+					 keep[i] != TEXT_KEEP_NONE))) {
 			if (piece - pspace > minw)
 				minw = piece - pspace;
 			piece = pspace = 0;

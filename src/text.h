@@ -47,6 +47,9 @@ enum text_keep {
 	TEXT_KEEP_HARD = 1, /* never, unless the piece is longer than a line */
 	TEXT_KEEP_SOFT = 2, /* not while the line has room (numeral + counter);
 			       the first place a too-long piece is broken */
+	TEXT_KEEP_BREAK = 3,/* a break is allowed here even where UAX #14 says
+			       no (the edge of a caller's atom that starts with
+			       padding); text_keep_rules may still raise it */
 };
 
 /*

@@ -33,7 +33,12 @@ wrap(const char *s, int width, int ambiguous)
 	}
 	free(lines);
 	free(keep);
-	return strbuf_detach(&sb, NULL);
+	{
+		char *s2 = strbuf_detach(&sb, NULL);
+
+		strbuf_done(&sb);
+		return s2;
+	}
 }
 
 #define WRAP_EQ(s, w, a, expect)                                              \
