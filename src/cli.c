@@ -17,6 +17,7 @@ static const struct cmd cli_cmds[] = {
 	/* check */
 	{ "check", cmd_check, "validate content files (all languages)" },
 	/* render */
+	{ "render", cmd_render, "print a content file laid out as plain text" },
 	/* preview */
 	{ "preview", cmd_preview, "show one content file as the patient sees it" },
 	/* records */
