@@ -20,6 +20,7 @@ kiosk_open_screen(struct kiosk_app *app, size_t i)
 		return KIOSK_STAY;
 	app->screen = i;
 	app->top = 0;
+	app->anchor = 0;
 	return KIOSK_GO(KIOSK_SCREEN);
 }
 
@@ -418,7 +419,7 @@ kiosk_scroll(struct kiosk_app *app, long by)
 		app->top = 0;
 	else
 		app->top = (size_t)((long)app->top + by);
-	kiosk_clamp(app);
+	kiosk_note_place(app);
 }
 
 static struct kiosk_step
@@ -462,11 +463,11 @@ kiosk_screen_handle(struct kiosk_app *app, const struct kiosk_input *in)
 		return KIOSK_REDRAW;
 	case KEYS_A_HOME:
 		app->top = 0;
-		kiosk_clamp(app);
+		kiosk_note_place(app);
 		return KIOSK_REDRAW;
 	case KEYS_A_END:
 		app->top = app->lay != NULL ? app->lay->n : 0;
-		kiosk_clamp(app);
+		kiosk_note_place(app);
 		return KIOSK_REDRAW;
 	case KEYS_A_FORWARD:
 	case KEYS_A_ACTIVATE:
@@ -580,11 +581,11 @@ kiosk_screen_draw(const struct kiosk_app *app, struct grid *g)
 	if (app->preview_path != NULL)
 		hint = _("Preview: the screen follows the file; q quits.");
 	else if (!kiosk_at_end(app))
-		hint = _("There is more below: scroll down or press Space.");
+		hint = _("More below: scroll down or press Space.");
 	else if (app->screen + 1 < kiosk_nscreens(app))
 		hint = _("Touch Next to continue.");
 	else
-		hint = _("This is the last screen. Touch Finish when you are done.");
+		hint = _("Last screen. Touch Finish when done.");
 	kiosk_draw_hint(g, &f, hint, GRID_DIM);
 	kiosk_screen_buttons(app, b);
 	kiosk_draw_buttons(g, b, KIOSK_SCREEN_NBUTTONS);

@@ -46,6 +46,8 @@ void kiosk_relayout(struct kiosk_app *app);
 /* Clamp app->top and note whether the end of the screen is in view. */
 void kiosk_clamp(struct kiosk_app *app);
 bool kiosk_at_end(const struct kiosk_app *app);
+/* After the reader scrolled: clamp, and remember their paragraph. */
+void kiosk_note_place(struct kiosk_app *app);
 /* Switch the patient's language (content and UI). */
 void kiosk_use_lang(struct kiosk_app *app, size_t lang);
 

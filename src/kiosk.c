@@ -109,18 +109,32 @@ void
 kiosk_bar(const struct kiosk_app *app, struct kiosk_button *b, size_t n)
 {
 	struct kiosk_frame f;
-	int gap = 1, x = gap, bw;
+	int gap = 1, x = gap, avail, need = 0, extra = 0, rest = 0;
+	int lw[KIOSK_MAX_BUTTONS];
 
 	kiosk_frame(app, &f);
 	if (n == 0)
 		return;
-	bw = (app->w - gap * ((int)n + 1)) / (int)n;
+	avail = app->w - gap * ((int)n + 1);
+	/* Each button as wide as its label and some, the space left shared
+	 * evenly; only a window too narrow for the labels cuts them. */
+	for (size_t i = 0; i < n; i++) {
+		lw[i] = grid_strwidth(b[i].label, app->ambiguous) + 2;
+		need += lw[i];
+	}
+	if (need <= avail) {
+		extra = (avail - need) / (int)n;
+		rest = (avail - need) % (int)n;
+	} else {
+		for (size_t i = 0; i < n; i++)
+			lw[i] = avail / (int)n;
+	}
 	for (size_t i = 0; i < n; i++) {
 		b[i].x = x;
 		b[i].y = f.bar_y;
-		b[i].w = bw;
+		b[i].w = lw[i] + extra + ((int)i < rest ? 1 : 0);
 		b[i].h = f.bar_h;
-		x += bw + gap;
+		x += b[i].w + gap;
 	}
 }
 
@@ -160,6 +174,14 @@ kiosk_clamp(struct kiosk_app *app)
 		app->seen_end[app->screen] = true;
 }
 
+void
+kiosk_note_place(struct kiosk_app *app)
+{
+	kiosk_clamp(app);
+	app->anchor = app->lay != NULL && app->top < app->lay->n
+		      ? app->lay->lines[app->top].node : 0;
+}
+
 bool
 kiosk_at_end(const struct kiosk_app *app)
 {
@@ -177,7 +199,6 @@ kiosk_relayout(struct kiosk_app *app)
 	struct layout_opts o;
 	struct kiosk_frame f;
 	struct layout *nl;
-	size_t node = 0;
 	bool same_doc;
 
 	if (app->nseen != kiosk_nscreens(app)) {
@@ -187,15 +208,18 @@ kiosk_relayout(struct kiosk_app *app)
 	}
 	if (app->screen >= kiosk_nscreens(app))
 		app->screen = 0;
+	if (app->state == KIOSK_WELCOME) {
+		/* nobody is reading: hold nothing of the last session */
+		layout_free(app->lay);
+		app->lay = NULL;
+		return;
+	}
 	doc = kiosk_doc(app, app->screen);
 	kiosk_frame(app, &f);
 	if (app->lay != NULL && app->lay_lang == app->lang &&
 	    app->lay_screen == app->screen && app->lay_width == f.text_w)
 		goto clamp;
-	same_doc = app->lay != NULL && app->lay_screen == app->screen &&
-		   app->top > 0 && app->top < app->lay->n;
-	if (same_doc)
-		node = app->lay->lines[app->top].node;
+	same_doc = app->lay != NULL && app->lay_screen == app->screen;
 	layout_free(app->lay);
 	app->lay = NULL;
 	if (doc == NULL)
@@ -210,7 +234,8 @@ kiosk_relayout(struct kiosk_app *app)
 	app->lay_width = f.text_w;
 	/* The same screen at another width or in the other language: keep
 	 * the paragraph the reader was at on top. */
-	app->top = same_doc ? layout_line_of_node(nl, node) : 0;
+	app->top = same_doc && app->anchor > 0
+		   ? layout_line_of_node(nl, app->anchor) : 0;
 clamp:
 	kiosk_clamp(app);
 }
@@ -227,6 +252,7 @@ kiosk_reset(struct kiosk_app *app)
 		memset(app->seen_end, 0, app->nseen * sizeof *app->seen_end);
 	app->screen = 0;
 	app->top = 0;
+	app->anchor = 0;
 	app->menu_sel = 0;
 	app->menu_top = 0;
 	app->digits = 0;

@@ -112,6 +112,9 @@ struct kiosk_app {
 	int lay_width;
 	size_t lay_lang, lay_screen;
 	size_t top;                  /* first content line shown */
+	size_t anchor;               /* the node the reader scrolled to: kept
+					across re-layouts, even where a taller
+					window clamps top to 0 */
 	bool *seen_end;              /* per screen: its end was reached */
 	size_t nseen;
 	int menu_sel;

@@ -1,0 +1,474 @@
+/*
+ * Unit tests for the kiosk state machine, without a terminal: events in,
+ * states and drawn grids out, over the bundled content.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "kiosk-int.h"
+#include "kiosk.h"
+#include "pin.h"
+#include "tap.h"
+#include "xmalloc.h"
+
+static struct config cfg;
+static struct kiosk_app app;
+static struct grid *grid;
+
+static void
+setup_with(const char *pin_hash)
+{
+	struct diag_list dl;
+	char *root = tap_source_path("content");
+	struct bundle *b;
+
+	i18n_init();
+	config_init(&cfg);
+	cfg.idle_timeout = 10;
+	cfg.idle_warning = 5;
+	cfg.ambiguous = 1;
+	if (pin_hash != NULL)
+		cfg.pin_hash = xstrdup(pin_hash);
+	diag_list_init(&dl);
+	b = bundle_load(root, &dl);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(diag_count(&dl, DIAG_ERROR), 0);
+	diag_list_done(&dl);
+	kiosk_init(&app, &cfg, b, root, 80, 24, 1, 0);
+	grid = grid_new(80, 24, 1);
+	free(root);
+}
+
+static void
+setup(void)
+{
+	setup_with(NULL);
+}
+
+static void
+teardown(void)
+{
+	kiosk_done(&app);
+	config_done(&cfg);
+	grid_free(grid);
+}
+
+static bool
+key(int k)
+{
+	struct keys_event ev = { .kind = KEYS_EV_KEY, .key = k };
+
+	return kiosk_event(&app, &ev);
+}
+
+static void
+tick(double now)
+{
+	struct keys_event ev = { .kind = KEYS_EV_TICK };
+
+	app.now = now;
+	kiosk_event(&app, &ev);
+}
+
+static void
+resize(int w, int h)
+{
+	struct keys_event ev = { .kind = KEYS_EV_RESIZE, .x = w, .y = h };
+
+	kiosk_event(&app, &ev);
+}
+
+static void
+click(int x, int y)
+{
+	struct keys_event ev = { .kind = KEYS_EV_MOUSE, .button = 1, .x = x, .y = y };
+
+	kiosk_event(&app, &ev);
+}
+
+static const char *
+state(void)
+{
+	return kiosk_state_name(app.state);
+}
+
+/* The drawn screen as text; caller frees. */
+static char *
+screen(void)
+{
+	kiosk_draw(&app, grid);
+	return grid_text(grid);
+}
+
+static bool
+shows(const char *needle)
+{
+	char *t = screen();
+	bool r = strstr(t, needle) != NULL;
+
+	free(t);
+	return r;
+}
+
+START_TEST(test_welcome_to_every_screen)
+{
+	size_t n;
+	char want[64];
+
+	ck_assert_str_eq(state(), "welcome");
+	ck_assert(shows("1  日本語"));
+	ck_assert(shows("2  English"));
+	ck_assert(shows("Welcome. Please choose your language."));
+	key('1');
+	ck_assert_str_eq(state(), "screen");
+	n = kiosk_nscreens(&app);
+	ck_assert_uint_ge(n, 10);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_uint_eq(app.screen, i);
+		snprintf(want, sizeof want, "%zu / %zu", i + 1, n);
+		ck_assert_msg(shows(want), "screen %zu shows %s", i, want);
+		ck_assert(shows(kiosk_doc(&app, i)->title));
+		ck_assert(shows(i + 1 < n ? "次へ" : "おわる"));
+		key(KEYS_RIGHT);
+	}
+	/* Finish ends the session. */
+	ck_assert_str_eq(state(), "welcome");
+	ck_assert(app.wipe);
+	ck_assert_uint_eq(app.screen, 0);
+}
+END_TEST
+
+START_TEST(test_back_menu_jump)
+{
+	key('1');
+	key(KEYS_RIGHT);
+	key(KEYS_RIGHT);
+	ck_assert_uint_eq(app.screen, 2);
+	key(KEYS_ESC);
+	ck_assert_uint_eq(app.screen, 1);
+	key('m');
+	ck_assert_str_eq(state(), "menu");
+	ck_assert(shows("目次"));
+	ck_assert(shows(" 5. "));
+	key('5');
+	ck_assert_str_eq(state(), "screen");
+	ck_assert_uint_eq(app.screen, 4);
+	/* 1 may start 10..14: it waits, then opens screen 1 */
+	key('m');
+	key('1');
+	ck_assert_str_eq(state(), "menu");
+	tick(1.0);
+	ck_assert_str_eq(state(), "menu");
+	tick(2.0);
+	ck_assert_str_eq(state(), "screen");
+	ck_assert_uint_eq(app.screen, 0);
+	/* 1 then 2 is 12 */
+	key('m');
+	key('1');
+	key('2');
+	ck_assert_str_eq(state(), "screen");
+	ck_assert_uint_eq(app.screen, 11);
+	/* back from the menu returns to the screen */
+	key('m');
+	key(KEYS_ESC);
+	ck_assert_str_eq(state(), "screen");
+	ck_assert_uint_eq(app.screen, 11);
+	/* back from the first screen is the welcome screen */
+	key(KEYS_HOME);
+	app.screen = 0;
+	key(KEYS_LEFT);
+	ck_assert_str_eq(state(), "welcome");
+}
+END_TEST
+
+/* The centre of the button with this action. */
+static void
+button_xy(enum keys_action a, int *x, int *y)
+{
+	struct kiosk_button b[KIOSK_MAX_BUTTONS];
+	size_t n = kiosk_screen_ops.buttons(&app, b);
+
+	for (size_t i = 0; i < n; i++) {
+		if (b[i].action == a) {
+			*x = b[i].x + b[i].w / 2;
+			*y = b[i].y + b[i].h / 2;
+			return;
+		}
+	}
+	ck_abort_msg("no button");
+}
+
+START_TEST(test_mouse)
+{
+	int x, y;
+
+	/* the language buttons: English is the second */
+	{
+		struct kiosk_button b[KIOSK_MAX_BUTTONS];
+		size_t n = kiosk_welcome_ops.buttons(&app, b);
+
+		ck_assert_uint_eq(n, 2);
+		click(b[1].x + 1, b[1].y);
+	}
+	ck_assert_str_eq(state(), "screen");
+	ck_assert_str_eq(i18n_language(), "en");
+	ck_assert(shows("Next"));
+	button_xy(KEYS_A_NEXT, &x, &y);
+	click(x, y);
+	ck_assert_uint_eq(app.screen, 1);
+	button_xy(KEYS_A_BACK, &x, &y);
+	click(x, y);
+	ck_assert_uint_eq(app.screen, 0);
+	/* a click on the text does nothing */
+	click(10, 5);
+	ck_assert_uint_eq(app.screen, 0);
+	ck_assert_str_eq(state(), "screen");
+	button_xy(KEYS_A_MENU, &x, &y);
+	click(x, y);
+	ck_assert_str_eq(state(), "menu");
+	/* the third topic line */
+	click(10, 2 + 2);
+	ck_assert_str_eq(state(), "screen");
+	ck_assert_uint_eq(app.screen, 2);
+}
+END_TEST
+
+START_TEST(test_next_hot_at_end)
+{
+	struct kiosk_button b[KIOSK_MAX_BUTTONS];
+	size_t longest = 0, most = 0;
+
+	key('1');
+	/* a screen longer than the window */
+	for (size_t i = 0; i + 1 < kiosk_nscreens(&app); i++) {
+		app.screen = i;
+		kiosk_relayout(&app);
+		if (app.lay->n > most) {
+			most = app.lay->n;
+			longest = i;
+		}
+	}
+	app.screen = longest;
+	app.top = 0;
+	kiosk_relayout(&app);
+	app.seen_end[longest] = false;
+	ck_assert_uint_gt(most, 18);
+	kiosk_screen_ops.buttons(&app, b);
+	ck_assert(!b[3].hot);
+	ck_assert(shows("続きがあります"));
+	key(KEYS_END);
+	kiosk_screen_ops.buttons(&app, b);
+	ck_assert(b[3].hot);
+	ck_assert(!kiosk_at_end(&app) == false);
+	kiosk_draw(&app, grid);
+	ck_assert_int_eq(grid_at(grid, b[3].x + 1, b[3].y)->style, GRID_BUTTON_HOT);
+	/* still hot after scrolling back up: the end was reached */
+	key(KEYS_HOME);
+	kiosk_screen_ops.buttons(&app, b);
+	ck_assert(b[3].hot);
+	/* Space pages down, and at the end goes on */
+	key(KEYS_END);
+	key(' ');
+	ck_assert_uint_eq(app.screen, longest + 1);
+}
+END_TEST
+
+START_TEST(test_resize_keeps_place)
+{
+	size_t node;
+
+	key('1');
+	key(KEYS_RIGHT); /* a long-ish screen */
+	for (int i = 0; i < 12; i++)
+		key(KEYS_DOWN);
+	ck_assert_uint_gt(app.top, 0);
+	node = app.lay->lines[app.top].node;
+	resize(40, 15);
+	ck_assert_str_eq(state(), "screen");
+	ck_assert_uint_eq(app.lay->lines[app.top].node, node);
+	ck_assert_int_eq(app.lay_width, 37);
+	resize(120, 40);
+	/* the whole screen fits: shown from the top, the place remembered */
+	ck_assert_uint_eq(app.anchor, node);
+	resize(20, 6);
+	ck_assert_str_eq(state(), "too-small");
+	ck_assert(shows("画面を大きくして"));
+	/* keys do nothing there */
+	key(KEYS_RIGHT);
+	ck_assert_str_eq(state(), "too-small");
+	resize(80, 24);
+	ck_assert_str_eq(state(), "screen");
+	ck_assert_uint_eq(app.screen, 1);
+	ck_assert_uint_eq(app.lay->lines[app.top].node, node);
+}
+END_TEST
+
+START_TEST(test_idle_wipe)
+{
+	app.now = 1;
+	key('1');
+	key(KEYS_RIGHT);
+	tick(5);
+	ck_assert_str_eq(state(), "screen");
+	tick(11.5);
+	ck_assert_str_eq(state(), "idle-warning");
+	ck_assert(shows("あと 5 秒で最初の画面に戻ります。"));
+	/* a key brings the patient back where they were */
+	key('x');
+	ck_assert_str_eq(state(), "screen");
+	ck_assert_uint_eq(app.screen, 1);
+	tick(23);
+	ck_assert_str_eq(state(), "idle-warning");
+	tick(26.4);
+	ck_assert_str_eq(state(), "idle-warning");
+	tick(26.6);
+	ck_assert_str_eq(state(), "welcome");
+	ck_assert(app.wipe);
+	ck_assert_uint_eq(app.screen, 0);
+	ck_assert_ptr_null(app.lay);
+	/* welcome itself does not time out */
+	tick(100);
+	ck_assert_str_eq(state(), "welcome");
+}
+END_TEST
+
+START_TEST(test_control_keys_harmless)
+{
+	static const int keys[] = { 3, 26, 28, 4, 0x1b, 'q', 0x65E5, KEYS_UNKNOWN,
+				    KEYS_F1, 0 };
+	const char *seen[KIOSK_NSTATES] = { 0 };
+
+	key('1');
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		if (keys[i] == 0x1b)
+			continue;
+		key(keys[i]);
+		ck_assert(!app.quit);
+		ck_assert_str_eq(state(), "screen");
+	}
+	key('m');
+	for (size_t i = 0; i < 5; i++) {
+		key(keys[i] == 0x1b ? 3 : keys[i]);
+		ck_assert(!app.quit);
+	}
+	(void)seen;
+}
+END_TEST
+
+START_TEST(test_demo_staff_exit)
+{
+	ck_assert(app.demo);
+	ck_assert(shows("デモ"));
+	key('1');
+	key(KEYS_F12);
+	ck_assert_str_eq(state(), "staff-menu");
+	ck_assert(shows("キオスクを終了する"));
+	key('4');
+	ck_assert_str_eq(state(), "welcome");
+	key(KEYS_F12);
+	key('1');
+	ck_assert(app.quit);
+}
+END_TEST
+
+START_TEST(test_staff_pin)
+{
+	char *h = pin_hash("2468");
+
+	teardown();
+	setup_with(h);
+	free(h);
+	ck_assert(!app.demo);
+	ck_assert(!shows("デモ"));
+	app.now = 100;
+	key('1');
+	key(KEYS_F12);
+	ck_assert_str_eq(state(), "staff-pin");
+	key('1');
+	key('1');
+	ck_assert(shows("PIN: **"));
+	key('\r');
+	ck_assert_str_eq(state(), "staff-pin");
+	ck_assert_int_eq(app.pin_fails, 1);
+	ck_assert(shows("1 秒お待ちください（まちがい 1 回）"));
+	/* typing during the wait is ignored */
+	key('2');
+	ck_assert_uint_eq(app.pinlen, 0);
+	app.now = 101.5;
+	key('9');
+	key('9');
+	key('\r');
+	ck_assert_int_eq(app.pin_fails, 2);
+	ck_assert(shows("2 秒お待ちください（まちがい 2 回）"));
+	app.now = 104;
+	ck_assert(shows("もう一度入力してください"));
+	key('2');
+	key('4');
+	key('6');
+	key('8');
+	key('\r');
+	ck_assert_str_eq(state(), "staff-menu");
+	ck_assert_int_eq(app.pin_fails, 0);
+	ck_assert_uint_eq(app.pinlen, 0);
+	/* Esc from the staff menu goes back to a fresh kiosk */
+	key(KEYS_ESC);
+	ck_assert_str_eq(state(), "welcome");
+	/* Esc cancels the PIN entry and resumes */
+	key('1');
+	key(KEYS_RIGHT);
+	key(KEYS_F12);
+	key(KEYS_ESC);
+	ck_assert_str_eq(state(), "screen");
+	ck_assert_uint_eq(app.screen, 1);
+}
+END_TEST
+
+START_TEST(test_language_switch)
+{
+	key('1');
+	ck_assert(shows("次へ"));
+	key('m');
+	key(KEYS_DOWN);
+	{
+		struct kiosk_button b[KIOSK_MAX_BUTTONS];
+		size_t n = kiosk_menu_ops.buttons(&app, b);
+
+		for (size_t i = 0; i < n; i++)
+			if (b[i].action == KEYS_A_LANGUAGE)
+				click(b[i].x + 1, b[i].y);
+	}
+	ck_assert_str_eq(state(), "language");
+	key('2');
+	ck_assert_str_eq(state(), "screen");
+	ck_assert(shows("Next"));
+	ck_assert(shows("Topics"));
+	ck_assert(!shows("次へ"));
+	/* the reset brings the start language back */
+	key(KEYS_F12);
+	key('4');
+	ck_assert_str_eq(i18n_language(), "ja");
+}
+END_TEST
+
+Suite *
+tap_suite(void)
+{
+	Suite *s = suite_create("kiosk");
+	TCase *tc = tcase_create("kiosk");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_welcome_to_every_screen);
+	tcase_add_test(tc, test_back_menu_jump);
+	tcase_add_test(tc, test_mouse);
+	tcase_add_test(tc, test_next_hot_at_end);
+	tcase_add_test(tc, test_resize_keeps_place);
+	tcase_add_test(tc, test_idle_wipe);
+	tcase_add_test(tc, test_control_keys_harmless);
+	tcase_add_test(tc, test_demo_staff_exit);
+	tcase_add_test(tc, test_staff_pin);
+	tcase_add_test(tc, test_language_switch);
+	suite_add_tcase(s, tc);
+	return s;
+}
