@@ -21,6 +21,7 @@ static const struct cmd cli_cmds[] = {
 	/* preview */
 	{ "preview", cmd_preview, "show one content file as the patient sees it" },
 	/* records */
+	{ "records", cmd_records, "list, show, verify or export consent records" },
 	/* staff */
 	{ "staff", cmd_staff, "staff tasks: set-pin" },
 	{ NULL, NULL, NULL },

