@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Staff: set a PIN; the staff key asks for it; wrong PINs wait longer each
+# time; the right PIN opens the staff menu; exit restores the terminal.
+. "$(dirname "$0")/lib.sh"
+
+out=$(printf '2468\n2468\n' | "$ISOKIOSK" staff set-pin --config "$E2E_TMP/k.conf")
+e2e_check 'staff set-pin stores a hash' grep -q '^staff_pin_hash = \$argon2id\$' "$E2E_TMP/k.conf"
+e2e_check 'set-pin says where' test "$out" = "staff PIN set in $E2E_TMP/k.conf"
+e2e_check 'the PIN itself is not stored' bash -c '! grep -q 2468 "$1"' _ "$E2E_TMP/k.conf"
+e2e_check 'the config is private (0600)' test "$(stat -c %a "$E2E_TMP/k.conf")" = 600
+printf '12\n12\n' | "$ISOKIOSK" staff set-pin --config "$E2E_TMP/bad.conf" 2>/dev/null
+e2e_check 'a too short PIN is refused' test ! -e "$E2E_TMP/bad.conf"
+
+e2e_start_wrapped 80 24 run --config "$E2E_TMP/k.conf"
+e2e_wait '1  日本語' >/dev/null
+e2e_check 'no demo mode with a PIN' bash -c '! tmux -S "$1" capture-pane -p | grep -q デモ' _ "$E2E_SOCK"
+e2e_keys 1 F12
+e2e_check 'the staff key asks for the PIN' e2e_wait 'PIN:'
+e2e_keys 1 1 1 1
+e2e_check 'the PIN is not shown' e2e_wait 'PIN: ****'
+e2e_keys Enter
+e2e_check 'wrong PIN: wait 1 second' e2e_wait '1 秒お待ちください（まちがい 1 回）'
+e2e_wait 'もう一度入力してください' 5 >/dev/null
+e2e_keys 9 9 9 9 Enter
+e2e_check 'second wrong PIN: wait 2 seconds' e2e_wait '2 秒お待ちください（まちがい 2 回）'
+e2e_keys 2 4 6 8 Enter
+e2e_check 'typing while waiting is ignored' e2e_wait 'PIN:'
+sleep 0.3
+e2e_check 'nothing typed while waiting' bash -c '! tmux -S "$1" capture-pane -p | grep -qF "PIN: *"' _ "$E2E_SOCK"
+e2e_wait 'もう一度入力してください' 5 >/dev/null
+e2e_keys 5 5 5 5 Enter
+e2e_check 'third wrong PIN: wait 4 seconds' e2e_wait '4 秒お待ちください（まちがい 3 回）'
+e2e_wait 'もう一度入力してください' 8 >/dev/null
+e2e_keys 2 4 6 8 Enter
+e2e_check 'the right PIN opens the staff menu' e2e_wait 'スタッフメニュー'
+e2e_check 'staff menu: exit' e2e_wait 'キオスクを終了する'
+e2e_check 'staff menu: reload' e2e_wait 'コンテンツを読み直す'
+e2e_keys 2
+e2e_check 'reload content' e2e_wait 'コンテンツを読み直しました。'
+e2e_keys 3
+e2e_check 'start language switches' e2e_wait '最初の言語：English'
+e2e_keys 3 1
+e2e_check 'exit: the program ends with status 0' e2e_wait 'exit=0'
+flags=$(e2e_modes)
+echo "# alternate screen, SGR mouse, mouse, cursor: $flags"
+e2e_check 'terminal restored (normal screen, mouse off, cursor on)' test "$flags" = 0001
+e2e_end
