@@ -194,6 +194,7 @@ layout_blank(struct layout *l)
 
 struct layout_atom {
 	size_t start, end;   /* bytes of the flat text */
+	size_t mid;          /* paren mode: where "（reading）" starts, else 0 */
 	const char *reading; /* over mode: the reading drawn above */
 	int readw, atomw;
 };
@@ -225,11 +226,12 @@ layout_flat_add(struct layout_flat *f, const char *s, size_t n, unsigned attr)
 }
 
 static void
-layout_flat_atom(struct layout_flat *f, size_t start, const char *reading,
-		 int readw, int atomw)
+layout_flat_atom(struct layout_flat *f, size_t start, size_t mid,
+		 const char *reading, int readw, int atomw)
 {
 	XGROW(f->atoms, f->natoms, f->atcap);
 	f->atoms[f->natoms].start = start;
+	f->atoms[f->natoms].mid = mid;
 	f->atoms[f->natoms].end = f->s.len;
 	f->atoms[f->natoms].reading = reading;
 	f->atoms[f->natoms].readw = readw;
@@ -257,7 +259,7 @@ layout_flat_spans(struct layout_flat *f, const struct content_span *spans,
 		const struct content_span *sp = &spans[i];
 		unsigned attr = layout_span_attr(sp, extra);
 		size_t start = f->s.len;
-		size_t tlen = sp->text ? strlen(sp->text) : 0;
+		size_t tlen = sp->text ? strlen(sp->text) : 0, mid;
 
 		if (sp->ruby == NULL || sp->ruby[0] == '\0' || tlen == 0) {
 			layout_flat_add(f, sp->text ? sp->text : "", tlen, attr);
@@ -276,19 +278,20 @@ layout_flat_spans(struct layout_flat *f, const struct content_span *spans,
 				layout_flat_add(f, sp->text, tlen, attr);
 				for (int k = left + bw; k < aw; k++)
 					layout_flat_add(f, " ", 1, attr);
-				layout_flat_atom(f, start, sp->ruby, rw, aw);
+				layout_flat_atom(f, start, 0, sp->ruby, rw, aw);
 				continue;
 			}
 			/* too wide to stand over its base: in parentheses */
 		}
 		layout_flat_add(f, sp->text, tlen, attr);
+		mid = o->ruby != LAYOUT_RUBY_OFF ? f->s.len : 0;
 		if (o->ruby != LAYOUT_RUBY_OFF) {
 			layout_flat_add(f, "\xef\xbc\x88", 3, extra | LAYOUT_RUBY);
 			layout_flat_add(f, sp->ruby, strlen(sp->ruby),
 					extra | LAYOUT_RUBY);
 			layout_flat_add(f, "\xef\xbc\x89", 3, extra | LAYOUT_RUBY);
 		}
-		layout_flat_atom(f, start, NULL, 0, 0);
+		layout_flat_atom(f, start, mid, NULL, 0, 0);
 	}
 }
 
@@ -306,6 +309,10 @@ layout_flat_finish(struct layout_flat *f)
 		for (size_t i = at->start + 1; i < at->end; i++)
 			if (f->s.s[i] != '\n')
 				f->keep[i] = TEXT_KEEP_HARD;
+		/* base（reading） longer than a line: the first place to break
+		 * it is before the reading, keeping both whole */
+		if (at->mid > at->start && at->mid < at->end)
+			f->keep[at->mid] = TEXT_KEEP_SOFT;
 		/* an atom that starts with padding may still start a line */
 		if (at->start > 0 && f->s.s[at->start] == ' ' &&
 		    f->keep[at->start] == TEXT_KEEP_NONE)
