@@ -80,6 +80,7 @@ cmd_preview_load(struct kiosk_app *app, const char *path)
 		if (sb.len == 0)
 			strbuf_addstr(&sb, "cannot read the file\n");
 		app->preview_error = strbuf_detach(&sb, NULL);
+		strbuf_done(&sb);
 	}
 	kiosk_set_preview(app, doc, path);
 	if (values != NULL)

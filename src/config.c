@@ -202,6 +202,7 @@ config_parse(struct config *c, const char *path, const char *text,
 static char *
 config_slurp(const char *path)
 {
+	char *r;
 	FILE *fp = fopen(path, "rb");
 	struct strbuf sb;
 	char buf[4096];
@@ -213,7 +214,9 @@ config_slurp(const char *path)
 	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
 		strbuf_add(&sb, buf, n);
 	fclose(fp);
-	return strbuf_detach(&sb, NULL);
+	r = strbuf_detach(&sb, NULL);
+	strbuf_done(&sb); /* detach leaves a fresh, empty buffer */
+	return r;
 }
 
 int

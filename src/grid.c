@@ -208,6 +208,7 @@ grid_put_center(struct grid *g, int x, int y, int w, const char *s,
 char *
 grid_row_text(const struct grid *g, int y)
 {
+	char *r;
 	struct strbuf sb;
 	size_t keep = 0;
 
@@ -221,12 +222,15 @@ grid_row_text(const struct grid *g, int y)
 	}
 	sb.s[keep] = '\0';
 	sb.len = keep;
-	return strbuf_detach(&sb, NULL);
+	r = strbuf_detach(&sb, NULL);
+	strbuf_done(&sb); /* detach leaves a fresh, empty buffer */
+	return r;
 }
 
 char *
 grid_text(const struct grid *g)
 {
+	char *r;
 	struct strbuf sb;
 
 	strbuf_init(&sb);
@@ -237,5 +241,7 @@ grid_text(const struct grid *g)
 		strbuf_addch(&sb, '\n');
 		free(row);
 	}
-	return strbuf_detach(&sb, NULL);
+	r = strbuf_detach(&sb, NULL);
+	strbuf_done(&sb); /* detach leaves a fresh, empty buffer */
+	return r;
 }
