@@ -11,12 +11,13 @@
  *                  stopped, abandoned, timed-out → stopped
  *     subject      by identifier (urn:isokiosk:patient-ref, as typed)
  *     authored     end time (start time while open)
- *     item         "screens" (a visit each: seconds shown), one item per
- *                  question (an item per attempt: the choice text, with
- *                  nested answers "correct", "choice", "time"),
- *                  "acknowledgements" (per statement: true, with "sha256"
- *                  and "time"), "signatures", "staff-verifications",
- *                  "outcome"
+ *     item         one item per question (an item per attempt: the choice
+ *                  as a Coding, its content index and text, with nested
+ *                  answers "correct" and "time"), "acknowledgements" (per
+ *                  statement: true, with "sha256" and "time"),
+ *                  "signatures" (name, with "meaning" and "time"),
+ *                  "staff-verifications", "reason", "outcome". Screen
+ *                  times are in the CSV detail export and the receipt.
  *   Consent
  *     status       completed → active; open → draft; stopped → rejected
  *                  (understanding not shown: consent not obtained);
@@ -28,8 +29,10 @@
  *     sourceReference  the QuestionnaireResponse's urn:uuid fullUrl
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -261,6 +264,7 @@ store_export_csv(struct store *st, const char *since, bool detail, FILE *fp,
 
 #define FHIR_SESSION_SYSTEM "urn:isokiosk:session"
 #define FHIR_PATIENT_SYSTEM "urn:isokiosk:patient-ref"
+#define FHIR_CHOICE_SYSTEM "urn:isokiosk:choice-index"
 
 /* A name-based UUID (SHA-256, version 5 layout) from a label and a seal. */
 static void
@@ -288,6 +292,13 @@ store_fhir_uuid(const struct store_session *s, const char *label,
 		 hex + 12, hex + 16, hex + 20);
 }
 
+/*
+ * Values: text a person typed or the content holds goes through json_string
+ * (UTF-8 checked); what this module makes (link ids, hashes, times, codes)
+ * is ASCII and skips the check. Keys are literals.
+ */
+#define SET(o, k, v) json_object_set_new_nocheck((o), (k), (v))
+
 static json_t *
 store_fhir_str(const char *v)
 {
@@ -295,11 +306,26 @@ store_fhir_str(const char *v)
 	return v != NULL && v[0] != '\0' ? json_string(v) : NULL;
 }
 
+static json_t *
+store_fhir_ascii(const char *v)
+{
+	return v != NULL && v[0] != '\0' ? json_string_nocheck(v) : NULL;
+}
+
 static void
 store_fhir_set(json_t *o, const char *key, json_t *v)
 {
 	if (v != NULL)
-		json_object_set_new(o, key, v);
+		SET(o, key, v);
+}
+
+static json_t *
+store_fhir_array1(json_t *v)
+{
+	json_t *a = json_array();
+
+	json_array_append_new(a, v);
+	return a;
 }
 
 static json_t *
@@ -307,7 +333,7 @@ store_fhir_identifier(const char *system, const char *value)
 {
 	json_t *id = json_object();
 
-	json_object_set_new(id, "system", json_string(system));
+	SET(id, "system", json_string_nocheck(system));
 	store_fhir_set(id, "value", store_fhir_str(value));
 	return id;
 }
@@ -317,24 +343,35 @@ store_fhir_patient(const struct store_session *s)
 {
 	json_t *ref = json_object();
 
-	json_object_set_new(ref, "type", json_string("Patient"));
-	json_object_set_new(ref, "identifier",
-			    store_fhir_identifier(FHIR_PATIENT_SYSTEM,
-						  s->patient_ref));
+	SET(ref, "type", json_string_nocheck("Patient"));
+	SET(ref, "identifier", store_fhir_identifier(FHIR_PATIENT_SYSTEM,
+						     s->patient_ref));
 	return ref;
 }
 
-/* { linkId, text?, answer: [ { <type>: v } ] } */
+/* { linkId, answer: [ { <type>: v } ] } */
 static json_t *
-store_fhir_answer_item(const char *link, const char *text, const char *type,
-		       json_t *v)
+store_fhir_answer_item(const char *link, const char *type, json_t *v)
 {
 	json_t *item = json_object(), *ans = json_object();
 
-	json_object_set_new(item, "linkId", json_string(link));
-	store_fhir_set(item, "text", store_fhir_str(text));
-	json_object_set_new(ans, type, v);
-	json_object_set_new(item, "answer", json_pack("[o]", ans));
+	SET(item, "linkId", json_string_nocheck(link));
+	SET(ans, type, v);
+	SET(item, "answer", store_fhir_array1(ans));
+	return item;
+}
+
+/* { linkId, answer: [ { <type>: v, item: [ sub... ] } ] } */
+static json_t *
+store_fhir_answer_with(const char *link, const char *type, json_t *v,
+		       json_t *sub)
+{
+	json_t *item = json_object(), *ans = json_object();
+
+	SET(item, "linkId", json_string_nocheck(link));
+	SET(ans, type, v);
+	SET(ans, "item", sub);
+	SET(item, "answer", store_fhir_array1(ans));
 	return item;
 }
 
@@ -343,44 +380,45 @@ store_fhir_group(const char *link, const char *text)
 {
 	json_t *item = json_object();
 
-	json_object_set_new(item, "linkId", json_string(link));
+	SET(item, "linkId", json_string_nocheck(link));
 	store_fhir_set(item, "text", store_fhir_str(text));
-	json_object_set_new(item, "item", json_array());
+	SET(item, "item", json_array());
 	return item;
 }
 
-static json_t *
-store_fhir_seconds(int64_t ms)
+static void
+store_fhir_add(json_t *group, json_t *item)
 {
-	/* A decimal, exact to the millisecond. */
-	char buf[32];
+	json_array_append_new(json_object_get(group, "item"), item);
+}
 
-	snprintf(buf, sizeof buf, "%lld.%03lld", (long long)(ms / 1000),
-		 (long long)(ms % 1000));
-	return json_real(strtod(buf, NULL));
+/* The sub-items "<link>.<name>" of an answer: a time and one more value. */
+static json_t *
+store_fhir_sub(const char *link, const char *name, const char *type,
+	       json_t *v, const char *at)
+{
+	json_t *sub = json_array();
+	char l2[300];
+
+	if (name != NULL) {
+		snprintf(l2, sizeof l2, "%s.%s", link, name);
+		json_array_append_new(sub, store_fhir_answer_item(l2, type, v));
+	}
+	snprintf(l2, sizeof l2, "%s.time", link);
+	json_array_append_new(sub, store_fhir_answer_item(l2, "valueDateTime",
+							  json_string_nocheck(at)));
+	return sub;
 }
 
 static json_t *
 store_fhir_qr_items(const struct store_session *s)
 {
 	json_t *items = json_array(), *g;
-	char link[256];
+	char link[256], code[24];
 
-	if (s->nscreens > 0) {
-		g = store_fhir_group("screens", "Screens shown (seconds)");
-		for (size_t i = 0; i < s->nscreens; i++) {
-			const struct store_screen_row *r = &s->screens[i];
-
-			snprintf(link, sizeof link, "screens.%lld",
-				 (long long)r->seq);
-			json_array_append_new(json_object_get(g, "item"),
-				store_fhir_answer_item(link, r->screen_id,
-					"valueDecimal",
-					store_fhir_seconds(r->shown_ms)));
-		}
-		json_array_append_new(items, g);
-	}
-	/* One item per question, in the order first asked. */
+	/* One item per question, in the order first asked, and in it one
+	 * per attempt: the choice (its content index and text), whether it
+	 * was right, when. Screen times are in the CSV detail export. */
 	for (size_t i = 0; i < s->nanswers; i++) {
 		const struct store_answer_row *r = &s->answers[i];
 		bool seen = false;
@@ -394,50 +432,23 @@ store_fhir_qr_items(const struct store_session *s)
 		g = store_fhir_group(link, r->question_id);
 		for (size_t j = i; j < s->nanswers; j++) {
 			const struct store_answer_row *a = &s->answers[j];
-			json_t *item, *ans, *sub;
-			char alink[300];
+			json_t *coding;
+			char alink[280];
 
 			if (strcmp(a->question_id, r->question_id) != 0)
 				continue;
 			snprintf(alink, sizeof alink, "%s.attempt-%d", link,
 				 a->attempt);
-			item = json_object();
-			json_object_set_new(item, "linkId", json_string(alink));
-			ans = json_object();
-			json_object_set_new(ans, "valueString",
-					    json_string(a->choice_text[0]
-							? a->choice_text : "-"));
-			sub = json_array();
-			{
-				char l2[340];
-
-				snprintf(l2, sizeof l2, "%s.correct", alink);
-				json_array_append_new(sub,
-					store_fhir_answer_item(l2, NULL,
-						"valueBoolean",
-						json_boolean(a->correct)));
-				snprintf(l2, sizeof l2, "%s.choice", alink);
-				json_array_append_new(sub,
-					store_fhir_answer_item(l2, NULL,
-						"valueInteger",
-						json_integer(a->choice)));
-				if (a->order != NULL && a->order[0]) {
-					snprintf(l2, sizeof l2, "%s.order",
-						 alink);
-					json_array_append_new(sub,
-						store_fhir_answer_item(l2, NULL,
-							"valueString",
-							json_string(a->order)));
-				}
-				snprintf(l2, sizeof l2, "%s.time", alink);
-				json_array_append_new(sub,
-					store_fhir_answer_item(l2, NULL,
-						"valueDateTime",
-						json_string(a->at)));
-			}
-			json_object_set_new(ans, "item", sub);
-			json_object_set_new(item, "answer", json_pack("[o]", ans));
-			json_array_append_new(json_object_get(g, "item"), item);
+			snprintf(code, sizeof code, "%d", a->choice);
+			coding = json_object();
+			SET(coding, "system", json_string_nocheck(FHIR_CHOICE_SYSTEM));
+			SET(coding, "code", json_string_nocheck(code));
+			store_fhir_set(coding, "display",
+				       store_fhir_str(a->choice_text));
+			store_fhir_add(g, store_fhir_answer_with(alink,
+				"valueCoding", coding,
+				store_fhir_sub(alink, "correct", "valueBoolean",
+					       json_boolean(a->correct), a->at)));
 		}
 		json_array_append_new(items, g);
 	}
@@ -446,22 +457,13 @@ store_fhir_qr_items(const struct store_session *s)
 				     "Statements acknowledged");
 		for (size_t i = 0; i < s->nacks; i++) {
 			const struct store_ack_row *r = &s->acks[i];
-			json_t *item = json_object(), *ans = json_object(), *sub;
-			char l2[300];
 
 			snprintf(link, sizeof link, "ack.%s", r->statement_id);
-			json_object_set_new(item, "linkId", json_string(link));
-			json_object_set_new(ans, "valueBoolean", json_true());
-			sub = json_array();
-			snprintf(l2, sizeof l2, "%s.sha256", link);
-			json_array_append_new(sub, store_fhir_answer_item(l2,
-				NULL, "valueString", json_string(r->text_sha256)));
-			snprintf(l2, sizeof l2, "%s.time", link);
-			json_array_append_new(sub, store_fhir_answer_item(l2,
-				NULL, "valueDateTime", json_string(r->at)));
-			json_object_set_new(ans, "item", sub);
-			json_object_set_new(item, "answer", json_pack("[o]", ans));
-			json_array_append_new(json_object_get(g, "item"), item);
+			store_fhir_add(g, store_fhir_answer_with(link,
+				"valueBoolean", json_true(),
+				store_fhir_sub(link, "sha256", "valueString",
+					       json_string_nocheck(r->text_sha256),
+					       r->at)));
 		}
 		json_array_append_new(items, g);
 	}
@@ -469,23 +471,12 @@ store_fhir_qr_items(const struct store_session *s)
 		g = store_fhir_group("signatures", "Signatures");
 		for (size_t i = 0; i < s->nsigns; i++) {
 			const struct store_sign_row *r = &s->signs[i];
-			json_t *item = json_object(), *ans = json_object(), *sub;
-			char l2[300];
 
 			snprintf(link, sizeof link, "signature.%s", r->role);
-			json_object_set_new(item, "linkId", json_string(link));
-			json_object_set_new(ans, "valueString",
-					    json_string(r->name));
-			sub = json_array();
-			snprintf(l2, sizeof l2, "%s.meaning", link);
-			json_array_append_new(sub, store_fhir_answer_item(l2,
-				NULL, "valueString", json_string(r->meaning)));
-			snprintf(l2, sizeof l2, "%s.time", link);
-			json_array_append_new(sub, store_fhir_answer_item(l2,
-				NULL, "valueDateTime", json_string(r->at)));
-			json_object_set_new(ans, "item", sub);
-			json_object_set_new(item, "answer", json_pack("[o]", ans));
-			json_array_append_new(json_object_get(g, "item"), item);
+			store_fhir_add(g, store_fhir_answer_with(link,
+				"valueString", json_string(r->name),
+				store_fhir_sub(link, "meaning", "valueString",
+					       json_string(r->meaning), r->at)));
 		}
 		json_array_append_new(items, g);
 	}
@@ -493,24 +484,20 @@ store_fhir_qr_items(const struct store_session *s)
 		g = store_fhir_group("staff-verifications", "Staff verification");
 		for (size_t i = 0; i < s->nverifications; i++) {
 			const struct store_verify_row *r = &s->verifications[i];
-			json_t *item = json_object(), *ans = json_object();
-			char l2[300];
 
 			snprintf(link, sizeof link, "staff-verification.%lld",
 				 (long long)r->seq);
-			json_object_set_new(item, "linkId", json_string(link));
-			json_object_set_new(ans, "valueString",
-					    json_string(r->staff_id));
-			snprintf(l2, sizeof l2, "%s.time", link);
-			json_object_set_new(ans, "item", json_pack("[o]",
-				store_fhir_answer_item(l2, NULL, "valueDateTime",
-					json_string(r->at))));
-			json_object_set_new(item, "answer", json_pack("[o]", ans));
-			json_array_append_new(json_object_get(g, "item"), item);
+			store_fhir_add(g, store_fhir_answer_with(link,
+				"valueString", json_string(r->staff_id),
+				store_fhir_sub(link, NULL, NULL, NULL, r->at)));
 		}
 		json_array_append_new(items, g);
 	}
-	json_array_append_new(items, store_fhir_answer_item("outcome", "Outcome",
+	if (s->reason != NULL && s->reason[0] != '\0') {
+		json_array_append_new(items, store_fhir_answer_item("reason",
+			"valueString", json_string(s->reason)));
+	}
+	json_array_append_new(items, store_fhir_answer_item("outcome",
 		"valueString", json_string(s->outcome_name ? s->outcome_name
 							   : "open")));
 	return items;
@@ -547,20 +534,34 @@ store_fhir_consent_status(const struct store_session *s)
 }
 
 static json_t *
+store_fhir_coding(const char *system, const char *code, const char *display)
+{
+	json_t *c = json_object();
+
+	SET(c, "system", json_string_nocheck(system));
+	SET(c, "code", json_string_nocheck(code));
+	SET(c, "display", json_string_nocheck(display));
+	return c;
+}
+
+static json_t *
+store_fhir_concept(json_t *coding)
+{
+	json_t *cc = json_object();
+
+	SET(cc, "coding", store_fhir_array1(coding));
+	return cc;
+}
+
+static json_t *
 store_fhir_entry(const char *full_url, json_t *resource)
 {
 	json_t *e = json_object();
 
-	json_object_set_new(e, "fullUrl", json_string(full_url));
-	json_object_set_new(e, "resource", resource);
+	SET(e, "fullUrl", json_string_nocheck(full_url));
+	SET(e, "resource", resource);
 	return e;
 }
-
-struct store_fhir_ctx {
-	FILE *fp;
-	size_t n;
-	struct strbuf sb;
-};
 
 static int
 store_fhir_dump(const char *buf, size_t len, void *data)
@@ -569,13 +570,13 @@ store_fhir_dump(const char *buf, size_t len, void *data)
 	return 0;
 }
 
-static int
-store_fhir_session(const struct store_session *s, void *vctx)
+/* Append ",\n<QuestionnaireResponse entry>,\n<Consent entry>" to out. */
+static void
+store_fhir_session(struct strbuf *out, const struct store_session *s)
 {
-	struct store_fhir_ctx *c = vctx;
 	char qr_url[46], consent_url[46], ident[256], canon[300];
 	const char *when = s->ended_at ? s->ended_at : s->started_at;
-	json_t *qr, *consent, *e1, *e2, *policy, *coding;
+	json_t *qr, *consent, *e, *policy, *ref;
 
 	store_fhir_uuid(s, "QuestionnaireResponse", qr_url);
 	store_fhir_uuid(s, "Consent", consent_url);
@@ -586,84 +587,278 @@ store_fhir_session(const struct store_session *s, void *vctx)
 							    : "");
 
 	qr = json_object();
-	json_object_set_new(qr, "resourceType",
-			    json_string("QuestionnaireResponse"));
-	json_object_set_new(qr, "id", json_string(qr_url + 9));
-	json_object_set_new(qr, "identifier",
-			    store_fhir_identifier(FHIR_SESSION_SYSTEM, ident));
-	json_object_set_new(qr, "questionnaire", json_string(canon));
-	json_object_set_new(qr, "status", json_string(store_fhir_qr_status(s)));
-	json_object_set_new(qr, "subject", store_fhir_patient(s));
-	store_fhir_set(qr, "authored", store_fhir_str(when));
-	json_object_set_new(qr, "source", store_fhir_patient(s));
-	json_object_set_new(qr, "item", store_fhir_qr_items(s));
+	SET(qr, "resourceType", json_string_nocheck("QuestionnaireResponse"));
+	SET(qr, "id", json_string_nocheck(qr_url + 9));
+	SET(qr, "identifier", store_fhir_identifier(FHIR_SESSION_SYSTEM, ident));
+	SET(qr, "questionnaire", json_string(canon));
+	SET(qr, "status", json_string_nocheck(store_fhir_qr_status(s)));
+	SET(qr, "subject", store_fhir_patient(s));
+	store_fhir_set(qr, "authored", store_fhir_ascii(when));
+	SET(qr, "source", store_fhir_patient(s));
+	SET(qr, "item", store_fhir_qr_items(s));
 
 	consent = json_object();
-	json_object_set_new(consent, "resourceType", json_string("Consent"));
-	json_object_set_new(consent, "id", json_string(consent_url + 9));
-	json_object_set_new(consent, "identifier", json_pack("[o]",
+	SET(consent, "resourceType", json_string_nocheck("Consent"));
+	SET(consent, "id", json_string_nocheck(consent_url + 9));
+	SET(consent, "identifier", store_fhir_array1(
 		store_fhir_identifier(FHIR_SESSION_SYSTEM, ident)));
-	json_object_set_new(consent, "status",
-			    json_string(store_fhir_consent_status(s)));
-	coding = json_pack("{s:s,s:s,s:s}", "system",
-			   "http://terminology.hl7.org/CodeSystem/consentscope",
-			   "code", "treatment", "display", "Treatment");
-	json_object_set_new(consent, "scope",
-			    json_pack("{s:[o]}", "coding", coding));
-	coding = json_pack("{s:s,s:s,s:s}", "system", "http://loinc.org",
-			   "code", "59284-0", "display", "Patient Consent");
-	json_object_set_new(consent, "category",
-			    json_pack("[{s:[o]}]", "coding", coding));
-	json_object_set_new(consent, "patient", store_fhir_patient(s));
-	store_fhir_set(consent, "dateTime", store_fhir_str(when));
+	SET(consent, "status", json_string_nocheck(store_fhir_consent_status(s)));
+	SET(consent, "scope", store_fhir_concept(store_fhir_coding(
+		"http://terminology.hl7.org/CodeSystem/consentscope",
+		"treatment", "Treatment")));
+	SET(consent, "category", store_fhir_array1(store_fhir_concept(
+		store_fhir_coding("http://loinc.org", "59284-0",
+				  "Patient Consent"))));
+	SET(consent, "patient", store_fhir_patient(s));
+	store_fhir_set(consent, "dateTime", store_fhir_ascii(when));
 	policy = json_object();
-	json_object_set_new(policy, "authority", json_string("urn:isokiosk"));
+	SET(policy, "authority", json_string_nocheck("urn:isokiosk"));
 	snprintf(canon, sizeof canon, "urn:isokiosk:content:%s",
 		 s->content_version ? s->content_version : "");
-	json_object_set_new(policy, "uri", json_string(canon));
-	json_object_set_new(consent, "policy", json_pack("[o]", policy));
+	SET(policy, "uri", json_string(canon));
+	SET(consent, "policy", store_fhir_array1(policy));
 	if (s->nverifications > 0) {
 		json_t *vs = json_array();
 
-		for (size_t i = 0; i < s->nverifications; i++)
-			json_array_append_new(vs, json_pack("{s:b,s:s}",
-				"verified", 1, "verificationDate",
-				s->verifications[i].at));
-		json_object_set_new(consent, "verification", vs);
-	}
-	json_object_set_new(consent, "sourceReference",
-			    json_pack("{s:s}", "reference", qr_url));
+		for (size_t i = 0; i < s->nverifications; i++) {
+			json_t *v = json_object();
 
-	e1 = store_fhir_entry(qr_url, qr);
-	e2 = store_fhir_entry(consent_url, consent);
-	strbuf_reset(&c->sb);
-	/* FHIR JSON has no empty arrays: "entry" only with an entry. */
-	strbuf_addstr(&c->sb, c->n > 0 ? ",\n" : ",\"entry\":[\n");
-	json_dump_callback(e1, store_fhir_dump, &c->sb, JSON_COMPACT);
-	strbuf_addstr(&c->sb, ",\n");
-	json_dump_callback(e2, store_fhir_dump, &c->sb, JSON_COMPACT);
-	json_decref(e1);
-	json_decref(e2);
-	c->n++;
-	if (fwrite(c->sb.s, 1, c->sb.len, c->fp) != c->sb.len)
-		return 1;
+			SET(v, "verified", json_true());
+			SET(v, "verificationDate",
+			    json_string_nocheck(s->verifications[i].at));
+			json_array_append_new(vs, v);
+		}
+		SET(consent, "verification", vs);
+	}
+	ref = json_object();
+	SET(ref, "reference", json_string_nocheck(qr_url));
+	SET(consent, "sourceReference", ref);
+
+	strbuf_addstr(out, ",\n");
+	e = store_fhir_entry(qr_url, qr);
+	json_dump_callback(e, store_fhir_dump, out, JSON_COMPACT);
+	json_decref(e);
+	strbuf_addstr(out, ",\n");
+	e = store_fhir_entry(consent_url, consent);
+	json_dump_callback(e, store_fhir_dump, out, JSON_COMPACT);
+	json_decref(e);
+}
+
+/* ---- the export, in parallel chunks -------------------------------------- */
+
+/*
+ * Building JSON is most of an export's time, so workers (one per processor,
+ * each on its own read-only connection) render chunks of session ids while
+ * this thread writes the finished chunks in order. At most a few chunks are
+ * held at once.
+ */
+#define STORE_EXPORT_CHUNK 1000
+
+struct store_chunk {
+	struct strbuf out;
+	bool done;
+};
+
+struct store_export {
+	struct store *st;
+	const char *since;
+	int64_t min_id;
+	size_t nchunks, next, written, window;
+	struct store_chunk *chunks;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool failed;
+	char *err;
+};
+
+struct store_export_worker {
+	struct store_export *x;
+	struct store *st;
+	struct strbuf *out;
+};
+
+static int
+store_export_render(const struct store_session *s, void *ctx)
+{
+	struct store_export_worker *w = ctx;
+
+	store_fhir_session(w->out, s);
 	return 0;
+}
+
+static void *
+store_export_work(void *arg)
+{
+	struct store_export_worker *w = arg;
+	struct store_export *x = w->x;
+
+	for (;;) {
+		size_t k;
+		char *err = NULL;
+		int rc;
+
+		pthread_mutex_lock(&x->lock);
+		while (!x->failed && x->next < x->nchunks &&
+		       x->next >= x->written + x->window)
+			pthread_cond_wait(&x->cond, &x->lock);
+		if (x->failed || x->next >= x->nchunks) {
+			pthread_mutex_unlock(&x->lock);
+			return NULL;
+		}
+		k = x->next++;
+		pthread_mutex_unlock(&x->lock);
+
+		w->out = &x->chunks[k].out;
+		rc = store_walk(w->st, x->since,
+				k == 0 ? INT64_MIN
+				       : x->min_id + (int64_t)k * STORE_EXPORT_CHUNK,
+				k == x->nchunks - 1
+					? INT64_MAX
+					: x->min_id + (int64_t)(k + 1) *
+							  STORE_EXPORT_CHUNK,
+				false, store_export_render, w, NULL, &err);
+		pthread_mutex_lock(&x->lock);
+		if (rc != 0) {
+			x->failed = true;
+			if (x->err == NULL)
+				x->err = err;
+			else
+				free(err);
+		}
+		x->chunks[k].done = true;
+		pthread_cond_broadcast(&x->cond);
+		pthread_mutex_unlock(&x->lock);
+	}
+}
+
+static int
+store_export_fhir_chunks(struct store *st, const char *since, FILE *fp,
+			 size_t *bytes, char **err)
+{
+	struct store_export x = { 0 };
+	struct store_export_worker *w;
+	pthread_t *tid;
+	int64_t max_id = 0;
+	long nw = sysconf(_SC_NPROCESSORS_ONLN);
+	bool first = true;
+	sqlite3_stmt *q;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(min(id), 1),"
+			       " coalesce(max(id), 0) FROM sessions", -1, &q,
+			       NULL) != SQLITE_OK)
+		return store_fail(st, err, "reading the records");
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		x.min_id = sqlite3_column_int64(q, 0);
+		max_id = sqlite3_column_int64(q, 1);
+	}
+	sqlite3_finalize(q);
+	if (getenv("ISOKIOSK_EXPORT_WORKERS") != NULL) /* benchmarks */
+		nw = atol(getenv("ISOKIOSK_EXPORT_WORKERS"));
+	if (nw < 1)
+		nw = 1;
+	if (nw > 8)
+		nw = 8;
+	x.st = st;
+	x.since = since;
+	x.nchunks = (size_t)((max_id - x.min_id) / STORE_EXPORT_CHUNK + 1);
+	x.window = (size_t)nw * 2;
+	x.chunks = xcalloc(x.nchunks, sizeof *x.chunks);
+	for (size_t k = 0; k < x.nchunks; k++)
+		strbuf_init(&x.chunks[k].out);
+	pthread_mutex_init(&x.lock, NULL);
+	pthread_cond_init(&x.cond, NULL);
+	w = xcalloc((size_t)nw, sizeof *w);
+	tid = xcalloc((size_t)nw, sizeof *tid);
+	for (long k = 0; k < nw; k++) {
+		w[k].x = &x;
+		w[k].st = store_reader(st, err);
+		if (w[k].st == NULL || pthread_create(&tid[k], NULL,
+						      store_export_work,
+						      &w[k]) != 0) {
+			pthread_mutex_lock(&x.lock);
+			x.failed = true;
+			pthread_cond_broadcast(&x.cond);
+			pthread_mutex_unlock(&x.lock);
+			if (w[k].st == NULL && x.err == NULL && err && *err)
+				x.err = xstrdup(*err);
+			break;
+		}
+	}
+	for (size_t k = 0; k < x.nchunks; k++) {
+		struct strbuf *o = &x.chunks[k].out;
+		const char *p;
+		size_t n;
+
+		pthread_mutex_lock(&x.lock);
+		while (!x.chunks[k].done && !x.failed)
+			pthread_cond_wait(&x.cond, &x.lock);
+		pthread_mutex_unlock(&x.lock);
+		if (x.failed)
+			break;
+		p = o->s;
+		n = o->len;
+		if (first && n > 0) {
+			/* The first entry opens the array (FHIR JSON has no
+			 * empty arrays: no entry, no "entry"). */
+			fputs(",\"entry\":[\n", fp);
+			p += 2;
+			n -= 2;
+			first = false;
+		}
+		if (n > 0 && fwrite(p, 1, n, fp) != n) {
+			rc = 1;
+			pthread_mutex_lock(&x.lock);
+			x.failed = true;
+			pthread_mutex_unlock(&x.lock);
+		}
+		*bytes += o->len;
+		strbuf_done(o);
+		pthread_mutex_lock(&x.lock);
+		x.written++;
+		pthread_cond_broadcast(&x.cond);
+		pthread_mutex_unlock(&x.lock);
+		if (rc != 0)
+			break;
+	}
+	pthread_mutex_lock(&x.lock);
+	if (rc != 0 || x.failed)
+		x.failed = true;
+	pthread_cond_broadcast(&x.cond);
+	pthread_mutex_unlock(&x.lock);
+	for (long k = 0; k < nw; k++) {
+		if (tid[k] != 0)
+			pthread_join(tid[k], NULL);
+		if (w[k].st != NULL)
+			store_close(w[k].st);
+	}
+	if (rc == 0 && x.failed) {
+		rc = -1;
+		store_failf(err, "%s", x.err ? x.err : "exporting failed");
+	}
+	if (rc == 0)
+		fputs(first ? "}\n" : "\n]}\n", fp);
+	for (size_t k = 0; k < x.nchunks; k++)
+		strbuf_done(&x.chunks[k].out);
+	free(x.chunks);
+	free(x.err);
+	free(w);
+	free(tid);
+	pthread_mutex_destroy(&x.lock);
+	pthread_cond_destroy(&x.cond);
+	return rc;
 }
 
 int
 store_export_fhir(struct store *st, const char *since, FILE *fp, char **err)
 {
-	struct store_fhir_ctx c = { fp, 0, { 0 } };
+	size_t bytes = 0;
 	int rc;
 
 	/* The Bundle is written around the streamed entries; jansson makes
 	 * each entry (a whole Bundle object would hold every session). */
 	fputs("{\"resourceType\":\"Bundle\",\"type\":\"collection\"", fp);
-	strbuf_init(&c.sb);
 	errno = 0;
-	rc = store_each(st, since, store_fhir_session, &c, err);
-	strbuf_done(&c.sb);
-	if (rc == 0)
-		fputs(c.n > 0 ? "\n]}\n" : "}\n", fp);
+	rc = store_export_fhir_chunks(st, since, fp, &bytes, err);
 	return store_export_finish(fp, rc, err);
 }

@@ -56,6 +56,10 @@ struct store_session_priv {
 	size_t cap_screens, cap_answers, cap_acks, cap_signs, cap_verifications;
 };
 
+/* A second read-only connection to st's database (a verification worker);
+ * store_close it. NULL with *err on failure. */
+struct store *store_reader(struct store *st, char **err);
+
 /* A prepared statement (prepared once, reset before use). */
 sqlite3_stmt *store_stmt(struct store *st, enum store_stmt which, char **err);
 /* Set *err to "what: sqlite message" and return -1. */
@@ -74,10 +78,12 @@ void store_now(struct store *st, char out[32]);
 void store_format_time(int64_t ms, char out[32]);
 
 /*
- * Walk sessions in id order (see store_each). orphan, if not NULL, is called
- * for each session id that child rows name but that has no session row.
+ * Walk sessions with lo <= id < hi in id order (see store_each), in one read
+ * transaction. orphan, if not NULL, is called for each session id in range
+ * that child rows name but that has no session row.
  */
-int store_walk(struct store *st, const char *since, bool texts,
+int store_walk(struct store *st, const char *since, int64_t lo, int64_t hi,
+	       bool texts,
 	       store_session_fn fn, void *ctx,
 	       void (*orphan)(int64_t session, const char *table, void *ctx),
 	       char **err);

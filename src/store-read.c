@@ -335,8 +335,8 @@ store_session_get(struct store *st, int64_t id, struct store_session *out,
 }
 
 int
-store_walk(struct store *st, const char *since, bool texts,
-	   store_session_fn fn, void *ctx,
+store_walk(struct store *st, const char *since, int64_t lo, int64_t hi,
+	   bool texts, store_session_fn fn, void *ctx,
 	   void (*orphan)(int64_t session, const char *table, void *ctx),
 	   char **err)
 {
@@ -344,23 +344,36 @@ store_walk(struct store *st, const char *since, bool texts,
 	int crc[CHILD_N];
 	struct store_session s;
 	struct strbuf sql;
+	bool txn = false;
 	int rc = 0, r;
 
 	store_session_init(&s);
 	strbuf_init(&sql);
-	strbuf_addstr(&sql, "SELECT " SESSION_COLS " FROM sessions");
+	/* One read transaction: every statement sees the same snapshot. */
+	if (sqlite3_get_autocommit(st->db)) {
+		if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+			store_fail(st, err, "reading the records");
+			goto fail;
+		}
+		txn = true;
+	}
+	strbuf_addstr(&sql, "SELECT " SESSION_COLS " FROM sessions"
+		      " WHERE id >= ?2 AND id < ?3");
 	if (since != NULL)
-		strbuf_addstr(&sql, " WHERE started_at >= ?1");
+		strbuf_addstr(&sql, " AND started_at >= ?1");
 	strbuf_addstr(&sql, " ORDER BY id");
 	if (store_prepare(st, sql.s, &sq, err) != 0)
 		goto fail;
 	if (since != NULL)
 		store_bind_text(sq, 1, since);
+	sqlite3_bind_int64(sq, 2, lo);
+	sqlite3_bind_int64(sq, 3, hi);
 	for (int c = 0; c < CHILD_N; c++) {
 		strbuf_reset(&sql);
 		strbuf_addstr(&sql, store_child_sql[c]);
+		strbuf_addstr(&sql, " WHERE session_id >= ?2 AND session_id < ?3");
 		if (since != NULL)
-			strbuf_addstr(&sql, " WHERE session_id >= (SELECT"
+			strbuf_addstr(&sql, " AND session_id >= (SELECT"
 				      " coalesce(min(id), 9223372036854775807)"
 				      " FROM sessions WHERE started_at >= ?1)");
 		strbuf_addstr(&sql, store_child_order[c]);
@@ -368,6 +381,8 @@ store_walk(struct store *st, const char *since, bool texts,
 			goto fail;
 		if (since != NULL)
 			store_bind_text(cq[c], 1, since);
+		sqlite3_bind_int64(cq[c], 2, lo);
+		sqlite3_bind_int64(cq[c], 3, hi);
 		crc[c] = sqlite3_step(cq[c]);
 	}
 	while ((r = sqlite3_step(sq)) == SQLITE_ROW) {
@@ -424,6 +439,8 @@ out:
 	sqlite3_finalize(sq);
 	for (int c = 0; c < CHILD_N; c++)
 		sqlite3_finalize(cq[c]);
+	if (txn)
+		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 	strbuf_done(&sql);
 	store_session_done(&s);
 	return rc;
@@ -433,5 +450,6 @@ int
 store_each(struct store *st, const char *since, store_session_fn fn, void *ctx,
 	   char **err)
 {
-	return store_walk(st, since, false, fn, ctx, NULL, err);
+	return store_walk(st, since, INT64_MIN, INT64_MAX, false, fn, ctx, NULL,
+			  err);
 }
