@@ -412,6 +412,24 @@ content_br(const char *p, const char *end)
 	return 0;
 }
 
+/* An HTML-like tag other than <br> at p (<b>, </span>, <img ...>): its
+ * length, or 0. Short and of letters only, so "a < b" or "<5 mg" are text. */
+static size_t
+content_html(const char *p, const char *end)
+{
+	const char *q = p + 1;
+
+	if (end - p < 3 || *p != '<')
+		return 0;
+	if (*q == '/')
+		q++;
+	if (q >= end || !((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z')))
+		return 0;
+	while (q < end && q - p < 64 && *q != '>' && *q != '<' && *q != '\n')
+		q++;
+	return q < end && *q == '>' ? (size_t)(q + 1 - p) : 0;
+}
+
 /*
  * Collect a ruby base or reading from t[from, end) up to stop (a literal),
  * processing escapes. Returns the position of stop, or (size_t)-1 when
@@ -648,6 +666,10 @@ content_il_run(struct content_parser *cp, const char *t, size_t n,
 		} else if ((k = content_br(t + i, t + n)) != 0) {
 			content_il_add(&il, i, "\n", 1, false);
 			i += k;
+		} else if ((k = content_html(t + i, t + n)) != 0) {
+			content_il_err(&il, i, "HTML tags are not supported (only "
+				       "<br>); write \\< for a literal <");
+			i += k; /* dropped */
 		} else if (content_has(t + i, t + n, "{{")) {
 			content_il_braces(&il, &i);
 		} else if (content_has(t + i, t + n, "｜")) {
@@ -719,16 +741,52 @@ content_inline_text(const struct content_inline *in)
 
 /* ---- joining lines ----------------------------------------------------- */
 
-/* The last character of [p, end) that is not markup (**, <br>), or 0. */
+/* The value of the {{key}} at [p, end) exactly, or NULL. */
+static const char *
+content_join_value(const struct content_parser *cp, const char *p,
+		   const char *end)
+{
+	const char *k;
+
+	if (cp->values == NULL || end - p < 5 || memcmp(p, "{{", 2) != 0 ||
+	    memcmp(end - 2, "}}", 2) != 0)
+		return NULL;
+	for (k = p + 2; k < end - 2; k++)
+		if (!((*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9') ||
+		      *k == '_'))
+			return NULL;
+	return clinic_get(cp->values, p + 2, (size_t)(end - p - 4), cp->lang);
+}
+
+/*
+ * The last character of [p, end) as the reader will see it: past markup
+ * (**, <br>), and for a {{key}}, the last character of its value; 0 if none.
+ */
 static ucs4_t
-content_last_char(const char *p, const char *end)
+content_last_char(const struct content_parser *cp, const char *p,
+		  const char *end)
 {
 	ucs4_t c = 0;
 
 	while (end - p >= 2 && end[-1] == '*' && end[-2] == '*')
 		end -= 2;
-	if (end - p >= 4 && memcmp(end - 4, "<br>", 4) == 0)
+	if ((end - p >= 4 && memcmp(end - 4, "<br>", 4) == 0) ||
+	    (end - p >= 5 && memcmp(end - 5, "<br/>", 5) == 0) ||
+	    (end - p >= 6 && memcmp(end - 6, "<br />", 6) == 0))
 		return '\n';
+	if (end - p >= 5 && end[-1] == '}' && end[-2] == '}') {
+		/* a key is short: look back a little for its "{{" */
+		for (const char *q = end - 4; q >= p && end - q <= 68; q--) {
+			const char *v;
+			if (q[0] == '{' && q[1] == '{') {
+				v = content_join_value(cp, q, end);
+				if (v != NULL && *v != '\0')
+					return content_last_char(cp, v,
+								 v + strlen(v));
+				break;
+			}
+		}
+	}
 	if (end == p ||
 	    u8_prev(&c, (const uint8_t *)end, (const uint8_t *)p) == NULL)
 		return 0;
@@ -736,12 +794,23 @@ content_last_char(const char *p, const char *end)
 }
 
 static ucs4_t
-content_first_char(const char *p, const char *end)
+content_first_char(const struct content_parser *cp, const char *p,
+		   const char *end)
 {
 	ucs4_t c = 0;
 
 	while (end - p >= 2 && p[0] == '*' && p[1] == '*')
 		p += 2;
+	if (end - p >= 5 && p[0] == '{' && p[1] == '{') {
+		const char *q = p + 2;
+		const char *v;
+
+		while (q < end && q - p <= 68 && *q != '}')
+			q++;
+		if (end - q >= 2 && q[1] == '}' &&
+		    (v = content_join_value(cp, p, q + 2)) != NULL && *v != '\0')
+			return content_first_char(cp, v, v + strlen(v));
+	}
 	if (p == end)
 		return 0;
 	u8_mbtouc(&c, (const uint8_t *)p, (size_t)(end - p));
@@ -750,7 +819,8 @@ content_first_char(const char *p, const char *end)
 
 /*
  * Join the trimmed parts [from[i], to[i]) of lines into one text with a
- * segment map; CJK-CJK joins take no space. Caller frees *t and *segs.
+ * segment map; CJK-CJK joins take no space (a {{key}} at either side of a
+ * join counts as its value). Caller frees *t and *segs.
  */
 struct content_part {
 	const struct content_line *line;
@@ -758,8 +828,8 @@ struct content_part {
 };
 
 static void
-content_join(const struct content_part *parts, size_t n, char **t, size_t *tlen,
-	     struct content_seg **segs)
+content_join(const struct content_parser *cp, const struct content_part *parts,
+	     size_t n, char **t, size_t *tlen, struct content_seg **segs)
 {
 	struct strbuf sb;
 	struct content_seg *s = xcalloc(n ? n : 1, sizeof *s);
@@ -769,8 +839,8 @@ content_join(const struct content_part *parts, size_t n, char **t, size_t *tlen,
 		const struct content_part *pt = &parts[i];
 
 		if (i > 0 && sb.len > 0 && pt->to > pt->from) {
-			ucs4_t a = content_last_char(sb.s, sb.s + sb.len);
-			ucs4_t b = content_first_char(pt->from, pt->to);
+			ucs4_t a = content_last_char(cp, sb.s, sb.s + sb.len);
+			ucs4_t b = content_first_char(cp, pt->from, pt->to);
 			if (!(a == '\n' || (content_is_cjk(a) && content_is_cjk(b))))
 				strbuf_addch(&sb, ' ');
 		}
@@ -794,7 +864,7 @@ content_inline_parts(struct content_parser *cp, const struct content_part *parts
 	size_t tlen;
 	struct content_seg *segs;
 
-	content_join(parts, n, &t, &tlen, &segs);
+	content_join(cp, parts, n, &t, &tlen, &segs);
 	content_il_run(cp, t, tlen, segs, n ? n : 1, out);
 	free(t);
 	free(segs);
@@ -951,6 +1021,7 @@ content_line_type(const struct content_line *l)
 	return CONTENT_LT_TEXT;
 }
 
+static bool content_is_dashes(const struct content_line *l);
 static void content_blocks(struct content_parser *cp,
 			   const struct content_line *lines, size_t n, int depth,
 			   struct content_nodes *out);
@@ -1034,10 +1105,11 @@ content_list(struct content_parser *cp, const struct content_line *lines,
 	struct content_item *items = NULL;
 	size_t nitems = 0, cap = 0, k = 0;
 	struct content_part *parts = xcalloc(n, sizeof *parts);
-	bool ordered;
+	bool ordered, task;
 
 	content_item_mark(&lines[0], &m);
 	ordered = m.ordered;
+	task = m.checked >= 0;
 	node = content_nodes_add(out, CONTENT_LIST, cp, &lines[0], m.mark);
 	node->ordered = ordered;
 	node->start = ordered ? m.number : 0;
@@ -1050,9 +1122,11 @@ content_list(struct content_parser *cp, const struct content_line *lines,
 			size_t j = k;
 			while (j < n && content_line_type(&lines[j]) == CONTENT_LT_BLANK)
 				j++;
+			/* a blank line ends the list unless an item of the
+			   same kind (ordered or not, task or not) follows */
 			if (j < n && content_line_type(&lines[j]) == CONTENT_LT_ITEM &&
 			    content_item_mark(&lines[j], &m) && m.ordered == ordered &&
-			    (lines[j].p[0] != ' '))
+			    (m.checked >= 0) == task && (lines[j].p[0] != ' '))
 				k = j;
 			else
 				break;
@@ -1078,9 +1152,10 @@ content_list(struct content_parser *cp, const struct content_line *lines,
 			const char *p = content_skip_space(c->p, end);
 			struct content_item_mark m2;
 
-			if (p == end || p - c->p < 2 || c->p[0] != ' ' ||
-			    c->p[1] != ' ')
-				break;
+			if (p == end || !(c->p[0] == '\t' ||
+					   (c->p[0] == ' ' && c->p[1] == ' ') ||
+					   (c->p[0] == ' ' && c->p[1] == '\t')))
+				break; /* indented by two spaces (or a tab) */
 			{
 				struct content_line sub = *c;
 				sub.p = p;
@@ -1391,6 +1466,14 @@ content_blocks(struct content_parser *cp, const struct content_line *lines,
 			i += content_callout(cp, l, n - i, depth, &flat);
 			break;
 		case CONTENT_LT_TEXT:
+			if (content_is_dashes(l)) {
+				content_err(cp, l, l->p, "a line '---' is not "
+					    "part of the format here (the front "
+					    "matter has ended; there are no "
+					    "horizontal rules)");
+				i++;
+				break;
+			}
 			i += content_paragraph(cp, l, n - i, &flat);
 			break;
 		}

@@ -367,13 +367,46 @@ START_TEST(test_join_markup)
 }
 END_TEST
 
+START_TEST(test_join_values)
+{
+	/* a {{key}} at a join counts as its value: Japanese values join
+	   without a space, others with one */
+	check_body("screen", "ご連絡は\n{{clinic_name}}まで。\n\n"
+		   "{{clinic_name}}\nです。\n\nTel\n{{phone}}\n\n"
+		   "電話\n{{phone}}\n\n{{nope}}\n続き\n",
+		   "P@6:1 ご連絡はさくら皮膚科まで。\n"
+		   "P@9:1 さくら皮膚科です。\n"
+		   "P@12:1 Tel 03-0000-0000\n"
+		   "P@15:1 電話 03-0000-0000\n"
+		   "P@18:1 {{nope}} 続き\n",
+		   "x.md:18:1: error: unknown clinic value {{nope}}: clinic.conf "
+		   "has no 'nope'\n");
+}
+END_TEST
+
+START_TEST(test_stray_markup)
+{
+	check_body("screen", "本文\n\n---\n\n<b>太字</b>と a < b と <5 mg と "
+		   "\\<b>\n",
+		   "P@6:1 本文\n"
+		   "P@10:1 太字と a < b と <5 mg と <b>\n",
+		   "x.md:8:1: error: a line '---' is not part of the format here "
+		   "(the front matter has ended; there are no horizontal rules)\n"
+		   "x.md:10:1: error: HTML tags are not supported (only <br>); "
+		   "write \\< for a literal <\n"
+		   "x.md:10:8: error: HTML tags are not supported (only <br>); "
+		   "write \\< for a literal <\n");
+}
+END_TEST
+
 START_TEST(test_lists)
 {
 	check_body("screen",
 		   "- 一つ目\n  続きの行\n- two\n  continued\n\n- three\n"
 		   "* star\n\n"
 		   "3. 三番\n4. 四番\n\n"
-		   "- [ ] 未\n- [x] 済\n- [X] upper\n",
+		   "- [ ] 未\n- [x] 済\n- [X] upper\n\n"
+		   "- タブで\n\t続く\n",
 		   "Lu@6:1\n"
 		   "  -@6:1 一つ目続きの行\n"
 		   "  -@8:1 two continued\n"
@@ -386,7 +419,9 @@ START_TEST(test_lists)
 		   "Lu@17:1\n"
 		   "  [ ]@17:1 未\n"
 		   "  [x]@18:1 済\n"
-		   "  [x]@19:1 upper\n", "");
+		   "  [x]@19:1 upper\n"
+		   "Lu@21:1\n"
+		   "  -@21:1 タブで続く\n", "");
 }
 END_TEST
 
@@ -855,6 +890,8 @@ tap_suite(void)
 	tcase_add_test(tc, test_headings_paragraphs);
 	tcase_add_test(tc, test_heading_errors);
 	tcase_add_test(tc, test_join_markup);
+	tcase_add_test(tc, test_join_values);
+	tcase_add_test(tc, test_stray_markup);
 	tcase_add_test(tc, test_lists);
 	tcase_add_test(tc, test_list_errors);
 	tcase_add_test(tc, test_tables);
