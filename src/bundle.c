@@ -182,6 +182,7 @@ bundle_manifest(struct bundle_lang *l, struct bundle_aux *aux,
 	const char *path = aux->manifest;
 	const char *p = text, *end = text + len;
 	int lineno = 0;
+	bool have_language = false;
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -204,7 +205,10 @@ bundle_manifest(struct bundle_lang *l, struct bundle_aux *aux,
 			while (v < e && (*v == ' ' || *v == '\t'))
 				v++;
 			if (kl == 8 && memcmp(s, "language", 8) == 0) {
-				if (l->name != NULL)
+				bool twice = have_language;
+
+				have_language = true;
+				if (twice)
 					diag_error(dl, path, lineno, bundle_col(p, s),
 						   "'language:' is given twice");
 				else if (v == e)
@@ -283,7 +287,7 @@ bundle_manifest(struct bundle_lang *l, struct bundle_aux *aux,
 next:
 		p = nl != NULL ? nl + 1 : end;
 	}
-	if (l->name == NULL)
+	if (!have_language)
 		diag_error(dl, path, 0, 0, "no 'language:' line (the name shown "
 			   "in the language picker)");
 }

@@ -346,6 +346,52 @@ START_TEST(test_reread_and_no_source_lang)
 	bundle_free(b);
 	diag_list_done(&dl);
 
+	/* settings twice, an empty language, quiz only in the translation,
+	   a statement that differs, a file too large */
+	put("s/ja/manifest", "language: 日本語\nconsent: consent\nconsent: again\n");
+	put("s/ja/consent.md", "---\nid: consent\ntitle: T\nkind: consent\n---\n"
+	    "## ack-a\nprofile: all\n\n文\n");
+	put("s/en/manifest", "language:\nconsent: consent\nquiz: quiz\n");
+	put("s/en/quiz.md", "---\nid: quiz\ntitle: T\nkind: quiz\nsource: "
+	    "0000000000000000000000000000000000000000000000000000000000000000\n"
+	    "---\n## q\nprofile: all\nreread: x\n\nQ\n\n- [x] a\n- [ ] b\n\nE\n");
+	{
+		char *big = xcalloc(17 * 1024 * 1024, 1);
+		memset(big, 'a', 17 * 1024 * 1024 - 1);
+		put("s/en/consent.md", big);
+		free(big);
+	}
+	diag_list_init(&dl);
+	b = bundle_load("s", &dl);
+	got = diags_text(&dl);
+	ck_assert_str_eq(got,
+		"s/en/consent.md: error: file is too large (more than 16777216 bytes)\n"
+		"s/en/manifest:1:10: error: 'language:' needs the name shown in "
+		"the language picker\n"
+		"s/en/manifest:3:7: error: the source language ja has no quiz "
+		"(s/ja/manifest has no 'quiz:' line)\n"
+		"s/en/quiz.md:9:9: error: reread: 'x' is not a screen in "
+		"s/en/manifest\n"
+		"s/ja/manifest:3:1: error: 'consent:' is given twice\n");
+	free(got);
+	bundle_free(b);
+	diag_list_done(&dl);
+	put("s/en/manifest", "language: English\nconsent: consent\n");
+	put("s/en/consent.md", "---\nid: consent\ntitle: T\nkind: consent\nsource: "
+	    "0000000000000000000000000000000000000000000000000000000000000000\n"
+	    "---\n## ack-a\nprofile: pregnancy\n\nS\n\n## ack-b\nprofile: all\n\nS\n");
+	diag_list_init(&dl);
+	b = bundle_load("s", &dl);
+	got = diags_text(&dl);
+	ck_assert_uint_eq(diag_count(&dl, DIAG_WARNING), 1);
+	ck_assert_str_eq(dl.v[1].message, "statement 'ack-a' has profile "
+			 "'pregnancy' here but 'all' in s/ja/consent.md:6");
+	ck_assert_str_eq(dl.v[2].message, "statement 'ack-b' is not in the "
+			 "source language ja (s/ja/consent.md)");
+	free(got);
+	bundle_free(b);
+	diag_list_done(&dl);
+
 	put("d/en/manifest", "language: English\n");
 	diag_list_init(&dl);
 	b = bundle_load("d", &dl);

@@ -321,6 +321,15 @@ START_TEST(test_front_matter_errors)
 	check_diags("en", "---\nid: x\ntitle: T\nkind: screen\nsource: 12ab\n---\n",
 		    "x.md:5:9: error: source must be 64 hexadecimal digits (the "
 		    "SHA-256 of the ja file)\n", true);
+	check_diags("ja", "---\nid: x\ntitle:\ntitle: T\nkind: qa\nkind: qa\n"
+		    "---\n",
+		    "x.md:3:1: error: empty title\n"
+		    "x.md:4:1: error: 'title:' is given twice\n"
+		    "x.md:6:1: error: 'kind:' is given twice\n", true);
+	check_diags("en", "---\nid: x\ntitle: T\nkind: qa\nsource: "
+		    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n"
+		    "source: 12\n---\n",
+		    "x.md:6:1: error: 'source:' is given twice\n", true);
 	/* CRLF line ends are accepted */
 	check_diags("ja", "---\r\nid: x\r\ntitle: T\r\nkind: screen\r\n---\r\n"
 		    "本文\r\n", "", true);
@@ -467,6 +476,8 @@ START_TEST(test_table_errors)
 		   "x.md:6:1: error: a table needs an alignment row (like "
 		   "|---|---|) under its header\n"
 		   "x.md:6:1: error: table has no rows under its header\n");
+	check_body("screen", "|\n|---|\n|x|\n", NULL,
+		   "x.md:6:1: error: table header has no cells\n");
 	check_body("screen", "| a | b |\n|---|\n| 1 | 2 |\n", NULL,
 		   "x.md:7:1: error: the alignment row has 1 cells; the header "
 		   "has 2\n");
