@@ -283,5 +283,10 @@ quiz_nodes_text(const struct content_node *nodes, size_t n)
 			break;
 		}
 	}
-	return strbuf_detach(&sb, NULL);
+	{
+		char *out = strbuf_detach(&sb, NULL);
+
+		strbuf_done(&sb); /* detach leaves a fresh buffer */
+		return out;
+	}
 }

@@ -174,7 +174,12 @@ store_canonical(const struct store_session *s, size_t *len)
 
 	strbuf_init(&sb);
 	store_canonical_into(&sb, s);
-	return strbuf_detach(&sb, len);
+	{
+		char *out = strbuf_detach(&sb, len);
+
+		strbuf_done(&sb); /* detach leaves a fresh buffer */
+		return out;
+	}
 }
 
 static void
@@ -197,7 +202,12 @@ store_canonical_verification(const struct store_session *s,
 
 	strbuf_init(&sb);
 	store_canonical_verification_into(&sb, s, v);
-	return strbuf_detach(&sb, len);
+	{
+		char *out = strbuf_detach(&sb, len);
+
+		strbuf_done(&sb); /* detach leaves a fresh buffer */
+		return out;
+	}
 }
 
 /* ---- seals -------------------------------------------------------------- */
@@ -734,7 +744,8 @@ store_verify(struct store *st, struct store_report *r, char **err)
 					 " remain)", (long long)c.orphans[i]);
 	}
 
-	qsort(c.links, c.nlinks, sizeof *c.links, store_link_cmp_seq);
+	if (c.nlinks > 0) /* qsort wants a non-null array */
+		qsort(c.links, c.nlinks, sizeof *c.links, store_link_cmp_seq);
 	r->sealed = c.nlinks;
 	if (c.nlinks > 0) {
 		r->head_seq = c.links[c.nlinks - 1].seq;
