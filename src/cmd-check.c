@@ -5,8 +5,8 @@
  * 1 when there are, 2 on a usage error.
  *
  * A DIR is a content folder (clinic.conf and language folders), loaded whole
- * with bundle_load; a language folder (one with a manifest) checks the whole
- * content folder it belongs to. A FILE is decoded and parsed alone, in the
+ * with bundle_load; a language folder (one with a manifest), a manifest or a
+ * clinic.conf checks the whole content folder it belongs to. A FILE is decoded and parsed alone, in the
  * language of its folder when that folder has a manifest, with the values of
  * the clinic.conf next to it or one folder up.
  */
@@ -68,6 +68,15 @@ cmd_check_join(const char *dir, const char *name)
 	if (strcmp(dir, ".") == 0)
 		return xstrdup(name);
 	return xasprintf("%s/%s", dir, name);
+}
+
+/* Whether the file name of path is name. */
+static bool
+cmd_check_is(const char *path, const char *name)
+{
+	const char *b = strrchr(path, '/');
+
+	return strcmp(b != NULL ? b + 1 : path, name) == 0;
 }
 
 static void
@@ -157,10 +166,17 @@ cmd_check(int argc, char **argv)
 		if (first == 1 && strcmp(argv[i], "--") == 0)
 			continue;
 		any = true;
-		if (cmd_check_exists(argv[i], true))
+		if (cmd_check_exists(argv[i], true)) {
 			cmd_check_dir(argv[i], &dl);
-		else
+		} else if (cmd_check_is(argv[i], "manifest") ||
+			   cmd_check_is(argv[i], "clinic.conf")) {
+			/* not content files: check what they belong to */
+			char *dir = cmd_check_dirname(argv[i]);
+			cmd_check_dir(dir, &dl);
+			free(dir);
+		} else {
 			cmd_check_file(argv[i], &dl);
+		}
 	}
 	if (!any)
 		cmd_check_dir(cli_default_content_dir(), &dl);

@@ -453,6 +453,10 @@ START_TEST(test_cmd_check)
 	ck_assert_int_eq(run_check("--bogus", NULL), 2);
 	ck_assert_int_eq(run_check("--help", NULL), 0);
 	ck_assert_int_eq(run_check("--", "complete"), 0);
+	/* a manifest or clinic.conf checks the content folder it belongs to */
+	ck_assert_int_eq(run_check("complete/en/manifest", NULL), 0);
+	ck_assert_int_eq(run_check("missing-screen/clinic.conf", NULL), 1);
+	ck_assert_int_eq(run_check("missing-screen/ja/manifest", NULL), 1);
 }
 END_TEST
 
