@@ -12,6 +12,7 @@
  * nothing is printed and the exit status is 1.
  */
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,40 @@ cmd_render_lang_of(const char *path)
 	return res;
 }
 
+static void
+cmd_render_put(struct layout *l)
+{
+	char *s = layout_to_text(l);
+
+	fputs(s, stdout);
+	free(s);
+	layout_free(l);
+}
+
+/*
+ * The same lines as layout_doc, laid out and printed one top-level node at a
+ * time so that a long document never holds more than one node's lines.
+ */
+static void
+cmd_render_print(const struct content_doc *doc, const struct layout_opts *o)
+{
+	struct content_doc head = *doc;
+	struct layout *l;
+	bool any;
+
+	head.nodes = NULL;
+	head.n = 0;
+	l = layout_doc(&head, o); /* the title */
+	any = l->n > 0;
+	cmd_render_put(l);
+	for (size_t i = 0; i < doc->n; i++) {
+		if (any)
+			putchar('\n');
+		cmd_render_put(layout_nodes(&doc->nodes[i], 1, o));
+		any = true;
+	}
+}
+
 int
 cmd_render(int argc, char **argv)
 {
@@ -189,12 +224,7 @@ cmd_render(int argc, char **argv)
 	if (diag_count(&dl, DIAG_ERROR) > 0 || doc == NULL) {
 		status = 1;
 	} else {
-		struct layout *l = layout_doc(doc, &o);
-		char *s = layout_to_text(l);
-
-		fputs(s, stdout);
-		free(s);
-		layout_free(l);
+		cmd_render_print(doc, &o);
 		if (fflush(stdout) != 0 || ferror(stdout))
 			status = 1;
 	}

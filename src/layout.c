@@ -68,7 +68,7 @@ layout_push(struct layout *l)
 	struct layout_line *ln;
 
 	/* l->n is also the capacity's lower bound; grow by doubling. */
-	if ((l->n & (l->n - 1)) == 0 || l->n < 8) {
+	if (l->n == 0 || (l->n >= 8 && (l->n & (l->n - 1)) == 0)) {
 		size_t cap = l->n < 8 ? 8 : l->n * 2;
 
 		l->lines = xreallocarray(l->lines, cap, sizeof *l->lines);
@@ -131,12 +131,17 @@ static void
 layout_line_repeat(struct layout_line *ln, const char *s, int cols,
 		   unsigned attr, int amb)
 {
-	int w = text_strwidth(s, amb);
+	int w = text_strwidth(s, amb), k = 0;
+	size_t len = strlen(s);
+	struct strbuf sb;
 
-	while (w > 0 && cols >= w) {
-		layout_line_str(ln, s, attr, amb);
-		cols -= w;
-	}
+	if (w <= 0)
+		return;
+	strbuf_init(&sb);
+	for (; cols >= w; cols -= w, k++)
+		strbuf_add(&sb, s, len);
+	layout_line_add(ln, sb.s, sb.len, k * w, attr);
+	strbuf_done(&sb);
 }
 
 /* Drop trailing spaces (the text promises none). */
@@ -159,25 +164,44 @@ layout_line_trim(struct layout_line *ln)
 	}
 }
 
+/* Append a run, taking its text (merged into the last run when the
+ * attribute is the same). */
+static void
+layout_line_take(struct layout_line *ln, struct layout_run *run)
+{
+	if (ln->nruns > 0 && ln->runs[ln->nruns - 1].attr == run->attr) {
+		layout_line_add(ln, run->text, strlen(run->text), run->width,
+				run->attr);
+		free(run->text);
+	} else {
+		ln->runs = xreallocarray(ln->runs, ln->nruns + 1,
+					 sizeof *ln->runs);
+		ln->runs[ln->nruns++] = *run;
+		ln->width += run->width;
+	}
+	run->text = NULL;
+}
+
 /* Move every line of src to the end of dst, each prefixed; frees src. */
 static void
 layout_append(struct layout *dst, struct layout *src, const char *first,
 	      const char *rest, unsigned pattr, int amb)
 {
 	for (size_t i = 0; i < src->n; i++) {
-		struct layout_line *ln = layout_push(dst);
+		struct layout_line *sl = &src->lines[i];
 		const char *pre = i == 0 ? first : rest;
+		struct layout_line *ln = layout_push(dst);
 
-		if (pre != NULL && *pre != '\0' && src->lines[i].nruns > 0)
+		if (pre != NULL && *pre != '\0' && (sl->nruns > 0 || i == 0)) {
 			layout_line_str(ln, pre, pattr, amb);
-		else if (pre != NULL && *pre != '\0' && i == 0)
-			layout_line_str(ln, pre, pattr, amb);
-		for (size_t r = 0; r < src->lines[i].nruns; r++) {
-			struct layout_run *run = &src->lines[i].runs[r];
-
-			layout_line_add(ln, run->text, strlen(run->text),
-					run->width, run->attr);
+			for (size_t r = 0; r < sl->nruns; r++)
+				layout_line_take(ln, &sl->runs[r]);
+			free(sl->runs);
+		} else {
+			*ln = *sl; /* the runs move over */
 		}
+		sl->runs = NULL;
+		sl->nruns = 0;
 		layout_line_trim(ln);
 	}
 	layout_free(src);
@@ -329,10 +353,11 @@ layout_flat_done(struct layout_flat *f)
 	free(f->atoms);
 }
 
-/* Add bytes [a, e) of the flat text as runs split where the attribute changes. */
+/* Add bytes [a, e) of the flat text (w columns) as runs split where the
+ * attribute changes. */
 static void
 layout_flat_runs(const struct layout_flat *f, struct layout_line *ln, size_t a,
-		 size_t e, int amb)
+		 size_t e, int w, int amb)
 {
 	size_t i = a;
 
@@ -342,7 +367,9 @@ layout_flat_runs(const struct layout_flat *f, struct layout_line *ln, size_t a,
 		while (j < e && f->attr[j] == f->attr[i])
 			j++;
 		layout_line_add(ln, f->s.s + i, j - i,
-				text_width(f->s.s + i, j - i, amb), f->attr[i]);
+				i == a && j == e ? w
+						 : text_width(f->s.s + i, j - i, amb),
+				f->attr[i]);
 		i = j;
 	}
 }
@@ -388,7 +415,7 @@ layout_flat_wrap(const struct layout_flat *f, int width, int amb)
 			layout_line_trim(ln);
 		}
 		ln = layout_push(l);
-		layout_flat_runs(f, ln, a, e, amb);
+		layout_flat_runs(f, ln, a, e, tl[i].width, amb);
 		layout_line_trim(ln);
 	}
 	free(tl);

@@ -26,33 +26,45 @@ text_encoding(int ambiguous)
 	return ambiguous == 2 ? "EUC-JP" : "UTF-8";
 }
 
+/*
+ * uc_width memoised for the BMP: it looks the encoding name up on every call,
+ * and layout asks for the same few thousand characters millions of times.
+ * Entries hold width + 1 (0: not asked yet).
+ */
+static signed char text_wmemo[2][0x10000];
+
 int
 text_char_width(uint32_t c, int ambiguous)
 {
-	int w = uc_width(c, text_encoding(ambiguous));
+	int k = ambiguous == 2, w;
 
-	return w < 0 ? 0 : w;
+	if (c < 0x10000 && text_wmemo[k][c] != 0)
+		return text_wmemo[k][c] - 1;
+	w = uc_width(c, text_encoding(ambiguous));
+	if (w < 0)
+		w = 0;
+	if (c < 0x10000)
+		text_wmemo[k][c] = (signed char)(w + 1);
+	return w;
 }
 
 int
 text_width(const char *s, size_t n, int ambiguous)
 {
-	const char *enc = text_encoding(ambiguous);
 	const uint8_t *p = (const uint8_t *)s;
 	int w = 0;
 
 	for (size_t i = 0; i < n;) {
 		ucs4_t c;
-		int len = u8_mbtouc(&c, p + i, n - i);
-		int cw;
+		int len;
 
-		if (c < 0x80) {
-			w += c >= 0x20 && c != 0x7f;
+		if (p[i] < 0x80) {
+			w += p[i] >= 0x20 && p[i] != 0x7f;
 			i++;
 			continue;
 		}
-		cw = uc_width(c, enc);
-		w += cw < 0 ? 0 : cw;
+		len = u8_mbtouc(&c, p + i, n - i);
+		w += text_char_width(c, ambiguous);
 		i += len > 0 ? (size_t)len : 1;
 	}
 	return w;
@@ -64,50 +76,65 @@ text_strwidth(const char *s, int ambiguous)
 	return text_width(s, strlen(s), ambiguous);
 }
 
+/* JIS X 4051 no-start characters (closing brackets, punctuation, iteration
+ * marks, the prolonged sound mark, hyphens, small kana). */
+static const uint32_t text_no_start_list[] = {
+	/* closing brackets and quotes */
+	0x300D, 0x300F, 0xFF09, 0xFF3D, 0xFF5D, 0x3015, 0x3009, 0x300B,
+	0x3011, 0x3019, 0x3017, 0x301F, 0x2019, 0x201D, 0xFF60, 0x00BB,
+	0x3011, 0xFF63, ')', ']', '}',
+	/* punctuation */
+	0x3001, 0x3002, 0xFF0C, 0xFF0E, 0x30FB, 0xFF1A, 0xFF1B, 0xFF1F,
+	0xFF01, 0x203C, 0x2047, 0x2048, 0x2049, 0xFF61, 0xFF64, 0xFF65,
+	',', '.', ':', ';', '?', '!',
+	/* iteration marks, prolonged sound mark, hyphens */
+	0x309D, 0x309E, 0x30FD, 0x30FE, 0x3005, 0x303B, 0x30FC, 0xFF70,
+	0x2010, 0x30A0, 0x2013, 0x301C, 0xFF5E, 0x309B, 0x309C,
+	/* small kana */
+	0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063, 0x3083, 0x3085,
+	0x3087, 0x308E, 0x3095, 0x3096, 0x30A1, 0x30A3, 0x30A5, 0x30A7,
+	0x30A9, 0x30C3, 0x30E3, 0x30E5, 0x30E7, 0x30EE, 0x30F5, 0x30F6,
+};
+
+/* No-end characters: opening brackets and quotes. */
+static const uint32_t text_no_end_list[] = {
+	0x300C, 0x300E, 0xFF08, 0xFF3B, 0xFF5B, 0x3014, 0x3008, 0x300A,
+	0x3010, 0x3018, 0x3016, 0x301D, 0x2018, 0x201C, 0xFF5F, 0x00AB,
+	0xFF62, '(', '[', '{',
+};
+
+/* Both as bits over the BMP, built once (bit 0: no-start, bit 1: no-end). */
+static unsigned char text_class_bits[0x10000];
+static bool text_class_ready;
+
+static void
+text_class_init(void)
+{
+	for (size_t i = 0; i < sizeof text_no_start_list / sizeof text_no_start_list[0]; i++)
+		text_class_bits[text_no_start_list[i]] |= 1;
+	for (uint32_t c = 0x31F0; c <= 0x31FF; c++) /* katakana extensions */
+		text_class_bits[c] |= 1;
+	for (uint32_t c = 0xFF67; c <= 0xFF6F; c++) /* halfwidth small kana */
+		text_class_bits[c] |= 1;
+	for (size_t i = 0; i < sizeof text_no_end_list / sizeof text_no_end_list[0]; i++)
+		text_class_bits[text_no_end_list[i]] |= 2;
+	text_class_ready = true;
+}
+
 bool
 text_no_start(uint32_t c)
 {
-	static const uint32_t list[] = {
-		/* closing brackets and quotes */
-		0x300D, 0x300F, 0xFF09, 0xFF3D, 0xFF5D, 0x3015, 0x3009, 0x300B,
-		0x3011, 0x3019, 0x3017, 0x301F, 0x2019, 0x201D, 0xFF60, 0x00BB,
-		0x3011, 0xFF63, ')', ']', '}',
-		/* punctuation */
-		0x3001, 0x3002, 0xFF0C, 0xFF0E, 0x30FB, 0xFF1A, 0xFF1B, 0xFF1F,
-		0xFF01, 0x203C, 0x2047, 0x2048, 0x2049, 0xFF61, 0xFF64, 0xFF65,
-		',', '.', ':', ';', '?', '!',
-		/* iteration marks, prolonged sound mark, hyphens */
-		0x309D, 0x309E, 0x30FD, 0x30FE, 0x3005, 0x303B, 0x30FC, 0xFF70,
-		0x2010, 0x30A0, 0x2013, 0x301C, 0xFF5E, 0x309B, 0x309C,
-		/* small kana */
-		0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063, 0x3083, 0x3085,
-		0x3087, 0x308E, 0x3095, 0x3096, 0x30A1, 0x30A3, 0x30A5, 0x30A7,
-		0x30A9, 0x30C3, 0x30E3, 0x30E5, 0x30E7, 0x30EE, 0x30F5, 0x30F6,
-	};
-
-	if (c >= 0x31F0 && c <= 0x31FF) /* katakana phonetic extensions */
-		return true;
-	if (c >= 0xFF67 && c <= 0xFF6F) /* halfwidth small katakana */
-		return true;
-	for (size_t i = 0; i < sizeof list / sizeof list[0]; i++)
-		if (list[i] == c)
-			return true;
-	return false;
+	if (!text_class_ready)
+		text_class_init();
+	return c < 0x10000 && (text_class_bits[c] & 1);
 }
 
 bool
 text_no_end(uint32_t c)
 {
-	static const uint32_t list[] = {
-		0x300C, 0x300E, 0xFF08, 0xFF3B, 0xFF5B, 0x3014, 0x3008, 0x300A,
-		0x3010, 0x3018, 0x3016, 0x301D, 0x2018, 0x201C, 0xFF5F, 0x00AB,
-		0xFF62, '(', '[', '{',
-	};
-
-	for (size_t i = 0; i < sizeof list / sizeof list[0]; i++)
-		if (list[i] == c)
-			return true;
-	return false;
+	if (!text_class_ready)
+		text_class_init();
+	return c < 0x10000 && (text_class_bits[c] & 2);
 }
 
 /* --- tokens: numbers with units, Latin words, numeral + counter --- */
