@@ -38,6 +38,7 @@ struct store {
 	int64_t (*clock)(void *ctx);
 	void *clock_ctx;
 	bool bulk;
+	int lock_fd;          /* writers: the database file, flock'ed */
 	sqlite3_stmt *stmt[STMT_N];
 };
 

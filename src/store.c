@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
@@ -789,6 +790,7 @@ store_open(const char *path, const struct store_opts *opts, char **err)
 		return NULL;
 	}
 	st = xcalloc(1, sizeof *st);
+	st->lock_fd = -1;
 	st->path = xstrdup(path);
 	st->flags = opts != NULL ? opts->flags : 0;
 	st->clock = opts != NULL && opts->clock != NULL ? opts->clock
@@ -815,7 +817,18 @@ store_open(const char *path, const struct store_opts *opts, char **err)
 			close(fd);
 			goto fail;
 		}
-		close(fd);
+		/* One writer per database: start-up seals every open session
+		 * as abandoned, which must never hit another kiosk's live
+		 * one. The flock is held (this fd open) until store_close;
+		 * closing it earlier would also drop SQLite's own locks. */
+		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+			store_failf(err, "%s: %s", path, errno == EWOULDBLOCK
+				    ? "another isokiosk is writing this database"
+				    : strerror(errno));
+			close(fd);
+			goto fail;
+		}
+		st->lock_fd = fd;
 		wal = xasprintf("%s-wal", path);
 		shm = xasprintf("%s-shm", path);
 		chmod(wal, 0600); /* left by an older run: tighten */
@@ -887,6 +900,7 @@ store_reader(struct store *st, char **err)
 {
 	struct store *r = xcalloc(1, sizeof *r);
 
+	r->lock_fd = -1;
 	r->path = xstrdup(st->path);
 	r->flags = STORE_READONLY;
 	r->clock = st->clock;
@@ -913,6 +927,8 @@ store_close(struct store *st)
 		sqlite3_finalize(st->stmt[i]);
 	if (st->db != NULL)
 		sqlite3_close(st->db);
+	if (st->lock_fd >= 0)
+		close(st->lock_fd);
 	free(st->path);
 	free(st);
 }

@@ -23,8 +23,15 @@
  *
  * One kiosk process writes a database at a time: store_open() seals every
  * session it finds still open as abandoned (a crash or power cut), so two
- * kiosks must never share one database file. Readers (records commands) open
- * with STORE_READONLY and may run while the kiosk writes.
+ * kiosks must never share one database file; a second writer's store_open
+ * fails ("another isokiosk is writing this database", an flock held until
+ * store_close). Readers (records commands) open with STORE_READONLY and may
+ * run while the kiosk writes.
+ *
+ * What the chain cannot see: removing the newest sessions together with the
+ * sqlite_sequence row that remembers the highest id leaves a shorter chain
+ * that holds. store_verify reports the head (last link and its seal): a
+ * clinic that notes it elsewhere (a printed receipt, a daily log) can tell.
  *
  * Times are UTC ISO 8601 with milliseconds: "2026-11-21T07:05:03.123Z".
  */

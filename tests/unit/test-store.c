@@ -177,6 +177,27 @@ START_TEST(test_open_loose_mode_tightened)
 }
 END_TEST
 
+START_TEST(test_one_writer)
+{
+	struct store *st = test_open(0), *r;
+	struct store_opts o = { 0 }, ro = { .flags = STORE_READONLY };
+	char *err = NULL;
+
+	ck_assert_ptr_null(store_open(test_db, &o, &err));
+	ck_assert_ptr_nonnull(strstr(err, "another isokiosk is writing this"
+				     " database"));
+	free(err);
+	err = NULL;
+	r = store_open(test_db, &ro, &err); /* readers are welcome */
+	ck_assert_msg(r != NULL, "%s", err);
+	store_close(r);
+	store_close(st);
+	st = store_open(test_db, &o, &err); /* free again */
+	ck_assert_msg(st != NULL, "%s", err);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_readonly_missing)
 {
 	struct store_opts o = { .flags = STORE_READONLY };
@@ -782,6 +803,7 @@ tap_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_open_mode_schema);
 	tcase_add_test(tc, test_open_loose_mode_tightened);
+	tcase_add_test(tc, test_one_writer);
 	tcase_add_test(tc, test_readonly_missing);
 	tcase_add_test(tc, test_canonical_and_seal);
 	tcase_add_test(tc, test_idempotent_and_conflicts);
