@@ -88,19 +88,22 @@ cmd_render_clinic_path(const char *path)
 	return res;
 }
 
-/* The language folder a file sits in ("ja" for content/ja/x.md), or NULL. */
+/* The language of a file in a language folder (content/ja/x.md: "ja", the
+ * folder holding a manifest), or NULL. */
 static char *
 cmd_render_lang_of(const char *path)
 {
-	char *dir = xstrdup(path), *slash, *base, *res = NULL;
+	char *dir = xstrdup(path), *slash, *base, *manifest, *res = NULL;
 
 	slash = strrchr(dir, '/');
 	if (slash != NULL) {
 		*slash = '\0';
+		manifest = xasprintf("%s/manifest", dir);
 		base = strrchr(dir, '/');
 		base = base ? base + 1 : dir;
-		if (strlen(base) >= 2 && strlen(base) <= 3)
+		if (access(manifest, R_OK) == 0 && *base != '\0')
 			res = xstrdup(base);
+		free(manifest);
 	}
 	free(dir);
 	return res;
