@@ -6,7 +6,9 @@
 #     the pane to the first line of the file showing in it, polled every
 #     10 ms, so tmux's own start is included; RSS read from ps then),
 #   - bare-linebreak: libunistring's u8_width_linebreaks alone over the same
-#     paragraphs (no decoding, parsing, kinsoku additions or output).
+#     paragraphs (no decoding, parsing, kinsoku additions or output),
+#   - and, with bench-phases (next to BARE_LINEBREAK or $BENCH_PHASES), our
+#     decode, parse and layout timed apart inside one process.
 # Wall time is the best of RUNS runs (default 5); peak RSS from
 # /usr/bin/time. A report, not a test: it never fails on the numbers.
 #
@@ -80,7 +82,15 @@ if command -v tmux >/dev/null && command -v less >/dev/null; then
 fi
 echo "less $less_ms $less_rss" >>"$results"
 
-python3 - "$results" "$size" <<'PY'
+# where our time goes: decode, parse and layout timed apart in one process
+phases=${BENCH_PHASES:-$(dirname "$bare")/bench-phases}
+if [ -x "$phases" ]; then
+	"$phases" "$md" 80 "$runs" >"$work/phases" || : >"$work/phases"
+else
+	: >"$work/phases"
+fi
+
+python3 - "$results" "$size" "$work/phases" <<'PY'
 import sys
 res = {}
 for line in open(sys.argv[1]):
@@ -107,6 +117,12 @@ rss, base = num(res["isokiosk"][1]), num(res["baseline"][1])
 if ours:
     print(f"w3m time / ours:           {w3m / ours:.1f}x   (goal: >= 5x)")
     print(f"ours / bare line breaker:  {ours / max(bare, 1):.1f}x   (goal: <= 2x)")
+ph = dict(l.split() for l in open(sys.argv[3]) if l.strip())
+if ph:
+    print(f"in one process (best of runs, ms): decode {ph['decode']}, "
+          f"parse {ph['parse']}, layout {ph['layout']}, "
+          f"u8_width_linebreaks alone {ph['bare']} "
+          f"(layout / bare: {float(ph['layout']) / max(float(ph['bare']), 0.1):.1f}x)")
 print(f"peak RSS / input:          {rss * 1024 / size:.1f}x   (goal: < 3x); "
       f"above a tiny file's {base / 1024:.1f} MB: {(rss - base) * 1024 / size:.1f}x")
 PY
