@@ -364,10 +364,19 @@ static size_t
 text_force_break(const char *s, size_t a, size_t e, const unsigned char *keep,
 		 int width, int ambiguous)
 {
-	char *g = xmalloc(e - a);
-	size_t soft = 0, ok = 0, any = 0, first = 0, chr = 0;
+	size_t soft = 0, ok = 0, any = 0, first = 0, chr = 0, first_chr = 0;
 	int w = 0;
+	char *g;
 
+	/* Only the first width columns matter: look no further than a
+	 * generous byte bound (zero-width runs aside), so that cutting a huge
+	 * token into many lines stays linear. */
+	if (e - a > (size_t)width * 16 + 256) {
+		e = a + (size_t)width * 16 + 256;
+		while (e > a + 1 && ((unsigned char)s[e] & 0xC0) == 0x80)
+			e--;
+	}
+	g = xmalloc(e - a);
 	u8_grapheme_breaks((const uint8_t *)s + a, e - a, g);
 	for (size_t i = a; i < e;) {
 		ucs4_t uc;
@@ -375,6 +384,8 @@ text_force_break(const char *s, size_t a, size_t e, const unsigned char *keep,
 
 		w += text_char_width(uc, ambiguous);
 		i += len > 0 ? (size_t)len : 1;
+		if (first_chr == 0)
+			first_chr = i;
 		if (i < e && w <= width)
 			chr = i; /* for a grapheme wider than the line */
 		if (i >= e || !g[i - a])
@@ -400,7 +411,9 @@ text_force_break(const char *s, size_t a, size_t e, const unsigned char *keep,
 		return any;
 	if (chr)
 		return chr;
-	return first ? first : e;
+	/* not even one character fits: one grapheme if it is one character,
+	 * else one character */
+	return first != 0 && first <= first_chr ? first : first_chr;
 }
 
 static void

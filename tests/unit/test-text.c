@@ -144,6 +144,41 @@ START_TEST(test_spaces_and_breaks)
 }
 END_TEST
 
+/* Texts longer than the window text_wrap computes breaks over at a time. */
+START_TEST(test_long)
+{
+	size_t n = 3 * 10000, nl;
+	char *s = malloc(n + 1);
+	unsigned char *keep = calloc(n + 1, 1);
+	struct text_line *lines;
+
+	for (size_t i = 0; i < n; i += 3)
+		memcpy(s + i, "\xe3\x81\x82", 3); /* あ */
+	s[n] = '\0';
+	text_keep_rules(s, n, keep);
+	nl = text_wrap(s, n, keep, 10, 1, &lines);
+	ck_assert_uint_eq(nl, 2000);
+	for (size_t i = 0; i < nl; i++) {
+		ck_assert_int_eq(lines[i].width, 10);
+		ck_assert_uint_eq(lines[i].start, i * 15);
+		ck_assert_uint_eq(lines[i].end, i * 15 + 15);
+	}
+	free(lines);
+	/* one Latin token of 20000 letters: forced every 7 columns */
+	memset(s, 'a', 20000);
+	memset(keep, 0, n);
+	text_keep_rules(s, 20000, keep);
+	nl = text_wrap(s, 20000, keep, 7, 1, &lines);
+	ck_assert_uint_eq(nl, 2858);
+	for (size_t i = 0; i + 1 < nl; i++)
+		ck_assert_uint_eq(lines[i].end - lines[i].start, 7);
+	ck_assert_uint_eq(lines[nl - 1].end - lines[nl - 1].start, 20000 - 2857 * 7);
+	free(lines);
+	free(keep);
+	free(s);
+}
+END_TEST
+
 START_TEST(test_measure)
 {
 	const char *s = "あいう 20mg/kg\nabc";
@@ -174,6 +209,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_counter);
 	tcase_add_test(tc, test_force);
 	tcase_add_test(tc, test_spaces_and_breaks);
+	tcase_add_test(tc, test_long);
 	tcase_add_test(tc, test_measure);
 	suite_add_tcase(s, tc);
 	return s;
