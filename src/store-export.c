@@ -299,6 +299,42 @@ store_fhir_uuid(const struct store_session *s, const char *label,
  */
 #define SET(o, k, v) json_object_set_new_nocheck((o), (k), (v))
 
+/* out = a b c, cut to cap - 1 bytes (link ids: thousands per second, so
+ * not snprintf). */
+static void
+store_cat3(char *out, size_t cap, const char *a, const char *b, const char *c)
+{
+	const char *parts[3] = { a, b, c };
+	size_t n = 0;
+
+	for (int i = 0; i < 3; i++) {
+		size_t l = strlen(parts[i]);
+
+		if (l > cap - 1 - n)
+			l = cap - 1 - n;
+		memcpy(out + n, parts[i], l);
+		n += l;
+	}
+	out[n] = '\0';
+}
+
+static const char *
+store_itoa(long long v, char buf[24])
+{
+	char *p = buf + 23;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
+				      : (unsigned long long)v;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
+
 static json_t *
 store_fhir_str(const char *v)
 {
@@ -401,10 +437,10 @@ store_fhir_sub(const char *link, const char *name, const char *type,
 	char l2[300];
 
 	if (name != NULL) {
-		snprintf(l2, sizeof l2, "%s.%s", link, name);
+		store_cat3(l2, sizeof l2, link, ".", name);
 		json_array_append_new(sub, store_fhir_answer_item(l2, type, v));
 	}
-	snprintf(l2, sizeof l2, "%s.time", link);
+	store_cat3(l2, sizeof l2, link, ".time", "");
 	json_array_append_new(sub, store_fhir_answer_item(l2, "valueDateTime",
 							  json_string_nocheck(at)));
 	return sub;
@@ -428,7 +464,7 @@ store_fhir_qr_items(const struct store_session *s)
 				      r->question_id) == 0;
 		if (seen)
 			continue;
-		snprintf(link, sizeof link, "quiz.%s", r->question_id);
+		store_cat3(link, sizeof link, "quiz.", r->question_id, "");
 		g = store_fhir_group(link, r->question_id);
 		for (size_t j = i; j < s->nanswers; j++) {
 			const struct store_answer_row *a = &s->answers[j];
@@ -437,12 +473,12 @@ store_fhir_qr_items(const struct store_session *s)
 
 			if (strcmp(a->question_id, r->question_id) != 0)
 				continue;
-			snprintf(alink, sizeof alink, "%s.attempt-%d", link,
-				 a->attempt);
-			snprintf(code, sizeof code, "%d", a->choice);
+			store_cat3(alink, sizeof alink, link, ".attempt-",
+				   store_itoa(a->attempt, code));
 			coding = json_object();
 			SET(coding, "system", json_string_nocheck(FHIR_CHOICE_SYSTEM));
-			SET(coding, "code", json_string_nocheck(code));
+			SET(coding, "code", json_string_nocheck(
+				store_itoa(a->choice, code)));
 			store_fhir_set(coding, "display",
 				       store_fhir_str(a->choice_text));
 			store_fhir_add(g, store_fhir_answer_with(alink,
@@ -458,7 +494,7 @@ store_fhir_qr_items(const struct store_session *s)
 		for (size_t i = 0; i < s->nacks; i++) {
 			const struct store_ack_row *r = &s->acks[i];
 
-			snprintf(link, sizeof link, "ack.%s", r->statement_id);
+			store_cat3(link, sizeof link, "ack.", r->statement_id, "");
 			store_fhir_add(g, store_fhir_answer_with(link,
 				"valueBoolean", json_true(),
 				store_fhir_sub(link, "sha256", "valueString",
@@ -472,7 +508,7 @@ store_fhir_qr_items(const struct store_session *s)
 		for (size_t i = 0; i < s->nsigns; i++) {
 			const struct store_sign_row *r = &s->signs[i];
 
-			snprintf(link, sizeof link, "signature.%s", r->role);
+			store_cat3(link, sizeof link, "signature.", r->role, "");
 			store_fhir_add(g, store_fhir_answer_with(link,
 				"valueString", json_string(r->name),
 				store_fhir_sub(link, "meaning", "valueString",
@@ -566,7 +602,16 @@ store_fhir_entry(const char *full_url, json_t *resource)
 static int
 store_fhir_dump(const char *buf, size_t len, void *data)
 {
-	strbuf_add(data, buf, len);
+	struct strbuf *sb = data;
+
+	/* jansson hands over a few bytes at a time. */
+	if (sb->len + len < sb->cap) {
+		memcpy(sb->s + sb->len, buf, len);
+		sb->len += len;
+		sb->s[sb->len] = '\0';
+	} else {
+		strbuf_add(sb, buf, len);
+	}
 	return 0;
 }
 
@@ -675,14 +720,41 @@ struct store_export_worker {
 	struct store_export *x;
 	struct store *st;
 	struct strbuf *out;
+	struct store_arena arena;
 };
+
+/*
+ * jansson allocates every value it holds, which is most of an export's
+ * time: while a worker renders a session, jansson allocates from the
+ * worker's arena, emptied once the session's JSON is written out. Outside
+ * that (no arena on the thread), the usual malloc and free.
+ */
+static _Thread_local struct store_arena *store_json_arena;
+
+static void *
+store_json_malloc(size_t n)
+{
+	if (store_json_arena != NULL)
+		return store_arena_alloc(store_json_arena, n);
+	return malloc(n);
+}
+
+static void
+store_json_free(void *p)
+{
+	if (store_json_arena == NULL)
+		free(p);
+}
 
 static int
 store_export_render(const struct store_session *s, void *ctx)
 {
 	struct store_export_worker *w = ctx;
 
+	store_json_arena = &w->arena;
 	store_fhir_session(w->out, s);
+	store_json_arena = NULL;
+	store_arena_reset(&w->arena);
 	return 0;
 }
 
@@ -831,6 +903,7 @@ store_export_fhir_chunks(struct store *st, const char *since, FILE *fp,
 			pthread_join(tid[k], NULL);
 		if (w[k].st != NULL)
 			store_close(w[k].st);
+		store_arena_free(&w[k].arena);
 	}
 	if (rc == 0 && x.failed) {
 		rc = -1;
@@ -852,6 +925,8 @@ store_export_fhir_chunks(struct store *st, const char *since, FILE *fp,
 int
 store_export_fhir(struct store *st, const char *since, FILE *fp, char **err)
 {
+	json_malloc_t old_malloc;
+	json_free_t old_free;
 	size_t bytes = 0;
 	int rc;
 
@@ -859,6 +934,9 @@ store_export_fhir(struct store *st, const char *since, FILE *fp, char **err)
 	 * each entry (a whole Bundle object would hold every session). */
 	fputs("{\"resourceType\":\"Bundle\",\"type\":\"collection\"", fp);
 	errno = 0;
+	json_get_alloc_funcs(&old_malloc, &old_free);
+	json_set_alloc_funcs(store_json_malloc, store_json_free);
 	rc = store_export_fhir_chunks(st, since, fp, &bytes, err);
+	json_set_alloc_funcs(old_malloc, old_free);
 	return store_export_finish(fp, rc, err);
 }

@@ -50,6 +50,8 @@ struct store_arena {
 void store_arena_reset(struct store_arena *a);
 void store_arena_free(struct store_arena *a);
 const char *store_arena_strdup(struct store_arena *a, const char *s, size_t n);
+/* n bytes aligned to 16. */
+void *store_arena_alloc(struct store_arena *a, size_t n);
 
 /* The private part of a store_session. */
 struct store_session_priv {

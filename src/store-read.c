@@ -17,10 +17,32 @@
 struct store_arena_block {
 	struct store_arena_block *next;
 	size_t used, cap;
-	char data[];
+	_Alignas(16) char data[];
 };
 
 #define STORE_ARENA_BLOCK 65536
+
+void *
+store_arena_alloc(struct store_arena *a, size_t n)
+{
+	struct store_arena_block *b = a->head;
+	size_t at;
+
+	at = b != NULL ? (b->used + 15) & ~(size_t)15 : 0;
+	if (b == NULL || at + n > b->cap) {
+		size_t cap = n + 16 > STORE_ARENA_BLOCK ? n + 16
+							 : STORE_ARENA_BLOCK;
+
+		b = xmalloc(sizeof *b + cap);
+		b->used = 0;
+		b->cap = cap;
+		b->next = a->head;
+		a->head = b;
+		at = 0;
+	}
+	b->used = at + n;
+	return b->data + at;
+}
 
 const char *
 store_arena_strdup(struct store_arena *a, const char *s, size_t n)
