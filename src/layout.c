@@ -622,6 +622,7 @@ layout_table_blocks(const struct content_table *t, const struct layout_opts *o,
 			const char *sep = layout_inline_cjk(h) ? "\xef\xbc\x9a"
 							       : ": ";
 			struct layout_flat f;
+			struct layout *cell;
 
 			memset(&f, 0, sizeof f);
 			strbuf_init(&f.s);
@@ -634,8 +635,14 @@ layout_table_blocks(const struct content_table *t, const struct layout_opts *o,
 						  inner);
 			}
 			layout_flat_finish(&f);
-			layout_append(l, layout_flat_wrap(&f, inner, o->ambiguous),
-				      "", "  ", 0, o->ambiguous);
+			/* one line at the full width if it fits, else hang the
+			 * rest under a two-column indent */
+			cell = layout_flat_wrap(&f, width, o->ambiguous);
+			if (cell->n > 1) {
+				layout_free(cell);
+				cell = layout_flat_wrap(&f, inner, o->ambiguous);
+			}
+			layout_append(l, cell, "", "  ", 0, o->ambiguous);
 			layout_flat_done(&f);
 		}
 	}

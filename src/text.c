@@ -164,6 +164,9 @@ text_is_unit(uint32_t c)
 static bool
 text_is_tok(uint32_t c)
 {
+	/* kana and kanji, the bulk of the text, first */
+	if ((c >= 0x3000 && c < 0x3380) || (c >= 0x3400 && c < 0xFF00))
+		return false;
 	return text_is_digit(c) || text_is_letter(c) || text_is_unit(c);
 }
 

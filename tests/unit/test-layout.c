@@ -130,10 +130,15 @@ END_TEST
 
 START_TEST(test_table_blocks)
 {
-	/* 0.5〜2mg/kg (11) cannot fit in a column at 16: rows as blocks */
+	/* 0.5〜2mg/kg (11) cannot fit in a column at 16: rows as blocks,
+	 * "header：value" on one line when it fits */
 	RENDER_EQ("| 薬 | 量 |\n|---|---|\n| A | 0.5〜2mg/kg |\n| B | 1日20mg |\n",
 		  16, 1, LAYOUT_RUBY_PAREN,
-		  HEAD "薬：A\n量：\n  0.5〜2mg/kg\n\n薬：B\n量：1日20mg\n");
+		  HEAD "薬：A\n量：0.5〜2mg/kg\n\n薬：B\n量：1日20mg\n");
+	/* longer: the rest hangs under a two-column indent */
+	RENDER_EQ("| 薬 | 飲み方 |\n|---|---|\n| A | 0.5〜2mg/kgを1日2回 |\n",
+		  16, 1, LAYOUT_RUBY_PAREN,
+		  HEAD "薬：A\n飲み方：\n  0.5〜2mg/kgを\n  1日2回\n");
 }
 END_TEST
 
