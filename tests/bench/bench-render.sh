@@ -100,7 +100,7 @@ size = int(sys.argv[2])
 def num(x):
     return None if x == "-" else int(x)
 print(f"input: {size} bytes ({size / 1048576:.2f} MB) of content markup, width 80")
-print(f"{'program':<34}{'time ms':>9}{'peak RSS MB':>13}")
+print(f"{'program':<34}{'time ms':>9}{'MB/s':>8}{'peak RSS MB':>13}")
 label = {
     "isokiosk": "isokiosk render",
     "baseline": "isokiosk render (tiny file)",
@@ -111,7 +111,9 @@ label = {
 for k in ("isokiosk", "baseline", "w3m", "less", "bare"):
     ms, rss = res.get(k, ("-", "-"))
     rs = "-" if rss == "-" else f"{int(rss) / 1024:.1f}"
-    print(f"{label[k]:<34}{ms:>9}{rs:>13}")
+    tp = "-" if ms in ("-", "0") or k in ("baseline", "less") else \
+        f"{size / 1048576 / (int(ms) / 1000):.1f}"
+    print(f"{label[k]:<34}{ms:>9}{tp:>8}{rs:>13}")
 ours, w3m, bare = (num(res[k][0]) for k in ("isokiosk", "w3m", "bare"))
 rss, base = num(res["isokiosk"][1]), num(res["baseline"][1])
 if ours:
