@@ -12,6 +12,19 @@
  * longer than CONTENT_MAX_LINE are refused, and the number of diagnostics per
  * file is capped.
  *
+ * Beyond doc/content-format.md (small choices the format left open):
+ * - a line starting with Q: or A: (or Q： A：) starts a new paragraph, so a
+ *   pair may be written on two adjacent lines;
+ * - a {{key}} at a line join counts as its value for the CJK rule;
+ * - a list item continues on lines indented by two spaces or a tab; a blank
+ *   line keeps a list going only for an item of the same kind (ordered or
+ *   not, task or not);
+ * - errors: a '---' line in the body, HTML tags other than <br> (<br/> and
+ *   <br /> are accepted), nested lists, nested callouts, text after a
+ *   callout marker, '#' not followed by a space, heading level 4+;
+ * - more escapes: \} \》 \< \> \# \- (a literal character, so that e.g.
+ *   "\- " at a line start is text, not a list item).
+ *
  * Owns: the documents it returns (every string in them).
  */
 #include "content.h"
