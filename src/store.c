@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "bundle.h"
 #include "quiz.h"
 #include "store-int.h"
 #include "xmalloc.h"
@@ -1304,11 +1306,33 @@ fail:
 	return -1;
 }
 
+/* Store one content file inside the caller's transaction. */
+static int
+store_content_put(struct store *st, const char *version, const char *name,
+		  const char *bytes, size_t len, const char *hash, char **err)
+{
+	sqlite3_stmt *s;
+
+	if (len > INT_MAX)
+		return store_failf(err, "%s: too large", name);
+	if ((s = store_stmt(st, STMT_TEXT_INSERT, err)) == NULL)
+		return -1;
+	store_bind_text(s, 1, hash);
+	sqlite3_bind_text(s, 2, bytes, (int)len, SQLITE_TRANSIENT);
+	if (store_step_done(st, s, err, "storing the content file") != 0)
+		return -1;
+	if ((s = store_stmt(st, STMT_CONTENT_INSERT, err)) == NULL)
+		return -1;
+	store_bind_text(s, 1, version);
+	store_bind_text(s, 2, name);
+	store_bind_text(s, 3, hash);
+	return store_step_done(st, s, err, "storing the content file");
+}
+
 int
 store_content_file(struct store *st, const char *version, const char *name,
 		   const char *bytes, size_t len, char **err)
 {
-	sqlite3_stmt *s;
 	char hash[65];
 
 	if (!store_is_hex64(version) || name == NULL || bytes == NULL)
@@ -1317,19 +1341,76 @@ store_content_file(struct store *st, const char *version, const char *name,
 	store_sha256_hex(bytes, len, hash);
 	if (store_txn_begin(st, err) != 0)
 		return -1;
-	if ((s = store_stmt(st, STMT_TEXT_INSERT, err)) == NULL)
-		goto fail;
-	store_bind_text(s, 1, hash);
-	sqlite3_bind_text(s, 2, bytes, (int)len, SQLITE_TRANSIENT);
-	if (store_step_done(st, s, err, "storing the content file") != 0)
-		goto fail;
-	if ((s = store_stmt(st, STMT_CONTENT_INSERT, err)) == NULL)
-		goto fail;
-	store_bind_text(s, 1, version);
-	store_bind_text(s, 2, name);
-	store_bind_text(s, 3, hash);
-	if (store_step_done(st, s, err, "storing the content file") != 0)
-		goto fail;
+	if (store_content_put(st, version, name, bytes, len, hash, err) != 0) {
+		store_txn_rollback(st);
+		return -1;
+	}
+	return store_txn_commit(st, err);
+}
+
+/* The whole file; caller frees. NULL with *err. */
+static char *
+store_read_file(const char *path, size_t *len, char **err)
+{
+	FILE *fp = fopen(path, "rb");
+	struct strbuf sb;
+	char buf[8192];
+	size_t n;
+
+	if (fp == NULL) {
+		store_failf(err, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	strbuf_init(&sb);
+	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+		strbuf_add(&sb, buf, n);
+	if (ferror(fp)) {
+		store_failf(err, "%s: %s", path, strerror(errno));
+		fclose(fp);
+		strbuf_done(&sb);
+		return NULL;
+	}
+	fclose(fp);
+	{
+		char *out = strbuf_detach(&sb, len);
+
+		strbuf_done(&sb);
+		return out;
+	}
+}
+
+int
+store_content_freeze(struct store *st, const struct bundle_lang *l,
+		     char **err)
+{
+	if (!store_is_hex64(l->version))
+		return store_failf(err, "%s: no content version", l->code);
+	if (store_txn_begin(st, err) != 0)
+		return -1;
+	for (size_t i = 0; i < l->nfiles; i++) {
+		const struct bundle_file *f = &l->files[i];
+		char hash[65], *name, *bytes;
+		size_t len;
+		int rc;
+
+		bytes = store_read_file(f->path, &len, err);
+		if (bytes == NULL)
+			goto fail;
+		store_sha256_hex(bytes, len, hash);
+		if (strcmp(hash, f->sha256) != 0) {
+			free(bytes);
+			store_failf(err, "%s: changed since the content was"
+				    " loaded", f->path);
+			goto fail;
+		}
+		name = xasprintf("%s/%s", l->code, f->rel ? f->rel : f->path);
+		rc = store_content_put(st, l->version, name, bytes, len, hash,
+				       err);
+		free(name);
+		free(bytes);
+		if (rc != 0)
+			goto fail;
+	}
 	return store_txn_commit(st, err);
 fail:
 	store_txn_rollback(st);

@@ -153,6 +153,18 @@ int store_staff_verify(struct store *st, int64_t id, const char *staff_id,
 int store_content_file(struct store *st, const char *version, const char *name,
 		       const char *bytes, size_t len, char **err);
 
+/*
+ * Freeze every content file of a loaded language (bundle_lang.files: what
+ * its content version covers) under that version, in one transaction: the
+ * kiosk calls it once when it starts. Each file is read again and must still
+ * hash to what the bundle recorded (else -1: the content changed on disk
+ * since it was loaded). Names are "<lang>/<rel>". Calling it again for the
+ * same version stores nothing new.
+ */
+struct bundle_lang;
+int store_content_freeze(struct store *st, const struct bundle_lang *l,
+			 char **err);
+
 /* SHA-256 of len bytes as 64 lowercase hex digits and a NUL. */
 void store_sha256_hex(const void *data, size_t len, char out[65]);
 

@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "bundle.h"
 #include "store.h"
 #include "tap.h"
 #include "xmalloc.h"
@@ -650,6 +651,59 @@ START_TEST(test_content_file)
 }
 END_TEST
 
+START_TEST(test_content_freeze)
+{
+	struct store *st = test_open(0);
+	struct bundle_file files[2];
+	struct bundle_lang l;
+	char *p1 = xasprintf("%s/manifest", test_dir);
+	char *p2 = xasprintf("%s/what-is.md", test_dir);
+	char *err = NULL, *v;
+	FILE *fp;
+
+	fp = fopen(p1, "w");
+	fputs("language: 日本語\nwhat-is\n", fp);
+	fclose(fp);
+	fp = fopen(p2, "w");
+	fputs("---\nid: what-is\n---\n本文\n", fp);
+	fclose(fp);
+	memset(&l, 0, sizeof l);
+	memset(files, 0, sizeof files);
+	l.code = (char *)"ja";
+	memcpy(l.version, VERSION, 65);
+	files[0].path = p1;
+	files[0].rel = (char *)"manifest";
+	store_sha256_hex("language: 日本語\nwhat-is\n",
+			 strlen("language: 日本語\nwhat-is\n"), files[0].sha256);
+	files[1].path = p2;
+	files[1].rel = (char *)"what-is.md";
+	store_sha256_hex("x", 1, files[1].sha256); /* not what is on disk */
+	l.files = files;
+	l.nfiles = 2;
+	ck_assert_int_eq(store_content_freeze(st, &l, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "what-is.md: changed since the"
+				     " content was loaded"));
+	free(err);
+	err = NULL;
+	v = test_sql_text("SELECT count(*) FROM content_files");
+	ck_assert_str_eq(v, "0"); /* all or nothing */
+	free(v);
+	store_sha256_hex("---\nid: what-is\n---\n本文\n",
+			 strlen("---\nid: what-is\n---\n本文\n"), files[1].sha256);
+	ck_assert_int_eq(store_content_freeze(st, &l, &err), 0);
+	ck_assert_int_eq(store_content_freeze(st, &l, &err), 0);
+	store_close(st);
+	v = test_sql_text("SELECT group_concat(c.name || '=' || t.text, '|')"
+			  " FROM content_files c JOIN texts t ON t.sha256 ="
+			  " c.sha256 ORDER BY c.name");
+	ck_assert_str_eq(v, "ja/manifest=language: 日本語\nwhat-is\n|"
+			 "ja/what-is.md=---\nid: what-is\n---\n本文\n");
+	free(v);
+	free(p1);
+	free(p2);
+}
+END_TEST
+
 static int
 test_count_each(const struct store_session *s, void *ctx)
 {
@@ -821,6 +875,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_migrate_from_1);
 	tcase_add_test(tc, test_newer_schema_refused);
 	tcase_add_test(tc, test_content_file);
+	tcase_add_test(tc, test_content_freeze);
 	tcase_add_test(tc, test_each_since);
 	tcase_add_test(tc, test_fail_io);
 	tcase_add_test(tc, test_fail_full);
