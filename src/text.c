@@ -359,6 +359,7 @@ text_char_before(const char *s, size_t i)
 
 /*
  * Where to cut the too-wide line [a, e): the last soft keep that fits, else
+ * the last place UAX #14 alone would break that fits and obeys kinsoku, else
  * the last grapheme boundary that fits and obeys kinsoku, else the last that
  * fits, else (one grapheme wider than the line: a long emoji sequence) the
  * last character boundary that fits, else one grapheme.
@@ -367,9 +368,10 @@ static size_t
 text_force_break(const char *s, size_t a, size_t e, const unsigned char *keep,
 		 int width, int ambiguous)
 {
-	size_t soft = 0, ok = 0, any = 0, first = 0, chr = 0, first_chr = 0;
+	size_t soft = 0, uax = 0, ok = 0, any = 0, first = 0, chr = 0;
+	size_t first_chr = 0;
 	int w = 0;
-	char *g;
+	char *g, *u;
 
 	/* Only the first width columns matter: look no further than a
 	 * generous byte bound (zero-width runs aside), so that cutting a huge
@@ -380,7 +382,12 @@ text_force_break(const char *s, size_t a, size_t e, const unsigned char *keep,
 			e--;
 	}
 	g = xmalloc(e - a);
+	u = xmalloc(e - a);
 	u8_grapheme_breaks((const uint8_t *)s + a, e - a, g);
+	/* UAX #14's own opportunities (UV-|B, with-|doctor) before any
+	 * other place inside a token */
+	u8_possible_linebreaks((const uint8_t *)s + a, e - a,
+			       text_encoding(ambiguous), u);
 	for (size_t i = a; i < e;) {
 		ucs4_t uc;
 		int len = u8_mbtouc(&uc, (const uint8_t *)s + i, e - i);
@@ -403,11 +410,16 @@ text_force_break(const char *s, size_t a, size_t e, const unsigned char *keep,
 			ok = i;
 			if (keep != NULL && keep[i] == TEXT_KEEP_SOFT)
 				soft = i;
+			if (u[i - a] == UC_BREAK_POSSIBLE)
+				uax = i;
 		}
 	}
 	free(g);
+	free(u);
 	if (soft)
 		return soft;
+	if (uax)
+		return uax;
 	if (ok)
 		return ok;
 	if (any)

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Render every bundled content screen (content/ja and content/en) at 40 and 80
-# columns, ambiguous width 1 and 2, and run the rule checker over each.
+# columns, ambiguous width 1 and 2 (and at 40 with the readings above the
+# line), and run the rule checker over each.
 # Skipped (exit 77) until content/ja/manifest exists.
 #   check-content.sh ISOKIOSK SOURCE_ROOT
 set -u
@@ -13,21 +14,25 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0 n=0
 for doc in "$root"/content/ja/*.md "$root"/content/en/*.md; do
 	[ -f "$doc" ] || continue
-	for w in 40 80; do
-		for a in 1 2; do
-			n=$((n + 1))
-			if ! "$isokiosk" render --width "$w" --ambiguous-width "$a" \
-				"$doc" >"$tmp/out" 2>"$tmp/err"; then
-				echo "FAIL: render $doc w$w a$a:"; cat "$tmp/err"
-				fail=1
-				continue
-			fi
-			if ! python3 "$check" -w "$w" -a "$a" "$doc" "$tmp/out"; then
-				echo "FAIL: rule check of $doc w$w a$a"
-				fail=1
-			fi
-		done
-	done
+	while read -r w a r; do
+		n=$((n + 1))
+		if ! "$isokiosk" render --width "$w" --ambiguous-width "$a" \
+			--ruby "$r" "$doc" >"$tmp/out" 2>"$tmp/err"; then
+			echo "FAIL: render $doc w$w a$a $r:"; cat "$tmp/err"
+			fail=1
+			continue
+		fi
+		if ! python3 "$check" -w "$w" -a "$a" -r "$r" "$doc" "$tmp/out"; then
+			echo "FAIL: rule check of $doc w$w a$a $r"
+			fail=1
+		fi
+	done <<-EOF
+	40 1 paren
+	40 2 paren
+	80 1 paren
+	80 2 paren
+	40 1 over
+	EOF
 done
 echo "$n renders checked"
 exit $fail

@@ -133,7 +133,9 @@ def read_source(path, ruby):
             if re.fullmatch(r"[|:\-\s]+", s):
                 continue
             for c in split_cells(s):
-                cells.append(plain_inline(c, ruby, readings))
+                before = len(readings)
+                cells.append((plain_inline(c, ruby, readings),
+                              len(readings) > before))
             continue
         s = re.sub(r"^#{1,3}\s+", "", s)
         s = re.sub(r"^(?:[-*]|\d+\.)\s+(?:\[[ xX]\]\s+)?", "", s)
@@ -212,11 +214,13 @@ def check(source, render, width, amb, ruby):
             problems.append(f"{render}: line ends with {t[-1]}: {seg.strip()}")
 
     text, cells, readings = read_source(source, ruby)
-    src_all = text + "\n" + "\n".join(cells)
+    src_all = text + "\n" + "\n".join(c for c, _ in cells)
 
     # tokens: each must sit whole inside one line (or one cell line)
     for m in TOKEN.finditer(src_all):
         tok = m.group(0)
+        if str_width(tok, amb) > width - 8:
+            continue  # wider than a line can hold beside its markers
         want = src_all.count(tok)
         have = sum(seg.count(tok) for seg in cell_lines)
         if have < want:
@@ -234,10 +238,19 @@ def check(source, render, width, amb, ruby):
                             f"'{src_sig[pos:pos + 12]}'")
             break
         k += 1
-    for c in cells:
+    for c, with_reading in cells:
         for piece in c.split("\x01"):
             sc = significant(piece)
-            if sc and sc not in out_sig:
+            if not sc:
+                continue
+            if with_reading:
+                # readings above their bases sit inside the cell: the
+                # cell's text is there in order, with readings between
+                it = iter(out_sig)
+                whole = all(ch in it for ch in sc)
+            else:
+                whole = sc in out_sig
+            if not whole:
                 problems.append(f"{render}: table cell text '{piece}' "
                                 "not found whole")
     for r in readings:

@@ -127,6 +127,8 @@ START_TEST(test_force)
 	WRAP_EQ("abcdefghij", 4, 1, "abcd|efgh|ij");
 	/* never leaves 。 at a line start */
 	WRAP_EQ("あいうえお。", 4, 1, "あい|うえ|お。");
+	/* inside a token, UAX #14's own places first: after a hyphen */
+	WRAP_EQ("ack-stop-with-doctor", 16, 1, "ack-stop-with-|doctor");
 	/* width smaller than one character: one per line */
 	WRAP_EQ("日本", 1, 1, "日|本");
 }
