@@ -15,7 +15,8 @@
  * Beyond doc/content-format.md (small choices the format left open):
  * - a line starting with Q: or A: (or Q： A：) starts a new paragraph, so a
  *   pair may be written on two adjacent lines;
- * - a {{key}} at a line join counts as its value for the CJK rule;
+ * - a {{key}} at a line join counts as its value for the CJK rule (a join
+ *   with CJK on either side takes no space; see doc/content-format.md);
  * - a list item continues on lines indented by two spaces or a tab; a blank
  *   line keeps a list going only for an item of the same kind (ordered or
  *   not, task or not);
@@ -190,7 +191,7 @@ content_is_kanji(ucs4_t c)
 	       c == 0x3006 /* 〆 */ || c == 0x30F6 /* ヶ */;
 }
 
-/* CJK (or fullwidth): lines ending and starting with one join without space. */
+/* CJK (or fullwidth): a line join next to one takes no space. */
 static bool
 content_is_cjk(ucs4_t c)
 {
@@ -832,8 +833,9 @@ content_first_char(const struct content_parser *cp, const char *p,
 
 /*
  * Join the trimmed parts [from[i], to[i]) of lines into one text with a
- * segment map; CJK-CJK joins take no space (a {{key}} at either side of a
- * join counts as its value). Caller frees *t and *segs.
+ * segment map; a join with CJK on either side takes no space (Japanese puts
+ * none after 。 before a digit or a Latin word either), a join between two
+ * non-CJK characters takes one; a {{key}} at a join counts as its value. Caller frees *t and *segs.
  */
 struct content_part {
 	const struct content_line *line;
@@ -854,7 +856,7 @@ content_join(const struct content_parser *cp, const struct content_part *parts,
 		if (i > 0 && sb.len > 0 && pt->to > pt->from) {
 			ucs4_t a = content_last_char(cp, sb.s, sb.s + sb.len);
 			ucs4_t b = content_first_char(cp, pt->from, pt->to);
-			if (!(a == '\n' || (content_is_cjk(a) && content_is_cjk(b))))
+			if (!(a == '\n' || content_is_cjk(a) || content_is_cjk(b)))
 				strbuf_addch(&sb, ' ');
 		}
 		s[i].joff = sb.len;

@@ -351,7 +351,7 @@ START_TEST(test_headings_paragraphs)
 		   "H3@9:1 三\n"
 		   "P@10:1 一行目の文で、二行目に続く。\n"
 		   "P@13:1 English words and more.\n"
-		   "P@16:1 日本語 English\n"
+		   "P@16:1 日本語English\n"
 		   "P@19:3 indented line\n", "");
 }
 END_TEST
@@ -378,16 +378,16 @@ END_TEST
 
 START_TEST(test_join_values)
 {
-	/* a {{key}} at a join counts as its value: Japanese values join
-	   without a space, others with one */
+	/* a {{key}} at a join counts as its value: a join with
+	   Japanese on either side takes no space, others one */
 	check_body("screen", "ご連絡は\n{{clinic_name}}まで。\n\n"
 		   "{{clinic_name}}\nです。\n\nTel\n{{phone}}\n\n"
 		   "電話\n{{phone}}\n\n{{nope}}\n続き\n",
 		   "P@6:1 ご連絡はさくら皮膚科まで。\n"
 		   "P@9:1 さくら皮膚科です。\n"
 		   "P@12:1 Tel 03-0000-0000\n"
-		   "P@15:1 電話 03-0000-0000\n"
-		   "P@18:1 {{nope}} 続き\n",
+		   "P@15:1 電話03-0000-0000\n"
+		   "P@18:1 {{nope}}続き\n",
 		   "x.md:18:1: error: unknown clinic value {{nope}}: clinic.conf "
 		   "has no 'nope'\n");
 }
