@@ -293,12 +293,18 @@ store_fhir_uuid(const struct store_session *s, const char *label,
 }
 
 /*
- * Values: text a person typed or the content holds goes through json_string
- * (UTF-8 checked); what this module makes (link ids, hashes, times, codes)
- * is ASCII and skips the check. Keys are literals.
+ * The FHIR JSON is written as a fixed skeleton (the element names and
+ * punctuation of a QuestionnaireResponse and a Consent, literal text here)
+ * with every value from the records encoded by jansson: json_string (UTF-8
+ * checked: what people typed, content text) or json_string_nocheck (what
+ * this module makes: ids, hashes, times), dumped in place. Building a
+ * jansson tree per session and dumping it was 5 times slower: jansson's
+ * dumper checks every object and array for cycles (a printf'ed pointer in a
+ * hash table each), some 200 containers per session.
+ *
+ * A member whose value is NULL (a string jansson refuses: not UTF-8) or
+ * empty (FHIR has no empty strings) is left out, as a tree would leave it.
  */
-#define SET(o, k, v) json_object_set_new_nocheck((o), (k), (v))
-
 /* out = a b c, cut to cap - 1 bytes (link ids: thousands per second, so
  * not snprintf). */
 static void
@@ -335,128 +341,196 @@ store_itoa(long long v, char buf[24])
 	return p;
 }
 
-static json_t *
-store_fhir_str(const char *v)
+/* Append n bytes: the common case (room left) without a call. */
+static inline void
+store_fj_add(struct strbuf *sb, const char *p, size_t n)
 {
-	/* FHIR strings are never empty: an empty value is left out. */
+	if (sb->len + n < sb->cap) {
+		memcpy(sb->s + sb->len, p, n);
+		sb->len += n;
+		sb->s[sb->len] = '\0';
+	} else {
+		strbuf_add(sb, p, n);
+	}
+}
+
+static void
+store_fj_lit_n(struct strbuf *sb, const char *lit, size_t n)
+{
+	store_fj_add(sb, lit, n);
+}
+
+/* A string literal, its length known when compiled. */
+#define store_fj_lit(sb, lit) store_fj_lit_n((sb), "" lit, sizeof(lit) - 1)
+
+static int
+store_fhir_dump(const char *buf, size_t len, void *data)
+{
+	/* jansson hands over a few bytes at a time. */
+	store_fj_add(data, buf, len);
+	return 0;
+}
+
+/* A JSON object or array being written: whether a comma is due. */
+struct store_fj {
+	struct strbuf *sb;
+	bool first;
+};
+
+
+/* The value v (a jansson string, taken; NULL: nothing), encoded by jansson. */
+static void
+store_fj_value(struct strbuf *sb, json_t *v)
+{
+	json_dump_callback(v, store_fhir_dump, sb,
+			   JSON_ENCODE_ANY | JSON_COMPACT);
+	json_decref(v);
+}
+
+static json_t *
+store_fj_str(const char *v)
+{
 	return v != NULL && v[0] != '\0' ? json_string(v) : NULL;
 }
 
 static json_t *
-store_fhir_ascii(const char *v)
+store_fj_ascii(const char *v)
 {
 	return v != NULL && v[0] != '\0' ? json_string_nocheck(v) : NULL;
 }
 
+/* "key":v in an object, after a comma when one is due; nothing if v is
+ * NULL. */
 static void
-store_fhir_set(json_t *o, const char *key, json_t *v)
+store_fj_member(struct store_fj *o, const char *key, json_t *v)
 {
-	if (v != NULL)
-		SET(o, key, v);
+	if (v == NULL)
+		return;
+	if (!o->first)
+		strbuf_addch(o->sb, ',');
+	o->first = false;
+	strbuf_addch(o->sb, '"');
+	store_fj_add(o->sb, key, strlen(key));
+	store_fj_lit(o->sb, "\":");
+	store_fj_value(o->sb, v);
 }
 
-static json_t *
-store_fhir_array1(json_t *v)
+/* "key": then raw JSON the caller writes next. */
+static void
+store_fj_open(struct store_fj *o, const char *key)
 {
-	json_t *a = json_array();
-
-	json_array_append_new(a, v);
-	return a;
+	if (!o->first)
+		strbuf_addch(o->sb, ',');
+	o->first = false;
+	strbuf_addch(o->sb, '"');
+	store_fj_add(o->sb, key, strlen(key));
+	store_fj_lit(o->sb, "\":");
 }
 
-static json_t *
-store_fhir_identifier(const char *system, const char *value)
+/* An element of an array: a comma when one is due. */
+static void
+store_fj_next(struct store_fj *a)
 {
-	json_t *id = json_object();
-
-	SET(id, "system", json_string_nocheck(system));
-	store_fhir_set(id, "value", store_fhir_str(value));
-	return id;
-}
-
-static json_t *
-store_fhir_patient(const struct store_session *s)
-{
-	json_t *ref = json_object();
-
-	SET(ref, "type", json_string_nocheck("Patient"));
-	SET(ref, "identifier", store_fhir_identifier(FHIR_PATIENT_SYSTEM,
-						     s->patient_ref));
-	return ref;
-}
-
-/* { linkId, answer: [ { <type>: v } ] } */
-static json_t *
-store_fhir_answer_item(const char *link, const char *type, json_t *v)
-{
-	json_t *item = json_object(), *ans = json_object();
-
-	SET(item, "linkId", json_string_nocheck(link));
-	SET(ans, type, v);
-	SET(item, "answer", store_fhir_array1(ans));
-	return item;
-}
-
-/* { linkId, answer: [ { <type>: v, item: [ sub... ] } ] } */
-static json_t *
-store_fhir_answer_with(const char *link, const char *type, json_t *v,
-		       json_t *sub)
-{
-	json_t *item = json_object(), *ans = json_object();
-
-	SET(item, "linkId", json_string_nocheck(link));
-	SET(ans, type, v);
-	SET(ans, "item", sub);
-	SET(item, "answer", store_fhir_array1(ans));
-	return item;
-}
-
-static json_t *
-store_fhir_group(const char *link, const char *text)
-{
-	json_t *item = json_object();
-
-	SET(item, "linkId", json_string_nocheck(link));
-	store_fhir_set(item, "text", store_fhir_str(text));
-	SET(item, "item", json_array());
-	return item;
+	if (!a->first)
+		strbuf_addch(a->sb, ',');
+	a->first = false;
 }
 
 static void
-store_fhir_add(json_t *group, json_t *item)
+store_fhir_identifier(struct strbuf *sb, const char *system, const char *value)
 {
-	json_array_append_new(json_object_get(group, "item"), item);
+	struct store_fj o = { sb, true };
+
+	store_fj_lit(sb, "{");
+	store_fj_member(&o, "system", json_string_nocheck(system));
+	store_fj_member(&o, "value", store_fj_str(value));
+	store_fj_lit(sb, "}");
 }
 
-/* The sub-items "<link>.<name>" of an answer: a time and one more value. */
-static json_t *
-store_fhir_sub(const char *link, const char *name, const char *type,
-	       json_t *v, const char *at)
+static void
+store_fhir_patient(struct strbuf *sb, const struct store_session *s)
 {
-	json_t *sub = json_array();
+	store_fj_lit(sb, "{\"type\":\"Patient\",\"identifier\":");
+	store_fhir_identifier(sb, FHIR_PATIENT_SYSTEM, s->patient_ref);
+	store_fj_lit(sb, "}");
+}
+
+/* {"linkId":link,"answer":[{"<type>":v}]} */
+static void
+store_fhir_answer_item(struct strbuf *sb, const char *link, const char *type,
+		       json_t *v)
+{
+	struct store_fj o = { sb, true };
+
+	store_fj_lit(sb, "{");
+	store_fj_member(&o, "linkId", json_string_nocheck(link));
+	store_fj_open(&o, "answer");
+	store_fj_lit(sb, "[{");
+	o.first = true;
+	store_fj_member(&o, type, v);
+	store_fj_lit(sb, "}]}");
+}
+
+/* {"linkId":link,"answer":[{"<type>":v,"item":[ sub items: "<link>.<name>"
+ * with v2 (if name) and "<link>.time" ]}]}; raw, if not NULL, is JSON
+ * already written that stands for v. */
+static void
+store_fhir_answer_with(struct strbuf *sb, const char *link, const char *type,
+		       json_t *v, const char *raw, const char *name,
+		       const char *type2, json_t *v2, const char *at)
+{
+	struct store_fj o = { sb, true };
 	char l2[300];
 
+	store_fj_lit(sb, "{");
+	store_fj_member(&o, "linkId", json_string_nocheck(link));
+	store_fj_open(&o, "answer");
+	store_fj_lit(sb, "[{");
+	o.first = true;
+	if (raw != NULL) {
+		store_fj_open(&o, type);
+		strbuf_addstr(sb, raw);
+	} else {
+		store_fj_member(&o, type, v);
+	}
+	store_fj_open(&o, "item");
+	store_fj_lit(sb, "[");
 	if (name != NULL) {
 		store_cat3(l2, sizeof l2, link, ".", name);
-		json_array_append_new(sub, store_fhir_answer_item(l2, type, v));
+		store_fhir_answer_item(sb, l2, type2, v2);
+		store_fj_lit(sb, ",");
 	}
 	store_cat3(l2, sizeof l2, link, ".time", "");
-	json_array_append_new(sub, store_fhir_answer_item(l2, "valueDateTime",
-							  json_string_nocheck(at)));
-	return sub;
+	store_fhir_answer_item(sb, l2, "valueDateTime", json_string_nocheck(at));
+	store_fj_lit(sb, "]}]}");
 }
 
-static json_t *
-store_fhir_qr_items(const struct store_session *s)
+/* {"linkId":link,"text":text,"item":[  (the caller closes with "]}") */
+static void
+store_fhir_group(struct strbuf *sb, const char *link, const char *text)
 {
-	json_t *items = json_array(), *g;
+	struct store_fj o = { sb, true };
+
+	store_fj_lit(sb, "{");
+	store_fj_member(&o, "linkId", json_string_nocheck(link));
+	store_fj_member(&o, "text", store_fj_str(text));
+	store_fj_open(&o, "item");
+	store_fj_lit(sb, "[");
+}
+
+static void
+store_fhir_qr_items(struct strbuf *sb, const struct store_session *s)
+{
+	struct store_fj items = { sb, true };
 	char link[256], code[24];
 
+	store_fj_lit(sb, "[");
 	/* One item per question, in the order first asked, and in it one
 	 * per attempt: the choice (its content index and text), whether it
 	 * was right, when. Screen times are in the CSV detail export. */
 	for (size_t i = 0; i < s->nanswers; i++) {
 		const struct store_answer_row *r = &s->answers[i];
+		struct store_fj g = { sb, true };
 		bool seen = false;
 
 		for (size_t j = 0; j < i && !seen; j++)
@@ -464,79 +538,103 @@ store_fhir_qr_items(const struct store_session *s)
 				      r->question_id) == 0;
 		if (seen)
 			continue;
+		store_fj_next(&items);
 		store_cat3(link, sizeof link, "quiz.", r->question_id, "");
-		g = store_fhir_group(link, r->question_id);
+		store_fhir_group(sb, link, r->question_id);
 		for (size_t j = i; j < s->nanswers; j++) {
 			const struct store_answer_row *a = &s->answers[j];
-			json_t *coding;
+			struct store_fj c = { sb, true };
+			struct strbuf cs;
 			char alink[280];
 
 			if (strcmp(a->question_id, r->question_id) != 0)
 				continue;
+			store_fj_next(&g);
 			store_cat3(alink, sizeof alink, link, ".attempt-",
 				   store_itoa(a->attempt, code));
-			coding = json_object();
-			SET(coding, "system", json_string_nocheck(FHIR_CHOICE_SYSTEM));
-			SET(coding, "code", json_string_nocheck(
+			/* The Coding (the answer's value) is written aside
+			 * first. */
+			strbuf_init(&cs);
+			c.sb = &cs;
+			strbuf_addch(&cs, '{');
+			store_fj_member(&c, "system", json_string_nocheck(
+				FHIR_CHOICE_SYSTEM));
+			store_fj_member(&c, "code", json_string_nocheck(
 				store_itoa(a->choice, code)));
-			store_fhir_set(coding, "display",
-				       store_fhir_str(a->choice_text));
-			store_fhir_add(g, store_fhir_answer_with(alink,
-				"valueCoding", coding,
-				store_fhir_sub(alink, "correct", "valueBoolean",
-					       json_boolean(a->correct), a->at)));
+			store_fj_member(&c, "display",
+					store_fj_str(a->choice_text));
+			strbuf_addch(&cs, '}');
+			store_fhir_answer_with(sb, alink, "valueCoding", NULL,
+					       cs.s, "correct", "valueBoolean",
+					       json_boolean(a->correct), a->at);
+			strbuf_done(&cs);
 		}
-		json_array_append_new(items, g);
+		store_fj_lit(sb, "]}");
 	}
 	if (s->nacks > 0) {
-		g = store_fhir_group("acknowledgements",
-				     "Statements acknowledged");
+		struct store_fj g = { sb, true };
+
+		store_fj_next(&items);
+		store_fhir_group(sb, "acknowledgements",
+				 "Statements acknowledged");
 		for (size_t i = 0; i < s->nacks; i++) {
 			const struct store_ack_row *r = &s->acks[i];
 
+			store_fj_next(&g);
 			store_cat3(link, sizeof link, "ack.", r->statement_id, "");
-			store_fhir_add(g, store_fhir_answer_with(link,
-				"valueBoolean", json_true(),
-				store_fhir_sub(link, "sha256", "valueString",
+			store_fhir_answer_with(sb, link, "valueBoolean",
+					       json_true(), NULL, "sha256",
+					       "valueString",
 					       json_string_nocheck(r->text_sha256),
-					       r->at)));
+					       r->at);
 		}
-		json_array_append_new(items, g);
+		store_fj_lit(sb, "]}");
 	}
 	if (s->nsigns > 0) {
-		g = store_fhir_group("signatures", "Signatures");
+		struct store_fj g = { sb, true };
+
+		store_fj_next(&items);
+		store_fhir_group(sb, "signatures", "Signatures");
 		for (size_t i = 0; i < s->nsigns; i++) {
 			const struct store_sign_row *r = &s->signs[i];
 
+			store_fj_next(&g);
 			store_cat3(link, sizeof link, "signature.", r->role, "");
-			store_fhir_add(g, store_fhir_answer_with(link,
-				"valueString", json_string(r->name),
-				store_fhir_sub(link, "meaning", "valueString",
-					       json_string(r->meaning), r->at)));
+			store_fhir_answer_with(sb, link, "valueString",
+					       json_string(r->name), NULL, "meaning",
+					       "valueString",
+					       json_string(r->meaning), r->at);
 		}
-		json_array_append_new(items, g);
+		store_fj_lit(sb, "]}");
 	}
 	if (s->nverifications > 0) {
-		g = store_fhir_group("staff-verifications", "Staff verification");
+		struct store_fj g = { sb, true };
+
+		store_fj_next(&items);
+		store_fhir_group(sb, "staff-verifications", "Staff verification");
 		for (size_t i = 0; i < s->nverifications; i++) {
 			const struct store_verify_row *r = &s->verifications[i];
+			char num[24];
 
-			snprintf(link, sizeof link, "staff-verification.%lld",
-				 (long long)r->seq);
-			store_fhir_add(g, store_fhir_answer_with(link,
-				"valueString", json_string(r->staff_id),
-				store_fhir_sub(link, NULL, NULL, NULL, r->at)));
+			store_fj_next(&g);
+			store_cat3(link, sizeof link, "staff-verification.",
+				   store_itoa(r->seq, num), "");
+			store_fhir_answer_with(sb, link, "valueString",
+					       json_string(r->staff_id), NULL,
+					       NULL, NULL, NULL, r->at);
 		}
-		json_array_append_new(items, g);
+		store_fj_lit(sb, "]}");
 	}
 	if (s->reason != NULL && s->reason[0] != '\0') {
-		json_array_append_new(items, store_fhir_answer_item("reason",
-			"valueString", json_string(s->reason)));
+		store_fj_next(&items);
+		store_fhir_answer_item(sb, "reason", "valueString",
+				       json_string(s->reason));
 	}
-	json_array_append_new(items, store_fhir_answer_item("outcome",
-		"valueString", json_string(s->outcome_name ? s->outcome_name
-							   : "open")));
-	return items;
+	store_fj_next(&items);
+	store_fhir_answer_item(sb, "outcome", "valueString",
+			       json_string(s->outcome_name ? s->outcome_name
+							   : "open"));
+	store_fj_lit(sb, "]");
 }
 
 static const char *
@@ -569,59 +667,13 @@ store_fhir_consent_status(const struct store_session *s)
 	return "draft";
 }
 
-static json_t *
-store_fhir_coding(const char *system, const char *code, const char *display)
-{
-	json_t *c = json_object();
-
-	SET(c, "system", json_string_nocheck(system));
-	SET(c, "code", json_string_nocheck(code));
-	SET(c, "display", json_string_nocheck(display));
-	return c;
-}
-
-static json_t *
-store_fhir_concept(json_t *coding)
-{
-	json_t *cc = json_object();
-
-	SET(cc, "coding", store_fhir_array1(coding));
-	return cc;
-}
-
-static json_t *
-store_fhir_entry(const char *full_url, json_t *resource)
-{
-	json_t *e = json_object();
-
-	SET(e, "fullUrl", json_string_nocheck(full_url));
-	SET(e, "resource", resource);
-	return e;
-}
-
-static int
-store_fhir_dump(const char *buf, size_t len, void *data)
-{
-	struct strbuf *sb = data;
-
-	/* jansson hands over a few bytes at a time. */
-	if (sb->len + len < sb->cap) {
-		memcpy(sb->s + sb->len, buf, len);
-		sb->len += len;
-		sb->s[sb->len] = '\0';
-	} else {
-		strbuf_add(sb, buf, len);
-	}
-	return 0;
-}
-
 /* Append ",\n<QuestionnaireResponse entry>,\n<Consent entry>" to out. */
 static void
-store_fhir_session(struct strbuf *out, const struct store_session *s)
+store_fhir_session(struct strbuf *sb, const struct store_session *s)
 {
 	char qr_url[46], consent_url[46], ident[256], canon[300];
 	const char *when = s->ended_at ? s->ended_at : s->started_at;
-	json_t *qr, *consent, *e, *policy, *ref;
+	struct store_fj o = { sb, true };
 
 	store_fhir_uuid(s, "QuestionnaireResponse", qr_url);
 	store_fhir_uuid(s, "Consent", consent_url);
@@ -631,62 +683,71 @@ store_fhir_session(struct strbuf *out, const struct store_session *s)
 		 s->lang ? s->lang : "", s->content_version ? s->content_version
 							    : "");
 
-	qr = json_object();
-	SET(qr, "resourceType", json_string_nocheck("QuestionnaireResponse"));
-	SET(qr, "id", json_string_nocheck(qr_url + 9));
-	SET(qr, "identifier", store_fhir_identifier(FHIR_SESSION_SYSTEM, ident));
-	SET(qr, "questionnaire", json_string(canon));
-	SET(qr, "status", json_string_nocheck(store_fhir_qr_status(s)));
-	SET(qr, "subject", store_fhir_patient(s));
-	store_fhir_set(qr, "authored", store_fhir_ascii(when));
-	SET(qr, "source", store_fhir_patient(s));
-	SET(qr, "item", store_fhir_qr_items(s));
+	store_fj_lit(sb, ",\n{\"fullUrl\":");
+	store_fj_value(sb, json_string_nocheck(qr_url));
+	store_fj_lit(sb, ",\"resource\":{\"resourceType\":"
+		     "\"QuestionnaireResponse\",\"id\":");
+	store_fj_value(sb, json_string_nocheck(qr_url + 9));
+	o.first = false;
+	store_fj_open(&o, "identifier");
+	store_fhir_identifier(sb, FHIR_SESSION_SYSTEM, ident);
+	store_fj_member(&o, "questionnaire", json_string(canon));
+	store_fj_member(&o, "status", json_string_nocheck(store_fhir_qr_status(s)));
+	store_fj_open(&o, "subject");
+	store_fhir_patient(sb, s);
+	store_fj_member(&o, "authored", store_fj_ascii(when));
+	store_fj_open(&o, "source");
+	store_fhir_patient(sb, s);
+	store_fj_open(&o, "item");
+	store_fhir_qr_items(sb, s);
+	store_fj_lit(sb, "}}");
 
-	consent = json_object();
-	SET(consent, "resourceType", json_string_nocheck("Consent"));
-	SET(consent, "id", json_string_nocheck(consent_url + 9));
-	SET(consent, "identifier", store_fhir_array1(
-		store_fhir_identifier(FHIR_SESSION_SYSTEM, ident)));
-	SET(consent, "status", json_string_nocheck(store_fhir_consent_status(s)));
-	SET(consent, "scope", store_fhir_concept(store_fhir_coding(
-		"http://terminology.hl7.org/CodeSystem/consentscope",
-		"treatment", "Treatment")));
-	SET(consent, "category", store_fhir_array1(store_fhir_concept(
-		store_fhir_coding("http://loinc.org", "59284-0",
-				  "Patient Consent"))));
-	SET(consent, "patient", store_fhir_patient(s));
-	store_fhir_set(consent, "dateTime", store_fhir_ascii(when));
-	policy = json_object();
-	SET(policy, "authority", json_string_nocheck("urn:isokiosk"));
+	store_fj_lit(sb, ",\n{\"fullUrl\":");
+	store_fj_value(sb, json_string_nocheck(consent_url));
+	store_fj_lit(sb, ",\"resource\":{\"resourceType\":\"Consent\",\"id\":");
+	store_fj_value(sb, json_string_nocheck(consent_url + 9));
+	store_fj_lit(sb, ",\"identifier\":[");
+	store_fhir_identifier(sb, FHIR_SESSION_SYSTEM, ident);
+	store_fj_lit(sb, "]");
+	o.first = false;
+	store_fj_member(&o, "status",
+			json_string_nocheck(store_fhir_consent_status(s)));
+	store_fj_lit(sb, ",\"scope\":{\"coding\":[{\"system\":"
+		     "\"http://terminology.hl7.org/CodeSystem/consentscope\","
+		     "\"code\":\"treatment\",\"display\":\"Treatment\"}]},"
+		     "\"category\":[{\"coding\":[{\"system\":"
+		     "\"http://loinc.org\",\"code\":\"59284-0\","
+		     "\"display\":\"Patient Consent\"}]}],\"patient\":");
+	store_fhir_patient(sb, s);
+	store_fj_member(&o, "dateTime", store_fj_ascii(when));
 	snprintf(canon, sizeof canon, "urn:isokiosk:content:%s",
 		 s->content_version ? s->content_version : "");
-	SET(policy, "uri", json_string(canon));
-	SET(consent, "policy", store_fhir_array1(policy));
-	if (s->nverifications > 0) {
-		json_t *vs = json_array();
+	{
+		struct store_fj p = { sb, false };
 
-		for (size_t i = 0; i < s->nverifications; i++) {
-			json_t *v = json_object();
-
-			SET(v, "verified", json_true());
-			SET(v, "verificationDate",
-			    json_string_nocheck(s->verifications[i].at));
-			json_array_append_new(vs, v);
-		}
-		SET(consent, "verification", vs);
+		store_fj_lit(sb, ",\"policy\":[{\"authority\":\"urn:isokiosk\"");
+		store_fj_member(&p, "uri", json_string(canon));
+		store_fj_lit(sb, "}]");
 	}
-	ref = json_object();
-	SET(ref, "reference", json_string_nocheck(qr_url));
-	SET(consent, "sourceReference", ref);
+	if (s->nverifications > 0) {
+		struct store_fj a = { sb, true };
 
-	strbuf_addstr(out, ",\n");
-	e = store_fhir_entry(qr_url, qr);
-	json_dump_callback(e, store_fhir_dump, out, JSON_COMPACT);
-	json_decref(e);
-	strbuf_addstr(out, ",\n");
-	e = store_fhir_entry(consent_url, consent);
-	json_dump_callback(e, store_fhir_dump, out, JSON_COMPACT);
-	json_decref(e);
+		store_fj_lit(sb, ",\"verification\":[");
+		for (size_t i = 0; i < s->nverifications; i++) {
+			struct store_fj v = { sb, true };
+
+			store_fj_next(&a);
+			store_fj_lit(sb, "{\"verified\":true");
+			v.first = false;
+			store_fj_member(&v, "verificationDate", json_string_nocheck(
+				s->verifications[i].at));
+			store_fj_lit(sb, "}");
+		}
+		store_fj_lit(sb, "]");
+	}
+	store_fj_lit(sb, ",\"sourceReference\":{\"reference\":");
+	store_fj_value(sb, json_string_nocheck(qr_url));
+	store_fj_lit(sb, "}}}");
 }
 
 /* ---- the export, in parallel chunks -------------------------------------- */

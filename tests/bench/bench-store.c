@@ -255,6 +255,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: bench-store ISOKIOSK WORKDIR [SESSIONS]\n");
 		return 2;
 	}
+	setvbuf(stdout, NULL, _IOLBF, 0); /* progress as it comes */
 	isokiosk = argv[1];
 	dir = argv[2];
 	if (argc > 3)
