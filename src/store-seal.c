@@ -288,6 +288,23 @@ store_seal_session(struct store *st, int64_t id, enum store_outcome outcome,
 		store_failf(err, "session %lld is already sealed", (long long)id);
 		goto fail;
 	}
+	/* Completed means signed: by the patient, and for a minor also by a
+	 * guardian (a signature shows name, time and meaning). */
+	if (outcome == STORE_COMPLETED) {
+		bool patient = false, guardian = false;
+
+		for (size_t i = 0; i < ss.nsigns; i++) {
+			patient |= strcmp(ss.signs[i].role, "patient") == 0;
+			guardian |= strcmp(ss.signs[i].role, "guardian") == 0;
+		}
+		if (!patient || (ss.minor && !guardian)) {
+			store_failf(err, "session %lld cannot be completed"
+				    " without the %s's signature",
+				    (long long)id, patient ? "guardian"
+							   : "patient");
+			goto fail;
+		}
+	}
 	if (ended_at == NULL) {
 		store_now(st, now);
 		ended_at = now;

@@ -135,7 +135,8 @@ int store_sign(struct store *st, int64_t id, const char *role,
 /*
  * End and seal the session (outcome not STORE_OPEN). reason may be NULL
  * (e.g. "q-pregnancy: 3 wrong answers, please call staff"). Ending a session
- * that is already sealed is an error.
+ * that is already sealed is an error, and so is STORE_COMPLETED without a
+ * "patient" signature (and, for a minor, a "guardian" one).
  */
 int store_session_end(struct store *st, int64_t id, enum store_outcome outcome,
 		      const char *reason, char **err);

@@ -356,6 +356,37 @@ START_TEST(test_bad_input)
 }
 END_TEST
 
+START_TEST(test_completed_needs_signature)
+{
+	struct store *st = test_open(0);
+	struct store_start minor = test_start;
+	char *err = NULL;
+	int64_t id;
+
+	ck_assert_int_eq(store_session_begin(st, &test_start, &id, &err), 0);
+	ck_assert_int_eq(store_session_end(st, id, STORE_COMPLETED, NULL, &err), -1);
+	ck_assert_str_eq(err, "session 1 cannot be completed without the"
+			 " patient's signature");
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(store_session_end(st, id, STORE_STOPPED, "q-x: 3 wrong"
+					   " answers, please call staff", &err), 0);
+	minor.minor = true;
+	ck_assert_int_eq(store_session_begin(st, &minor, &id, &err), 0);
+	ck_assert_int_eq(store_sign(st, id, "patient", "山田花子",
+				    "patient acknowledgement", &err), 0);
+	ck_assert_int_eq(store_session_end(st, id, STORE_COMPLETED, NULL, &err), -1);
+	ck_assert_str_eq(err, "session 2 cannot be completed without the"
+			 " guardian's signature");
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(store_sign(st, id, "guardian", "山田一郎",
+				    "guardian acknowledgement", &err), 0);
+	ck_assert_int_eq(store_session_end(st, id, STORE_COMPLETED, NULL, &err), 0);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_triggers)
 {
 	struct store *st = test_open(0);
@@ -754,6 +785,8 @@ test_fail_every(bool full)
 		calls = store_test_io_calls();
 		ck_assert_int_eq(store_answer(st, id, &a, &err), 0);
 		calls = store_test_io_calls() - calls;
+		ck_assert_int_eq(store_sign(st, id, "patient", "P", "patient"
+					    " acknowledgement", &err), 0);
 		seal_calls = store_test_io_calls();
 		ck_assert_int_eq(store_session_end(st, id, STORE_COMPLETED, NULL,
 						   &err), 0);
@@ -797,6 +830,8 @@ test_fail_every(bool full)
 			ck_assert_int_eq(store_answer(st, id, &b, &err), 0);
 		}
 		ck_assert_int_eq(rc == 0, n >= calls);
+		ck_assert_int_eq(store_sign(st, id, "patient", "P", "patient"
+					    " acknowledgement", &err), 0);
 		/* The seal fails at the same point, then succeeds. */
 		store_test_fail_io(n, full);
 		rc = store_session_end(st, id, STORE_COMPLETED, NULL, &err);
@@ -862,6 +897,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_canonical_and_seal);
 	tcase_add_test(tc, test_idempotent_and_conflicts);
 	tcase_add_test(tc, test_bad_input);
+	tcase_add_test(tc, test_completed_needs_signature);
 	tcase_add_test(tc, test_triggers);
 	tcase_add_test(tc, test_verify_clean);
 	tcase_add_test(tc, test_verify_changed);
