@@ -150,8 +150,12 @@ sys.exit(1)' "$1"
 
 # e2e_click_text TEXT: click the middle of TEXT where it is shown.
 e2e_click_text() {
-	local xy
-	xy=$(e2e_find "$1") || { echo "# not on screen: $1"; e2e_show; return 1; }
+	local xy i=0
+	until xy=$(e2e_find "$1"); do
+		i=$((i + 1))
+		[ "$i" -ge $((E2E_TIMEOUT * 10)) ] && { echo "# not on screen: $1"; e2e_show; return 1; }
+		sleep 0.1
+	done
 	# shellcheck disable=SC2086
 	e2e_click $xy
 }
