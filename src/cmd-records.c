@@ -194,7 +194,19 @@ records_list_one(const struct store_session *s, void *ctx)
 /* ---- show ----------------------------------------------------------------- */
 
 static void
-records_show(FILE *fp, const struct store_session *s)
+records_show_file(const char *name, const char *sha256, void *ctx)
+{
+	FILE *fp = ctx;
+
+	fputs("  ", fp);
+	records_put(fp, name);
+	fputs("  sha256 ", fp);
+	records_put(fp, sha256);
+	fputc('\n', fp);
+}
+
+static void
+records_show(FILE *fp, struct store *st, const struct store_session *s)
 {
 	char buf[64];
 
@@ -207,6 +219,17 @@ records_show(FILE *fp, const struct store_session *s)
 	records_field(fp, "Minor:", s->minor ? "yes" : "no");
 	records_field(fp, "Language:", s->lang);
 	records_field(fp, "Content version:", s->content_version);
+	{
+		char *err = NULL;
+
+		/* The frozen copy of what that version covers, if kept. */
+		fprintf(fp, "%-20s\n", "Content files:");
+		if (store_content_files(st, s->content_version,
+					records_show_file, fp, &err) != 0) {
+			fprintf(fp, "  (%s)\n", err);
+			free(err);
+		}
+	}
 	records_field(fp, "Started:", s->started_at);
 	records_field(fp, "Ended:", s->ended_at);
 	records_field(fp, "Outcome:", s->outcome_name);
@@ -414,7 +437,7 @@ cmd_records(int argc, char **argv)
 		}
 		c = store_session_get(st, id, &s, &err);
 		if (c == 0)
-			records_show(stdout, &s);
+			records_show(stdout, st, &s);
 		else if (c == 1)
 			err = xasprintf("%s: no session %lld", db, id);
 		rc = c == 0 ? 0 : 1;

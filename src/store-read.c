@@ -475,3 +475,24 @@ store_each(struct store *st, const char *since, store_session_fn fn, void *ctx,
 	return store_walk(st, since, INT64_MIN, INT64_MAX, false, fn, ctx, NULL,
 			  err);
 }
+
+int
+store_content_files(struct store *st, const char *version,
+		    void (*fn)(const char *name, const char *sha256, void *ctx),
+		    void *ctx, char **err)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (store_prepare(st, "SELECT name, sha256 FROM content_files"
+			  " WHERE version = ?1 ORDER BY name", &q, err) != 0)
+		return -1;
+	store_bind_text(q, 1, version);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		fn((const char *)sqlite3_column_text(q, 0),
+		   (const char *)sqlite3_column_text(q, 1), ctx);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, err, "reading the content files");
+	return 0;
+}

@@ -623,6 +623,39 @@ store_idx_cmp_hash(const void *a, const void *b)
 		      store_sort_links[*(const size_t *)b].hash);
 }
 
+/*
+ * The stored copies (statement texts, content files) are kept by their
+ * SHA-256: each must still hash to its key, or a receipt would show a text
+ * other than the one acknowledged (the acknowledgement itself holds the hash
+ * and is sealed). A few hundred rows, however many sessions.
+ */
+static int
+store_verify_texts(struct store *st, struct store_report *r, char **err)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT sha256, text FROM texts", -1,
+			       &q, NULL) != SQLITE_OK)
+		return store_fail(st, err, "reading the stored texts");
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *key = (const char *)sqlite3_column_text(q, 0);
+		const void *text = sqlite3_column_blob(q, 1);
+		char hash[65];
+
+		store_sha256_hex(text != NULL ? text : "",
+				 (size_t)sqlite3_column_bytes(q, 1), hash);
+		if (key == NULL || strcmp(key, hash) != 0)
+			store_report_add(r, STORE_CHANGED, 0, 0, "stored text"
+					 " %.16s...: does not match its hash:"
+					 " changed", key ? key : "(none)");
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, err, "reading the stored texts");
+	return 0;
+}
+
 static void *
 store_verify_worker(void *arg)
 {
@@ -896,6 +929,8 @@ store_verify(struct store *st, struct store_report *r, char **err)
 					 (long long)l->seq,
 					 (long long)before->seq);
 	}
+	if (store_verify_texts(st, r, err) != 0)
+		goto out;
 	rc = r->n > 0 ? 1 : 0;
 out:
 	for (long k = 0; w != NULL && k < nw; k++) {

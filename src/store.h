@@ -166,6 +166,13 @@ struct bundle_lang;
 int store_content_freeze(struct store *st, const struct bundle_lang *l,
 			 char **err);
 
+/* Call fn for each frozen content file of version, by name: 0, or -1 with
+ * *err. */
+int store_content_files(struct store *st, const char *version,
+			void (*fn)(const char *name, const char *sha256,
+				   void *ctx),
+			void *ctx, char **err);
+
 /* SHA-256 of len bytes as 64 lowercase hex digits and a NUL. */
 void store_sha256_hex(const void *data, size_t len, char out[65]);
 
@@ -298,7 +305,8 @@ int store_export_fhir(struct store *st, const char *since, FILE *fp,
 /* ---- verification ----------------------------------------------------- */
 
 enum store_problem_kind {
-	STORE_CHANGED,    /* a sealed session's rows or seal do not match */
+	STORE_CHANGED,    /* a sealed session's rows or seal do not match,
+			     or a stored text no longer matches its hash */
 	STORE_REMOVED,    /* a session, or a link of the chain, is missing */
 	STORE_REORDERED,  /* a link does not follow the one before it */
 	STORE_UNSEALED,   /* ended but not sealed, or a seal half-removed */

@@ -11,6 +11,7 @@
  *   sign ID ROLE NAME MEANING
  *   end ID OUTCOME [REASON]
  *   staff-verify ID STAFF
+ *   content NAME TEXT                  a frozen content file of VERSION
  *   sample N                           N typical sessions (10 screens, 7
  *                                      answers, 8 acknowledgements, a
  *                                      signature), outcomes mixed
@@ -232,6 +233,12 @@ main(int argc, char **argv)
 
 			rc = store_session_end(st, id, oc < 0 ? STORE_OPEN : oc,
 					       nf > 3 ? f[3] : NULL, &err);
+		} else if (strcmp(f[0], "content") == 0 && nf == 3) {
+			char *t = drive_unescape(f[2]);
+
+			rc = store_content_file(st, VERSION, f[1], t, strlen(t),
+						&err);
+			free(t);
 		} else if (strcmp(f[0], "staff-verify") == 0 && nf == 3) {
 			rc = store_staff_verify(st, id, f[2], &err);
 		} else if (strcmp(f[0], "sample") == 0 && nf == 2) {

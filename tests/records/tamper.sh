@@ -25,8 +25,10 @@ not_ok() {
 t() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
 
 db=$tmp/records.db
-printf 'sample\t8\n' | "$drive" "$db" 1795244400000 >"$tmp/out"
-t "eight sessions recorded" grep -qx ok "$tmp/out"
+printf 'content\tja/what-is.md\t---\\nid: what-is\\n---\\n本文\\n\nsample\t8\n' |
+	"$drive" "$db" 1795244400000 >"$tmp/out"
+t "eight sessions recorded" eval '[ "$(grep -cx ok "$tmp/out")" -eq 2 ]'
+
 
 rec() { "$ISOKIOSK" records "$@" >"$tmp/out" 2>&1; }
 has() { grep -qE -- "$1" "$tmp/out"; }
@@ -104,6 +106,10 @@ t "swapped patients of two sessions: both changed, nothing else" \
 tamper unsealed "UPDATE sessions SET seal_hash = NULL, seal_seq = NULL, seal_prev = NULL WHERE id = 4;"; st=$?
 t "seal removed: session 4 named" eval '[ $st -eq 1 ] && has "^session 4: ended \(.*\) but its seal is missing"'
 
+tamper text "DROP TRIGGER texts_no_update; UPDATE texts SET text = '献血してもよい。' WHERE text LIKE '確認事項 3%';"; st=$?
+t "changed statement text: named, no session named" \
+	eval '[ $st -eq 1 ] && has "^stored text [0-9a-f]{16}\.\.\.: does not match its hash: changed$" && lines 0 "^session"'
+
 tamper verification "UPDATE verifications SET staff_id = 'nurse-z';"; st=$?
 t "changed staff verification: session 2 (staff verification) changed" \
 	eval '[ $st -eq 1 ] && has "^session 2 \(staff verification\): .*changed$" && lines 1 "^session"'
@@ -133,6 +139,7 @@ t "show: session" has '^Session: +2$'
 t "show: patient" has '^Patient: +患者 000002$'
 t "show: staff" has '^Staff: +nurse-a$'
 t "show: content version" has '^Content version: +5f2b9c1d[0-9a-f]{56}$'
+t "show: the frozen content files" has '^  ja/what-is\.md  sha256 [0-9a-f]{64}$'
 t "show: outcome" has '^Outcome: +completed$'
 t "show: every screen" eval 'has "^Screens shown: +10$" && lines 10 "^  [0-9]+\. [a-z-]+  [0-9]+\.[0-9]{3} s  at "'
 t "show: every attempt" eval 'has "^Quiz attempts: +7$" && has "^  q-2  attempt 1  wrong  choice 2 \"増える\"  order 2,0,1  at 2026-"'
