@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # A scripted session under valgrind: welcome, screens, menu, a jump, scroll,
 # resizes (also too small), control keys, the staff menu, exit. valgrind must
-# report no errors and no definite leaks. Skipped (77) without valgrind.
+# report no errors and no definite leaks. Skipped (TAP 1..0) without valgrind.
 . "$(dirname "$0")/lib.sh"
-command -v valgrind >/dev/null || { echo '1..0 # SKIP no valgrind'; exit 77; }
+command -v valgrind >/dev/null || { echo '1..0 # SKIP no valgrind'; exit 0; }
 # valgrind cannot run a program built with AddressSanitizer.
-ldd "$ISOKIOSK" 2>/dev/null | grep -q libasan && { echo '1..0 # SKIP sanitizer build'; exit 77; }
+ldd "$ISOKIOSK" 2>/dev/null | grep -q libasan && { echo '1..0 # SKIP sanitizer build'; exit 0; }
 
 E2E_TIMEOUT=90
 n=$(e2e_nscreens ja)
