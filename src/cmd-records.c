@@ -193,16 +193,23 @@ records_list_one(const struct store_session *s, void *ctx)
 
 /* ---- show ----------------------------------------------------------------- */
 
+struct records_files {
+	char **names, **hashes;
+	size_t n, cap;
+};
+
 static void
 records_show_file(const char *name, const char *sha256, void *ctx)
 {
-	FILE *fp = ctx;
+	struct records_files *f = ctx;
 
-	fputs("  ", fp);
-	records_put(fp, name);
-	fputs("  sha256 ", fp);
-	records_put(fp, sha256);
-	fputc('\n', fp);
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 8;
+		f->names = xreallocarray(f->names, f->cap, sizeof *f->names);
+		f->hashes = xreallocarray(f->hashes, f->cap, sizeof *f->hashes);
+	}
+	f->names[f->n] = xstrdup(name ? name : "");
+	f->hashes[f->n++] = xstrdup(sha256 ? sha256 : "");
 }
 
 static void
@@ -220,15 +227,28 @@ records_show(FILE *fp, struct store *st, const struct store_session *s)
 	records_field(fp, "Language:", s->lang);
 	records_field(fp, "Content version:", s->content_version);
 	{
+		struct records_files f = { 0 };
 		char *err = NULL;
 
 		/* The frozen copy of what that version covers, if kept. */
-		fprintf(fp, "%-20s\n", "Content files:");
 		if (store_content_files(st, s->content_version,
-					records_show_file, fp, &err) != 0) {
-			fprintf(fp, "  (%s)\n", err);
+					records_show_file, &f, &err) != 0) {
+			fprintf(fp, "%-20s(%s)\n", "Content files:", err);
 			free(err);
+		} else {
+			fprintf(fp, "%-20s%zu\n", "Content files:", f.n);
 		}
+		for (size_t i = 0; i < f.n; i++) {
+			fputs("  ", fp);
+			records_put(fp, f.names[i]);
+			fputs("  sha256 ", fp);
+			records_put(fp, f.hashes[i]);
+			fputc('\n', fp);
+			free(f.names[i]);
+			free(f.hashes[i]);
+		}
+		free(f.names);
+		free(f.hashes);
 	}
 	records_field(fp, "Started:", s->started_at);
 	records_field(fp, "Ended:", s->ended_at);
