@@ -157,7 +157,7 @@ cmd_preview(int argc, char **argv)
 	diag_list_done(&dl);
 	amb = cfg.ambiguous != 0 ? cfg.ambiguous : term_probe_ambiguous();
 	topts = (struct term_opts){ .theme = cfg.theme, .mouse = true,
-				    .kiosk = false };
+				    .kiosk = false, .ambiguous = amb };
 	if (term_init(&topts, &w, &h) < 0) {
 		config_done(&cfg);
 		return 1;

@@ -126,7 +126,7 @@ cmd_run(int argc, char **argv)
 	if (amb == 0)
 		amb = 1;
 	topts = (struct term_opts){ .theme = cfg.theme, .mouse = true,
-				    .kiosk = true };
+				    .kiosk = true, .ambiguous = amb };
 	if (term_init(&topts, &w, &h) < 0) {
 		bundle_free(b);
 		config_done(&cfg);

@@ -217,6 +217,11 @@ term_init(const struct term_opts *opts, int *w, int *h)
 	curs_set(0);
 	leaveok(stdscr, TRUE);
 	term_theme(opts->theme);
+	if (opts->ambiguous == 2) {
+		/* see term_draw_amb: never shift lines or characters */
+		idlok(stdscr, FALSE);
+		idcok(stdscr, FALSE);
+	}
 	term_mouse = opts->mouse;
 	if (term_mouse) {
 		define_key("\033[<", TERM_KEY_SGR);
@@ -359,9 +364,61 @@ term_cell(int x, int y, const struct grid_cell *c)
 	mvadd_wch(y, x, &cc);
 }
 
+/*
+ * A character the terminal draws 2 columns wide (the grid says so, from the
+ * ambiguous-width setting) that ncurses, going by wcwidth, thinks is 1.
+ */
+static bool
+term_amb_wide(const struct grid_cell *c)
+{
+	wchar_t wc;
+
+	if (c->width != 2 || mbtowc(&wc, c->text, strlen(c->text)) <= 0)
+		return false;
+	return wcwidth(wc) == 1;
+}
+
+/*
+ * ncurses cannot know that the terminal draws ※ or ─ two columns wide, and
+ * would lose track of the cursor after one. So with ambiguous width 2 such a
+ * character is two blanks to ncurses, and is written over them afterwards
+ * with explicit cursor moves. A line where one changes is repainted whole
+ * (wredrawln) so that no stale half stays; line scrolling is off so that
+ * ncurses never moves these characters where it believes blanks are.
+ */
+static void
+term_draw_amb(const struct grid *g, const bool *dirty)
+{
+	int oy, ox, cy, cx;
+
+	getyx(curscr, oy, ox);
+	cy = oy;
+	cx = ox;
+	for (int y = 0; y < g->h; y++) {
+		if (!dirty[y])
+			continue;
+		for (int x = 0; x + 1 < g->w; x++) {
+			const struct grid_cell *c = grid_at(g, x, y);
+
+			if (!term_amb_wide(c))
+				continue;
+			mvcur(cy, cx, y, x);
+			vid_attr(term_attr[c->style], term_pair[c->style], NULL);
+			putp(c->text);
+			cy = y;
+			cx = x + 2;
+		}
+	}
+	vid_attr(A_NORMAL, 0, NULL);
+	mvcur(cy, cx, oy, ox);
+	fflush(stdout);
+}
+
 void
 term_draw(const struct grid *g)
 {
+	bool *dirty, any = false;
+
 	if (term_screen == NULL)
 		return;
 	if (term_prev == NULL || term_prev->w != g->w || term_prev->h != g->h) {
@@ -371,22 +428,40 @@ term_draw(const struct grid *g)
 		for (size_t i = 0; i < (size_t)g->w * (size_t)g->h; i++)
 			term_prev->cells[i].style = GRID_STYLE_COUNT;
 	}
+	dirty = xcalloc((size_t)g->h + 1, sizeof *dirty);
 	for (int y = 0; y < g->h; y++) {
 		for (int x = 0; x < g->w; x++) {
 			const struct grid_cell *c = grid_at(g, x, y);
 			const struct grid_cell *p = grid_at(term_prev, x, y);
+			bool amb = g->ambiguous == 2 && term_amb_wide(c);
 
+			if (g->ambiguous == 2 && !grid_cell_eq(c, p) &&
+			    (amb || term_amb_wide(p)))
+				dirty[y] = any = true;
 			if (c->width == 0)
 				continue; /* drawn with its left half */
 			if (grid_cell_eq(c, p) &&
 			    (c->width == 1 || grid_cell_eq(c + 1, p + 1)))
 				continue;
-			term_cell(x, y, c);
+			if (amb) {
+				struct grid_cell blank = *c;
+
+				strcpy(blank.text, " ");
+				term_cell(x, y, &blank);
+				term_cell(x + 1, y, &blank);
+			} else {
+				term_cell(x, y, c);
+			}
 		}
+		if (dirty[y])
+			wredrawln(stdscr, y, 1);
 	}
 	memcpy(term_prev->cells, g->cells,
 	       (size_t)g->w * (size_t)g->h * sizeof *g->cells);
 	refresh();
+	if (any)
+		term_draw_amb(g, dirty);
+	free(dirty);
 }
 
 void

@@ -19,6 +19,7 @@ struct term_opts {
 	int theme;   /* enum config_theme */
 	bool mouse;
 	bool kiosk;  /* ignore SIGINT, SIGQUIT, SIGTSTP */
+	int ambiguous; /* 1 or 2: how wide the terminal draws ※ */
 };
 
 /*
