@@ -36,6 +36,7 @@
 
 #include <jansson.h>
 #include <sodium.h>
+#include <unistr.h>
 
 #include "store-int.h"
 #include "xmalloc.h"
@@ -387,10 +388,40 @@ store_fj_value(struct strbuf *sb, json_t *v)
 	json_decref(v);
 }
 
+/*
+ * A string from the records as a JSON value: NULL for NULL or "" (FHIR has
+ * no empty strings). Bytes that are not UTF-8 (only an edited database has
+ * them) become U+FFFD, so the export stays valid JSON and shows where.
+ */
 static json_t *
 store_fj_str(const char *v)
 {
-	return v != NULL && v[0] != '\0' ? json_string(v) : NULL;
+	json_t *j;
+	struct strbuf sb;
+	size_t n;
+
+	if (v == NULL || v[0] == '\0')
+		return NULL;
+	n = strlen(v);
+	/* libunistring's check is several times faster than jansson's. */
+	if (u8_check((const uint8_t *)v, n) == NULL)
+		return json_stringn_nocheck(v, n);
+	strbuf_init(&sb);
+	for (size_t i = 0; i < n;) {
+		ucs4_t uc;
+		int len = u8_mbtoucr(&uc, (const uint8_t *)v + i, n - i);
+
+		if (len > 0) {
+			strbuf_add(&sb, v + i, (size_t)len);
+			i += (size_t)len;
+		} else {
+			strbuf_add(&sb, "\xef\xbf\xbd", 3);
+			i++;
+		}
+	}
+	j = json_string(sb.s);
+	strbuf_done(&sb);
+	return j;
 }
 
 static json_t *
@@ -463,7 +494,7 @@ store_fhir_answer_item(struct strbuf *sb, const char *link, const char *type,
 	struct store_fj o = { sb, true };
 
 	store_fj_lit(sb, "{");
-	store_fj_member(&o, "linkId", json_string_nocheck(link));
+	store_fj_member(&o, "linkId", store_fj_str(link));
 	store_fj_open(&o, "answer");
 	store_fj_lit(sb, "[{");
 	o.first = true;
@@ -483,7 +514,7 @@ store_fhir_answer_with(struct strbuf *sb, const char *link, const char *type,
 	char l2[300];
 
 	store_fj_lit(sb, "{");
-	store_fj_member(&o, "linkId", json_string_nocheck(link));
+	store_fj_member(&o, "linkId", store_fj_str(link));
 	store_fj_open(&o, "answer");
 	store_fj_lit(sb, "[{");
 	o.first = true;
@@ -501,7 +532,7 @@ store_fhir_answer_with(struct strbuf *sb, const char *link, const char *type,
 		store_fj_lit(sb, ",");
 	}
 	store_cat3(l2, sizeof l2, link, ".time", "");
-	store_fhir_answer_item(sb, l2, "valueDateTime", json_string_nocheck(at));
+	store_fhir_answer_item(sb, l2, "valueDateTime", store_fj_str(at));
 	store_fj_lit(sb, "]}]}");
 }
 
@@ -512,7 +543,7 @@ store_fhir_group(struct strbuf *sb, const char *link, const char *text)
 	struct store_fj o = { sb, true };
 
 	store_fj_lit(sb, "{");
-	store_fj_member(&o, "linkId", json_string_nocheck(link));
+	store_fj_member(&o, "linkId", store_fj_str(link));
 	store_fj_member(&o, "text", store_fj_str(text));
 	store_fj_open(&o, "item");
 	store_fj_lit(sb, "[");
@@ -585,7 +616,7 @@ store_fhir_qr_items(struct strbuf *sb, const struct store_session *s)
 			store_fhir_answer_with(sb, link, "valueBoolean",
 					       json_true(), NULL, "sha256",
 					       "valueString",
-					       json_string_nocheck(r->text_sha256),
+					       store_fj_str(r->text_sha256),
 					       r->at);
 		}
 		store_fj_lit(sb, "]}");
@@ -601,9 +632,9 @@ store_fhir_qr_items(struct strbuf *sb, const struct store_session *s)
 			store_fj_next(&g);
 			store_cat3(link, sizeof link, "signature.", r->role, "");
 			store_fhir_answer_with(sb, link, "valueString",
-					       json_string(r->name), NULL, "meaning",
+					       store_fj_str(r->name), NULL, "meaning",
 					       "valueString",
-					       json_string(r->meaning), r->at);
+					       store_fj_str(r->meaning), r->at);
 		}
 		store_fj_lit(sb, "]}");
 	}
@@ -620,7 +651,7 @@ store_fhir_qr_items(struct strbuf *sb, const struct store_session *s)
 			store_cat3(link, sizeof link, "staff-verification.",
 				   store_itoa(r->seq, num), "");
 			store_fhir_answer_with(sb, link, "valueString",
-					       json_string(r->staff_id), NULL,
+					       store_fj_str(r->staff_id), NULL,
 					       NULL, NULL, NULL, r->at);
 		}
 		store_fj_lit(sb, "]}");
@@ -628,11 +659,11 @@ store_fhir_qr_items(struct strbuf *sb, const struct store_session *s)
 	if (s->reason != NULL && s->reason[0] != '\0') {
 		store_fj_next(&items);
 		store_fhir_answer_item(sb, "reason", "valueString",
-				       json_string(s->reason));
+				       store_fj_str(s->reason));
 	}
 	store_fj_next(&items);
 	store_fhir_answer_item(sb, "outcome", "valueString",
-			       json_string(s->outcome_name ? s->outcome_name
+			       store_fj_str(s->outcome_name ? s->outcome_name
 							   : "open"));
 	store_fj_lit(sb, "]");
 }
@@ -691,7 +722,7 @@ store_fhir_session(struct strbuf *sb, const struct store_session *s)
 	o.first = false;
 	store_fj_open(&o, "identifier");
 	store_fhir_identifier(sb, FHIR_SESSION_SYSTEM, ident);
-	store_fj_member(&o, "questionnaire", json_string(canon));
+	store_fj_member(&o, "questionnaire", store_fj_str(canon));
 	store_fj_member(&o, "status", json_string_nocheck(store_fhir_qr_status(s)));
 	store_fj_open(&o, "subject");
 	store_fhir_patient(sb, s);
@@ -726,7 +757,7 @@ store_fhir_session(struct strbuf *sb, const struct store_session *s)
 		struct store_fj p = { sb, false };
 
 		store_fj_lit(sb, ",\"policy\":[{\"authority\":\"urn:isokiosk\"");
-		store_fj_member(&p, "uri", json_string(canon));
+		store_fj_member(&p, "uri", store_fj_str(canon));
 		store_fj_lit(sb, "}]");
 	}
 	if (s->nverifications > 0) {
@@ -739,8 +770,8 @@ store_fhir_session(struct strbuf *sb, const struct store_session *s)
 			store_fj_next(&a);
 			store_fj_lit(sb, "{\"verified\":true");
 			v.first = false;
-			store_fj_member(&v, "verificationDate", json_string_nocheck(
-				s->verifications[i].at));
+			store_fj_member(&v, "verificationDate",
+					store_fj_str(s->verifications[i].at));
 			store_fj_lit(sb, "}");
 		}
 		store_fj_lit(sb, "]");

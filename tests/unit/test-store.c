@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "bundle.h"
@@ -735,6 +736,60 @@ START_TEST(test_content_freeze)
 }
 END_TEST
 
+START_TEST(test_export_tricky_values)
+{
+	struct store *st = test_open(0);
+	struct store_start ss = test_start;
+	json_error_t je;
+	json_t *doc, *qr;
+	char *buf = NULL, *err = NULL;
+	size_t len = 0;
+	FILE *fp;
+	int64_t id;
+
+	ss.patient_ref = "a\"b\\c\nd\x01\xff" "e";
+	ck_assert_int_eq(store_session_begin(st, &ss, &id, &err), 0);
+	ck_assert_int_eq(store_sign(st, id, "patient", "=SUM(A1)",
+				    "patient acknowledgement", &err), 0);
+	ck_assert_int_eq(store_session_end(st, id, STORE_COMPLETED, NULL, &err), 0);
+
+	fp = open_memstream(&buf, &len);
+	ck_assert_int_eq(store_export_fhir(st, NULL, fp, &err), 0);
+	fclose(fp);
+	doc = json_loads(buf, 0, &je);
+	ck_assert_msg(doc != NULL, "not JSON: %s", je.text);
+	qr = json_object_get(json_array_get(json_object_get(doc, "entry"), 0),
+			     "resource");
+	/* not UTF-8 in the record: U+FFFD in the export */
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(
+		json_object_get(qr, "subject"), "identifier"), "value")),
+		"a\"b\\c\nd\x01\xef\xbf\xbd" "e");
+	ck_assert_str_eq(json_string_value(json_object_get(qr, "status")),
+			 "completed");
+	json_decref(doc);
+	free(buf);
+
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	ck_assert_int_eq(store_export_csv(st, NULL, false, fp, &err), 0);
+	fclose(fp);
+	ck_assert_mem_eq(buf, "\xef\xbb\xbfsession_id,", 14);
+	ck_assert_ptr_nonnull(strstr(buf, "\r\n1,kiosk-1,nurse-a,\"a\"\"b\\c\nd"
+				     "\x01\xff" "e\",pregnancy,0,ja,"));
+	ck_assert_ptr_nonnull(strstr(buf, ",'=SUM(A1),patient acknowledgement,"));
+	free(buf);
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	ck_assert_int_eq(store_export_fhir(st, "2030-01-01", fp, &err), 0);
+	fclose(fp);
+	/* nothing since then: a Bundle without entries (no empty array) */
+	ck_assert_str_eq(buf, "{\"resourceType\":\"Bundle\",\"type\":"
+			 "\"collection\"}\n");
+	free(buf);
+	store_close(st);
+}
+END_TEST
+
 static int
 test_count_each(const struct store_session *s, void *ctx)
 {
@@ -913,6 +968,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_content_file);
 	tcase_add_test(tc, test_content_freeze);
 	tcase_add_test(tc, test_each_since);
+	tcase_add_test(tc, test_export_tricky_values);
 	tcase_add_test(tc, test_fail_io);
 	tcase_add_test(tc, test_fail_full);
 	tcase_add_test(tc, test_outcome_names);
