@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle.h"
 #include "quiz.h"
 #include "tap.h"
 #include "xmalloc.h"
@@ -290,6 +291,67 @@ START_TEST(test_nodes_text)
 }
 END_TEST
 
+/* The bundled Japanese quiz and consent, as the kiosk will use them. */
+START_TEST(test_bundled_content)
+{
+	char *root = tap_source_path("content");
+	struct diag_list dl;
+	struct bundle *b;
+	const struct bundle_lang *ja;
+	uint64_t seed = 3;
+	struct quiz_rng rng = { test_lcg, &seed };
+	struct quiz q;
+	size_t npreg, nnot;
+
+	diag_list_init(&dl);
+	b = bundle_load(root, &dl);
+	ck_assert_ptr_nonnull(b);
+	ja = bundle_lang(b, "ja");
+	ck_assert_ptr_nonnull(ja);
+	ck_assert_ptr_nonnull(ja->quiz);
+	ck_assert_int_eq(quiz_init(&q, ja->quiz->nodes, ja->quiz->n,
+				   "pregnancy", &rng), 0);
+	npreg = quiz_count(&q);
+	/* every question's re-read screen is a screen of the manifest */
+	for (size_t i = 0; i < q.n; i++)
+		ck_assert_msg(bundle_screen_index(ja, q.questions[i]->reread) >= 0,
+			      "%s: reread %s", q.questions[i]->id,
+			      q.questions[i]->reread);
+	/* pass it: the right answer each time */
+	while (quiz_state(&q) == QUIZ_ASK) {
+		size_t pos = 0;
+
+		while (quiz_choice(&q, pos)->checked != 1)
+			pos++;
+		ck_assert_int_eq(quiz_answer(&q, pos, NULL), QUIZ_RIGHT);
+		quiz_next(&q);
+	}
+	ck_assert_int_eq(quiz_state(&q), QUIZ_PASSED);
+	quiz_done(&q);
+	ck_assert_int_eq(quiz_init(&q, ja->quiz->nodes, ja->quiz->n,
+				   "no-pregnancy", &rng), 0);
+	nnot = quiz_count(&q);
+	quiz_done(&q);
+	ck_assert_uint_gt(npreg, nnot);
+	ck_assert_uint_gt(nnot, 0);
+	/* every statement has a text to hash */
+	ck_assert_ptr_nonnull(ja->consent);
+	for (size_t i = 0; i < ja->consent->n; i++) {
+		const struct content_node *st = &ja->consent->nodes[i];
+		char *t;
+
+		if (st->kind != CONTENT_STATEMENT)
+			continue;
+		t = quiz_nodes_text(st->children, st->nchildren);
+		ck_assert_msg(strlen(t) > 10, "%s: %s", st->id, t);
+		free(t);
+	}
+	bundle_free(b);
+	diag_list_done(&dl);
+	free(root);
+}
+END_TEST
+
 Suite *
 tap_suite(void)
 {
@@ -304,6 +366,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_three_wrong_stop);
 	tcase_add_test(tc, test_wrong_then_right_counts_per_question);
 	tcase_add_test(tc, test_nodes_text);
+	tcase_add_test(tc, test_bundled_content);
 	suite_add_tcase(s, tc);
 	return s;
 }
