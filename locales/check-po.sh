@@ -7,7 +7,8 @@ root=$1
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 cd "$root"
-xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 -o "$tmp" -f locales/POTFILES
+xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 -o - -f locales/POTFILES |
+	sed "s/charset=CHARSET/charset=UTF-8/" >"$tmp"
 st=0
 for l in $(cat locales/LINGUAS); do
 	msgfmt -c -o /dev/null "locales/$l.po" || st=1
