@@ -317,6 +317,17 @@ term_read(struct keys_event *ev, int timeout_ms)
 	memset(ev, 0, sizeof *ev);
 	if (term_screen == NULL)
 		return 0;
+	{
+		/* The terminal went away without a SIGHUP: reads would fail at
+		 * once, for ever. End like SIGHUP. */
+		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+
+		if (poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLHUP | POLLNVAL)) &&
+		    !(pfd.revents & POLLIN)) {
+			term_stop = 1;
+			return 0;
+		}
+	}
 	wtimeout(stdscr, timeout_ms);
 	r = wget_wch(stdscr, &wc);
 	if (r == ERR)
