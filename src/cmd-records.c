@@ -31,7 +31,7 @@
 #define RECORDS_DEFAULT_DB "isokiosk-records.db"
 
 static void
-records_help(FILE *fp)
+cmd_records_help(FILE *fp)
 {
 	fputs("Usage: isokiosk records list [--since DATE] [--db FILE]\n"
 	      "       isokiosk records show ID [--db FILE]\n"
@@ -64,7 +64,7 @@ records_help(FILE *fp)
 
 /* --since as the stored form "YYYY-MM-DDTHH:MM:SS.mmmZ"; -1 if malformed. */
 static int
-records_since(const char *in, char out[80])
+cmd_records_since(const char *in, char out[80])
 {
 	int y, mo, d, h = 0, mi = 0, s = 0, ms = 0, n = 0;
 	size_t len = strlen(in);
@@ -104,7 +104,7 @@ records_since(const char *in, char out[80])
 
 /* The database to use; caller frees. */
 static char *
-records_db(const char *opt)
+cmd_records_db(const char *opt)
 {
 	const char *env = getenv("ISOKIOSK_DB");
 	char *path, *db = NULL;
@@ -130,7 +130,7 @@ records_db(const char *opt)
 }
 
 static struct store *
-records_open(const char *db)
+cmd_records_open(const char *db)
 {
 	struct store_opts o = { .flags = STORE_READONLY };
 	char *err = NULL;
@@ -145,7 +145,7 @@ records_open(const char *db)
 
 /* Print a recorded value: UTF-8 as is, control characters escaped. */
 static void
-records_put(FILE *fp, const char *v)
+cmd_records_put(FILE *fp, const char *v)
 {
 	if (v == NULL) {
 		fputs("-", fp);
@@ -167,41 +167,41 @@ records_put(FILE *fp, const char *v)
 }
 
 static void
-records_field(FILE *fp, const char *label, const char *v)
+cmd_records_field(FILE *fp, const char *label, const char *v)
 {
 	fprintf(fp, "%-20s", label);
-	records_put(fp, v);
+	cmd_records_put(fp, v);
 	fputc('\n', fp);
 }
 
 /* ---- list ----------------------------------------------------------------- */
 
 static int
-records_list_one(const struct store_session *s, void *ctx)
+cmd_records_list_one(const struct store_session *s, void *ctx)
 {
 	FILE *fp = ctx;
 
 	fprintf(fp, "%-7lld %-24s  %-9s  ", (long long)s->id,
 		s->started_at ? s->started_at : "-",
 		s->outcome_name ? s->outcome_name : "?");
-	records_put(fp, s->staff_id);
+	cmd_records_put(fp, s->staff_id);
 	fputs("  ", fp);
-	records_put(fp, s->patient_ref);
+	cmd_records_put(fp, s->patient_ref);
 	fputc('\n', fp);
 	return 0;
 }
 
 /* ---- show ----------------------------------------------------------------- */
 
-struct records_files {
+struct cmd_records_files {
 	char **names, **hashes;
 	size_t n, cap;
 };
 
 static void
-records_show_file(const char *name, const char *sha256, void *ctx)
+cmd_records_show_file(const char *name, const char *sha256, void *ctx)
 {
-	struct records_files *f = ctx;
+	struct cmd_records_files *f = ctx;
 
 	if (f->n == f->cap) {
 		f->cap = f->cap ? f->cap * 2 : 8;
@@ -213,26 +213,26 @@ records_show_file(const char *name, const char *sha256, void *ctx)
 }
 
 static void
-records_show(FILE *fp, struct store *st, const struct store_session *s)
+cmd_records_show(FILE *fp, struct store *st, const struct store_session *s)
 {
 	char buf[64];
 
 	snprintf(buf, sizeof buf, "%lld", (long long)s->id);
-	records_field(fp, "Session:", buf);
-	records_field(fp, "Kiosk:", s->kiosk_id);
-	records_field(fp, "Staff:", s->staff_id);
-	records_field(fp, "Patient:", s->patient_ref);
-	records_field(fp, "Profile:", s->profile);
-	records_field(fp, "Minor:", s->minor ? "yes" : "no");
-	records_field(fp, "Language:", s->lang);
-	records_field(fp, "Content version:", s->content_version);
+	cmd_records_field(fp, "Session:", buf);
+	cmd_records_field(fp, "Kiosk:", s->kiosk_id);
+	cmd_records_field(fp, "Staff:", s->staff_id);
+	cmd_records_field(fp, "Patient:", s->patient_ref);
+	cmd_records_field(fp, "Profile:", s->profile);
+	cmd_records_field(fp, "Minor:", s->minor ? "yes" : "no");
+	cmd_records_field(fp, "Language:", s->lang);
+	cmd_records_field(fp, "Content version:", s->content_version);
 	{
-		struct records_files f = { 0 };
+		struct cmd_records_files f = { 0 };
 		char *err = NULL;
 
 		/* The frozen copy of what that version covers, if kept. */
 		if (store_content_files(st, s->content_version,
-					records_show_file, &f, &err) != 0) {
+					cmd_records_show_file, &f, &err) != 0) {
 			fprintf(fp, "%-20s(%s)\n", "Content files:", err);
 			free(err);
 		} else {
@@ -240,9 +240,9 @@ records_show(FILE *fp, struct store *st, const struct store_session *s)
 		}
 		for (size_t i = 0; i < f.n; i++) {
 			fputs("  ", fp);
-			records_put(fp, f.names[i]);
+			cmd_records_put(fp, f.names[i]);
 			fputs("  sha256 ", fp);
-			records_put(fp, f.hashes[i]);
+			cmd_records_put(fp, f.hashes[i]);
 			fputc('\n', fp);
 			free(f.names[i]);
 			free(f.hashes[i]);
@@ -250,18 +250,18 @@ records_show(FILE *fp, struct store *st, const struct store_session *s)
 		free(f.names);
 		free(f.hashes);
 	}
-	records_field(fp, "Started:", s->started_at);
-	records_field(fp, "Ended:", s->ended_at);
-	records_field(fp, "Outcome:", s->outcome_name);
+	cmd_records_field(fp, "Started:", s->started_at);
+	cmd_records_field(fp, "Ended:", s->ended_at);
+	cmd_records_field(fp, "Outcome:", s->outcome_name);
 	if (s->reason != NULL)
-		records_field(fp, "Reason:", s->reason);
+		cmd_records_field(fp, "Reason:", s->reason);
 
 	fprintf(fp, "%-20s%zu\n", "Screens shown:", s->nscreens);
 	for (size_t i = 0; i < s->nscreens; i++) {
 		const struct store_screen_row *r = &s->screens[i];
 
 		fprintf(fp, "  %lld. ", (long long)r->seq);
-		records_put(fp, r->screen_id);
+		cmd_records_put(fp, r->screen_id);
 		fprintf(fp, "  %lld.%03lld s  at %s\n",
 			(long long)(r->shown_ms / 1000),
 			(long long)(r->shown_ms % 1000), r->at);
@@ -271,12 +271,12 @@ records_show(FILE *fp, struct store *st, const struct store_session *s)
 		const struct store_answer_row *r = &s->answers[i];
 
 		fputs("  ", fp);
-		records_put(fp, r->question_id);
+		cmd_records_put(fp, r->question_id);
 		fprintf(fp, "  attempt %d  %s  choice %d \"", r->attempt,
 			r->correct ? "right" : "wrong", r->choice);
-		records_put(fp, r->choice_text);
+		cmd_records_put(fp, r->choice_text);
 		fputs("\"  order ", fp);
-		records_put(fp, r->order);
+		cmd_records_put(fp, r->order);
 		fprintf(fp, "  at %s\n", r->at);
 	}
 	fprintf(fp, "%-20s%zu\n", "Acknowledgements:", s->nacks);
@@ -284,7 +284,7 @@ records_show(FILE *fp, struct store *st, const struct store_session *s)
 		const struct store_ack_row *r = &s->acks[i];
 
 		fputs("  ", fp);
-		records_put(fp, r->statement_id);
+		cmd_records_put(fp, r->statement_id);
 		fprintf(fp, "  confirmed at %s  sha256 %s\n", r->at,
 			r->text_sha256);
 		if (r->text != NULL) {
@@ -297,7 +297,7 @@ records_show(FILE *fp, struct store *st, const struct store_session *s)
 				char *line = xstrndup(p, n);
 
 				fputs("    | ", fp);
-				records_put(fp, line);
+				cmd_records_put(fp, line);
 				fputc('\n', fp);
 				free(line);
 				p += n;
@@ -313,11 +313,11 @@ records_show(FILE *fp, struct store *st, const struct store_session *s)
 		const struct store_sign_row *r = &s->signs[i];
 
 		fputs("  ", fp);
-		records_put(fp, r->role);
+		cmd_records_put(fp, r->role);
 		fputs("  ", fp);
-		records_put(fp, r->name);
+		cmd_records_put(fp, r->name);
 		fputs("  \"", fp);
-		records_put(fp, r->meaning);
+		cmd_records_put(fp, r->meaning);
 		fprintf(fp, "\"  at %s\n", r->at);
 	}
 	fprintf(fp, "%-20s%zu\n", "Staff verification:", s->nverifications);
@@ -325,21 +325,21 @@ records_show(FILE *fp, struct store *st, const struct store_session *s)
 		const struct store_verify_row *r = &s->verifications[i];
 
 		fputs("  ", fp);
-		records_put(fp, r->staff_id);
+		cmd_records_put(fp, r->staff_id);
 		fprintf(fp, "  at %s  link #%lld  %s\n", r->at, (long long)r->seq,
 			r->seal_hash);
 	}
 	if (s->seal_hash == NULL) {
-		records_field(fp, "Seal:", "none (the session is open)");
+		cmd_records_field(fp, "Seal:", "none (the session is open)");
 		return;
 	}
 	snprintf(buf, sizeof buf, "link #%lld, %s", (long long)s->seal_seq,
 		 store_seal_holds(s) ? "matches this record"
 				     : "DOES NOT MATCH this record");
-	records_field(fp, "Seal:", buf);
-	records_field(fp, "  previous:", s->seal_prev && s->seal_prev[0]
+	cmd_records_field(fp, "Seal:", buf);
+	cmd_records_field(fp, "  previous:", s->seal_prev && s->seal_prev[0]
 					 ? s->seal_prev : "(first link)");
-	records_field(fp, "  this:", s->seal_hash);
+	cmd_records_field(fp, "  this:", s->seal_hash);
 }
 
 /* ---- the command ----------------------------------------------------------- */
@@ -369,7 +369,7 @@ cmd_records(int argc, char **argv)
 		case 's': sinceopt = optarg; break;
 		case 'f': format = optarg; break;
 		case 'D': detail = true; break;
-		case 'h': records_help(stdout); return 0;
+		case 'h': cmd_records_help(stdout); return 0;
 		default:
 			return cli_usage_error("records", "unknown option '%s'",
 					       argv[optind - 1]);
@@ -391,7 +391,7 @@ cmd_records(int argc, char **argv)
 			case 's': sinceopt = optarg; break;
 			case 'f': format = optarg; break;
 			case 'D': detail = true; break;
-			case 'h': records_help(stdout); return 0;
+			case 'h': cmd_records_help(stdout); return 0;
 			default:
 				return cli_usage_error("records",
 						       "unknown option '%s'",
@@ -401,7 +401,7 @@ cmd_records(int argc, char **argv)
 		argc = vargc - optind;
 		argv = vargv + optind;
 	}
-	if (sinceopt != NULL && records_since(sinceopt, since) != 0)
+	if (sinceopt != NULL && cmd_records_since(sinceopt, since) != 0)
 		return cli_usage_error("records", "--since '%s': not a date"
 				       " (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)",
 				       sinceopt);
@@ -432,14 +432,14 @@ cmd_records(int argc, char **argv)
 				       " '%s'", verb);
 	}
 
-	db = records_db(dbopt);
-	st = records_open(db);
+	db = cmd_records_db(dbopt);
+	st = cmd_records_open(db);
 	if (st == NULL) {
 		free(db);
 		return 1;
 	}
 	if (strcmp(verb, "list") == 0) {
-		if (store_each(st, sinceopt ? since : NULL, records_list_one,
+		if (store_each(st, sinceopt ? since : NULL, cmd_records_list_one,
 			       stdout, &err) != 0)
 			rc = 1;
 	} else if (strcmp(verb, "show") == 0) {
@@ -457,7 +457,7 @@ cmd_records(int argc, char **argv)
 		}
 		c = store_session_get(st, id, &s, &err);
 		if (c == 0)
-			records_show(stdout, st, &s);
+			cmd_records_show(stdout, st, &s);
 		else if (c == 1)
 			err = xasprintf("%s: no session %lld", db, id);
 		rc = c == 0 ? 0 : 1;
