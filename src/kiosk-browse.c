@@ -135,12 +135,11 @@ kiosk_welcome_draw(const struct kiosk_app *app, struct grid *g)
 	for (size_t i = 0; i < n && y < g->h - 1; i++, y++)
 		kiosk_draw_text(g, 1, y, g->w - 2, 1,
 			i18n_gettext_in(app->bundle->langs[i].code,
-					N_("Touch a language, or press its number.")),
+					N_("Touch a language or press its number.")),
 			GRID_DIM, true);
 	if (app->demo)
 		kiosk_draw_text(g, 1, g->h - 1, g->w - 2, 1,
-			_("Demo mode: no staff PIN is set (isokiosk staff set-pin)."),
-			GRID_ALERT, true);
+				_("Demo mode (no staff PIN set)"), GRID_ALERT, true);
 }
 
 const struct kiosk_state_ops kiosk_welcome_ops = {

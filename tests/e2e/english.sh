@@ -36,7 +36,7 @@ e2e_tmux resize-window -x 80 -y 24
 
 e2e_start 80 24 run --lang en
 e2e_wait '2  English' >/dev/null
-e2e_check 'demo mode line in English with --lang en' e2e_wait 'Demo mode: no staff PIN is set'
+e2e_check 'demo mode line in English with --lang en' e2e_wait 'Demo mode (no staff PIN set)'
 e2e_keys Enter
 e2e_check 'Enter picks the start language' e2e_wait "$title"
 e2e_end
