@@ -279,7 +279,7 @@ kiosk_init(struct kiosk_app *app, const struct config *cfg,
 	app->now = now;
 	app->last_input = now;
 	app->demo = cfg->pin_hash == NULL;
-	app->state = KIOSK_WELCOME;
+	app->state = KIOSK_SAME; /* none yet: kiosk_set_state enters the first */
 	app->resume = KIOSK_WELCOME;
 	if (bundle != NULL)
 		for (size_t i = 0; i < bundle->nlangs; i++)
@@ -287,7 +287,7 @@ kiosk_init(struct kiosk_app *app, const struct config *cfg,
 				app->staff_lang = i;
 	kiosk_reset(app);
 	app->wipe = false;
-	kiosk_states[app->state]->enter(app);
+	kiosk_set_state(app, KIOSK_WELCOME);
 	if (w < KIOSK_MIN_W || h < KIOSK_MIN_H)
 		kiosk_set_state(app, KIOSK_TOO_SMALL);
 }
@@ -339,10 +339,12 @@ kiosk_set_state(struct kiosk_app *app, int next)
 		next = app->resume;
 	if (next < 0 || next >= KIOSK_NSTATES || next == cur)
 		return;
-	if (kiosk_states[next]->overlay && !kiosk_states[cur]->overlay)
-		app->resume = (enum kiosk_state_id)cur;
-	if (kiosk_states[cur]->leave != NULL)
-		kiosk_states[cur]->leave(app);
+	if (cur >= 0) { /* cur < 0: the first state, nothing to leave */
+		if (kiosk_states[next]->overlay && !kiosk_states[cur]->overlay)
+			app->resume = (enum kiosk_state_id)cur;
+		if (kiosk_states[cur]->leave != NULL)
+			kiosk_states[cur]->leave(app);
+	}
 	app->state = (enum kiosk_state_id)next;
 	if (kiosk_states[next]->enter != NULL)
 		kiosk_states[next]->enter(app);
