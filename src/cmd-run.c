@@ -65,7 +65,7 @@ cmd_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *content = NULL, *config = NULL, *lang = NULL;
+	const char *content = NULL, *config = NULL, *lang = NULL, *db = NULL;
 	struct config cfg;
 	struct diag_list dl;
 	struct bundle *b;
@@ -79,7 +79,7 @@ cmd_run(int argc, char **argv)
 		switch (c) {
 		case 'c': content = optarg; break;
 		case 'f': config = optarg; break;
-		case 'd': break; /* the consent issue opens the store here */
+		case 'd': db = optarg; break;
 		case 'l': lang = optarg; break;
 		case 'h': cmd_run_help(); return 0;
 		default:
@@ -100,6 +100,12 @@ cmd_run(int argc, char **argv)
 	if (lang != NULL) {
 		free(cfg.language);
 		cfg.language = xstrdup(lang);
+	}
+	/* Kept in cfg.db_path; browsing records nothing, the consent states
+	 * open the store (store.h) with it. */
+	if (db != NULL) {
+		free(cfg.db_path);
+		cfg.db_path = xstrdup(db);
 	}
 	if (content == NULL)
 		content = cfg.content_dir != NULL ? cfg.content_dir
