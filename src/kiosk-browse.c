@@ -204,12 +204,15 @@ kiosk_language_handle(struct kiosk_app *app, const struct kiosk_input *in)
 		if (n > 0)
 			app->lang_sel = (app->lang_sel + 1) % n;
 		return KIOSK_REDRAW;
-	case KEYS_A_BACK:
-		return KIOSK_GO(KIOSK_MENU);
 	default:
 		return KIOSK_STAY;
 	}
 }
+
+static const struct kiosk_move kiosk_language_moves[] = {
+	{ KEYS_A_BACK, KIOSK_MENU, false },
+	{ KEYS_A_NONE, 0, false },
+};
 
 static void
 kiosk_language_draw(const struct kiosk_app *app, struct grid *g)
@@ -225,6 +228,7 @@ const struct kiosk_state_ops kiosk_language_ops = {
 	.name = "language",
 	.enter = kiosk_language_enter,
 	.handle = kiosk_language_handle,
+	.moves = kiosk_language_moves,
 	.draw = kiosk_language_draw,
 	.buttons = kiosk_language_buttons,
 	.idle = true,
@@ -338,17 +342,17 @@ kiosk_menu_handle(struct kiosk_app *app, const struct kiosk_input *in)
 	case KEYS_A_END:
 		app->menu_sel = n > 0 ? n - 1 : 0;
 		return KIOSK_REDRAW;
-	case KEYS_A_BACK:
-		return KIOSK_GO(KIOSK_SCREEN);
-	case KEYS_A_LANGUAGE:
-		return KIOSK_GO(KIOSK_LANGUAGE);
-	case KEYS_A_RESTART:
-		kiosk_reset(app);
-		return KIOSK_GO(KIOSK_WELCOME);
 	default:
 		return KIOSK_STAY;
 	}
 }
+
+static const struct kiosk_move kiosk_menu_moves[] = {
+	{ KEYS_A_BACK, KIOSK_SCREEN, false },     /* to the screen being read */
+	{ KEYS_A_LANGUAGE, KIOSK_LANGUAGE, false },
+	{ KEYS_A_RESTART, KIOSK_WELCOME, true },
+	{ KEYS_A_NONE, 0, false },
+};
 
 static void
 kiosk_menu_draw(const struct kiosk_app *app, struct grid *g)
@@ -377,6 +381,7 @@ const struct kiosk_state_ops kiosk_menu_ops = {
 	.name = "menu",
 	.enter = kiosk_menu_enter,
 	.handle = kiosk_menu_handle,
+	.moves = kiosk_menu_moves,
 	.draw = kiosk_menu_draw,
 	.buttons = kiosk_menu_buttons,
 	.idle = true,
@@ -478,17 +483,16 @@ kiosk_screen_handle(struct kiosk_app *app, const struct kiosk_input *in)
 		}
 		kiosk_scroll(app, page);
 		return KIOSK_REDRAW;
-	case KEYS_A_MENU:
-		return preview ? KIOSK_STAY : KIOSK_GO(KIOSK_MENU);
-	case KEYS_A_RESTART:
-		if (preview)
-			return KIOSK_STAY;
-		kiosk_reset(app);
-		return KIOSK_GO(KIOSK_WELCOME);
 	default:
 		return KIOSK_STAY;
 	}
 }
+
+static const struct kiosk_move kiosk_screen_moves[] = {
+	{ KEYS_A_MENU, KIOSK_MENU, false },
+	{ KEYS_A_RESTART, KIOSK_WELCOME, true },
+	{ KEYS_A_NONE, 0, false },
+};
 
 static enum grid_style
 kiosk_run_style(unsigned attr)
@@ -593,6 +597,7 @@ kiosk_screen_draw(const struct kiosk_app *app, struct grid *g)
 const struct kiosk_state_ops kiosk_screen_ops = {
 	.name = "screen",
 	.handle = kiosk_screen_handle,
+	.moves = kiosk_screen_moves,
 	.draw = kiosk_screen_draw,
 	.buttons = kiosk_screen_buttons,
 	.idle = true,

@@ -58,8 +58,6 @@ kiosk_pin_handle(struct kiosk_app *app, const struct kiosk_input *in)
 	bool waiting = kiosk_pin_wait(app) > 0;
 
 	switch (in->action) {
-	case KEYS_A_BACK:
-		return KIOSK_GO(KIOSK_RESUME);
 	case KEYS_A_DIGIT:
 		if (waiting || app->pinlen >= PIN_MAX_LEN)
 			return KIOSK_STAY;
@@ -89,6 +87,11 @@ kiosk_pin_handle(struct kiosk_app *app, const struct kiosk_input *in)
 		       ? KIOSK_REDRAW : KIOSK_STAY;
 	}
 }
+
+static const struct kiosk_move kiosk_pin_moves[] = {
+	{ KEYS_A_BACK, KIOSK_RESUME, false }, /* cancel: back where it was */
+	{ KEYS_A_NONE, 0, false },
+};
 
 static void
 kiosk_pin_draw(const struct kiosk_app *app, struct grid *g)
@@ -129,6 +132,7 @@ const struct kiosk_state_ops kiosk_pin_ops = {
 	.enter = kiosk_pin_enter,
 	.leave = kiosk_pin_leave,
 	.handle = kiosk_pin_handle,
+	.moves = kiosk_pin_moves,
 	.draw = kiosk_pin_draw,
 	.buttons = kiosk_pin_buttons,
 	.idle = true,

@@ -422,6 +422,18 @@ kiosk_event(struct kiosk_app *app, const struct keys_event *ev)
 		if (app->tick_hook != NULL && app->tick_hook(app))
 			redraw = true;
 	}
+	/* The transitions that are data; not in preview, which has one
+	 * screen and nowhere to go. */
+	for (const struct kiosk_move *m = ops->moves;
+	     m != NULL && m->action != KEYS_A_NONE && app->preview_path == NULL; m++) {
+		if (m->action == in.action) {
+			if (m->reset)
+				kiosk_reset(app);
+			kiosk_set_state(app, m->next);
+			kiosk_relayout(app);
+			return true;
+		}
+	}
 	step = ops->handle(app, &in);
 	redraw = redraw || step.redraw;
 	if (step.next != KIOSK_SAME) {

@@ -3,9 +3,10 @@
  *
  * One table of states (kiosk_states[], each a const struct kiosk_state_ops);
  * kiosk_set_state() is the only function that changes state and the only
- * caller of leave/enter. Events (key, mouse, tick, resize; keys.h) go to the
- * current state's handle(), which never draws: it returns a step {next state,
- * redraw}. draw(const app *, grid *) paints the whole screen into a grid
+ * caller of leave/enter. Events (key, mouse, tick, resize; keys.h) become
+ * actions; a state's plain transitions are data (its moves: action → state),
+ * and the rest goes to its handle(), which never draws: it returns a step
+ * {next state, redraw}. draw(const app *, grid *) paints the whole screen into a grid
  * (grid.h); the terminal module sends only the cells that changed. Nothing
  * here touches the terminal, so every state is tested without one
  * (tests/unit/test-kiosk.c).
@@ -70,6 +71,14 @@ struct kiosk_input {
 
 struct kiosk_app;
 
+/* A transition that needs no code: this action goes to that state (after
+ * forgetting the session, if reset). Lists end with KEYS_A_NONE. */
+struct kiosk_move {
+	enum keys_action action;
+	int next;
+	bool reset;
+};
+
 struct kiosk_state_ops {
 	const char *name;
 	void (*enter)(struct kiosk_app *app);
@@ -77,6 +86,8 @@ struct kiosk_state_ops {
 	struct kiosk_step (*handle)(struct kiosk_app *app,
 				    const struct kiosk_input *in);
 	void (*draw)(const struct kiosk_app *app, struct grid *g);
+	/* Plain transitions, tried before handle (may be NULL). */
+	const struct kiosk_move *moves;
 	/* The clickable areas at the app's current size (may be NULL). */
 	size_t (*buttons)(const struct kiosk_app *app, struct kiosk_button *out);
 	bool idle;    /* the idle timer runs (a patient may have walked away) */
