@@ -6,6 +6,7 @@
  *
  * Owns the arena that a loaded session's strings live in.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,6 +128,7 @@ store_session_clear(struct store_session *s)
 	struct store_session_priv *p = s->arena_;
 
 	store_arena_reset(&p->arena);
+	s->malformed = false;
 	s->nscreens = s->nanswers = s->nacks = s->nsigns = 0;
 	s->nverifications = 0;
 }
@@ -143,6 +145,42 @@ store_col(struct store_session *s, sqlite3_stmt *st, int i)
 				  (size_t)sqlite3_column_bytes(st, i));
 }
 
+/*
+ * An integer column. A value of another type (text, a real, NULL where a
+ * number belongs), or a flag other than 0 or 1, can only come from an edited
+ * database: the session is marked malformed, which its canonical form shows,
+ * so it never matches its seal.
+ */
+static int64_t
+store_col_int(struct store_session *s, sqlite3_stmt *q, int i, bool null_ok)
+{
+	int t = sqlite3_column_type(q, i);
+
+	if (t != SQLITE_INTEGER && !(null_ok && t == SQLITE_NULL))
+		s->malformed = true;
+	return sqlite3_column_int64(q, i);
+}
+
+static bool
+store_col_flag(struct store_session *s, sqlite3_stmt *q, int i)
+{
+	int64_t v = store_col_int(s, q, i, false);
+
+	if (v != 0 && v != 1)
+		s->malformed = true;
+	return v != 0;
+}
+
+static int
+store_col_int32(struct store_session *s, sqlite3_stmt *q, int i)
+{
+	int64_t v = store_col_int(s, q, i, false);
+
+	if (v < INT_MIN || v > INT_MAX)
+		s->malformed = true;
+	return (int)v;
+}
+
 #define SESSION_COLS                                                         \
 	"id, kiosk_id, staff_id, patient_ref, profile, lang, content_version," \
 	" minor, started_at, ended_at, outcome, reason, seal_seq, seal_prev,"  \
@@ -154,21 +192,21 @@ store_read_session_row(struct store_session *s, sqlite3_stmt *q)
 	int o;
 
 	store_session_clear(s);
-	s->id = sqlite3_column_int64(q, 0);
+	s->id = store_col_int(s, q, 0, false);
 	s->kiosk_id = store_col(s, q, 1);
 	s->staff_id = store_col(s, q, 2);
 	s->patient_ref = store_col(s, q, 3);
 	s->profile = store_col(s, q, 4);
 	s->lang = store_col(s, q, 5);
 	s->content_version = store_col(s, q, 6);
-	s->minor = sqlite3_column_int(q, 7) != 0;
+	s->minor = store_col_flag(s, q, 7);
 	s->started_at = store_col(s, q, 8);
 	s->ended_at = store_col(s, q, 9);
 	s->outcome_name = store_col(s, q, 10);
 	o = store_outcome_parse(s->outcome_name);
 	s->outcome = o < 0 ? STORE_OPEN : (enum store_outcome)o;
 	s->reason = store_col(s, q, 11);
-	s->seal_seq = sqlite3_column_int64(q, 12);
+	s->seal_seq = store_col_int(s, q, 12, true);
 	s->seal_prev = store_col(s, q, 13);
 	s->seal_hash = store_col(s, q, 14);
 }
@@ -218,9 +256,9 @@ store_read_child(struct store_session *s, enum store_child c, sqlite3_stmt *q)
 
 		XGROW(s->screens, s->nscreens, p->cap_screens);
 		r = &s->screens[s->nscreens++];
-		r->seq = sqlite3_column_int64(q, 1);
+		r->seq = store_col_int(s, q, 1, false);
 		r->screen_id = store_col(s, q, 2);
-		r->shown_ms = sqlite3_column_int64(q, 3);
+		r->shown_ms = store_col_int(s, q, 3, false);
 		r->at = store_col(s, q, 4);
 		break;
 	}
@@ -229,13 +267,13 @@ store_read_child(struct store_session *s, enum store_child c, sqlite3_stmt *q)
 
 		XGROW(s->answers, s->nanswers, p->cap_answers);
 		r = &s->answers[s->nanswers++];
-		r->seq = sqlite3_column_int64(q, 1);
+		r->seq = store_col_int(s, q, 1, false);
 		r->question_id = store_col(s, q, 2);
-		r->attempt = sqlite3_column_int(q, 3);
-		r->choice = sqlite3_column_int(q, 4);
+		r->attempt = store_col_int32(s, q, 3);
+		r->choice = store_col_int32(s, q, 4);
 		r->choice_text = store_col(s, q, 5);
 		r->order = store_col(s, q, 6);
-		r->correct = sqlite3_column_int(q, 7) != 0;
+		r->correct = store_col_flag(s, q, 7);
 		r->at = store_col(s, q, 8);
 		break;
 	}
@@ -244,7 +282,7 @@ store_read_child(struct store_session *s, enum store_child c, sqlite3_stmt *q)
 
 		XGROW(s->acks, s->nacks, p->cap_acks);
 		r = &s->acks[s->nacks++];
-		r->seq = sqlite3_column_int64(q, 1);
+		r->seq = store_col_int(s, q, 1, false);
 		r->statement_id = store_col(s, q, 2);
 		r->text_sha256 = store_col(s, q, 3);
 		r->text = NULL;
@@ -256,7 +294,7 @@ store_read_child(struct store_session *s, enum store_child c, sqlite3_stmt *q)
 
 		XGROW(s->signs, s->nsigns, p->cap_signs);
 		r = &s->signs[s->nsigns++];
-		r->seq = sqlite3_column_int64(q, 1);
+		r->seq = store_col_int(s, q, 1, false);
 		r->role = store_col(s, q, 2);
 		r->name = store_col(s, q, 3);
 		r->meaning = store_col(s, q, 4);
@@ -269,7 +307,7 @@ store_read_child(struct store_session *s, enum store_child c, sqlite3_stmt *q)
 		XGROW(s->verifications, s->nverifications,
 		      p->cap_verifications);
 		r = &s->verifications[s->nverifications++];
-		r->seq = sqlite3_column_int64(q, 1);
+		r->seq = store_col_int(s, q, 1, false);
 		r->staff_id = store_col(s, q, 2);
 		r->at = store_col(s, q, 3);
 		r->seal_prev = store_col(s, q, 4);

@@ -13,6 +13,8 @@
  *           <TAB>order<TAB>correct (0|1)<TAB>at               per attempt
  *     ack<TAB>seq<TAB>statement<TAB>text_sha256<TAB>at        per statement
  *     sign<TAB>seq<TAB>role<TAB>name<TAB>meaning<TAB>at       per signature
+ *     malformed<TAB>1     only when a stored value has the wrong type
+ *                         (text where a number belongs, a flag not 0/1)
  *
  * rows of each kind in seq order; numbers in decimal; content is the content
  * version (SHA-256 over the content files shown) and text_sha256 the SHA-256
@@ -165,6 +167,8 @@ store_canonical_into(struct strbuf *sb, const struct store_session *s)
 		store_canon_value(sb, r->at);
 		strbuf_addch(sb, '\n');
 	}
+	if (s->malformed)
+		strbuf_addstr(sb, "malformed\t1\n");
 }
 
 char *

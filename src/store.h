@@ -236,6 +236,9 @@ struct store_session {
 	const char *outcome_name; /* as stored (may be unknown if tampered) */
 	const char *reason;      /* may be NULL */
 	int64_t seal_seq;        /* 0 while open */
+	bool malformed;          /* a stored value of the wrong type: only an
+				    edited database has one; such a session
+				    never matches its seal */
 	const char *seal_prev, *seal_hash; /* NULL while open */
 
 	struct store_screen_row *screens;

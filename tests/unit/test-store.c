@@ -130,6 +130,7 @@ test_sql_tamper(const char *sql)
 		"DROP TRIGGER sessions_sealed; DROP TRIGGER sessions_no_delete;"
 		"DROP TRIGGER answers_no_update; DROP TRIGGER answers_no_delete;"
 		"DROP TRIGGER acks_no_update; DROP TRIGGER screens_no_delete;"
+		"DROP TRIGGER screens_no_update;"
 		"DROP TRIGGER signatures_no_delete; DROP TRIGGER acks_no_delete;"
 		"DROP TRIGGER verifications_no_update;", NULL, NULL, &msg)
 		== SQLITE_OK, "%s", msg);
@@ -575,6 +576,27 @@ START_TEST(test_verify_swapped_rows)
 }
 END_TEST
 
+START_TEST(test_verify_wrong_types)
+{
+	struct store_report r;
+
+	test_make_chain(4);
+	/* Values that read back as the same number, stored differently. */
+	test_sql_tamper("UPDATE answers SET correct = 2 WHERE session_id = 1"
+			" AND seq = 2;"
+			"UPDATE answers SET attempt = '1' || '' WHERE session_id = 3"
+			" AND seq = 1;"
+			"UPDATE screens SET shown_ms = 12500.25 WHERE session_id = 4"
+			" AND seq = 1;");
+	ck_assert_int_eq(test_verify(&r), 1);
+	test_report_print(&r);
+	ck_assert(test_report_has(&r, STORE_CHANGED, 1));
+	ck_assert(test_report_has(&r, STORE_CHANGED, 4));
+	ck_assert_uint_eq(r.n, 2 + test_report_has(&r, STORE_CHANGED, 3));
+	store_report_done(&r);
+}
+END_TEST
+
 START_TEST(test_verify_unsealed)
 {
 	struct store_report r;
@@ -960,6 +982,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_verify_removed_child);
 	tcase_add_test(tc, test_verify_swapped);
 	tcase_add_test(tc, test_verify_swapped_rows);
+	tcase_add_test(tc, test_verify_wrong_types);
 	tcase_add_test(tc, test_verify_unsealed);
 	tcase_add_test(tc, test_verify_verification_changed);
 	tcase_add_test(tc, test_recover_open);
