@@ -12,7 +12,7 @@
  *   records export --format csv|fhir [--detail] [--since DATE]
  *
  * Every one takes --db FILE (default: $ISOKIOSK_DB, else the db of the
- * configuration file, else ./isokiosk-records.db). Labels are English; the
+ * configuration file, else store_default_path()). Labels are English; the
  * recorded values are printed as stored, control characters escaped so a
  * record can never send escape sequences to the terminal.
  */
@@ -27,8 +27,6 @@
 #include "store.h"
 #include "strbuf.h"
 #include "xmalloc.h"
-
-#define RECORDS_DEFAULT_DB "isokiosk-records.db"
 
 static void
 cmd_records_help(FILE *fp)
@@ -53,8 +51,8 @@ cmd_records_help(FILE *fp)
 	      "           or an HL7 FHIR R4 Bundle (JSON) to standard output\n\n"
 	      "  --db FILE      the records database (default: $ISOKIOSK_DB,"
 	      " else db = in\n"
-	      "                 the configuration file, else ./"
-	      RECORDS_DEFAULT_DB ")\n"
+	      "                 the configuration file, else\n"
+	      "                 ~/.local/share/isokiosk/records.db)\n"
 	      "  --since DATE   sessions started at or after DATE (UTC):"
 	      " YYYY-MM-DD or\n"
 	      "                 YYYY-MM-DDTHH:MM[:SS[.mmm]][Z]\n"
@@ -102,7 +100,8 @@ cmd_records_since(const char *in, char out[80])
 	return 0;
 }
 
-/* The database to use; caller frees. */
+/* The database to use (as the kiosk's: --db, $ISOKIOSK_DB, the
+ * configuration's db, store_default_path); caller frees. */
 static char *
 cmd_records_db(const char *opt)
 {
@@ -126,7 +125,7 @@ cmd_records_db(const char *opt)
 		config_done(&cfg);
 	}
 	free(path);
-	return db != NULL ? db : xstrdup(RECORDS_DEFAULT_DB);
+	return db != NULL ? db : store_default_path(false);
 }
 
 static struct store *

@@ -776,6 +776,44 @@ store_recover(struct store *st, char **err)
 	return rc;
 }
 
+char *
+store_default_path(bool create_dir)
+{
+	const char *env = getenv("ISOKIOSK_DB");
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	char *dir;
+
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	if (xdg != NULL && xdg[0] == '/')
+		dir = xasprintf("%s/isokiosk", xdg);
+	else if (home != NULL && home[0] == '/')
+		dir = xasprintf("%s/.local/share/isokiosk", home);
+	else
+		return xstrdup("isokiosk-records.db");
+	if (create_dir) {
+		/* mkdir -p, each level 0700 (only the last is ours to own). */
+		for (char *p = dir + 1; ; p++) {
+			if (*p == '/' || *p == '\0') {
+				char c = *p;
+
+				*p = '\0';
+				mkdir(dir, 0700);
+				*p = c;
+				if (c == '\0')
+					break;
+			}
+		}
+	}
+	{
+		char *path = xasprintf("%s/records.db", dir);
+
+		free(dir);
+		return path;
+	}
+}
+
 struct store *
 store_open(const char *path, const struct store_opts *opts, char **err)
 {

@@ -63,6 +63,14 @@ struct store_opts {
 };
 
 /*
+ * The database to use when none is configured: $ISOKIOSK_DB, else
+ * $XDG_DATA_HOME/isokiosk/records.db (~/.local/share/isokiosk/records.db).
+ * The kiosk and the records commands share this rule. With create_dir, the
+ * folder is made (mode 0700) if missing. Caller frees.
+ */
+char *store_default_path(bool create_dir);
+
+/*
  * Open (creating with mode 0600 if missing, and migrating an older schema)
  * the database at path. opts may be NULL. Returns the store, or NULL with
  * *err set (caller frees).

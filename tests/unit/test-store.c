@@ -951,6 +951,34 @@ START_TEST(test_fail_full)
 }
 END_TEST
 
+START_TEST(test_default_path)
+{
+	char *p, *want, *dir;
+	struct stat sb;
+
+	setenv("ISOKIOSK_DB", "/x/y.db", 1);
+	p = store_default_path(false);
+	ck_assert_str_eq(p, "/x/y.db");
+	free(p);
+	unsetenv("ISOKIOSK_DB");
+	setenv("XDG_DATA_HOME", test_dir, 1);
+	p = store_default_path(true);
+	want = xasprintf("%s/isokiosk/records.db", test_dir);
+	ck_assert_str_eq(p, want);
+	dir = xasprintf("%s/isokiosk", test_dir);
+	ck_assert_int_eq(stat(dir, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0700);
+	free(dir);
+	free(want);
+	free(p);
+	setenv("XDG_DATA_HOME", "relative", 1);
+	setenv("HOME", "/home/kiosk", 1);
+	p = store_default_path(false);
+	ck_assert_str_eq(p, "/home/kiosk/.local/share/isokiosk/records.db");
+	free(p);
+}
+END_TEST
+
 START_TEST(test_outcome_names)
 {
 	ck_assert_str_eq(store_outcome_name(STORE_TIMED_OUT), "timed-out");
@@ -994,6 +1022,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_export_tricky_values);
 	tcase_add_test(tc, test_fail_io);
 	tcase_add_test(tc, test_fail_full);
+	tcase_add_test(tc, test_default_path);
 	tcase_add_test(tc, test_outcome_names);
 	suite_add_tcase(s, tc);
 	return s;
