@@ -89,6 +89,15 @@ kiosk_small_handle(struct kiosk_app *app, const struct kiosk_input *in)
 	if (in->ev->kind == KEYS_EV_RESIZE && app->w >= KIOSK_MIN_W &&
 	    app->h >= KIOSK_MIN_H)
 		return KIOSK_GO(KIOSK_RESUME);
+	/* No countdown can be shown here, but a patient who walked away
+	 * from a shrunken window is still forgotten on time. */
+	if (in->ev->kind == KEYS_EV_TICK && app->resume != KIOSK_WELCOME &&
+	    app->now - app->last_input >=
+	    app->cfg->idle_timeout + app->cfg->idle_warning) {
+		kiosk_reset(app);
+		app->resume = KIOSK_WELCOME;
+		return KIOSK_REDRAW;
+	}
 	return KIOSK_STAY;
 }
 
@@ -112,6 +121,6 @@ const struct kiosk_state_ops kiosk_small_ops = {
 	.handle = kiosk_small_handle,
 	.draw = kiosk_small_draw,
 	.overlay = true,
-	.idle = true,
+	.idle = false, /* its own idle reset, above */
 	.staff = true,
 };

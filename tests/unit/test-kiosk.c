@@ -333,6 +333,26 @@ START_TEST(test_idle_wipe)
 }
 END_TEST
 
+START_TEST(test_idle_while_too_small)
+{
+	app.now = 1;
+	key('1');
+	key(KEYS_RIGHT);
+	resize(20, 6);
+	ck_assert_str_eq(state(), "too-small");
+	tick(12);
+	/* no countdown drawn in a window too small for it */
+	ck_assert_str_eq(state(), "too-small");
+	ck_assert(!app.wipe);
+	tick(16.5);
+	ck_assert_str_eq(state(), "too-small");
+	ck_assert(app.wipe);
+	ck_assert_uint_eq(app.screen, 0);
+	resize(80, 24);
+	ck_assert_str_eq(state(), "welcome");
+}
+END_TEST
+
 START_TEST(test_control_keys_harmless)
 {
 	/* Ctrl-C, Ctrl-Z, Ctrl-\, Ctrl-D, q, a kanji, unknown keys, F1 */
@@ -469,6 +489,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_next_hot_at_end);
 	tcase_add_test(tc, test_resize_keeps_place);
 	tcase_add_test(tc, test_idle_wipe);
+	tcase_add_test(tc, test_idle_while_too_small);
 	tcase_add_test(tc, test_control_keys_harmless);
 	tcase_add_test(tc, test_demo_staff_exit);
 	tcase_add_test(tc, test_staff_pin);
