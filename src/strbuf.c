@@ -31,14 +31,17 @@ void
 strbuf_reset(struct strbuf *sb)
 {
 	sb->len = 0;
-	sb->s[0] = '\0';
+	if (sb->s != NULL)
+		sb->s[0] = '\0';
 }
 
 static void
 strbuf_grow(struct strbuf *sb, size_t extra)
 {
-	if (extra >= sb->cap - sb->len) {
+	if (sb->cap == 0 || extra >= sb->cap - sb->len) {
 		size_t want = sb->len + extra + 1;
+		if (sb->cap == 0)
+			sb->cap = 64;
 		while (sb->cap < want)
 			sb->cap *= 2;
 		sb->s = xreallocarray(sb->s, sb->cap, 1);
@@ -93,8 +96,13 @@ strbuf_detach(struct strbuf *sb, size_t *len)
 {
 	char *s = sb->s;
 
+	if (s == NULL)
+		s = xstrdup("");
 	if (len != NULL)
 		*len = sb->len;
-	strbuf_init(sb);
+	/* Left empty and unallocated: strbuf_done is then optional, and the
+	   next strbuf_add allocates again. */
+	sb->s = NULL;
+	sb->len = sb->cap = 0;
 	return s;
 }

@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 struct strbuf {
-	char *s;    /* never NULL after strbuf_init; s[len] == '\0' */
+	char *s;    /* s[len] == '\0'; NULL only after strbuf_detach */
 	size_t len;
 	size_t cap;
 };
@@ -23,7 +23,8 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Append n copies of c. */
 void strbuf_addpad(struct strbuf *sb, char c, size_t n);
-/* Hand the string to the caller (who frees it); sb is left empty and usable. */
+/* Hand the string to the caller (who frees it). sb is left empty, holding no
+ * memory: strbuf_done is then optional, and adding to it again works. */
 char *strbuf_detach(struct strbuf *sb, size_t *len);
 
 #endif
