@@ -758,6 +758,8 @@ START_TEST(test_content_freeze)
 }
 END_TEST
 
+#define TEST_TRICKY "引用\"と\\と/と\x7fと\xe2\x80\xa8と\tと\x1bと\r\nと\x01"
+
 START_TEST(test_export_tricky_values)
 {
 	struct store *st = test_open(0);
@@ -773,6 +775,11 @@ START_TEST(test_export_tricky_values)
 	ck_assert_int_eq(store_session_begin(st, &ss, &id, &err), 0);
 	ck_assert_int_eq(store_sign(st, id, "patient", "=SUM(A1)",
 				    "patient acknowledgement", &err), 0);
+	{
+		struct store_answer a = { "q-x", 1, 2, TEST_TRICKY, NULL, true };
+
+		ck_assert_int_eq(store_answer(st, id, &a, &err), 0);
+	}
 	ck_assert_int_eq(store_session_end(st, id, STORE_COMPLETED, NULL, &err), 0);
 
 	fp = open_memstream(&buf, &len);
@@ -788,6 +795,19 @@ START_TEST(test_export_tricky_values)
 		"a\"b\\c\nd\x01\xef\xbf\xbd" "e");
 	ck_assert_str_eq(json_string_value(json_object_get(qr, "status")),
 			 "completed");
+	/* every character that needs escaping, and some that do not, comes
+	 * back as it went in */
+	{
+		json_t *attempt = json_array_get(json_object_get(json_array_get(
+			json_object_get(qr, "item"), 0), "item"), 0);
+		json_t *coding = json_object_get(json_array_get(json_object_get(
+			attempt, "answer"), 0), "valueCoding");
+
+		ck_assert_str_eq(json_string_value(json_object_get(coding,
+			"display")), TEST_TRICKY);
+		ck_assert_str_eq(json_string_value(json_object_get(coding,
+			"code")), "2");
+	}
 	json_decref(doc);
 	free(buf);
 
