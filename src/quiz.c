@@ -12,7 +12,6 @@
 
 #include <sodium.h>
 
-#include "strbuf.h"
 #include "xmalloc.h"
 
 uint32_t
@@ -244,49 +243,4 @@ quiz_next(struct quiz *q)
 	assert(q->state == QUIZ_CORRECT);
 	q->cur++;
 	quiz_start_question(q);
-}
-
-static void
-quiz_inline_text(struct strbuf *sb, const struct content_inline *in)
-{
-	for (size_t i = 0; i < in->n; i++)
-		strbuf_addstr(sb, in->spans[i].text);
-}
-
-char *
-quiz_nodes_text(const struct content_node *nodes, size_t n)
-{
-	struct strbuf sb;
-	bool first = true;
-
-	strbuf_init(&sb);
-	for (size_t i = 0; i < n; i++) {
-		const struct content_node *nd = &nodes[i];
-
-		switch (nd->kind) {
-		case CONTENT_PARAGRAPH:
-		case CONTENT_HEADING:
-			if (!first)
-				strbuf_addch(&sb, '\n');
-			quiz_inline_text(&sb, &nd->text);
-			first = false;
-			break;
-		case CONTENT_LIST:
-			for (size_t j = 0; j < nd->nitems; j++) {
-				if (!first)
-					strbuf_addch(&sb, '\n');
-				quiz_inline_text(&sb, &nd->items[j].text);
-				first = false;
-			}
-			break;
-		default:
-			break;
-		}
-	}
-	{
-		char *out = strbuf_detach(&sb, NULL);
-
-		strbuf_done(&sb); /* detach leaves a fresh buffer */
-		return out;
-	}
 }

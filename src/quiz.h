@@ -117,11 +117,4 @@ void quiz_retry(struct quiz *q);
 /* After QUIZ_RIGHT: go on to the next question (or QUIZ_PASSED). */
 void quiz_next(struct quiz *q);
 
-/*
- * Plain text of content nodes (paragraphs and list items, bases only, no
- * readings), joined by "\n": the exact text of a statement that the store
- * hashes (store_ack). Caller frees.
- */
-char *quiz_nodes_text(const struct content_node *nodes, size_t n);
-
 #endif

@@ -285,7 +285,7 @@ START_TEST(test_nodes_text)
 	n[1].nitems = 2;
 	n[2].kind = CONTENT_PARAGRAPH;
 	n[2].text = test_inline("最後");
-	s = quiz_nodes_text(n, 3);
+	s = content_nodes_text(n, 3);
 	ck_assert_str_eq(s, "妊娠してはいけません。\n一つ目\n二つ目\n最後");
 	free(s);
 }
