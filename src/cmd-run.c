@@ -1,7 +1,9 @@
 /*
  * cmd-run: `isokiosk [run] [--content DIR] [--config FILE] [--db FILE]
- * [--lang L]`: load and check the content (refusing to start on errors),
- * read the configuration, set up the terminal and run the kiosk.
+ * [--lang L] [--consent [--patient REF --profile P [--minor] [--staff ID]]]`:
+ * load and check the content (refusing to start on errors), read the
+ * configuration, open the records (consent mode, or a database configured),
+ * set up the terminal and run the kiosk.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -13,6 +15,8 @@
 #include "config.h"
 #include "i18n.h"
 #include "kiosk.h"
+#include "quiz.h"
+#include "store.h"
 #include "term.h"
 #include "xmalloc.h"
 
@@ -26,9 +30,22 @@ cmd_run_help(void)
 	      "                 ~/.config/isokiosk/isokiosk.conf when it exists)\n"
 	      "  --db FILE      consent records database\n"
 	      "  --lang L       the language the kiosk starts in (ja, en)\n"
+	      "  --consent      consent mode: staff start each session from the\n"
+	      "                 staff menu (F12, PIN: 5 New consent session)\n"
+	      "  --patient REF  start a consent session for this patient now\n"
+	      "                 (implies --consent; needs --profile)\n"
+	      "  --profile P    pregnancy (can become pregnant) or no-pregnancy\n"
+	      "  --minor        the patient is a minor: a guardian signs too\n"
+	      "  --staff ID     the staff member starting sessions (default: $USER)\n"
 	      "  -h, --help     show this help and exit\n\n"
+	      "A consent session: the guided screens, the teach-back quiz, each\n"
+	      "statement acknowledged, a review page, the typed signature, then a\n"
+	      "receipt code. Every answer and acknowledgement is saved before the\n"
+	      "screen shows it; records go to --db, the configured db, or\n"
+	      "$ISOKIOSK_DB, else ~/.local/share/isokiosk/records.db.\n\n"
 	      "Without a staff PIN (isokiosk staff set-pin) the kiosk runs in demo\n"
-	      "mode and F12 opens the staff menu directly. SIGTERM or SIGHUP end it.\n",
+	      "mode and F12 opens the staff menu directly. SIGTERM or SIGHUP end it\n"
+	      "(a session still running is recorded as abandoned).\n",
 	      stdout);
 }
 
@@ -62,10 +79,19 @@ cmd_run(int argc, char **argv)
 		{ "config", required_argument, NULL, 'f' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "lang", required_argument, NULL, 'l' },
+		{ "consent", no_argument, NULL, 'C' },
+		{ "patient", required_argument, NULL, 'p' },
+		{ "profile", required_argument, NULL, 'P' },
+		{ "minor", no_argument, NULL, 'm' },
+		{ "staff", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *content = NULL, *config = NULL, *lang = NULL, *db = NULL;
+	const char *patient = NULL, *profile = NULL, *staff = NULL;
+	bool consent = false, minor = false;
+	struct store *st = NULL;
+	char *dbpath = NULL;
 	struct config cfg;
 	struct diag_list dl;
 	struct bundle *b;
@@ -81,6 +107,11 @@ cmd_run(int argc, char **argv)
 		case 'f': config = optarg; break;
 		case 'd': db = optarg; break;
 		case 'l': lang = optarg; break;
+		case 'C': consent = true; break;
+		case 'p': patient = optarg; consent = true; break;
+		case 'P': profile = optarg; break;
+		case 'm': minor = true; break;
+		case 's': staff = optarg; break;
 		case 'h': cmd_run_help(); return 0;
 		default:
 			return cli_usage_error("run", "unknown option '%s'",
@@ -89,6 +120,17 @@ cmd_run(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
+	if (patient != NULL && profile == NULL)
+		return cli_usage_error("run", "--patient needs --profile pregnancy or no-pregnancy");
+	if (profile != NULL && !quiz_profile_valid(profile))
+		return cli_usage_error("run", "--profile: expected pregnancy or no-pregnancy, not '%s'",
+				       profile);
+	if ((profile != NULL || minor) && patient == NULL)
+		return cli_usage_error("run", "--profile and --minor need --patient");
+	if (patient != NULL && patient[0] == '\0')
+		return cli_usage_error("run", "--patient: the patient reference is empty");
+	if (staff == NULL)
+		staff = getenv("USER");
 	if (i18n_init() < 0)
 		fputs("isokiosk: warning: no UTF-8 locale (C.UTF-8) on this system\n",
 		      stderr);
@@ -126,6 +168,31 @@ cmd_run(int argc, char **argv)
 	}
 	diag_list_done(&dl);
 
+	if (consent)
+		cfg.start_mode = CONFIG_START_CONSENT;
+	/* Records: in consent mode, or wherever a database is configured. */
+	if (cfg.start_mode == CONFIG_START_CONSENT || cfg.db_path != NULL) {
+		char *err = NULL;
+
+		dbpath = cfg.db_path != NULL ? xstrdup(cfg.db_path)
+					     : store_default_path(true);
+		st = store_open(dbpath, NULL, &err);
+		/* The content the patient will see, frozen once per start. */
+		for (size_t i = 0; st != NULL && i < b->nlangs; i++)
+			if (store_content_freeze(st, &b->langs[i], &err) < 0) {
+				store_close(st);
+				st = NULL;
+			}
+		if (st == NULL) {
+			fprintf(stderr, "isokiosk: %s: %s\n", dbpath, err != NULL ? err : "cannot open");
+			free(err);
+			free(dbpath);
+			bundle_free(b);
+			config_done(&cfg);
+			return 1;
+		}
+	}
+
 	amb = cfg.ambiguous;
 	if (amb == 0)
 		amb = term_probe_ambiguous();
@@ -135,13 +202,38 @@ cmd_run(int argc, char **argv)
 				    .kiosk = true, .ambiguous = amb };
 	if (term_init(&topts, &w, &h) < 0) {
 		bundle_free(b);
+		if (st != NULL)
+			store_close(st);
+		free(dbpath);
 		config_done(&cfg);
 		return 1;
 	}
 	kiosk_init(&app, &cfg, b, content, w, h, amb, 0);
-	rc = kiosk_run(&app);
-	term_done();
+	kiosk_consent_use_store(&app, st);
+	app.cs.start_consent = cfg.start_mode == CONFIG_START_CONSENT;
+	app.cs.default_staff = staff != NULL ? xstrdup(staff) : NULL;
+	rc = 0;
+	if (patient != NULL &&
+	    kiosk_consent_start(&app, patient, profile, minor, staff) < 0) {
+		term_done();
+		fprintf(stderr, "isokiosk: cannot start the session: %s\n",
+			app.cs.error != NULL ? app.cs.error : "?");
+		rc = 1;
+	}
+	if (rc == 0) {
+		rc = kiosk_run(&app);
+		term_done();
+	}
+	/* Ended by SIGTERM or SIGHUP mid-session: recorded as abandoned. */
+	if (kiosk_consent_finish(&app, "kiosk ended") < 0) {
+		fprintf(stderr, "isokiosk: records not saved: %s\n",
+			app.cs.error != NULL ? app.cs.error : "?");
+		rc = 1;
+	}
 	kiosk_done(&app);
+	if (st != NULL)
+		store_close(st);
+	free(dbpath);
 	config_done(&cfg);
 	return rc;
 }

@@ -82,7 +82,9 @@ kiosk_pick_lang(struct kiosk_app *app, size_t i)
 	if (i >= kiosk_nlangs(app))
 		return KIOSK_STAY;
 	kiosk_use_lang(app, i);
-	/* consent issue: start_mode consent goes to staff-start here */
+	/* A consent kiosk: staff start the session (key + PIN). */
+	if (app->cs.start_consent && app->cs.store != NULL && !app->cs.on)
+		return KIOSK_GO(app->demo ? KIOSK_STAFF_MENU : KIOSK_STAFF_PIN);
 	return kiosk_open_screen(app, 0);
 }
 
@@ -210,8 +212,8 @@ kiosk_language_handle(struct kiosk_app *app, const struct kiosk_input *in)
 }
 
 static const struct kiosk_move kiosk_language_moves[] = {
-	{ KEYS_A_BACK, KIOSK_MENU, false },
-	{ KEYS_A_NONE, 0, false },
+	{ KEYS_A_BACK, KIOSK_MENU, false, false },
+	{ KEYS_A_NONE, 0, false, false },
 };
 
 static void
@@ -348,10 +350,10 @@ kiosk_menu_handle(struct kiosk_app *app, const struct kiosk_input *in)
 }
 
 static const struct kiosk_move kiosk_menu_moves[] = {
-	{ KEYS_A_BACK, KIOSK_SCREEN, false },     /* to the screen being read */
-	{ KEYS_A_LANGUAGE, KIOSK_LANGUAGE, false },
-	{ KEYS_A_RESTART, KIOSK_WELCOME, true },
-	{ KEYS_A_NONE, 0, false },
+	{ KEYS_A_BACK, KIOSK_SCREEN, false, false },     /* to the screen being read */
+	{ KEYS_A_LANGUAGE, KIOSK_LANGUAGE, false, false },
+	{ KEYS_A_RESTART, KIOSK_WELCOME, true, false },
+	{ KEYS_A_NONE, 0, false, false },
 };
 
 static void
@@ -395,6 +397,23 @@ static size_t
 kiosk_screen_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 {
 	bool last = app->screen + 1 >= kiosk_nscreens(app);
+	bool end = app->screen < app->nseen && app->seen_end[app->screen];
+
+	if (app->cs.rereading) {
+		b[0] = (struct kiosk_button){ .action = KEYS_A_NEXT,
+			.label = _("Back to the question"), .hot = end };
+		kiosk_bar(app, b, 1);
+		return 1;
+	}
+	if (app->cs.on) { /* guided: no topics, no starting over */
+		b[0] = (struct kiosk_button){ .action = KEYS_A_BACK,
+					      .label = _("Back") };
+		b[1] = (struct kiosk_button){ .action = KEYS_A_NEXT,
+			.label = last ? _("To the questions") : _("Next"),
+			.hot = end };
+		kiosk_bar(app, b, 2);
+		return 2;
+	}
 
 	b[0] = (struct kiosk_button){ .action = KEYS_A_BACK, .label = _("Back") };
 	b[1] = (struct kiosk_button){ .action = KEYS_A_MENU, .label = _("Topics") };
@@ -440,17 +459,24 @@ kiosk_screen_handle(struct kiosk_app *app, const struct kiosk_input *in)
 	case KEYS_A_NEXT:
 		if (preview)
 			return KIOSK_STAY;
+		if (app->cs.rereading)
+			return kiosk_consent_reread_done(app);
 		if (app->screen + 1 < kiosk_nscreens(app))
 			return kiosk_open_screen(app, app->screen + 1);
-		/* The last screen read: the session is over. consent issue:
-		 * the quiz comes here instead. */
+		if (app->cs.on) /* the quiz comes next */
+			return kiosk_consent_after_screens(app);
+		/* The last screen read: the session is over. */
 		kiosk_reset(app);
 		return KIOSK_GO(KIOSK_WELCOME);
 	case KEYS_A_BACK:
 		if (preview)
 			return KIOSK_STAY;
+		if (app->cs.rereading)
+			return kiosk_consent_reread_done(app);
 		if (app->screen > 0)
 			return kiosk_open_screen(app, app->screen - 1);
+		if (app->cs.on)
+			return KIOSK_STAY;
 		kiosk_reset(app);
 		return KIOSK_GO(KIOSK_WELCOME);
 	case KEYS_A_UP:
@@ -489,9 +515,9 @@ kiosk_screen_handle(struct kiosk_app *app, const struct kiosk_input *in)
 }
 
 static const struct kiosk_move kiosk_screen_moves[] = {
-	{ KEYS_A_MENU, KIOSK_MENU, false },
-	{ KEYS_A_RESTART, KIOSK_WELCOME, true },
-	{ KEYS_A_NONE, 0, false },
+	{ KEYS_A_MENU, KIOSK_MENU, false, true },
+	{ KEYS_A_RESTART, KIOSK_WELCOME, true, true },
+	{ KEYS_A_NONE, 0, false, false },
 };
 
 static enum grid_style
@@ -556,6 +582,7 @@ kiosk_screen_draw(const struct kiosk_app *app, struct grid *g)
 	struct kiosk_frame f;
 	char prog[32];
 	const char *hint;
+	size_t nb;
 
 	kiosk_frame(app, &f);
 	snprintf(prog, sizeof prog, "%zu / %zu", app->screen + 1,
@@ -585,13 +612,17 @@ kiosk_screen_draw(const struct kiosk_app *app, struct grid *g)
 		hint = _("Preview: the screen follows the file; q quits.");
 	else if (!kiosk_at_end(app))
 		hint = _("More below: scroll down or press Space.");
+	else if (app->cs.rereading)
+		hint = _("Touch Back to the question when you are ready.");
 	else if (app->screen + 1 < kiosk_nscreens(app))
 		hint = _("Touch Next to continue.");
+	else if (app->cs.on)
+		hint = _("Last screen. Touch To the questions.");
 	else
 		hint = _("Last screen. Touch Finish when done.");
 	kiosk_draw_hint(g, &f, hint, GRID_DIM);
-	kiosk_screen_buttons(app, b);
-	kiosk_draw_buttons(g, b, KIOSK_SCREEN_NBUTTONS);
+	nb = kiosk_screen_buttons(app, b);
+	kiosk_draw_buttons(g, b, nb);
 }
 
 const struct kiosk_state_ops kiosk_screen_ops = {

@@ -16,6 +16,14 @@ extern const struct kiosk_state_ops kiosk_idle_ops;
 extern const struct kiosk_state_ops kiosk_small_ops;
 extern const struct kiosk_state_ops kiosk_pin_ops;
 extern const struct kiosk_state_ops kiosk_staff_ops;
+extern const struct kiosk_state_ops kiosk_quiz_ops;
+extern const struct kiosk_state_ops kiosk_ack_ops;
+extern const struct kiosk_state_ops kiosk_review_ops;
+extern const struct kiosk_state_ops kiosk_sign_ops;
+extern const struct kiosk_state_ops kiosk_done_ops;
+extern const struct kiosk_state_ops kiosk_call_staff_ops;
+extern const struct kiosk_state_ops kiosk_staff_new_ops;
+extern const struct kiosk_state_ops kiosk_staff_verify_ops;
 
 /* Steps, for brevity in handlers. */
 #define KIOSK_STAY ((struct kiosk_step){ KIOSK_SAME, false })
@@ -68,5 +76,25 @@ int kiosk_draw_text(struct grid *g, int x, int y, int w, int maxrows,
 		    const char *text, enum grid_style st, bool center);
 /* The rows text would take at width w. */
 int kiosk_text_rows(const struct grid *g, int w, const char *text);
+
+/* ---- consent sessions (kiosk-consent.c) ---- */
+
+/* After every event: time the screen visit, retry the queue on ticks, lay
+ * out the consent text, and send the patient to "please call staff" while
+ * a record is not saved. Returns true when the state changed. */
+bool kiosk_consent_after_event(struct kiosk_app *app, bool tick);
+/* kiosk_reset's part: a running session is recorded as abandoned, then
+ * everything of the patient is wiped (the queue stays). */
+void kiosk_consent_reset(struct kiosk_app *app);
+void kiosk_consent_done(struct kiosk_app *app);
+/* End the running session (if any) with this outcome; recorded through
+ * the queue. */
+void kiosk_consent_end(struct kiosk_app *app, int outcome, const char *reason);
+/* The guided screens are read: the quiz (or what follows it). */
+struct kiosk_step kiosk_consent_after_screens(struct kiosk_app *app);
+/* A re-read screen is left: back to the question. */
+struct kiosk_step kiosk_consent_reread_done(struct kiosk_app *app);
+/* Write the queue now: 0 when it is empty after, -1 (cs.error set). */
+int kiosk_consent_flush(struct kiosk_app *app);
 
 #endif

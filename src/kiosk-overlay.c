@@ -8,6 +8,7 @@
 
 #include "i18n.h"
 #include "kiosk-int.h"
+#include "store.h"
 #include "xmalloc.h"
 
 /* ---- idle warning ---- */
@@ -41,8 +42,9 @@ kiosk_idle_handle(struct kiosk_app *app, const struct kiosk_input *in)
 	case KEYS_EV_TICK:
 		if (kiosk_idle_left(app) > 0)
 			return KIOSK_REDRAW;
-		/* Nobody came back: forget everything. consent issue: the
-		 * session is recorded as abandoned here. */
+		/* Nobody came back: a session is recorded as timed out
+		 * (sealed), then everything is forgotten. */
+		kiosk_consent_end(app, STORE_TIMED_OUT, "idle timeout");
 		kiosk_reset(app);
 		return KIOSK_GO(KIOSK_WELCOME);
 	default:
@@ -94,6 +96,7 @@ kiosk_small_handle(struct kiosk_app *app, const struct kiosk_input *in)
 	if (in->ev->kind == KEYS_EV_TICK && app->resume != KIOSK_WELCOME &&
 	    app->now - app->last_input >=
 	    app->cfg->idle_timeout + app->cfg->idle_warning) {
+		kiosk_consent_end(app, STORE_TIMED_OUT, "idle timeout");
 		kiosk_reset(app);
 		app->resume = KIOSK_WELCOME;
 		return KIOSK_REDRAW;

@@ -29,6 +29,7 @@ kiosk_run(struct kiosk_app *app)
 
 	app->now = kiosk_clock();
 	app->last_input = app->now;
+	app->cs.shown_since = app->now; /* a session started before the loop */
 	while (!app->quit && !term_stop_requested()) {
 		struct keys_event ev;
 		int wait_ms;

@@ -1,8 +1,11 @@
 /*
  * kiosk-staff: the staff states: PIN entry (after the staff key; wrong PINs
  * wait longer each time, see pin.h) and the staff menu (exit, reload
- * content, start language). In demo mode (no PIN configured) the staff key
- * opens the menu directly, and the screens say so.
+ * content, start language; with a records database also: a new consent
+ * session or ending the running one, staff verification of the last
+ * session, saving records that could not be written, whose exact error is
+ * shown here). In demo mode (no PIN configured) the staff key opens the
+ * menu directly, and the screens say so.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +14,7 @@
 #include "i18n.h"
 #include "kiosk-int.h"
 #include "pin.h"
+#include "store.h"
 #include "xmalloc.h"
 
 /* ---- PIN ---- */
@@ -89,8 +93,8 @@ kiosk_pin_handle(struct kiosk_app *app, const struct kiosk_input *in)
 }
 
 static const struct kiosk_move kiosk_pin_moves[] = {
-	{ KEYS_A_BACK, KIOSK_RESUME, false }, /* cancel: back where it was */
-	{ KEYS_A_NONE, 0, false },
+	{ KEYS_A_BACK, KIOSK_RESUME, false, false }, /* cancel: back where it was */
+	{ KEYS_A_NONE, 0, false, false },
 };
 
 static void
@@ -147,8 +151,18 @@ enum kiosk_staff_item {
 	KIOSK_STAFF_RELOAD,
 	KIOSK_STAFF_LANG,
 	KIOSK_STAFF_BACK,
+	KIOSK_STAFF_SESSION, /* new consent session, or end the running one */
+	KIOSK_STAFF_VERIFY_LAST,
+	KIOSK_STAFF_SAVE,
 	KIOSK_STAFF_NITEMS
 };
+
+/* The consent items only with a records database. */
+static int
+kiosk_staff_nitems(const struct kiosk_app *app)
+{
+	return app->cs.store != NULL ? KIOSK_STAFF_NITEMS : KIOSK_STAFF_SESSION;
+}
 
 static void
 kiosk_staff_enter(struct kiosk_app *app)
@@ -174,8 +188,18 @@ kiosk_staff_label(const struct kiosk_app *app, int i)
 		snprintf(buf, sizeof buf, _("3  Start language: %s"),
 			 l != NULL ? l->name : "-");
 		return buf;
+	case KIOSK_STAFF_BACK:
+		return app->cs.on ? _("4  Back to the session")
+				  : _("4  Back to the kiosk");
+	case KIOSK_STAFF_SESSION:
+		return app->cs.on ? _("5  End this session (recorded as abandoned)")
+				  : _("5  New consent session");
+	case KIOSK_STAFF_VERIFY_LAST:
+		return _("6  Staff verification of the last session");
 	default:
-		return _("4  Back to the kiosk");
+		snprintf(buf, sizeof buf, _("7  Save the records now (%zu waiting)"),
+			 app->cs.nops);
+		return buf;
 	}
 }
 
@@ -184,13 +208,22 @@ kiosk_staff_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 {
 	struct kiosk_frame f;
 
+	static char labels[KIOSK_STAFF_NITEMS][160];
+	int n = kiosk_staff_nitems(app);
+
 	kiosk_frame(app, &f);
-	for (int i = 0; i < KIOSK_STAFF_NITEMS; i++)
+	for (int i = 0; i < n; i++) {
+		snprintf(labels[i], sizeof labels[i], "%s", kiosk_staff_label(app, i));
 		b[i] = (struct kiosk_button){ .action = KEYS_A_PICK, .arg = i,
-			.label = kiosk_staff_label(app, i),
-			.selected = i == app->staff_sel };
-	kiosk_stack(app, b, KIOSK_STAFF_NITEMS, f.body_y + 1, f.body_h - 3);
-	return KIOSK_STAFF_NITEMS;
+			.label = labels[i], .selected = i == app->staff_sel };
+	}
+	kiosk_stack(app, b, (size_t)n, f.body_y + 1, f.body_h - 3);
+	if (n > KIOSK_STAFF_SESSION) /* room for the error, longer labels */
+		for (int i = 0; i < n; i++) {
+			b[i].w = app->w - 4 < 50 ? app->w - 4 : 50;
+			b[i].x = (app->w - b[i].w) / 2;
+		}
+	return (size_t)n;
 }
 
 static struct kiosk_step
@@ -201,6 +234,8 @@ kiosk_staff_reload(struct kiosk_app *app)
 
 	if (app->content_dir == NULL)
 		return KIOSK_STAY;
+	/* The quiz points into the old content: a running session ends. */
+	kiosk_consent_end(app, STORE_ABANDONED, "content reloaded by staff");
 	diag_list_init(&dl);
 	nb = bundle_load(app->content_dir, &dl);
 	if (nb == NULL || diag_count(&dl, DIAG_ERROR) > 0 || nb->nlangs == 0) {
@@ -211,10 +246,21 @@ kiosk_staff_reload(struct kiosk_app *app)
 		return KIOSK_REDRAW;
 	}
 	diag_list_done(&dl);
+	kiosk_reset(app); /* nothing may point into the old content */
 	layout_free(app->lay);
 	app->lay = NULL;
 	bundle_free(app->bundle);
 	app->bundle = nb;
+	if (app->cs.store != NULL) {
+		for (size_t i = 0; i < nb->nlangs; i++) {
+			char *err = NULL;
+
+			if (store_content_freeze(app->cs.store, &nb->langs[i], &err) < 0) {
+				free(app->cs.error);
+				app->cs.error = err;
+			}
+		}
+	}
 	if (app->staff_lang >= nb->nlangs)
 		app->staff_lang = 0;
 	free(app->seen_end);
@@ -225,11 +271,22 @@ kiosk_staff_reload(struct kiosk_app *app)
 	return KIOSK_REDRAW;
 }
 
+static const char *const kiosk_staff_unsaved =
+	N_("Records are not saved yet. Choose exit again to leave anyway.");
+
 static struct kiosk_step
 kiosk_staff_do(struct kiosk_app *app, int item)
 {
 	switch (item) {
 	case KIOSK_STAFF_EXIT:
+		/* A running session is recorded as abandoned; what cannot be
+		 * written now keeps the kiosk running (saved once space
+		 * returns), unless staff insist (exit again). */
+		if (kiosk_consent_finish(app, "kiosk exited by staff") < 0 &&
+		    app->message != kiosk_staff_unsaved) {
+			app->message = kiosk_staff_unsaved;
+			return KIOSK_REDRAW;
+		}
 		return KIOSK_GO(KIOSK_QUIT);
 	case KIOSK_STAFF_RELOAD:
 		return kiosk_staff_reload(app);
@@ -238,8 +295,33 @@ kiosk_staff_do(struct kiosk_app *app, int item)
 			app->staff_lang = (app->staff_lang + 1) % app->bundle->nlangs;
 		return KIOSK_REDRAW;
 	case KIOSK_STAFF_BACK:
+		if (app->cs.on || app->cs.nops > 0)
+			return KIOSK_GO(KIOSK_RESUME);
 		kiosk_reset(app);
 		return KIOSK_GO(KIOSK_WELCOME);
+	case KIOSK_STAFF_SESSION:
+		if (app->cs.store == NULL)
+			return KIOSK_STAY;
+		if (app->cs.on) {
+			kiosk_consent_end(app, STORE_ABANDONED, "ended by staff");
+			kiosk_reset(app);
+			app->message = N_("The session was ended and recorded as abandoned.");
+			return KIOSK_REDRAW;
+		}
+		if (app->cs.nops > 0) {
+			app->message = N_("Save the records first (7).");
+			return KIOSK_REDRAW;
+		}
+		return KIOSK_GO(KIOSK_STAFF_NEW);
+	case KIOSK_STAFF_VERIFY_LAST:
+		return app->cs.store != NULL ? KIOSK_GO(KIOSK_STAFF_VERIFY) : KIOSK_STAY;
+	case KIOSK_STAFF_SAVE:
+		if (app->cs.store == NULL)
+			return KIOSK_STAY;
+		app->message = kiosk_consent_flush(app) == 0
+			? N_("All records are saved.")
+			: N_("Still not saved: the records could not be written.");
+		return KIOSK_REDRAW;
 	default:
 		return KIOSK_STAY;
 	}
@@ -254,11 +336,11 @@ kiosk_staff_handle(struct kiosk_app *app, const struct kiosk_input *in)
 	case KEYS_A_PICK:
 		return kiosk_staff_do(app, in->arg);
 	case KEYS_A_UP:
-		app->staff_sel = (app->staff_sel + KIOSK_STAFF_NITEMS - 1) %
-				 KIOSK_STAFF_NITEMS;
+		app->staff_sel = (app->staff_sel + kiosk_staff_nitems(app) - 1) %
+				 kiosk_staff_nitems(app);
 		return KIOSK_REDRAW;
 	case KEYS_A_DOWN:
-		app->staff_sel = (app->staff_sel + 1) % KIOSK_STAFF_NITEMS;
+		app->staff_sel = (app->staff_sel + 1) % kiosk_staff_nitems(app);
 		return KIOSK_REDRAW;
 	case KEYS_A_ACTIVATE:
 		return kiosk_staff_do(app, app->staff_sel);
@@ -274,11 +356,20 @@ kiosk_staff_draw(const struct kiosk_app *app, struct grid *g)
 {
 	struct kiosk_button b[KIOSK_STAFF_NITEMS];
 	struct kiosk_frame f;
+	size_t n;
 
 	kiosk_frame(app, &f);
 	kiosk_draw_header(app, g, _("Staff menu"), NULL);
-	kiosk_staff_buttons(app, b);
-	kiosk_draw_buttons(g, b, KIOSK_STAFF_NITEMS);
+	n = kiosk_staff_buttons(app, b);
+	kiosk_draw_buttons(g, b, n);
+	if (app->cs.error != NULL && app->cs.nops > 0) {
+		/* The exact error, for staff only. */
+		char *e = xasprintf(_("Not saved (%zu records waiting): %s"),
+				    app->cs.nops, app->cs.error);
+
+		kiosk_draw_text(g, 2, f.hint_y, g->w - 4, 1, e, GRID_ALERT, false);
+		free(e);
+	}
 	if (app->message != NULL)
 		kiosk_draw_text(g, 2, f.hint_y - 2, g->w - 4, 2, _(app->message),
 				GRID_ALERT, true);

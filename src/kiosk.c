@@ -3,7 +3,8 @@
  * dispatch, and the geometry and drawing helpers the states share. Owns the
  * patient's session in struct kiosk_app (see kiosk.h); the states themselves
  * live in kiosk-browse.c (welcome, language, menu, screen), kiosk-overlay.c
- * (idle warning, too small) and kiosk-staff.c (PIN, staff menu).
+ * (idle warning, too small), kiosk-staff.c (PIN, staff menu) and
+ * kiosk-consent.c (the consent session and its records).
  */
 #include "kiosk.h"
 
@@ -24,6 +25,14 @@ static const struct kiosk_state_ops *const kiosk_states[KIOSK_NSTATES] = {
 	[KIOSK_TOO_SMALL] = &kiosk_small_ops,
 	[KIOSK_STAFF_PIN] = &kiosk_pin_ops,
 	[KIOSK_STAFF_MENU] = &kiosk_staff_ops,
+	[KIOSK_QUIZ] = &kiosk_quiz_ops,
+	[KIOSK_ACKNOWLEDGE] = &kiosk_ack_ops,
+	[KIOSK_REVIEW] = &kiosk_review_ops,
+	[KIOSK_SIGN] = &kiosk_sign_ops,
+	[KIOSK_DONE] = &kiosk_done_ops,
+	[KIOSK_CALL_STAFF] = &kiosk_call_staff_ops,
+	[KIOSK_STAFF_NEW] = &kiosk_staff_new_ops,
+	[KIOSK_STAFF_VERIFY] = &kiosk_staff_verify_ops,
 };
 
 const char *
@@ -245,6 +254,7 @@ clamp:
 void
 kiosk_reset(struct kiosk_app *app)
 {
+	kiosk_consent_reset(app);
 	layout_free(app->lay);
 	app->lay = NULL;
 	app->lay_width = 0;
@@ -281,6 +291,7 @@ kiosk_init(struct kiosk_app *app, const struct config *cfg,
 	app->demo = cfg->pin_hash == NULL;
 	app->state = KIOSK_SAME; /* none yet: kiosk_set_state enters the first */
 	app->resume = KIOSK_WELCOME;
+	app->cs.shown_screen = -1;
 	if (bundle != NULL)
 		for (size_t i = 0; i < bundle->nlangs; i++)
 			if (strcmp(bundle->langs[i].code, cfg->language) == 0)
@@ -309,6 +320,7 @@ kiosk_set_preview(struct kiosk_app *app, struct content_doc *doc,
 void
 kiosk_done(struct kiosk_app *app)
 {
+	kiosk_consent_done(app);
 	layout_free(app->lay);
 	free(app->seen_end);
 	if (app->bundle != NULL)
@@ -390,8 +402,8 @@ kiosk_resolve(const struct kiosk_app *app, const struct keys_event *ev,
 	}
 }
 
-bool
-kiosk_event(struct kiosk_app *app, const struct keys_event *ev)
+static bool
+kiosk_event_state(struct kiosk_app *app, const struct keys_event *ev)
 {
 	const struct kiosk_state_ops *ops;
 	struct kiosk_input in;
@@ -426,6 +438,8 @@ kiosk_event(struct kiosk_app *app, const struct keys_event *ev)
 	 * screen and nowhere to go. */
 	for (const struct kiosk_move *m = ops->moves;
 	     m != NULL && m->action != KEYS_A_NONE && app->preview_path == NULL; m++) {
+		if (m->browse_only && app->cs.on)
+			continue;
 		if (m->action == in.action) {
 			if (m->reset)
 				kiosk_reset(app);
@@ -446,6 +460,17 @@ kiosk_event(struct kiosk_app *app, const struct keys_event *ev)
 		kiosk_set_state(app, KIOSK_TOO_SMALL);
 		redraw = true;
 	}
+	return redraw;
+}
+
+bool
+kiosk_event(struct kiosk_app *app, const struct keys_event *ev)
+{
+	bool redraw = kiosk_event_state(app, ev);
+
+	/* Records first: the screen never shows what is not saved. */
+	if (kiosk_consent_after_event(app, ev->kind == KEYS_EV_TICK))
+		redraw = true;
 	return redraw;
 }
 

@@ -11,14 +11,18 @@
  * here touches the terminal, so every state is tested without one
  * (tests/unit/test-kiosk.c).
  *
- * The consent issue adds KIOSK_QUIZ, KIOSK_ACKNOWLEDGE, KIOSK_SIGN and
- * KIOSK_DONE as rows of the same table (see the enum).
+ * A consent session (kiosk-consent.c) adds the quiz, acknowledgements,
+ * review, signature and done states and the staff's new-session and
+ * verification forms as rows of the same table. Every record is written
+ * through one queue (struct kiosk_consent): a state shows what was recorded
+ * only once the queue is empty, i.e. the store said it is durable.
  */
 #ifndef ISOKIOSK_KIOSK_H
 #define ISOKIOSK_KIOSK_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bundle.h"
 #include "config.h"
@@ -26,6 +30,7 @@
 #include "keys.h"
 #include "layout.h"
 #include "pin.h"
+#include "quiz.h"
 
 enum kiosk_state_id {
 	KIOSK_WELCOME,      /* attract screen; picks the language */
@@ -36,7 +41,14 @@ enum kiosk_state_id {
 	KIOSK_TOO_SMALL,    /* please enlarge */
 	KIOSK_STAFF_PIN,    /* staff key pressed: PIN entry */
 	KIOSK_STAFF_MENU,   /* exit, reload content, language */
-	/* consent issue: KIOSK_QUIZ, KIOSK_ACKNOWLEDGE, KIOSK_SIGN, KIOSK_DONE */
+	KIOSK_QUIZ,         /* teach-back: one question at a time */
+	KIOSK_ACKNOWLEDGE,  /* one statement at a time, each confirmed */
+	KIOSK_REVIEW,       /* every answer and statement, before signing */
+	KIOSK_SIGN,         /* the patient (then the guardian) types a name */
+	KIOSK_DONE,         /* receipt code; return the terminal */
+	KIOSK_CALL_STAFF,   /* quiz stopped, or a record could not be saved */
+	KIOSK_STAFF_NEW,    /* staff: patient ref, profile, minor, language */
+	KIOSK_STAFF_VERIFY, /* staff: verify the last completed session */
 	KIOSK_NSTATES,
 
 	/* Pseudo states a step may name. */
@@ -77,6 +89,7 @@ struct kiosk_move {
 	enum keys_action action;
 	int next;
 	bool reset;
+	bool browse_only; /* not during a consent session */
 };
 
 struct kiosk_state_ops {
@@ -93,6 +106,89 @@ struct kiosk_state_ops {
 	bool idle;    /* the idle timer runs (a patient may have walked away) */
 	bool overlay; /* remembers the state it interrupted (KIOSK_RESUME) */
 	bool staff;   /* the staff key does not apply */
+};
+
+struct store;
+
+/* One record waiting to be written (kiosk-consent.c); strings owned. */
+enum kiosk_op_kind {
+	KIOSK_OP_BEGIN,  /* s: kiosk, staff, patient, profile, lang, version;
+			    flag: minor */
+	KIOSK_OP_SCREEN, /* s0 screen id; n0 ms */
+	KIOSK_OP_ANSWER, /* s0 question, s1 choice text, s2 order; n0 attempt,
+			    n1 choice; flag: correct */
+	KIOSK_OP_ACK,    /* s0 statement id, s1 exact text */
+	KIOSK_OP_SIGN,   /* s0 role, s1 name, s2 meaning */
+	KIOSK_OP_END,    /* n0 outcome; s0 reason */
+	KIOSK_OP_VERIFY, /* n0 session; s0 staff id */
+};
+
+struct kiosk_op {
+	enum kiosk_op_kind kind;
+	char *s[6];
+	int64_t n[2];
+	bool flag;
+};
+
+#define KIOSK_FIELD_MAX 256 /* bytes of a typed field (name, ref, staff id) */
+
+/*
+ * The consent session. Everything of the patient in it is wiped by
+ * kiosk_reset() (typed text with sodium_memzero); only the queue of records
+ * not yet written survives a reset, because a record must never be lost:
+ * it is written as soon as the store can (retried on ticks and by staff).
+ */
+struct kiosk_consent {
+	struct store *store;         /* NULL: browsing only (not owned) */
+	bool start_consent;          /* welcome hands over to staff */
+	char *default_staff;         /* staff id for sessions from the shell */
+
+	/* The queue: written in order, the first failure stops it. */
+	struct kiosk_op *ops;
+	size_t nops, capops;
+	int64_t qid;                 /* the store's id of the queued session */
+	char *error;                 /* the store's last error, for staff */
+	double retry_at;
+	int after;                   /* call-staff: where to go once saved;
+					KIOSK_SAME: stay (quiz stopped) */
+	bool after_wipe;
+	int64_t last_done;           /* last completed session (staff verify) */
+
+	/* The session on screen (on: started, not ended). */
+	bool on;
+	bool minor;
+	bool pregnancy;
+	char ref[KIOSK_FIELD_MAX];
+	char staff[KIOSK_FIELD_MAX];
+	struct quiz quiz;
+	bool quiz_on;
+	size_t *stmts;               /* consent nodes the profile sees */
+	size_t nstmts;
+	bool *acked;
+	size_t ack_cur;
+	size_t *chosen;              /* per quiz question: the right choice */
+	bool rereading;              /* the screen state is a re-read */
+	bool stopped;                /* call-staff: the quiz stopped */
+	int shown_screen;            /* the screen visit being timed, -1 none */
+	double shown_since;
+	struct layout *lay;          /* quiz prompt / statement / review */
+	struct layout *lay2;         /* quiz explanation */
+	int lay_width;
+	int lay_kind;                /* what lay holds (kiosk-consent.c) */
+	size_t lay_item;
+	size_t top;                  /* review: first line shown */
+	bool review_end;             /* review: its end was reached */
+	struct content_node *review_nodes; /* review: what is laid out (owned) */
+	size_t nreview_nodes;
+	int role;                    /* signing: 0 patient, 1 guardian */
+	char name[KIOSK_FIELD_MAX];  /* being typed */
+	size_t namelen;
+	char receipt[16];            /* "1a2b-3c4d" */
+
+	/* Staff forms. */
+	int field;                   /* focused field */
+	size_t form_lang;
+	char staff_id[KIOSK_FIELD_MAX];
 };
 
 /* Where the app gets content, or a single file in preview. */
@@ -143,6 +239,8 @@ struct kiosk_app {
 	int staff_sel;
 	size_t staff_lang;           /* default language chosen by staff */
 
+	struct kiosk_consent cs;
+
 	/* Preview: called on every tick; returns true when it changed the
 	   document (e.g. the file was saved). */
 	bool (*tick_hook)(struct kiosk_app *app);
@@ -173,6 +271,21 @@ void kiosk_reset(struct kiosk_app *app);
 const char *kiosk_state_name(int id);
 /* The state with this name, or -1 (for test scripts). */
 int kiosk_state_from_name(const char *name);
+
+/*
+ * Consent sessions (kiosk-consent.c). kiosk_consent_use_store: record into
+ * st (not taken over; NULL: browse only). kiosk_consent_start: begin a
+ * session now (from the shell or the staff form) in the current language
+ * with profile "pregnancy" or "no-pregnancy"; 0, or -1 when the session
+ * could not be started (no store, no such profile, content without a
+ * quiz): app->cs.error says why. kiosk_consent_finish: before the program
+ * ends: a session still running is recorded as abandoned (reason), and
+ * the queue is written if it can be; -1 if records remain unsaved.
+ */
+void kiosk_consent_use_store(struct kiosk_app *app, struct store *st);
+int kiosk_consent_start(struct kiosk_app *app, const char *ref,
+			const char *profile, bool minor, const char *staff);
+int kiosk_consent_finish(struct kiosk_app *app, const char *reason);
 
 /* The smallest usable terminal. */
 #define KIOSK_MIN_W 40
