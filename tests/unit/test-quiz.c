@@ -342,7 +342,7 @@ START_TEST(test_bundled_content)
 
 		if (st->kind != CONTENT_STATEMENT)
 			continue;
-		t = quiz_nodes_text(st->children, st->nchildren);
+		t = content_nodes_text(st->children, st->nchildren);
 		ck_assert_msg(strlen(t) > 10, "%s: %s", st->id, t);
 		free(t);
 	}
