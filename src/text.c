@@ -431,6 +431,24 @@ text_force_break(const char *s, size_t a, size_t e, const unsigned char *keep,
 	return first != 0 && first <= first_chr ? first : first_chr;
 }
 
+/* Bytes of the character at i. */
+static size_t
+text_char_len(const char *s, size_t i, size_t n)
+{
+	int len = u8_mblen((const uint8_t *)s + i, n - i);
+
+	return len > 0 ? (size_t)len : 1;
+}
+
+/* U+2028 LINE SEPARATOR or U+2029 PARAGRAPH SEPARATOR at i: hard breaks
+ * (UAX #14 class BK) like '\n', never overridden. */
+static bool
+text_is_line_sep(const char *s, size_t i, size_t n)
+{
+	return i + 2 < n && s[i] == '\xe2' && s[i + 1] == '\x80' &&
+	       (s[i + 2] == '\xa8' || s[i + 2] == '\xa9');
+}
+
 static void
 text_emit(struct text_line **lines, size_t *nl, size_t *cap, size_t a,
 	  size_t e, int w)
@@ -467,7 +485,8 @@ text_wrap(const char *s, size_t n, const unsigned char *keep, int width,
 	if (keep != NULL)
 		for (size_t i = 1; i < n; i++)
 			if (keep[i] != TEXT_KEEP_NONE && s[i] != '\n' &&
-			    s[i - 1] != '\n' && (s[i] & 0xC0) != 0x80)
+			    s[i - 1] != '\n' && (s[i] & 0xC0) != 0x80 &&
+			    !text_is_line_sep(s, i, n))
 				o[i] = keep[i] == TEXT_KEEP_BREAK
 					       ? UC_BREAK_POSSIBLE
 					       : UC_BREAK_PROHIBITED;
@@ -517,8 +536,8 @@ text_wrap(const char *s, size_t n, const unsigned char *keep, int width,
 					pos = cut;
 					while (pos < lim && text_is_space(s[pos]))
 						pos++;
-					if (pos < n && s[pos] == '\n' && pos == i)
-						pos++; /* this line's hard break */
+					if (hard && pos == i) /* its hard break */
+						pos += text_char_len(s, i, n);
 					if (pos >= n)
 						goto done;
 					break;
@@ -527,7 +546,7 @@ text_wrap(const char *s, size_t n, const unsigned char *keep, int width,
 			}
 			if (i == n)
 				goto done;
-			a = hard ? i + 1 : i;
+			a = hard ? i + text_char_len(s, i, n) : i;
 			if (hard && a == n) {
 				text_emit(lines, &nl, &cap, n, n, 0);
 				goto done;

@@ -141,6 +141,8 @@ START_TEST(test_spaces_and_breaks)
 	WRAP_EQ("aaa bbb ccc", 8, 1, "aaa bbb|ccc");
 	WRAP_EQ("one\ntwo", 20, 1, "one|two");
 	WRAP_EQ("one\n\ntwo", 20, 1, "one||two");
+	/* U+2028 and U+2029 are hard breaks too, wholly consumed */
+	WRAP_EQ("one\xe2\x80\xa8two\xe2\x80\xa9three", 20, 1, "one|two|three");
 	WRAP_EQ("", 20, 1, "");
 	WRAP_EQ("ab ", 20, 1, "ab");
 }
