@@ -236,17 +236,19 @@ static void
 layout_flat_add(struct layout_flat *f, const char *s, size_t n, unsigned attr)
 {
 	size_t base = f->s.len;
+	char *end;
 
 	strbuf_add(&f->s, s, n);
 	if (f->s.len + 1 > f->acap) {
 		f->acap = (f->s.len + 1) * 2;
 		f->attr = xreallocarray(f->attr, f->acap, sizeof *f->attr);
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (f->s.s[base + i] == '\t' || f->s.s[base + i] == '\r')
-			f->s.s[base + i] = ' ';
+	for (size_t i = 0; i < n; i++)
 		f->attr[base + i] = attr;
-	}
+	end = f->s.s + base + n;
+	for (char *t = f->s.s + base;
+	     (t = memchr(t, '\t', (size_t)(end - t))) != NULL; t++)
+		*t = ' '; /* a tab is a space in running text */
 }
 
 static void

@@ -262,11 +262,15 @@ text_keep_rules(const char *s, size_t n, unsigned char *keep)
 		i += len > 0 ? (size_t)len : 1;
 	}
 
-	/* Kinsoku. */
+	/* Kinsoku (the class table read directly: this runs per character). */
+	if (!text_class_ready)
+		text_class_init();
 	for (size_t k = 1; k < m; k++) {
-		if (c[k] == '\n' || c[k - 1] == '\n')
-			continue;
-		if (text_no_start(c[k]) || text_no_end(c[k - 1]))
+		unsigned here = c[k] < 0x10000 ? text_class_bits[c[k]] : 0;
+		unsigned before = c[k - 1] < 0x10000 ? text_class_bits[c[k - 1]] : 0;
+
+		if (((here & 1) || (before & 2)) && c[k] != '\n' &&
+		    c[k - 1] != '\n')
 			text_raise(keep, off[k], TEXT_KEEP_HARD);
 	}
 
@@ -499,11 +503,17 @@ text_wrap(const char *s, size_t n, const unsigned char *keep, int width,
 		u8_width_linebreaks((const uint8_t *)s + pos, lim - pos, width,
 				    0, 0, o + pos, enc, p + pos);
 		for (size_t i = pos;; i++) {
-			bool atend = i == lim;
-			bool hard = !atend && p[i] == UC_BREAK_MANDATORY;
-			bool partial = atend && lim < n; /* cut by the window */
+			bool atend, hard, partial;
 			size_t e, cut, next;
 			int w;
+
+			/* most bytes are neither a break nor the end */
+			while (i < lim && (p[i] == UC_BREAK_PROHIBITED ||
+					   (p[i] == UC_BREAK_POSSIBLE && i == a)))
+				i++;
+			atend = i == lim;
+			hard = !atend && p[i] == UC_BREAK_MANDATORY;
+			partial = atend && lim < n; /* cut by the window */
 
 			if (!(atend || hard ||
 			      (i > a && p[i] == UC_BREAK_POSSIBLE)))
