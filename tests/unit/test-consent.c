@@ -1,0 +1,487 @@
+/*
+ * Unit tests for the consent session (kiosk-consent.c): the state machine
+ * driven by events, over the bundled content and a real store in a
+ * temporary folder, no terminal. Every check of "shown" is paired with a
+ * check of what the store holds at that moment.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <unistr.h>
+
+#include "i18n.h"
+#include "kiosk-int.h"
+#include "kiosk.h"
+#include "store.h"
+#include "tap.h"
+#include "xmalloc.h"
+
+static struct store_session sess; /* the session as stored now */
+static struct config cfg;
+static struct kiosk_app app;
+static struct grid *grid;
+static struct store *st;
+static char dir[64];
+static char *dbpath;
+
+static void
+setup(void)
+{
+	struct diag_list dl;
+	char *root = tap_source_path("content");
+	struct bundle *b;
+	char *err = NULL;
+
+	i18n_init();
+	config_init(&cfg);
+	cfg.idle_timeout = 10;
+	cfg.idle_warning = 5;
+	cfg.ambiguous = 1;
+	diag_list_init(&dl);
+	b = bundle_load(root, &dl);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(diag_count(&dl, DIAG_ERROR), 0);
+	diag_list_done(&dl);
+	strcpy(dir, "/tmp/test-consent.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	dbpath = xasprintf("%s/records.db", dir);
+	st = store_open(dbpath, NULL, &err);
+	ck_assert_msg(st != NULL, "store_open: %s", err);
+	for (size_t i = 0; i < b->nlangs; i++)
+		ck_assert_int_eq(store_content_freeze(st, &b->langs[i], &err), 0);
+	kiosk_init(&app, &cfg, b, root, 80, 24, 1, 100.0);
+	kiosk_consent_use_store(&app, st);
+	store_session_init(&sess);
+	grid = grid_new(80, 24, 1);
+	free(root);
+}
+
+static void
+teardown(void)
+{
+	store_session_done(&sess);
+	kiosk_done(&app);
+	store_close(st);
+	store_test_fail_io(-1, false);
+	unlink(dbpath);
+	{
+		char *p = xasprintf("%s-wal", dbpath), *q = xasprintf("%s-shm", dbpath);
+
+		unlink(p);
+		unlink(q);
+		free(p);
+		free(q);
+	}
+	rmdir(dir);
+	free(dbpath);
+	config_done(&cfg);
+	grid_free(grid);
+}
+
+static void
+key(int k)
+{
+	struct keys_event ev = { .kind = KEYS_EV_KEY, .key = k };
+
+	kiosk_event(&app, &ev);
+}
+
+static void
+tick(double now)
+{
+	struct keys_event ev = { .kind = KEYS_EV_TICK };
+
+	app.now = now;
+	kiosk_event(&app, &ev);
+}
+
+static const char *
+state(void)
+{
+	return kiosk_state_name(app.state);
+}
+
+static bool
+shows(const char *needle)
+{
+	char *t;
+	bool r;
+
+	kiosk_draw(&app, grid);
+	t = grid_text(grid);
+	r = strstr(t, needle) != NULL;
+	free(t);
+	return r;
+}
+
+static void
+load(int64_t id)
+{
+	char *err = NULL;
+
+	store_session_done(&sess);
+	store_session_init(&sess);
+	ck_assert_int_eq(store_session_get(st, id, &sess, &err), 0);
+}
+
+/* Position (1-based, as the number key) of the right or a wrong choice of
+ * the question on screen. */
+static int
+choice_key(bool right)
+{
+	const struct quiz *q = &app.cs.quiz;
+	const struct content_node *n = quiz_question(q);
+
+	for (size_t pos = 0; pos < quiz_nchoices(q); pos++)
+		if ((n->items[q->order[pos]].checked == 1) == right)
+			return '1' + (int)pos;
+	ck_abort_msg("no such choice");
+	return 0;
+}
+
+static void
+read_screens(void)
+{
+	size_t n = kiosk_nscreens(&app);
+
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_str_eq(state(), "screen");
+		ck_assert_uint_eq(app.screen, i);
+		key(KEYS_RIGHT);
+	}
+}
+
+static void
+type(const char *s)
+{
+	const uint8_t *p = (const uint8_t *)s;
+
+	while (*p) {
+		ucs4_t uc;
+		int n = u8_mbtouc(&uc, p, strlen((const char *)p));
+
+		key((int)uc);
+		p += n;
+	}
+}
+
+static void
+ack_all(void)
+{
+	size_t n = app.cs.nstmts;
+
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_str_eq(state(), "acknowledge");
+		ck_assert(shows("[ ] 1  上の内容を確認しました"));
+		key(KEYS_RIGHT); /* not confirmed: Next does nothing */
+		ck_assert_uint_eq(app.cs.ack_cur, i);
+		key('1');
+		load(1);
+		ck_assert_uint_eq(sess.nacks, i + 1);
+		ck_assert(shows("[x] 確認しました"));
+		key(KEYS_RIGHT);
+	}
+}
+
+START_TEST(test_whole_session)
+{
+	size_t nq, wrong = 0;
+
+	ck_assert_int_eq(kiosk_consent_start(&app, "P-001", "pregnancy", false,
+					     "nurse-1"), 0);
+	load(1);
+	ck_assert_str_eq(sess.patient_ref, "P-001");
+	ck_assert_str_eq(sess.staff_id, "nurse-1");
+	ck_assert_str_eq(sess.profile, "pregnancy");
+	ck_assert_str_eq(sess.lang, "ja");
+	ck_assert_str_eq(sess.content_version, app.bundle->langs[0].version);
+	/* no starting over, no topics in a session */
+	key('m');
+	ck_assert_str_eq(state(), "screen");
+	key(KEYS_LEFT);
+	ck_assert_str_eq(state(), "screen");
+	read_screens();
+	ck_assert_str_eq(state(), "quiz");
+	load(1);
+	ck_assert_uint_eq(sess.nscreens, kiosk_nscreens(&app));
+	ck_assert_str_eq(sess.screens[0].screen_id, "welcome");
+	nq = quiz_count(&app.cs.quiz);
+	ck_assert_uint_eq(nq, 17);
+
+	/* Wrong: recorded before it is shown; the explanation; re-read. */
+	key(choice_key(false));
+	load(1);
+	ck_assert_uint_eq(sess.nanswers, 1);
+	ck_assert(!sess.answers[0].correct);
+	ck_assert_str_eq(sess.answers[0].question_id, "q-unapproved");
+	ck_assert(shows("不正解です。"));
+	key('1');
+	ck_assert_str_eq(state(), "screen");
+	ck_assert_str_eq(kiosk_doc(&app, app.screen)->id, "what-is");
+	ck_assert(shows("問題に戻る"));
+	key(KEYS_RIGHT);
+	ck_assert_str_eq(state(), "quiz");
+	ck_assert(shows("答えにふれるか"));
+	load(1);
+	ck_assert_uint_eq(sess.nscreens, kiosk_nscreens(&app) + 1);
+	ck_assert_str_eq(sess.screens[sess.nscreens - 1].screen_id, "what-is");
+	wrong++;
+	for (size_t i = 0; i < nq; i++) {
+		ck_assert_uint_eq(quiz_number(&app.cs.quiz), i + 1);
+		if (i == 1) { /* wrong, answer again at once */
+			key(choice_key(false));
+			key(KEYS_ENTER);
+			wrong++;
+		}
+		key(choice_key(true));
+		load(1);
+		ck_assert_uint_eq(sess.nanswers, i + 1 + wrong);
+		ck_assert(sess.answers[sess.nanswers - 1].correct);
+		ck_assert(shows("正解です。"));
+		key(KEYS_ENTER);
+	}
+	ck_assert_str_eq(state(), "acknowledge");
+	ck_assert_uint_eq(app.cs.nstmts, 19);
+	ack_all();
+	ck_assert_str_eq(state(), "review");
+	load(1);
+	/* the exact text of each statement, hashed */
+	{
+		const struct content_doc *cd = app.bundle->langs[0].consent;
+		char *t = content_nodes_text(cd->nodes[0].children,
+					     cd->nodes[0].nchildren);
+		char hex[65];
+
+		store_sha256_hex(t, strlen(t), hex);
+		ck_assert_str_eq(sess.acks[0].statement_id, cd->nodes[0].id);
+		ck_assert_str_eq(sess.acks[0].text_sha256, hex);
+		free(t);
+	}
+	/* nothing is signed unseen */
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "review");
+	key(KEYS_END);
+	ck_assert(app.cs.review_end);
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "sign");
+	type("やまだ はなこう");
+	key(KEYS_BACKSPACE);
+	ck_assert_str_eq(app.cs.name, "やまだ はなこ");
+	ck_assert(shows("お名前： やまだ はなこ_"));
+	ck_assert(shows("署名の意味：本人による確認"));
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "done");
+	load(1);
+	ck_assert_int_eq(sess.outcome, STORE_COMPLETED);
+	ck_assert_uint_eq(sess.nsigns, 1);
+	ck_assert_str_eq(sess.signs[0].name, "やまだ はなこ");
+	ck_assert_str_eq(sess.signs[0].meaning, "本人による確認");
+	ck_assert_str_eq(sess.signs[0].role, "patient");
+	{
+		char want[16];
+
+		snprintf(want, sizeof want, "%.4s-%.4s", sess.seal_hash,
+			 sess.seal_hash + 4);
+		ck_assert_str_eq(app.cs.receipt, want);
+		ck_assert(shows(want));
+	}
+	/* back to welcome: nothing of the patient left */
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "welcome");
+	ck_assert(app.wipe);
+	ck_assert(!app.cs.on && !app.cs.quiz_on);
+	for (size_t i = 0; i < sizeof app.cs.ref; i++)
+		ck_assert_int_eq(app.cs.ref[i], 0);
+	for (size_t i = 0; i < sizeof app.cs.name; i++)
+		ck_assert_int_eq(app.cs.name[i], 0);
+	ck_assert_ptr_null(app.cs.stmts);
+	ck_assert_ptr_null(app.cs.lay);
+	/* staff verify the last session */
+	key(KEYS_F12);
+	ck_assert_str_eq(state(), "staff-menu");
+	key('6');
+	ck_assert_str_eq(state(), "staff-verify");
+	type("nurse-9");
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "staff-menu");
+	load(1);
+	ck_assert_uint_eq(sess.nverifications, 1);
+	ck_assert_str_eq(sess.verifications[0].staff_id, "nurse-9");
+	store_session_done(&sess);
+}
+END_TEST
+
+START_TEST(test_minor_from_staff_menu)
+{
+	key(KEYS_F12);
+	key('5');
+	ck_assert_str_eq(state(), "staff-new");
+	type("P-7");
+	key('\t');
+	type("n2");
+	key('\t');
+	key('4'); /* minor */
+	key('6'); /* start */
+	ck_assert_str_eq(state(), "screen");
+	load(1);
+	ck_assert_str_eq(sess.patient_ref, "P-7");
+	ck_assert_str_eq(sess.staff_id, "n2");
+	ck_assert_str_eq(sess.profile, "no-pregnancy");
+	ck_assert(sess.minor);
+	read_screens();
+	while (strcmp(state(), "quiz") == 0) {
+		key(choice_key(true));
+		key(KEYS_ENTER);
+	}
+	ck_assert_uint_eq(app.cs.nstmts, 12);
+	ack_all();
+	key(KEYS_END);
+	key(KEYS_ENTER);
+	type("すずき");
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "sign");
+	ck_assert(shows("保護者の署名"));
+	load(1);
+	ck_assert_int_eq(sess.outcome, STORE_OPEN);
+	type("すずき はは");
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "done");
+	load(1);
+	ck_assert_int_eq(sess.outcome, STORE_COMPLETED);
+	ck_assert_uint_eq(sess.nsigns, 2);
+	ck_assert_str_eq(sess.signs[1].role, "guardian");
+	ck_assert_str_eq(sess.signs[1].meaning, "保護者による確認");
+	store_session_done(&sess);
+}
+END_TEST
+
+START_TEST(test_three_wrong_stop)
+{
+	ck_assert_int_eq(kiosk_consent_start(&app, "P-3", "no-pregnancy", false,
+					     NULL), 0);
+	read_screens();
+	for (int i = 0; i < 3; i++) {
+		ck_assert_str_eq(state(), "quiz");
+		key(choice_key(false));
+		if (i < 2)
+			key(KEYS_ENTER);
+	}
+	ck_assert_str_eq(state(), "call-staff");
+	ck_assert(shows("スタッフをお呼びください。"));
+	load(1);
+	ck_assert_int_eq(sess.outcome, STORE_STOPPED);
+	ck_assert_str_eq(sess.reason, "q-unapproved: 3 wrong answers, please call staff");
+	ck_assert_uint_eq(sess.nanswers, 3);
+	/* the patient cannot go on; staff end it */
+	key(KEYS_ENTER);
+	key('1');
+	ck_assert_str_eq(state(), "call-staff");
+	key(KEYS_F12);
+	key('4');
+	ck_assert_str_eq(state(), "welcome");
+	store_session_done(&sess);
+}
+END_TEST
+
+START_TEST(test_idle_timed_out)
+{
+	ck_assert_int_eq(kiosk_consent_start(&app, "P-4", "no-pregnancy", false,
+					     NULL), 0);
+	key(KEYS_RIGHT);
+	tick(111.0);
+	ck_assert_str_eq(state(), "idle-warning");
+	tick(116.0);
+	ck_assert_str_eq(state(), "welcome");
+	load(1);
+	ck_assert_int_eq(sess.outcome, STORE_TIMED_OUT);
+	ck_assert_str_eq(sess.reason, "idle timeout");
+	ck_assert_uint_eq(sess.nscreens, 2);
+	ck_assert_int_eq(sess.screens[1].shown_ms, 11000);
+	store_session_done(&sess);
+}
+END_TEST
+
+START_TEST(test_write_fails_then_saved)
+{
+	ck_assert_int_eq(kiosk_consent_start(&app, "P-5", "pregnancy", false,
+					     NULL), 0);
+	read_screens();
+	store_test_fail_io(0, true);
+	key(choice_key(true));
+	/* not shown as right: please call staff, nothing stored */
+	ck_assert_str_eq(state(), "call-staff");
+	ck_assert(!shows("正解です。"));
+	ck_assert_uint_eq(app.cs.nops, 1);
+	ck_assert_ptr_nonnull(app.cs.error);
+	ck_assert_ptr_nonnull(strstr(app.cs.error, "full"));
+	load(1);
+	ck_assert_uint_eq(sess.nanswers, 0);
+	/* staff see the error */
+	key(KEYS_F12);
+	ck_assert_str_eq(state(), "staff-menu");
+	ck_assert(shows("未保存（1 件）"));
+	key('4');
+	ck_assert_str_eq(state(), "call-staff");
+	tick(200.0); /* retried: still full */
+	ck_assert_str_eq(state(), "call-staff");
+	store_test_fail_io(-1, false);
+	tick(300.0); /* space is back */
+	ck_assert_str_eq(state(), "quiz");
+	ck_assert(shows("正解です。"));
+	ck_assert_uint_eq(app.cs.nops, 0);
+	load(1);
+	ck_assert_uint_eq(sess.nanswers, 1);
+	ck_assert(sess.answers[0].correct);
+	store_session_done(&sess);
+}
+END_TEST
+
+START_TEST(test_staff_exit_abandons)
+{
+	ck_assert_int_eq(kiosk_consent_start(&app, "P-6", "pregnancy", true,
+					     NULL), 0);
+	key(KEYS_F12);
+	ck_assert(shows("4  セッションに戻る"));
+	key('4');
+	ck_assert_str_eq(state(), "screen"); /* back to the session */
+	key(KEYS_F12);
+	key('1');
+	ck_assert(app.quit);
+	load(1);
+	ck_assert_int_eq(sess.outcome, STORE_ABANDONED);
+	ck_assert_str_eq(sess.reason, "kiosk exited by staff");
+	store_session_done(&sess);
+}
+END_TEST
+
+START_TEST(test_start_refused)
+{
+	ck_assert_int_eq(kiosk_consent_start(&app, "", "pregnancy", false, NULL), -1);
+	ck_assert_int_eq(kiosk_consent_start(&app, "P", "maybe", false, NULL), -1);
+	ck_assert_str_eq(state(), "welcome");
+	kiosk_consent_use_store(&app, NULL);
+	ck_assert_int_eq(kiosk_consent_start(&app, "P", "pregnancy", false, NULL), -1);
+	ck_assert_str_eq(app.cs.error, "no records database is open");
+	kiosk_consent_use_store(&app, st);
+}
+END_TEST
+
+Suite *
+tap_suite(void)
+{
+	Suite *s = suite_create("consent");
+	TCase *tc = tcase_create("consent");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_whole_session);
+	tcase_add_test(tc, test_minor_from_staff_menu);
+	tcase_add_test(tc, test_three_wrong_stop);
+	tcase_add_test(tc, test_idle_timed_out);
+	tcase_add_test(tc, test_write_fails_then_saved);
+	tcase_add_test(tc, test_staff_exit_abandons);
+	tcase_add_test(tc, test_start_refused);
+	suite_add_tcase(s, tc);
+	return s;
+}
