@@ -1499,7 +1499,7 @@ kiosk_staff_new_draw(const struct kiosk_app *app, struct grid *g)
 	for (size_t i = 0; i + 1 < n; i++) {
 		enum grid_style st = b[i].hot ? GRID_BUTTON_HOT
 				     : b[i].selected ? GRID_SELECTED : GRID_NORMAL;
-		char num[8];
+		char num[32];
 		int x;
 
 		grid_fill(g, b[i].x, b[i].y, b[i].w, 1, st);
