@@ -1,10 +1,9 @@
 /*
  * kiosk-consent: the consent session. Owns struct kiosk_consent (kiosk.h):
- * the queue of records, the session on screen, and the states that exist
- * only in a session: quiz (teach-back), acknowledge (one statement at a
- * time), review (everything before signing), sign (name as typed, with
- * the date and the meaning), done (receipt code), call-staff, and the
- * staff forms (new session, verification).
+ * the queue of records, the session on screen (start, end, wipe), the
+ * layout of its text, and the states of the quiz (teach-back) and of the
+ * acknowledgements (one statement at a time). Review, signature, done and
+ * call-staff are in kiosk-sign.c; the staff forms in kiosk-staff.c.
  *
  * Record-keeping order is the crash-safety guarantee: a handler queues the
  * record and the queue is written at once (store.h: durable on return 0);
@@ -18,10 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
-#include <unistr.h>
 
 #include "i18n.h"
 #include "kiosk-int.h"
@@ -31,9 +28,6 @@
 
 /* Seconds between retries of a record that could not be written. */
 #define KIOSK_RETRY_S 2.0
-
-enum kiosk_lay_kind { KIOSK_LAY_NONE, KIOSK_LAY_QUIZ, KIOSK_LAY_ACK,
-		      KIOSK_LAY_REVIEW };
 
 /* ---- the queue ---- */
 
@@ -49,8 +43,8 @@ kiosk_op_free(struct kiosk_op *op)
 	memset(op, 0, sizeof *op);
 }
 
-static struct kiosk_op *
-kiosk_op_push(struct kiosk_app *app, enum kiosk_op_kind kind)
+struct kiosk_op *
+kiosk_consent_op(struct kiosk_app *app, enum kiosk_op_kind kind)
 {
 	struct kiosk_consent *cs = &app->cs;
 	struct kiosk_op *op;
@@ -171,16 +165,9 @@ kiosk_consent_flush(struct kiosk_app *app)
 	return rc;
 }
 
-/* Queue a record and try to write the queue. */
-static void
-kiosk_consent_save(struct kiosk_app *app)
-{
-	kiosk_consent_flush(app);
-}
-
 /* ---- the session ---- */
 
-static const struct content_doc *
+const struct content_doc *
 kiosk_consent_doc(const struct kiosk_app *app)
 {
 	const struct bundle_lang *l = kiosk_lang(app);
@@ -206,12 +193,12 @@ kiosk_consent_close_visit(struct kiosk_app *app)
 		return;
 	d = kiosk_doc(app, (size_t)cs->shown_screen);
 	if (cs->on && d != NULL && d->id != NULL) {
-		struct kiosk_op *op = kiosk_op_push(app, KIOSK_OP_SCREEN);
+		struct kiosk_op *op = kiosk_consent_op(app, KIOSK_OP_SCREEN);
 		double ms = (app->now - cs->shown_since) * 1000.0;
 
 		op->s[0] = xstrdup(d->id);
 		op->n[0] = ms > 0 ? (int64_t)(ms + 0.5) : 0;
-		kiosk_consent_save(app);
+		kiosk_consent_flush(app);
 	}
 	cs->shown_screen = -1;
 }
@@ -224,11 +211,11 @@ kiosk_consent_end(struct kiosk_app *app, int outcome, const char *reason)
 	if (!app->cs.on)
 		return;
 	kiosk_consent_close_visit(app);
-	op = kiosk_op_push(app, KIOSK_OP_END);
+	op = kiosk_consent_op(app, KIOSK_OP_END);
 	op->n[0] = outcome;
 	op->s[0] = kiosk_dup(reason);
 	app->cs.on = false;
-	kiosk_consent_save(app);
+	kiosk_consent_flush(app);
 }
 
 int
@@ -238,13 +225,7 @@ kiosk_consent_finish(struct kiosk_app *app, const char *reason)
 	return kiosk_consent_flush(app);
 }
 
-static void
-kiosk_consent_wipe_text(char *s, size_t n)
-{
-	sodium_memzero(s, n);
-}
-
-static void
+void
 kiosk_consent_free_review(struct kiosk_consent *cs)
 {
 	for (size_t i = 0; i < cs->nreview_nodes; i++)
@@ -278,10 +259,10 @@ kiosk_consent_reset(struct kiosk_app *app)
 	cs->lay = cs->lay2 = NULL;
 	cs->lay_kind = KIOSK_LAY_NONE;
 	kiosk_consent_free_review(cs);
-	kiosk_consent_wipe_text(cs->ref, sizeof cs->ref);
-	kiosk_consent_wipe_text(cs->staff, sizeof cs->staff);
-	kiosk_consent_wipe_text(cs->name, sizeof cs->name);
-	kiosk_consent_wipe_text(cs->staff_id, sizeof cs->staff_id);
+	sodium_memzero(cs->ref, sizeof cs->ref);
+	sodium_memzero(cs->staff, sizeof cs->staff);
+	sodium_memzero(cs->name, sizeof cs->name);
+	sodium_memzero(cs->staff_id, sizeof cs->staff_id);
 	/* cs->receipt stays: a part of the seal, nothing of the patient; the
 	   staff verification shows it. */
 	cs->namelen = 0;
@@ -359,7 +340,7 @@ kiosk_consent_start(struct kiosk_app *app, const char *ref, const char *profile,
 	snprintf(cs->staff, sizeof cs->staff, "%s",
 		 staff != NULL && staff[0] != '\0' ? staff : "-");
 	cs->on = true;
-	op = kiosk_op_push(app, KIOSK_OP_BEGIN);
+	op = kiosk_consent_op(app, KIOSK_OP_BEGIN);
 	op->s[0] = xstrdup(app->cfg->kiosk_id != NULL ? app->cfg->kiosk_id : "kiosk");
 	op->s[1] = xstrdup(cs->staff);
 	op->s[2] = xstrdup(cs->ref);
@@ -367,7 +348,7 @@ kiosk_consent_start(struct kiosk_app *app, const char *ref, const char *profile,
 	op->s[4] = xstrdup(l->code);
 	op->s[5] = xstrdup(l->version);
 	op->flag = minor;
-	kiosk_consent_save(app);
+	kiosk_consent_flush(app);
 	app->screen = 0;
 	app->top = 0;
 	app->anchor = 0;
@@ -417,70 +398,7 @@ kiosk_consent_text_w(const struct kiosk_app *app)
 	return f.text_w;
 }
 
-static void
-kiosk_review_node(struct kiosk_consent *cs, size_t *cap,
-		  enum content_node_kind kind, const char *text, unsigned style)
-{
-	struct content_node *n;
-
-	if (cs->nreview_nodes == *cap) {
-		*cap = *cap ? *cap * 2 : 32;
-		cs->review_nodes = xreallocarray(cs->review_nodes, *cap,
-						 sizeof *cs->review_nodes);
-	}
-	n = &cs->review_nodes[cs->nreview_nodes++];
-	memset(n, 0, sizeof *n);
-	n->kind = kind;
-	n->level = 2;
-	n->text.spans = xcalloc(1, sizeof *n->text.spans);
-	n->text.n = 1;
-	n->text.spans[0].text = xstrdup(text);
-	n->text.spans[0].style = style;
-}
-
-/* Every answer and every statement, as the patient will sign them. */
-static void
-kiosk_review_build(struct kiosk_app *app)
-{
-	struct kiosk_consent *cs = &app->cs;
-	const struct content_doc *cd = kiosk_consent_doc(app);
-	size_t cap = 0;
-
-	kiosk_consent_free_review(cs);
-	if (cs->quiz_on && cs->quiz.n > 0) {
-		kiosk_review_node(cs, &cap, CONTENT_HEADING,
-				  _("Your answers to the questions"), 0);
-		for (size_t i = 0; i < cs->quiz.n; i++) {
-			const struct content_node *q = cs->quiz.questions[i];
-			char *p = content_nodes_text(q->children, q->nchildren);
-			char *c = cs->chosen[i] < q->nitems
-				  ? content_inline_text(&q->items[cs->chosen[i]].text)
-				  : xstrdup("-");
-			char *t = xasprintf(_("Q%zu. %s"), i + 1, p);
-			char *a = xasprintf(_("Answer: %s"), c);
-
-			kiosk_review_node(cs, &cap, CONTENT_PARAGRAPH, t, 0);
-			kiosk_review_node(cs, &cap, CONTENT_PARAGRAPH, a, CONTENT_BOLD);
-			free(p);
-			free(c);
-			free(t);
-			free(a);
-		}
-	}
-	kiosk_review_node(cs, &cap, CONTENT_HEADING,
-			  _("What you confirmed"), 0);
-	for (size_t i = 0; cd != NULL && i < cs->nstmts; i++) {
-		const struct content_node *s = &cd->nodes[cs->stmts[i]];
-		char *x = content_nodes_text(s->children, s->nchildren);
-		char *t = xasprintf("[%s] %s", cs->acked[i] ? "x" : " ", x);
-
-		kiosk_review_node(cs, &cap, CONTENT_PARAGRAPH, t, 0);
-		free(x);
-		free(t);
-	}
-}
-
-static void
+void
 kiosk_consent_relayout(struct kiosk_app *app)
 {
 	struct kiosk_consent *cs = &app->cs;
@@ -578,7 +496,7 @@ kiosk_consent_after_event(struct kiosk_app *app, bool tick)
 
 /* ---- shared drawing ---- */
 
-static int
+int
 kiosk_consent_draw_lay(struct grid *g, const struct layout *l, size_t top,
 		       int x, int y, int w, int maxrows)
 {
@@ -604,8 +522,8 @@ kiosk_consent_draw_lay(struct grid *g, const struct layout *l, size_t top,
 	return r;
 }
 
-static size_t
-kiosk_lay_rows(const struct layout *l)
+size_t
+kiosk_consent_lines(const struct layout *l)
 {
 	return l != NULL ? l->n : 0;
 }
@@ -646,7 +564,7 @@ kiosk_quiz_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 		return 0;
 	if (qs == QUIZ_ASK) {
 		size_t nc = quiz_nchoices(&cs->quiz);
-		int y = f.body_y + (int)kiosk_lay_rows(cs->lay) + 1;
+		int y = f.body_y + (int)kiosk_consent_lines(cs->lay) + 1;
 		int bw = app->w - 4, need = 0, tall;
 		int rows[KIOSK_MAX_BUTTONS];
 
@@ -695,7 +613,7 @@ kiosk_quiz_pick(struct kiosk_app *app, size_t pos)
 	if (quiz_state(&cs->quiz) != QUIZ_ASK || pos >= quiz_nchoices(&cs->quiz))
 		return KIOSK_STAY;
 	v = quiz_answer(&cs->quiz, pos, &at);
-	op = kiosk_op_push(app, KIOSK_OP_ANSWER);
+	op = kiosk_consent_op(app, KIOSK_OP_ANSWER);
 	op->s[0] = xstrdup(at.question_id);
 	op->s[1] = at.choice < q->nitems ? content_inline_text(&q->items[at.choice].text)
 					 : xstrdup("");
@@ -705,7 +623,7 @@ kiosk_quiz_pick(struct kiosk_app *app, size_t pos)
 	op->flag = at.correct;
 	if (at.correct)
 		cs->chosen[cs->quiz.cur] = at.choice;
-	kiosk_consent_save(app);
+	kiosk_consent_flush(app);
 	if (v == QUIZ_STOP) {
 		char *why = xasprintf("%s: %d wrong answers, please call staff",
 				      at.question_id, QUIZ_MAX_WRONG);
@@ -844,7 +762,7 @@ kiosk_ack_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 	int y;
 
 	kiosk_frame(app, &f);
-	y = f.body_y + (int)kiosk_lay_rows(cs->lay) + 1;
+	y = f.body_y + (int)kiosk_consent_lines(cs->lay) + 1;
 	if (y > f.hint_y - 3)
 		y = f.hint_y - 3;
 	b[0] = (struct kiosk_button){ .x = 2, .y = y, .w = app->w - 4, .h = 3,
@@ -874,13 +792,13 @@ kiosk_ack_handle(struct kiosk_app *app, const struct kiosk_input *in)
 			return KIOSK_STAY;
 		{
 			const struct content_node *s = &cd->nodes[cs->stmts[i]];
-			struct kiosk_op *op = kiosk_op_push(app, KIOSK_OP_ACK);
+			struct kiosk_op *op = kiosk_consent_op(app, KIOSK_OP_ACK);
 
 			op->s[0] = xstrdup(s->id);
 			op->s[1] = content_nodes_text(s->children, s->nchildren);
 		}
 		cs->acked[i] = true;
-		kiosk_consent_save(app);
+		kiosk_consent_flush(app);
 		return KIOSK_REDRAW;
 	case KEYS_A_NEXT:
 	case KEYS_A_ACTIVATE:
@@ -935,685 +853,3 @@ const struct kiosk_state_ops kiosk_ack_ops = {
 	.idle = true,
 };
 
-/* ---- review ---- */
-
-static size_t
-kiosk_review_rows(const struct kiosk_app *app)
-{
-	struct kiosk_frame f;
-
-	kiosk_frame(app, &f);
-	return (size_t)(f.body_h > 1 ? f.body_h : 1);
-}
-
-static bool
-kiosk_review_at_end(const struct kiosk_app *app)
-{
-	return app->cs.top + kiosk_review_rows(app) >= kiosk_lay_rows(app->cs.lay);
-}
-
-static size_t
-kiosk_review_buttons(const struct kiosk_app *app, struct kiosk_button *b)
-{
-	b[0] = (struct kiosk_button){ .action = KEYS_A_BACK, .label = _("Back") };
-	b[1] = (struct kiosk_button){ .action = KEYS_A_NEXT,
-		.label = _("Go to signing"), .hot = app->cs.review_end };
-	kiosk_bar(app, b, 2);
-	return 2;
-}
-
-static void
-kiosk_review_enter(struct kiosk_app *app)
-{
-	app->cs.top = 0;
-	app->cs.review_end = false;
-	kiosk_consent_free_review(&app->cs);
-	app->cs.lay_kind = KIOSK_LAY_NONE;
-	kiosk_consent_relayout(app);
-	app->cs.review_end = kiosk_review_at_end(app);
-}
-
-static void
-kiosk_review_scroll(struct kiosk_app *app, long by)
-{
-	struct kiosk_consent *cs = &app->cs;
-	size_t n = kiosk_lay_rows(cs->lay), rows = kiosk_review_rows(app);
-
-	if (by < 0 && (size_t)-by > cs->top)
-		cs->top = 0;
-	else
-		cs->top = (size_t)((long)cs->top + by);
-	if (n <= rows)
-		cs->top = 0;
-	else if (cs->top > n - rows)
-		cs->top = n - rows;
-	if (kiosk_review_at_end(app))
-		cs->review_end = true;
-}
-
-static struct kiosk_step
-kiosk_review_handle(struct kiosk_app *app, const struct kiosk_input *in)
-{
-	long page = (long)kiosk_review_rows(app) - 1;
-
-	if (page < 1)
-		page = 1;
-	kiosk_review_scroll(app, 0); /* after a resize */
-	switch (in->action) {
-	case KEYS_A_UP:
-		kiosk_review_scroll(app, -(in->arg > 0 ? in->arg : 1));
-		return KIOSK_REDRAW;
-	case KEYS_A_DOWN:
-		kiosk_review_scroll(app, in->arg > 0 ? in->arg : 1);
-		return KIOSK_REDRAW;
-	case KEYS_A_PAGE_UP:
-		kiosk_review_scroll(app, -page);
-		return KIOSK_REDRAW;
-	case KEYS_A_PAGE_DOWN:
-		kiosk_review_scroll(app, page);
-		return KIOSK_REDRAW;
-	case KEYS_A_HOME:
-		kiosk_review_scroll(app, -(long)app->cs.top);
-		return KIOSK_REDRAW;
-	case KEYS_A_END:
-		kiosk_review_scroll(app, (long)kiosk_lay_rows(app->cs.lay));
-		return KIOSK_REDRAW;
-	case KEYS_A_NEXT:
-	case KEYS_A_FORWARD:
-	case KEYS_A_ACTIVATE:
-		/* Nothing is signed unseen: the end must have been shown. */
-		if (app->cs.review_end)
-			return KIOSK_GO(KIOSK_SIGN);
-		kiosk_review_scroll(app, page);
-		return KIOSK_REDRAW;
-	case KEYS_A_BACK:
-		if (app->cs.nstmts > 0) {
-			app->cs.ack_cur = app->cs.nstmts - 1;
-			return KIOSK_GO(KIOSK_ACKNOWLEDGE);
-		}
-		return KIOSK_STAY;
-	default:
-		return in->ev->kind == KEYS_EV_RESIZE ? KIOSK_REDRAW : KIOSK_STAY;
-	}
-}
-
-static void
-kiosk_review_draw(const struct kiosk_app *app, struct grid *g)
-{
-	const struct kiosk_consent *cs = &app->cs;
-	struct kiosk_button b[2];
-	struct kiosk_frame f;
-
-	kiosk_frame(app, &f);
-	kiosk_draw_header(app, g, _("Before you sign"), NULL);
-	kiosk_consent_draw_lay(g, cs->lay, cs->top, f.text_x, f.body_y, f.text_w,
-			       f.body_h);
-	kiosk_draw_hint(g, &f, kiosk_review_at_end(app)
-			? _("If all is right, touch Go to signing.")
-			: _("Please read to the end: scroll down or press Space."),
-			GRID_DIM);
-	kiosk_review_buttons(app, b);
-	kiosk_draw_buttons(g, b, 2);
-}
-
-const struct kiosk_state_ops kiosk_review_ops = {
-	.name = "review",
-	.enter = kiosk_review_enter,
-	.handle = kiosk_review_handle,
-	.draw = kiosk_review_draw,
-	.buttons = kiosk_review_buttons,
-	.idle = true,
-};
-
-/* ---- typed text ---- */
-
-static bool
-kiosk_printable(const struct kiosk_input *in)
-{
-	int k = in->ev->key;
-
-	return in->ev->kind == KEYS_EV_KEY && k >= 0x20 && k != 0x7f &&
-	       !(k >= 0x80 && k < 0xa0) && k < 0x110000 &&
-	       !(k >= 0xd800 && k < 0xe000);
-}
-
-/* Append the typed character to buf (NUL-terminated, cap bytes). */
-static bool
-kiosk_type(char *buf, size_t cap, const struct kiosk_input *in)
-{
-	size_t len = strlen(buf);
-	uint8_t u[8];
-	int n;
-
-	if (!kiosk_printable(in))
-		return false;
-	n = u8_uctomb(u, (ucs4_t)in->ev->key, (int)sizeof u);
-	if (n <= 0 || len + (size_t)n + 1 > cap)
-		return true;
-	memcpy(buf + len, u, (size_t)n);
-	buf[len + (size_t)n] = '\0';
-	return true;
-}
-
-/* Erase the last character (a whole UTF-8 sequence). */
-static void
-kiosk_erase(char *buf)
-{
-	size_t len = strlen(buf);
-
-	while (len > 0 && ((unsigned char)buf[len - 1] & 0xc0) == 0x80)
-		buf[--len] = '\0';
-	if (len > 0)
-		buf[--len] = '\0';
-	sodium_memzero(buf + len, strlen(buf + len));
-}
-
-/* ---- sign ---- */
-
-static const char *
-kiosk_sign_meaning(const struct kiosk_app *app)
-{
-	return app->cs.role == 0 ? _("acknowledged by patient")
-				 : _("acknowledged by guardian");
-}
-
-static size_t
-kiosk_sign_buttons(const struct kiosk_app *app, struct kiosk_button *b)
-{
-	b[0] = (struct kiosk_button){ .action = KEYS_A_BACK, .label = _("Back") };
-	b[1] = (struct kiosk_button){ .action = KEYS_A_ACTIVATE,
-		.label = _("Sign"), .hot = app->cs.name[0] != '\0' };
-	kiosk_bar(app, b, 2);
-	return 2;
-}
-
-static void
-kiosk_sign_enter(struct kiosk_app *app)
-{
-	kiosk_consent_wipe_text(app->cs.name, sizeof app->cs.name);
-}
-
-static struct kiosk_step
-kiosk_sign_handle(struct kiosk_app *app, const struct kiosk_input *in)
-{
-	struct kiosk_consent *cs = &app->cs;
-	struct kiosk_op *op;
-
-	if (kiosk_type(cs->name, sizeof cs->name, in))
-		return KIOSK_REDRAW;
-	switch (in->action) {
-	case KEYS_A_ERASE:
-		kiosk_erase(cs->name);
-		return KIOSK_REDRAW;
-	case KEYS_A_BACK:
-		kiosk_consent_wipe_text(cs->name, sizeof cs->name);
-		if (cs->role == 1)
-			return KIOSK_STAY; /* the patient has signed */
-		return KIOSK_GO(KIOSK_REVIEW);
-	case KEYS_A_ACTIVATE:
-		if (cs->name[0] == '\0' || !cs->on)
-			return KIOSK_STAY;
-		op = kiosk_op_push(app, KIOSK_OP_SIGN);
-		op->s[0] = xstrdup(cs->role == 0 ? "patient" : "guardian");
-		op->s[1] = xstrdup(cs->name);
-		op->s[2] = xstrdup(kiosk_sign_meaning(app));
-		kiosk_consent_wipe_text(cs->name, sizeof cs->name);
-		kiosk_consent_save(app);
-		if (cs->role == 0 && cs->minor) {
-			cs->role = 1;
-			return KIOSK_REDRAW;
-		}
-		kiosk_consent_end(app, STORE_COMPLETED, NULL);
-		return KIOSK_GO(KIOSK_DONE);
-	default:
-		return KIOSK_STAY;
-	}
-}
-
-static void
-kiosk_sign_draw(const struct kiosk_app *app, struct grid *g)
-{
-	const struct kiosk_consent *cs = &app->cs;
-	struct kiosk_button b[2];
-	struct kiosk_frame f;
-	char when[64], *line;
-	time_t t = time(NULL);
-	struct tm tm;
-	int y, x;
-
-	kiosk_frame(app, &f);
-	kiosk_draw_header(app, g, cs->role == 0 ? _("Signature")
-				  : _("Signature of the guardian"), NULL);
-	y = f.body_y + 1;
-	y += kiosk_draw_text(g, 2, y, g->w - 4, 3, cs->role == 0
-		? _("Please type your name, then press Enter.")
-		: _("The guardian: please type your name, then press Enter."),
-		GRID_HEADING, false) + 1;
-	grid_fill(g, 2, y, g->w - 4, 1, GRID_SELECTED);
-	x = 3 + grid_put(g, 3, y, _("Name:"), g->w - 6, GRID_SELECTED) + 1;
-	x += grid_put(g, x, y, cs->name, g->w - 3 - x, GRID_SELECTED);
-	grid_put(g, x, y, "_", 1, GRID_SELECTED);
-	y += 2;
-	localtime_r(&t, &tm);
-	strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-	line = xasprintf(_("Date and time: %s"), when);
-	grid_put(g, 3, y++, line, g->w - 6, GRID_NORMAL);
-	free(line);
-	line = xasprintf(_("Meaning: %s"), kiosk_sign_meaning(app));
-	grid_put(g, 3, y++, line, g->w - 6, GRID_NORMAL);
-	free(line);
-	kiosk_draw_hint(g, &f, _("Backspace erases. Your name is your signature."),
-			GRID_DIM);
-	kiosk_sign_buttons(app, b);
-	kiosk_draw_buttons(g, b, 2);
-}
-
-const struct kiosk_state_ops kiosk_sign_ops = {
-	.name = "sign",
-	.enter = kiosk_sign_enter,
-	.handle = kiosk_sign_handle,
-	.draw = kiosk_sign_draw,
-	.buttons = kiosk_sign_buttons,
-	.idle = true,
-};
-
-/* ---- done ---- */
-
-static size_t
-kiosk_done_buttons(const struct kiosk_app *app, struct kiosk_button *b)
-{
-	b[0] = (struct kiosk_button){ .action = KEYS_A_ACTIVATE, .label = _("OK"),
-				      .hot = true };
-	kiosk_bar(app, b, 1);
-	return 1;
-}
-
-static struct kiosk_step
-kiosk_done_handle(struct kiosk_app *app, const struct kiosk_input *in)
-{
-	if (in->action == KEYS_A_ACTIVATE) {
-		kiosk_reset(app);
-		return KIOSK_GO(KIOSK_WELCOME);
-	}
-	return KIOSK_STAY;
-}
-
-static void
-kiosk_done_draw(const struct kiosk_app *app, struct grid *g)
-{
-	struct kiosk_button b[1];
-	struct kiosk_frame f;
-	char *code;
-	int y;
-
-	kiosk_frame(app, &f);
-	kiosk_draw_header(app, g, _("Thank you"), NULL);
-	y = f.body_y + 1;
-	y += kiosk_draw_text(g, 2, y, g->w - 4, 2, _("Your confirmation is saved."),
-			     GRID_HEADING, true) + 1;
-	code = xasprintf(_("Receipt code: %s"), app->cs.receipt);
-	y += kiosk_draw_text(g, 2, y, g->w - 4, 1, code, GRID_BOLD, true) + 1;
-	free(code);
-	kiosk_draw_text(g, 2, y, g->w - 4, 3,
-			_("Please return the terminal to the staff."),
-			GRID_HEADING, true);
-	kiosk_done_buttons(app, b);
-	kiosk_draw_buttons(g, b, 1);
-}
-
-const struct kiosk_state_ops kiosk_done_ops = {
-	.name = "done",
-	.handle = kiosk_done_handle,
-	.draw = kiosk_done_draw,
-	.buttons = kiosk_done_buttons,
-	.idle = true,
-};
-
-/* ---- call staff ---- */
-
-static struct kiosk_step
-kiosk_call_staff_handle(struct kiosk_app *app, const struct kiosk_input *in)
-{
-	struct kiosk_consent *cs = &app->cs;
-
-	if (in->ev->kind != KEYS_EV_TICK)
-		return KIOSK_STAY;
-	if (cs->nops > 0 && app->now >= cs->retry_at)
-		kiosk_consent_flush(app);
-	if (cs->nops == 0 && !cs->stopped && cs->after != KIOSK_SAME)
-		return KIOSK_GO(cs->after);
-	return KIOSK_STAY;
-}
-
-static void
-kiosk_call_staff_draw(const struct kiosk_app *app, struct grid *g)
-{
-	struct kiosk_frame f;
-	int y;
-
-	kiosk_frame(app, &f);
-	kiosk_draw_header(app, g, _("Please call the staff"), NULL);
-	y = f.body_y + 2;
-	y += kiosk_draw_text(g, 2, y, g->w - 4, 3, _("Please call the staff."),
-			     GRID_HEADING, true) + 1;
-	kiosk_draw_text(g, 2, y, g->w - 4, f.body_y + f.body_h - y,
-			app->cs.stopped
-			? _("Some questions need a little more explanation. A staff member will help you.")
-			: _("Please wait a moment. Nothing you did is lost."),
-			GRID_NORMAL, true);
-}
-
-const struct kiosk_state_ops kiosk_call_staff_ops = {
-	.name = "call-staff",
-	.handle = kiosk_call_staff_handle,
-	.draw = kiosk_call_staff_draw,
-	.idle = false,
-};
-
-/* ---- staff: new session ---- */
-
-enum kiosk_form_field {
-	KIOSK_FORM_REF,
-	KIOSK_FORM_STAFF,
-	KIOSK_FORM_PROFILE,
-	KIOSK_FORM_MINOR,
-	KIOSK_FORM_LANG,
-	KIOSK_FORM_START,
-	KIOSK_FORM_N
-};
-
-static void
-kiosk_staff_new_enter(struct kiosk_app *app)
-{
-	struct kiosk_consent *cs = &app->cs;
-
-	kiosk_consent_wipe_text(cs->ref, sizeof cs->ref);
-	cs->field = KIOSK_FORM_REF;
-	cs->form_lang = app->lang;
-	cs->pregnancy = false;
-	cs->minor = false;
-	app->message = NULL;
-	if (cs->staff[0] == '\0' && cs->default_staff != NULL)
-		snprintf(cs->staff, sizeof cs->staff, "%s", cs->default_staff);
-}
-
-static const char *
-kiosk_form_label(const struct kiosk_app *app, int i, char *buf, size_t n)
-{
-	const struct kiosk_consent *cs = &app->cs;
-	const struct bundle_lang *l;
-
-	switch (i) {
-	case KIOSK_FORM_REF:
-		snprintf(buf, n, _("Patient reference: %s"), cs->ref);
-		break;
-	case KIOSK_FORM_STAFF:
-		snprintf(buf, n, _("Staff ID: %s"), cs->staff);
-		break;
-	case KIOSK_FORM_PROFILE:
-		snprintf(buf, n, _("Profile: %s"), cs->pregnancy
-			 ? _("can become pregnant") : _("cannot become pregnant"));
-		break;
-	case KIOSK_FORM_MINOR:
-		snprintf(buf, n, _("Minor (a guardian signs too): %s"),
-			 cs->minor ? _("yes") : _("no"));
-		break;
-	case KIOSK_FORM_LANG:
-		l = app->bundle != NULL && cs->form_lang < app->bundle->nlangs
-		    ? &app->bundle->langs[cs->form_lang] : NULL;
-		snprintf(buf, n, _("Language: %s"), l != NULL ? l->name : "-");
-		break;
-	default:
-		snprintf(buf, n, "%s", _("Start and hand the terminal to the patient"));
-		break;
-	}
-	return buf;
-}
-
-static size_t
-kiosk_staff_new_buttons(const struct kiosk_app *app, struct kiosk_button *b)
-{
-	static char labels[KIOSK_FORM_N][KIOSK_FIELD_MAX + 64];
-	struct kiosk_frame f;
-	int step;
-
-	kiosk_frame(app, &f);
-	step = f.body_h >= 2 * KIOSK_FORM_N + 2 ? 2 : 1;
-	for (int i = 0; i < KIOSK_FORM_N; i++)
-		b[i] = (struct kiosk_button){ .x = 2, .y = f.body_y + 2 + i * step,
-			.w = app->w - 4, .h = 1, .action = KEYS_A_PICK, .arg = i,
-			.label = kiosk_form_label(app, i, labels[i], sizeof labels[i]),
-			.selected = i == app->cs.field,
-			.hot = i == KIOSK_FORM_START && app->cs.field == i };
-	b[KIOSK_FORM_N] = (struct kiosk_button){ .action = KEYS_A_BACK,
-						 .label = _("Cancel") };
-	kiosk_bar(app, &b[KIOSK_FORM_N], 1);
-	return KIOSK_FORM_N + 1;
-}
-
-static struct kiosk_step
-kiosk_form_toggle(struct kiosk_app *app, int field)
-{
-	struct kiosk_consent *cs = &app->cs;
-
-	cs->field = field;
-	switch (field) {
-	case KIOSK_FORM_PROFILE:
-		cs->pregnancy = !cs->pregnancy;
-		break;
-	case KIOSK_FORM_MINOR:
-		cs->minor = !cs->minor;
-		break;
-	case KIOSK_FORM_LANG:
-		if (app->bundle != NULL && app->bundle->nlangs > 0)
-			cs->form_lang = (cs->form_lang + 1) % app->bundle->nlangs;
-		break;
-	case KIOSK_FORM_START: {
-		char ref[KIOSK_FIELD_MAX], staff[KIOSK_FIELD_MAX];
-		bool minor = cs->minor;
-		const char *profile = cs->pregnancy ? "pregnancy" : "no-pregnancy";
-		int rc;
-
-		if (cs->ref[0] == '\0') {
-			app->message = N_("Type the patient reference first.");
-			cs->field = KIOSK_FORM_REF;
-			return KIOSK_REDRAW;
-		}
-		kiosk_use_lang(app, cs->form_lang);
-		memcpy(ref, cs->ref, sizeof ref);
-		memcpy(staff, cs->staff, sizeof staff);
-		rc = kiosk_consent_start(app, ref, profile, minor, staff);
-		sodium_memzero(ref, sizeof ref);
-		sodium_memzero(staff, sizeof staff);
-		if (rc < 0) {
-			app->message = N_("The session could not be started (see below).");
-			return KIOSK_REDRAW;
-		}
-		return KIOSK_GO(app->state);
-	}
-	default:
-		break;
-	}
-	return KIOSK_REDRAW;
-}
-
-static struct kiosk_step
-kiosk_staff_new_handle(struct kiosk_app *app, const struct kiosk_input *in)
-{
-	struct kiosk_consent *cs = &app->cs;
-	char *text = cs->field == KIOSK_FORM_REF ? cs->ref
-		     : cs->field == KIOSK_FORM_STAFF ? cs->staff : NULL;
-
-	if (in->ev->kind == KEYS_EV_KEY && in->ev->key == '\t') {
-		cs->field = (cs->field + 1) % KIOSK_FORM_N;
-		return KIOSK_REDRAW;
-	}
-	if (text != NULL && kiosk_type(text, KIOSK_FIELD_MAX, in))
-		return KIOSK_REDRAW;
-	if (text == NULL && in->action == KEYS_A_DIGIT && in->arg >= 1 &&
-	    in->arg <= KIOSK_FORM_N)
-		return kiosk_form_toggle(app, in->arg - 1);
-	switch (in->action) {
-	case KEYS_A_ERASE:
-		if (text != NULL)
-			kiosk_erase(text);
-		return KIOSK_REDRAW;
-	case KEYS_A_UP:
-		cs->field = (cs->field + KIOSK_FORM_N - 1) % KIOSK_FORM_N;
-		return KIOSK_REDRAW;
-	case KEYS_A_DOWN:
-		cs->field = (cs->field + 1) % KIOSK_FORM_N;
-		return KIOSK_REDRAW;
-	case KEYS_A_ACTIVATE:
-		if (text != NULL) {
-			cs->field++;
-			return KIOSK_REDRAW;
-		}
-		return kiosk_form_toggle(app, cs->field);
-	case KEYS_A_PICK:
-		if (in->arg <= KIOSK_FORM_STAFF) {
-			cs->field = in->arg;
-			return KIOSK_REDRAW;
-		}
-		return kiosk_form_toggle(app, in->arg);
-	case KEYS_A_BACK:
-		return KIOSK_GO(KIOSK_STAFF_MENU);
-	default:
-		return KIOSK_STAY;
-	}
-}
-
-static void
-kiosk_staff_new_draw(const struct kiosk_app *app, struct grid *g)
-{
-	struct kiosk_button b[KIOSK_FORM_N + 1];
-	struct kiosk_frame f;
-	size_t n;
-
-	kiosk_frame(app, &f);
-	kiosk_draw_header(app, g, _("New consent session"), NULL);
-	kiosk_draw_text(g, 2, f.body_y, g->w - 4, 1,
-			_("Tab or arrows move; Enter or a number changes a choice."),
-			GRID_DIM, false);
-	n = kiosk_staff_new_buttons(app, b);
-	for (size_t i = 0; i + 1 < n; i++) {
-		enum grid_style st = b[i].hot ? GRID_BUTTON_HOT
-				     : b[i].selected ? GRID_SELECTED : GRID_NORMAL;
-		char num[32];
-		int x;
-
-		grid_fill(g, b[i].x, b[i].y, b[i].w, 1, st);
-		snprintf(num, sizeof num, "%zu  ", i + 1);
-		x = b[i].x + grid_put(g, b[i].x, b[i].y, num, 4, st);
-		x += grid_put(g, x, b[i].y, b[i].label, b[i].w - (x - b[i].x), st);
-		if (b[i].selected && i <= KIOSK_FORM_STAFF)
-			grid_put(g, x, b[i].y, "_", 1, st);
-	}
-	if (app->message != NULL)
-		kiosk_draw_text(g, 2, f.hint_y - 2, g->w - 4, 1, _(app->message),
-				GRID_ALERT, false);
-	if (app->cs.error != NULL && app->message != NULL)
-		kiosk_draw_text(g, 2, f.hint_y - 1, g->w - 4, 1, app->cs.error,
-				GRID_ALERT, false);
-	kiosk_draw_buttons(g, b + n - 1, 1);
-}
-
-const struct kiosk_state_ops kiosk_staff_new_ops = {
-	.name = "staff-new",
-	.enter = kiosk_staff_new_enter,
-	.handle = kiosk_staff_new_handle,
-	.draw = kiosk_staff_new_draw,
-	.buttons = kiosk_staff_new_buttons,
-	.idle = true,
-	.overlay = true,
-	.staff = true,
-};
-
-/* ---- staff: verification of the last session ---- */
-
-static void
-kiosk_staff_verify_enter(struct kiosk_app *app)
-{
-	kiosk_consent_wipe_text(app->cs.staff_id, sizeof app->cs.staff_id);
-	app->message = NULL;
-}
-
-static size_t
-kiosk_staff_verify_buttons(const struct kiosk_app *app, struct kiosk_button *b)
-{
-	b[0] = (struct kiosk_button){ .action = KEYS_A_BACK, .label = _("Cancel") };
-	b[1] = (struct kiosk_button){ .action = KEYS_A_ACTIVATE,
-		.label = _("Verify"), .hot = app->cs.staff_id[0] != '\0' };
-	kiosk_bar(app, b, 2);
-	return 2;
-}
-
-static struct kiosk_step
-kiosk_staff_verify_handle(struct kiosk_app *app, const struct kiosk_input *in)
-{
-	struct kiosk_consent *cs = &app->cs;
-	struct kiosk_op *op;
-
-	if (kiosk_type(cs->staff_id, sizeof cs->staff_id, in))
-		return KIOSK_REDRAW;
-	switch (in->action) {
-	case KEYS_A_ERASE:
-		kiosk_erase(cs->staff_id);
-		return KIOSK_REDRAW;
-	case KEYS_A_BACK:
-		return KIOSK_GO(KIOSK_STAFF_MENU);
-	case KEYS_A_ACTIVATE:
-		if (cs->staff_id[0] == '\0' || cs->last_done == 0)
-			return KIOSK_STAY;
-		op = kiosk_op_push(app, KIOSK_OP_VERIFY);
-		op->n[0] = cs->last_done;
-		op->s[0] = xstrdup(cs->staff_id);
-		kiosk_consent_wipe_text(cs->staff_id, sizeof cs->staff_id);
-		kiosk_set_state(app, KIOSK_STAFF_MENU);
-		app->message = kiosk_consent_flush(app) == 0
-			? N_("Verification recorded.")
-			: N_("Not saved yet: the records could not be written.");
-		return KIOSK_REDRAW;
-	default:
-		return KIOSK_STAY;
-	}
-}
-
-static void
-kiosk_staff_verify_draw(const struct kiosk_app *app, struct grid *g)
-{
-	struct kiosk_button b[2];
-	struct kiosk_frame f;
-	char *s;
-	int y;
-
-	kiosk_frame(app, &f);
-	kiosk_draw_header(app, g, _("Staff verification"), NULL);
-	y = f.body_y + 1;
-	if (app->cs.last_done == 0) {
-		kiosk_draw_text(g, 2, y, g->w - 4, 2,
-				_("No session was completed since the kiosk started."),
-				GRID_ALERT, false);
-	} else {
-		s = xasprintf(_("Session %lld (receipt %s): type your staff ID, then press Enter."),
-			      (long long)app->cs.last_done, app->cs.receipt);
-		y += kiosk_draw_text(g, 2, y, g->w - 4, 3, s, GRID_NORMAL, false) + 1;
-		free(s);
-		s = xasprintf(_("Staff ID: %s"), app->cs.staff_id);
-		grid_put(g, 4, y, s, g->w - 6, GRID_SELECTED);
-		free(s);
-	}
-	kiosk_staff_verify_buttons(app, b);
-	kiosk_draw_buttons(g, b, 2);
-}
-
-const struct kiosk_state_ops kiosk_staff_verify_ops = {
-	.name = "staff-verify",
-	.enter = kiosk_staff_verify_enter,
-	.handle = kiosk_staff_verify_handle,
-	.draw = kiosk_staff_verify_draw,
-	.buttons = kiosk_staff_verify_buttons,
-	.idle = true,
-	.overlay = true,
-	.staff = true,
-};

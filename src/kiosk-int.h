@@ -96,5 +96,31 @@ struct kiosk_step kiosk_consent_after_screens(struct kiosk_app *app);
 struct kiosk_step kiosk_consent_reread_done(struct kiosk_app *app);
 /* Write the queue now: 0 when it is empty after, -1 (cs.error set). */
 int kiosk_consent_flush(struct kiosk_app *app);
+/* Queue a record (the caller fills it in, then flushes). */
+struct kiosk_op *kiosk_consent_op(struct kiosk_app *app, enum kiosk_op_kind kind);
+/* The session's consent document (statements). */
+const struct content_doc *kiosk_consent_doc(const struct kiosk_app *app);
+
+/* What cs.lay holds. */
+enum kiosk_lay_kind { KIOSK_LAY_NONE, KIOSK_LAY_QUIZ, KIOSK_LAY_ACK,
+		      KIOSK_LAY_REVIEW };
+/* Lay out the current consent state's text (quiz, statement, review) if
+ * the state, item or width changed. */
+void kiosk_consent_relayout(struct kiosk_app *app);
+/* Lines in a layout (0 for none); draw lines [top, ...) of one into at
+ * most maxrows rows at x, y, w; returns the rows drawn. */
+size_t kiosk_consent_lines(const struct layout *l);
+int kiosk_consent_draw_lay(struct grid *g, const struct layout *l, size_t top,
+			   int x, int y, int w, int maxrows);
+/* The review page's nodes (kiosk-sign.c), and freeing them. */
+void kiosk_review_build(struct kiosk_app *app);
+void kiosk_consent_free_review(struct kiosk_consent *cs);
+
+/* Typed text (names, references, staff IDs): append the typed character
+ * to buf (NUL-terminated UTF-8, cap bytes); true when the event was a
+ * character (even one that did not fit). kiosk_erase takes back the last
+ * character, a whole UTF-8 sequence. */
+bool kiosk_type(char *buf, size_t cap, const struct kiosk_input *in);
+void kiosk_erase(char *buf);
 
 #endif

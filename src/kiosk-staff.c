@@ -4,12 +4,16 @@
  * content, start language; with a records database also: a new consent
  * session or ending the running one, staff verification of the last
  * session, saving records that could not be written, whose exact error is
- * shown here). In demo mode (no PIN configured) the staff key opens the
+ * shown here), and the staff forms: a new consent session (patient
+ * reference, staff ID, profile, minor, language) and the verification of
+ * the last completed session (staff ID). In demo mode (no PIN configured) the staff key opens the
  * menu directly, and the screens say so.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "i18n.h"
 #include "kiosk-int.h"
@@ -385,6 +389,314 @@ const struct kiosk_state_ops kiosk_staff_ops = {
 	.handle = kiosk_staff_handle,
 	.draw = kiosk_staff_draw,
 	.buttons = kiosk_staff_buttons,
+	.idle = true,
+	.overlay = true,
+	.staff = true,
+};
+
+/* ---- staff: new session ---- */
+
+enum kiosk_form_field {
+	KIOSK_FORM_REF,
+	KIOSK_FORM_STAFF,
+	KIOSK_FORM_PROFILE,
+	KIOSK_FORM_MINOR,
+	KIOSK_FORM_LANG,
+	KIOSK_FORM_START,
+	KIOSK_FORM_N
+};
+
+static void
+kiosk_staff_new_enter(struct kiosk_app *app)
+{
+	struct kiosk_consent *cs = &app->cs;
+
+	sodium_memzero(cs->ref, sizeof cs->ref);
+	cs->field = KIOSK_FORM_REF;
+	cs->form_lang = app->lang;
+	cs->pregnancy = false;
+	cs->minor = false;
+	app->message = NULL;
+	if (cs->staff[0] == '\0' && cs->default_staff != NULL)
+		snprintf(cs->staff, sizeof cs->staff, "%s", cs->default_staff);
+}
+
+static const char *
+kiosk_form_label(const struct kiosk_app *app, int i, char *buf, size_t n)
+{
+	const struct kiosk_consent *cs = &app->cs;
+	const struct bundle_lang *l;
+
+	switch (i) {
+	case KIOSK_FORM_REF:
+		snprintf(buf, n, _("Patient reference: %s"), cs->ref);
+		break;
+	case KIOSK_FORM_STAFF:
+		snprintf(buf, n, _("Staff ID: %s"), cs->staff);
+		break;
+	case KIOSK_FORM_PROFILE:
+		snprintf(buf, n, _("Profile: %s"), cs->pregnancy
+			 ? _("can become pregnant") : _("cannot become pregnant"));
+		break;
+	case KIOSK_FORM_MINOR:
+		snprintf(buf, n, _("Minor (a guardian signs too): %s"),
+			 cs->minor ? _("yes") : _("no"));
+		break;
+	case KIOSK_FORM_LANG:
+		l = app->bundle != NULL && cs->form_lang < app->bundle->nlangs
+		    ? &app->bundle->langs[cs->form_lang] : NULL;
+		snprintf(buf, n, _("Language: %s"), l != NULL ? l->name : "-");
+		break;
+	default:
+		snprintf(buf, n, "%s", _("Start and hand the terminal to the patient"));
+		break;
+	}
+	return buf;
+}
+
+static size_t
+kiosk_staff_new_buttons(const struct kiosk_app *app, struct kiosk_button *b)
+{
+	static char labels[KIOSK_FORM_N][KIOSK_FIELD_MAX + 64];
+	struct kiosk_frame f;
+	int step;
+
+	kiosk_frame(app, &f);
+	step = f.body_h >= 2 * KIOSK_FORM_N + 2 ? 2 : 1;
+	for (int i = 0; i < KIOSK_FORM_N; i++)
+		b[i] = (struct kiosk_button){ .x = 2, .y = f.body_y + 2 + i * step,
+			.w = app->w - 4, .h = 1, .action = KEYS_A_PICK, .arg = i,
+			.label = kiosk_form_label(app, i, labels[i], sizeof labels[i]),
+			.selected = i == app->cs.field,
+			.hot = i == KIOSK_FORM_START && app->cs.field == i };
+	b[KIOSK_FORM_N] = (struct kiosk_button){ .action = KEYS_A_BACK,
+						 .label = _("Cancel") };
+	kiosk_bar(app, &b[KIOSK_FORM_N], 1);
+	return KIOSK_FORM_N + 1;
+}
+
+static struct kiosk_step
+kiosk_form_toggle(struct kiosk_app *app, int field)
+{
+	struct kiosk_consent *cs = &app->cs;
+
+	cs->field = field;
+	switch (field) {
+	case KIOSK_FORM_PROFILE:
+		cs->pregnancy = !cs->pregnancy;
+		break;
+	case KIOSK_FORM_MINOR:
+		cs->minor = !cs->minor;
+		break;
+	case KIOSK_FORM_LANG:
+		if (app->bundle != NULL && app->bundle->nlangs > 0)
+			cs->form_lang = (cs->form_lang + 1) % app->bundle->nlangs;
+		break;
+	case KIOSK_FORM_START: {
+		char ref[KIOSK_FIELD_MAX], staff[KIOSK_FIELD_MAX];
+		bool minor = cs->minor;
+		const char *profile = cs->pregnancy ? "pregnancy" : "no-pregnancy";
+		int rc;
+
+		if (cs->ref[0] == '\0') {
+			app->message = N_("Type the patient reference first.");
+			cs->field = KIOSK_FORM_REF;
+			return KIOSK_REDRAW;
+		}
+		kiosk_use_lang(app, cs->form_lang);
+		memcpy(ref, cs->ref, sizeof ref);
+		memcpy(staff, cs->staff, sizeof staff);
+		rc = kiosk_consent_start(app, ref, profile, minor, staff);
+		sodium_memzero(ref, sizeof ref);
+		sodium_memzero(staff, sizeof staff);
+		if (rc < 0) {
+			app->message = N_("The session could not be started (see below).");
+			return KIOSK_REDRAW;
+		}
+		return KIOSK_GO(app->state);
+	}
+	default:
+		break;
+	}
+	return KIOSK_REDRAW;
+}
+
+static struct kiosk_step
+kiosk_staff_new_handle(struct kiosk_app *app, const struct kiosk_input *in)
+{
+	struct kiosk_consent *cs = &app->cs;
+	char *text = cs->field == KIOSK_FORM_REF ? cs->ref
+		     : cs->field == KIOSK_FORM_STAFF ? cs->staff : NULL;
+
+	if (in->ev->kind == KEYS_EV_KEY && in->ev->key == '\t') {
+		cs->field = (cs->field + 1) % KIOSK_FORM_N;
+		return KIOSK_REDRAW;
+	}
+	if (text != NULL && kiosk_type(text, KIOSK_FIELD_MAX, in))
+		return KIOSK_REDRAW;
+	if (text == NULL && in->action == KEYS_A_DIGIT && in->arg >= 1 &&
+	    in->arg <= KIOSK_FORM_N)
+		return kiosk_form_toggle(app, in->arg - 1);
+	switch (in->action) {
+	case KEYS_A_ERASE:
+		if (text != NULL)
+			kiosk_erase(text);
+		return KIOSK_REDRAW;
+	case KEYS_A_UP:
+		cs->field = (cs->field + KIOSK_FORM_N - 1) % KIOSK_FORM_N;
+		return KIOSK_REDRAW;
+	case KEYS_A_DOWN:
+		cs->field = (cs->field + 1) % KIOSK_FORM_N;
+		return KIOSK_REDRAW;
+	case KEYS_A_ACTIVATE:
+		if (text != NULL) {
+			cs->field++;
+			return KIOSK_REDRAW;
+		}
+		return kiosk_form_toggle(app, cs->field);
+	case KEYS_A_PICK:
+		if (in->arg <= KIOSK_FORM_STAFF) {
+			cs->field = in->arg;
+			return KIOSK_REDRAW;
+		}
+		return kiosk_form_toggle(app, in->arg);
+	case KEYS_A_BACK:
+		return KIOSK_GO(KIOSK_STAFF_MENU);
+	default:
+		return KIOSK_STAY;
+	}
+}
+
+static void
+kiosk_staff_new_draw(const struct kiosk_app *app, struct grid *g)
+{
+	struct kiosk_button b[KIOSK_FORM_N + 1];
+	struct kiosk_frame f;
+	size_t n;
+
+	kiosk_frame(app, &f);
+	kiosk_draw_header(app, g, _("New consent session"), NULL);
+	kiosk_draw_text(g, 2, f.body_y, g->w - 4, 1,
+			_("Tab or arrows move; Enter or a number changes a choice."),
+			GRID_DIM, false);
+	n = kiosk_staff_new_buttons(app, b);
+	for (size_t i = 0; i + 1 < n; i++) {
+		enum grid_style st = b[i].hot ? GRID_BUTTON_HOT
+				     : b[i].selected ? GRID_SELECTED : GRID_NORMAL;
+		char num[32];
+		int x;
+
+		grid_fill(g, b[i].x, b[i].y, b[i].w, 1, st);
+		snprintf(num, sizeof num, "%zu  ", i + 1);
+		x = b[i].x + grid_put(g, b[i].x, b[i].y, num, 4, st);
+		x += grid_put(g, x, b[i].y, b[i].label, b[i].w - (x - b[i].x), st);
+		if (b[i].selected && i <= KIOSK_FORM_STAFF)
+			grid_put(g, x, b[i].y, "_", 1, st);
+	}
+	if (app->message != NULL)
+		kiosk_draw_text(g, 2, f.hint_y - 2, g->w - 4, 1, _(app->message),
+				GRID_ALERT, false);
+	if (app->cs.error != NULL && app->message != NULL)
+		kiosk_draw_text(g, 2, f.hint_y - 1, g->w - 4, 1, app->cs.error,
+				GRID_ALERT, false);
+	kiosk_draw_buttons(g, b + n - 1, 1);
+}
+
+const struct kiosk_state_ops kiosk_staff_new_ops = {
+	.name = "staff-new",
+	.enter = kiosk_staff_new_enter,
+	.handle = kiosk_staff_new_handle,
+	.draw = kiosk_staff_new_draw,
+	.buttons = kiosk_staff_new_buttons,
+	.idle = true,
+	.overlay = true,
+	.staff = true,
+};
+
+/* ---- staff: verification of the last session ---- */
+
+static void
+kiosk_staff_verify_enter(struct kiosk_app *app)
+{
+	sodium_memzero(app->cs.staff_id, sizeof app->cs.staff_id);
+	app->message = NULL;
+}
+
+static size_t
+kiosk_staff_verify_buttons(const struct kiosk_app *app, struct kiosk_button *b)
+{
+	b[0] = (struct kiosk_button){ .action = KEYS_A_BACK, .label = _("Cancel") };
+	b[1] = (struct kiosk_button){ .action = KEYS_A_ACTIVATE,
+		.label = _("Verify"), .hot = app->cs.staff_id[0] != '\0' };
+	kiosk_bar(app, b, 2);
+	return 2;
+}
+
+static struct kiosk_step
+kiosk_staff_verify_handle(struct kiosk_app *app, const struct kiosk_input *in)
+{
+	struct kiosk_consent *cs = &app->cs;
+	struct kiosk_op *op;
+
+	if (kiosk_type(cs->staff_id, sizeof cs->staff_id, in))
+		return KIOSK_REDRAW;
+	switch (in->action) {
+	case KEYS_A_ERASE:
+		kiosk_erase(cs->staff_id);
+		return KIOSK_REDRAW;
+	case KEYS_A_BACK:
+		return KIOSK_GO(KIOSK_STAFF_MENU);
+	case KEYS_A_ACTIVATE:
+		if (cs->staff_id[0] == '\0' || cs->last_done == 0)
+			return KIOSK_STAY;
+		op = kiosk_consent_op(app, KIOSK_OP_VERIFY);
+		op->n[0] = cs->last_done;
+		op->s[0] = xstrdup(cs->staff_id);
+		sodium_memzero(cs->staff_id, sizeof cs->staff_id);
+		kiosk_set_state(app, KIOSK_STAFF_MENU);
+		app->message = kiosk_consent_flush(app) == 0
+			? N_("Verification recorded.")
+			: N_("Not saved yet: the records could not be written.");
+		return KIOSK_REDRAW;
+	default:
+		return KIOSK_STAY;
+	}
+}
+
+static void
+kiosk_staff_verify_draw(const struct kiosk_app *app, struct grid *g)
+{
+	struct kiosk_button b[2];
+	struct kiosk_frame f;
+	char *s;
+	int y;
+
+	kiosk_frame(app, &f);
+	kiosk_draw_header(app, g, _("Staff verification"), NULL);
+	y = f.body_y + 1;
+	if (app->cs.last_done == 0) {
+		kiosk_draw_text(g, 2, y, g->w - 4, 2,
+				_("No session was completed since the kiosk started."),
+				GRID_ALERT, false);
+	} else {
+		s = xasprintf(_("Session %lld (receipt %s): type your staff ID, then press Enter."),
+			      (long long)app->cs.last_done, app->cs.receipt);
+		y += kiosk_draw_text(g, 2, y, g->w - 4, 3, s, GRID_NORMAL, false) + 1;
+		free(s);
+		s = xasprintf(_("Staff ID: %s"), app->cs.staff_id);
+		grid_put(g, 4, y, s, g->w - 6, GRID_SELECTED);
+		free(s);
+	}
+	kiosk_staff_verify_buttons(app, b);
+	kiosk_draw_buttons(g, b, 2);
+}
+
+const struct kiosk_state_ops kiosk_staff_verify_ops = {
+	.name = "staff-verify",
+	.enter = kiosk_staff_verify_enter,
+	.handle = kiosk_staff_verify_handle,
+	.draw = kiosk_staff_verify_draw,
+	.buttons = kiosk_staff_verify_buttons,
 	.idle = true,
 	.overlay = true,
 	.staff = true,

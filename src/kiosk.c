@@ -3,13 +3,17 @@
  * dispatch, and the geometry and drawing helpers the states share. Owns the
  * patient's session in struct kiosk_app (see kiosk.h); the states themselves
  * live in kiosk-browse.c (welcome, language, menu, screen), kiosk-overlay.c
- * (idle warning, too small), kiosk-staff.c (PIN, staff menu) and
- * kiosk-consent.c (the consent session and its records).
+ * (idle warning, too small), kiosk-staff.c (PIN, staff menu, the staff
+ * forms), kiosk-consent.c (the consent session, its records, quiz and
+ * acknowledgements) and kiosk-sign.c (review, signature, done, call staff).
  */
 #include "kiosk.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
+#include <unistr.h>
 
 #include "i18n.h"
 #include "kiosk-int.h"
@@ -570,4 +574,47 @@ kiosk_draw_text(struct grid *g, int x, int y, int w, int maxrows,
 	}
 	free(lines);
 	return rows;
+}
+
+/* ---- typed text ---- */
+
+static bool
+kiosk_printable(const struct kiosk_input *in)
+{
+	int k = in->ev->key;
+
+	return in->ev->kind == KEYS_EV_KEY && k >= 0x20 && k != 0x7f &&
+	       !(k >= 0x80 && k < 0xa0) && k < 0x110000 &&
+	       !(k >= 0xd800 && k < 0xe000);
+}
+
+/* Append the typed character to buf (NUL-terminated, cap bytes). */
+bool
+kiosk_type(char *buf, size_t cap, const struct kiosk_input *in)
+{
+	size_t len = strlen(buf);
+	uint8_t u[8];
+	int n;
+
+	if (!kiosk_printable(in))
+		return false;
+	n = u8_uctomb(u, (ucs4_t)in->ev->key, (int)sizeof u);
+	if (n <= 0 || len + (size_t)n + 1 > cap)
+		return true;
+	memcpy(buf + len, u, (size_t)n);
+	buf[len + (size_t)n] = '\0';
+	return true;
+}
+
+/* Erase the last character (a whole UTF-8 sequence). */
+void
+kiosk_erase(char *buf)
+{
+	size_t len = strlen(buf);
+
+	while (len > 0 && ((unsigned char)buf[len - 1] & 0xc0) == 0x80)
+		buf[--len] = '\0';
+	if (len > 0)
+		buf[--len] = '\0';
+	sodium_memzero(buf + len, strlen(buf + len));
 }
