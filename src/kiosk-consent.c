@@ -269,6 +269,9 @@ kiosk_consent_reset(struct kiosk_app *app)
 	cs->role = 0;
 	cs->minor = cs->pregnancy = false;
 	cs->rereading = cs->stopped = false;
+	/* A record still waiting is saved from the welcome screen: the
+	   session's own states have nothing left to show. */
+	cs->after = KIOSK_WELCOME;
 	cs->top = 0;
 	cs->review_end = false;
 	cs->field = 0;

@@ -503,6 +503,11 @@ kiosk_form_toggle(struct kiosk_app *app, int field)
 			cs->field = KIOSK_FORM_REF;
 			return KIOSK_REDRAW;
 		}
+		if (cs->staff[0] == '\0') { /* who handed it over, on record */
+			app->message = N_("Type your staff ID first.");
+			cs->field = KIOSK_FORM_STAFF;
+			return KIOSK_REDRAW;
+		}
 		kiosk_use_lang(app, cs->form_lang);
 		memcpy(ref, cs->ref, sizeof ref);
 		memcpy(staff, cs->staff, sizeof staff);

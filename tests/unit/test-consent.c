@@ -437,6 +437,31 @@ START_TEST(test_write_fails_then_saved)
 }
 END_TEST
 
+START_TEST(test_end_while_unsaved)
+{
+	ck_assert_int_eq(kiosk_consent_start(&app, "P-8", "pregnancy", false,
+					     NULL), 0);
+	read_screens();
+	store_test_fail_io(0, true);
+	key(choice_key(false));
+	ck_assert_str_eq(state(), "call-staff");
+	/* staff end the session while the disk is full */
+	key(KEYS_F12);
+	key('5');
+	ck_assert(!app.cs.on && !app.cs.quiz_on);
+	ck_assert_uint_eq(app.cs.nops, 2); /* the answer, then the end */
+	key('4');
+	ck_assert_str_eq(state(), "call-staff");
+	store_test_fail_io(-1, false);
+	tick(400.0);
+	ck_assert_str_eq(state(), "welcome");
+	load(1);
+	ck_assert_uint_eq(sess.nanswers, 1);
+	ck_assert_int_eq(sess.outcome, STORE_ABANDONED);
+	ck_assert_str_eq(sess.reason, "ended by staff");
+}
+END_TEST
+
 START_TEST(test_staff_exit_abandons)
 {
 	ck_assert_int_eq(kiosk_consent_start(&app, "P-6", "pregnancy", true,
@@ -480,6 +505,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_three_wrong_stop);
 	tcase_add_test(tc, test_idle_timed_out);
 	tcase_add_test(tc, test_write_fails_then_saved);
+	tcase_add_test(tc, test_end_while_unsaved);
 	tcase_add_test(tc, test_staff_exit_abandons);
 	tcase_add_test(tc, test_start_refused);
 	suite_add_tcase(s, tc);
