@@ -201,6 +201,13 @@ class Kiosk:
                 raise Timeout("the kiosk did not end:\n" + self.screen())
             time.sleep(0.05)
 
+    def exited_clean(self, what):
+        """After a staff exit: status 0, nothing on stderr (sanitizers)."""
+        self.wait_dead()
+        st = self.tmux("display-message", "-p", "#{pane_dead_status}").strip()
+        return ok(st == "0" and self.err() == "", f"{what}: exit status 0, no errors",
+                  f"status {st}\n{self.err()}")
+
     def err(self):
         try:
             return open(self.stderr, encoding="utf-8", errors="replace").read()
@@ -487,7 +494,7 @@ def _full(k, tmp, db):
     k.keys("F12")
     k.wait("スタッフメニュー")
     k.keys("1")
-    k.wait_dead()
+    k.exited_clean("sessions 1-3")
 
     # 4: idle timeout during a session.
     conf = os.path.join(tmp, "short.conf")
@@ -503,7 +510,7 @@ def _full(k, tmp, db):
     k.keys("F12")
     k.wait("スタッフメニュー")
     k.keys("1")
-    k.wait_dead()
+    k.exited_clean("session 4")
 
     # 5: staff exit in the middle of a session.
     k.start("run", "--db", db, "--patient", "P-005", "--profile", "pregnancy", "--staff", "dr-x")
@@ -511,7 +518,7 @@ def _full(k, tmp, db):
     k.keys("F12")
     k.wait("5  このセッションを終える")
     k.keys("1")
-    k.wait_dead()
+    k.exited_clean("session 5")
 
     t = sorted(TIMINGS)
     print(f"# an answer's key to its feedback on screen (saved first): median "
@@ -866,7 +873,7 @@ def _full_disk(k, db, filler):
     k.keys("F12")
     k.wait("スタッフメニュー")
     k.keys("1")
-    k.wait_dead()
+    k.exited_clean("full disk")
 
 
 if __name__ == "__main__":
