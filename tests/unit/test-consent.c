@@ -462,6 +462,37 @@ START_TEST(test_end_while_unsaved)
 }
 END_TEST
 
+START_TEST(test_click_choice_and_reload)
+{
+	struct kiosk_button b[KIOSK_MAX_BUTTONS];
+	struct keys_event ev = { .kind = KEYS_EV_MOUSE, .button = 1 };
+	size_t n;
+	int pos;
+
+	ck_assert_int_eq(kiosk_consent_start(&app, "P-9", "pregnancy", false,
+					     NULL), 0);
+	read_screens();
+	pos = choice_key(true) - '1';
+	n = kiosk_quiz_ops.buttons(&app, b);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_ge(b[pos].h, 3); /* big buttons at 80 x 24 */
+	ev.x = b[pos].x + b[pos].w / 2;
+	ev.y = b[pos].y + b[pos].h - 1;
+	kiosk_event(&app, &ev);
+	ck_assert(shows("正解です。"));
+	load(1);
+	ck_assert_uint_eq(sess.nanswers, 1);
+	ck_assert(sess.answers[0].correct);
+	/* staff reload the content: the session is recorded as abandoned */
+	key(KEYS_F12);
+	key('2');
+	ck_assert(!app.cs.on && !app.cs.quiz_on);
+	load(1);
+	ck_assert_int_eq(sess.outcome, STORE_ABANDONED);
+	ck_assert_str_eq(sess.reason, "content reloaded by staff");
+}
+END_TEST
+
 START_TEST(test_staff_exit_abandons)
 {
 	ck_assert_int_eq(kiosk_consent_start(&app, "P-6", "pregnancy", true,
@@ -506,6 +537,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_idle_timed_out);
 	tcase_add_test(tc, test_write_fails_then_saved);
 	tcase_add_test(tc, test_end_while_unsaved);
+	tcase_add_test(tc, test_click_choice_and_reload);
 	tcase_add_test(tc, test_staff_exit_abandons);
 	tcase_add_test(tc, test_start_refused);
 	suite_add_tcase(s, tc);
