@@ -616,6 +616,7 @@ kiosk_quiz_pick(struct kiosk_app *app, size_t pos)
 	if (quiz_state(&cs->quiz) != QUIZ_ASK || pos >= quiz_nchoices(&cs->quiz))
 		return KIOSK_STAY;
 	v = quiz_answer(&cs->quiz, pos, &at);
+	cs->picked = pos;
 	op = kiosk_consent_op(app, KIOSK_OP_ANSWER);
 	op->s[0] = xstrdup(at.question_id);
 	op->s[1] = at.choice < q->nitems ? content_inline_text(&q->items[at.choice].text)
@@ -732,9 +733,17 @@ kiosk_quiz_draw(const struct kiosk_app *app, struct grid *g)
 	if (y < f.body_y + f.body_h) {
 		bool right = qs == QUIZ_CORRECT;
 
+		const struct content_item *it = quiz_choice(&cs->quiz, cs->picked);
+		char *c = it != NULL ? content_inline_text(&it->text) : xstrdup("");
+		char *line = xasprintf(_("Your answer: %s"), c);
+
 		grid_put(g, f.text_x, y, right ? _("Correct.") : _("Not quite."),
 			 f.text_w, right ? GRID_HEADING : GRID_ALERT);
-		y += 2;
+		y += 1 + kiosk_draw_text(g, f.text_x, y + 1, f.text_w,
+					 f.body_y + f.body_h - y - 1, line,
+					 GRID_BOLD, false) + 1;
+		free(c);
+		free(line);
 	}
 	if (cs->lay2 != NULL && y < f.body_y + f.body_h)
 		kiosk_consent_draw_lay(g, cs->lay2, 0, f.text_x, y, f.text_w,

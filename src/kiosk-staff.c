@@ -371,7 +371,7 @@ kiosk_staff_draw(const struct kiosk_app *app, struct grid *g)
 		char *e = xasprintf(_("Not saved (%zu records waiting): %s"),
 				    app->cs.nops, app->cs.error);
 
-		kiosk_draw_text(g, 2, f.hint_y, g->w - 4, 1, e, GRID_ALERT, false);
+		kiosk_draw_text(g, 2, f.hint_y - 4, g->w - 4, 2, e, GRID_ALERT, false);
 		free(e);
 	}
 	if (app->message != NULL)

@@ -166,6 +166,7 @@ struct kiosk_consent {
 	size_t nstmts;
 	bool *acked;
 	size_t ack_cur;
+	size_t picked;               /* quiz: the position just answered */
 	size_t *chosen;              /* per quiz question: the right choice */
 	bool rereading;              /* the screen state is a re-read */
 	bool stopped;                /* call-staff: the quiz stopped */

@@ -216,6 +216,16 @@ START_TEST(test_whole_session)
 	ck_assert(!sess.answers[0].correct);
 	ck_assert_str_eq(sess.answers[0].question_id, "q-unapproved");
 	ck_assert(shows("不正解です。"));
+	{
+		const struct quiz *q = &app.cs.quiz;
+		char *c = content_inline_text(&quiz_choice(q, app.cs.picked)->text);
+		char *want = xasprintf("あなたの答え：%s", c);
+
+		ck_assert_int_eq(q->questions[0]->items[q->order[app.cs.picked]].checked, 0);
+		ck_assert(shows(want));
+		free(c);
+		free(want);
+	}
 	key('1');
 	ck_assert_str_eq(state(), "screen");
 	ck_assert_str_eq(kiosk_doc(&app, app.screen)->id, "what-is");
