@@ -461,6 +461,8 @@ store_verify_orphan(int64_t session, const char *table, void *vctx)
 	c->orphans[c->norphans++] = session;
 }
 
+static bool store_link_holds(const struct store_link *l, int64_t seq);
+
 static void
 store_verify_copy_hex(char out[65], const char *v)
 {
@@ -519,6 +521,9 @@ store_verify_session(const struct store_session *s, void *vctx)
 	strbuf_reset(&c->sb);
 	store_canonical_into(&c->sb, s);
 	crypto_hash_sha256(l->digest, (const unsigned char *)c->sb.s, c->sb.len);
+	/* Whether the seal holds where the link is: here, in the workers, as
+	 * it costs a hash a link. */
+	l->flagged = !store_link_holds(l, l->seq);
 	for (size_t i = 0; i < s->nverifications; i++) {
 		const struct store_verify_row *v = &s->verifications[i];
 
@@ -536,6 +541,7 @@ store_verify_session(const struct store_session *s, void *vctx)
 		store_canonical_verification_into(&c->sb, s, v);
 		crypto_hash_sha256(l->digest, (const unsigned char *)c->sb.s,
 				   c->sb.len);
+		l->flagged = !store_link_holds(l, l->seq);
 	}
 	return 0;
 }
@@ -823,29 +829,33 @@ store_verify(struct store *st, struct store_report *r, char **err)
 		memcpy(r->head, c.links[c.nlinks - 1].hash, 65);
 		max_seq = r->head_seq;
 	}
-	idx = xreallocarray(NULL, c.nlinks + 1, sizeof *idx);
-	for (size_t i = 0; i < c.nlinks; i++)
-		idx[i] = i;
-	store_sort_links = c.links;
-	qsort(idx, c.nlinks, sizeof *idx, store_idx_cmp_hash);
-	pidx = xreallocarray(NULL, c.nlinks + 1, sizeof *pidx);
-	for (size_t i = 0; i < c.nlinks; i++)
-		pidx[i] = i;
-	qsort(pidx, c.nlinks, sizeof *pidx, store_idx_cmp_prev);
+	nearby = 0;
+	for (size_t i = 0; i < c.nlinks; i++) {
+		struct store_link *l = &c.links[i];
+
+		if (!l->flagged)
+			l->orig = l->seq;
+		nearby += l->flagged;
+	}
+	/* Indexes by seal and by prev: only to explain links whose seals do
+	 * not hold where they are (none in an intact chain). */
+	if (nearby > 0) {
+		idx = xreallocarray(NULL, c.nlinks + 1, sizeof *idx);
+		for (size_t i = 0; i < c.nlinks; i++)
+			idx[i] = i;
+		store_sort_links = c.links;
+		qsort(idx, c.nlinks, sizeof *idx, store_idx_cmp_hash);
+		pidx = xreallocarray(NULL, c.nlinks + 1, sizeof *pidx);
+		for (size_t i = 0; i < c.nlinks; i++)
+			pidx[i] = i;
+		qsort(pidx, c.nlinks, sizeof *pidx, store_idx_cmp_prev);
+	}
 
 	/* Each link's seal: does it hold where it is, or somewhere else? A
 	 * moved link's seal holds with its original seq: one more than its
 	 * predecessor's (the link whose seal is its prev), one less than its
 	 * successor's (the link whose prev is its seal), or nearby. */
-	for (size_t i = 0; i < c.nlinks; i++) {
-		struct store_link *l = &c.links[i];
-
-		if (store_link_holds(l, l->seq))
-			l->orig = l->seq;
-		else
-			l->flagged = true;
-	}
-	for (bool progress = true; progress;) {
+	for (bool progress = nearby > 0; progress;) {
 		progress = false;
 		for (size_t i = 0; i < c.nlinks; i++) {
 			struct store_link *l = &c.links[i], *p, *q;
