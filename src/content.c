@@ -1074,23 +1074,34 @@ static size_t
 content_paragraph(struct content_parser *cp, const struct content_line *lines,
 		  size_t n, struct content_nodes *out)
 {
-	struct content_part *parts = xcalloc(n, sizeof *parts);
-	size_t k = 0;
+	struct content_part *parts;
+	size_t k = 0, np;
 	struct content_node *node;
 	char qa = 0;
 
+	/*
+	 * Count the paragraph's lines first: n is every line left in the
+	 * document, and an array that size per paragraph made parsing
+	 * quadratic (zeroing megabytes per paragraph).
+	 */
 	while (k < n) {
 		const struct content_line *l = &lines[k];
-		const char *end = l->p + l->len;
 
 		if (content_line_type(l) != CONTENT_LT_TEXT)
 			break;
 		if (k > 0 && (content_is_qa(l, 'Q') || content_is_qa(l, 'A')))
 			break; /* a Q: or A: line starts a new paragraph */
+		k++;
+	}
+	np = k;
+	parts = xcalloc(np ? np : 1, sizeof *parts);
+	for (k = 0; k < np; k++) {
+		const struct content_line *l = &lines[k];
+		const char *end = l->p + l->len;
+
 		parts[k].line = l;
 		parts[k].from = content_skip_space(l->p, end);
 		parts[k].to = content_trim_end(parts[k].from, end);
-		k++;
 	}
 	if (content_is_qa(&lines[0], 'Q') || content_is_qa(&lines[0], 'A')) {
 		const char *p = parts[0].from;
@@ -1118,8 +1129,9 @@ content_list(struct content_parser *cp, const struct content_line *lines,
 	struct content_item_mark m;
 	struct content_node *node;
 	struct content_item *items = NULL;
-	size_t nitems = 0, cap = 0, k = 0;
-	struct content_part *parts = xcalloc(n, sizeof *parts);
+	size_t nitems = 0, cap = 0, k = 0, pcap = 0;
+	/* grown per item: n is every line left in the document */
+	struct content_part *parts = NULL;
 	bool ordered, task;
 
 	content_item_mark(&lines[0], &m);
@@ -1155,6 +1167,7 @@ content_list(struct content_parser *cp, const struct content_line *lines,
 		it->checked = m.checked;
 		it->line = l->lineno;
 		it->col = content_col(cp, l->src, (size_t)(m.mark - l->src));
+		XGROW(parts, np, pcap);
 		parts[np].line = l;
 		parts[np].from = m.text;
 		parts[np].to = content_trim_end(m.text, l->p + l->len);
@@ -1180,6 +1193,7 @@ content_list(struct content_parser *cp, const struct content_line *lines,
 						    "not supported: a list has "
 						    "one level");
 			}
+			XGROW(parts, np, pcap);
 			parts[np].line = c;
 			parts[np].from = p;
 			parts[np].to = content_trim_end(p, end);
