@@ -46,7 +46,8 @@
  *
  * Then, on the (converted) text: C0 controls other than tab and newline, DEL,
  * C1 controls and CR not followed by LF are errors (each, up to a cap); CRLF
- * becomes LF; the text is normalised to NFC (u8_normalize). NFC also folds
+ * becomes LF; the text is normalised to NFC (u8_normalize, skipped when no
+ * character can change: decode_nfc_stable). NFC also folds
  * CJK compatibility ideographs into the unified ones (CP932 0xFB7E 神
  * U+FA19 → 神 U+795E, 塚 U+FA10 → 塚 U+585A): the glyph may lose a stroke
  * variant, the meaning does not change, and equal text compares equal.
@@ -66,6 +67,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <unictype.h>
 #include <uninorm.h>
 #include <unistr.h>
 
@@ -372,6 +374,83 @@ static const char *const decode_c1_names[32] = {
 };
 
 /*
+ * NFC only changes text that holds a character that is not "stable": one
+ * with a nonzero combining class (it may reorder or compose with what comes
+ * before it), one that NFC maps to something else (NFC_QC=No: singletons
+ * like CJK compatibility ideographs, composition exclusions, decomposed
+ * forms), or a starter that composes with the character before it
+ * (NFC_QC=Maybe with combining class 0: the list below). Text made only of
+ * stable characters is already NFC: none changes on its own, none reorders
+ * (all have class 0), and no two compose (a composition's second character
+ * is never stable). So decode_finish skips u8_normalize for such text,
+ * which is nearly every content file; the rest is normalised whole.
+ * libunistring decides the class and the single-character NFC; the
+ * composing starters are the Hangul vowel and trailing jamo (composed
+ * algorithmically) and the primary composites' second characters with class
+ * 0 (Unicode 14, libunistring 1.0). tests/unit/test-decode-nfc.c checks
+ * every code point and every composition against u8_normalize.
+ */
+static const ucs4_t decode_nfc_second[] = {
+	0x09BE, 0x09D7, 0x0B3E, 0x0B56, 0x0B57, 0x0BBE, 0x0BD7, 0x0CC2,
+	0x0CD5, 0x0CD6, 0x0D3E, 0x0D57, 0x0DCF, 0x0DDF, 0x102E, 0x1B35,
+	0x11127, 0x1133E, 0x11357, 0x114B0, 0x114BA, 0x114BD, 0x115AF,
+	0x11930,
+};
+
+static bool
+decode_nfc_compute(ucs4_t c)
+{
+	uint8_t in[6], outbuf[32];
+	size_t inlen, outlen = sizeof outbuf;
+	uint8_t *o;
+	ucs4_t d[UC_DECOMPOSITION_MAX_LENGTH];
+	bool same;
+
+	if (uc_combining_class(c) != 0)
+		return false;
+	if ((c >= 0x1161 && c <= 0x1175) || (c >= 0x11A8 && c <= 0x11C2))
+		return false;
+	for (size_t i = 0; i < sizeof decode_nfc_second /
+				sizeof decode_nfc_second[0]; i++)
+		if (c == decode_nfc_second[i])
+			return false;
+	if (uc_canonical_decomposition(c, d) < 0)
+		return true; /* no decomposition: NFC leaves it as it is */
+	inlen = (size_t)u8_uctomb(in, c, (int)sizeof in);
+	o = u8_normalize(UNINORM_NFC, in, inlen, outbuf, &outlen);
+	if (o == NULL)
+		fatal("cannot normalise text: %s", strerror(errno));
+	same = outlen == inlen && memcmp(o, in, inlen) == 0;
+	if (o != outbuf)
+		free(o);
+	return same;
+}
+
+/*
+ * Whether c is stable (above), cached for the BMP: 2 bits per code point,
+ * 0 not yet known, 1 stable, 2 not. Japanese text uses a few thousand
+ * distinct characters, so each is worked out once per process. Only the
+ * main thread decodes (the store's worker threads never do).
+ */
+static uint8_t decode_nfc_cache[0x10000 / 4];
+
+static bool
+decode_nfc_stable(ucs4_t c)
+{
+	unsigned shift, v;
+
+	if (c >= 0x10000)
+		return decode_nfc_compute(c);
+	shift = (c & 3) * 2;
+	v = (decode_nfc_cache[c >> 2] >> shift) & 3;
+	if (v == 0) {
+		v = decode_nfc_compute(c) ? 1 : 2;
+		decode_nfc_cache[c >> 2] |= (uint8_t)(v << shift);
+	}
+	return v == 1;
+}
+
+/*
  * s[0..n) is valid UTF-8. Report control characters; on success fill out with
  * the text, CRLF made LF and NFC-normalised.
  */
@@ -387,7 +466,7 @@ decode_finish(const char *path, const char *s, size_t n,
 	struct decode_report r;
 	char *buf = xmalloc(n + 1), *norm;
 	size_t m = 0, normlen;
-	bool ascii = true;
+	bool stable = true; /* every character so far is (decode_nfc_stable) */
 
 	decode_report_init(&r, path, dl, s);
 	for (size_t i = 0; i < n; i++) {
@@ -400,7 +479,12 @@ decode_finish(const char *path, const char *s, size_t n,
 					"allowed: %s", u[i + 1],
 					decode_c1_names[u[i + 1] - 0x80],
 					esc_why);
-			ascii = ascii && c < 0x80;
+			if (c >= 0xc0 && stable) { /* a lead byte */
+				ucs4_t uc;
+
+				u8_mbtouc_unsafe(&uc, u + i, n - i);
+				stable = decode_nfc_stable(uc);
+			}
 			buf[m++] = (char)c;
 		} else if (c == '\t' || c == '\n') {
 			buf[m++] = (char)c;
@@ -422,7 +506,7 @@ decode_finish(const char *path, const char *s, size_t n,
 		free(buf);
 		return -1;
 	}
-	if (ascii) {
+	if (stable) { /* already NFC: see decode_nfc_stable */
 		buf[m] = '\0';
 		out->text = buf;
 		out->len = m;
