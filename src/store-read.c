@@ -184,7 +184,7 @@ store_col_int32(struct store_session *s, sqlite3_stmt *q, int i)
 #define SESSION_COLS                                                         \
 	"id, kiosk_id, staff_id, patient_ref, profile, lang, content_version," \
 	" minor, started_at, ended_at, outcome, reason, seal_seq, seal_prev,"  \
-	" seal_hash"
+	" seal_hash, seal_form"
 
 static void
 store_read_session_row(struct store_session *s, sqlite3_stmt *q)
@@ -209,6 +209,16 @@ store_read_session_row(struct store_session *s, sqlite3_stmt *q)
 	s->seal_seq = store_col_int(s, q, 12, true);
 	s->seal_prev = store_col(s, q, 13);
 	s->seal_hash = store_col(s, q, 14);
+	/* NULL: sealed before schema 3 (form 1), or open; else only 2 is ever
+	 * written. */
+	if (sqlite3_column_type(q, 15) == SQLITE_NULL) {
+		s->seal_form = s->seal_hash != NULL ? 1 : 0;
+	} else {
+		s->seal_form = store_col_int(s, q, 15, false);
+		if (s->seal_form != 2)
+			s->malformed = true;
+		s->seal_form = 2;
+	}
 }
 
 /* The per-session tables, each read in (session_id, seq) order. Column 0 is

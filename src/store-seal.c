@@ -2,10 +2,11 @@
  * store-seal: the hash chain over consent records: the canonical form of a
  * session, sealing a session when it ends, and verifying the whole chain.
  *
- * The canonical form (version 1) of a session is UTF-8 text, one field per
- * line, fields "name<TAB>value", lines ending in LF, in exactly this order:
+ * The canonical form (version 2; version 1 below) of a session is UTF-8
+ * text, one field per line, fields "name<TAB>value", lines ending in LF, in
+ * exactly this order:
  *
- *     isokiosk-session<TAB>1
+ *     isokiosk-session<TAB>2
  *     id, kiosk, staff, patient, profile, lang, content, minor (0|1),
  *     started, ended, outcome, reason
  *     screen<TAB>seq<TAB>screen_id<TAB>shown_ms<TAB>at        per visit
@@ -20,6 +21,20 @@
  * version (SHA-256 over the content files shown) and text_sha256 the SHA-256
  * of each statement's exact text. In values, '\' is written "\\", TAB "\t",
  * LF "\n", CR "\r"; a NULL value is "\N".
+ *
+ * Times (ended, and at of every row) are written "\d" and their distance in
+ * milliseconds (decimal, may be negative) from started, when both they and
+ * started are exactly as the store writes times: "YYYY-MM-DDTHH:MM:SS.mmmZ",
+ * a real date, hours < 24, minutes and seconds < 60 (each such string is the
+ * only one for its instant, and no escaped value starts with "\d"); any
+ * other time is written as a value. This keeps some 520 of 2,100 bytes of a
+ * typical session out of the hash that verification computes for each.
+ *
+ * Version 1 (header isokiosk-session<TAB>1) is the same with every time
+ * written as a value. Sessions sealed before schema 3 were sealed with it
+ * and keep it: the sessions table records each seal's form (seal_form: 2,
+ * NULL for version 1), which verification follows. The header names the
+ * form, so a link read in the other form does not match its seal.
  *
  * A staff verification added later is its own link:
  *
@@ -95,11 +110,11 @@ store_canon_value(struct strbuf *sb, const char *v)
 	}
 }
 
-/* TAB and a decimal integer. */
+/* pre (TAB, or TAB and "\\d") and a decimal integer. */
 static void
-store_canon_int(struct strbuf *sb, long long v)
+store_canon_num(struct strbuf *sb, const char *pre, long long v)
 {
-	char buf[24], *p = buf + sizeof buf;
+	char buf[32], *p = buf + sizeof buf;
 	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
 				      : (unsigned long long)v;
 
@@ -109,8 +124,107 @@ store_canon_int(struct strbuf *sb, long long v)
 	} while (u != 0);
 	if (v < 0)
 		*--p = '-';
-	*--p = '\t';
+	for (size_t n = strlen(pre); n > 0; n--)
+		*--p = pre[n - 1];
 	store_canon_add(sb, p, (size_t)(buf + sizeof buf - p));
+}
+
+/* TAB and a decimal integer. */
+static inline void
+store_canon_int(struct strbuf *sb, long long v)
+{
+	store_canon_num(sb, "\t", v);
+}
+
+/* "HH:MM:SS.mmmZ" (hours < 24, minutes and seconds < 60) as milliseconds
+ * into the day. */
+static bool
+store_canon_tod_ms(const char *v, int64_t *ms)
+{
+	static const unsigned char dig[9] = { 0, 1, 3, 4, 6, 7, 9, 10, 11 };
+	unsigned d[13];
+
+	for (int i = 0; i < 9; i++) {
+		d[dig[i]] = (unsigned)(unsigned char)v[dig[i]] - '0';
+		if (d[dig[i]] > 9)
+			return false;
+	}
+	if (v[2] != ':' || v[5] != ':' || v[8] != '.' || v[12] != 'Z' ||
+	    v[13] != '\0' || d[0] * 10 + d[1] > 23 || d[3] > 5 || d[6] > 5)
+		return false;
+	*ms = ((((int64_t)(d[0] * 10 + d[1]) * 60 + d[3] * 10 + d[4]) * 60 +
+		d[6] * 10 + d[7]) * 1000) + d[9] * 100 + d[10] * 10 + d[11];
+	return true;
+}
+
+/*
+ * A time exactly as the store writes it, "YYYY-MM-DDTHH:MM:SS.mmmZ" (a real
+ * date, hours < 24, minutes and seconds < 60), as milliseconds since
+ * 1970-01-01: such a string is the only one that writes that number, so
+ * form 2 may write a time as its distance from the session's start. Anything
+ * else: false.
+ */
+static bool
+store_canon_time_ms(const char *v, int64_t *ms)
+{
+	static const unsigned char mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31,
+						 30, 31, 30, 31 };
+	static const unsigned char dig[8] = { 0, 1, 2, 3, 5, 6, 8, 9 };
+	int64_t y, mo, day, era, yoe, doy, doe, days, tod;
+	unsigned d[10];
+
+	if (v == NULL)
+		return false;
+	for (int i = 0; i < 8; i++) {
+		d[dig[i]] = (unsigned)(unsigned char)v[dig[i]] - '0';
+		if (d[dig[i]] > 9)
+			return false;
+	}
+	if (v[4] != '-' || v[7] != '-' || v[10] != 'T' ||
+	    !store_canon_tod_ms(v + 11, &tod))
+		return false;
+	y = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
+	mo = d[5] * 10 + d[6];
+	day = d[8] * 10 + d[9];
+	if (mo < 1 || mo > 12 || day < 1 || day > mdays[mo - 1] ||
+	    (mo == 2 && day == 29 &&
+	     !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
+		return false;
+	/* days from civil (H. Hinnant) */
+	y -= mo <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	days = era * 146097 + doe - 719468;
+	*ms = days * 86400000 + tod;
+	return true;
+}
+
+/* Form 2's times: relative to the session's start (see the top). */
+struct store_canon_clock {
+	bool rel;               /* started is a time as the store writes it */
+	const char *started;
+	int64_t t0, day0;       /* started, and the start of its day, in ms */
+};
+
+/* A time in form 2: \d and its distance in ms from the session's start
+ * when both are times as the store writes them, else the value. A value
+ * never starts with \d (its backslash would be written \\). */
+static void
+store_canon_time(struct strbuf *sb, const char *v,
+		 const struct store_canon_clock *c)
+{
+	int64_t t;
+
+	/* Most times fall on the day the session started. */
+	if (c->rel && v != NULL && strncmp(v, c->started, 11) == 0 &&
+	    store_canon_tod_ms(v + 11, &t))
+		store_canon_num(sb, "\t\\d", (long long)(c->day0 + t - c->t0));
+	else if (c->rel && store_canon_time_ms(v, &t))
+		store_canon_num(sb, "\t\\d", (long long)(t - c->t0));
+	else
+		store_canon_value(sb, v);
 }
 
 static void
@@ -124,7 +238,18 @@ store_canon_field(struct strbuf *sb, const char *name, const char *v)
 static void
 store_canonical_into(struct strbuf *sb, const struct store_session *s)
 {
-	store_canon_lit(sb, "isokiosk-session\t1\nid");
+	/* Form 2 writes times as distances from the start. */
+	struct store_canon_clock ck = { false, s->started_at, 0, 0 };
+
+	if (s->seal_form != 1 && store_canon_time_ms(s->started_at, &ck.t0)) {
+		ck.rel = true;
+		ck.day0 = ck.t0 - (ck.t0 % 86400000 + 86400000) % 86400000;
+	}
+
+	if (s->seal_form == 1)
+		store_canon_lit(sb, "isokiosk-session\t1\nid");
+	else
+		store_canon_lit(sb, "isokiosk-session\t2\nid");
 	store_canon_int(sb, s->id);
 	store_canon_lit(sb, "\n");
 	store_canon_field(sb, "kiosk", s->kiosk_id);
@@ -135,7 +260,9 @@ store_canonical_into(struct strbuf *sb, const struct store_session *s)
 	store_canon_field(sb, "content", s->content_version);
 	store_canon_add(sb, s->minor ? "minor\t1\n" : "minor\t0\n", 8);
 	store_canon_field(sb, "started", s->started_at);
-	store_canon_field(sb, "ended", s->ended_at);
+	store_canon_lit(sb, "ended");
+	store_canon_time(sb, s->ended_at, &ck);
+	store_canon_lit(sb, "\n");
 	store_canon_field(sb, "outcome", s->outcome_name);
 	store_canon_field(sb, "reason", s->reason);
 	for (size_t i = 0; i < s->nscreens; i++) {
@@ -145,7 +272,7 @@ store_canonical_into(struct strbuf *sb, const struct store_session *s)
 		store_canon_int(sb, r->seq);
 		store_canon_value(sb, r->screen_id);
 		store_canon_int(sb, r->shown_ms);
-		store_canon_value(sb, r->at);
+		store_canon_time(sb, r->at, &ck);
 		store_canon_lit(sb, "\n");
 	}
 	for (size_t i = 0; i < s->nanswers; i++) {
@@ -159,7 +286,7 @@ store_canonical_into(struct strbuf *sb, const struct store_session *s)
 		store_canon_value(sb, r->choice_text);
 		store_canon_value(sb, r->order);
 		store_canon_int(sb, r->correct ? 1 : 0);
-		store_canon_value(sb, r->at);
+		store_canon_time(sb, r->at, &ck);
 		store_canon_lit(sb, "\n");
 	}
 	for (size_t i = 0; i < s->nacks; i++) {
@@ -169,7 +296,7 @@ store_canonical_into(struct strbuf *sb, const struct store_session *s)
 		store_canon_int(sb, r->seq);
 		store_canon_value(sb, r->statement_id);
 		store_canon_value(sb, r->text_sha256);
-		store_canon_value(sb, r->at);
+		store_canon_time(sb, r->at, &ck);
 		store_canon_lit(sb, "\n");
 	}
 	for (size_t i = 0; i < s->nsigns; i++) {
@@ -180,7 +307,7 @@ store_canonical_into(struct strbuf *sb, const struct store_session *s)
 		store_canon_value(sb, r->role);
 		store_canon_value(sb, r->name);
 		store_canon_value(sb, r->meaning);
-		store_canon_value(sb, r->at);
+		store_canon_time(sb, r->at, &ck);
 		store_canon_lit(sb, "\n");
 	}
 	if (s->malformed)
@@ -333,6 +460,7 @@ store_seal_session(struct store *st, int64_t id, enum store_outcome outcome,
 	ss.outcome = outcome;
 	ss.outcome_name = store_outcome_name(outcome);
 	ss.reason = reason;
+	ss.seal_form = 2;
 	if (store_chain_head(st, &seq, head, err) != 0)
 		goto fail;
 	canon = store_canonical(&ss, &len);
@@ -348,6 +476,7 @@ store_seal_session(struct store *st, int64_t id, enum store_outcome outcome,
 	sqlite3_bind_int64(s, 5, seq + 1);
 	store_bind_text(s, 6, seq == 0 ? "" : head);
 	store_bind_text(s, 7, seal);
+	sqlite3_bind_int64(s, 8, ss.seal_form);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
@@ -489,7 +618,8 @@ store_verify_session(const struct store_session *s, void *vctx)
 	}
 	if (s->seal_hash == NULL || s->seal_seq <= 0 || s->seal_prev == NULL) {
 		if (s->seal_hash != NULL || s->seal_seq > 0 ||
-		    s->seal_prev != NULL || s->ended_at != NULL ||
+		    s->seal_prev != NULL || s->seal_form != 0 ||
+		    s->ended_at != NULL ||
 		    s->outcome != STORE_OPEN ||
 		    strcmp(s->outcome_name ? s->outcome_name : "", "open") != 0) {
 			store_report_add(r, STORE_UNSEALED, s->id, s->seal_seq,

@@ -469,7 +469,7 @@ static const char *const store_sql[STMT_N] = {
 		" WHERE session_id = ?1), ?2, ?3, ?4, ?5)",
 	[STMT_SESSION_SEAL] =
 		"UPDATE sessions SET ended_at = ?2, outcome = ?3, reason = ?4,"
-		" seal_seq = ?5, seal_prev = ?6, seal_hash = ?7"
+		" seal_seq = ?5, seal_prev = ?6, seal_hash = ?7, seal_form = ?8"
 		" WHERE id = ?1 AND seal_hash IS NULL",
 	[STMT_HEAD_SESSIONS] =
 		"SELECT seal_seq, seal_hash FROM sessions"
@@ -676,6 +676,13 @@ static const char store_schema_2[] =
 	"CREATE TRIGGER content_files_no_delete BEFORE DELETE ON content_files"
 	" BEGIN SELECT RAISE(ABORT, 'stored content never changes'); END;";
 
+/*
+ * Schema 3: the canonical form each seal was made with (store-seal.c); NULL
+ * for sessions sealed before (form 1) and open ones.
+ */
+static const char store_schema_3[] =
+	"ALTER TABLE sessions ADD COLUMN seal_form INTEGER;";
+
 static int
 store_migrate(struct store *st, char **err)
 {
@@ -712,6 +719,8 @@ store_migrate(struct store *st, char **err)
 	}
 	if (version < 2)
 		strbuf_addstr(&sb, store_schema_2);
+	if (version < 3)
+		strbuf_addstr(&sb, store_schema_3);
 	if (version < STORE_SCHEMA_VERSION) {
 		strbuf_addf(&sb, "PRAGMA user_version = %d;",
 			    STORE_SCHEMA_VERSION);

@@ -190,7 +190,17 @@ bench_count(const char *path)
 	if (access(path, R_OK) != 0 ||
 	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		return -1;
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sessions WHERE"
+	/* A database of an older schema is made again (its seals would be of
+	 * an older canonical form). */
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q,
+			       NULL) == SQLITE_OK) {
+		if (sqlite3_step(q) != SQLITE_ROW ||
+		    sqlite3_column_int(q, 0) != STORE_SCHEMA_VERSION)
+			n = -2;
+		sqlite3_finalize(q);
+	}
+	if (n == -1 &&
+	    sqlite3_prepare_v2(db, "SELECT count(*) FROM sessions WHERE"
 			       " seal_hash IS NOT NULL", -1, &q,
 			       NULL) == SQLITE_OK) {
 		if (sqlite3_step(q) == SQLITE_ROW)

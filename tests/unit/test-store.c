@@ -154,7 +154,7 @@ START_TEST(test_open_mode_schema)
 	ck_assert_int_eq(stat(shm, &sb), 0);
 	ck_assert_int_eq(sb.st_mode & 0777, 0600);
 	v = test_sql_text("PRAGMA user_version");
-	ck_assert_str_eq(v, "2");
+	ck_assert_str_eq(v, "3");
 	free(v);
 	v = test_sql_text("PRAGMA journal_mode");
 	ck_assert_str_eq(v, "wal");
@@ -235,6 +235,30 @@ static const char test_canon_1[] =
 	"ack\t2\tack-preg\t%s\t2026-11-21T07:00:08.000Z\n"
 	"sign\t1\tpatient\t山田太郎\tpatient acknowledgement\t2026-11-21T07:00:09.000Z\n";
 
+/* The same session in form 2: times as ms after the start. */
+static const char test_canon_2[] =
+	"isokiosk-session\t2\n"
+	"id\t1\n"
+	"kiosk\tkiosk-1\n"
+	"staff\tnurse-a\n"
+	"patient\t山田\\t太郎\n"
+	"profile\tpregnancy\n"
+	"lang\tja\n"
+	"content\t" VERSION "\n"
+	"minor\t0\n"
+	"started\t2026-11-21T07:00:01.000Z\n"
+	"ended\t\\d9000\n"
+	"outcome\tcompleted\n"
+	"reason\t\\N\n"
+	"screen\t1\twhat-is\t12500\t\\d1000\n"
+	"screen\t2\tpregnancy\t30250\t\\d2000\n"
+	"answer\t1\tq-sebum\t1\t0\t増える\t0,1,2\t0\t\\d3000\n"
+	"answer\t2\tq-sebum\t2\t1\t減る\t1,2,0\t1\t\\d4000\n"
+	"answer\t3\tq-preg\t1\t2\t毎月\t\\N\t1\t\\d5000\n"
+	"ack\t1\tack-unapproved\t%s\t\\d6000\n"
+	"ack\t2\tack-preg\t%s\t\\d7000\n"
+	"sign\t1\tpatient\t山田太郎\tpatient acknowledgement\t\\d8000\n";
+
 static void
 test_hex(const unsigned char *h, char out[65])
 {
@@ -254,7 +278,8 @@ START_TEST(test_canonical_and_seal)
 	ck_assert_int_eq(store_session_get(st, 1, &s, &err), 0);
 	store_sha256_hex("未承認です。", strlen("未承認です。"), h1);
 	store_sha256_hex("妊娠しないこと。\n二行目", strlen("妊娠しないこと。\n二行目"), h2);
-	expect = xasprintf(test_canon_1, h1, h2);
+	ck_assert_int_eq(s.seal_form, 2);
+	expect = xasprintf(test_canon_2, h1, h2);
 	canon = store_canonical(&s, &len);
 	ck_assert_str_eq(canon, expect);
 	ck_assert_uint_eq(len, strlen(expect));
@@ -275,6 +300,33 @@ START_TEST(test_canonical_and_seal)
 	ck_assert_str_eq(s.ended_at, "2026-11-21T07:00:10.000Z");
 	free(canon);
 	free(expect);
+	/* Form 1, for seals made before schema 3. */
+	s.seal_form = 1;
+	expect = xasprintf(test_canon_1, h1, h2);
+	canon = store_canonical(&s, &len);
+	ck_assert_str_eq(canon, expect);
+	ck_assert_uint_eq(len, strlen(expect));
+	free(canon);
+	free(expect);
+	/* A time not as the store writes it stays as it is in form 2; one
+	 * that looks like a distance is escaped. */
+	s.seal_form = 2;
+	s.screens[0].at = "2026-11-21T07:00:02.000+00:00";
+	s.screens[1].at = "\\d2000";
+	s.answers[0].at = "2026-02-29T07:00:04.000Z";
+	s.answers[1].at = "2028-02-29T07:00:01.000Z";
+	s.answers[2].at = "2026-11-21T06:59:59.999Z";
+	canon = store_canonical(&s, &len);
+	ck_assert_ptr_nonnull(strstr(canon, "\t2026-11-21T07:00:02.000+00:00\n"));
+	ck_assert_ptr_nonnull(strstr(canon, "\tpregnancy\t30250\t\\\\d2000\n"));
+	ck_assert_ptr_nonnull(strstr(canon, "\t0\t2026-02-29T07:00:04.000Z\n"));
+	ck_assert_ptr_nonnull(strstr(canon, "\t1\t\\d40176000000\n"));
+	ck_assert_ptr_nonnull(strstr(canon, "\t1\t\\d-1001\n"));
+	free(canon);
+	s.started_at = "2026-11-21 07:00:01";
+	canon = store_canonical(&s, &len);
+	ck_assert_ptr_nonnull(strstr(canon, "\nended\t2026-11-21T07:00:10.000Z\n"));
+	free(canon);
 	store_session_done(&s);
 
 	/* The second link chains on the first. */
@@ -650,6 +702,93 @@ START_TEST(test_recover_open)
 }
 END_TEST
 
+/* Seals made with form 1 (before schema 3) keep verifying after the
+ * migration; the form each link names is part of what its seal proves. */
+START_TEST(test_verify_form_1)
+{
+	struct store *st = test_open(0);
+	struct store_session s;
+	struct store_report r;
+	char sql[512], seal[65], *err = NULL;
+	unsigned char digest[32], buf[72], sealbin[32];
+	size_t len;
+	char *canon;
+	sqlite3 *db;
+
+	test_session(st, STORE_COMPLETED);
+	store_session_init(&s);
+	ck_assert_int_eq(store_session_get(st, 1, &s, &err), 0);
+	store_close(st);
+	/* Session 1 as an older isokiosk sealed it. */
+	s.seal_form = 1;
+	canon = store_canonical(&s, &len);
+	crypto_hash_sha256(digest, (unsigned char *)canon, len);
+	memset(buf, 0, sizeof buf);
+	memcpy(buf + 32, digest, 32);
+	buf[71] = 1;
+	crypto_hash_sha256(sealbin, buf, sizeof buf);
+	test_hex(sealbin, seal);
+	free(canon);
+	store_session_done(&s);
+	snprintf(sql, sizeof sql, "UPDATE sessions SET seal_hash = '%s'"
+		 " WHERE id = 1; ALTER TABLE sessions DROP COLUMN seal_form;"
+		 " PRAGMA user_version = 2;", seal);
+	test_sql_tamper(sql);
+	st = test_open(0); /* migrates */
+	test_session(st, STORE_STOPPED);
+	store_close(st);
+	ck_assert_int_eq(test_verify(&r), 0);
+	ck_assert_uint_eq(r.sealed, 2);
+	store_report_done(&r);
+
+	/* Either link read in the other form, or a form never written. */
+	ck_assert_int_eq(sqlite3_open(test_db, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "UPDATE sessions SET seal_form = 2"
+				      " WHERE id = 1; UPDATE sessions SET"
+				      " seal_form = NULL WHERE id = 2", NULL,
+				      NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_int_eq(test_verify(&r), 1);
+	test_report_print(&r);
+	ck_assert(test_report_has(&r, STORE_CHANGED, 1));
+	ck_assert(test_report_has(&r, STORE_CHANGED, 2));
+	ck_assert_uint_eq(r.n, 2);
+	store_report_done(&r);
+	ck_assert_int_eq(sqlite3_open(test_db, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "UPDATE sessions SET seal_form = NULL"
+				      " WHERE id = 1; UPDATE sessions SET"
+				      " seal_form = 'two' WHERE id = 2", NULL,
+				      NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_int_eq(test_verify(&r), 1);
+	test_report_print(&r);
+	ck_assert(test_report_has(&r, STORE_CHANGED, 2));
+	ck_assert_uint_eq(r.n, 1);
+	store_report_done(&r);
+	ck_assert_int_eq(sqlite3_open(test_db, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "UPDATE sessions SET seal_form = 3"
+				      " WHERE id = 2", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_int_eq(test_verify(&r), 1);
+	ck_assert(test_report_has(&r, STORE_CHANGED, 2));
+	ck_assert_uint_eq(r.n, 1);
+	store_report_done(&r);
+	/* The same instant written another way is a changed record. */
+	ck_assert_int_eq(sqlite3_open(test_db, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "UPDATE sessions SET seal_form = 2"
+				      " WHERE id = 2; UPDATE acks SET at ="
+				      " replace(at, 'Z', '+00:00')"
+				      " WHERE session_id = 2 AND seq = 1", NULL,
+				      NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_int_eq(test_verify(&r), 1);
+	ck_assert(test_report_has(&r, STORE_CHANGED, 2));
+	ck_assert_uint_eq(r.n, 1);
+	store_report_done(&r);
+}
+END_TEST
+
 START_TEST(test_migrate_from_1)
 {
 	struct store *st = test_open(0);
@@ -658,10 +797,11 @@ START_TEST(test_migrate_from_1)
 	test_session(st, STORE_COMPLETED);
 	store_close(st);
 	test_sql_tamper("DROP TABLE texts; DROP TABLE content_files;"
+			"ALTER TABLE sessions DROP COLUMN seal_form;"
 			"PRAGMA user_version = 1;");
 	st = test_open(0);
 	v = test_sql_text("PRAGMA user_version");
-	ck_assert_str_eq(v, "2");
+	ck_assert_str_eq(v, "3");
 	free(v);
 	v = test_sql_text("SELECT count(*) FROM texts");
 	ck_assert_str_eq(v, "0");
@@ -1035,6 +1175,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_verify_verification_changed);
 	tcase_add_test(tc, test_recover_open);
 	tcase_add_test(tc, test_migrate_from_1);
+	tcase_add_test(tc, test_verify_form_1);
 	tcase_add_test(tc, test_newer_schema_refused);
 	tcase_add_test(tc, test_content_file);
 	tcase_add_test(tc, test_content_freeze);
