@@ -450,6 +450,19 @@ decode_nfc_stable(ucs4_t c)
 	return v == 1;
 }
 
+/* The character at a lead byte of valid UTF-8 (u8_check passed). */
+static ucs4_t
+decode_utf8_char(const uint8_t *p)
+{
+	if (p[0] < 0xe0)
+		return (ucs4_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
+	if (p[0] < 0xf0)
+		return (ucs4_t)(p[0] & 0x0f) << 12 | (ucs4_t)(p[1] & 0x3f) << 6 |
+		       (p[2] & 0x3f);
+	return (ucs4_t)(p[0] & 0x07) << 18 | (ucs4_t)(p[1] & 0x3f) << 12 |
+	       (ucs4_t)(p[2] & 0x3f) << 6 | (p[3] & 0x3f);
+}
+
 /*
  * s[0..n) is valid UTF-8. Report control characters; on success fill out with
  * the text, CRLF made LF and NFC-normalised.
@@ -479,12 +492,8 @@ decode_finish(const char *path, const char *s, size_t n,
 					"allowed: %s", u[i + 1],
 					decode_c1_names[u[i + 1] - 0x80],
 					esc_why);
-			if (c >= 0xc0 && stable) { /* a lead byte */
-				ucs4_t uc;
-
-				u8_mbtouc_unsafe(&uc, u + i, n - i);
-				stable = decode_nfc_stable(uc);
-			}
+			if (c >= 0xc0 && stable) /* a lead byte */
+				stable = decode_nfc_stable(decode_utf8_char(u + i));
 			buf[m++] = (char)c;
 		} else if (c == '\t' || c == '\n') {
 			buf[m++] = (char)c;
@@ -603,9 +612,10 @@ decode_bytes(const char *path, const void *bytes, size_t len,
 		s += 3;
 		len -= 3;
 	}
-	bad = decode_utf8_scan(s, len, &u8, NULL);
-	if (bad == 0)
+	/* valid UTF-8, the usual case, needs no counting of its characters */
+	if (u8_check(s, len) == NULL)
 		return decode_finish(path, (const char *)s, len, out, dl);
+	bad = decode_utf8_scan(s, len, &u8, NULL);
 
 	for (int i = 0; i < 2 && !out->had_bom; i++) {
 		conv[i] = decode_iconv(iconv_name[i], (const char *)s, len,
