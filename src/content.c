@@ -363,9 +363,14 @@ content_il_push(struct content_il *il, char *text, char *ruby, size_t pos)
 static void
 content_il_flush(struct content_il *il)
 {
-	if (il->buf.len > 0)
-		content_il_push(il, strbuf_detach(&il->buf, NULL), NULL,
-				il->buf_pos);
+	if (il->buf.len > 0) {
+		/* an exact-size copy; the buffer is kept for the next span */
+		char *t = xmalloc(il->buf.len + 1);
+
+		memcpy(t, il->buf.s, il->buf.len + 1);
+		content_il_push(il, t, NULL, il->buf_pos);
+		strbuf_reset(&il->buf);
+	}
 	il->buf_any = false;
 	il->kanji = false;
 }
@@ -652,6 +657,69 @@ content_il_open(struct content_il *il, size_t *ip)
 }
 
 /* Parse t (joined block text) into out. */
+/*
+ * Whether markup may start at t[i] (the branches of content_il_run before
+ * plain text): a run of plain text stops there and content_il_run looks.
+ */
+static bool
+content_il_may_mark(const char *t, size_t i, size_t n)
+{
+	switch ((unsigned char)t[i]) {
+	case '\\': case '*': case '<': case '{':
+		return true;
+	case 0xef: /* ｜ */
+		return content_has(t + i, t + n, "｜");
+	case 0xe3: /* 《 */
+		return content_has(t + i, t + n, "《");
+	default:
+		return false;
+	}
+}
+
+/*
+ * Plain text from t[i]: the character there (content_il_run found no markup
+ * at it) and those after it up to where markup may start, appended in one
+ * go. The same as content_il_add per character: the buffer gets the same
+ * bytes, and the trailing kanji run is tracked character by character.
+ */
+static size_t
+content_il_plain(struct content_il *il, size_t i)
+{
+	const char *t = il->t;
+	size_t n = il->n, j = i;
+
+	if (!il->buf_any) {
+		il->buf_any = true;
+		il->buf_pos = i;
+	}
+	do {
+		unsigned char b = (unsigned char)t[j];
+		int len = 1;
+
+		if (b >= 0x80) {
+			ucs4_t c;
+
+			len = u8_mbtouc(&c, (const uint8_t *)t + j, n - j);
+			if (len <= 0)
+				len = 1;
+			if (content_is_kanji(c)) {
+				if (!il->kanji) {
+					il->kanji = true;
+					il->kanji_buf = il->buf.len + (j - i);
+					il->kanji_pos = j;
+				}
+			} else {
+				il->kanji = false;
+			}
+		} else {
+			il->kanji = false;
+		}
+		j += (size_t)len;
+	} while (j < n && !content_il_may_mark(t, j, n));
+	strbuf_add(&il->buf, t + i, j - i);
+	return j;
+}
+
 static void
 content_il_run(struct content_parser *cp, const char *t, size_t n,
 	       const struct content_seg *segs, size_t nsegs,
@@ -691,12 +759,7 @@ content_il_run(struct content_parser *cp, const char *t, size_t n,
 		} else if (content_has(t + i, t + n, "《")) {
 			content_il_open(&il, &i);
 		} else {
-			int len = u8_mblen((const uint8_t *)t + i, n - i);
-			if (len <= 0)
-				len = 1;
-			content_il_add(&il, i, t + i, (size_t)len,
-				       (unsigned char)t[i] >= 0x80);
-			i += (size_t)len;
+			i = content_il_plain(&il, i);
 		}
 	}
 	content_il_flush(&il);
@@ -708,6 +771,9 @@ content_il_run(struct content_parser *cp, const char *t, size_t n,
 	if (out->n == 0) {
 		free(out->spans);
 		out->spans = NULL;
+	} else if (out->n < il.cap) { /* no slack kept for the document's life */
+		out->spans = xreallocarray(out->spans, out->n,
+					   sizeof *out->spans);
 	}
 }
 
@@ -1421,30 +1487,46 @@ static void
 content_group_qa(struct content_parser *cp, struct content_nodes *in,
 		 struct content_nodes *out)
 {
-	size_t i = 0;
+	size_t i = 0, total = in->n;
+	struct content_node *v = in->v;
+	const char *qas = in->qa;
+	bool inplace = out->n == 0 && out->v == NULL && out->qa == NULL;
 
-	while (i < in->n) {
-		struct content_node *n = &in->v[i];
-		char qa = in->qa[i];
+	/*
+	 * Into an empty out (every caller's case), group in place: out takes
+	 * in's arrays. Grouping only merges nodes, so the node written at
+	 * out->n <= i never overwrites one still to be read (a question's
+	 * answer nodes are copied out before the question is written).
+	 */
+	if (inplace) {
+		*out = *in;
+		out->n = 0;
+		memset(in, 0, sizeof *in);
+	}
+	while (i < total) {
+		struct content_node *n = &v[i];
+		char qa = qas[i];
 
-		XGROW(out->v, out->n, out->cap);
-		XGROW(out->qa, out->n, out->qacap);
+		if (!inplace) {
+			XGROW(out->v, out->n, out->cap);
+			XGROW(out->qa, out->n, out->qacap);
+		}
 		out->qa[out->n] = 0;
 		if (qa == 'Q') {
 			struct content_node q = *n;
 			size_t j = i + 1, a;
 
 			q.kind = CONTENT_QA;
-			if (j < in->n && in->qa[j] == 'A') {
+			if (j < total && qas[j] == 'A') {
 				a = j;
 				j++;
-				while (j < in->n && in->qa[j] == 0 &&
-				       (in->v[j].kind == CONTENT_PARAGRAPH ||
-					in->v[j].kind == CONTENT_LIST))
+				while (j < total && qas[j] == 0 &&
+				       (v[j].kind == CONTENT_PARAGRAPH ||
+					v[j].kind == CONTENT_LIST))
 					j++;
 				q.nchildren = j - a;
 				q.children = xcalloc(j - a, sizeof *q.children);
-				memcpy(q.children, &in->v[a],
+				memcpy(q.children, &v[a],
 				       (j - a) * sizeof *q.children);
 			} else {
 				content_err_at(cp, n->line, n->col, "question "
@@ -1460,10 +1542,20 @@ content_group_qa(struct content_parser *cp, struct content_nodes *in,
 			content_err_at(cp, n->line, n->col, "answer 'A:' without "
 				       "a question: 'A:' must follow a 'Q:' "
 				       "paragraph");
-		out->v[out->n++] = *n;
+		if (&out->v[out->n] != n) /* in place, it may be itself */
+			out->v[out->n] = *n;
+		out->n++;
 		i++;
 	}
-	free(in->v);
+	if (inplace) {
+		/* the nodes stay as long as the document: no slack */
+		if (out->n > 0 && out->n < out->cap) {
+			out->v = xreallocarray(out->v, out->n, sizeof *out->v);
+			out->cap = out->n;
+		}
+		return;
+	}
+	free(v);
 	free(in->qa);
 	memset(in, 0, sizeof *in);
 }
