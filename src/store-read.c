@@ -141,8 +141,10 @@ store_col(struct store_session *s, sqlite3_stmt *st, int i)
 
 	if (t == NULL)
 		return NULL;
+	/* Up to the first NUL, as every reader of the copy would see it
+	 * (strlen is cheaper than another call into SQLite). */
 	return store_arena_strdup(&p->arena, (const char *)t,
-				  (size_t)sqlite3_column_bytes(st, i));
+				  strlen((const char *)t));
 }
 
 /*

@@ -111,7 +111,7 @@ store_canon_value(struct strbuf *sb, const char *v)
 }
 
 /* pre (TAB, or TAB and "\\d") and a decimal integer. */
-static void
+static inline void
 store_canon_num(struct strbuf *sb, const char *pre, long long v)
 {
 	char buf[32], *p = buf + sizeof buf;
