@@ -482,23 +482,34 @@ decode_finish(const char *path, const char *s, size_t n,
 	bool stable = true; /* every character so far is (decode_nfc_stable) */
 
 	decode_report_init(&r, path, dl, s);
-	for (size_t i = 0; i < n; i++) {
-		uint8_t c = u[i];
+	/*
+	 * One pass: runs of ordinary text are copied whole (a character at a
+	 * time only for the NFC check at lead bytes, continuation bytes are
+	 * skipped); a control or CR ends a run.
+	 */
+	for (size_t i = 0, run = 0; i <= n; i++) {
+		uint8_t c = i < n ? u[i] : 0;
 
-		if (c >= 0x20 && c != 0x7f) {
-			if (c == 0xc2 && i + 1 < n && u[i + 1] <= 0x9f)
+		if (c >= 0xc0) { /* a lead byte: the text is valid UTF-8 */
+			if (c == 0xc2 && u[i + 1] <= 0x9f)
 				decode_report_add(&r, i,
 					"control character U+%04X (%s) is not "
 					"allowed: %s", u[i + 1],
 					decode_c1_names[u[i + 1] - 0x80],
 					esc_why);
-			if (c >= 0xc0 && stable) /* a lead byte */
+			if (stable)
 				stable = decode_nfc_stable(decode_utf8_char(u + i));
-			buf[m++] = (char)c;
-		} else if (c == '\t' || c == '\n') {
-			buf[m++] = (char)c;
-		} else if (c == '\r' && i + 1 < n && u[i + 1] == '\n') {
-			/* CRLF: keep only the LF */
+			i += c < 0xe0 ? 1 : c < 0xf0 ? 2 : 3;
+			continue;
+		}
+		if ((c >= 0x20 && c != 0x7f) || c == '\t' || c == '\n')
+			continue;
+		/* end of a run: at a control, a CR, or the end */
+		memcpy(buf + m, u + run, i - run);
+		m += i - run;
+		run = i + 1;
+		if (i == n || (c == '\r' && i + 1 < n && u[i + 1] == '\n')) {
+			/* the end; or CRLF: keep only the LF */
 		} else if (c == '\r') {
 			decode_report_add(&r, i,
 				"carriage return (U+000D) without a line feed: "

@@ -19,6 +19,36 @@
 #include "text.h"
 #include "xmalloc.h"
 
+/*
+ * u8_mbtouc with the common well-formed 2- and 3-byte sequences decoded
+ * here: layout decodes every character of a document several times, and
+ * libunistring's u8_mbtouc calls out of line for anything not ASCII. The
+ * checks are the well-formedness rules of UTF-8 (no overlong form, no
+ * surrogate); anything else goes to u8_mbtouc, so the result is the same.
+ */
+static inline int
+text_mbtouc(ucs4_t *puc, const uint8_t *s, size_t n)
+{
+	uint8_t c = s[0];
+
+	if (c < 0x80) {
+		*puc = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c < 0xe0 && n >= 2 && (s[1] ^ 0x80) < 0x40) {
+		*puc = (ucs4_t)(c & 0x1f) << 6 | (s[1] ^ 0x80);
+		return 2;
+	}
+	if (c >= 0xe0 && c < 0xf0 && n >= 3 && (s[1] ^ 0x80) < 0x40 &&
+	    (s[2] ^ 0x80) < 0x40 && (c != 0xe0 || s[1] >= 0xa0) &&
+	    (c != 0xed || s[1] < 0xa0)) {
+		*puc = (ucs4_t)(c & 0x0f) << 12 | (ucs4_t)(s[1] ^ 0x80) << 6 |
+		       (s[2] ^ 0x80);
+		return 3;
+	}
+	return u8_mbtouc(puc, s, n);
+}
+
 const char *
 text_encoding(int ambiguous)
 {
@@ -63,7 +93,7 @@ text_width(const char *s, size_t n, int ambiguous)
 			i++;
 			continue;
 		}
-		len = u8_mbtouc(&c, p + i, n - i);
+		len = text_mbtouc(&c, p + i, n - i);
 		w += text_char_width(c, ambiguous);
 		i += len > 0 ? (size_t)len : 1;
 	}
@@ -255,7 +285,7 @@ text_keep_rules(const char *s, size_t n, unsigned char *keep)
 
 	for (size_t i = 0; i < n;) {
 		ucs4_t uc;
-		int len = u8_mbtouc(&uc, p + i, n - i);
+		int len = text_mbtouc(&uc, p + i, n - i);
 
 		off[m] = i;
 		c[m++] = uc;
