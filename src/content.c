@@ -998,8 +998,19 @@ content_nodes_add(struct content_nodes *ns, enum content_node_kind kind,
 {
 	struct content_node *n;
 
-	XGROW(ns->v, ns->n, ns->cap);
-	XGROW(ns->qa, ns->n, ns->qacap);
+	/*
+	 * Grown by half, not doubled: the node array lives as long as the
+	 * document, and a big document's is the parse's largest single
+	 * block (content_blocks starts it at its count of blocks).
+	 */
+	if (ns->n >= ns->cap) {
+		ns->cap = ns->cap < 8 ? 8 : ns->cap + ns->cap / 2;
+		ns->v = xreallocarray(ns->v, ns->cap, sizeof *ns->v);
+	}
+	if (ns->n >= ns->qacap) {
+		ns->qacap = ns->cap;
+		ns->qa = xreallocarray(ns->qa, ns->qacap, 1);
+	}
 	n = &ns->v[ns->n];
 	ns->qa[ns->n] = 0;
 	ns->n++;
@@ -1565,7 +1576,18 @@ content_blocks(struct content_parser *cp, const struct content_line *lines,
 	       size_t n, int depth, struct content_nodes *out)
 {
 	struct content_nodes flat = { 0 };
-	size_t i = 0;
+	size_t i = 0, blocks = 0;
+
+	/* most blocks (lines after a blank one) are one node each: start the
+	   array at that size rather than doubling past it */
+	for (size_t k = 0; k < n; k++)
+		blocks += !content_line_blank(&lines[k]) &&
+			  (k == 0 || content_line_blank(&lines[k - 1]));
+	if (blocks > 8) {
+		flat.cap = flat.qacap = blocks;
+		flat.v = xreallocarray(NULL, blocks, sizeof *flat.v);
+		flat.qa = xreallocarray(NULL, blocks, 1);
+	}
 
 	while (i < n) {
 		const struct content_line *l = &lines[i];
@@ -2012,12 +2034,18 @@ content_parse(const char *path, const char *text, size_t len,
 	struct content_nodes nodes = { 0 };
 	const char *p = text, *end = text + len;
 
+	/* one line per '\n', and one after the last: the array exactly */
+	for (const char *q = text; q < end &&
+	     (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++)
+		cap++;
+	lines = xreallocarray(NULL, cap + 1, sizeof *lines);
+	cap++;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *e = nl != NULL ? nl : end;
 		struct content_line *l;
 
-		XGROW(lines, nlines, cap);
+		XGROW(lines, nlines, cap); /* never grows: counted above */
 		l = &lines[nlines++];
 		l->src = l->p = p;
 		l->len = (size_t)(e - p);

@@ -94,7 +94,12 @@ text_width(const char *s, size_t n, int ambiguous)
 			continue;
 		}
 		len = text_mbtouc(&c, p + i, n - i);
-		w += text_char_width(c, ambiguous);
+		/* the memo read here, as text_char_width does: this loop runs
+		 * over every character laid out */
+		if (c < 0x10000 && text_wmemo[ambiguous == 2][c] != 0)
+			w += text_wmemo[ambiguous == 2][c] - 1;
+		else
+			w += text_char_width(c, ambiguous);
 		i += len > 0 ? (size_t)len : 1;
 	}
 	return w;
