@@ -236,6 +236,8 @@ static const char test_canon_1[] =
 	"sign\t1\tpatient\t山田太郎\tpatient acknowledgement\t2026-11-21T07:00:09.000Z\n";
 
 /* The same session in form 2: times as ms after the start. */
+/* The same session in form 2: times as ms after the start, rows' kinds in
+ * one letter. */
 static const char test_canon_2[] =
 	"isokiosk-session\t2\n"
 	"id\t1\n"
@@ -250,14 +252,14 @@ static const char test_canon_2[] =
 	"ended\t\\d9000\n"
 	"outcome\tcompleted\n"
 	"reason\t\\N\n"
-	"screen\t1\twhat-is\t12500\t\\d1000\n"
-	"screen\t2\tpregnancy\t30250\t\\d2000\n"
-	"answer\t1\tq-sebum\t1\t0\t増える\t0,1,2\t0\t\\d3000\n"
-	"answer\t2\tq-sebum\t2\t1\t減る\t1,2,0\t1\t\\d4000\n"
-	"answer\t3\tq-preg\t1\t2\t毎月\t\\N\t1\t\\d5000\n"
-	"ack\t1\tack-unapproved\t%s\t\\d6000\n"
-	"ack\t2\tack-preg\t%s\t\\d7000\n"
-	"sign\t1\tpatient\t山田太郎\tpatient acknowledgement\t\\d8000\n";
+	"s\t1\twhat-is\t12500\t\\d1000\n"
+	"s\t2\tpregnancy\t30250\t\\d2000\n"
+	"a\t1\tq-sebum\t1\t0\t増える\t0,1,2\t0\t\\d3000\n"
+	"a\t2\tq-sebum\t2\t1\t減る\t1,2,0\t1\t\\d4000\n"
+	"a\t3\tq-preg\t1\t2\t毎月\t\\N\t1\t\\d5000\n"
+	"k\t1\tack-unapproved\t%s\t\\d6000\n"
+	"k\t2\tack-preg\t%s\t\\d7000\n"
+	"g\t1\tpatient\t山田太郎\tpatient acknowledgement\t\\d8000\n";
 
 static void
 test_hex(const unsigned char *h, char out[65])
