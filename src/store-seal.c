@@ -144,16 +144,16 @@ store_canon_int(struct strbuf *sb, long long v)
 static bool
 store_canon_tod_ms(const char *v, int64_t *ms)
 {
-	static const unsigned char dig[9] = { 0, 1, 3, 4, 6, 7, 9, 10, 11 };
+	static const char pat[] = "dd:dd:dd.dddZ";
 	unsigned d[13];
 
-	for (int i = 0; i < 9; i++) {
-		d[dig[i]] = (unsigned)(unsigned char)v[dig[i]] - '0';
-		if (d[dig[i]] > 9)
+	/* In order, so as not to read past a short string's end. */
+	for (int i = 0; i < 13; i++) {
+		d[i] = (unsigned)(unsigned char)v[i] - '0';
+		if (pat[i] == 'd' ? d[i] > 9 : v[i] != pat[i])
 			return false;
 	}
-	if (v[2] != ':' || v[5] != ':' || v[8] != '.' || v[12] != 'Z' ||
-	    v[13] != '\0' || d[0] * 10 + d[1] > 23 || d[3] > 5 || d[6] > 5)
+	if (v[13] != '\0' || d[0] * 10 + d[1] > 23 || d[3] > 5 || d[6] > 5)
 		return false;
 	*ms = ((((int64_t)(d[0] * 10 + d[1]) * 60 + d[3] * 10 + d[4]) * 60 +
 		d[6] * 10 + d[7]) * 1000) + d[9] * 100 + d[10] * 10 + d[11];
@@ -172,19 +172,18 @@ store_canon_time_ms(const char *v, int64_t *ms)
 {
 	static const unsigned char mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31,
 						 30, 31, 30, 31 };
-	static const unsigned char dig[8] = { 0, 1, 2, 3, 5, 6, 8, 9 };
+	static const char pat[] = "dddd-dd-ddT";
 	int64_t y, mo, day, era, yoe, doy, doe, days, tod;
-	unsigned d[10];
+	unsigned d[11];
 
 	if (v == NULL)
 		return false;
-	for (int i = 0; i < 8; i++) {
-		d[dig[i]] = (unsigned)(unsigned char)v[dig[i]] - '0';
-		if (d[dig[i]] > 9)
+	for (int i = 0; i < 11; i++) {
+		d[i] = (unsigned)(unsigned char)v[i] - '0';
+		if (pat[i] == 'd' ? d[i] > 9 : v[i] != pat[i])
 			return false;
 	}
-	if (v[4] != '-' || v[7] != '-' || v[10] != 'T' ||
-	    !store_canon_tod_ms(v + 11, &tod))
+	if (!store_canon_tod_ms(v + 11, &tod))
 		return false;
 	y = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
 	mo = d[5] * 10 + d[6];

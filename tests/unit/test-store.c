@@ -318,7 +318,13 @@ START_TEST(test_canonical_and_seal)
 	s.answers[0].at = "2026-02-29T07:00:04.000Z";
 	s.answers[1].at = "2028-02-29T07:00:01.000Z";
 	s.answers[2].at = "2026-11-21T06:59:59.999Z";
+	s.acks[0].at = "2026";
+	s.acks[1].at = "2026-11-21T24:00:00.000Z";
+	s.signs[0].at = "2026-11-21T07";
 	canon = store_canonical(&s, &len);
+	ck_assert_ptr_nonnull(strstr(canon, "\t2026\n"));
+	ck_assert_ptr_nonnull(strstr(canon, "\t2026-11-21T24:00:00.000Z\n"));
+	ck_assert_ptr_nonnull(strstr(canon, "\t2026-11-21T07\n"));
 	ck_assert_ptr_nonnull(strstr(canon, "\t2026-11-21T07:00:02.000+00:00\n"));
 	ck_assert_ptr_nonnull(strstr(canon, "\tpregnancy\t30250\t\\\\d2000\n"));
 	ck_assert_ptr_nonnull(strstr(canon, "\t0\t2026-02-29T07:00:04.000Z\n"));
