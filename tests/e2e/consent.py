@@ -288,7 +288,11 @@ def answer(k, log, plan, steps=None):
     Returns False when stopped (or cut by steps)."""
     attempts = {}
     while True:
-        s = k.wait(lambda s: ASKING in s or "[ ] 1" in s or "スタッフをお呼びください。" in s)
+        # A capture can catch the pane mid-redraw (the hint drawn, the
+        # choices not yet): wait for a question that can be identified.
+        s = k.wait(lambda s: (ASKING in s and identify(s)[0] is not None)
+                   or (ASKING not in s and "[ ] 1" in s)
+                   or "スタッフをお呼びください。" in s)
         if "スタッフをお呼びください。" in s:
             log.stopped = True
             return False
@@ -822,7 +826,7 @@ def _full_disk(k, db, filler):
     k.start("run", "--db", db, "--patient", "F-001", "--profile", "no-pregnancy")
     log = Log()
     read_screens(k, log, n)
-    s = k.wait(ASKING)
+    s = k.wait(lambda s: ASKING in s and identify(s)[0] is not None)
     q, shown = identify(s)
     fill(filler)
     ok(True, "the file system is full")
