@@ -677,10 +677,51 @@ content_il_may_mark(const char *t, size_t i, size_t n)
 }
 
 /*
+ * The trailing kanji run of plain text t[i, j): found backwards from j, so
+ * only the characters at the end of a run are decoded. Sets il->kanji,
+ * kanji_buf and kanji_pos as content_il_add would have, one character at a
+ * time, for text appended at buffer offset base. Returns false (nothing
+ * set) if a character there is not well-formed UTF-8: the caller then walks
+ * the run forwards. A well-formed character starts at a byte that is not a
+ * continuation byte, and decoding forwards never joins such a byte to what
+ * comes before it, so both walks see the same characters.
+ */
+static bool
+content_il_kanji_back(struct content_il *il, size_t i, size_t j, size_t base)
+{
+	const char *t = il->t;
+	size_t k = j, start = j;
+
+	while (k > i) {
+		size_t p = k - 1;
+		ucs4_t c;
+
+		while (p > i && k - p < 4 && ((unsigned char)t[p] & 0xc0) == 0x80)
+			p--;
+		/* (u8_mbtouc gives U+FFFD for a bad sequence too) */
+		if (u8_mbtouc(&c, (const uint8_t *)t + p, k - p) != (int)(k - p) ||
+		    (c == 0xfffd && (k - p != 3 ||
+				     memcmp(t + p, "\xef\xbf\xbd", 3) != 0)))
+			return false;
+		if (!content_is_kanji(c))
+			break;
+		start = k = p;
+	}
+	if (start == j) {            /* the last character is not kanji */
+		il->kanji = false;
+	} else if (start > i || !il->kanji) {
+		il->kanji = true;    /* a kanji run starts in this text */
+		il->kanji_buf = base + (start - i);
+		il->kanji_pos = start;
+	}                            /* else: the run before goes on */
+	return true;
+}
+
+/*
  * Plain text from t[i]: the character there (content_il_run found no markup
  * at it) and those after it up to where markup may start, appended in one
  * go. The same as content_il_add per character: the buffer gets the same
- * bytes, and the trailing kanji run is tracked character by character.
+ * bytes, and the trailing kanji run is the same (content_il_kanji_back).
  */
 static size_t
 content_il_plain(struct content_il *il, size_t i)
@@ -692,30 +733,37 @@ content_il_plain(struct content_il *il, size_t i)
 		il->buf_any = true;
 		il->buf_pos = i;
 	}
-	do {
-		unsigned char b = (unsigned char)t[j];
-		int len = 1;
+	do
+		j++;
+	while (j < n && !content_il_may_mark(t, j, n));
+	/* a run ends at an ASCII byte or a lead byte, never inside a
+	   character: markup starts with one, and so does the end */
+	if (!content_il_kanji_back(il, i, j, il->buf.len)) {
+		for (size_t k = i; k < j;) {
+			unsigned char b = (unsigned char)t[k];
+			int len = 1;
 
-		if (b >= 0x80) {
-			ucs4_t c;
+			if (b >= 0x80) {
+				ucs4_t c;
 
-			len = u8_mbtouc(&c, (const uint8_t *)t + j, n - j);
-			if (len <= 0)
-				len = 1;
-			if (content_is_kanji(c)) {
-				if (!il->kanji) {
-					il->kanji = true;
-					il->kanji_buf = il->buf.len + (j - i);
-					il->kanji_pos = j;
+				len = u8_mbtouc(&c, (const uint8_t *)t + k, n - k);
+				if (len <= 0)
+					len = 1;
+				if (content_is_kanji(c)) {
+					if (!il->kanji) {
+						il->kanji = true;
+						il->kanji_buf = il->buf.len + (k - i);
+						il->kanji_pos = k;
+					}
+				} else {
+					il->kanji = false;
 				}
 			} else {
 				il->kanji = false;
 			}
-		} else {
-			il->kanji = false;
+			k += (size_t)len;
 		}
-		j += (size_t)len;
-	} while (j < n && !content_il_may_mark(t, j, n));
+	}
 	strbuf_add(&il->buf, t + i, j - i);
 	return j;
 }
