@@ -182,17 +182,35 @@ layout_line_take(struct layout_line *ln, struct layout_run *run)
 	run->text = NULL;
 }
 
-/* Move every line of src to the end of dst, each prefixed; frees src. */
+/* A line of readings drawn above its base line (ruby over): all readings. */
+static bool
+layout_line_is_reading(const struct layout_line *ln)
+{
+	if (ln->nruns == 0)
+		return false;
+	for (size_t r = 0; r < ln->nruns; r++)
+		if (!(ln->runs[r].attr & LAYOUT_RUBY))
+			return false;
+	return true;
+}
+
+/*
+ * Move every line of src to the end of dst, each prefixed; frees src. first
+ * goes on the first text line: when src starts with a line of readings, on
+ * the base line under it, so a bullet stands beside the text, not the ruby.
+ */
 static void
 layout_append(struct layout *dst, struct layout *src, const char *first,
 	      const char *rest, unsigned pattr, int amb)
 {
+	size_t lead = src->n > 1 && layout_line_is_reading(&src->lines[0]);
+
 	for (size_t i = 0; i < src->n; i++) {
 		struct layout_line *sl = &src->lines[i];
-		const char *pre = i == 0 ? first : rest;
+		const char *pre = i == lead ? first : rest;
 		struct layout_line *ln = layout_push(dst);
 
-		if (pre != NULL && *pre != '\0' && (sl->nruns > 0 || i == 0)) {
+		if (pre != NULL && *pre != '\0' && (sl->nruns > 0 || i == lead)) {
 			layout_line_str(ln, pre, pattr, amb);
 			for (size_t r = 0; r < sl->nruns; r++)
 				layout_line_take(ln, &sl->runs[r]);
