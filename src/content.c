@@ -81,8 +81,6 @@ struct content_nodes {
 static int
 content_col(struct content_parser *cp, const char *src, size_t off)
 {
-	const uint8_t *s = (const uint8_t *)src;
-	size_t i;
 	int col;
 
 	if (cp->cc_src != src || cp->cc_off > off) {
@@ -90,28 +88,10 @@ content_col(struct content_parser *cp, const char *src, size_t off)
 		cp->cc_off = 0;
 		cp->cc_col = 0;
 	}
-	i = cp->cc_off;
-	col = cp->cc_col;
-	while (i < off) {
-		ucs4_t c;
-		int n = u8_mbtouc(&c, s + i, off - i);
-
-		if (c == 0xfffd && !(n == 3 && s[i] == 0xef)) {
-			col++;
-			i += 1;
-			continue;
-		}
-		if (c == '\t') {
-			col = (col / 8 + 1) * 8;
-		} else {
-			int w = uc_width(c, "UTF-8");
-			col += w > 0 ? w : (w < 0 ? 1 : 0);
-		}
-		i += (size_t)n;
-	}
+	col = diag_column_from(src, cp->cc_off, cp->cc_col, off);
 	cp->cc_off = off;
-	cp->cc_col = col;
-	return col + 1;
+	cp->cc_col = col - 1;
+	return col;
 }
 
 static int

@@ -145,9 +145,15 @@ diag_print(const struct diag_list *dl, FILE *fp)
 int
 diag_column(const char *line, size_t off)
 {
+	return diag_column_from(line, 0, 0, off);
+}
+
+int
+diag_column_from(const char *line, size_t from, int col0, size_t off)
+{
 	const uint8_t *s = (const uint8_t *)line;
-	size_t i = 0;
-	int col = 0;
+	size_t i = from;
+	int col = col0;
 
 	while (i < off) {
 		ucs4_t c;

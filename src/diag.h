@@ -63,5 +63,11 @@ char *diag_format(const struct diag *d);
  * column each; East Asian Ambiguous characters count 1, as in a UTF-8 locale.
  */
 int diag_column(const char *line, size_t off);
+/*
+ * The same, resumed: col0 is the 0-based column at byte `from` of line (as
+ * returned by an earlier call, minus one), so that many positions on one long
+ * line cost linear time in all. Returns the 1-based column of `off`.
+ */
+int diag_column_from(const char *line, size_t from, int col0, size_t off);
 
 #endif

@@ -64,6 +64,10 @@ START_TEST(test_column)
 	ck_assert_int_eq(diag_column("\xef\xbf\xbd" "b", 3), 2);
 	/* ambiguous characters count 1 */
 	ck_assert_int_eq(diag_column("※x", 3), 2);
+	/* resumed from an earlier position gives the same column */
+	ck_assert_int_eq(diag_column_from(line, 5, diag_column(line, 5) - 1, 9),
+			 diag_column(line, 9));
+	ck_assert_int_eq(diag_column_from(line, 2, 2, 8), 7);
 }
 END_TEST
 
