@@ -77,7 +77,7 @@ int
 cli_main(int argc, char **argv)
 {
 	const char *name = "run";
-	int first = 1;
+	int shift = 0; /* 0: the default command, argv[0] stands for its name */
 
 	if (argc > 1) {
 		if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -90,23 +90,11 @@ cli_main(int argc, char **argv)
 		}
 		if (argv[1][0] != '-') {
 			name = argv[1];
-			first = 1;
-		} else {
-			first = 0; /* options of the default command */
-		}
-	} else {
-		first = 0;
-	}
-	for (const struct cmd *c = cli_cmds; c->name != NULL; c++) {
-		if (strcmp(c->name, name) == 0) {
-			if (first == 0) {
-				/* argv[0] stands in for the subcommand name */
-				return c->fn(argc, argv);
-			}
-			return c->fn(argc - 1, argv + 1);
+			shift = 1;
 		}
 	}
-	if (first == 0)
-		return cli_usage_error(NULL, "the kiosk is not built yet");
+	for (const struct cmd *c = cli_cmds; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			return c->fn(argc - shift, argv + shift);
 	return cli_usage_error(NULL, "unknown command '%s'", name);
 }
