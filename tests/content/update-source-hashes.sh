@@ -1,33 +1,35 @@
 #!/usr/bin/env bash
-# Set the `source:` line of every translated content file to the SHA-256 of the
-# Japanese file it was translated from (content/ja/<same name>.md).
-# Run it ONLY after you have brought the translation up to date with ja:
-# the hash says "this translation matches that exact Japanese text".
+# Set the `source:` line of the given translated content files to the SHA-256
+# of the Japanese file each was translated from (content/ja/<same name>.md).
+# Name only the files you have brought up to date with ja: the hash says "this
+# translation matches that exact Japanese text", so there is deliberately no
+# "every file" default that would mark stale translations as current.
 #
-# usage: tests/content/update-source-hashes.sh [CONTENT_DIR] [LANG...]
-#   default CONTENT_DIR: content (relative to the source tree), LANG: every
-#   folder except ja.   Prints one line per file whose hash it changed.
+# usage: tests/content/update-source-hashes.sh FILE...
+#   e.g. tests/content/update-source-hashes.sh content/en/pores.md
+#        tests/content/update-source-hashes.sh content/ko/*.md   (a new language)
+# Prints one line per file whose hash it changed.
 set -eu
-root=${1:-"$(dirname "$0")/../../content"}
-shift || true
-langs=("$@")
-if [ ${#langs[@]} -eq 0 ]; then
-	for d in "$root"/*/; do
-		l=$(basename "$d")
-		[ "$l" = ja ] || langs+=("$l")
-	done
+if [ $# -eq 0 ]; then
+	echo "usage: $0 FILE... (the translated files you have updated)" >&2
+	exit 2
 fi
-for l in "${langs[@]}"; do
-	for f in "$root/$l"/*.md; do
-		src="$root/ja/$(basename "$f")"
-		[ -f "$src" ] || { echo "$f: no $src" >&2; continue; }
-		hash=$(sha256sum "$src" | cut -d' ' -f1)
-		old=$(sed -n '2,/^---$/s/^source: *//p' "$f")
-		if [ -z "$old" ]; then
-			echo "$f: no source: line in the front matter" >&2
-		elif [ "$old" != "$hash" ]; then
-			sed -i "2,/^---\$/s/^source: .*/source: $hash/" "$f"
-			echo "$f: source $hash"
-		fi
-	done
+status=0
+for f in "$@"; do
+	src="$(dirname "$f")/../ja/$(basename "$f")"
+	if [ ! -f "$src" ]; then
+		echo "$f: no Japanese source $src" >&2
+		status=1
+		continue
+	fi
+	hash=$(sha256sum "$src" | cut -d' ' -f1)
+	old=$(sed -n '2,/^---$/s/^source: *//p' "$f")
+	if [ -z "$old" ]; then
+		echo "$f: no source: line in the front matter" >&2
+		status=1
+	elif [ "$old" != "$hash" ]; then
+		sed -i "2,/^---\$/s/^source: .*/source: $hash/" "$f"
+		echo "$f: source $hash"
+	fi
 done
+exit $status
