@@ -9,14 +9,7 @@
 set -u
 drive=$1
 : "${ISOKIOSK:?}"
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-	[ -f "$tmp/out" ] && sed 's/^/# /' "$tmp/out" | head -30
-}
-t() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
+. "$(dirname "$0")/tap.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -59,5 +52,4 @@ t "ended at its last recorded event" grep -q "^Ended: *$last$" "$tmp/show"
 "$ISOKIOSK" records verify --db "$db" >"$tmp/out" 2>&1
 t "the chain verifies" eval '[ $? -eq 0 ] && grep -q "^chain holds: 1 sessions, 1 links" "$tmp/out"'
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

@@ -14,15 +14,7 @@ command -v sqlite3 >/dev/null || { echo "1..0 # SKIP the sqlite3 shell is not in
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-	[ -f "$tmp/out" ] && sed 's/^/# /' "$tmp/out" | head -40
-}
-# t NAME COMMAND...: a check that passes when COMMAND succeeds
-t() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
+. "$(dirname "$0")/tap.sh"
 
 db=$tmp/records.db
 printf 'content\tja/what-is.md\t---\\nid: what-is\\n---\\n本文\\n\nsample\t8\n' |
@@ -176,5 +168,4 @@ rec verify --db "$tmp/missing.db"; st=$?
 t "verify a missing database: 1, says why" eval '[ $st -eq 1 ] && has "missing.db: No such file"'
 t "a missing database is not created" [ ! -e "$tmp/missing.db" ]
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done
