@@ -1120,10 +1120,5 @@ layout_to_text(const struct layout *l)
 			sb.s[--sb.len] = '\0';
 		strbuf_addch(&sb, '\n');
 	}
-	{
-		char *s = strbuf_detach(&sb, NULL);
-
-		strbuf_done(&sb); /* detach leaves a fresh buffer behind */
-		return s;
-	}
+	return strbuf_detach(&sb, NULL);
 }

@@ -98,6 +98,9 @@ int store_walk(struct store *st, const char *since, int64_t lo, int64_t hi,
  */
 void store_seal_compute(const char *prev_hex, const unsigned char digest[32],
 			int64_t seq, char out[65]);
+/* The seal of link seq over a canonical form (freed here), after prev_hex. */
+void store_seal_canonical(const char *prev_hex, char *canon, size_t len,
+			  int64_t seq, char out[65]);
 char *store_canonical_verification(const struct store_session *s,
 				   const struct store_verify_row *v,
 				   size_t *len);

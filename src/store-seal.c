@@ -325,12 +325,7 @@ store_canonical(const struct store_session *s, size_t *len)
 
 	strbuf_init(&sb);
 	store_canonical_into(&sb, s);
-	{
-		char *out = strbuf_detach(&sb, len);
-
-		strbuf_done(&sb); /* detach leaves a fresh buffer */
-		return out;
-	}
+	return strbuf_detach(&sb, len);
 }
 
 static void
@@ -353,12 +348,7 @@ store_canonical_verification(const struct store_session *s,
 
 	strbuf_init(&sb);
 	store_canonical_verification_into(&sb, s, v);
-	{
-		char *out = strbuf_detach(&sb, len);
-
-		strbuf_done(&sb); /* detach leaves a fresh buffer */
-		return out;
-	}
+	return strbuf_detach(&sb, len);
 }
 
 /* ---- seals -------------------------------------------------------------- */
@@ -385,6 +375,17 @@ store_seal_compute(const char *prev_hex, const unsigned char digest[32],
 		buf[64 + i] = (unsigned char)(u >> (56 - 8 * i));
 	crypto_hash_sha256(h, buf, sizeof buf);
 	sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+void
+store_seal_canonical(const char *prev_hex, char *canon, size_t len,
+		     int64_t seq, char out[65])
+{
+	unsigned char digest[32];
+
+	crypto_hash_sha256(digest, (const unsigned char *)canon, len);
+	free(canon);
+	store_seal_compute(prev_hex, digest, seq, out);
 }
 
 int
@@ -421,7 +422,6 @@ store_seal_session(struct store *st, int64_t id, enum store_outcome outcome,
 {
 	struct store_session ss;
 	char now[32], head[65], seal[65];
-	unsigned char digest[32];
 	int64_t seq;
 	char *canon;
 	size_t len;
@@ -468,9 +468,7 @@ store_seal_session(struct store *st, int64_t id, enum store_outcome outcome,
 	if (store_chain_head(st, &seq, head, err) != 0)
 		goto fail;
 	canon = store_canonical(&ss, &len);
-	crypto_hash_sha256(digest, (const unsigned char *)canon, len);
-	free(canon);
-	store_seal_compute(head, digest, seq + 1, seal);
+	store_seal_canonical(head, canon, len, seq + 1, seal);
 	if ((s = store_stmt(st, STMT_SESSION_SEAL, err)) == NULL)
 		goto fail;
 	sqlite3_bind_int64(s, 1, id);
@@ -502,16 +500,13 @@ fail:
 bool
 store_seal_holds(const struct store_session *s)
 {
-	unsigned char digest[32];
 	char seal[65], *canon;
 	size_t len;
 
 	if (s->seal_hash == NULL || s->seal_seq <= 0)
 		return false;
 	canon = store_canonical(s, &len);
-	crypto_hash_sha256(digest, (const unsigned char *)canon, len);
-	free(canon);
-	store_seal_compute(s->seal_prev, digest, s->seal_seq, seal);
+	store_seal_canonical(s->seal_prev, canon, len, s->seal_seq, seal);
 	return strcmp(seal, s->seal_hash) == 0;
 }
 

@@ -1303,7 +1303,6 @@ store_staff_verify(struct store *st, int64_t id, const char *staff_id,
 	struct store_session ss;
 	struct store_verify_row v = { 0 };
 	char now[32], head[65], seal[65];
-	unsigned char digest[32];
 	int64_t seq;
 	char *canon;
 	size_t len;
@@ -1332,9 +1331,7 @@ store_staff_verify(struct store *st, int64_t id, const char *staff_id,
 	v.staff_id = staff_id;
 	v.at = now;
 	canon = store_canonical_verification(&ss, &v, &len);
-	crypto_hash_sha256(digest, (const unsigned char *)canon, len);
-	free(canon);
-	store_seal_compute(head, digest, seq + 1, seal);
+	store_seal_canonical(head, canon, len, seq + 1, seal);
 	if ((s = store_stmt(st, STMT_VERIFY_INSERT, err)) == NULL)
 		goto fail;
 	sqlite3_bind_int64(s, 1, id);
