@@ -42,6 +42,20 @@
 /* ------------------------------------------------------------------ */
 /* lines and runs */
 
+/*
+ * Run texts live in chunks the layout owns, one allocation per chunk rather
+ * than one per run; layout_free frees them together. A chunk grows by
+ * doubling up to LAYOUT_CHUNK_MAX (or the size of one larger text).
+ */
+struct layout_chunk {
+	struct layout_chunk *next;
+	size_t used, cap;
+	char data[];
+};
+
+#define LAYOUT_CHUNK_MIN 256
+#define LAYOUT_CHUNK_MAX 65536
+
 static struct layout *
 layout_new(void)
 {
@@ -51,15 +65,63 @@ layout_new(void)
 void
 layout_free(struct layout *l)
 {
+	struct layout_chunk *c, *next;
+
 	if (l == NULL)
 		return;
-	for (size_t i = 0; i < l->n; i++) {
-		for (size_t r = 0; r < l->lines[i].nruns; r++)
-			free(l->lines[i].runs[r].text);
+	for (size_t i = 0; i < l->n; i++)
 		free(l->lines[i].runs);
-	}
 	free(l->lines);
+	for (c = l->chunks; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
 	free(l);
+}
+
+/* n bytes of run text, owned by l. */
+static char *
+layout_alloc(struct layout *l, size_t n)
+{
+	struct layout_chunk *c = l->chunks;
+	char *p;
+
+	if (c == NULL || c->cap - c->used < n) {
+		size_t cap = c == NULL ? LAYOUT_CHUNK_MIN : c->cap * 2;
+
+		if (cap > LAYOUT_CHUNK_MAX)
+			cap = LAYOUT_CHUNK_MAX;
+		if (cap < n)
+			cap = n;
+		c = xmalloc(sizeof *c + cap);
+		c->used = 0;
+		c->cap = cap;
+		c->next = l->chunks;
+		l->chunks = c;
+	}
+	p = c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+/* src's chunks become dst's (after dst's current one), so that runs moved
+ * from src to dst stay valid. */
+static void
+layout_adopt(struct layout *dst, struct layout *src)
+{
+	struct layout_chunk *tail;
+
+	if (src->chunks == NULL)
+		return;
+	if (dst->chunks == NULL) {
+		dst->chunks = src->chunks;
+	} else {
+		for (tail = src->chunks; tail->next != NULL; tail = tail->next)
+			;
+		tail->next = dst->chunks->next;
+		dst->chunks->next = src->chunks;
+	}
+	src->chunks = NULL;
 }
 
 static struct layout_line *
@@ -67,81 +129,104 @@ layout_push(struct layout *l)
 {
 	struct layout_line *ln;
 
-	/* l->n is also the capacity's lower bound; grow by doubling. */
-	if (l->n == 0 || (l->n >= 8 && (l->n & (l->n - 1)) == 0)) {
-		size_t cap = l->n < 8 ? 8 : l->n * 2;
-
-		l->lines = xreallocarray(l->lines, cap, sizeof *l->lines);
-	}
+	XGROW(l->lines, l->n, l->cap);
 	ln = &l->lines[l->n++];
 	memset(ln, 0, sizeof *ln);
 	return ln;
 }
 
+static struct layout_run *
+layout_line_new_run(struct layout_line *ln)
+{
+	if (ln->nruns == ln->cap) {
+		ln->cap = ln->cap < 4 ? 4 : ln->cap * 2;
+		ln->runs = xreallocarray(ln->runs, ln->cap, sizeof *ln->runs);
+	}
+	return &ln->runs[ln->nruns++];
+}
+
 static void
-layout_line_add(struct layout_line *ln, const char *s, size_t n, int w,
-		unsigned attr)
+layout_line_add(struct layout *l, struct layout_line *ln, const char *s,
+		size_t n, int w, unsigned attr)
 {
 	struct layout_run *r;
 
 	if (n == 0)
 		return;
 	if (ln->nruns > 0 && ln->runs[ln->nruns - 1].attr == attr) {
-		size_t len;
+		struct layout_chunk *c = l->chunks;
 
 		r = &ln->runs[ln->nruns - 1];
-		len = strlen(r->text);
-		r->text = xreallocarray(r->text, len + n + 1, 1);
-		memcpy(r->text + len, s, n);
-		r->text[len + n] = '\0';
+		if (c != NULL && r->text + r->len + 1 == c->data + c->used &&
+		    c->cap - c->used >= n) {
+			/* the run is the last text of the chunk: grow it */
+			c->used += n;
+		} else {
+			char *t = layout_alloc(l, r->len + n + 1);
+
+			memcpy(t, r->text, r->len);
+			r->text = t;
+		}
+		memcpy(r->text + r->len, s, n);
+		r->len += n;
+		r->text[r->len] = '\0';
 		r->width += w;
 		ln->width += w;
 		return;
 	}
-	ln->runs = xreallocarray(ln->runs, ln->nruns + 1, sizeof *ln->runs);
-	r = &ln->runs[ln->nruns++];
-	r->text = xstrndup(s, n);
+	r = layout_line_new_run(ln);
+	r->text = layout_alloc(l, n + 1);
+	memcpy(r->text, s, n);
+	r->text[n] = '\0';
+	r->len = n;
 	r->width = w;
 	r->attr = attr;
 	ln->width += w;
 }
 
 static void
-layout_line_str(struct layout_line *ln, const char *s, unsigned attr, int amb)
+layout_line_str(struct layout *l, struct layout_line *ln, const char *s,
+		unsigned attr, int amb)
 {
-	layout_line_add(ln, s, strlen(s), text_strwidth(s, amb), attr);
+	size_t n = strlen(s);
+
+	layout_line_add(l, ln, s, n, text_width(s, n, amb), attr);
 }
 
+static const char layout_spaces[] =
+	"                                                                ";
+
 static void
-layout_line_pad(struct layout_line *ln, int cols, unsigned attr)
+layout_line_pad(struct layout *l, struct layout_line *ln, int cols,
+		unsigned attr)
 {
-	char buf[64];
-
 	while (cols > 0) {
-		int k = cols > 63 ? 63 : cols;
+		int k = cols > (int)sizeof layout_spaces - 1
+				? (int)sizeof layout_spaces - 1
+				: cols;
 
-		memset(buf, ' ', (size_t)k);
-		layout_line_add(ln, buf, (size_t)k, k, attr);
+		layout_line_add(l, ln, layout_spaces, (size_t)k, k, attr);
 		cols -= k;
 	}
 }
 
 /* Repeat a one-column-or-more string until cols is reached (not exceeded). */
 static void
-layout_line_repeat(struct layout_line *ln, const char *s, int cols,
-		   unsigned attr, int amb)
+layout_line_repeat(struct layout *l, struct layout_line *ln, const char *s,
+		   int cols, unsigned attr, int amb)
 {
-	int w = text_strwidth(s, amb), k = 0;
 	size_t len = strlen(s);
-	struct strbuf sb;
+	int w = text_width(s, len, amb), k = 0;
+	char *t;
 
-	if (w <= 0)
+	if (w <= 0 || cols < w)
 		return;
-	strbuf_init(&sb);
-	for (; cols >= w; cols -= w, k++)
-		strbuf_add(&sb, s, len);
-	layout_line_add(ln, sb.s, sb.len, k * w, attr);
-	strbuf_done(&sb);
+	k = cols / w;
+	t = xmalloc(len * (size_t)k);
+	for (int i = 0; i < k; i++)
+		memcpy(t + len * (size_t)i, s, len);
+	layout_line_add(l, ln, t, len * (size_t)k, k * w, attr);
+	free(t);
 }
 
 /* Drop trailing spaces (the text promises none). */
@@ -150,36 +235,33 @@ layout_line_trim(struct layout_line *ln)
 {
 	while (ln->nruns > 0) {
 		struct layout_run *r = &ln->runs[ln->nruns - 1];
-		size_t len = strlen(r->text), k = len;
+		size_t k = r->len;
 
 		while (k > 0 && r->text[k - 1] == ' ')
 			k--;
-		r->width -= (int)(len - k);
-		ln->width -= (int)(len - k);
+		r->width -= (int)(r->len - k);
+		ln->width -= (int)(r->len - k);
 		r->text[k] = '\0';
+		r->len = k;
 		if (k > 0)
 			break;
-		free(r->text);
 		ln->nruns--;
 	}
 }
 
-/* Append a run, taking its text (merged into the last run when the
+/* Append a run whose text l already owns (merged into the last run when the
  * attribute is the same). */
 static void
-layout_line_take(struct layout_line *ln, struct layout_run *run)
+layout_line_take(struct layout *l, struct layout_line *ln,
+		 const struct layout_run *run)
 {
 	if (ln->nruns > 0 && ln->runs[ln->nruns - 1].attr == run->attr) {
-		layout_line_add(ln, run->text, strlen(run->text), run->width,
+		layout_line_add(l, ln, run->text, run->len, run->width,
 				run->attr);
-		free(run->text);
 	} else {
-		ln->runs = xreallocarray(ln->runs, ln->nruns + 1,
-					 sizeof *ln->runs);
-		ln->runs[ln->nruns++] = *run;
+		*layout_line_new_run(ln) = *run;
 		ln->width += run->width;
 	}
-	run->text = NULL;
 }
 
 /* A line of readings drawn above its base line (ruby over): all readings. */
@@ -204,22 +286,28 @@ layout_append(struct layout *dst, struct layout *src, const char *first,
 	      const char *rest, unsigned pattr, int amb)
 {
 	size_t lead = src->n > 1 && layout_line_is_reading(&src->lines[0]);
+	size_t fn = first != NULL ? strlen(first) : 0;
+	size_t rn = rest != NULL ? strlen(rest) : 0;
+	int fw = fn > 0 ? text_width(first, fn, amb) : 0;
+	int rw = rn > 0 ? text_width(rest, rn, amb) : 0;
 
+	layout_adopt(dst, src);
 	for (size_t i = 0; i < src->n; i++) {
 		struct layout_line *sl = &src->lines[i];
-		const char *pre = i == lead ? first : rest;
+		size_t pn = i == lead ? fn : rn;
 		struct layout_line *ln = layout_push(dst);
 
-		if (pre != NULL && *pre != '\0' && (sl->nruns > 0 || i == lead)) {
-			layout_line_str(ln, pre, pattr, amb);
+		if (pn > 0 && (sl->nruns > 0 || i == lead)) {
+			layout_line_add(dst, ln, i == lead ? first : rest, pn,
+					i == lead ? fw : rw, pattr);
 			for (size_t r = 0; r < sl->nruns; r++)
-				layout_line_take(ln, &sl->runs[r]);
+				layout_line_take(dst, ln, &sl->runs[r]);
 			free(sl->runs);
 		} else {
 			*ln = *sl; /* the runs move over */
 		}
 		sl->runs = NULL;
-		sl->nruns = 0;
+		sl->nruns = sl->cap = 0;
 		layout_line_trim(ln);
 	}
 	layout_free(src);
@@ -241,11 +329,18 @@ struct layout_atom {
 	int readw, atomw;
 };
 
+/* The attribute from byte start of the flat text on (to the next one's). */
+struct layout_seg {
+	size_t start;
+	unsigned attr;
+};
+
 struct layout_flat {
 	struct strbuf s;
-	unsigned *attr;
-	size_t acap;
+	struct layout_seg *seg;
+	size_t nseg, segcap;
 	unsigned char *keep;
+	int *cols;           /* text_scan's columns of s */
 	struct layout_atom *atoms;
 	size_t natoms, atcap;
 };
@@ -256,13 +351,14 @@ layout_flat_add(struct layout_flat *f, const char *s, size_t n, unsigned attr)
 	size_t base = f->s.len;
 	char *end;
 
-	strbuf_add(&f->s, s, n);
-	if (f->s.len + 1 > f->acap) {
-		f->acap = (f->s.len + 1) * 2;
-		f->attr = xreallocarray(f->attr, f->acap, sizeof *f->attr);
+	if (n == 0)
+		return;
+	if (f->nseg == 0 || f->seg[f->nseg - 1].attr != attr) {
+		XGROW(f->seg, f->nseg, f->segcap);
+		f->seg[f->nseg].start = base;
+		f->seg[f->nseg++].attr = attr;
 	}
-	for (size_t i = 0; i < n; i++)
-		f->attr[base + i] = attr;
+	strbuf_add(&f->s, s, n);
 	end = f->s.s + base + n;
 	for (char *t = f->s.s + base;
 	     (t = memchr(t, '\t', (size_t)(end - t))) != NULL; t++)
@@ -341,12 +437,13 @@ layout_flat_spans(struct layout_flat *f, const struct content_span *spans,
 
 /* The keep marks: the Japanese rules, then every atom held together. */
 static void
-layout_flat_finish(struct layout_flat *f)
+layout_flat_finish(struct layout_flat *f, int amb)
 {
 	size_t n = f->s.len;
 
 	f->keep = xcalloc(n + 1, 1);
-	text_keep_rules(f->s.s, n, f->keep);
+	f->cols = xreallocarray(NULL, n + 1, sizeof *f->cols);
+	text_scan(f->s.s, n, amb, f->keep, f->cols);
 	for (size_t a = 0; a < f->natoms; a++) {
 		struct layout_atom *at = &f->atoms[a];
 
@@ -368,30 +465,36 @@ static void
 layout_flat_done(struct layout_flat *f)
 {
 	strbuf_done(&f->s);
-	free(f->attr);
+	free(f->seg);
 	free(f->keep);
+	free(f->cols);
 	free(f->atoms);
 }
 
-/* Add bytes [a, e) of the flat text (w columns) as runs split where the
- * attribute changes. */
+/*
+ * Add bytes [a, e) of the flat text (w columns) as runs split where the
+ * attribute changes. *sg is the segment to start looking from (lines come
+ * in order), left at the one holding e - 1.
+ */
 static void
-layout_flat_runs(const struct layout_flat *f, struct layout_line *ln, size_t a,
-		 size_t e, int w, int amb)
+layout_flat_runs(const struct layout_flat *f, struct layout *l,
+		 struct layout_line *ln, size_t a, size_t e, int w, size_t *sg)
 {
-	size_t i = a;
+	size_t i = a, k = *sg;
 
 	while (i < e) {
-		size_t j = i + 1;
+		size_t j;
 
-		while (j < e && f->attr[j] == f->attr[i])
-			j++;
-		layout_line_add(ln, f->s.s + i, j - i,
-				i == a && j == e ? w
-						 : text_width(f->s.s + i, j - i, amb),
-				f->attr[i]);
+		while (k + 1 < f->nseg && f->seg[k + 1].start <= i)
+			k++;
+		j = k + 1 < f->nseg && f->seg[k + 1].start < e ? f->seg[k + 1].start
+							       : e;
+		layout_line_add(l, ln, f->s.s + i, j - i,
+				i == a && j == e ? w : f->cols[j] - f->cols[i],
+				f->seg[k].attr);
 		i = j;
 	}
+	*sg = k;
 }
 
 static struct layout *
@@ -399,8 +502,9 @@ layout_flat_wrap(const struct layout_flat *f, int width, int amb)
 {
 	struct layout *l = layout_new();
 	struct text_line *tl;
-	size_t nl = text_wrap(f->s.s, f->s.len, f->keep, width, amb, &tl);
-	size_t at = 0;
+	size_t nl = text_wrap_cols(f->s.s, f->s.len, f->keep, f->cols, width,
+				   amb, &tl);
+	size_t at = 0, sg = 0;
 
 	for (size_t i = 0; i < nl; i++) {
 		struct layout_line *ln;
@@ -422,20 +526,20 @@ layout_flat_wrap(const struct layout_flat *f, int width, int amb)
 
 				if (t->reading == NULL)
 					continue;
-				c = text_width(f->s.s + a, t->start - a, amb) +
+				c = f->cols[t->start] - f->cols[a] +
 				    (t->atomw - t->readw) / 2;
 				if (c + t->readw > width)
 					c = width - t->readw;
 				if (c < col)
 					c = col;
-				layout_line_pad(ln, c - col, LAYOUT_RUBY);
-				layout_line_str(ln, t->reading, LAYOUT_RUBY, amb);
+				layout_line_pad(l, ln, c - col, LAYOUT_RUBY);
+				layout_line_str(l, ln, t->reading, LAYOUT_RUBY, amb);
 				col = c + t->readw;
 			}
 			layout_line_trim(ln);
 		}
 		ln = layout_push(l);
-		layout_flat_runs(f, ln, a, e, tl[i].width, amb);
+		layout_flat_runs(f, l, ln, a, e, tl[i].width, &sg);
 		layout_line_trim(ln);
 	}
 	free(tl);
@@ -452,7 +556,7 @@ layout_spans(const struct content_span *spans, size_t n, unsigned extra,
 	memset(&f, 0, sizeof f);
 	strbuf_init(&f.s);
 	layout_flat_spans(&f, spans, n, extra, o, width);
-	layout_flat_finish(&f);
+	layout_flat_finish(&f, o->ambiguous);
 	l = layout_flat_wrap(&f, width < 1 ? 1 : width, o->ambiguous);
 	layout_flat_done(&f);
 	return l;
@@ -548,7 +652,7 @@ layout_heading(const struct content_inline *in, int level,
 			w = l->lines[i].width;
 	if (w > width)
 		w = width;
-	layout_line_repeat(layout_push(l), level == 1 ? "=" : "-", w,
+	layout_line_repeat(l, layout_push(l), level == 1 ? "=" : "-", w,
 			   LAYOUT_HEADING, o->ambiguous);
 	return l;
 }
@@ -615,13 +719,13 @@ layout_table_rule(struct layout *l, const int *colw, size_t ncols,
 {
 	struct layout_line *ln = layout_push(l);
 
-	layout_line_str(ln, left, LAYOUT_BORDER, amb);
+	layout_line_str(l, ln, left, LAYOUT_BORDER, amb);
 	for (size_t c = 0; c < ncols; c++) {
 		if (c > 0)
-			layout_line_str(ln, mid, LAYOUT_BORDER, amb);
-		layout_line_repeat(ln, fill, colw[c] + 2, LAYOUT_BORDER, amb);
+			layout_line_str(l, ln, mid, LAYOUT_BORDER, amb);
+		layout_line_repeat(l, ln, fill, colw[c] + 2, LAYOUT_BORDER, amb);
 	}
-	layout_line_str(ln, right, LAYOUT_BORDER, amb);
+	layout_line_str(l, ln, right, LAYOUT_BORDER, amb);
 }
 
 /* A table that cannot fit: each body row as "header: value" lines. */
@@ -654,7 +758,7 @@ layout_table_blocks(const struct content_table *t, const struct layout_opts *o,
 				layout_flat_spans(&f, v->spans, v->n, 0, o,
 						  inner);
 			}
-			layout_flat_finish(&f);
+			layout_flat_finish(&f, o->ambiguous);
 			/* one line at the full width if it fits, else hang the
 			 * rest under a two-column indent */
 			cell = layout_flat_wrap(&f, width, o->ambiguous);
@@ -676,15 +780,50 @@ layout_round_up(int x, int b)
 }
 
 /*
+ * Every cell flattened once, for measuring and for wrapping. Flattening
+ * depends on the width only where a ruby too wide to stand over its base
+ * goes into parentheses; every column ends at least as wide as the widest
+ * such atom that stood over its base at the table's width, so the flat text
+ * made at the table's width is the one each column would make.
+ */
+static struct layout_flat *
+layout_table_flats(const struct content_table *t, const struct layout_opts *o,
+		   int width)
+{
+	size_t ncell = t->nrows * t->ncols;
+	struct layout_flat *fl = xcalloc(ncell, sizeof *fl);
+
+	for (size_t i = 0; i < ncell; i++) {
+		strbuf_init(&fl[i].s);
+		layout_flat_spans(&fl[i], t->cells[i].spans, t->cells[i].n,
+				  i < t->ncols ? LAYOUT_BOLD : 0, o, width);
+		layout_flat_finish(&fl[i], o->ambiguous);
+	}
+	return fl;
+}
+
+static void
+layout_table_flats_free(struct layout_flat *fl, size_t ncell)
+{
+	for (size_t i = 0; i < ncell; i++)
+		layout_flat_done(&fl[i]);
+	free(fl);
+}
+
+/*
  * Column widths as a browser's automatic table layout does it: every column
  * at its max-content width if that fits, else min-content plus a share of the
  * room left in proportion to (max - min). Widths are multiples of the border
  * width b so that rules of ─ (b columns each) meet the joints. Returns false
- * when even the min-content widths do not fit.
+ * when even the min-content widths do not fit. The min-content widths (which
+ * need every break opportunity) are only found when the max-content ones do
+ * not fit: a column's max-content width is at least its min-content one but
+ * for a ruby atom's padding, which is counted in it.
  */
 static bool
-layout_table_widths(const struct content_table *t, const struct layout_opts *o,
-		    int width, int b, int *colw)
+layout_table_widths(const struct content_table *t,
+		    const struct layout_flat *fl, int amb, int width, int b,
+		    int *colw)
 {
 	size_t nc = t->ncols;
 	int *mn = xcalloc(nc, sizeof *mn), *mx = xcalloc(nc, sizeof *mx);
@@ -693,35 +832,43 @@ layout_table_widths(const struct content_table *t, const struct layout_opts *o,
 
 	for (size_t r = 0; r < t->nrows; r++) {
 		for (size_t c = 0; c < nc; c++) {
-			const struct content_inline *in = &t->cells[r * nc + c];
-			struct layout_flat f;
-			int a, z;
+			const struct layout_flat *f = &fl[r * nc + c];
+			int z = text_max_content(f->s.s, f->s.len, amb);
 
-			memset(&f, 0, sizeof f);
-			strbuf_init(&f.s);
-			layout_flat_spans(&f, in->spans, in->n, 0, o, width);
-			layout_flat_finish(&f);
-			text_measure(f.s.s, f.s.len, f.keep, o->ambiguous, &a, &z);
-			for (size_t k = 0; k < f.natoms; k++)
-				if (f.atoms[k].atomw > a)
-					a = f.atoms[k].atomw;
-			if (a > mn[c])
-				mn[c] = a;
+			for (size_t k = 0; k < f->natoms; k++)
+				if (f->atoms[k].atomw > z)
+					z = f->atoms[k].atomw;
 			if (z > mx[c])
 				mx[c] = z;
-			layout_flat_done(&f);
 		}
 	}
 	for (size_t c = 0; c < nc; c++) {
-		mn[c] = layout_round_up(mn[c] < 1 ? 1 : mn[c], b);
-		mx[c] = layout_round_up(mx[c] < mn[c] ? mn[c] : mx[c], b);
-		summin += mn[c];
+		mx[c] = layout_round_up(mx[c] < 1 ? 1 : mx[c], b);
 		summax += mx[c];
 	}
 	avail = (long)width - (long)(nc + 1) * b - 2L * (long)nc;
 	if (summax <= avail) {
 		memcpy(colw, mx, nc * sizeof *colw);
-	} else if (summin <= avail) {
+		goto done;
+	}
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t c = 0; c < nc; c++) {
+			const struct layout_flat *f = &fl[r * nc + c];
+			int a, z;
+
+			text_measure(f->s.s, f->s.len, f->keep, amb, &a, &z);
+			for (size_t k = 0; k < f->natoms; k++)
+				if (f->atoms[k].atomw > a)
+					a = f->atoms[k].atomw;
+			if (a > mn[c])
+				mn[c] = a;
+		}
+	}
+	for (size_t c = 0; c < nc; c++) {
+		mn[c] = layout_round_up(mn[c] < 1 ? 1 : mn[c], b);
+		summin += mn[c];
+	}
+	if (summin <= avail) {
 		long extra = avail - summin, used = 0;
 
 		for (size_t c = 0; c < nc; c++) {
@@ -744,6 +891,7 @@ layout_table_widths(const struct content_table *t, const struct layout_opts *o,
 	} else {
 		ok = false;
 	}
+done:
 	free(mn);
 	free(mx);
 	return ok;
@@ -755,13 +903,17 @@ layout_table(const struct content_table *t, const struct layout_opts *o,
 {
 	int amb = o->ambiguous;
 	int b = text_char_width(0x2502, amb);
+	size_t nc = t->ncols;
+	struct layout_flat *fl;
 	struct layout *l;
 	int *colw;
 
 	if (t->ncols == 0 || t->nrows == 0 || t->cells == NULL)
 		return layout_new();
 	colw = xcalloc(t->ncols, sizeof *colw);
-	if (!layout_table_widths(t, o, width, b, colw)) {
+	fl = layout_table_flats(t, o, width);
+	if (!layout_table_widths(t, fl, amb, width, b, colw)) {
+		layout_table_flats_free(fl, t->nrows * nc);
 		free(colw);
 		return layout_table_blocks(t, o, width);
 	}
@@ -773,16 +925,16 @@ layout_table(const struct content_table *t, const struct layout_opts *o,
 		size_t height = 0;
 
 		for (size_t c = 0; c < t->ncols; c++) {
-			cell[c] = layout_text(&t->cells[r * t->ncols + c],
-					      r == 0 ? LAYOUT_BOLD : 0, o,
-					      colw[c]);
+			cell[c] = layout_flat_wrap(&fl[r * nc + c],
+						   colw[c] < 1 ? 1 : colw[c],
+						   amb);
 			if (cell[c]->n > height)
 				height = cell[c]->n;
 		}
 		for (size_t y = 0; y < height; y++) {
 			struct layout_line *ln = layout_push(l);
 
-			layout_line_str(ln, BOX_V, LAYOUT_BORDER, amb);
+			layout_line_str(l, ln, BOX_V, LAYOUT_BORDER, amb);
 			for (size_t c = 0; c < t->ncols; c++) {
 				struct layout_line *src =
 					y < cell[c]->n ? &cell[c]->lines[y] : NULL;
@@ -796,14 +948,14 @@ layout_table(const struct content_table *t, const struct layout_opts *o,
 					left = (colw[c] - w) / 2;
 				if (left < 0)
 					left = 0;
-				layout_line_pad(ln, 1 + left, 0);
+				layout_line_pad(l, ln, 1 + left, 0);
 				for (size_t k = 0; src && k < src->nruns; k++)
-					layout_line_add(ln, src->runs[k].text,
-							strlen(src->runs[k].text),
+					layout_line_add(l, ln, src->runs[k].text,
+							src->runs[k].len,
 							src->runs[k].width,
 							src->runs[k].attr);
-				layout_line_pad(ln, colw[c] - w - left + 1, 0);
-				layout_line_str(ln, BOX_V, LAYOUT_BORDER, amb);
+				layout_line_pad(l, ln, colw[c] - w - left + 1, 0);
+				layout_line_str(l, ln, BOX_V, LAYOUT_BORDER, amb);
 			}
 		}
 		for (size_t c = 0; c < t->ncols; c++)
@@ -818,6 +970,7 @@ layout_table(const struct content_table *t, const struct layout_opts *o,
 	}
 	layout_table_rule(l, colw, t->ncols, BOX_BL, BOX_H, BOX_B, BOX_BR,
 			  amb);
+	layout_table_flats_free(fl, t->nrows * nc);
 	free(colw);
 	return l;
 }
@@ -858,37 +1011,37 @@ layout_callout(const struct content_node *nd, const struct layout_opts *o,
 	}
 	/* top: ┌─ label ─…─┐, padded with a space when ─ is 2 wide */
 	ln = layout_push(l);
-	layout_line_str(ln, BOX_TL, LAYOUT_BORDER | kind, amb);
-	layout_line_str(ln, BOX_H, LAYOUT_BORDER | kind, amb);
-	layout_line_str(ln, " ", LAYOUT_BORDER | kind, amb);
-	layout_line_str(ln, label, LAYOUT_BORDER | kind, amb);
-	layout_line_str(ln, " ", LAYOUT_BORDER | kind, amb);
+	layout_line_str(l, ln, BOX_TL, LAYOUT_BORDER | kind, amb);
+	layout_line_str(l, ln, BOX_H, LAYOUT_BORDER | kind, amb);
+	layout_line_str(l, ln, " ", LAYOUT_BORDER | kind, amb);
+	layout_line_str(l, ln, label, LAYOUT_BORDER | kind, amb);
+	layout_line_str(l, ln, " ", LAYOUT_BORDER | kind, amb);
 	if ((frame - ln->width - b) % b)
-		layout_line_str(ln, " ", LAYOUT_BORDER | kind, amb);
-	layout_line_repeat(ln, BOX_H, frame - ln->width - b, LAYOUT_BORDER | kind,
+		layout_line_str(l, ln, " ", LAYOUT_BORDER | kind, amb);
+	layout_line_repeat(l, ln, BOX_H, frame - ln->width - b, LAYOUT_BORDER | kind,
 			   amb);
-	layout_line_str(ln, BOX_TR, LAYOUT_BORDER | kind, amb);
+	layout_line_str(l, ln, BOX_TR, LAYOUT_BORDER | kind, amb);
 
 	body = layout_block_list(nd->children, nd->nchildren, o, inner);
 	for (size_t i = 0; i < body->n; i++) {
 		struct layout_line *src = &body->lines[i];
 
 		ln = layout_push(l);
-		layout_line_str(ln, BOX_V, LAYOUT_BORDER | kind, amb);
-		layout_line_pad(ln, 1, kind);
+		layout_line_str(l, ln, BOX_V, LAYOUT_BORDER | kind, amb);
+		layout_line_pad(l, ln, 1, kind);
 		for (size_t k = 0; k < src->nruns; k++)
-			layout_line_add(ln, src->runs[k].text,
-					strlen(src->runs[k].text),
+			layout_line_add(l, ln, src->runs[k].text,
+					src->runs[k].len,
 					src->runs[k].width,
 					src->runs[k].attr | kind);
-		layout_line_pad(ln, inner - src->width + 1, kind);
-		layout_line_str(ln, BOX_V, LAYOUT_BORDER | kind, amb);
+		layout_line_pad(l, ln, inner - src->width + 1, kind);
+		layout_line_str(l, ln, BOX_V, LAYOUT_BORDER | kind, amb);
 	}
 	layout_free(body);
 	ln = layout_push(l);
-	layout_line_str(ln, BOX_BL, LAYOUT_BORDER | kind, amb);
-	layout_line_repeat(ln, BOX_H, frame - 2 * b, LAYOUT_BORDER | kind, amb);
-	layout_line_str(ln, BOX_BR, LAYOUT_BORDER | kind, amb);
+	layout_line_str(l, ln, BOX_BL, LAYOUT_BORDER | kind, amb);
+	layout_line_repeat(l, ln, BOX_H, frame - 2 * b, LAYOUT_BORDER | kind, amb);
+	layout_line_str(l, ln, BOX_BR, LAYOUT_BORDER | kind, amb);
 	return l;
 }
 
@@ -959,7 +1112,7 @@ layout_question(const struct content_node *nd, const struct layout_opts *o,
 				  width - mw);
 		if (it->checked == 1)
 			layout_flat_add(&f, " [x]", 4, LAYOUT_BORDER);
-		layout_flat_finish(&f);
+		layout_flat_finish(&f, o->ambiguous);
 		layout_hang(l, layout_flat_wrap(&f, width - mw < 1 ? 1 : width - mw,
 						o->ambiguous),
 			    marker, LAYOUT_BORDER, o);
@@ -1115,7 +1268,8 @@ layout_to_text(const struct layout *l)
 		size_t mark = sb.len;
 
 		for (size_t r = 0; r < l->lines[i].nruns; r++)
-			strbuf_addstr(&sb, l->lines[i].runs[r].text);
+			strbuf_add(&sb, l->lines[i].runs[r].text,
+				   l->lines[i].runs[r].len);
 		while (sb.len > mark && sb.s[sb.len - 1] == ' ')
 			sb.s[--sb.len] = '\0';
 		strbuf_addch(&sb, '\n');

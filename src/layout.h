@@ -38,7 +38,9 @@ enum layout_attr {
 };
 
 struct layout_run {
-	char *text;   /* UTF-8, no control characters */
+	char *text;   /* UTF-8, NUL-terminated, no control characters; owned
+			 by the layout (freed with it, not on its own) */
+	size_t len;   /* bytes of text */
 	int width;    /* display columns */
 	unsigned attr;/* enum layout_attr bits */
 };
@@ -49,11 +51,16 @@ struct layout_line {
 	int width;    /* sum of run widths */
 	size_t node;  /* index of the top-level node the line belongs to, so a
 			 reader's place survives a re-layout at another width */
+	size_t cap;   /* runs allocated (the module's own) */
 };
+
+struct layout_chunk;
 
 struct layout {
 	struct layout_line *lines;
 	size_t n;
+	size_t cap;                  /* lines allocated (the module's own) */
+	struct layout_chunk *chunks; /* where run texts live (the module's own) */
 };
 
 /* Lay out a whole document. Caller frees with layout_free. */

@@ -105,6 +105,30 @@ text_width(const char *s, size_t n, int ambiguous)
 	return w;
 }
 
+/*
+ * The width of text_width(s + i, ...) for the character at i, and its length:
+ * the memo read inline (this runs over every character laid out).
+ */
+static inline int
+text_step(const uint8_t *p, size_t i, size_t n, int ambiguous, ucs4_t *puc,
+	  size_t *len)
+{
+	ucs4_t c;
+	int l;
+
+	if (p[i] < 0x80) {
+		*puc = p[i];
+		*len = 1;
+		return p[i] >= 0x20 && p[i] != 0x7f;
+	}
+	l = text_mbtouc(&c, p + i, n - i);
+	*puc = c;
+	*len = l > 0 ? (size_t)l : 1;
+	if (c < 0x10000 && text_wmemo[ambiguous == 2][c] != 0)
+		return text_wmemo[ambiguous == 2][c] - 1;
+	return text_char_width(c, ambiguous);
+}
+
 int
 text_strwidth(const char *s, int ambiguous)
 {
@@ -281,36 +305,60 @@ text_raise(unsigned char *keep, size_t at, unsigned char level)
 }
 
 void
-text_keep_rules(const char *s, size_t n, unsigned char *keep)
+text_scan(const char *s, size_t n, int ambiguous, unsigned char *keep,
+	  int *cols)
 {
 	const uint8_t *p = (const uint8_t *)s;
-	uint32_t *c = xreallocarray(NULL, n + 1, sizeof *c);
-	size_t *off = xreallocarray(NULL, n + 1, sizeof *off);
+	uint32_t *c = NULL;
+	size_t *off = NULL;
 	size_t m = 0;
+	unsigned before = 0;
+	bool toks = false;
+	int col = 0;
 
-	for (size_t i = 0; i < n;) {
-		ucs4_t uc;
-		int len = text_mbtouc(&uc, p + i, n - i);
-
-		off[m] = i;
-		c[m++] = uc;
-		i += len > 0 ? (size_t)len : 1;
-	}
-
-	/* Kinsoku (the class table read directly: this runs per character). */
 	if (!text_class_ready)
 		text_class_init();
-	for (size_t k = 1; k < m; k++) {
-		unsigned here = c[k] < 0x10000 ? text_class_bits[c[k]] : 0;
-		unsigned before = c[k - 1] < 0x10000 ? text_class_bits[c[k - 1]] : 0;
-
-		if (((here & 1) || (before & 2)) && c[k] != '\n' &&
-		    c[k - 1] != '\n')
-			text_raise(keep, off[k], TEXT_KEEP_HARD);
+	if (keep != NULL) {
+		c = xreallocarray(NULL, n + 1, sizeof *c);
+		off = xreallocarray(NULL, n + 1, sizeof *off);
 	}
+	/*
+	 * One pass decodes, counts columns and applies kinsoku (the class
+	 * table read directly: this runs per character); it also notes whether
+	 * any character can start a token, so that text without one skips the
+	 * token pass.
+	 */
+	for (size_t i = 0; i < n;) {
+		ucs4_t uc;
+		size_t len;
+		unsigned here;
+		int w = text_step(p, i, n, ambiguous, &uc, &len);
+
+		if (cols != NULL) {
+			cols[i] = col;
+			for (size_t k = 1; k < len; k++)
+				cols[i + k] = col;
+			col += w;
+		}
+		if (keep != NULL) {
+			here = uc < 0x10000 ? text_class_bits[uc] : 0;
+			if (m > 0 && ((here & 1) || (before & 2)) &&
+			    uc != '\n' && c[m - 1] != '\n')
+				text_raise(keep, i, TEXT_KEEP_HARD);
+			toks |= text_is_tok(uc);
+			before = here;
+			off[m] = i;
+			c[m++] = uc;
+		}
+		i += len;
+	}
+	if (cols != NULL)
+		cols[n] = col;
+	if (keep == NULL)
+		return;
 
 	/* Tokens. */
-	for (size_t k = 0; k < m;) {
+	for (size_t k = 0; toks && k < m;) {
 		size_t j = k, e;
 
 		if (!text_is_tok(c[k])) {
@@ -363,6 +411,12 @@ text_keep_rules(const char *s, size_t n, unsigned char *keep)
 	}
 	free(c);
 	free(off);
+}
+
+void
+text_keep_rules(const char *s, size_t n, unsigned char *keep)
+{
+	text_scan(s, n, 1, keep, NULL);
 }
 
 /* --- wrapping --- */
@@ -499,9 +553,67 @@ text_emit(struct text_line **lines, size_t *nl, size_t *cap, size_t a,
 	(*nl)++;
 }
 
+/*
+ * The common case of text_wrap cut short: when every hard line fits in width
+ * counting its trailing spaces (the sum u8_width_linebreaks fills by), the
+ * greedy fill breaks nowhere, so the lines are the hard lines. Handles '\n'
+ * as the only hard break and gives up (false, nothing emitted) at a hard
+ * line that is too wide or at any other character UAX #14 breaks at (VT,
+ * FF, CR, NEL, U+2028, U+2029).
+ */
+static bool
+text_wrap_fits(const char *s, size_t n, const int *cols, int width,
+	       struct text_line **lines, size_t *nl, size_t *cap)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t a, e;
+
+	if (n == 0) {
+		text_emit(lines, nl, cap, 0, 0, 0);
+		return true;
+	}
+	for (a = 0;; a = e + 1) {
+		const char *q = memchr(s + a, '\n', n - a);
+
+		e = q != NULL ? (size_t)(q - s) : n;
+		if (cols[e] - cols[a] > width)
+			return false;
+		if (q == NULL)
+			break;
+	}
+	for (size_t i = 0; i < n; i++)
+		if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\n') ||
+		    (p[i] == 0xc2 && i + 1 < n && p[i + 1] == 0x85) ||
+		    (p[i] == 0xe2 && i + 2 < n && p[i + 1] == 0x80 &&
+		     (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)))
+			return false;
+	for (a = 0;; a = e + 1) {
+		const char *q = memchr(s + a, '\n', n - a);
+		size_t t;
+
+		e = q != NULL ? (size_t)(q - s) : n;
+		for (t = e; t > a && (s[t - 1] == ' ' || s[t - 1] == '\t'); t--)
+			;
+		text_emit(lines, nl, cap, a, t, cols[t] - cols[a]);
+		if (q == NULL)
+			return true;
+	}
+}
+
+/* Whether the 8 bytes at p are all b. */
+static inline bool
+text_all8(const char *p, unsigned char b)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof v);
+	return v == (uint64_t)b * 0x0101010101010101u;
+}
+
 size_t
-text_wrap(const char *s, size_t n, const unsigned char *keep, int width,
-	  int ambiguous, struct text_line **lines)
+text_wrap_cols(const char *s, size_t n, const unsigned char *keep,
+	       const int *cols, int width, int ambiguous,
+	       struct text_line **lines)
 {
 	const char *enc = text_encoding(ambiguous);
 	/* Breaks are computed a window at a time so that a forced break
@@ -514,21 +626,23 @@ text_wrap(const char *s, size_t n, const unsigned char *keep, int width,
 	if (width < 1)
 		width = 1;
 	win = 8192 + (size_t)width * 16;
-	if (n == 0) {
-		text_emit(lines, &nl, &cap, 0, 0, 0);
+	if (text_wrap_fits(s, n, cols, width, lines, &nl, &cap))
 		return nl;
-	}
 	o = xmalloc(n);
 	p = xmalloc(n);
 	memset(o, UC_BREAK_UNDEFINED, n);
 	if (keep != NULL)
-		for (size_t i = 1; i < n; i++)
-			if (keep[i] != TEXT_KEEP_NONE && s[i] != '\n' &&
+		for (size_t i = 1; i < n; i++) {
+			/* most of keep is TEXT_KEEP_NONE (0) */
+			while (i + 8 <= n && text_all8((const char *)keep + i, 0))
+				i += 8;
+			if (i < n && keep[i] != TEXT_KEEP_NONE && s[i] != '\n' &&
 			    s[i - 1] != '\n' && (s[i] & 0xC0) != 0x80 &&
 			    !text_is_line_sep(s, i, n))
 				o[i] = keep[i] == TEXT_KEEP_BREAK
 					       ? UC_BREAK_POSSIBLE
 					       : UC_BREAK_PROHIBITED;
+		}
 
 	for (;;) {
 		size_t lim = n - pos > win ? pos + win : n, a = pos;
@@ -544,8 +658,12 @@ text_wrap(const char *s, size_t n, const unsigned char *keep, int width,
 
 			/* most bytes are neither a break nor the end */
 			while (i < lim && (p[i] == UC_BREAK_PROHIBITED ||
-					   (p[i] == UC_BREAK_POSSIBLE && i == a)))
+					   (p[i] == UC_BREAK_POSSIBLE && i == a))) {
 				i++;
+				while (i + 8 <= lim &&
+				       text_all8(p + i, UC_BREAK_PROHIBITED))
+					i += 8;
+			}
 			atend = i == lim;
 			hard = !atend && p[i] == UC_BREAK_MANDATORY;
 			partial = atend && lim < n; /* cut by the window */
@@ -560,7 +678,7 @@ text_wrap(const char *s, size_t n, const unsigned char *keep, int width,
 			e = i;
 			while (e > a && text_is_space(s[e - 1]))
 				e--;
-			w = text_width(s + a, e - a, ambiguous);
+			w = cols[e] - cols[a];
 			if (w <= width && !partial) {
 				text_emit(lines, &nl, &cap, a, e, w);
 				cut = i;
@@ -574,7 +692,7 @@ text_wrap(const char *s, size_t n, const unsigned char *keep, int width,
 				while (next > a && text_is_space(s[next - 1]))
 					next--;
 				text_emit(lines, &nl, &cap, a, next,
-					  text_width(s + a, next - a, ambiguous));
+					  cols[next] - cols[a]);
 				if (cut < e || partial) {
 					/* the rest may share a line with what
 					 * follows: refill from there */
@@ -601,6 +719,19 @@ text_wrap(const char *s, size_t n, const unsigned char *keep, int width,
 done:
 	free(o);
 	free(p);
+	return nl;
+}
+
+size_t
+text_wrap(const char *s, size_t n, const unsigned char *keep, int width,
+	  int ambiguous, struct text_line **lines)
+{
+	int *cols = xreallocarray(NULL, n + 1, sizeof *cols);
+	size_t nl;
+
+	text_scan(s, n, ambiguous, NULL, cols);
+	nl = text_wrap_cols(s, n, keep, cols, width, ambiguous, lines);
+	free(cols);
 	return nl;
 }
 
@@ -660,4 +791,30 @@ text_measure(const char *s, size_t n, const unsigned char *keep,
 	free(p);
 	*min_width = minw;
 	*max_width = maxw;
+}
+
+int
+text_max_content(const char *s, size_t n, int ambiguous)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	int w = 0, we = 0, maxw = 0;
+
+	for (size_t i = 0; i < n;) {
+		ucs4_t uc;
+		size_t len;
+
+		if (p[i] == '\n') {
+			w = we = 0;
+			i++;
+			continue;
+		}
+		w += text_step(p, i, n, ambiguous, &uc, &len);
+		i += len;
+		if (uc != ' ' && uc != '\t') {
+			we = w;
+			if (we > maxw)
+				maxw = we;
+		}
+	}
+	return maxw;
 }

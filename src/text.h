@@ -59,6 +59,14 @@ enum text_keep {
  */
 void text_keep_rules(const char *s, size_t n, unsigned char *keep);
 
+/*
+ * text_keep_rules (when keep is not NULL) and the display columns (when cols
+ * is not NULL: n + 1 entries, cols[i] the width of s[0..i) at every character
+ * start i and at n) in one pass over the text, for text_wrap_cols.
+ */
+void text_scan(const char *s, size_t n, int ambiguous, unsigned char *keep,
+	       int *cols);
+
 /* A line: bytes [start, end) of the text, trailing spaces excluded. */
 struct text_line {
 	size_t start, end;
@@ -73,6 +81,10 @@ struct text_line {
  */
 size_t text_wrap(const char *s, size_t n, const unsigned char *keep, int width,
 		 int ambiguous, struct text_line **lines);
+/* The same with the columns text_scan found for s. */
+size_t text_wrap_cols(const char *s, size_t n, const unsigned char *keep,
+		      const int *cols, int width, int ambiguous,
+		      struct text_line **lines);
 
 /*
  * The widths of the widest unbreakable piece (min-content) and of the widest
@@ -80,5 +92,8 @@ size_t text_wrap(const char *s, size_t n, const unsigned char *keep, int width,
  */
 void text_measure(const char *s, size_t n, const unsigned char *keep,
 		  int ambiguous, int *min_width, int *max_width);
+/* The max-content width alone (text_measure's max_width), without finding
+ * break opportunities. */
+int text_max_content(const char *s, size_t n, int ambiguous);
 
 #endif
