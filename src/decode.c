@@ -463,71 +463,121 @@ decode_utf8_char(const uint8_t *p)
 	       (ucs4_t)(p[2] & 0x3f) << 6 | (p[3] & 0x3f);
 }
 
+/* Whether c is stable, the cached answer inline (decode_nfc_stable). */
+static inline bool
+decode_nfc_stable_fast(ucs4_t c)
+{
+	if (c < 0x10000) {
+		unsigned v = (decode_nfc_cache[c >> 2] >> ((c & 3) * 2)) & 3;
+
+		if (v != 0)
+			return v == 1;
+	}
+	return decode_nfc_stable(c);
+}
+
 /*
- * s[0..n) is valid UTF-8. Report control characters; on success fill out with
- * the text, CRLF made LF and NFC-normalised.
+ * buf[off, off + n) is valid UTF-8 in a block the caller hands over (malloc'd,
+ * at least off + n + 1 bytes). Report control characters; on success fill out
+ * with the text, CRLF made LF and NFC-normalised: in buf itself (moved to its
+ * start) unless normalising changes it. buf is freed or handed on either way.
+ *
+ * Two passes: the first only reads, reporting and noting what must change
+ * (CRLF pairs, characters NFC may change), so that the positions of problems
+ * are always in the text as it came; the second, only when needed, drops the
+ * CR of each CRLF (and the offset) in place.
  */
 static int
-decode_finish(const char *path, const char *s, size_t n,
+decode_finish(const char *path, char *buf, size_t off, size_t n,
 	      struct decode_text *out, struct diag_list *dl)
 {
 	static const char esc_why[] =
 		"content must not send escape sequences to the terminal";
 	static const char ctl_why[] =
 		"only tab and line breaks may appear in content";
+	const char *s = buf + off;
 	const uint8_t *u = (const uint8_t *)s;
 	struct decode_report r;
-	char *buf = xmalloc(n + 1), *norm;
-	size_t m = 0, normlen;
+	char *norm;
+	size_t i = 0, ncrlf = 0, m, normlen;
 	bool stable = true; /* every character so far is (decode_nfc_stable) */
 
 	decode_report_init(&r, path, dl, s);
-	/*
-	 * One pass: runs of ordinary text are copied whole (a character at a
-	 * time only for the NFC check at lead bytes, continuation bytes are
-	 * skipped); a control or CR ends a run.
-	 */
-	for (size_t i = 0, run = 0; i <= n; i++) {
-		uint8_t c = i < n ? u[i] : 0;
+	while (i < n) {
+		uint8_t c = u[i];
 
-		if (c >= 0xc0) { /* a lead byte: the text is valid UTF-8 */
-			if (c == 0xc2 && u[i + 1] <= 0x9f)
+		if (c < 0x80) {
+			/* ordinary ASCII a run at a time */
+			while (c >= 0x20 ? c != 0x7f : c == '\n' || c == '\t') {
+				if (++i == n)
+					break;
+				c = u[i];
+				if (c >= 0x80)
+					break;
+			}
+			if (i == n || c >= 0x80)
+				continue;
+			if (c == '\r' && i + 1 < n && u[i + 1] == '\n') {
+				ncrlf++; /* only the LF is kept */
+			} else if (c == '\r') {
 				decode_report_add(&r, i,
-					"control character U+%04X (%s) is not "
-					"allowed: %s", u[i + 1],
-					decode_c1_names[u[i + 1] - 0x80],
-					esc_why);
+					"carriage return (U+000D) without a line feed: "
+					"lines must end in LF or CRLF");
+			} else {
+				decode_report_add(&r, i,
+					"control character U+%04X (%s) is not allowed: %s",
+					c, c == 0x7f ? "DEL" : decode_c0_names[c],
+					c == 0x1b ? esc_why : ctl_why);
+			}
+			i++;
+			continue;
+		}
+		/* a lead byte: the text is valid UTF-8 (u8_check passed) */
+		if (c >= 0xe0 && c < 0xf0) { /* most Japanese text */
 			if (stable)
-				stable = decode_nfc_stable(decode_utf8_char(u + i));
-			i += c < 0xe0 ? 1 : c < 0xf0 ? 2 : 3;
+				stable = decode_nfc_stable_fast(
+					(ucs4_t)(c & 0x0f) << 12 |
+					(ucs4_t)(u[i + 1] & 0x3f) << 6 |
+					(u[i + 2] & 0x3f));
+			i += 3;
 			continue;
 		}
-		if ((c >= 0x20 && c != 0x7f) || c == '\t' || c == '\n')
-			continue;
-		/* end of a run: at a control, a CR, or the end */
-		memcpy(buf + m, u + run, i - run);
-		m += i - run;
-		run = i + 1;
-		if (i == n || (c == '\r' && i + 1 < n && u[i + 1] == '\n')) {
-			/* the end; or CRLF: keep only the LF */
-		} else if (c == '\r') {
+		if (c == 0xc2 && u[i + 1] <= 0x9f)
 			decode_report_add(&r, i,
-				"carriage return (U+000D) without a line feed: "
-				"lines must end in LF or CRLF");
-		} else {
-			decode_report_add(&r, i,
-				"control character U+%04X (%s) is not allowed: %s",
-				c, c == 0x7f ? "DEL" : decode_c0_names[c],
-				c == 0x1b ? esc_why : ctl_why);
-		}
+				"control character U+%04X (%s) is not "
+				"allowed: %s", u[i + 1],
+				decode_c1_names[u[i + 1] - 0x80], esc_why);
+		if (stable)
+			stable = decode_nfc_stable_fast(decode_utf8_char(u + i));
+		i += c < 0xe0 ? 2 : 4;
 	}
 	decode_report_done(&r);
 	if (r.n > 0) {
 		free(buf);
 		return -1;
 	}
+	if (ncrlf > 0) {
+		/* drop each CRLF's CR, moving the runs between them down */
+		size_t from = 0;
+
+		m = 0;
+		for (;;) {
+			const char *cr = memchr(s + from, '\r', n - from);
+			size_t to = cr != NULL ? (size_t)(cr - s) : n;
+
+			memmove(buf + m, s + from, to - from);
+			m += to - from;
+			if (cr == NULL)
+				break;
+			from = to + 1; /* every CR here is followed by LF */
+		}
+	} else {
+		if (off > 0)
+			memmove(buf, s, n);
+		m = n;
+	}
+	buf[m] = '\0';
 	if (stable) { /* already NFC: see decode_nfc_stable */
-		buf[m] = '\0';
 		out->text = buf;
 		out->len = m;
 		return 0;
@@ -593,13 +643,13 @@ decode_encoding_name(enum decode_encoding e)
 }
 
 int
-decode_bytes(const char *path, const void *bytes, size_t len,
-	     struct decode_text *out, struct diag_list *dl)
+decode_buffer(const char *path, char *buf, size_t len,
+	      struct decode_text *out, struct diag_list *dl)
 {
-	const uint8_t *s = bytes;
+	const uint8_t *s = (const uint8_t *)buf;
 	const char *wide;
 	struct decode_count u8 = {0, 0};
-	size_t bad;
+	size_t bad, off = 0;
 	char *conv[2] = {NULL, NULL};
 	size_t convlen[2] = {0, 0}, score[2] = {0, 0};
 	static const char *const iconv_name[2] = {"EUC-JP", "CP932"};
@@ -611,21 +661,25 @@ decode_bytes(const char *path, const void *bytes, size_t len,
 	memset(out, 0, sizeof *out);
 	out->encoding = DECODE_UTF8;
 	if (len == 0) {
-		out->text = xstrdup("");
+		buf[0] = '\0';
+		out->text = buf;
 		return 0;
 	}
-	if ((wide = decode_wide_encoding(s, len)) != NULL)
+	if ((wide = decode_wide_encoding(s, len)) != NULL) {
+		free(buf);
 		return diag_error(dl, path, 0, 0,
 				  "the file %s, not UTF-8: save it as UTF-8",
 				  wide);
+	}
 	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
 		out->had_bom = true;
+		off = 3;
 		s += 3;
 		len -= 3;
 	}
 	/* valid UTF-8, the usual case, needs no counting of its characters */
 	if (u8_check(s, len) == NULL)
-		return decode_finish(path, (const char *)s, len, out, dl);
+		return decode_finish(path, buf, off, len, out, dl);
 	bad = decode_utf8_scan(s, len, &u8, NULL);
 
 	for (int i = 0; i < 2 && !out->had_bom; i++) {
@@ -640,28 +694,49 @@ decode_bytes(const char *path, const void *bytes, size_t len,
 		free(conv[1]);
 		decode_report_init(&r, path, dl, (const char *)s);
 		if (!out->had_bom && u8.nonascii < bad)
-			return decode_not_text(&r, s, len, bad);
-		decode_utf8_scan(s, len, NULL, &r);
-		decode_report_done(&r);
-		return -1;
+			rc = decode_not_text(&r, s, len, bad);
+		else {
+			decode_utf8_scan(s, len, NULL, &r);
+			decode_report_done(&r);
+			rc = -1;
+		}
+		free(buf);
+		return rc;
 	}
+	free(buf);
 	out->encoding = iconv_enc[best];
 	diag_warning(dl, path, 0, 0,
 		     "not UTF-8: read as %s and converted; save the file as "
 		     "UTF-8", decode_encoding_name(out->encoding));
-	rc = decode_finish(path, conv[best], convlen[best], out, dl);
-	free(conv[0]);
-	free(conv[1]);
-	return rc;
+	free(conv[1 - best]);
+	/* decode_iconv's room for 3 bytes a byte is not kept */
+	conv[best] = xreallocarray(conv[best], convlen[best] + 1, 1);
+	return decode_finish(path, conv[best], 0, convlen[best], out, dl);
 }
 
+int
+decode_bytes(const char *path, const void *bytes, size_t len,
+	     struct decode_text *out, struct diag_list *dl)
+{
+	char *buf = xmalloc(len + 1);
+
+	if (len > 0)
+		memcpy(buf, bytes, len);
+	return decode_buffer(path, buf, len, out, dl);
+}
+
+/*
+ * The whole file in one block of exactly its size (and the NUL's byte): the
+ * size fstat gives, then grown should the file have grown meanwhile; a pipe
+ * or device (no size) starts at 64 KiB and doubles.
+ */
 int
 decode_file(const char *path, struct decode_text *out, struct diag_list *dl)
 {
 	struct stat st;
 	char *buf;
 	size_t cap, len = 0;
-	int fd, rc, err = 0;
+	int fd, err = 0;
 
 	memset(out, 0, sizeof *out);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -677,8 +752,10 @@ decode_file(const char *path, struct decode_text *out, struct diag_list *dl)
 		return diag_error(dl, path, 0, 0, "cannot read: %s",
 				  strerror(err));
 	}
-	cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1
-						    : 4096;
+	/* +1: the NUL, and the byte whose read of 0 says the file ended */
+	cap = S_ISREG(st.st_mode) && st.st_size > 0 &&
+	      (uintmax_t)st.st_size < SIZE_MAX / 2 ? (size_t)st.st_size + 1
+						    : 65536;
 	buf = xmalloc(cap);
 	for (;;) {
 		ssize_t k;
@@ -702,9 +779,9 @@ decode_file(const char *path, struct decode_text *out, struct diag_list *dl)
 		len += (size_t)k;
 	}
 	close(fd);
-	rc = decode_bytes(path, buf, len, out, dl);
-	free(buf);
-	return rc;
+	if (len + 1 < cap / 2) /* a pipe's doubling, or a file that shrank */
+		buf = xreallocarray(buf, len + 1, 1);
+	return decode_buffer(path, buf, len, out, dl);
 }
 
 void

@@ -51,7 +51,17 @@ struct decode_text {
  */
 int decode_bytes(const char *path, const void *bytes, size_t len,
 		 struct decode_text *out, struct diag_list *dl);
-/* Read the file and decode it; an unreadable file is an error too. */
+/*
+ * The same, for bytes the caller hands over: buf is malloc'd, holds len
+ * bytes and has room for one more. Valid UTF-8 is decoded in place (out->text
+ * is then buf, with the BOM and CRs dropped), so a big file is never held
+ * twice; buf is freed or handed on in every case, and the caller must not use
+ * it afterwards.
+ */
+int decode_buffer(const char *path, char *buf, size_t len,
+		  struct decode_text *out, struct diag_list *dl);
+/* Read the file and decode it (decode_buffer on a buffer of exactly the
+ * file's size); an unreadable file is an error too. */
 int decode_file(const char *path, struct decode_text *out, struct diag_list *dl);
 void decode_text_done(struct decode_text *t);
 

@@ -4,6 +4,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "decode.h"
 #include "diag.h"
@@ -412,6 +414,98 @@ START_TEST(test_file)
 }
 END_TEST
 
+/* decode_buffer works in the buffer it is given when the text is UTF-8. */
+START_TEST(test_buffer_in_place)
+{
+	static const char in[] = "\xef\xbb\xbf" "a\r\nb\r\n\xe7\x9a\xae\xe8\x84\x82\r\nc";
+	struct diag_list dl;
+	struct decode_text t;
+	char *buf;
+
+	diag_list_init(&dl);
+	/* plain UTF-8: the very same block, NUL-terminated */
+	buf = xmalloc(6);
+	memcpy(buf, "ab\ncd", 5);
+	ck_assert_int_eq(decode_buffer("t.md", buf, 5, &t, &dl), 0);
+	ck_assert_ptr_eq(t.text, buf);
+	ck_assert_str_eq(t.text, "ab\ncd");
+	ck_assert_uint_eq(t.len, 5);
+	decode_text_done(&t);
+	/* BOM and CRLF dropped in place */
+	buf = xmalloc(sizeof in);
+	memcpy(buf, in, sizeof in - 1);
+	ck_assert_int_eq(decode_buffer("t.md", buf, sizeof in - 1, &t, &dl), 0);
+	ck_assert_ptr_eq(t.text, buf);
+	ck_assert_str_eq(t.text, "a\nb\n皮脂\nc");
+	ck_assert_uint_eq(t.len, strlen("a\nb\n皮脂\nc"));
+	ck_assert(t.had_bom);
+	decode_text_done(&t);
+	/* NFC that changes the text: a new block (the old one freed) */
+	buf = xmalloc(4);
+	memcpy(buf, "e\xcc\x81", 3);
+	ck_assert_int_eq(decode_buffer("t.md", buf, 3, &t, &dl), 0);
+	ck_assert_str_eq(t.text, "\xc3\xa9");
+	ck_assert_uint_eq(t.len, 2);
+	decode_text_done(&t);
+	/* an error frees the buffer (the sanitizer build checks) */
+	buf = xmalloc(4);
+	memcpy(buf, "a\x01" "b", 3);
+	ck_assert_int_eq(decode_buffer("t.md", buf, 3, &t, &dl), -1);
+	ck_assert_ptr_null(t.text);
+	ck_assert_uint_eq(dl.n, 1);
+	/* empty */
+	buf = xmalloc(1);
+	ck_assert_int_eq(decode_buffer("t.md", buf, 0, &t, &dl), 0);
+	ck_assert_str_eq(t.text, "");
+	ck_assert_uint_eq(t.len, 0);
+	decode_text_done(&t);
+	diag_list_done(&dl);
+}
+END_TEST
+
+/* A file with no size (a pipe) is read whole too. */
+START_TEST(test_file_pipe)
+{
+	struct diag_list dl;
+	struct decode_text t;
+	char *cmd;
+	int fds[2];
+	pid_t pid;
+	static char big[200000];
+
+	for (size_t i = 0; i < sizeof big; i++)
+		big[i] = i % 61 == 60 ? '\n' : (char)('a' + i % 26);
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		size_t off = 0;
+
+		close(fds[0]);
+		while (off < sizeof big) {
+			ssize_t k = write(fds[1], big + off, sizeof big - off);
+			if (k <= 0)
+				_exit(1);
+			off += (size_t)k;
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	cmd = xasprintf("/dev/fd/%d", fds[0]);
+	diag_list_init(&dl);
+	ck_assert_int_eq(decode_file(cmd, &t, &dl), 0);
+	ck_assert_uint_eq(t.len, sizeof big);
+	ck_assert(memcmp(t.text, big, sizeof big) == 0);
+	ck_assert_int_eq(t.text[t.len], '\0');
+	ck_assert_uint_eq(dl.n, 0);
+	decode_text_done(&t);
+	diag_list_done(&dl);
+	close(fds[0]);
+	waitpid(pid, NULL, 0);
+	free(cmd);
+}
+END_TEST
+
 Suite *
 tap_suite(void)
 {
@@ -435,6 +529,8 @@ tap_suite(void)
 	tcase_add_test(tc, test_empty);
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_file);
+	tcase_add_test(tc, test_buffer_in_place);
+	tcase_add_test(tc, test_file_pipe);
 	suite_add_tcase(s, tc);
 	return s;
 }
