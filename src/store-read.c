@@ -211,15 +211,16 @@ store_read_session_row(struct store_session *s, sqlite3_stmt *q)
 	s->seal_seq = store_col_int(s, q, 12, true);
 	s->seal_prev = store_col(s, q, 13);
 	s->seal_hash = store_col(s, q, 14);
-	/* NULL: sealed before schema 3 (form 1), or open; else only 2 is ever
-	 * written. */
+	/* NULL: sealed before schema 3 (form 1), or open; else only 2 (before
+	 * schema 4) and 3 are ever written. */
 	if (sqlite3_column_type(q, 15) == SQLITE_NULL) {
 		s->seal_form = s->seal_hash != NULL ? 1 : 0;
 	} else {
 		s->seal_form = store_col_int(s, q, 15, false);
-		if (s->seal_form != 2)
+		if (s->seal_form != 2 && s->seal_form != 3) {
 			s->malformed = true;
-		s->seal_form = 2;
+			s->seal_form = 3;
+		}
 	}
 }
 

@@ -2,42 +2,56 @@
  * store-seal: the hash chain over consent records: the canonical form of a
  * session, sealing a session when it ends, and verifying the whole chain.
  *
- * The canonical form (version 2; version 1 below) of a session is UTF-8
- * text, one field per line, fields "name<TAB>value", lines ending in LF, in
- * exactly this order:
+ * The canonical form (version 3; versions 2 and 1 below) of a session is
+ * UTF-8 text, one field per line, fields "name<TAB>value", lines ending in
+ * LF, in exactly this order:
  *
- *     isokiosk-session<TAB>2
- *     id, kiosk, staff, patient, profile, lang, content, minor (0|1),
- *     started, ended, outcome, reason
+ *     isokiosk-session<TAB>3
+ *     content, lang, profile, minor (0|1), kiosk
+ *     t<TAB>statement<TAB>text_sha256                         per statement
+ *     id, staff, patient, started, ended, outcome, reason
  *     s<TAB>seq<TAB>screen_id<TAB>shown_ms<TAB>at             per visit
  *     a<TAB>seq<TAB>question<TAB>attempt<TAB>choice<TAB>choice_text
  *           <TAB>order<TAB>correct (0|1)<TAB>at               per attempt
- *     k<TAB>seq<TAB>statement<TAB>text_sha256<TAB>at          per statement
+ *     k<TAB>seq<TAB>at                                        per statement
  *     g<TAB>seq<TAB>role<TAB>name<TAB>meaning<TAB>at          per signature
  *     malformed<TAB>1     only when a stored value has the wrong type
  *                         (text where a number belongs, a flag not 0/1)
  *
- * rows of each kind in seq order; numbers in decimal; content is the content
- * version (SHA-256 over the content files shown) and text_sha256 the SHA-256
- * of each statement's exact text. In values, '\' is written "\\", TAB "\t",
- * LF "\n", CR "\r"; a NULL value is "\N".
+ * rows of each kind in seq order; the n-th t line and the n-th k line are
+ * the same acknowledgement (its statement id and the SHA-256 of its exact
+ * text, then its seq and time); numbers in decimal; content is the content
+ * version (SHA-256 over the content files shown). In values, '\' is
+ * written "\\", TAB "\t", LF "\n", CR "\r"; a NULL value is "\N".
  *
  * Times (ended, and at of every row) are written "\d" and their distance in
  * milliseconds (decimal, may be negative) from started, when both they and
  * started are exactly as the store writes times: "YYYY-MM-DDTHH:MM:SS.mmmZ",
  * a real date, hours < 24, minutes and seconds < 60 (each such string is the
  * only one for its instant, and no escaped value starts with "\d"); any
- * other time is written as a value. With the rows' kinds in one letter,
- * this keeps some 640 of 2,100 bytes of a typical session out of the hash
- * that verification computes for each. (Hashes in base64 rather than hex
- * would save 190 more, but encoding them costs more than hashing them.)
+ * other time is written as a value.
  *
- * Version 1 (header isokiosk-session<TAB>1) is the same with every time
- * written as a value and the rows named screen, answer, ack and sign rather
- * than s, a, k and g. Sessions sealed before schema 3 were sealed with it
- * and keep it: the sessions table records each seal's form (seal_form: 2,
- * NULL for version 1), which verification follows. The header names the
- * form, so a link read in the other form does not match its seal.
+ * The lines before id (the header to the last t line) depend only on the
+ * content shown, the profile and the kiosk: most sessions share them byte
+ * for byte with another, and verification keeps the SHA-256 state after
+ * them for the last few such parts seen and carries on from it rather than
+ * hashing them again (store_memo_digest). The digest is still the SHA-256 of
+ * the whole form; that part (some 720 of 1,550 bytes of a session with eight
+ * statements, most of it their hashes) just costs nothing to hash again.
+ *
+ * Version 2 (header isokiosk-session<TAB>2) writes, after the header, id,
+ * kiosk, staff, patient, profile, lang, content, minor, started, ended,
+ * outcome, reason; then the s and a rows as above; then per statement
+ * k<TAB>seq<TAB>statement<TAB>text_sha256<TAB>at (no t lines); then the g
+ * rows and malformed as above. Version 1 (header isokiosk-session<TAB>1) is
+ * version 2 with every time written as a value and the rows named screen,
+ * answer, ack and sign rather than s, a, k and g.
+ *
+ * Sessions keep the form they were sealed with: the sessions table records
+ * each seal's form (seal_form: 3 from schema 4 on, 2 for seals made under
+ * schema 3, NULL for form 1, made before), which verification follows. The
+ * header names the form, so a link read in another form does not match its
+ * seal.
  *
  * A staff verification added later is its own link:
  *
@@ -237,38 +251,79 @@ store_canon_field(struct strbuf *sb, const char *name, const char *v)
 	store_canon_lit(sb, "\n");
 }
 
+/* Form 3: the part sessions share (header, content version, language,
+ * profile, minor, kiosk, each acknowledged statement and its text's hash)
+ * into shared, the session's own part into own (see the top). */
 static void
-store_canonical_into(struct strbuf *sb, const struct store_session *s)
+store_canonical_3(struct strbuf *shared, struct strbuf *own,
+		  const struct store_session *s,
+		  const struct store_canon_clock *ck)
 {
-	/* Form 2 writes times as distances from the start and each row's
-	 * kind in one letter. */
+	store_canon_lit(shared, "isokiosk-session\t3\n");
+	store_canon_field(shared, "content", s->content_version);
+	store_canon_field(shared, "lang", s->lang);
+	store_canon_field(shared, "profile", s->profile);
+	store_canon_add(shared, s->minor ? "minor\t1\n" : "minor\t0\n", 8);
+	store_canon_field(shared, "kiosk", s->kiosk_id);
+	for (size_t i = 0; i < s->nacks; i++) {
+		store_canon_lit(shared, "t");
+		store_canon_value(shared, s->acks[i].statement_id);
+		store_canon_value(shared, s->acks[i].text_sha256);
+		store_canon_lit(shared, "\n");
+	}
+	store_canon_lit(own, "id");
+	store_canon_int(own, s->id);
+	store_canon_lit(own, "\n");
+	store_canon_field(own, "staff", s->staff_id);
+	store_canon_field(own, "patient", s->patient_ref);
+	store_canon_field(own, "started", s->started_at);
+	store_canon_lit(own, "ended");
+	store_canon_time(own, s->ended_at, ck);
+	store_canon_lit(own, "\n");
+	store_canon_field(own, "outcome", s->outcome_name);
+	store_canon_field(own, "reason", s->reason);
+}
+
+/* The canonical form of s: for form 3 its shared part into shared and the
+ * rest into sb (the same strbuf for both gives the whole form); for forms
+ * 1 and 2 all of it into sb. */
+static void
+store_canonical_parts(struct strbuf *shared, struct strbuf *sb,
+		      const struct store_session *s)
+{
+	/* Forms 2 and 3 write times as distances from the start and each
+	 * row's kind in one letter. */
 	struct store_canon_clock ck = { false, s->started_at, 0, 0 };
-	bool f2 = s->seal_form != 1;
+	bool f2 = s->seal_form != 1, f3 = s->seal_form == 3;
 
 	if (f2 && store_canon_time_ms(s->started_at, &ck.t0)) {
 		ck.rel = true;
 		ck.day0 = ck.t0 - (ck.t0 % 86400000 + 86400000) % 86400000;
 	}
 
-	if (s->seal_form == 1)
-		store_canon_lit(sb, "isokiosk-session\t1\nid");
-	else
-		store_canon_lit(sb, "isokiosk-session\t2\nid");
-	store_canon_int(sb, s->id);
-	store_canon_lit(sb, "\n");
-	store_canon_field(sb, "kiosk", s->kiosk_id);
-	store_canon_field(sb, "staff", s->staff_id);
-	store_canon_field(sb, "patient", s->patient_ref);
-	store_canon_field(sb, "profile", s->profile);
-	store_canon_field(sb, "lang", s->lang);
-	store_canon_field(sb, "content", s->content_version);
-	store_canon_add(sb, s->minor ? "minor\t1\n" : "minor\t0\n", 8);
-	store_canon_field(sb, "started", s->started_at);
-	store_canon_lit(sb, "ended");
-	store_canon_time(sb, s->ended_at, &ck);
-	store_canon_lit(sb, "\n");
-	store_canon_field(sb, "outcome", s->outcome_name);
-	store_canon_field(sb, "reason", s->reason);
+	if (f3) {
+		store_canonical_3(shared, sb, s, &ck);
+	} else {
+		if (s->seal_form == 1)
+			store_canon_lit(sb, "isokiosk-session\t1\nid");
+		else
+			store_canon_lit(sb, "isokiosk-session\t2\nid");
+		store_canon_int(sb, s->id);
+		store_canon_lit(sb, "\n");
+		store_canon_field(sb, "kiosk", s->kiosk_id);
+		store_canon_field(sb, "staff", s->staff_id);
+		store_canon_field(sb, "patient", s->patient_ref);
+		store_canon_field(sb, "profile", s->profile);
+		store_canon_field(sb, "lang", s->lang);
+		store_canon_field(sb, "content", s->content_version);
+		store_canon_add(sb, s->minor ? "minor\t1\n" : "minor\t0\n", 8);
+		store_canon_field(sb, "started", s->started_at);
+		store_canon_lit(sb, "ended");
+		store_canon_time(sb, s->ended_at, &ck);
+		store_canon_lit(sb, "\n");
+		store_canon_field(sb, "outcome", s->outcome_name);
+		store_canon_field(sb, "reason", s->reason);
+	}
 	for (size_t i = 0; i < s->nscreens; i++) {
 		const struct store_screen_row *r = &s->screens[i];
 
@@ -298,8 +353,10 @@ store_canonical_into(struct strbuf *sb, const struct store_session *s)
 
 		store_canon_add(sb, f2 ? "k" : "ack", f2 ? 1 : 3);
 		store_canon_int(sb, r->seq);
-		store_canon_value(sb, r->statement_id);
-		store_canon_value(sb, r->text_sha256);
+		if (!f3) { /* form 3: in the shared part */
+			store_canon_value(sb, r->statement_id);
+			store_canon_value(sb, r->text_sha256);
+		}
 		store_canon_time(sb, r->at, &ck);
 		store_canon_lit(sb, "\n");
 	}
@@ -316,6 +373,12 @@ store_canonical_into(struct strbuf *sb, const struct store_session *s)
 	}
 	if (s->malformed)
 		store_canon_lit(sb, "malformed\t1\n");
+}
+
+static void
+store_canonical_into(struct strbuf *sb, const struct store_session *s)
+{
+	store_canonical_parts(sb, sb, s);
 }
 
 char *
@@ -464,7 +527,7 @@ store_seal_session(struct store *st, int64_t id, enum store_outcome outcome,
 	ss.outcome = outcome;
 	ss.outcome_name = store_outcome_name(outcome);
 	ss.reason = reason;
-	ss.seal_form = 2;
+	ss.seal_form = 3;
 	if (store_chain_head(st, &seq, head, err) != 0)
 		goto fail;
 	canon = store_canonical(&ss, &len);
@@ -508,6 +571,60 @@ store_seal_holds(const struct store_session *s)
 	canon = store_canonical(s, &len);
 	store_seal_canonical(s->seal_prev, canon, len, s->seal_seq, seal);
 	return strcmp(seal, s->seal_hash) == 0;
+}
+
+/*
+ * SHA-256 of a form-3 canonical form, shared part then own part. Sessions
+ * mostly share their shared part with a recent one: the hash state after it
+ * is kept (for the last few shared parts seen, by their exact bytes) and
+ * carried on from, rather than hashing those bytes again. The digest is the
+ * same SHA-256 of the whole form.
+ */
+#define STORE_MEMO_N 8
+
+struct store_digest_memo {
+	struct {
+		char *key;
+		size_t len;
+		crypto_hash_sha256_state st;
+	} e[STORE_MEMO_N];
+	unsigned next;
+};
+
+static void
+store_memo_done(struct store_digest_memo *m)
+{
+	for (int i = 0; i < STORE_MEMO_N; i++)
+		free(m->e[i].key);
+	memset(m, 0, sizeof *m);
+}
+
+static void
+store_memo_digest(struct store_digest_memo *m, const struct strbuf *shared,
+		  const struct strbuf *own, unsigned char out[32])
+{
+	crypto_hash_sha256_state st;
+	int i;
+
+	for (i = 0; i < STORE_MEMO_N; i++)
+		if (m->e[i].key != NULL && m->e[i].len == shared->len &&
+		    memcmp(m->e[i].key, shared->s, shared->len) == 0)
+			break;
+	if (i < STORE_MEMO_N) {
+		st = m->e[i].st;
+	} else {
+		crypto_hash_sha256_init(&st);
+		crypto_hash_sha256_update(&st, (const unsigned char *)shared->s,
+					  shared->len);
+		i = (int)(m->next++ % STORE_MEMO_N);
+		free(m->e[i].key);
+		m->e[i].key = xmalloc(shared->len + 1);
+		memcpy(m->e[i].key, shared->s, shared->len);
+		m->e[i].len = shared->len;
+		m->e[i].st = st;
+	}
+	crypto_hash_sha256_update(&st, (const unsigned char *)own->s, own->len);
+	crypto_hash_sha256_final(&st, out);
 }
 
 /* ---- verification ------------------------------------------------------- */
@@ -572,7 +689,8 @@ struct store_verify_ctx {
 	int64_t last_id;
 	int64_t *orphans;
 	size_t norphans, caporphans;
-	struct strbuf sb;
+	struct strbuf sb, shared;
+	struct store_digest_memo memo;
 	int rc;
 	char *err;
 };
@@ -648,8 +766,15 @@ store_verify_session(const struct store_session *s, void *vctx)
 	store_verify_copy_hex(l->prev, s->seal_prev);
 	store_verify_copy_hex(l->hash, s->seal_hash);
 	strbuf_reset(&c->sb);
-	store_canonical_into(&c->sb, s);
-	crypto_hash_sha256(l->digest, (const unsigned char *)c->sb.s, c->sb.len);
+	if (s->seal_form == 3) {
+		strbuf_reset(&c->shared);
+		store_canonical_parts(&c->shared, &c->sb, s);
+		store_memo_digest(&c->memo, &c->shared, &c->sb, l->digest);
+	} else {
+		store_canonical_into(&c->sb, s);
+		crypto_hash_sha256(l->digest, (const unsigned char *)c->sb.s,
+				   c->sb.len);
+	}
 	/* Whether the seal holds where the link is: here, in the workers, as
 	 * it costs a hash a link. */
 	l->flagged = !store_link_holds(l, l->seq);
@@ -911,6 +1036,7 @@ store_verify(struct store *st, struct store_report *r, char **err)
 		w[k].last_id = k == 0 ? 0 : w[k].lo - 1;
 		w[k].bound = bound;
 		strbuf_init(&w[k].sb);
+		strbuf_init(&w[k].shared);
 		w[k].st = k == 0 ? st : store_reader(st, &w[k].err);
 		if (w[k].st == NULL) {
 			w[k].rc = -1;
@@ -1108,6 +1234,8 @@ out:
 		free(w[k].orphans);
 		free(w[k].err);
 		strbuf_done(&w[k].sb);
+		strbuf_done(&w[k].shared);
+		store_memo_done(&w[k].memo);
 	}
 	free(w);
 	free(tid);

@@ -721,6 +721,8 @@ store_migrate(struct store *st, char **err)
 		strbuf_addstr(&sb, store_schema_2);
 	if (version < 3)
 		strbuf_addstr(&sb, store_schema_3);
+	/* Schema 4 seals with canonical form 3: no table changes, but an
+	 * older isokiosk would take those seals for changed records. */
 	if (version < STORE_SCHEMA_VERSION) {
 		strbuf_addf(&sb, "PRAGMA user_version = %d;",
 			    STORE_SCHEMA_VERSION);
@@ -921,7 +923,9 @@ store_open(const char *path, const struct store_opts *opts, char **err)
 			store_fail(st, err, path);
 			goto fail;
 		}
-		if (version != STORE_SCHEMA_VERSION) {
+		/* Schema 3 has the same tables (it only never holds a form
+		 * 3 seal): readable as it is. */
+		if (version != STORE_SCHEMA_VERSION && version != 3) {
 			store_failf(err, "%s: schema version %d, expected %d%s",
 				    path, version, STORE_SCHEMA_VERSION,
 				    version == 0 ? " (not a records database)"

@@ -46,7 +46,7 @@
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 enum store_flags {
 	STORE_READONLY = 1 << 0,  /* records commands: no writes, no recovery */
@@ -245,8 +245,9 @@ struct store_session {
 	const char *reason;      /* may be NULL */
 	int64_t seal_seq;        /* 0 while open */
 	int64_t seal_form;       /* the canonical form its seal was made with
-				    (store-seal.c): 2; 1 for a session sealed
-				    before schema 3; 0 while open */
+				    (store-seal.c): 3; 2 for a session sealed
+				    before schema 4, 1 before schema 3; 0
+				    while open */
 	bool malformed;          /* a stored value of the wrong type: only an
 				    edited database has one; such a session
 				    never matches its seal */
@@ -285,7 +286,7 @@ int store_each(struct store *st, const char *since, store_session_fn fn,
 
 /*
  * The canonical form of a session that its seal covers (see store-seal.c),
- * in form s->seal_form (1, else 2); caller frees. *len gets its length.
+ * in form s->seal_form (1, 2, else 3); caller frees. *len gets its length.
  */
 char *store_canonical(const struct store_session *s, size_t *len);
 

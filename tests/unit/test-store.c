@@ -154,7 +154,7 @@ START_TEST(test_open_mode_schema)
 	ck_assert_int_eq(stat(shm, &sb), 0);
 	ck_assert_int_eq(sb.st_mode & 0777, 0600);
 	v = test_sql_text("PRAGMA user_version");
-	ck_assert_str_eq(v, "3");
+	ck_assert_str_eq(v, "4");
 	free(v);
 	v = test_sql_text("PRAGMA journal_mode");
 	ck_assert_str_eq(v, "wal");
@@ -261,6 +261,33 @@ static const char test_canon_2[] =
 	"k\t2\tack-preg\t%s\t\\d7000\n"
 	"g\t1\tpatient\t山田太郎\tpatient acknowledgement\t\\d8000\n";
 
+/* The same session in form 3: what sessions share (content, statements
+ * and their texts' hashes) first, then the session's own part. */
+static const char test_canon_3[] =
+	"isokiosk-session\t3\n"
+	"content\t" VERSION "\n"
+	"lang\tja\n"
+	"profile\tpregnancy\n"
+	"minor\t0\n"
+	"kiosk\tkiosk-1\n"
+	"t\tack-unapproved\t%s\n"
+	"t\tack-preg\t%s\n"
+	"id\t1\n"
+	"staff\tnurse-a\n"
+	"patient\t山田\\t太郎\n"
+	"started\t2026-11-21T07:00:01.000Z\n"
+	"ended\t\\d9000\n"
+	"outcome\tcompleted\n"
+	"reason\t\\N\n"
+	"s\t1\twhat-is\t12500\t\\d1000\n"
+	"s\t2\tpregnancy\t30250\t\\d2000\n"
+	"a\t1\tq-sebum\t1\t0\t増える\t0,1,2\t0\t\\d3000\n"
+	"a\t2\tq-sebum\t2\t1\t減る\t1,2,0\t1\t\\d4000\n"
+	"a\t3\tq-preg\t1\t2\t毎月\t\\N\t1\t\\d5000\n"
+	"k\t1\t\\d6000\n"
+	"k\t2\t\\d7000\n"
+	"g\t1\tpatient\t山田太郎\tpatient acknowledgement\t\\d8000\n";
+
 static void
 test_hex(const unsigned char *h, char out[65])
 {
@@ -280,8 +307,8 @@ START_TEST(test_canonical_and_seal)
 	ck_assert_int_eq(store_session_get(st, 1, &s, &err), 0);
 	store_sha256_hex("未承認です。", strlen("未承認です。"), h1);
 	store_sha256_hex("妊娠しないこと。\n二行目", strlen("妊娠しないこと。\n二行目"), h2);
-	ck_assert_int_eq(s.seal_form, 2);
-	expect = xasprintf(test_canon_2, h1, h2);
+	ck_assert_int_eq(s.seal_form, 3);
+	expect = xasprintf(test_canon_3, h1, h2);
 	canon = store_canonical(&s, &len);
 	ck_assert_str_eq(canon, expect);
 	ck_assert_uint_eq(len, strlen(expect));
@@ -300,6 +327,14 @@ START_TEST(test_canonical_and_seal)
 	ck_assert_str_eq(s.seal_hash, seal);
 	ck_assert_int_eq(s.outcome, STORE_COMPLETED);
 	ck_assert_str_eq(s.ended_at, "2026-11-21T07:00:10.000Z");
+	free(canon);
+	free(expect);
+	/* Form 2, for seals made under schema 3. */
+	s.seal_form = 2;
+	expect = xasprintf(test_canon_2, h1, h2);
+	canon = store_canonical(&s, &len);
+	ck_assert_str_eq(canon, expect);
+	ck_assert_uint_eq(len, strlen(expect));
 	free(canon);
 	free(expect);
 	/* Form 1, for seals made before schema 3. */
@@ -331,10 +366,25 @@ START_TEST(test_canonical_and_seal)
 	ck_assert_ptr_nonnull(strstr(canon, "\t1\t\\d40176000000\n"));
 	ck_assert_ptr_nonnull(strstr(canon, "\t1\t\\d-1001\n"));
 	free(canon);
-	s.started_at = "2026-11-21 07:00:01";
+	/* The same in form 3. */
+	s.seal_form = 3;
 	canon = store_canonical(&s, &len);
-	ck_assert_ptr_nonnull(strstr(canon, "\nended\t2026-11-21T07:00:10.000Z\n"));
+	ck_assert_ptr_nonnull(strstr(canon, "\nk\t1\t2026\n"));
+	ck_assert_ptr_nonnull(strstr(canon, "\nk\t2\t2026-11-21T24:00:00.000Z\n"));
+	ck_assert_ptr_nonnull(strstr(canon, "\t2026-11-21T07\n"));
+	ck_assert_ptr_nonnull(strstr(canon, "\t2026-11-21T07:00:02.000+00:00\n"));
+	ck_assert_ptr_nonnull(strstr(canon, "\tpregnancy\t30250\t\\\\d2000\n"));
+	ck_assert_ptr_nonnull(strstr(canon, "\t0\t2026-02-29T07:00:04.000Z\n"));
+	ck_assert_ptr_nonnull(strstr(canon, "\t1\t\\d40176000000\n"));
+	ck_assert_ptr_nonnull(strstr(canon, "\t1\t\\d-1001\n"));
 	free(canon);
+	for (int64_t form = 2; form <= 3; form++) {
+		s.seal_form = form;
+		s.started_at = "2026-11-21 07:00:01";
+		canon = store_canonical(&s, &len);
+		ck_assert_ptr_nonnull(strstr(canon, "\nended\t2026-11-21T07:00:10.000Z\n"));
+		free(canon);
+	}
 	store_session_done(&s);
 
 	/* The second link chains on the first. */
@@ -774,7 +824,7 @@ START_TEST(test_verify_form_1)
 	ck_assert_uint_eq(r.n, 1);
 	store_report_done(&r);
 	ck_assert_int_eq(sqlite3_open(test_db, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, "UPDATE sessions SET seal_form = 3"
+	ck_assert_int_eq(sqlite3_exec(db, "UPDATE sessions SET seal_form = 4"
 				      " WHERE id = 2", NULL, NULL, NULL),
 			 SQLITE_OK);
 	sqlite3_close(db);
@@ -784,7 +834,7 @@ START_TEST(test_verify_form_1)
 	store_report_done(&r);
 	/* The same instant written another way is a changed record. */
 	ck_assert_int_eq(sqlite3_open(test_db, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, "UPDATE sessions SET seal_form = 2"
+	ck_assert_int_eq(sqlite3_exec(db, "UPDATE sessions SET seal_form = 3"
 				      " WHERE id = 2; UPDATE acks SET at ="
 				      " replace(at, 'Z', '+00:00')"
 				      " WHERE session_id = 2 AND seq = 1", NULL,
@@ -793,6 +843,113 @@ START_TEST(test_verify_form_1)
 	ck_assert_int_eq(test_verify(&r), 1);
 	ck_assert(test_report_has(&r, STORE_CHANGED, 2));
 	ck_assert_uint_eq(r.n, 1);
+	store_report_done(&r);
+}
+END_TEST
+
+/* Seals made with form 2 (under schema 3) keep verifying: before the
+ * database is migrated (a reader opens schema 3 as it is) and after. */
+START_TEST(test_verify_form_2)
+{
+	struct store *st = test_open(0);
+	struct store_session s;
+	struct store_report r;
+	char sql[512], seal[65], *err = NULL;
+	unsigned char digest[32], buf[72], sealbin[32];
+	size_t len;
+	char *canon, *v;
+	sqlite3 *db;
+
+	test_session(st, STORE_COMPLETED);
+	store_session_init(&s);
+	ck_assert_int_eq(store_session_get(st, 1, &s, &err), 0);
+	store_close(st);
+	/* Session 1 as isokiosk sealed it under schema 3. */
+	s.seal_form = 2;
+	canon = store_canonical(&s, &len);
+	ck_assert_ptr_nonnull(strstr(canon, "isokiosk-session\t2\nid\t1\n"));
+	crypto_hash_sha256(digest, (unsigned char *)canon, len);
+	memset(buf, 0, sizeof buf);
+	memcpy(buf + 32, digest, 32);
+	buf[71] = 1;
+	crypto_hash_sha256(sealbin, buf, sizeof buf);
+	test_hex(sealbin, seal);
+	ck_assert_str_ne(seal, s.seal_hash);
+	free(canon);
+	store_session_done(&s);
+	snprintf(sql, sizeof sql, "UPDATE sessions SET seal_hash = '%s',"
+		 " seal_form = 2 WHERE id = 1; PRAGMA user_version = 3;", seal);
+	test_sql_tamper(sql);
+	ck_assert_int_eq(test_verify(&r), 0);
+	ck_assert_uint_eq(r.sealed, 1);
+	store_report_done(&r);
+	st = test_open(0); /* migrates */
+	v = test_sql_text("PRAGMA user_version");
+	ck_assert_str_eq(v, "4");
+	free(v);
+	test_session(st, STORE_STOPPED);
+	store_close(st);
+	v = test_sql_text("SELECT group_concat(seal_form) FROM sessions");
+	ck_assert_str_eq(v, "2,3");
+	free(v);
+	ck_assert_int_eq(test_verify(&r), 0);
+	ck_assert_uint_eq(r.sealed, 2);
+	store_report_done(&r);
+
+	/* Each link read in the other form. */
+	ck_assert_int_eq(sqlite3_open(test_db, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "UPDATE sessions SET seal_form ="
+				      " 5 - seal_form", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_int_eq(test_verify(&r), 1);
+	test_report_print(&r);
+	ck_assert(test_report_has(&r, STORE_CHANGED, 1));
+	ck_assert(test_report_has(&r, STORE_CHANGED, 2));
+	ck_assert_uint_eq(r.n, 2);
+	store_report_done(&r);
+}
+END_TEST
+
+/*
+ * Verification carries the hash state over the part of form 3 that sessions
+ * share (store_memo_digest): a change there in one session of many that
+ * share it, or in the part itself, is still that session's change.
+ */
+START_TEST(test_verify_shared_part)
+{
+	struct store *st = test_open(0);
+	struct store_report r;
+	char *v;
+
+	for (int i = 0; i < 12; i++)
+		test_session(st, STORE_COMPLETED);
+	store_close(st);
+	ck_assert_int_eq(test_verify(&r), 0);
+	ck_assert_uint_eq(r.sealed, 12);
+	store_report_done(&r);
+	v = test_sql_text("SELECT text_sha256 FROM acks WHERE session_id = 1"
+			  " AND seq = 2");
+	ck_assert_ptr_nonnull(v);
+	free(v);
+	/* Session 4 names session 1's first text hash for its second
+	 * statement; session 7 another content version; session 9 a
+	 * statement id changed; session 11 the kiosk. */
+	test_sql_tamper("UPDATE acks SET text_sha256 = (SELECT text_sha256"
+			" FROM acks WHERE session_id = 1 AND seq = 1)"
+			" WHERE session_id = 4 AND seq = 2;"
+			"UPDATE sessions SET content_version = 'x' || substr("
+			"content_version, 2) WHERE id = 7;"
+			"UPDATE acks SET statement_id = 'ack-preg2'"
+			" WHERE session_id = 9 AND seq = 2;"
+			"UPDATE sessions SET kiosk_id = 'kiosk-2' WHERE id = 11;");
+	ck_assert_int_eq(test_verify(&r), 1);
+	test_report_print(&r);
+	ck_assert(test_report_has(&r, STORE_CHANGED, 4));
+	ck_assert(test_report_has(&r, STORE_CHANGED, 7));
+	ck_assert(test_report_has(&r, STORE_CHANGED, 9));
+	ck_assert(test_report_has(&r, STORE_CHANGED, 11));
+	ck_assert_uint_eq(r.n, 4);
 	store_report_done(&r);
 }
 END_TEST
@@ -809,7 +966,7 @@ START_TEST(test_migrate_from_1)
 			"PRAGMA user_version = 1;");
 	st = test_open(0);
 	v = test_sql_text("PRAGMA user_version");
-	ck_assert_str_eq(v, "3");
+	ck_assert_str_eq(v, "4");
 	free(v);
 	v = test_sql_text("SELECT count(*) FROM texts");
 	ck_assert_str_eq(v, "0");
@@ -1184,6 +1341,8 @@ tap_suite(void)
 	tcase_add_test(tc, test_recover_open);
 	tcase_add_test(tc, test_migrate_from_1);
 	tcase_add_test(tc, test_verify_form_1);
+	tcase_add_test(tc, test_verify_form_2);
+	tcase_add_test(tc, test_verify_shared_part);
 	tcase_add_test(tc, test_newer_schema_refused);
 	tcase_add_test(tc, test_content_file);
 	tcase_add_test(tc, test_content_freeze);
