@@ -223,8 +223,9 @@ layout_line_repeat(struct layout *l, struct layout_line *ln, const char *s,
 		return;
 	k = cols / w;
 	t = xmalloc(len * (size_t)k);
-	for (int i = 0; i < k; i++)
-		memcpy(t + len * (size_t)i, s, len);
+	memcpy(t, s, len);
+	for (size_t done = len, all = len * (size_t)k; done < all; done *= 2)
+		memcpy(t + done, t, done * 2 <= all ? done : all - done);
 	layout_line_add(l, ln, t, len * (size_t)k, k * w, attr);
 	free(t);
 }
@@ -395,6 +396,14 @@ layout_flat_spans(struct layout_flat *f, const struct content_span *spans,
 		  size_t n, unsigned extra, const struct layout_opts *o,
 		  int width)
 {
+	size_t need = 16;
+
+	/* the flat text's size up front (a reading adds its brackets, or
+	   padding for a few columns): one allocation */
+	for (size_t i = 0; i < n; i++)
+		need += (spans[i].text ? strlen(spans[i].text) : 0) +
+			(spans[i].ruby ? strlen(spans[i].ruby) + 8 : 0);
+	strbuf_reserve(&f->s, need);
 	for (size_t i = 0; i < n; i++) {
 		const struct content_span *sp = &spans[i];
 		unsigned attr = layout_span_attr(sp, extra);
@@ -998,8 +1007,8 @@ layout_callout(const struct content_node *nd, const struct layout_opts *o,
 	struct layout_line *ln;
 
 	if (inner < 6 || lw + 2 + 3 * b > frame) {
-		struct content_span sp = { (char *)label, NULL, CONTENT_PLAIN,
-					   0, 0 };
+		struct content_span sp = { .text = (char *)label,
+					   .style = CONTENT_PLAIN };
 
 		layout_append(l, layout_spans(&sp, 1, LAYOUT_BORDER | kind, o,
 					      width),
@@ -1071,7 +1080,7 @@ layout_id_line(struct layout *l, const struct content_node *nd,
 			    nd->profile ? nd->profile : "?",
 			    nd->reread ? ", reread: " : "",
 			    nd->reread ? nd->reread : "");
-	struct content_span sp = { s, NULL, CONTENT_PLAIN, 0, 0 };
+	struct content_span sp = { .text = s, .style = CONTENT_PLAIN };
 
 	layout_append(l, layout_spans(&sp, 1, LAYOUT_HEADING, o, width), NULL,
 		      NULL, 0, o->ambiguous);
@@ -1120,8 +1129,9 @@ layout_question(const struct content_node *nd, const struct layout_opts *o,
 	}
 	if (nd->nexplain > 0) {
 		struct content_span sp = {
-			(char *)(cjk ? "\xe8\xa7\xa3\xe8\xaa\xac" : "Explanation"),
-			NULL, CONTENT_BOLD, 0, 0
+			.text = (char *)(cjk ? "\xe8\xa7\xa3\xe8\xaa\xac"
+					     : "Explanation"),
+			.style = CONTENT_BOLD,
 		};
 
 		layout_blank(l);
@@ -1220,8 +1230,9 @@ layout_doc(const struct content_doc *doc, const struct layout_opts *opts)
 		layout_append(l, layout_heading(&doc->title_inline, 1, &o, o.width),
 			      NULL, NULL, 0, o.ambiguous);
 	} else if (doc->title != NULL && doc->title[0] != '\0') {
-		struct content_span sp = { doc->title, NULL, CONTENT_PLAIN, 0, 0 };
-		struct content_inline in = { &sp, 1 };
+		struct content_span sp = { .text = doc->title,
+					   .style = CONTENT_PLAIN };
+		struct content_inline in = { .spans = &sp, .n = 1 };
 
 		layout_append(l, layout_heading(&in, 1, &o, o.width), NULL, NULL,
 			      0, o.ambiguous);
@@ -1263,7 +1274,13 @@ layout_to_text(const struct layout *l)
 {
 	struct strbuf sb;
 
+	size_t need = l->n;
+
+	for (size_t i = 0; i < l->n; i++)
+		for (size_t r = 0; r < l->lines[i].nruns; r++)
+			need += l->lines[i].runs[r].len;
 	strbuf_init(&sb);
+	strbuf_reserve(&sb, need);
 	for (size_t i = 0; i < l->n; i++) {
 		size_t mark = sb.len;
 

@@ -35,8 +35,8 @@ strbuf_reset(struct strbuf *sb)
 		sb->s[0] = '\0';
 }
 
-static void
-strbuf_grow(struct strbuf *sb, size_t extra)
+void
+strbuf_reserve(struct strbuf *sb, size_t extra)
 {
 	if (sb->cap == 0 || extra >= sb->cap - sb->len) {
 		size_t want = sb->len + extra + 1;
@@ -51,7 +51,7 @@ strbuf_grow(struct strbuf *sb, size_t extra)
 void
 strbuf_add(struct strbuf *sb, const char *p, size_t n)
 {
-	strbuf_grow(sb, n);
+	strbuf_reserve(sb, n);
 	memcpy(sb->s + sb->len, p, n);
 	sb->len += n;
 	sb->s[sb->len] = '\0';
@@ -72,7 +72,7 @@ strbuf_addch(struct strbuf *sb, char c)
 void
 strbuf_addpad(struct strbuf *sb, char c, size_t n)
 {
-	strbuf_grow(sb, n);
+	strbuf_reserve(sb, n);
 	memset(sb->s + sb->len, c, n);
 	sb->len += n;
 	sb->s[sb->len] = '\0';

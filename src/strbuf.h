@@ -16,6 +16,8 @@ struct strbuf {
 void strbuf_init(struct strbuf *sb);
 void strbuf_done(struct strbuf *sb);
 void strbuf_reset(struct strbuf *sb);
+/* Room for extra more bytes (and the NUL) without another allocation. */
+void strbuf_reserve(struct strbuf *sb, size_t extra);
 void strbuf_add(struct strbuf *sb, const char *p, size_t n);
 void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, char c);

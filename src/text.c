@@ -162,9 +162,12 @@ static const uint32_t text_no_end_list[] = {
 	0xFF62, '(', '[', '{',
 };
 
-/* Both as bits over the BMP, built once (bit 0: no-start, bit 1: no-end). */
+/* Both as bits over the BMP, built once (bit 0: no-start, bit 1: no-end,
+ * bit 2: text_is_tok, so that one look-up per character answers all three). */
 static unsigned char text_class_bits[0x10000];
 static bool text_class_ready;
+
+static bool text_is_tok(uint32_t c);
 
 static void
 text_class_init(void)
@@ -177,6 +180,9 @@ text_class_init(void)
 		text_class_bits[c] |= 1;
 	for (size_t i = 0; i < sizeof text_no_end_list / sizeof text_no_end_list[0]; i++)
 		text_class_bits[text_no_end_list[i]] |= 2;
+	for (uint32_t c = 0; c < 0x10000; c++)
+		if (text_is_tok(c))
+			text_class_bits[c] |= 4;
 	text_class_ready = true;
 }
 
@@ -336,16 +342,31 @@ text_scan(const char *s, size_t n, int ambiguous, unsigned char *keep,
 
 		if (cols != NULL) {
 			cols[i] = col;
-			for (size_t k = 1; k < len; k++)
-				cols[i + k] = col;
+			switch (len) { /* the bytes inside the character */
+			default:
+				for (size_t k = 4; k < len; k++)
+					cols[i + k] = col;
+				/* fall through */
+			case 4:
+				cols[i + 3] = col;
+				/* fall through */
+			case 3:
+				cols[i + 2] = col;
+				/* fall through */
+			case 2:
+				cols[i + 1] = col;
+				/* fall through */
+			case 1:
+				break;
+			}
 			col += w;
 		}
 		if (keep != NULL) {
 			here = uc < 0x10000 ? text_class_bits[uc] : 0;
-			if (m > 0 && ((here & 1) || (before & 2)) &&
+			if (((here & 1) || (before & 2)) && m > 0 &&
 			    uc != '\n' && c[m - 1] != '\n')
 				text_raise(keep, i, TEXT_KEEP_HARD);
-			toks |= text_is_tok(uc);
+			toks |= (here & 4) != 0;
 			before = here;
 			off[m] = i;
 			c[m++] = uc;
