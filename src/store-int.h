@@ -91,6 +91,44 @@ int store_walk(struct store *st, const char *since, int64_t lo, int64_t hi,
 	       void (*orphan)(int64_t session, const char *table, void *ctx),
 	       char **err);
 
+/* The per-session tables, read in this order for each session. */
+enum store_child {
+	CHILD_SCREENS,
+	CHILD_ANSWERS,
+	CHILD_ACKS,
+	CHILD_SIGNS,
+	CHILD_VERIFICATIONS,
+	CHILD_N
+};
+
+union store_child_row {
+	struct store_screen_row screen;
+	struct store_answer_row answer;
+	struct store_ack_row ack;
+	struct store_sign_row sign;
+	struct store_verify_row verify;
+};
+
+/*
+ * store_walk without copies, for verification: session gets each session
+ * row as a store_session with no rows (its strings point into SQLite's row
+ * and stay valid until end returns), child each of its rows of each table
+ * in turn (screens, answers, acks, signatures, verifications; each in seq
+ * order, strings valid during the call only; a value of the wrong type sets
+ * the session's malformed), end after its last. A non-zero return from
+ * session or end stops the walk and is returned. orphan may be NULL.
+ */
+struct store_walk_ops {
+	int (*session)(struct store_session *s, void *ctx);
+	void (*child)(struct store_session *s, enum store_child c,
+		      const union store_child_row *r, void *ctx);
+	int (*end)(struct store_session *s, void *ctx);
+	void (*orphan)(int64_t session, const char *table, void *ctx);
+};
+int store_walk_rows(struct store *st, const char *since, int64_t lo,
+		    int64_t hi, const struct store_walk_ops *ops, void *ctx,
+		    char **err);
+
 /*
  * Seals. digest = SHA-256(canonical); seal = SHA-256(prev || digest || seq)
  * with prev the previous link's seal (32 zero bytes for the first), seq as 8

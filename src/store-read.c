@@ -133,53 +133,58 @@ store_session_clear(struct store_session *s)
 	s->nverifications = 0;
 }
 
+/* A text column as SQLite holds it (valid until the statement steps). */
+static inline const char *
+store_col(sqlite3_stmt *q, int i)
+{
+	return (const char *)sqlite3_column_text(q, i);
+}
+
+/* An arena copy of v up to its first NUL, as every reader sees it; NULL
+ * stays NULL. */
 static const char *
-store_col(struct store_session *s, sqlite3_stmt *st, int i)
+store_dup(struct store_session *s, const char *v)
 {
 	struct store_session_priv *p = s->arena_;
-	const unsigned char *t = sqlite3_column_text(st, i);
 
-	if (t == NULL)
+	if (v == NULL)
 		return NULL;
-	/* Up to the first NUL, as every reader of the copy would see it
-	 * (strlen is cheaper than another call into SQLite). */
-	return store_arena_strdup(&p->arena, (const char *)t,
-				  strlen((const char *)t));
+	return store_arena_strdup(&p->arena, v, strlen(v));
 }
 
 /*
  * An integer column. A value of another type (text, a real, NULL where a
  * number belongs), or a flag other than 0 or 1, can only come from an edited
- * database: the session is marked malformed, which its canonical form shows,
- * so it never matches its seal.
+ * database: the session is marked malformed (*bad), which its canonical form
+ * shows, so it never matches its seal.
  */
-static int64_t
-store_col_int(struct store_session *s, sqlite3_stmt *q, int i, bool null_ok)
+static inline int64_t
+store_col_int(bool *bad, sqlite3_stmt *q, int i, bool null_ok)
 {
 	int t = sqlite3_column_type(q, i);
 
 	if (t != SQLITE_INTEGER && !(null_ok && t == SQLITE_NULL))
-		s->malformed = true;
+		*bad = true;
 	return sqlite3_column_int64(q, i);
 }
 
-static bool
-store_col_flag(struct store_session *s, sqlite3_stmt *q, int i)
+static inline bool
+store_col_flag(bool *bad, sqlite3_stmt *q, int i)
 {
-	int64_t v = store_col_int(s, q, i, false);
+	int64_t v = store_col_int(bad, q, i, false);
 
 	if (v != 0 && v != 1)
-		s->malformed = true;
+		*bad = true;
 	return v != 0;
 }
 
-static int
-store_col_int32(struct store_session *s, sqlite3_stmt *q, int i)
+static inline int
+store_col_int32(bool *bad, sqlite3_stmt *q, int i)
 {
-	int64_t v = store_col_int(s, q, i, false);
+	int64_t v = store_col_int(bad, q, i, false);
 
 	if (v < INT_MIN || v > INT_MAX)
-		s->malformed = true;
+		*bad = true;
 	return (int)v;
 }
 
@@ -188,52 +193,76 @@ store_col_int32(struct store_session *s, sqlite3_stmt *q, int i)
 	" minor, started_at, ended_at, outcome, reason, seal_seq, seal_prev,"  \
 	" seal_hash, seal_form"
 
+/* The session row q as s, its strings pointing into q (no rows yet). */
 static void
-store_read_session_row(struct store_session *s, sqlite3_stmt *q)
+store_session_view(struct store_session *s, sqlite3_stmt *q)
 {
+	bool bad = false;
 	int o;
 
-	store_session_clear(s);
-	s->id = store_col_int(s, q, 0, false);
-	s->kiosk_id = store_col(s, q, 1);
-	s->staff_id = store_col(s, q, 2);
-	s->patient_ref = store_col(s, q, 3);
-	s->profile = store_col(s, q, 4);
-	s->lang = store_col(s, q, 5);
-	s->content_version = store_col(s, q, 6);
-	s->minor = store_col_flag(s, q, 7);
-	s->started_at = store_col(s, q, 8);
-	s->ended_at = store_col(s, q, 9);
-	s->outcome_name = store_col(s, q, 10);
+	s->id = store_col_int(&bad, q, 0, false);
+	s->kiosk_id = store_col(q, 1);
+	s->staff_id = store_col(q, 2);
+	s->patient_ref = store_col(q, 3);
+	s->profile = store_col(q, 4);
+	s->lang = store_col(q, 5);
+	s->content_version = store_col(q, 6);
+	s->minor = store_col_flag(&bad, q, 7);
+	s->started_at = store_col(q, 8);
+	s->ended_at = store_col(q, 9);
+	s->outcome_name = store_col(q, 10);
 	o = store_outcome_parse(s->outcome_name);
 	s->outcome = o < 0 ? STORE_OPEN : (enum store_outcome)o;
-	s->reason = store_col(s, q, 11);
-	s->seal_seq = store_col_int(s, q, 12, true);
-	s->seal_prev = store_col(s, q, 13);
-	s->seal_hash = store_col(s, q, 14);
+	s->reason = store_col(q, 11);
+	s->seal_seq = store_col_int(&bad, q, 12, true);
+	s->seal_prev = store_col(q, 13);
+	s->seal_hash = store_col(q, 14);
 	/* NULL: sealed before schema 3 (form 1), or open; else only 2 (before
 	 * schema 4) and 3 are ever written. */
 	if (sqlite3_column_type(q, 15) == SQLITE_NULL) {
 		s->seal_form = s->seal_hash != NULL ? 1 : 0;
 	} else {
-		s->seal_form = store_col_int(s, q, 15, false);
+		s->seal_form = store_col_int(&bad, q, 15, false);
 		if (s->seal_form != 2 && s->seal_form != 3) {
-			s->malformed = true;
+			bad = true;
 			s->seal_form = 3;
 		}
 	}
+	s->malformed = bad;
+	s->screens = NULL;
+	s->answers = NULL;
+	s->acks = NULL;
+	s->signs = NULL;
+	s->verifications = NULL;
+	s->nscreens = s->nanswers = s->nacks = s->nsigns = 0;
+	s->nverifications = 0;
+	s->arena_ = NULL;
 }
 
-/* The per-session tables, each read in (session_id, seq) order. Column 0 is
- * the session id. */
-enum store_child {
-	CHILD_SCREENS,
-	CHILD_ANSWERS,
-	CHILD_ACKS,
-	CHILD_SIGNS,
-	CHILD_VERIFICATIONS,
-	CHILD_N
-};
+/* s (emptied, keeping its memory) as a copy of the view v. */
+static void
+store_session_copy(struct store_session *s, const struct store_session *v)
+{
+	store_session_clear(s);
+	s->id = v->id;
+	s->kiosk_id = store_dup(s, v->kiosk_id);
+	s->staff_id = store_dup(s, v->staff_id);
+	s->patient_ref = store_dup(s, v->patient_ref);
+	s->profile = store_dup(s, v->profile);
+	s->lang = store_dup(s, v->lang);
+	s->content_version = store_dup(s, v->content_version);
+	s->minor = v->minor;
+	s->started_at = store_dup(s, v->started_at);
+	s->ended_at = store_dup(s, v->ended_at);
+	s->outcome_name = store_dup(s, v->outcome_name);
+	s->outcome = v->outcome;
+	s->reason = store_dup(s, v->reason);
+	s->seal_seq = v->seal_seq;
+	s->seal_prev = store_dup(s, v->seal_prev);
+	s->seal_hash = store_dup(s, v->seal_hash);
+	s->seal_form = v->seal_form;
+	s->malformed = v->malformed;
+}
 
 static const char *const store_child_names[CHILD_N] = {
 	"screens", "answers", "acks", "signatures", "verifications",
@@ -257,74 +286,119 @@ static const char *const store_child_order[CHILD_N] = {
 	" ORDER BY session_id, seal_seq",
 };
 
-/* Append the child row q (positioned on a row) to s. */
+/* The child row q (positioned on a row; column 0 the session id) as r, its
+ * strings pointing into q; *bad set for a value of the wrong type. */
 static void
-store_read_child(struct store_session *s, enum store_child c, sqlite3_stmt *q)
+store_child_view(enum store_child c, sqlite3_stmt *q,
+		 union store_child_row *r, bool *bad)
+{
+	switch (c) {
+	case CHILD_SCREENS:
+		r->screen.seq = store_col_int(bad, q, 1, false);
+		r->screen.screen_id = store_col(q, 2);
+		r->screen.shown_ms = store_col_int(bad, q, 3, false);
+		r->screen.at = store_col(q, 4);
+		break;
+	case CHILD_ANSWERS:
+		r->answer.seq = store_col_int(bad, q, 1, false);
+		r->answer.question_id = store_col(q, 2);
+		r->answer.attempt = store_col_int32(bad, q, 3);
+		r->answer.choice = store_col_int32(bad, q, 4);
+		r->answer.choice_text = store_col(q, 5);
+		r->answer.order = store_col(q, 6);
+		r->answer.correct = store_col_flag(bad, q, 7);
+		r->answer.at = store_col(q, 8);
+		break;
+	case CHILD_ACKS:
+		r->ack.seq = store_col_int(bad, q, 1, false);
+		r->ack.statement_id = store_col(q, 2);
+		r->ack.text_sha256 = store_col(q, 3);
+		r->ack.text = NULL;
+		r->ack.at = store_col(q, 4);
+		break;
+	case CHILD_SIGNS:
+		r->sign.seq = store_col_int(bad, q, 1, false);
+		r->sign.role = store_col(q, 2);
+		r->sign.name = store_col(q, 3);
+		r->sign.meaning = store_col(q, 4);
+		r->sign.at = store_col(q, 5);
+		break;
+	case CHILD_VERIFICATIONS:
+		r->verify.seq = store_col_int(bad, q, 1, false);
+		r->verify.staff_id = store_col(q, 2);
+		r->verify.at = store_col(q, 3);
+		r->verify.seal_prev = store_col(q, 4);
+		r->verify.seal_hash = store_col(q, 5);
+		break;
+	case CHILD_N:
+		break;
+	}
+}
+
+/* Append a copy of the child row r to s. */
+static void
+store_child_append(struct store_session *s, enum store_child c,
+		   const union store_child_row *r)
 {
 	struct store_session_priv *p = s->arena_;
 
 	switch (c) {
 	case CHILD_SCREENS: {
-		struct store_screen_row *r;
+		struct store_screen_row *o;
 
 		XGROW(s->screens, s->nscreens, p->cap_screens);
-		r = &s->screens[s->nscreens++];
-		r->seq = store_col_int(s, q, 1, false);
-		r->screen_id = store_col(s, q, 2);
-		r->shown_ms = store_col_int(s, q, 3, false);
-		r->at = store_col(s, q, 4);
+		o = &s->screens[s->nscreens++];
+		*o = r->screen;
+		o->screen_id = store_dup(s, o->screen_id);
+		o->at = store_dup(s, o->at);
 		break;
 	}
 	case CHILD_ANSWERS: {
-		struct store_answer_row *r;
+		struct store_answer_row *o;
 
 		XGROW(s->answers, s->nanswers, p->cap_answers);
-		r = &s->answers[s->nanswers++];
-		r->seq = store_col_int(s, q, 1, false);
-		r->question_id = store_col(s, q, 2);
-		r->attempt = store_col_int32(s, q, 3);
-		r->choice = store_col_int32(s, q, 4);
-		r->choice_text = store_col(s, q, 5);
-		r->order = store_col(s, q, 6);
-		r->correct = store_col_flag(s, q, 7);
-		r->at = store_col(s, q, 8);
+		o = &s->answers[s->nanswers++];
+		*o = r->answer;
+		o->question_id = store_dup(s, o->question_id);
+		o->choice_text = store_dup(s, o->choice_text);
+		o->order = store_dup(s, o->order);
+		o->at = store_dup(s, o->at);
 		break;
 	}
 	case CHILD_ACKS: {
-		struct store_ack_row *r;
+		struct store_ack_row *o;
 
 		XGROW(s->acks, s->nacks, p->cap_acks);
-		r = &s->acks[s->nacks++];
-		r->seq = store_col_int(s, q, 1, false);
-		r->statement_id = store_col(s, q, 2);
-		r->text_sha256 = store_col(s, q, 3);
-		r->text = NULL;
-		r->at = store_col(s, q, 4);
+		o = &s->acks[s->nacks++];
+		*o = r->ack;
+		o->statement_id = store_dup(s, o->statement_id);
+		o->text_sha256 = store_dup(s, o->text_sha256);
+		o->at = store_dup(s, o->at);
 		break;
 	}
 	case CHILD_SIGNS: {
-		struct store_sign_row *r;
+		struct store_sign_row *o;
 
 		XGROW(s->signs, s->nsigns, p->cap_signs);
-		r = &s->signs[s->nsigns++];
-		r->seq = store_col_int(s, q, 1, false);
-		r->role = store_col(s, q, 2);
-		r->name = store_col(s, q, 3);
-		r->meaning = store_col(s, q, 4);
-		r->at = store_col(s, q, 5);
+		o = &s->signs[s->nsigns++];
+		*o = r->sign;
+		o->role = store_dup(s, o->role);
+		o->name = store_dup(s, o->name);
+		o->meaning = store_dup(s, o->meaning);
+		o->at = store_dup(s, o->at);
 		break;
 	}
 	case CHILD_VERIFICATIONS: {
-		struct store_verify_row *r;
+		struct store_verify_row *o;
 
 		XGROW(s->verifications, s->nverifications,
 		      p->cap_verifications);
-		r = &s->verifications[s->nverifications++];
-		r->seq = store_col_int(s, q, 1, false);
-		r->staff_id = store_col(s, q, 2);
-		r->at = store_col(s, q, 3);
-		r->seal_prev = store_col(s, q, 4);
-		r->seal_hash = store_col(s, q, 5);
+		o = &s->verifications[s->nverifications++];
+		*o = r->verify;
+		o->staff_id = store_dup(s, o->staff_id);
+		o->at = store_dup(s, o->at);
+		o->seal_prev = store_dup(s, o->seal_prev);
+		o->seal_hash = store_dup(s, o->seal_hash);
 		break;
 	}
 	case CHILD_N:
@@ -356,7 +430,7 @@ store_fill_texts(struct store *st, struct store_session *s, char **err)
 		sqlite3_reset(q);
 		store_bind_text(q, 1, s->acks[i].text_sha256);
 		if (sqlite3_step(q) == SQLITE_ROW)
-			s->acks[i].text = store_col(s, q, 0);
+			s->acks[i].text = store_dup(s, store_col(q, 0));
 	}
 	sqlite3_finalize(q);
 	return 0;
@@ -366,6 +440,7 @@ int
 store_session_get(struct store *st, int64_t id, struct store_session *out,
 		  char **err)
 {
+	struct store_session v;
 	sqlite3_stmt *q;
 	struct strbuf sql;
 	int rc;
@@ -383,7 +458,8 @@ store_session_get(struct store *st, int64_t id, struct store_session *out,
 			return 1;
 		return store_fail(st, err, "reading the session");
 	}
-	store_read_session_row(out, q);
+	store_session_view(&v, q);
+	store_session_copy(out, &v);
 	sqlite3_finalize(q);
 	strbuf_init(&sql);
 	for (int c = 0; c < CHILD_N; c++) {
@@ -395,8 +471,13 @@ store_session_get(struct store *st, int64_t id, struct store_session *out,
 			return -1;
 		}
 		sqlite3_bind_int64(q, 1, id);
-		while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-			store_read_child(out, (enum store_child)c, q);
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+			union store_child_row r;
+
+			store_child_view((enum store_child)c, q, &r,
+					 &out->malformed);
+			store_child_append(out, (enum store_child)c, &r);
+		}
 		sqlite3_finalize(q);
 		if (rc != SQLITE_DONE) {
 			strbuf_done(&sql);
@@ -408,19 +489,16 @@ store_session_get(struct store *st, int64_t id, struct store_session *out,
 }
 
 int
-store_walk(struct store *st, const char *since, int64_t lo, int64_t hi,
-	   bool texts, store_session_fn fn, void *ctx,
-	   void (*orphan)(int64_t session, const char *table, void *ctx),
-	   char **err)
+store_walk_rows(struct store *st, const char *since, int64_t lo, int64_t hi,
+		const struct store_walk_ops *ops, void *ctx, char **err)
 {
 	sqlite3_stmt *sq = NULL, *cq[CHILD_N] = { 0 };
 	int crc[CHILD_N];
-	struct store_session s;
+	struct store_session v;
 	struct strbuf sql;
 	bool txn = false;
 	int rc = 0, r;
 
-	store_session_init(&s);
 	strbuf_init(&sql);
 	/* One read transaction: every statement sees the same snapshot. */
 	if (sqlite3_get_autocommit(st->db)) {
@@ -459,20 +537,29 @@ store_walk(struct store *st, const char *since, int64_t lo, int64_t hi,
 		crc[c] = sqlite3_step(cq[c]);
 	}
 	while ((r = sqlite3_step(sq)) == SQLITE_ROW) {
-		store_read_session_row(&s, sq);
+		store_session_view(&v, sq);
+		if ((rc = ops->session(&v, ctx)) != 0)
+			goto out;
 		for (int c = 0; c < CHILD_N; c++) {
 			int64_t prev_orphan = -1;
 
 			while (crc[c] == SQLITE_ROW) {
 				int64_t sid = sqlite3_column_int64(cq[c], 0);
 
-				if (sid > s.id)
+				if (sid > v.id)
 					break;
-				if (sid == s.id) {
-					store_read_child(&s, (enum store_child)c,
-							 cq[c]);
-				} else if (orphan != NULL && sid != prev_orphan) {
-					orphan(sid, store_child_names[c], ctx);
+				if (sid == v.id) {
+					union store_child_row row;
+
+					store_child_view((enum store_child)c,
+							 cq[c], &row,
+							 &v.malformed);
+					ops->child(&v, (enum store_child)c,
+						   &row, ctx);
+				} else if (ops->orphan != NULL &&
+					   sid != prev_orphan) {
+					ops->orphan(sid, store_child_names[c],
+						    ctx);
 					prev_orphan = sid;
 				}
 				crc[c] = sqlite3_step(cq[c]);
@@ -482,9 +569,7 @@ store_walk(struct store *st, const char *since, int64_t lo, int64_t hi,
 				goto fail;
 			}
 		}
-		if (texts && store_fill_texts(st, &s, err) != 0)
-			goto fail;
-		if ((rc = fn(&s, ctx)) != 0)
+		if ((rc = ops->end(&v, ctx)) != 0)
 			goto out;
 	}
 	if (r != SQLITE_DONE) {
@@ -498,8 +583,8 @@ store_walk(struct store *st, const char *since, int64_t lo, int64_t hi,
 		while (crc[c] == SQLITE_ROW) {
 			int64_t sid = sqlite3_column_int64(cq[c], 0);
 
-			if (orphan != NULL && sid != prev_orphan) {
-				orphan(sid, store_child_names[c], ctx);
+			if (ops->orphan != NULL && sid != prev_orphan) {
+				ops->orphan(sid, store_child_names[c], ctx);
 				prev_orphan = sid;
 			}
 			crc[c] = sqlite3_step(cq[c]);
@@ -515,7 +600,75 @@ out:
 	if (txn)
 		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 	strbuf_done(&sql);
-	store_session_done(&s);
+	return rc;
+}
+
+/* store_walk on store_walk_rows: each session copied, with its rows. */
+struct store_walk_copy {
+	struct store *st;
+	struct store_session s;
+	bool texts;
+	store_session_fn fn;
+	void (*orphan)(int64_t session, const char *table, void *ctx);
+	void *ctx;
+	char **err;
+};
+
+static int
+store_walk_copy_session(struct store_session *v, void *ctx)
+{
+	struct store_walk_copy *w = ctx;
+
+	store_session_copy(&w->s, v);
+	return 0;
+}
+
+static void
+store_walk_copy_child(struct store_session *v, enum store_child c,
+		      const union store_child_row *r, void *ctx)
+{
+	struct store_walk_copy *w = ctx;
+
+	(void)v;
+	store_child_append(&w->s, c, r);
+}
+
+static int
+store_walk_copy_end(struct store_session *v, void *ctx)
+{
+	struct store_walk_copy *w = ctx;
+
+	w->s.malformed = v->malformed;
+	if (w->texts && store_fill_texts(w->st, &w->s, w->err) != 0)
+		return -1;
+	return w->fn(&w->s, w->ctx);
+}
+
+static void
+store_walk_copy_orphan(int64_t session, const char *table, void *ctx)
+{
+	struct store_walk_copy *w = ctx;
+
+	w->orphan(session, table, w->ctx);
+}
+
+int
+store_walk(struct store *st, const char *since, int64_t lo, int64_t hi,
+	   bool texts, store_session_fn fn, void *ctx,
+	   void (*orphan)(int64_t session, const char *table, void *ctx),
+	   char **err)
+{
+	struct store_walk_copy w = { st, { 0 }, texts, fn, orphan, ctx, err };
+	struct store_walk_ops ops = {
+		store_walk_copy_session, store_walk_copy_child,
+		store_walk_copy_end,
+		orphan != NULL ? store_walk_copy_orphan : NULL,
+	};
+	int rc;
+
+	store_session_init(&w.s);
+	rc = store_walk_rows(st, since, lo, hi, &ops, &w, err);
+	store_session_done(&w.s);
 	return rc;
 }
 
