@@ -169,6 +169,10 @@ static bool text_class_ready;
 
 static bool text_is_tok(uint32_t c);
 
+/* U+4E00..U+9FFF, the CJK Unified Ideographs: text_scan's short cut. */
+#define TEXT_KANJI_FIRST 0x4E00u
+#define TEXT_KANJI_N 0x5200u
+
 static void
 text_class_init(void)
 {
@@ -319,7 +323,7 @@ text_scan(const char *s, size_t n, int ambiguous, unsigned char *keep,
 	size_t *off = NULL;
 	size_t m = 0;
 	unsigned before = 0;
-	bool toks = false;
+	size_t *toki = NULL, ntok = 0, tokcap = 0; /* where c[] may start a token */
 	int col = 0;
 
 	if (!text_class_ready)
@@ -338,7 +342,24 @@ text_scan(const char *s, size_t n, int ambiguous, unsigned char *keep,
 		ucs4_t uc;
 		size_t len;
 		unsigned here;
-		int w = text_step(p, i, n, ambiguous, &uc, &len);
+		int w;
+
+		if (p[i] >= 0xe4 && p[i] <= 0xe9 && i + 2 < n &&
+		    ((p[i + 1] ^ 0x80) | (p[i + 2] ^ 0x80)) < 0x40 &&
+		    (uc = (ucs4_t)(p[i] & 0x0f) << 12 |
+			  (ucs4_t)(p[i + 1] ^ 0x80) << 6 | (p[i + 2] ^ 0x80)) -
+				    TEXT_KANJI_FIRST <
+			    TEXT_KANJI_N) {
+			/* the CJK Unified Ideographs, most of Japanese text:
+			   two columns, no kinsoku class, no token (the tables
+			   say the same, checked by the unit tests) */
+			len = 3;
+			w = 2;
+			here = 0;
+		} else {
+			w = text_step(p, i, n, ambiguous, &uc, &len);
+			here = uc < 0x10000 ? text_class_bits[uc] : 0;
+		}
 
 		if (cols != NULL) {
 			cols[i] = col;
@@ -362,11 +383,13 @@ text_scan(const char *s, size_t n, int ambiguous, unsigned char *keep,
 			col += w;
 		}
 		if (keep != NULL) {
-			here = uc < 0x10000 ? text_class_bits[uc] : 0;
 			if (((here & 1) || (before & 2)) && m > 0 &&
 			    uc != '\n' && c[m - 1] != '\n')
 				text_raise(keep, i, TEXT_KEEP_HARD);
-			toks |= (here & 4) != 0;
+			if (here & 4) {
+				XGROW(toki, ntok, tokcap);
+				toki[ntok++] = m;
+			}
 			before = here;
 			off[m] = i;
 			c[m++] = uc;
@@ -378,14 +401,13 @@ text_scan(const char *s, size_t n, int ambiguous, unsigned char *keep,
 	if (keep == NULL)
 		return;
 
-	/* Tokens. */
-	for (size_t k = 0; toks && k < m;) {
-		size_t j = k, e;
+	/* Tokens: from each character that may start one, after the last. */
+	for (size_t ti = 0, k = 0; ti < ntok; ti++) {
+		size_t j, e;
 
-		if (!text_is_tok(c[k])) {
-			k++;
+		if (toki[ti] < k)
 			continue;
-		}
+		k = j = toki[ti];
 		for (;;) {
 			if (j + 1 < m && text_is_tok(c[j + 1])) {
 				j++;
@@ -430,6 +452,7 @@ text_scan(const char *s, size_t n, int ambiguous, unsigned char *keep,
 		}
 		k = j + 1;
 	}
+	free(toki);
 	free(c);
 	free(off);
 }

@@ -145,6 +145,63 @@ START_TEST(test_spaces_and_breaks)
 	WRAP_EQ("one\xe2\x80\xa8two\xe2\x80\xa9three", 20, 1, "one|two|three");
 	WRAP_EQ("", 20, 1, "");
 	WRAP_EQ("ab ", 20, 1, "ab");
+	/* text that fits takes a short cut; the trailing space still counts */
+	WRAP_EQ("aaa bbb", 7, 1, "aaa bbb");
+	WRAP_EQ("aaa bbb ", 7, 1, "aaa|bbb");
+	WRAP_EQ("aaa\nbbb ccc ", 8, 1, "aaa|bbb ccc");
+	WRAP_EQ("ab\tcd", 4, 1, "ab\tcd"); /* a tab has no width */
+	WRAP_EQ("ab\tcd", 3, 1, "ab|cd");
+	WRAP_EQ("ab\xe2\x80\xa8", 20, 1, "ab|");
+}
+END_TEST
+
+/*
+ * text_scan's columns are text_width's prefix sums, with its short cut for
+ * the CJK Unified Ideographs agreeing with libunistring and the classes.
+ */
+START_TEST(test_scan)
+{
+	static const char *const parts[] = {
+		"a", " ", "\t", "日", "あ", "ッ", "。", "「", "─", "※", "℃",
+		"\xcc\x81", /* a combining acute */ "\xf0\x9f\x98\x80", "２",
+		"\xe4\xb8\x80", "\xe9\xbf\xbf", "\xe4\xb7\x80", /* U+4DC0 */
+		"\n",
+	};
+	size_t np = sizeof parts / sizeof parts[0];
+	unsigned seed = 12345;
+
+	for (uint32_t c = 0x4E00; c <= 0x9FFF; c++) {
+		ck_assert_int_eq(text_char_width(c, 1), 2);
+		ck_assert_int_eq(text_char_width(c, 2), 2);
+		ck_assert(!text_no_start(c) && !text_no_end(c));
+	}
+	for (int round = 0; round < 200; round++) {
+		struct strbuf sb;
+		int *cols;
+		unsigned char *k1, *k2;
+
+		strbuf_init(&sb);
+		for (int i = 0; i < 40; i++) {
+			seed = seed * 1103515245u + 12345u;
+			strbuf_addstr(&sb, parts[(seed >> 16) % np]);
+		}
+		cols = xcalloc(sb.len + 1, sizeof *cols);
+		k1 = xcalloc(sb.len + 1, 1);
+		k2 = xcalloc(sb.len + 1, 1);
+		for (int amb = 1; amb <= 2; amb++) {
+			text_scan(sb.s, sb.len, amb, k1, cols);
+			for (size_t i = 0; i <= sb.len; i++)
+				if (i == sb.len || (sb.s[i] & 0xC0) != 0x80)
+					ck_assert_int_eq(cols[i],
+							 text_width(sb.s, i, amb));
+		}
+		text_keep_rules(sb.s, sb.len, k2);
+		ck_assert_mem_eq(k1, k2, sb.len);
+		free(cols);
+		free(k1);
+		free(k2);
+		strbuf_done(&sb);
+	}
 }
 END_TEST
 
@@ -213,6 +270,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_counter);
 	tcase_add_test(tc, test_force);
 	tcase_add_test(tc, test_spaces_and_breaks);
+	tcase_add_test(tc, test_scan);
 	tcase_add_test(tc, test_long);
 	tcase_add_test(tc, test_measure);
 	suite_add_tcase(s, tc);
