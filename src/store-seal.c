@@ -251,91 +251,99 @@ store_canon_field(struct strbuf *sb, const char *name, const char *v)
 	store_canon_lit(sb, "\n");
 }
 
-/* Form 3: the part sessions share (header, content version, language,
- * profile, minor, kiosk, each acknowledged statement and its text's hash)
- * into shared, the session's own part into own (see the top). */
+/* A canonical form being written, a row at a time. */
+struct store_canon {
+	struct strbuf *shared;  /* form 3's shared part */
+	struct strbuf *own;     /* the rest (all of forms 1 and 2) */
+	int64_t form;
+	struct store_canon_clock ck;
+};
+
+/* Start s's canonical form: its session fields. For form 3 the shared part
+ * goes into shared (its t lines follow, one per acknowledgement) and the
+ * session's own part into own; forms 1 and 2 go all into own. */
 static void
-store_canonical_3(struct strbuf *shared, struct strbuf *own,
-		  const struct store_session *s,
-		  const struct store_canon_clock *ck)
+store_canon_begin(struct store_canon *k, struct strbuf *shared,
+		  struct strbuf *own, const struct store_session *s)
 {
-	store_canon_lit(shared, "isokiosk-session\t3\n");
-	store_canon_field(shared, "content", s->content_version);
-	store_canon_field(shared, "lang", s->lang);
-	store_canon_field(shared, "profile", s->profile);
-	store_canon_add(shared, s->minor ? "minor\t1\n" : "minor\t0\n", 8);
-	store_canon_field(shared, "kiosk", s->kiosk_id);
-	for (size_t i = 0; i < s->nacks; i++) {
-		store_canon_lit(shared, "t");
-		store_canon_value(shared, s->acks[i].statement_id);
-		store_canon_value(shared, s->acks[i].text_sha256);
-		store_canon_lit(shared, "\n");
+	k->shared = shared;
+	k->own = own;
+	k->form = s->seal_form == 1 ? 1 : s->seal_form == 2 ? 2 : 3;
+	/* Forms 2 and 3 write times as distances from the start. */
+	k->ck.rel = false;
+	k->ck.started = s->started_at;
+	k->ck.t0 = k->ck.day0 = 0;
+	if (k->form != 1 && store_canon_time_ms(s->started_at, &k->ck.t0)) {
+		k->ck.rel = true;
+		k->ck.day0 = k->ck.t0 -
+			     (k->ck.t0 % 86400000 + 86400000) % 86400000;
 	}
-	store_canon_lit(own, "id");
+	if (k->form == 3) {
+		store_canon_lit(shared, "isokiosk-session\t3\n");
+		store_canon_field(shared, "content", s->content_version);
+		store_canon_field(shared, "lang", s->lang);
+		store_canon_field(shared, "profile", s->profile);
+		store_canon_add(shared, s->minor ? "minor\t1\n" : "minor\t0\n",
+				8);
+		store_canon_field(shared, "kiosk", s->kiosk_id);
+		store_canon_lit(own, "id");
+		store_canon_int(own, s->id);
+		store_canon_lit(own, "\n");
+		store_canon_field(own, "staff", s->staff_id);
+		store_canon_field(own, "patient", s->patient_ref);
+		store_canon_field(own, "started", s->started_at);
+		store_canon_lit(own, "ended");
+		store_canon_time(own, s->ended_at, &k->ck);
+		store_canon_lit(own, "\n");
+		store_canon_field(own, "outcome", s->outcome_name);
+		store_canon_field(own, "reason", s->reason);
+		return;
+	}
+	if (k->form == 1)
+		store_canon_lit(own, "isokiosk-session\t1\nid");
+	else
+		store_canon_lit(own, "isokiosk-session\t2\nid");
 	store_canon_int(own, s->id);
 	store_canon_lit(own, "\n");
+	store_canon_field(own, "kiosk", s->kiosk_id);
 	store_canon_field(own, "staff", s->staff_id);
 	store_canon_field(own, "patient", s->patient_ref);
+	store_canon_field(own, "profile", s->profile);
+	store_canon_field(own, "lang", s->lang);
+	store_canon_field(own, "content", s->content_version);
+	store_canon_add(own, s->minor ? "minor\t1\n" : "minor\t0\n", 8);
 	store_canon_field(own, "started", s->started_at);
 	store_canon_lit(own, "ended");
-	store_canon_time(own, s->ended_at, ck);
+	store_canon_time(own, s->ended_at, &k->ck);
 	store_canon_lit(own, "\n");
 	store_canon_field(own, "outcome", s->outcome_name);
 	store_canon_field(own, "reason", s->reason);
 }
 
-/* The canonical form of s: for form 3 its shared part into shared and the
- * rest into sb (the same strbuf for both gives the whole form); for forms
- * 1 and 2 all of it into sb. */
+/* One row of the session (not a verification: those are links of their
+ * own), in the order of the form: screens, answers, acks, signatures, each
+ * in seq order. */
 static void
-store_canonical_parts(struct strbuf *shared, struct strbuf *sb,
-		      const struct store_session *s)
+store_canon_row(struct store_canon *k, enum store_child c,
+		const union store_child_row *row)
 {
-	/* Forms 2 and 3 write times as distances from the start and each
-	 * row's kind in one letter. */
-	struct store_canon_clock ck = { false, s->started_at, 0, 0 };
-	bool f2 = s->seal_form != 1, f3 = s->seal_form == 3;
+	struct strbuf *sb = k->own;
+	bool f2 = k->form != 1;
 
-	if (f2 && store_canon_time_ms(s->started_at, &ck.t0)) {
-		ck.rel = true;
-		ck.day0 = ck.t0 - (ck.t0 % 86400000 + 86400000) % 86400000;
-	}
-
-	if (f3) {
-		store_canonical_3(shared, sb, s, &ck);
-	} else {
-		if (s->seal_form == 1)
-			store_canon_lit(sb, "isokiosk-session\t1\nid");
-		else
-			store_canon_lit(sb, "isokiosk-session\t2\nid");
-		store_canon_int(sb, s->id);
-		store_canon_lit(sb, "\n");
-		store_canon_field(sb, "kiosk", s->kiosk_id);
-		store_canon_field(sb, "staff", s->staff_id);
-		store_canon_field(sb, "patient", s->patient_ref);
-		store_canon_field(sb, "profile", s->profile);
-		store_canon_field(sb, "lang", s->lang);
-		store_canon_field(sb, "content", s->content_version);
-		store_canon_add(sb, s->minor ? "minor\t1\n" : "minor\t0\n", 8);
-		store_canon_field(sb, "started", s->started_at);
-		store_canon_lit(sb, "ended");
-		store_canon_time(sb, s->ended_at, &ck);
-		store_canon_lit(sb, "\n");
-		store_canon_field(sb, "outcome", s->outcome_name);
-		store_canon_field(sb, "reason", s->reason);
-	}
-	for (size_t i = 0; i < s->nscreens; i++) {
-		const struct store_screen_row *r = &s->screens[i];
+	switch (c) {
+	case CHILD_SCREENS: {
+		const struct store_screen_row *r = &row->screen;
 
 		store_canon_add(sb, f2 ? "s" : "screen", f2 ? 1 : 6);
 		store_canon_int(sb, r->seq);
 		store_canon_value(sb, r->screen_id);
 		store_canon_int(sb, r->shown_ms);
-		store_canon_time(sb, r->at, &ck);
+		store_canon_time(sb, r->at, &k->ck);
 		store_canon_lit(sb, "\n");
+		break;
 	}
-	for (size_t i = 0; i < s->nanswers; i++) {
-		const struct store_answer_row *r = &s->answers[i];
+	case CHILD_ANSWERS: {
+		const struct store_answer_row *r = &row->answer;
 
 		store_canon_add(sb, f2 ? "a" : "answer", f2 ? 1 : 6);
 		store_canon_int(sb, r->seq);
@@ -345,40 +353,90 @@ store_canonical_parts(struct strbuf *shared, struct strbuf *sb,
 		store_canon_value(sb, r->choice_text);
 		store_canon_value(sb, r->order);
 		store_canon_int(sb, r->correct ? 1 : 0);
-		store_canon_time(sb, r->at, &ck);
+		store_canon_time(sb, r->at, &k->ck);
 		store_canon_lit(sb, "\n");
+		break;
 	}
-	for (size_t i = 0; i < s->nacks; i++) {
-		const struct store_ack_row *r = &s->acks[i];
+	case CHILD_ACKS: {
+		const struct store_ack_row *r = &row->ack;
 
-		store_canon_add(sb, f2 ? "k" : "ack", f2 ? 1 : 3);
-		store_canon_int(sb, r->seq);
-		if (!f3) { /* form 3: in the shared part */
+		if (k->form == 3) {
+			/* statement and text hash in the shared part */
+			store_canon_lit(k->shared, "t");
+			store_canon_value(k->shared, r->statement_id);
+			store_canon_value(k->shared, r->text_sha256);
+			store_canon_lit(k->shared, "\n");
+			store_canon_lit(sb, "k");
+			store_canon_int(sb, r->seq);
+		} else {
+			store_canon_add(sb, f2 ? "k" : "ack", f2 ? 1 : 3);
+			store_canon_int(sb, r->seq);
 			store_canon_value(sb, r->statement_id);
 			store_canon_value(sb, r->text_sha256);
 		}
-		store_canon_time(sb, r->at, &ck);
+		store_canon_time(sb, r->at, &k->ck);
 		store_canon_lit(sb, "\n");
+		break;
 	}
-	for (size_t i = 0; i < s->nsigns; i++) {
-		const struct store_sign_row *r = &s->signs[i];
+	case CHILD_SIGNS: {
+		const struct store_sign_row *r = &row->sign;
 
 		store_canon_add(sb, f2 ? "g" : "sign", f2 ? 1 : 4);
 		store_canon_int(sb, r->seq);
 		store_canon_value(sb, r->role);
 		store_canon_value(sb, r->name);
 		store_canon_value(sb, r->meaning);
-		store_canon_time(sb, r->at, &ck);
+		store_canon_time(sb, r->at, &k->ck);
 		store_canon_lit(sb, "\n");
+		break;
 	}
-	if (s->malformed)
-		store_canon_lit(sb, "malformed\t1\n");
+	case CHILD_VERIFICATIONS:
+	case CHILD_N:
+		break;
+	}
 }
 
 static void
+store_canon_end(struct store_canon *k, bool malformed)
+{
+	if (malformed)
+		store_canon_lit(k->own, "malformed\t1\n");
+}
+
+/* The whole canonical form of s into sb. */
+static void
 store_canonical_into(struct strbuf *sb, const struct store_session *s)
 {
-	store_canonical_parts(sb, sb, s);
+	struct store_canon k;
+	struct strbuf own;
+	union store_child_row r;
+
+	/* Form 3's own part follows its shared part, which grows with each
+	 * acknowledgement: written apart, then appended. */
+	strbuf_init(&own);
+	store_canon_begin(&k, sb, s->seal_form == 1 || s->seal_form == 2 ? sb
+									  : &own,
+			  s);
+	for (size_t i = 0; i < s->nscreens; i++) {
+		r.screen = s->screens[i];
+		store_canon_row(&k, CHILD_SCREENS, &r);
+	}
+	for (size_t i = 0; i < s->nanswers; i++) {
+		r.answer = s->answers[i];
+		store_canon_row(&k, CHILD_ANSWERS, &r);
+	}
+	for (size_t i = 0; i < s->nacks; i++) {
+		r.ack = s->acks[i];
+		store_canon_row(&k, CHILD_ACKS, &r);
+	}
+	for (size_t i = 0; i < s->nsigns; i++) {
+		r.sign = s->signs[i];
+		store_canon_row(&k, CHILD_SIGNS, &r);
+	}
+	store_canon_end(&k, s->malformed);
+	if (k.own != sb)
+		strbuf_add(sb, own.s, own.len);
+	strbuf_done(&own);
 }
 
 char *
@@ -689,7 +747,12 @@ struct store_verify_ctx {
 	int64_t last_id;
 	int64_t *orphans;
 	size_t norphans, caporphans;
-	struct strbuf sb, shared;
+	/* the session being read */
+	enum { STORE_VERIFY_SKIP, STORE_VERIFY_UNSEALED,
+	       STORE_VERIFY_SEALED } mode;
+	size_t cur;             /* its link */
+	struct store_canon canon;
+	struct strbuf sb, shared, vsb;
 	struct store_digest_memo memo;
 	int rc;
 	char *err;
@@ -716,7 +779,7 @@ store_verify_copy_hex(char out[65], const char *v)
 }
 
 static int
-store_verify_session(const struct store_session *s, void *vctx)
+store_verify_session(struct store_session *s, void *vctx)
 {
 	struct store_verify_ctx *c = vctx;
 	struct store_report *r = &c->r;
@@ -727,6 +790,7 @@ store_verify_session(const struct store_session *s, void *vctx)
 		store_report_add(r, STORE_REMOVED, m, 0, "session %lld: removed"
 				 " (its id is missing)", (long long)m);
 	c->last_id = s->id;
+	c->mode = STORE_VERIFY_SKIP;
 	if (s->seal_seq > c->bound && s->seal_hash != NULL) {
 		/* Sealed while we were reading: open as far as we know. */
 		XGROW(r->open, r->nopen, r->capopen_);
@@ -748,55 +812,83 @@ store_verify_session(const struct store_session *s, void *vctx)
 			XGROW(r->open, r->nopen, r->capopen_);
 			r->open[r->nopen++] = s->id;
 		}
-		/* A verification of an open session is a tampered one. */
-		for (size_t i = 0; i < s->nverifications; i++)
-			store_report_add(r, STORE_CHANGED, s->id,
-					 s->verifications[i].seq,
-					 "session %lld: staff verification #%lld"
-					 " of an unsealed session: changed",
-					 (long long)s->id,
-					 (long long)s->verifications[i].seq);
+		c->mode = STORE_VERIFY_UNSEALED;
 		return 0;
 	}
+	/* Its link, whose digest the rows that follow make. */
 	XGROW(c->links, c->nlinks, c->caplinks);
+	c->cur = c->nlinks;
 	l = &c->links[c->nlinks++];
 	memset(l, 0, sizeof *l);
 	l->seq = s->seal_seq;
 	l->session = s->id;
 	store_verify_copy_hex(l->prev, s->seal_prev);
 	store_verify_copy_hex(l->hash, s->seal_hash);
+	strbuf_reset(&c->shared);
 	strbuf_reset(&c->sb);
-	if (s->seal_form == 3) {
-		strbuf_reset(&c->shared);
-		store_canonical_parts(&c->shared, &c->sb, s);
+	store_canon_begin(&c->canon, &c->shared, &c->sb, s);
+	c->mode = STORE_VERIFY_SEALED;
+	return 0;
+}
+
+static void
+store_verify_row(struct store_session *s, enum store_child kind,
+		 const union store_child_row *row, void *vctx)
+{
+	struct store_verify_ctx *c = vctx;
+	const struct store_verify_row *v = &row->verify;
+	struct store_link *l;
+
+	if (c->mode == STORE_VERIFY_SKIP)
+		return;
+	if (kind != CHILD_VERIFICATIONS) {
+		if (c->mode == STORE_VERIFY_SEALED)
+			store_canon_row(&c->canon, kind, row);
+		return;
+	}
+	if (c->mode == STORE_VERIFY_UNSEALED) {
+		/* A verification of an open session is a tampered one. */
+		store_report_add(&c->r, STORE_CHANGED, s->id, v->seq,
+				 "session %lld: staff verification #%lld"
+				 " of an unsealed session: changed",
+				 (long long)s->id, (long long)v->seq);
+		return;
+	}
+	if (v->seq > c->bound)
+		return;
+	XGROW(c->links, c->nlinks, c->caplinks);
+	l = &c->links[c->nlinks++];
+	memset(l, 0, sizeof *l);
+	l->seq = v->seq;
+	l->session = s->id;
+	l->verification = v->seq;
+	store_verify_copy_hex(l->prev, v->seal_prev);
+	store_verify_copy_hex(l->hash, v->seal_hash);
+	strbuf_reset(&c->vsb);
+	store_canonical_verification_into(&c->vsb, s, v);
+	crypto_hash_sha256(l->digest, (const unsigned char *)c->vsb.s,
+			   c->vsb.len);
+	l->flagged = !store_link_holds(l, l->seq);
+}
+
+static int
+store_verify_end(struct store_session *s, void *vctx)
+{
+	struct store_verify_ctx *c = vctx;
+	struct store_link *l;
+
+	if (c->mode != STORE_VERIFY_SEALED)
+		return 0;
+	l = &c->links[c->cur];
+	store_canon_end(&c->canon, s->malformed);
+	if (c->canon.form == 3)
 		store_memo_digest(&c->memo, &c->shared, &c->sb, l->digest);
-	} else {
-		store_canonical_into(&c->sb, s);
+	else
 		crypto_hash_sha256(l->digest, (const unsigned char *)c->sb.s,
 				   c->sb.len);
-	}
 	/* Whether the seal holds where the link is: here, in the workers, as
 	 * it costs a hash a link. */
 	l->flagged = !store_link_holds(l, l->seq);
-	for (size_t i = 0; i < s->nverifications; i++) {
-		const struct store_verify_row *v = &s->verifications[i];
-
-		if (v->seq > c->bound)
-			continue;
-		XGROW(c->links, c->nlinks, c->caplinks);
-		l = &c->links[c->nlinks++];
-		memset(l, 0, sizeof *l);
-		l->seq = v->seq;
-		l->session = s->id;
-		l->verification = v->seq;
-		store_verify_copy_hex(l->prev, v->seal_prev);
-		store_verify_copy_hex(l->hash, v->seal_hash);
-		strbuf_reset(&c->sb);
-		store_canonical_verification_into(&c->sb, s, v);
-		crypto_hash_sha256(l->digest, (const unsigned char *)c->sb.s,
-				   c->sb.len);
-		l->flagged = !store_link_holds(l, l->seq);
-	}
 	return 0;
 }
 
@@ -941,9 +1033,12 @@ store_verify_worker(void *arg)
 {
 	struct store_verify_ctx *c = arg;
 
-	c->rc = store_walk(c->st, NULL, c->lo, c->hi, false,
-			   store_verify_session, c, store_verify_orphan,
-			   &c->err);
+	static const struct store_walk_ops ops = {
+		store_verify_session, store_verify_row, store_verify_end,
+		store_verify_orphan,
+	};
+
+	c->rc = store_walk_rows(c->st, NULL, c->lo, c->hi, &ops, c, &c->err);
 	return NULL;
 }
 
@@ -1037,6 +1132,7 @@ store_verify(struct store *st, struct store_report *r, char **err)
 		w[k].bound = bound;
 		strbuf_init(&w[k].sb);
 		strbuf_init(&w[k].shared);
+		strbuf_init(&w[k].vsb);
 		w[k].st = k == 0 ? st : store_reader(st, &w[k].err);
 		if (w[k].st == NULL) {
 			w[k].rc = -1;
@@ -1235,6 +1331,7 @@ out:
 		free(w[k].err);
 		strbuf_done(&w[k].sb);
 		strbuf_done(&w[k].shared);
+		strbuf_done(&w[k].vsb);
 		store_memo_done(&w[k].memo);
 	}
 	free(w);
