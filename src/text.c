@@ -325,6 +325,7 @@ text_scan(const char *s, size_t n, int ambiguous, unsigned char *keep,
 	unsigned before = 0;
 	size_t *toki = NULL, ntok = 0, tokcap = 0; /* where c[] may start a token */
 	int col = 0;
+	const signed char *wmemo = text_wmemo[ambiguous == 2];
 
 	if (!text_class_ready)
 		text_class_init();
@@ -356,6 +357,15 @@ text_scan(const char *s, size_t n, int ambiguous, unsigned char *keep,
 			len = 3;
 			w = 2;
 			here = 0;
+		} else if (p[i] == 0xe3 && i + 2 < n &&
+			   ((p[i + 1] ^ 0x80) | (p[i + 2] ^ 0x80)) < 0x40 &&
+			   wmemo[uc = 0x3000 | (ucs4_t)(p[i + 1] ^ 0x80) << 6 |
+				      (p[i + 2] ^ 0x80)] != 0) {
+			/* U+3000..U+3FFF, kana and CJK punctuation, the rest
+			   of most Japanese text: the tables read directly */
+			len = 3;
+			w = wmemo[uc] - 1;
+			here = text_class_bits[uc];
 		} else {
 			w = text_step(p, i, n, ambiguous, &uc, &len);
 			here = uc < 0x10000 ? text_class_bits[uc] : 0;
