@@ -1050,9 +1050,10 @@ store_verify_bounds(struct store *st, int64_t *min_id, int64_t *max_id,
 	sqlite3_stmt *q;
 	char head[65];
 
-	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(min(id), 1),"
-			       " coalesce(max(id), 0) FROM sessions", -1, &q,
-			       NULL) != SQLITE_OK)
+	/* Two subqueries: min() and max() side by side would scan. */
+	if (sqlite3_prepare_v2(st->db, "SELECT coalesce((SELECT min(id) FROM"
+			       " sessions), 1), coalesce((SELECT max(id) FROM"
+			       " sessions), 0)", -1, &q, NULL) != SQLITE_OK)
 		return store_fail(st, err, "reading the records");
 	if (sqlite3_step(q) != SQLITE_ROW) {
 		sqlite3_finalize(q);
