@@ -50,6 +50,9 @@ struct content_line {
 	int lineno;
 };
 
+struct content_il_span;
+struct content_seg;
+
 struct content_parser {
 	const char *path;
 	struct diag_list *dl;
@@ -61,6 +64,13 @@ struct content_parser {
 	const char *cc_src;
 	size_t cc_off;
 	int cc_col;
+	/* buffers every inline reuses (content_il_run, content_join), so
+	   that parsing allocates once per inline, not per span */
+	struct strbuf pool, reading, base, join;
+	struct content_il_span *spans;
+	size_t nspans, spancap;
+	struct content_seg *segs;
+	size_t segcap;
 };
 
 /* A growable node list, with the Q/A mark of each paragraph. */
@@ -69,6 +79,15 @@ struct content_nodes {
 	char *qa; /* 'Q', 'A' or 0 per node */
 	size_t n, cap, qacap;
 };
+
+static void
+content_parser_init(struct content_parser *cp)
+{
+	strbuf_init(&cp->pool);
+	strbuf_init(&cp->reading);
+	strbuf_init(&cp->base);
+	strbuf_init(&cp->join);
+}
 
 /* ---- positions and diagnostics ---------------------------------------- */
 
@@ -247,6 +266,19 @@ struct content_seg {
 	int bias;      /* added to columns (content_parse_inline's col) */
 };
 
+/*
+ * A span while its inline is parsed: texts as offsets in the parser's pool
+ * (content_parser.pool), which may still move.
+ */
+struct content_il_span {
+	size_t text;
+	size_t ruby;    /* CONTENT_NO_RUBY: none */
+	unsigned style;
+	int line, col;
+};
+
+#define CONTENT_NO_RUBY ((size_t)-1)
+
 struct content_il {
 	struct content_parser *cp;
 	const char *t;
@@ -255,14 +287,15 @@ struct content_il {
 	size_t nsegs;
 	size_t seg;      /* segment of the current position (moves forward) */
 
-	struct content_inline *out;
-	size_t cap;
-	struct strbuf buf;
-	size_t buf_pos;  /* source position of buf's first byte */
+	struct strbuf *pool; /* every finished text, NUL-terminated, then
+				the plain text being gathered from cur on */
+	size_t cur;
+	size_t buf_pos;  /* source position of the plain text's first byte */
 	bool buf_any;
 	unsigned style;
 	size_t bold_pos; /* where the open ** stands */
-	/* the trailing run of kanji in buf (implicit ruby base) */
+	/* the trailing run of kanji in the plain text (implicit ruby base):
+	   kanji_buf is its offset from cur */
 	bool kanji;
 	size_t kanji_buf, kanji_pos;
 };
@@ -323,39 +356,35 @@ content_il_seg_end(struct content_il *il, size_t pos)
 	return il->segs[il->seg].joff + il->segs[il->seg].len;
 }
 
+/* A span whose text (and ruby) already stand NUL-terminated in the pool. */
 static void
-content_il_push(struct content_il *il, char *text, char *ruby, size_t pos)
+content_il_push(struct content_il *il, size_t text, size_t ruby, size_t pos)
 {
-	struct content_span *sp;
+	struct content_parser *cp = il->cp;
+	struct content_il_span *sp;
 
-	if (il->out->n >= il->cap) {
-		il->cap = il->cap ? il->cap * 2 : 4;
-		il->out->spans = xreallocarray(il->out->spans, il->cap,
-					       sizeof *il->out->spans);
-	}
-	sp = &il->out->spans[il->out->n++];
+	XGROW(cp->spans, cp->nspans, cp->spancap);
+	sp = &cp->spans[cp->nspans++];
 	sp->text = text;
 	sp->ruby = ruby;
 	sp->style = il->style;
 	content_il_where(il, pos, &sp->line, &sp->col);
 }
 
+/* The plain text gathered so far becomes a span. */
 static void
 content_il_flush(struct content_il *il)
 {
-	if (il->buf.len > 0) {
-		/* an exact-size copy; the buffer is kept for the next span */
-		char *t = xmalloc(il->buf.len + 1);
-
-		memcpy(t, il->buf.s, il->buf.len + 1);
-		content_il_push(il, t, NULL, il->buf_pos);
-		strbuf_reset(&il->buf);
+	if (il->pool->len > il->cur) {
+		strbuf_addch(il->pool, '\0');
+		content_il_push(il, il->cur, CONTENT_NO_RUBY, il->buf_pos);
+		il->cur = il->pool->len;
 	}
 	il->buf_any = false;
 	il->kanji = false;
 }
 
-/* Append bytes that came from source position pos. */
+/* Append bytes that came from source position pos (p is not in the pool). */
 static void
 content_il_add(struct content_il *il, size_t pos, const char *p, size_t n,
 	       bool maybe_kanji)
@@ -370,7 +399,7 @@ content_il_add(struct content_il *il, size_t pos, const char *p, size_t n,
 		if (content_is_kanji(c)) {
 			if (!il->kanji) {
 				il->kanji = true;
-				il->kanji_buf = il->buf.len;
+				il->kanji_buf = il->pool->len - il->cur;
 				il->kanji_pos = pos;
 			}
 		} else {
@@ -379,7 +408,7 @@ content_il_add(struct content_il *il, size_t pos, const char *p, size_t n,
 	} else {
 		il->kanji = false;
 	}
-	strbuf_add(&il->buf, p, n);
+	strbuf_add(il->pool, p, n);
 }
 
 static bool
@@ -467,42 +496,55 @@ content_il_ruby_part(struct content_il *il, size_t from, size_t end,
 }
 
 /*
- * A reading starting at 《 at position open. On success pushes the ruby span
- * (base already chosen by the caller) and returns the position after 》.
- * Returns 0 when the reading is bad (reported); the caller then keeps 《 as
- * text.
+ * A reading starting at 《 at position open, gathered into the parser's
+ * reading buffer. Returns the position after 》 and sets *ok when the
+ * reading is good; returns 0 when it is not closed (reported; the caller
+ * then keeps 《 as text), or the position after 》 with *ok false when it
+ * is empty or holds markup (reported; the reading is dropped).
  */
 static size_t
-content_il_reading(struct content_il *il, size_t open, char **reading)
+content_il_reading(struct content_il *il, size_t open, bool *ok)
 {
-	struct strbuf r;
+	struct strbuf *r = &il->cp->reading;
 	size_t end = content_il_seg_end(il, open);
 	size_t markup;
 	size_t close;
 
-	strbuf_init(&r);
-	close = content_il_ruby_part(il, open + 3, end, "》", &r, &markup);
+	*ok = false;
+	strbuf_reset(r);
+	close = content_il_ruby_part(il, open + 3, end, "》", r, &markup);
 	if (close == (size_t)-1) {
-		strbuf_done(&r);
 		content_il_err(il, open,
 			       "ruby reading is not closed: expected 《…》 on the same line");
 		return 0;
 	}
-	if (r.len == 0 || content_skip_space(r.s, r.s + r.len) == r.s + r.len) {
-		strbuf_done(&r);
+	if (r->len == 0 || content_skip_space(r->s, r->s + r->len) == r->s + r->len) {
 		content_il_err(il, open,
 			       "ruby reading is empty: expected the reading between 《 and 》");
 		return close + 3;
 	}
 	if (markup != (size_t)-1) {
-		strbuf_done(&r);
 		content_il_err(il, markup,
 			       "a ruby reading cannot contain '**' or <br>");
 		return close + 3;
 	}
-	*reading = strbuf_detach(&r, NULL);
-	strbuf_done(&r);
+	*ok = true;
 	return close + 3;
+}
+
+/* The ruby span: its base is in the pool from `base` to the end (without
+   its NUL yet), the reading in the parser's reading buffer. */
+static void
+content_il_ruby_span(struct content_il *il, size_t base, size_t pos)
+{
+	struct strbuf *pool = il->pool, *r = &il->cp->reading;
+	size_t ruby;
+
+	strbuf_addch(pool, '\0');
+	ruby = pool->len;
+	strbuf_add(pool, r->s, r->len + 1); /* with its NUL */
+	content_il_push(il, base, ruby, pos);
+	il->cur = pool->len;
 }
 
 static void
@@ -544,47 +586,44 @@ content_il_braces(struct content_il *il, size_t *ip)
 static void
 content_il_bar(struct content_il *il, size_t *ip)
 {
-	size_t i = *ip, end = content_il_seg_end(il, i), open, after;
-	struct strbuf base;
+	size_t i = *ip, end = content_il_seg_end(il, i), open, after, b;
+	struct strbuf *base = &il->cp->base;
 	size_t markup;
-	char *reading = NULL;
+	bool ok;
 
-	strbuf_init(&base);
-	open = content_il_ruby_part(il, i + 3, end, "《", &base, &markup);
-	if (open == (size_t)-1 || base.len == 0) {
+	strbuf_reset(base);
+	open = content_il_ruby_part(il, i + 3, end, "《", base, &markup);
+	if (open == (size_t)-1 || base->len == 0) {
 		content_il_err(il, i, "'｜' must be followed by a base and its "
 			       "reading: ｜base《reading》 (write \\｜ for a "
 			       "literal ｜)");
-		strbuf_done(&base);
 		content_il_add(il, i, il->t + i, 3, false);
 		*ip = i + 3;
 		return;
 	}
 	if (markup != (size_t)-1) {
 		content_il_err(il, markup, "a ruby base cannot contain '**' or <br>");
-		strbuf_done(&base);
 		content_il_add(il, i, il->t + i, 3, false);
 		*ip = i + 3;
 		return;
 	}
-	after = content_il_reading(il, open, &reading);
+	after = content_il_reading(il, open, &ok);
 	if (after == 0) {
 		/* keep the base as text; go on after 《 */
-		content_il_add(il, i + 3, base.s, base.len, false);
+		content_il_add(il, i + 3, base->s, base->len, false);
 		content_il_add(il, open, il->t + open, 3, false);
-		strbuf_done(&base);
 		*ip = open + 3;
 		return;
 	}
-	if (reading == NULL) {
-		content_il_add(il, i + 3, base.s, base.len, false);
-		strbuf_done(&base);
+	if (!ok) {
+		content_il_add(il, i + 3, base->s, base->len, false);
 		*ip = after;
 		return;
 	}
 	content_il_flush(il);
-	content_il_push(il, strbuf_detach(&base, NULL), reading, i + 3);
-	strbuf_done(&base);
+	b = il->pool->len;
+	strbuf_add(il->pool, base->s, base->len);
+	content_il_ruby_span(il, b, i + 3);
 	*ip = after;
 }
 
@@ -593,17 +632,16 @@ static void
 content_il_open(struct content_il *il, size_t *ip)
 {
 	size_t i = *ip, after;
-	char *reading = NULL;
+	bool ok;
 
 	if (!il->kanji) {
 		size_t end = content_il_seg_end(il, i);
-		struct strbuf r;
+		struct strbuf *r = &il->cp->reading;
 		size_t markup;
 		size_t close;
 
-		strbuf_init(&r);
-		close = content_il_ruby_part(il, i + 3, end, "》", &r, &markup);
-		strbuf_done(&r);
+		strbuf_reset(r);
+		close = content_il_ruby_part(il, i + 3, end, "》", r, &markup);
 		if (close == (size_t)-1) {
 			content_il_err(il, i, "ruby reading is not closed: "
 				       "expected 《…》 on the same line");
@@ -616,51 +654,61 @@ content_il_open(struct content_il *il, size_t *ip)
 		*ip = close + 3; /* drop the reading */
 		return;
 	}
-	after = content_il_reading(il, i, &reading);
+	after = content_il_reading(il, i, &ok);
 	if (after == 0) {
 		content_il_add(il, i, il->t + i, 3, false);
 		*ip = i + 3;
 		return;
 	}
-	if (reading != NULL) {
-		size_t kb = il->kanji_buf, kp = il->kanji_pos;
-		char *base = xstrndup(il->buf.s + kb, il->buf.len - kb);
+	if (ok) {
+		struct strbuf *pool = il->pool;
+		size_t kb = il->cur + il->kanji_buf, kp = il->kanji_pos;
+		size_t blen = pool->len - kb;
 
-		il->buf.len = kb;
-		il->buf.s[kb] = '\0';
-		if (kb == 0)
-			il->buf_any = false;
-		content_il_flush(il);
-		content_il_push(il, base, reading, kp);
+		if (kb > il->cur) {
+			/* the text before the kanji is a span of its own: a
+			   NUL between it and the base */
+			strbuf_addch(pool, '\0');
+			memmove(pool->s + kb + 1, pool->s + kb, blen);
+			pool->s[kb] = '\0';
+			content_il_push(il, il->cur, CONTENT_NO_RUBY,
+					il->buf_pos);
+			kb++;
+			il->cur = kb;
+		}
+		il->buf_any = false;
+		il->kanji = false;
+		content_il_ruby_span(il, kb, kp);
 	}
 	*ip = after;
 }
 
-/* Parse t (joined block text) into out. */
 /*
- * Whether markup may start at t[i] (the branches of content_il_run before
- * plain text): a run of plain text stops there and content_il_run looks.
+ * Bytes that end a run of plain text (content_il_plain): 1 for an ASCII
+ * one markup starts with (the branches of content_il_run before plain
+ * text), 2 for the last byte of ｜ (EF BD 9C) or 《 (E3 80 8A), where the
+ * scan looks back for the whole character. Looking at last bytes keeps the
+ * common lead byte 0xe3 (all kana) off the slow path; continuation bytes
+ * never start markup, so this stops where a check at every byte would.
  */
-static bool
-content_il_may_mark(const char *t, size_t i, size_t n)
+static const unsigned char content_mark_byte[256] = {
+	['\\'] = 1, ['*'] = 1, ['<'] = 1, ['{'] = 1, [0x9c] = 2, [0x8a] = 2,
+};
+
+/* Whether content_il_run must look at t[i] before taking it as plain. */
+static inline bool
+content_il_may_mark(const char *t, size_t i)
 {
-	switch ((unsigned char)t[i]) {
-	case '\\': case '*': case '<': case '{':
-		return true;
-	case 0xef: /* ｜ */
-		return content_has(t + i, t + n, "｜");
-	case 0xe3: /* 《 */
-		return content_has(t + i, t + n, "《");
-	default:
-		return false;
-	}
+	unsigned char c = (unsigned char)t[i];
+
+	return content_mark_byte[c] == 1 || c == 0xe3 || c == 0xef;
 }
 
 /*
  * The trailing kanji run of plain text t[i, j): found backwards from j, so
  * only the characters at the end of a run are decoded. Sets il->kanji,
  * kanji_buf and kanji_pos as content_il_add would have, one character at a
- * time, for text appended at buffer offset base. Returns false (nothing
+ * time, for text appended at plain-text offset base. Returns false (nothing
  * set) if a character there is not well-formed UTF-8: the caller then walks
  * the run forwards. A well-formed character starts at a byte that is not a
  * continuation byte, and decoding forwards never joins such a byte to what
@@ -707,18 +755,43 @@ static size_t
 content_il_plain(struct content_il *il, size_t i)
 {
 	const char *t = il->t;
-	size_t n = il->n, j = i;
+	size_t n = il->n, j = i + 1;
+	size_t base = il->pool->len - il->cur;
 
 	if (!il->buf_any) {
 		il->buf_any = true;
 		il->buf_pos = i;
 	}
-	do
-		j++;
-	while (j < n && !content_il_may_mark(t, j, n));
+	for (; j < n; j++) {
+		const unsigned char *u = (const unsigned char *)t + j;
+		unsigned char m;
+
+		/* four bytes at a time while none can end the run */
+		while (j + 4 <= n && (content_mark_byte[u[0]] |
+				      content_mark_byte[u[1]] |
+				      content_mark_byte[u[2]] |
+				      content_mark_byte[u[3]]) == 0) {
+			j += 4;
+			u += 4;
+		}
+		if (j == n)
+			break;
+		m = content_mark_byte[u[0]];
+		if (m == 0)
+			continue;
+		if (m == 1)
+			break;
+		/* ｜ or 《 starting after i: the run ends at it */
+		if (j >= i + 3 &&
+		    ((u[-2] == 0xe3 && u[-1] == 0x80 && u[0] == 0x8a) ||
+		     (u[-2] == 0xef && u[-1] == 0xbd && u[0] == 0x9c))) {
+			j -= 2;
+			break;
+		}
+	}
 	/* a run ends at an ASCII byte or a lead byte, never inside a
 	   character: markup starts with one, and so does the end */
-	if (!content_il_kanji_back(il, i, j, il->buf.len)) {
+	if (!content_il_kanji_back(il, i, j, base)) {
 		for (size_t k = i; k < j;) {
 			unsigned char b = (unsigned char)t[k];
 			int len = 1;
@@ -732,7 +805,7 @@ content_il_plain(struct content_il *il, size_t i)
 				if (content_is_kanji(c)) {
 					if (!il->kanji) {
 						il->kanji = true;
-						il->kanji_buf = il->buf.len + (k - i);
+						il->kanji_buf = base + (k - i);
 						il->kanji_pos = k;
 					}
 				} else {
@@ -744,10 +817,15 @@ content_il_plain(struct content_il *il, size_t i)
 			k += (size_t)len;
 		}
 	}
-	strbuf_add(&il->buf, t + i, j - i);
+	strbuf_add(il->pool, t + i, j - i);
 	return j;
 }
 
+/*
+ * Parse t (joined block text) into out: the spans and all their texts in
+ * one allocation (CONTENT_ONE_BLOCK), gathered in the parser's buffers
+ * first.
+ */
 static void
 content_il_run(struct content_parser *cp, const char *t, size_t n,
 	       const struct content_seg *segs, size_t nsegs,
@@ -755,17 +833,21 @@ content_il_run(struct content_parser *cp, const char *t, size_t n,
 {
 	struct content_il il = {
 		.cp = cp, .t = t, .n = n, .segs = segs, .nsegs = nsegs,
-		.out = out,
+		.pool = &cp->pool,
 	};
-	size_t i = 0;
+	size_t i = 0, nsp;
+	char *block, *texts;
 
 	out->spans = NULL;
 	out->n = 0;
-	strbuf_init(&il.buf);
+	strbuf_reset(&cp->pool);
+	cp->nspans = 0;
 	while (i < n) {
 		size_t k;
 
-		if (t[i] == '\\' && content_is_escapable(t + i + 1, t + n, &k)) {
+		if (!content_il_may_mark(t, i)) {
+			i = content_il_plain(&il, i);
+		} else if (t[i] == '\\' && content_is_escapable(t + i + 1, t + n, &k)) {
 			content_il_add(&il, i, t + i + 1, k, false);
 			i += 1 + k;
 		} else if (content_has(t + i, t + n, "**")) {
@@ -795,14 +877,37 @@ content_il_run(struct content_parser *cp, const char *t, size_t n,
 		content_il_err(&il, il.bold_pos, "'**' is not closed: expected "
 			       "a closing '**' in the same paragraph (write \\* "
 			       "for a literal *)");
-	strbuf_done(&il.buf);
-	if (out->n == 0) {
-		free(out->spans);
-		out->spans = NULL;
-	} else if (out->n < il.cap) { /* no slack kept for the document's life */
-		out->spans = xreallocarray(out->spans, out->n,
-					   sizeof *out->spans);
+	nsp = cp->nspans;
+	if (nsp == 0)
+		return;
+	/* the spans, then their texts: one block, exactly the size */
+	block = xmalloc(nsp * sizeof *out->spans + cp->pool.len);
+	texts = block + nsp * sizeof *out->spans;
+	memcpy(texts, cp->pool.s, cp->pool.len);
+	out->spans = (struct content_span *)(void *)block;
+	out->n = nsp;
+	for (size_t k = 0; k < nsp; k++) {
+		const struct content_il_span *s = &cp->spans[k];
+		struct content_span *sp = &out->spans[k];
+
+		sp->text = texts + s->text;
+		sp->ruby = s->ruby == CONTENT_NO_RUBY ? NULL : texts + s->ruby;
+		sp->style = s->style | CONTENT_ONE_BLOCK;
+		sp->line = s->line;
+		sp->col = s->col;
 	}
+}
+
+/* The parser's buffers (content_parser_done frees them). */
+static void
+content_parser_done(struct content_parser *cp)
+{
+	strbuf_done(&cp->pool);
+	strbuf_done(&cp->reading);
+	strbuf_done(&cp->base);
+	strbuf_done(&cp->join);
+	free(cp->spans);
+	free(cp->segs);
 }
 
 void
@@ -818,15 +923,19 @@ content_parse_inline(const char *path, int line, int col, const char *s,
 	struct content_seg seg = { .joff = 0, .len = len, .line = &l,
 				   .srcoff = 0, .bias = col - 1 };
 
+	content_parser_init(&cp);
 	content_il_run(&cp, s, len, &seg, 1, out);
+	content_parser_done(&cp);
 }
 
 void
 content_inline_done(struct content_inline *in)
 {
-	for (size_t i = 0; i < in->n; i++) {
-		free(in->spans[i].text);
-		free(in->spans[i].ruby);
+	if (in->n == 0 || !(in->spans[0].style & CONTENT_ONE_BLOCK)) {
+		for (size_t i = 0; i < in->n; i++) {
+			free(in->spans[i].text);
+			free(in->spans[i].ruby);
+		}
 	}
 	free(in->spans);
 	in->spans = NULL;
@@ -929,7 +1038,8 @@ content_first_char(const struct content_parser *cp, const char *p,
  * Join the trimmed parts [from[i], to[i]) of lines into one text with a
  * segment map; a join with CJK on either side takes no space (Japanese puts
  * none after 。 before a digit or a Latin word either), a join between two
- * non-CJK characters takes one; a {{key}} at a join counts as its value. Caller frees *t and *segs.
+ * non-CJK characters takes one; a {{key}} at a join counts as its
+ * value. The text and map are the parser's (cp->join, cp->segs), reused.
  */
 struct content_part {
 	const struct content_line *line;
@@ -937,46 +1047,45 @@ struct content_part {
 };
 
 static void
-content_join(const struct content_parser *cp, const struct content_part *parts,
-	     size_t n, char **t, size_t *tlen, struct content_seg **segs)
+content_join(struct content_parser *cp, const struct content_part *parts,
+	     size_t n)
 {
-	struct strbuf sb;
-	struct content_seg *s = xcalloc(n ? n : 1, sizeof *s);
+	struct strbuf *sb = &cp->join;
+	struct content_seg *s;
 
-	strbuf_init(&sb);
+	strbuf_reset(sb);
+	if (n > cp->segcap || cp->segcap == 0) {
+		cp->segcap = n < 8 ? 8 : n;
+		cp->segs = xreallocarray(cp->segs, cp->segcap, sizeof *cp->segs);
+	}
+	s = cp->segs;
+	if (n == 0)
+		memset(s, 0, sizeof *s); /* content_il_run wants one */
 	for (size_t i = 0; i < n; i++) {
 		const struct content_part *pt = &parts[i];
 
-		if (i > 0 && sb.len > 0 && pt->to > pt->from) {
-			ucs4_t a = content_last_char(cp, sb.s, sb.s + sb.len);
+		if (i > 0 && sb->len > 0 && pt->to > pt->from) {
+			ucs4_t a = content_last_char(cp, sb->s, sb->s + sb->len);
 			ucs4_t b = content_first_char(cp, pt->from, pt->to);
 			if (!(a == '\n' || content_is_cjk(a) || content_is_cjk(b)))
-				strbuf_addch(&sb, ' ');
+				strbuf_addch(sb, ' ');
 		}
-		s[i].joff = sb.len;
+		s[i].joff = sb->len;
 		s[i].len = (size_t)(pt->to - pt->from);
 		s[i].line = pt->line;
 		s[i].srcoff = (size_t)(pt->from - pt->line->src);
 		s[i].bias = 0;
-		strbuf_add(&sb, pt->from, s[i].len);
+		strbuf_add(sb, pt->from, s[i].len);
 	}
-	*t = strbuf_detach(&sb, tlen);
-	strbuf_done(&sb);
-	*segs = s;
 }
 
+/* The joined text (in cp->join, cp->segs) of parts as inline content. */
 static void
 content_inline_parts(struct content_parser *cp, const struct content_part *parts,
 		     size_t n, struct content_inline *out)
 {
-	char *t;
-	size_t tlen;
-	struct content_seg *segs;
-
-	content_join(cp, parts, n, &t, &tlen, &segs);
-	content_il_run(cp, t, tlen, segs, n ? n : 1, out);
-	free(t);
-	free(segs);
+	content_join(cp, parts, n);
+	content_il_run(cp, cp->join.s, cp->join.len, cp->segs, n ? n : 1, out);
 }
 
 /* Inline text of one piece of one line. */
@@ -2048,14 +2157,11 @@ content_front_matter(struct content_parser *cp, struct content_doc *doc,
 
 /* ---- the document ------------------------------------------------------ */
 
-struct content_doc *
-content_parse(const char *path, const char *text, size_t len,
-	      const struct content_values *values, const char *lang,
+static struct content_doc *
+content_parse_tmp(struct content_parser *cpp, const char *path, const char *text, size_t len,
 	      struct diag_list *dl)
 {
-	struct content_parser cp = {
-		.path = path, .dl = dl, .values = values, .lang = lang,
-	};
+#define cp (*cpp)
 	struct content_line *lines = NULL;
 	size_t nlines = 0, cap = 0, close;
 	struct content_doc *doc;
@@ -2127,6 +2233,23 @@ content_parse(const char *path, const char *text, size_t len,
 	doc->n = nodes.n;
 	free(nodes.qa);
 	free(lines);
+	return doc;
+#undef cp
+}
+
+struct content_doc *
+content_parse(const char *path, const char *text, size_t len,
+	      const struct content_values *values, const char *lang,
+	      struct diag_list *dl)
+{
+	struct content_parser cp = {
+		.path = path, .dl = dl, .values = values, .lang = lang,
+	};
+	struct content_doc *doc;
+
+	content_parser_init(&cp);
+	doc = content_parse_tmp(&cp, path, text, len, dl);
+	content_parser_done(&cp);
 	return doc;
 }
 
