@@ -71,6 +71,14 @@ struct content_parser {
 	size_t nspans, spancap;
 	struct content_seg *segs;
 	size_t segcap;
+	/* Q/A grouping problems held back (content_emit) */
+	struct content_qa_err *qa_errs;
+	size_t nqa_errs, qa_errcap;
+};
+
+struct content_qa_err {
+	int line, col;
+	char what; /* 'Q': no answer; 'A': no question */
 };
 
 /* A growable node list, with the Q/A mark of each paragraph. */
@@ -908,6 +916,7 @@ content_parser_done(struct content_parser *cp)
 	strbuf_done(&cp->join);
 	free(cp->spans);
 	free(cp->segs);
+	free(cp->qa_errs);
 }
 
 void
@@ -1100,7 +1109,6 @@ content_inline_piece(struct content_parser *cp, const struct content_line *l,
 
 /* ---- nodes ------------------------------------------------------------- */
 
-static void content_node_done(struct content_node *n);
 
 static void
 content_nodes_free_array(struct content_node *v, size_t n)
@@ -1110,7 +1118,7 @@ content_nodes_free_array(struct content_node *v, size_t n)
 	free(v);
 }
 
-static void
+void
 content_node_done(struct content_node *n)
 {
 	content_inline_done(&n->text);
@@ -1630,100 +1638,152 @@ content_callout(struct content_parser *cp, const struct content_line *lines,
 	return k;
 }
 
-/* Group Q: paragraphs with their answers; move nodes from in to out. */
+/* The errors of Q/A grouping (content_emit). */
 static void
-content_group_qa(struct content_parser *cp, struct content_nodes *in,
-		 struct content_nodes *out)
+content_qa_error(struct content_parser *cp, int line, int col, char what)
 {
-	size_t i = 0, total = in->n;
-	struct content_node *v = in->v;
-	const char *qas = in->qa;
-	bool inplace = out->n == 0 && out->v == NULL && out->qa == NULL;
+	if (what == 'Q')
+		content_err_at(cp, line, col, "question 'Q:' has no answer: "
+			       "expected a paragraph starting with 'A:' right "
+			       "after it");
+	else
+		content_err_at(cp, line, col, "answer 'A:' without a question: "
+			       "'A:' must follow a 'Q:' paragraph");
+}
 
-	/*
-	 * Into an empty out (every caller's case), group in place: out takes
-	 * in's arrays. Grouping only merges nodes, so the node written at
-	 * out->n <= i never overwrites one still to be read (a question's
-	 * answer nodes are copied out before the question is written).
-	 */
-	if (inplace) {
-		*out = *in;
-		out->n = 0;
-		memset(in, 0, sizeof *in);
+static void
+content_qa_problem(struct content_parser *cp, bool defer,
+		   const struct content_node *n, char what)
+{
+	struct content_qa_err *e;
+
+	if (!defer) {
+		content_qa_error(cp, n->line, n->col, what);
+		return;
 	}
+	XGROW(cp->qa_errs, cp->nqa_errs, cp->qa_errcap);
+	e = &cp->qa_errs[cp->nqa_errs++];
+	e->line = n->line;
+	e->col = n->col;
+	e->what = what;
+}
+
+/*
+ * Group Q: paragraphs with their answers (the A: paragraph and the plain
+ * paragraphs and lists right after it) and hand the nodes of pend over to
+ * `to`, in order: each callback takes the node's contents. Unless final,
+ * a question at the end of pend stays there, with its answer so far: lines
+ * not parsed yet may still join it. Grouping problems are reported at once,
+ * or with defer kept in cp->qa_errs, for content_parse_each to report after
+ * every block's own (the order a whole-document parse reports them in).
+ */
+static void
+content_emit(struct content_parser *cp, struct content_nodes *pend,
+	     bool final, bool defer, const struct content_each *to)
+{
+	size_t i = 0, total = pend->n;
+	struct content_node *v = pend->v;
+	const char *qas = pend->qa;
+
 	while (i < total) {
 		struct content_node *n = &v[i];
 		char qa = qas[i];
 
-		if (!inplace) {
-			XGROW(out->v, out->n, out->cap);
-			XGROW(out->qa, out->n, out->qacap);
-		}
-		out->qa[out->n] = 0;
 		if (qa == 'Q') {
-			struct content_node q = *n;
-			size_t j = i + 1, a;
+			struct content_node q;
+			size_t j = i + 1, a = j;
 
-			q.kind = CONTENT_QA;
 			if (j < total && qas[j] == 'A') {
-				a = j;
 				j++;
 				while (j < total && qas[j] == 0 &&
 				       (v[j].kind == CONTENT_PARAGRAPH ||
 					v[j].kind == CONTENT_LIST))
 					j++;
+			}
+			if (j == total && !final)
+				break; /* the answer may go on */
+			q = *n;
+			q.kind = CONTENT_QA;
+			if (j > a) {
 				q.nchildren = j - a;
-				q.children = xcalloc(j - a, sizeof *q.children);
+				q.children = xreallocarray(NULL, j - a,
+							   sizeof *q.children);
 				memcpy(q.children, &v[a],
 				       (j - a) * sizeof *q.children);
 			} else {
-				content_err_at(cp, n->line, n->col, "question "
-					       "'Q:' has no answer: expected a "
-					       "paragraph starting with 'A:' "
-					       "right after it");
+				content_qa_problem(cp, defer, n, 'Q');
 			}
-			out->v[out->n++] = q;
+			to->node(to->ctx, &q);
 			i = j;
 			continue;
 		}
 		if (qa == 'A')
-			content_err_at(cp, n->line, n->col, "answer 'A:' without "
-				       "a question: 'A:' must follow a 'Q:' "
-				       "paragraph");
-		if (&out->v[out->n] != n) /* in place, it may be itself */
-			out->v[out->n] = *n;
-		out->n++;
+			content_qa_problem(cp, defer, n, 'A');
+		to->node(to->ctx, n);
 		i++;
 	}
-	if (inplace) {
-		/* the nodes stay as long as the document: no slack */
-		if (out->n > 0 && out->n < out->cap) {
-			out->v = xreallocarray(out->v, out->n, sizeof *out->v);
-			out->cap = out->n;
-		}
-		return;
+	if (i > 0 && i < total) {
+		memmove(v, v + i, (total - i) * sizeof *v);
+		memmove(pend->qa, pend->qa + i, total - i);
 	}
-	free(v);
+	pend->n = total - i;
+}
+
+/* content_emit's receiver that appends to a node list (exact size when
+   the list is done: content_nodes_fit). */
+static void
+content_nodes_take(void *ctx, struct content_node *n)
+{
+	struct content_nodes *ns = ctx;
+
+	if (ns->n >= ns->cap) {
+		ns->cap = ns->cap < 8 ? 8 : ns->cap + ns->cap / 2;
+		ns->v = xreallocarray(ns->v, ns->cap, sizeof *ns->v);
+	}
+	ns->v[ns->n++] = *n;
+}
+
+/* No slack kept for a document's life. */
+static void
+content_nodes_fit(struct content_nodes *ns)
+{
+	if (ns->n > 0 && ns->n < ns->cap) {
+		ns->v = xreallocarray(ns->v, ns->n, sizeof *ns->v);
+		ns->cap = ns->n;
+	}
+}
+
+/* Group Q: paragraphs with their answers; move the nodes of in to out
+   (which holds no Q/A marks afterwards, and no slack). */
+static void
+content_group_qa(struct content_parser *cp, struct content_nodes *in,
+		 struct content_nodes *out)
+{
+	struct content_each to = { .node = content_nodes_take, .ctx = out };
+
+	content_emit(cp, in, true, false, &to);
+	content_nodes_fit(out);
+	free(in->v);
 	free(in->qa);
 	memset(in, 0, sizeof *in);
 }
 
+/* The blocks of lines as nodes, appended to flat (Q/A not grouped yet). */
 static void
-content_blocks(struct content_parser *cp, const struct content_line *lines,
-	       size_t n, int depth, struct content_nodes *out)
+content_blocks_flat(struct content_parser *cp, const struct content_line *lines,
+		    size_t n, int depth, struct content_nodes *flat)
 {
-	struct content_nodes flat = { 0 };
 	size_t i = 0, blocks = 0;
 
-	/* most blocks (lines after a blank one) are one node each: start the
-	   array at that size rather than doubling past it */
+	/* most blocks (lines after a blank one) are one node each: make
+	   room for that many rather than doubling past it */
 	for (size_t k = 0; k < n; k++)
 		blocks += !content_line_blank(&lines[k]) &&
 			  (k == 0 || content_line_blank(&lines[k - 1]));
-	if (blocks > 8) {
-		flat.cap = flat.qacap = blocks;
-		flat.v = xreallocarray(NULL, blocks, sizeof *flat.v);
-		flat.qa = xreallocarray(NULL, blocks, 1);
+	if (blocks > 8 && flat->n + blocks > flat->cap) {
+		flat->cap = flat->qacap = flat->n + blocks;
+		flat->v = xreallocarray(flat->v, flat->cap, sizeof *flat->v);
+		flat->qa = xreallocarray(flat->qa, flat->cap, 1);
 	}
 
 	while (i < n) {
@@ -1734,16 +1794,16 @@ content_blocks(struct content_parser *cp, const struct content_line *lines,
 			i++;
 			break;
 		case CONTENT_LT_HEADING:
-			i += content_heading(cp, l, &flat);
+			i += content_heading(cp, l, flat);
 			break;
 		case CONTENT_LT_ITEM:
-			i += content_list(cp, l, n - i, &flat);
+			i += content_list(cp, l, n - i, flat);
 			break;
 		case CONTENT_LT_TABLE:
-			i += content_table(cp, l, n - i, &flat);
+			i += content_table(cp, l, n - i, flat);
 			break;
 		case CONTENT_LT_QUOTE:
-			i += content_callout(cp, l, n - i, depth, &flat);
+			i += content_callout(cp, l, n - i, depth, flat);
 			break;
 		case CONTENT_LT_TEXT:
 			if (content_is_dashes(l)) {
@@ -1754,10 +1814,19 @@ content_blocks(struct content_parser *cp, const struct content_line *lines,
 				i++;
 				break;
 			}
-			i += content_paragraph(cp, l, n - i, &flat);
+			i += content_paragraph(cp, l, n - i, flat);
 			break;
 		}
 	}
+}
+
+static void
+content_blocks(struct content_parser *cp, const struct content_line *lines,
+	       size_t n, int depth, struct content_nodes *out)
+{
+	struct content_nodes flat = { 0 };
+
+	content_blocks_flat(cp, lines, n, depth, &flat);
 	content_group_qa(cp, &flat, out);
 }
 
@@ -1906,85 +1975,88 @@ content_is_section(const struct content_line *l)
 	       (l->len == 2 || l->p[2] != '#');
 }
 
+/* The ids seen so far in a quiz or consent file (copies: the sections
+   themselves may be handed over and freed before the next is parsed). */
+struct content_sections {
+	struct content_seen *seen;
+	size_t nseen, seencap;
+};
+
+/* One section: lines[0] is its "## id" line, the rest (n - 1) its body. */
 static void
-content_sections(struct content_parser *cp, const struct content_line *lines,
-		 size_t n, struct content_nodes *out)
+content_section(struct content_parser *cp, struct content_sections *ss,
+		const struct content_line *lines, size_t n,
+		struct content_node *out)
 {
 	bool quiz = cp->kind == CONTENT_KIND_QUIZ;
 	const char *what = quiz ? "question" : "statement";
-	struct content_seen *seen = NULL;
-	size_t nseen = 0, seencap = 0, i = 0, nsections = 0;
+	const struct content_line *hl = &lines[0];
+	const char *end = content_trim_end(hl->p, hl->p + hl->len);
+	const char *id = content_skip_space(hl->p + 2, end);
+	struct content_nodes body = { 0 };
+	struct content_node q = { 0 };
+	size_t s = 1, k = n;
 
-	/* anything before the first section: ordinary blocks */
-	while (i < n && !content_is_section(&lines[i]))
-		i++;
-	content_blocks(cp, lines, i, 0, out);
-	while (i < n) {
-		const struct content_line *hl = &lines[i];
-		const char *end = content_trim_end(hl->p, hl->p + hl->len);
-		const char *id = content_skip_space(hl->p + 2, end);
-		struct content_nodes body = { 0 };
-		struct content_node q = { 0 };
-		size_t s = i + 1, k;
-
-		nsections++;
-		for (k = s; k < n && !content_is_section(&lines[k]); k++)
-			;
-		q.kind = quiz ? CONTENT_QUESTION : CONTENT_STATEMENT;
-		q.line = hl->lineno;
-		q.col = 1;
-		if (id == hl->p + 2 && id < end)
-			content_err(cp, hl, id, "a %s needs a space after '##'",
-				    what);
-		if (id == end)
-			content_err(cp, hl, hl->p, "a %s needs an id after "
-				    "'## '", what);
-		else if (!content_is_id(id, (size_t)(end - id)))
-			content_err(cp, hl, id < end ? id : hl->p, "%s id '%.*s' "
-				    "must be lowercase letters, digits and '-'",
-				    what, (int)(end - id), id);
-		q.id = xstrndup(id, (size_t)(end - id));
-		for (size_t j = 0; j < nseen; j++) {
-			if (strcmp(seen[j].id, q.id) == 0) {
-				content_err(cp, hl, id, "duplicate %s id '%s' "
-					    "(first at line %d)", what, q.id,
-					    seen[j].line);
-				break;
-			}
+	q.kind = quiz ? CONTENT_QUESTION : CONTENT_STATEMENT;
+	q.line = hl->lineno;
+	q.col = 1;
+	if (id == hl->p + 2 && id < end)
+		content_err(cp, hl, id, "a %s needs a space after '##'",
+			    what);
+	if (id == end)
+		content_err(cp, hl, hl->p, "a %s needs an id after "
+			    "'## '", what);
+	else if (!content_is_id(id, (size_t)(end - id)))
+		content_err(cp, hl, id < end ? id : hl->p, "%s id '%.*s' "
+			    "must be lowercase letters, digits and '-'",
+			    what, (int)(end - id), id);
+	q.id = xstrndup(id, (size_t)(end - id));
+	for (size_t j = 0; j < ss->nseen; j++) {
+		if (strcmp(ss->seen[j].id, q.id) == 0) {
+			content_err(cp, hl, id, "duplicate %s id '%s' "
+				    "(first at line %d)", what, q.id,
+				    ss->seen[j].line);
+			break;
 		}
-		XGROW(seen, nseen, seencap);
-		seen[nseen].id = q.id;
-		seen[nseen++].line = hl->lineno;
-		content_section_keys(cp, &q, lines, k, &s, quiz);
-		if (q.profile == NULL)
-			content_err(cp, hl, hl->p, "%s '%s' has no 'profile:' "
-				    "line (all or pregnancy)", what, q.id);
-		if (quiz && q.reread == NULL)
-			content_err(cp, hl, hl->p, "question '%s' has no "
-				    "'reread:' line (the screen to re-read after "
-				    "a wrong answer)", q.id);
-		content_blocks(cp, lines + s, k - s, 0, &body);
-		if (quiz) {
-			content_question(cp, &q, hl, &body);
-		} else {
-			if (body.n == 0)
-				content_err(cp, hl, hl->p, "statement '%s' has "
-					    "no text", q.id);
-			q.children = body.v;
-			q.nchildren = body.n;
-			free(body.qa);
-		}
-		XGROW(out->v, out->n, out->cap);
-		XGROW(out->qa, out->n, out->qacap);
-		out->qa[out->n] = 0;
-		out->v[out->n++] = q;
-		i = k;
 	}
-	if (nsections == 0)
+	XGROW(ss->seen, ss->nseen, ss->seencap);
+	ss->seen[ss->nseen].id = xstrdup(q.id);
+	ss->seen[ss->nseen++].line = hl->lineno;
+	content_section_keys(cp, &q, lines, k, &s, quiz);
+	if (q.profile == NULL)
+		content_err(cp, hl, hl->p, "%s '%s' has no 'profile:' "
+			    "line (all or pregnancy)", what, q.id);
+	if (quiz && q.reread == NULL)
+		content_err(cp, hl, hl->p, "question '%s' has no "
+			    "'reread:' line (the screen to re-read after "
+			    "a wrong answer)", q.id);
+	content_blocks(cp, lines + s, k - s, 0, &body);
+	if (quiz) {
+		content_question(cp, &q, hl, &body);
+	} else {
+		if (body.n == 0)
+			content_err(cp, hl, hl->p, "statement '%s' has "
+				    "no text", q.id);
+		q.children = body.v;
+		q.nchildren = body.n;
+		free(body.qa);
+	}
+	*out = q;
+}
+
+/* After the last section. */
+static void
+content_sections_done(struct content_parser *cp, struct content_sections *ss)
+{
+	bool quiz = cp->kind == CONTENT_KIND_QUIZ;
+
+	if (ss->nseen == 0)
 		content_err_at(cp, 0, 0, "the %s file has no %ss: expected "
 			       "'## id' sections", quiz ? "quiz" : "consent",
-			       what);
-	free(seen);
+			       quiz ? "question" : "statement");
+	for (size_t i = 0; i < ss->nseen; i++)
+		free(ss->seen[i].id);
+	free(ss->seen);
 }
 
 /* ---- front matter ------------------------------------------------------ */
@@ -2157,84 +2229,210 @@ content_front_matter(struct content_parser *cp, struct content_doc *doc,
 
 /* ---- the document ------------------------------------------------------ */
 
-static struct content_doc *
-content_parse_tmp(struct content_parser *cpp, const char *path, const char *text, size_t len,
-	      struct diag_list *dl)
+/*
+ * Lines are read one at a time into a window that holds one stretch of
+ * the file: a top-level stretch ends before a non-blank line that follows
+ * a blank one and is not a list item (no block reaches past that: a list
+ * goes on over blank lines only to an item), a quiz or consent stretch
+ * before the next "## " section. So no array of every line of the file is
+ * ever held.
+ */
+struct content_reader {
+	const char *p, *end; /* what is not read yet */
+	int lineno;          /* of the last line read */
+	struct content_line *win;
+	size_t nwin, wincap;
+};
+
+/* The next line (as content_parse always split them), or false at the end. */
+static bool
+content_read(struct content_reader *rd, struct content_line *l)
 {
-#define cp (*cpp)
-	struct content_line *lines = NULL;
-	size_t nlines = 0, cap = 0, close;
-	struct content_doc *doc;
-	struct content_nodes nodes = { 0 };
-	const char *p = text, *end = text + len;
+	const char *p = rd->p, *nl, *e;
 
-	/* one line per '\n', and one after the last: the array exactly */
-	for (const char *q = text; q < end &&
-	     (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++)
-		cap++;
-	lines = xreallocarray(NULL, cap + 1, sizeof *lines);
-	cap++;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *e = nl != NULL ? nl : end;
-		struct content_line *l;
+	if (p >= rd->end)
+		return false;
+	nl = memchr(p, '\n', (size_t)(rd->end - p));
+	e = nl != NULL ? nl : rd->end;
+	l->src = l->p = p;
+	l->len = (size_t)(e - p);
+	if (l->len > 0 && p[l->len - 1] == '\r')
+		l->len--;
+	l->lineno = ++rd->lineno;
+	if (l->len > CONTENT_MAX_LINE)
+		l->len = 0; /* reported by content_check_lines; a blank line */
+	rd->p = nl != NULL ? nl + 1 : rd->end;
+	return true;
+}
 
-		XGROW(lines, nlines, cap); /* never grows: counted above */
-		l = &lines[nlines++];
-		l->src = l->p = p;
-		l->len = (size_t)(e - p);
-		if (l->len > 0 && p[l->len - 1] == '\r')
-			l->len--;
-		l->lineno = (int)nlines;
-		if (l->len > CONTENT_MAX_LINE) {
-			content_err_at(&cp, l->lineno, 1, "line is too long "
-				       "(%zu bytes; at most %d)", l->len,
+static void
+content_win_add(struct content_reader *rd, const struct content_line *l)
+{
+	if (rd->nwin >= rd->wincap) {
+		rd->wincap = rd->wincap < 16 ? 16 : rd->wincap * 2;
+		rd->win = xreallocarray(rd->win, rd->wincap, sizeof *rd->win);
+	}
+	rd->win[rd->nwin++] = *l;
+}
+
+/*
+ * Report every line that is too long, first (as splitting the whole file
+ * into lines used to); false when every line is blank (an empty file).
+ */
+static bool
+content_check_lines(struct content_parser *cp, const char *text, size_t len)
+{
+	struct content_reader rd = { .p = text, .end = text + len };
+	struct content_line l;
+	bool any = false;
+
+	while (rd.p < rd.end) {
+		const char *start = rd.p;
+		size_t n;
+
+		content_read(&rd, &l);
+		n = (size_t)(rd.p - start);
+		if (n > 0 && start[n - 1] == '\n')
+			n--;
+		if (n > 0 && start[n - 1] == '\r')
+			n--;
+		if (n > CONTENT_MAX_LINE)
+			content_err_at(cp, l.lineno, 1, "line is too long "
+				       "(%zu bytes; at most %d)", n,
 				       CONTENT_MAX_LINE);
-			l->len = 0; /* skipped: a blank line */
-		}
-		p = nl != NULL ? nl + 1 : end;
+		else if (!any)
+			any = !content_line_blank(&l);
 	}
-	{
-		bool empty = true;
-		for (size_t i = 0; i < nlines && empty; i++)
-			empty = content_line_blank(&lines[i]);
-		if (empty) {
-			diag_error(dl, path, 0, 0, "empty file: expected front "
-				   "matter starting with '---'");
-			free(lines);
-			return NULL;
+	return any;
+}
+
+/* The body of a screen or qa file, a stretch at a time. */
+static void
+content_each_blocks(struct content_parser *cp, struct content_reader *rd,
+		    const struct content_each *each)
+{
+	struct content_nodes pend = { 0 };
+	struct content_line l;
+
+	rd->nwin = 0;
+	while (content_read(rd, &l)) {
+		if (rd->nwin > 0 && content_line_blank(&rd->win[rd->nwin - 1]) &&
+		    !content_line_blank(&l) &&
+		    content_line_type(&l) != CONTENT_LT_ITEM) {
+			content_blocks_flat(cp, rd->win, rd->nwin, 0, &pend);
+			content_emit(cp, &pend, false, true, each);
+			rd->nwin = 0;
 		}
+		content_win_add(rd, &l);
 	}
-	if (!content_is_dashes(&lines[0])) {
+	content_blocks_flat(cp, rd->win, rd->nwin, 0, &pend);
+	content_emit(cp, &pend, true, true, each);
+	free(pend.v);
+	free(pend.qa);
+	for (size_t i = 0; i < cp->nqa_errs; i++)
+		content_qa_error(cp, cp->qa_errs[i].line, cp->qa_errs[i].col,
+				 cp->qa_errs[i].what);
+}
+
+/* The body of a quiz or consent file: blocks before the first section,
+   then a section at a time. */
+static void
+content_each_sections(struct content_parser *cp, struct content_reader *rd,
+		      const struct content_each *each)
+{
+	struct content_sections ss = { 0 };
+	struct content_nodes pre = { 0 };
+	struct content_line l;
+	bool more;
+
+	rd->nwin = 0;
+	while ((more = content_read(rd, &l)) && !content_is_section(&l))
+		content_win_add(rd, &l);
+	content_blocks(cp, rd->win, rd->nwin, 0, &pre);
+	for (size_t i = 0; i < pre.n; i++)
+		each->node(each->ctx, &pre.v[i]);
+	free(pre.v);
+	while (more) {
+		struct content_node q;
+
+		rd->nwin = 0;
+		content_win_add(rd, &l); /* the "## id" line */
+		while ((more = content_read(rd, &l)) && !content_is_section(&l))
+			content_win_add(rd, &l);
+		content_section(cp, &ss, rd->win, rd->nwin, &q);
+		each->node(each->ctx, &q);
+	}
+	content_sections_done(cp, &ss);
+}
+
+int
+content_parse_each(const char *path, const char *text, size_t len,
+		   const struct content_values *values, const char *lang,
+		   struct diag_list *dl, const struct content_each *each)
+{
+	struct content_parser cp = {
+		.path = path, .dl = dl, .values = values, .lang = lang,
+	};
+	struct content_reader rd = { .p = text, .end = text + len };
+	struct content_doc *doc = NULL;
+	struct content_line l;
+	size_t close;
+
+	content_parser_init(&cp);
+	if (!content_check_lines(&cp, text, len)) {
+		diag_error(dl, path, 0, 0, "empty file: expected front "
+			   "matter starting with '---'");
+		goto out;
+	}
+	content_read(&rd, &l);
+	if (!content_is_dashes(&l)) {
 		content_err_at(&cp, 1, 1, "expected front matter: the first line "
 			       "must be '---'");
-		free(lines);
-		return NULL;
+		goto out;
 	}
-	for (close = 1; close < nlines && !content_is_dashes(&lines[close]); close++)
-		;
-	if (close == nlines) {
+	content_win_add(&rd, &l);
+	while (content_read(&rd, &l)) {
+		content_win_add(&rd, &l);
+		if (content_is_dashes(&l))
+			break;
+	}
+	close = rd.nwin - 1;
+	if (close == 0 || !content_is_dashes(&rd.win[close])) {
 		content_err_at(&cp, 1, 1, "front matter is not closed: expected "
 			       "a line '---'");
-		free(lines);
-		return NULL;
+		goto out;
 	}
 	doc = xcalloc(1, sizeof *doc);
 	doc->path = xstrdup(path);
-	content_front_matter(&cp, doc, lines, close);
+	content_front_matter(&cp, doc, rd.win, close);
 	cp.kind = doc->kind;
-	if (doc->kind == CONTENT_KIND_QUIZ || doc->kind == CONTENT_KIND_CONSENT)
-		content_sections(&cp, lines + close + 1, nlines - close - 1,
-				 &nodes);
+	each->head(each->ctx, doc);
+	if (cp.kind == CONTENT_KIND_QUIZ || cp.kind == CONTENT_KIND_CONSENT)
+		content_each_sections(&cp, &rd, each);
 	else
-		content_blocks(&cp, lines + close + 1, nlines - close - 1, 0,
-			       &nodes);
-	doc->nodes = nodes.v;
-	doc->n = nodes.n;
-	free(nodes.qa);
-	free(lines);
-	return doc;
-#undef cp
+		content_each_blocks(&cp, &rd, each);
+out:
+	free(rd.win);
+	content_parser_done(&cp);
+	return doc != NULL ? 0 : -1;
+}
+
+/* content_parse's receivers: the head is the document, the nodes go in it. */
+struct content_whole {
+	struct content_doc *doc;
+	struct content_nodes nodes;
+};
+
+static void
+content_whole_head(void *ctx, struct content_doc *doc)
+{
+	((struct content_whole *)ctx)->doc = doc;
+}
+
+static void
+content_whole_node(void *ctx, struct content_node *n)
+{
+	content_nodes_take(&((struct content_whole *)ctx)->nodes, n);
 }
 
 struct content_doc *
@@ -2242,15 +2440,18 @@ content_parse(const char *path, const char *text, size_t len,
 	      const struct content_values *values, const char *lang,
 	      struct diag_list *dl)
 {
-	struct content_parser cp = {
-		.path = path, .dl = dl, .values = values, .lang = lang,
+	struct content_whole w = { 0 };
+	struct content_each each = {
+		.head = content_whole_head, .node = content_whole_node,
+		.ctx = &w,
 	};
-	struct content_doc *doc;
 
-	content_parser_init(&cp);
-	doc = content_parse_tmp(&cp, path, text, len, dl);
-	content_parser_done(&cp);
-	return doc;
+	if (content_parse_each(path, text, len, values, lang, dl, &each) != 0)
+		return NULL;
+	content_nodes_fit(&w.nodes);
+	w.doc->nodes = w.nodes.v;
+	w.doc->n = w.nodes.n;
+	return w.doc;
 }
 
 void

@@ -160,6 +160,36 @@ struct content_doc *content_parse(const char *path, const char *text, size_t len
 				  const char *lang, struct diag_list *dl);
 void content_doc_free(struct content_doc *doc);
 
+/*
+ * What content_parse_each hands over, in the file's order: head once, the
+ * document without its nodes (nodes NULL, n 0: front matter and title),
+ * then node for each top-level node as soon as it is finished (a Q&A pair
+ * once the next block cannot join its answer). Each takes ownership: the
+ * head is freed with content_doc_free, a node's contents with
+ * content_node_done (*node itself is the parser's: copy it to keep it).
+ */
+struct content_each {
+	void (*head)(void *ctx, struct content_doc *head);
+	void (*node)(void *ctx, struct content_node *node);
+	void *ctx;
+};
+
+/*
+ * Parse decoded text exactly as content_parse does (the same nodes, the
+ * same diagnostics in the same order) but hand it over a node at a time,
+ * so that a caller that lays out, prints and frees each node never holds
+ * the whole document; nor does the parser hold a structure per line of
+ * the file. Returns 0 when the front matter was found (head was called),
+ * or -1 when nothing could be parsed (no callback was made). Problems
+ * found after a node was handed over (a question without an answer) are
+ * reported once the whole text is parsed, as content_parse reports them.
+ */
+int content_parse_each(const char *path, const char *text, size_t len,
+		       const struct content_values *values, const char *lang,
+		       struct diag_list *dl, const struct content_each *each);
+/* Free what a node holds (not the node itself). */
+void content_node_done(struct content_node *n);
+
 /* Inline markup alone (one line or cell: **bold**, ruby, <br>, \| escapes). */
 void content_parse_inline(const char *path, int line, int col, const char *s,
 			  size_t len, const struct content_values *values,

@@ -888,6 +888,105 @@ START_TEST(test_clinic)
 }
 END_TEST
 
+/* ---- a node at a time (content_parse_each) ----------------------------- */
+
+/* Records, for each node handed over, its dump and how many diagnostics
+   there were then; frees it at once, as a streaming caller does. */
+struct each_log {
+	struct diag_list *dl;
+	struct strbuf sb;
+	int heads;
+	char *title;
+};
+
+static void
+each_head(void *ctx, struct content_doc *head)
+{
+	struct each_log *lg = ctx;
+
+	ck_assert_uint_eq(head->n, 0);
+	ck_assert_ptr_null(head->nodes);
+	lg->heads++;
+	lg->title = xstrdup(head->title);
+	content_doc_free(head);
+}
+
+static void
+each_node(void *ctx, struct content_node *node)
+{
+	struct each_log *lg = ctx;
+	struct content_node copy = *node;
+
+	strbuf_addf(&lg->sb, "@%zu ", lg->dl->n);
+	dump_nodes(&lg->sb, &copy, 1, 0);
+	content_node_done(&copy);
+}
+
+START_TEST(test_each)
+{
+	static const char text[] =
+		"---\nid: x\ntitle: 題《だい》\nkind: qa\n---\n"
+		"Q: 一つ目\n\nA: 答え\n\n続き\n\n- 項目\n\n"  /* QA over stretches */
+		"# 見出し\n\n"
+		"**開いた\n\n"                                  /* an error */
+		"Q: 答えなし\n\n"
+		"最後\n";
+	struct diag_list dl;
+	struct each_log lg = { .dl = &dl };
+	struct content_each each = { each_head, each_node, &lg };
+	struct content_doc *doc;
+	char *whole, *diags;
+
+	diag_list_init(&dl);
+	strbuf_init(&lg.sb);
+	ck_assert_int_eq(content_parse_each("x.md", text, strlen(text), NULL,
+					    "ja", &dl, &each), 0);
+	ck_assert_int_eq(lg.heads, 1);
+	ck_assert_str_eq(lg.title, "題");
+	/* each node is handed over before later blocks are parsed (no
+	   diagnostic yet for the paragraph after it); the unanswered
+	   question's error comes after every block's, as content_parse
+	   reports it */
+	ck_assert_str_eq(lg.sb.s,
+		"@0 QA@6:1 一つ目\n"
+		"  P@8:1 答え\n"
+		"  P@10:1 続き\n"
+		"  Lu@12:1\n"
+		"    -@12:1 項目\n"
+		"@0 H1@14:1 見出し\n"
+		"@1 P@16:1 <b>開いた</b>\n"
+		"@1 QA@18:1 答えなし\n"
+		"@1 P@20:1 最後\n");
+	diags = dump_diags(&dl);
+	ck_assert_str_eq(diags,
+		"x.md:16:1: error: '**' is not closed: expected a closing '**' "
+		"in the same paragraph (write \\* for a literal *)\n"
+		"x.md:18:1: error: question 'Q:' has no answer: expected a "
+		"paragraph starting with 'A:' right after it\n");
+	free(diags);
+	/* content_parse: the same nodes, the same diagnostics */
+	diag_list_done(&dl);
+	diag_list_init(&dl);
+	doc = content_parse("x.md", text, strlen(text), NULL, "ja", &dl);
+	whole = dump_doc(doc);
+	ck_assert_uint_eq(doc->n, 5);
+	ck_assert_uint_eq(dl.n, 2);
+	ck_assert_ptr_nonnull(strstr(whole, "QA@18:1 答えなし"));
+	content_doc_free(doc);
+	free(whole);
+	/* nothing to parse: -1 and no callback */
+	lg.heads = 0;
+	strbuf_reset(&lg.sb);
+	ck_assert_int_eq(content_parse_each("x.md", "no front matter\n", 16,
+					    NULL, "ja", &dl, &each), -1);
+	ck_assert_int_eq(lg.heads, 0);
+	ck_assert_uint_eq(lg.sb.len, 0);
+	strbuf_done(&lg.sb);
+	free(lg.title);
+	diag_list_done(&dl);
+}
+END_TEST
+
 Suite *
 tap_suite(void)
 {
@@ -922,6 +1021,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_many_errors);
 	tcase_add_test(tc, test_clinic);
+	tcase_add_test(tc, test_each);
 	suite_add_tcase(s, tc);
 	return s;
 }
