@@ -72,6 +72,7 @@
  * a moved link (its seal holds with another seq) from a changed one.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -751,6 +752,7 @@ struct store_verify_ctx {
 	enum { STORE_VERIFY_SKIP, STORE_VERIFY_UNSEALED,
 	       STORE_VERIFY_SEALED } mode;
 	size_t cur;             /* its link */
+	bool done;              /* walked (by whichever thread) */
 	struct store_canon canon;
 	struct strbuf sb, shared, vsb;
 	struct store_digest_memo memo;
@@ -1028,17 +1030,57 @@ store_verify_texts(struct store *st, struct store_report *r, char **err)
 	return 0;
 }
 
+/*
+ * The threads of a verification take the ranges of ids (chunks) one after
+ * another until none is left: a thread that gets more processor time (the
+ * machine busy with something else) does more of them, rather than the
+ * others waiting for it.
+ */
+struct store_verify_pool {
+	struct store_verify_ctx *chunks;
+	size_t nchunks;
+	atomic_size_t next;
+};
+
+struct store_verify_thread {
+	struct store_verify_pool *pool;
+	struct store *st;
+};
+
 static void *
 store_verify_worker(void *arg)
 {
-	struct store_verify_ctx *c = arg;
-
 	static const struct store_walk_ops ops = {
 		store_verify_session, store_verify_row, store_verify_end,
 		store_verify_orphan,
 	};
+	struct store_verify_thread *t = arg;
+	struct store_verify_pool *p = t->pool;
+	bool txn = false;
+	size_t i;
 
-	c->rc = store_walk_rows(c->st, NULL, c->lo, c->hi, &ops, c, &c->err);
+	/* One read transaction, one snapshot, for all its chunks. */
+	if (sqlite3_get_autocommit(t->st->db))
+		txn = sqlite3_exec(t->st->db, "BEGIN", NULL, NULL,
+				   NULL) == SQLITE_OK;
+	while ((i = atomic_fetch_add(&p->next, 1)) < p->nchunks) {
+		struct store_verify_ctx *c = &p->chunks[i];
+
+		c->st = t->st;
+		c->rc = store_walk_rows(c->st, NULL, c->lo, c->hi, &ops, c,
+					&c->err);
+		/* Ids missing at the chunk's end (the last chunk's end is
+		 * max_id). */
+		for (int64_t m = c->last_id + 1; c->rc == 0 && m < c->hi; m++)
+			store_report_add(&c->r, STORE_REMOVED, m, 0, "session"
+					 " %lld: removed (its id is missing)",
+					 (long long)m);
+		if (c->rc == 0 && c->hi - 1 > c->last_id)
+			c->last_id = c->hi - 1;
+		c->done = true;
+	}
+	if (txn)
+		sqlite3_exec(t->st->db, "COMMIT", NULL, NULL, NULL);
 	return NULL;
 }
 
@@ -1097,7 +1139,11 @@ int
 store_verify(struct store *st, struct store_report *r, char **err)
 {
 	struct store_verify_ctx c, *w = NULL;
+	struct store_verify_pool pool;
+	struct store_verify_thread *th = NULL;
 	pthread_t *tid = NULL;
+	bool *started = NULL;
+	size_t nchunks = 0;
 	size_t *idx = NULL, *pidx = NULL;
 	int64_t min_id = 0, max_id = 0, bound = 0;
 	bool *orig_used = NULL;
@@ -1113,8 +1159,8 @@ store_verify(struct store *st, struct store_report *r, char **err)
 	 * left for the next run: ids above max_id, links above bound. */
 	if (store_verify_bounds(st, &min_id, &max_id, &bound, err) != 0)
 		goto out;
-	/* Verifying means hashing every record: one worker per processor,
-	 * each on its own connection and range of ids. */
+	/* Verifying means hashing every record: one thread per processor,
+	 * each on its own connection, taking ranges of ids in turn. */
 	nw = sysconf(_SC_NPROCESSORS_ONLN);
 	if (getenv("ISOKIOSK_VERIFY_WORKERS") != NULL) /* benchmarks */
 		nw = atol(getenv("ISOKIOSK_VERIFY_WORKERS"));
@@ -1122,36 +1168,48 @@ store_verify(struct store *st, struct store_report *r, char **err)
 		nw = 1;
 	if (nw > 8)
 		nw = 8;
-	w = xcalloc((size_t)nw, sizeof *w);
-	tid = xcalloc((size_t)nw, sizeof *tid);
-	for (long k = 0; k < nw; k++) {
-		int64_t span = (max_id - min_id + 1) / nw + 1;
+	nchunks = nw == 1 ? 1 : (size_t)nw * 8;
+	if (nchunks > 1 && (max_id - min_id + 1) / (int64_t)nchunks < 1000)
+		nchunks = (size_t)((max_id - min_id + 1) / 1000) + 1;
+	w = xcalloc(nchunks, sizeof *w);
+	for (size_t k = 0; k < nchunks; k++) {
+		int64_t span = (max_id - min_id + 1) / (int64_t)nchunks + 1;
 
-		w[k].lo = k == 0 ? INT64_MIN : min_id + span * k;
-		w[k].hi = k == nw - 1 ? max_id + 1 : min_id + span * (k + 1);
+		w[k].lo = k == 0 ? INT64_MIN : min_id + span * (int64_t)k;
+		w[k].hi = k == nchunks - 1 ? max_id + 1
+					   : min_id + span * (int64_t)(k + 1);
 		w[k].last_id = k == 0 ? 0 : w[k].lo - 1;
 		w[k].bound = bound;
 		strbuf_init(&w[k].sb);
 		strbuf_init(&w[k].shared);
 		strbuf_init(&w[k].vsb);
-		w[k].st = k == 0 ? st : store_reader(st, &w[k].err);
-		if (w[k].st == NULL) {
-			w[k].rc = -1;
-			continue;
-		}
-		if (k > 0 && pthread_create(&tid[k], NULL, store_verify_worker,
-					    &w[k]) != 0) {
-			w[k].rc = -1; /* no thread: run it here */
-			store_verify_worker(&w[k]);
-			tid[k] = 0;
-		}
 	}
-	store_verify_worker(&w[0]);
+	pool.chunks = w;
+	pool.nchunks = nchunks;
+	atomic_init(&pool.next, 0);
+	th = xcalloc((size_t)nw, sizeof *th);
+	tid = xcalloc((size_t)nw, sizeof *tid);
+	started = xcalloc((size_t)nw, sizeof *started);
+	th[0].pool = &pool;
+	th[0].st = st;
+	for (long k = 1; k < nw; k++) {
+		char *rerr = NULL;
+
+		/* No second connection or thread: fewer threads. */
+		th[k].pool = &pool;
+		th[k].st = store_reader(st, &rerr);
+		free(rerr);
+		if (th[k].st != NULL && pthread_create(&tid[k], NULL,
+						       store_verify_worker,
+						       &th[k]) == 0)
+			started[k] = true;
+	}
+	store_verify_worker(&th[0]);
 	for (long k = 1; k < nw; k++)
-		if (tid[k] != 0)
+		if (started[k])
 			pthread_join(tid[k], NULL);
-	for (long k = 0; k < nw; k++) {
-		if (w[k].rc != 0) {
+	for (size_t k = 0; k < nchunks; k++) {
+		if (w[k].rc != 0 || !w[k].done) {
 			store_failf(err, "%s", w[k].err ? w[k].err
 					       : "verification failed");
 			goto out;
@@ -1159,11 +1217,9 @@ store_verify(struct store *st, struct store_report *r, char **err)
 		store_verify_merge(&c, r, &w[k]);
 	}
 
-	/* Sessions removed at the end: AUTOINCREMENT remembers the highest id
-	 * ever used (unless sqlite_sequence is edited too; see store.h). */
-	for (int64_t m = c.last_id + 1; m <= max_id; m++)
-		store_report_add(r, STORE_REMOVED, m, 0, "session %lld: removed"
-				 " (its id is missing)", (long long)m);
+	/* Sessions removed at the end (up to max_id: AUTOINCREMENT remembers
+	 * the highest id ever used, unless sqlite_sequence is edited too; see
+	 * store.h) are named by the last chunk. */
 	for (size_t i = 0; i < c.norphans; i++) {
 		/* Rows whose session row is gone; named above if the id is in
 		 * range, else here. */
@@ -1323,9 +1379,9 @@ store_verify(struct store *st, struct store_report *r, char **err)
 		goto out;
 	rc = r->n > 0 ? 1 : 0;
 out:
-	for (long k = 0; w != NULL && k < nw; k++) {
-		if (w[k].st != NULL && w[k].st != st)
-			store_close(w[k].st);
+	for (long k = 1; th != NULL && k < nw; k++)
+		store_close(th[k].st);
+	for (size_t k = 0; w != NULL && k < nchunks; k++) {
 		store_report_done(&w[k].r);
 		free(w[k].links);
 		free(w[k].orphans);
@@ -1336,7 +1392,9 @@ out:
 		store_memo_done(&w[k].memo);
 	}
 	free(w);
+	free(th);
 	free(tid);
+	free(started);
 	free(idx);
 	free(pidx);
 	free(orig_used);

@@ -954,6 +954,72 @@ START_TEST(test_verify_shared_part)
 }
 END_TEST
 
+/* The number of problems of kind k naming session. */
+static size_t
+test_report_count(const struct store_report *r, enum store_problem_kind k,
+		  int64_t session)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->n; i++)
+		n += r->v[i].kind == k && r->v[i].session == session;
+	return n;
+}
+
+/*
+ * Many sessions: two threads take ranges of ids in turn (4 of 751 ids
+ * for 3,000 sessions, the first from 1 to 751). Sessions removed on both
+ * sides of a range's end and at the very end are each named once, and
+ * changes anywhere are found, whichever thread reads them.
+ */
+START_TEST(test_verify_ranges)
+{
+	struct store *st = test_open(0);
+	struct store_report r;
+	char *err = NULL;
+	int64_t id;
+
+	ck_assert_int_eq(store_test_bulk(st, true, &err), 0);
+	for (int i = 0; i < 3000; i++) {
+		ck_assert_int_eq(store_session_begin(st, &test_start, &id,
+						     &err), 0);
+		ck_assert_int_eq(store_screen(st, id, "what-is", i, &err), 0);
+		ck_assert_int_eq(store_session_end(st, id, STORE_ABANDONED,
+						   NULL, &err), 0);
+	}
+	ck_assert_int_eq(store_test_bulk(st, false, &err), 0);
+	ck_assert_int_eq(store_staff_verify(st, 1500, "nurse-b", &err), 0);
+	store_close(st);
+	setenv("ISOKIOSK_VERIFY_WORKERS", "2", 1);
+	ck_assert_int_eq(test_verify(&r), 0);
+	ck_assert_uint_eq(r.sessions, 3000);
+	ck_assert_uint_eq(r.sealed, 3001);
+	store_report_done(&r);
+
+	test_sql_tamper("DELETE FROM screens WHERE session_id IN"
+			" (750, 751, 752, 2999, 3000);"
+			"DELETE FROM sessions WHERE id IN"
+			" (750, 751, 752, 2999, 3000);"
+			"UPDATE screens SET shown_ms = 7 WHERE session_id = 1000;"
+			"UPDATE sessions SET patient_ref = 'x' WHERE id = 2000;");
+	ck_assert_int_eq(test_verify(&r), 1);
+	test_report_print(&r);
+	unsetenv("ISOKIOSK_VERIFY_WORKERS");
+	ck_assert_uint_eq(r.sessions, 2995);
+	ck_assert_uint_eq(test_report_count(&r, STORE_REMOVED, 750), 1);
+	ck_assert_uint_eq(test_report_count(&r, STORE_REMOVED, 751), 1);
+	ck_assert_uint_eq(test_report_count(&r, STORE_REMOVED, 752), 1);
+	ck_assert_uint_eq(test_report_count(&r, STORE_REMOVED, 2999), 1);
+	ck_assert_uint_eq(test_report_count(&r, STORE_REMOVED, 3000), 1);
+	ck_assert_uint_eq(test_report_count(&r, STORE_REMOVED, 749), 0);
+	ck_assert_uint_eq(test_report_count(&r, STORE_REMOVED, 753), 0);
+	ck_assert(test_report_has(&r, STORE_CHANGED, 1000));
+	ck_assert(test_report_has(&r, STORE_CHANGED, 2000));
+	ck_assert(!test_report_has(&r, STORE_CHANGED, 1500));
+	store_report_done(&r);
+}
+END_TEST
+
 START_TEST(test_migrate_from_1)
 {
 	struct store *st = test_open(0);
@@ -1343,6 +1409,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_verify_form_1);
 	tcase_add_test(tc, test_verify_form_2);
 	tcase_add_test(tc, test_verify_shared_part);
+	tcase_add_test(tc, test_verify_ranges);
 	tcase_add_test(tc, test_newer_schema_refused);
 	tcase_add_test(tc, test_content_file);
 	tcase_add_test(tc, test_content_freeze);
