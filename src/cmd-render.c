@@ -8,8 +8,17 @@
  *
  * A SCREEN_ID (no '/' and no ".md") names content/<L>/<id>.md in the bundled
  * content. Clinic values ({{key}}) come from the clinic.conf two levels above
- * the file when there is one. Diagnostics go to stderr sorted; with an error
- * nothing is printed and the exit status is 1.
+ * the file when there is one. Diagnostics go to stderr sorted, after the
+ * text.
+ *
+ * The file is parsed, laid out and printed one top-level node at a time
+ * (content_parse_each), so that a long document is never held whole: what
+ * a render holds is the decoded text and one node. So on an error the
+ * nodes before it may already be printed: printing stops at the first
+ * error reported (none at all for a file that cannot be read or decoded,
+ * or a bad clinic.conf), the rest of the file is still parsed for every
+ * diagnostic, and the exit status is 1. Output with status 1 is never a
+ * whole render.
  */
 #include <limits.h>
 #include <stdbool.h>
@@ -39,6 +48,10 @@ cmd_render_help(void)
 	      "  -r, --ruby paren|over|off  readings in parentheses, above the\n"
 	      "                             line, or not shown (default paren)\n"
 	      "  -h, --help                 show this help and exit\n"
+	      "\n"
+	      "The file is printed a block at a time; with errors in it, the\n"
+	      "blocks before the first error may be printed, nothing after.\n"
+	      "Diagnostics go to standard error, after the text.\n"
 	      "\n"
 	      "Exit status: 0 ok (warnings allowed), 1 errors in the file,\n"
 	      "2 usage error.\n", stdout);
@@ -120,27 +133,55 @@ cmd_render_put(struct layout *l)
 }
 
 /*
- * The same lines as layout_doc, laid out and printed one top-level node at a
- * time so that a long document never holds more than one node's lines.
+ * The receiver of content_parse_each: the same lines as layout_doc, laid
+ * out, printed and freed one top-level node at a time, the title first and
+ * a blank line between nodes; nothing more once an error is reported.
  */
-static void
-cmd_render_print(const struct content_doc *doc, const struct layout_opts *o)
-{
-	struct content_doc head = *doc;
-	struct layout *l;
-	bool any;
+struct cmd_render_out {
+	const struct layout_opts *o;
+	const struct diag_list *dl;
+	size_t seen;  /* diagnostics looked at for errors */
+	bool stopped; /* an error: print nothing more */
+	bool any;     /* something printed: a blank line before the next */
+};
 
-	head.nodes = NULL;
-	head.n = 0;
-	l = layout_doc(&head, o); /* the title */
-	any = l->n > 0;
-	cmd_render_put(l);
-	for (size_t i = 0; i < doc->n; i++) {
-		if (any)
-			putchar('\n');
-		cmd_render_put(layout_nodes(&doc->nodes[i], 1, o));
-		any = true;
+static bool
+cmd_render_ok(struct cmd_render_out *r)
+{
+	if (!r->stopped && r->dl->n != r->seen) {
+		r->seen = r->dl->n;
+		r->stopped = diag_count(r->dl, DIAG_ERROR) > 0;
 	}
+	return !r->stopped;
+}
+
+static void
+cmd_render_head(void *ctx, struct content_doc *head)
+{
+	struct cmd_render_out *r = ctx;
+
+	if (cmd_render_ok(r)) {
+		struct layout *l = layout_doc(head, r->o); /* the title */
+
+		r->any = l->n > 0;
+		cmd_render_put(l);
+	}
+	content_doc_free(head);
+}
+
+static void
+cmd_render_node(void *ctx, struct content_node *node)
+{
+	struct cmd_render_out *r = ctx;
+	struct content_node n = *node;
+
+	if (cmd_render_ok(r)) {
+		if (r->any)
+			putchar('\n');
+		cmd_render_put(layout_nodes(&n, 1, r->o));
+		r->any = true;
+	}
+	content_node_done(&n);
 }
 
 int
@@ -151,9 +192,12 @@ cmd_render(int argc, char **argv)
 	char *path, *clinic, *flang;
 	struct content_values *values = NULL;
 	struct decode_text dt;
-	struct content_doc *doc = NULL;
 	struct diag_list dl;
-	int status = 0;
+	struct cmd_render_out out = { .o = &o, .dl = &dl };
+	struct content_each each = {
+		.head = cmd_render_head, .node = cmd_render_node, .ctx = &out,
+	};
+	int status = 1;
 
 	for (int i = 1; i < argc; i++) {
 		const char *v;
@@ -218,20 +262,16 @@ cmd_render(int argc, char **argv)
 		values = clinic_load(clinic, &dl);
 	free(clinic);
 	if (decode_file(path, &dt, &dl) == 0) {
-		doc = content_parse(path, dt.text, dt.len, values,
-				    flang ? flang : "ja", &dl);
+		if (content_parse_each(path, dt.text, dt.len, values,
+				       flang ? flang : "ja", &dl, &each) == 0 &&
+		    diag_count(&dl, DIAG_ERROR) == 0)
+			status = 0;
 		decode_text_done(&dt);
 	}
+	if (fflush(stdout) != 0 || ferror(stdout))
+		status = 1;
 	diag_sort(&dl);
 	diag_print(&dl, stderr);
-	if (diag_count(&dl, DIAG_ERROR) > 0 || doc == NULL) {
-		status = 1;
-	} else {
-		cmd_render_print(doc, &o);
-		if (fflush(stdout) != 0 || ferror(stdout))
-			status = 1;
-	}
-	content_doc_free(doc);
 	if (values != NULL)
 		clinic_free(values);
 	diag_list_done(&dl);
