@@ -1,7 +1,9 @@
 /*
  * bench-phases: where the time of a render goes. Decodes, parses and lays
  * out FILE at WIDTH columns, each phase timed on its own (best of RUNS), and
- * the bare u8_width_linebreaks over the decoded paragraphs for scale. Prints
+ * the bare u8_width_linebreaks over the decoded paragraphs for scale; then
+ * "stream", parse and layout together a node at a time as `isokiosk render`
+ * does them (content_parse_each, each node laid out and freed). Prints
  * "phase milliseconds" lines.
  *
  * Usage: bench-phases FILE [WIDTH [RUNS]]
@@ -27,6 +29,31 @@ bench_now(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* content_parse_each's receiver: lay out each node and free it. */
+struct bench_stream {
+	const struct layout_opts *o;
+	size_t lines;
+};
+
+static void
+bench_head(void *ctx, struct content_doc *head)
+{
+	(void)ctx;
+	content_doc_free(head);
+}
+
+static void
+bench_node(void *ctx, struct content_node *node)
+{
+	struct bench_stream *bs = ctx;
+	struct content_node n = *node;
+	struct layout *l = layout_nodes(&n, 1, bs->o);
+
+	bs->lines += l->n;
+	layout_free(l);
+	content_node_done(&n);
+}
+
 static void
 bench_min(double *best, double t0)
 {
@@ -41,7 +68,7 @@ main(int argc, char **argv)
 {
 	int width = argc > 2 ? atoi(argv[2]) : 80;
 	int runs = argc > 3 ? atoi(argv[3]) : 5;
-	double tdec = -1, tparse = -1, tlay = -1, tbare = -1;
+	double tdec = -1, tparse = -1, tlay = -1, tbare = -1, tstream = -1;
 	struct layout_opts o = { width, 1, LAYOUT_RUBY_PAREN };
 	size_t lines = 0;
 
@@ -93,10 +120,25 @@ main(int argc, char **argv)
 		bench_min(&tbare, t0);
 		free(p);
 		content_doc_free(doc);
+
+		{
+			struct bench_stream bs = { &o, 0 };
+			struct content_each each = { bench_head, bench_node, &bs };
+
+			t0 = bench_now();
+			content_parse_each(argv[1], dt.text, dt.len, NULL, "ja",
+					   &dl, &each);
+			bench_min(&tstream, t0);
+			if (bs.lines != lines) {
+				fprintf(stderr, "stream: %zu lines, not %zu\n",
+					bs.lines, lines);
+				return 1;
+			}
+		}
 		decode_text_done(&dt);
 		diag_list_done(&dl);
 	}
-	printf("decode %.1f\nparse %.1f\nlayout %.1f\nbare %.1f\nlines %zu\n",
-	       tdec, tparse, tlay, tbare, lines);
+	printf("decode %.1f\nparse %.1f\nlayout %.1f\nbare %.1f\nstream %.1f\n"
+	       "lines %zu\n", tdec, tparse, tlay, tbare, tstream, lines);
 	return 0;
 }
