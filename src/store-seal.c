@@ -902,6 +902,35 @@ store_link_cmp_seq(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
+/* The links in seq order: each put in its place when the seqs are 1 to n,
+ * once each (an intact chain), else sorted. */
+static void
+store_links_sort(struct store_link **links, size_t n)
+{
+	struct store_link *in = *links, *out;
+	unsigned char *seen;
+
+	if (n == 0)
+		return;
+	out = xreallocarray(NULL, n, sizeof *out);
+	seen = xcalloc(n, 1);
+	for (size_t i = 0; i < n; i++) {
+		int64_t q = in[i].seq;
+
+		if (q < 1 || (uint64_t)q > n || seen[q - 1]) {
+			free(out);
+			free(seen);
+			qsort(in, n, sizeof *in, store_link_cmp_seq);
+			return;
+		}
+		seen[q - 1] = 1;
+		out[q - 1] = in[i];
+	}
+	free(seen);
+	free(in);
+	*links = out;
+}
+
 static bool
 store_link_holds(const struct store_link *l, int64_t seq)
 {
@@ -1124,9 +1153,13 @@ store_verify_merge(struct store_verify_ctx *m, struct store_report *r,
 		r->open[r->nopen++] = c->r.open[i];
 	}
 	r->sessions += c->r.sessions;
-	for (size_t i = 0; i < c->nlinks; i++) {
-		XGROW(m->links, m->nlinks, m->caplinks);
-		m->links[m->nlinks++] = c->links[i];
+	if (c->nlinks > 0) {
+		m->links = xreallocarray(m->links, m->nlinks + c->nlinks,
+					 sizeof *m->links);
+		memcpy(m->links + m->nlinks, c->links,
+		       c->nlinks * sizeof *c->links);
+		m->nlinks += c->nlinks;
+		m->caplinks = m->nlinks;
 	}
 	for (size_t i = 0; i < c->norphans; i++) {
 		XGROW(m->orphans, m->norphans, m->caporphans);
@@ -1229,8 +1262,7 @@ store_verify(struct store *st, struct store_report *r, char **err)
 					 " remain)", (long long)c.orphans[i]);
 	}
 
-	if (c.nlinks > 0) /* qsort wants a non-null array */
-		qsort(c.links, c.nlinks, sizeof *c.links, store_link_cmp_seq);
+	store_links_sort(&c.links, c.nlinks);
 	r->sealed = c.nlinks;
 	if (c.nlinks > 0) {
 		r->head_seq = c.links[c.nlinks - 1].seq;
