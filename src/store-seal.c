@@ -156,22 +156,24 @@ store_canon_int(struct strbuf *sb, long long v)
 
 /* "HH:MM:SS.mmmZ" (hours < 24, minutes and seconds < 60) as milliseconds
  * into the day. */
-static bool
+static inline bool
 store_canon_tod_ms(const char *v, int64_t *ms)
 {
-	static const char pat[] = "dd:dd:dd.dddZ";
-	unsigned d[13];
+	const unsigned char *u = (const unsigned char *)v;
 
+#define STORE_D(i) ((unsigned)u[i] - '0')
 	/* In order, so as not to read past a short string's end. */
-	for (int i = 0; i < 13; i++) {
-		d[i] = (unsigned)(unsigned char)v[i] - '0';
-		if (pat[i] == 'd' ? d[i] > 9 : v[i] != pat[i])
-			return false;
-	}
-	if (v[13] != '\0' || d[0] * 10 + d[1] > 23 || d[3] > 5 || d[6] > 5)
+	if (STORE_D(0) > 2 || STORE_D(1) > 9 || u[2] != ':' ||
+	    STORE_D(3) > 5 || STORE_D(4) > 9 || u[5] != ':' ||
+	    STORE_D(6) > 5 || STORE_D(7) > 9 || u[8] != '.' ||
+	    STORE_D(9) > 9 || STORE_D(10) > 9 || STORE_D(11) > 9 ||
+	    u[12] != 'Z' || u[13] != '\0' || STORE_D(0) * 10 + STORE_D(1) > 23)
 		return false;
-	*ms = ((((int64_t)(d[0] * 10 + d[1]) * 60 + d[3] * 10 + d[4]) * 60 +
-		d[6] * 10 + d[7]) * 1000) + d[9] * 100 + d[10] * 10 + d[11];
+	*ms = ((((int64_t)(STORE_D(0) * 10 + STORE_D(1)) * 60 +
+		 STORE_D(3) * 10 + STORE_D(4)) * 60 +
+		STORE_D(6) * 10 + STORE_D(7)) * 1000) +
+	      STORE_D(9) * 100 + STORE_D(10) * 10 + STORE_D(11);
+#undef STORE_D
 	return true;
 }
 
