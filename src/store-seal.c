@@ -776,10 +776,15 @@ store_verify_orphan(int64_t session, const char *table, void *vctx)
 
 static bool store_link_holds(const struct store_link *l, int64_t seq);
 
+/* v (NULL: "") cut to 64 bytes. */
 static void
 store_verify_copy_hex(char out[65], const char *v)
 {
-	snprintf(out, 65, "%s", v != NULL ? v : "");
+	size_t n = v != NULL ? strnlen(v, 64) : 0;
+
+	if (n > 0)
+		memcpy(out, v, n);
+	out[n] = '\0';
 }
 
 static int
