@@ -7,9 +7,11 @@
  *  2. `isokiosk records verify` and `isokiosk records export --format fhir`
  *     on 100,000 stored sessions (each: 10 screen visits, 7 quiz attempts,
  *     8 acknowledgements, a signature; some verified by staff), run with the
- *     real binary: the median of 3 runs, wall clock and CPU time, and the
- *     ratio to the goals (verify 1 s, export 3 s). The database is made once
- *     (bulk: one transaction, no syncs) and kept in the build directory.
+ *     real binary: the median and best of 5 runs, wall clock and CPU time,
+ *     and the ratio of the median to the goals (verify 1 s, export 3 s). The
+ *     database is made once (bulk: one transaction, no syncs; sealed with
+ *     the current canonical form) and kept in the build directory; one of
+ *     an older schema is made again.
  *
  * usage: bench-store ISOKIOSK WORKDIR [SESSIONS]
  * Timings are reported, never asserted (tests/ do not time things).
@@ -216,7 +218,7 @@ static void
 bench_run(const char *isokiosk, char *const argv[], const char *label,
 	  double goal)
 {
-	enum { RUNS = 3 };
+	enum { RUNS = 5 };
 	double wall[RUNS], cpu[RUNS];
 	double w_med, c_med;
 
@@ -248,8 +250,9 @@ bench_run(const char *isokiosk, char *const argv[], const char *label,
 	qsort(cpu, RUNS, sizeof cpu[0], bench_cmp);
 	w_med = wall[RUNS / 2];
 	c_med = cpu[RUNS / 2];
-	printf("%s: median %.2f s wall (%.2f s CPU), goal %.0f s: %.2fx the"
-	       " goal%s\n", label, w_med, c_med, goal, w_med / goal,
+	printf("%s: median %.2f s wall (best %.2f; %.2f s CPU, best %.2f),"
+	       " goal %.0f s: %.2fx the goal%s\n", label, w_med, wall[0],
+	       c_med, cpu[0], goal, w_med / goal,
 	       w_med <= goal ? " (met)" : "");
 }
 
