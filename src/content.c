@@ -477,12 +477,31 @@ content_il_ruby_part(struct content_il *il, size_t from, size_t end,
 		     const char *stop, struct strbuf *out, size_t *markup)
 {
 	const char *t = il->t;
+	const unsigned char *u = (const unsigned char *)t;
 	size_t i = from;
 
 	*markup = (size_t)-1;
 	while (i < end) {
-		size_t n;
+		size_t n, j = i;
 
+		/* bytes none of the checks below can match, in one go: all
+		   but \ * < and the brackets 《 (E3 80 8A) 》 (E3 80 8B)
+		   ｜ (EF BD 9C); stop is one of the brackets */
+		for (; j < end; j++) {
+			unsigned char b = u[j];
+
+			if (b == '\\' || b == '*' || b == '<')
+				break;
+			if ((b == 0xe3 || b == 0xef) && end - j >= 3 &&
+			    (b == 0xe3 ? u[j + 1] == 0x80 &&
+					 (u[j + 2] == 0x8a || u[j + 2] == 0x8b)
+				       : u[j + 1] == 0xbd && u[j + 2] == 0x9c))
+				break;
+		}
+		strbuf_add(out, t + i, j - i);
+		i = j;
+		if (i == end)
+			break;
 		if (content_has(t + i, t + end, stop))
 			return i;
 		if (content_has(t + i, t + end, "《") ||
