@@ -711,16 +711,17 @@ content_il_open(struct content_il *il, size_t *ip)
 }
 
 /*
- * Bytes that end a run of plain text (content_il_plain): 1 for an ASCII
- * one markup starts with (the branches of content_il_run before plain
- * text), 2 for the last byte of ｜ (EF BD 9C) or 《 (E3 80 8A), where the
- * scan looks back for the whole character. Looking at last bytes keeps the
+ * Where a run of plain text (content_il_plain) ends: at an ASCII byte that
+ * markup starts with (the branches of content_il_run before plain text), or
+ * at ｜ (EF BD 9C) or 《 (E3 80 8A), found at their last byte, the scan then
+ * looking back for the whole character. Looking at last bytes keeps the
  * common lead byte 0xe3 (all kana) off the slow path; continuation bytes
  * never start markup, so this stops where a check at every byte would.
  */
 static const unsigned char content_mark_byte[256] = {
-	['\\'] = 1, ['*'] = 1, ['<'] = 1, ['{'] = 1, [0x9c] = 2, [0x8a] = 2,
+	['\\'] = 1, ['*'] = 1, ['<'] = 1, ['{'] = 1,
 };
+static const char content_run_stops[] = "\\*<{\x8a\x9c";
 
 /* Whether content_il_run must look at t[i] before taking it as plain. */
 static inline bool
@@ -728,7 +729,7 @@ content_il_may_mark(const char *t, size_t i)
 {
 	unsigned char c = (unsigned char)t[i];
 
-	return content_mark_byte[c] == 1 || c == 0xe3 || c == 0xef;
+	return content_mark_byte[c] || c == 0xe3 || c == 0xef;
 }
 
 /*
@@ -789,32 +790,27 @@ content_il_plain(struct content_il *il, size_t i)
 		il->buf_any = true;
 		il->buf_pos = i;
 	}
-	for (; j < n; j++) {
-		const unsigned char *u = (const unsigned char *)t + j;
-		unsigned char m;
+	for (;;) {
+		const unsigned char *u;
 
-		/* four bytes at a time while none can end the run */
-		while (j + 4 <= n && (content_mark_byte[u[0]] |
-				      content_mark_byte[u[1]] |
-				      content_mark_byte[u[2]] |
-				      content_mark_byte[u[3]]) == 0) {
-			j += 4;
-			u += 4;
-		}
-		if (j == n)
+		/* t[n] is '\0' (content_il_run), so strcspn never reads past
+		   the text; it stops at an embedded NUL too, which is text */
+		j += strcspn(t + j, content_run_stops);
+		if (j >= n) {
+			j = n;
 			break;
-		m = content_mark_byte[u[0]];
-		if (m == 0)
-			continue;
-		if (m == 1)
+		}
+		u = (const unsigned char *)t + j;
+		if (content_mark_byte[u[0]])
 			break;
 		/* ｜ or 《 starting after i: the run ends at it */
-		if (j >= i + 3 &&
+		if (u[0] != '\0' && j >= i + 3 &&
 		    ((u[-2] == 0xe3 && u[-1] == 0x80 && u[0] == 0x8a) ||
 		     (u[-2] == 0xef && u[-1] == 0xbd && u[0] == 0x9c))) {
 			j -= 2;
 			break;
 		}
+		j++;
 	}
 	/* a run ends at an ASCII byte or a lead byte, never inside a
 	   character: markup starts with one, and so does the end */
@@ -849,9 +845,9 @@ content_il_plain(struct content_il *il, size_t i)
 }
 
 /*
- * Parse t (joined block text) into out: the spans and all their texts in
- * one allocation (CONTENT_ONE_BLOCK), gathered in the parser's buffers
- * first.
+ * Parse t (joined block text: n bytes, then a NUL) into out: the spans
+ * and all their texts in one allocation (CONTENT_ONE_BLOCK), gathered in
+ * the parser's buffers first.
  */
 static void
 content_il_run(struct content_parser *cp, const char *t, size_t n,
@@ -952,7 +948,10 @@ content_parse_inline(const char *path, int line, int col, const char *s,
 				   .srcoff = 0, .bias = col - 1 };
 
 	content_parser_init(&cp);
-	content_il_run(&cp, s, len, &seg, 1, out);
+	/* a copy that ends in a NUL, as content_il_run wants */
+	strbuf_add(&cp.join, s, len);
+	l.src = l.p = cp.join.s;
+	content_il_run(&cp, cp.join.s, len, &seg, 1, out);
 	content_parser_done(&cp);
 }
 

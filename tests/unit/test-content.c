@@ -637,6 +637,33 @@ START_TEST(test_inline_no_values)
 }
 END_TEST
 
+/* Only len bytes are read (the sanitizer build checks), and a run of plain
+   text ends at a ｜ or 《 however it is surrounded. */
+START_TEST(test_inline_runs)
+{
+	static const char buf[] = {'a', 'b', '*', '*', 'c', '*', '*'};
+	struct diag_list dl;
+	struct content_inline in;
+
+	diag_list_init(&dl);
+	content_parse_inline("x.md", 1, 1, buf, 5, NULL, NULL, &in, &dl);
+	ck_assert_uint_eq(in.n, 2);
+	ck_assert_str_eq(in.spans[0].text, "ab");
+	ck_assert_str_eq(in.spans[1].text, "c");
+	ck_assert_int_eq(in.spans[1].col, 5);
+	ck_assert_uint_eq(dl.n, 1); /* the ** is not closed within 5 bytes */
+	content_inline_done(&in);
+	diag_list_done(&dl);
+	check_inline("ab｜cd《え》f", "ab|cd(え)|f", "");
+	check_inline("x字《じ》", "x|字(じ)", "");
+	check_inline("字《じ》字《じ》", "字(じ)|字(じ)", "");
+	check_inline("かな漢字《かんじ》かな", "かな|漢字(かんじ)|かな", "");
+	check_inline("a｜b《c》｜d《e》", "a|b(c)|d(e)", "");
+	/* the last bytes of ｜ and 《 in other characters end nothing */
+	check_inline("\xe3\x81\x8a\xe3\x82\x9c字", "\xe3\x81\x8a\xe3\x82\x9c字", "");
+}
+END_TEST
+
 START_TEST(test_span_positions)
 {
 	struct diag_list dl;
@@ -1022,6 +1049,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_many_errors);
 	tcase_add_test(tc, test_clinic);
 	tcase_add_test(tc, test_each);
+	tcase_add_test(tc, test_inline_runs);
 	suite_add_tcase(s, tc);
 	return s;
 }
