@@ -4,6 +4,11 @@
  * line-oriented block parser (front matter, headings, paragraphs, lists,
  * tables, callouts, Q&A, quiz and consent sections), then an inline parser
  * over each block's text (**bold**, ruby, <br>, {{key}}, backslash escapes).
+ * The text is read a stretch of lines at a time and each top-level node is
+ * handed over once finished (content_parse_each; content_parse collects
+ * them into a document), so neither the parser nor a streaming caller holds
+ * the whole document or a structure per line of it. An inline's spans and
+ * texts are one allocation, gathered in buffers the parser reuses.
  *
  * Every problem is a diagnostic at file:line:col (1-based display column of
  * the source line); the parser never stops at the first and always recovers
@@ -26,7 +31,7 @@
  * - more escapes: \} \》 \< \> \# \- (a literal character, so that e.g.
  *   "\- " at a line start is text, not a list item).
  *
- * Owns: the documents it returns (every string in them).
+ * Owns: the documents and nodes it hands out (every string in them).
  */
 #include "content.h"
 
@@ -1161,11 +1166,8 @@ content_nodes_add(struct content_nodes *ns, enum content_node_kind kind,
 {
 	struct content_node *n;
 
-	/*
-	 * Grown by half, not doubled: the node array lives as long as the
-	 * document, and a big document's is the parse's largest single
-	 * block (content_blocks starts it at its count of blocks).
-	 */
+	/* grown by half, not doubled (content_blocks_flat makes room for
+	   its count of blocks first) */
 	if (ns->n >= ns->cap) {
 		ns->cap = ns->cap < 8 ? 8 : ns->cap + ns->cap / 2;
 		ns->v = xreallocarray(ns->v, ns->cap, sizeof *ns->v);
