@@ -17,8 +17,8 @@
  * nodes before it may already be printed: printing stops at the first
  * error reported (none at all for a file that cannot be read or decoded,
  * or a bad clinic.conf), the rest of the file is still parsed for every
- * diagnostic, and the exit status is 1. Output with status 1 is never a
- * whole render.
+ * diagnostic, and the exit status is 1: output with status 1 may be cut
+ * short and is no render to compare with.
  */
 #include <limits.h>
 #include <stdbool.h>
