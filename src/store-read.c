@@ -1,8 +1,10 @@
 /*
  * store-read: reading consent records back: one session (store_session_get)
- * or all of them in one pass (store_each / store_walk: the sessions table and
- * each per-session table read in session order side by side, a merge join,
- * so 100,000 sessions cost one scan of each table and no per-session query).
+ * or all of them in one pass (store_walk_rows: the sessions table and each
+ * per-session table read in session order side by side, a merge join, so
+ * 100,000 sessions cost one scan of each table and no per-session query).
+ * Verification takes each row as SQLite holds it (store_walk_rows); store_each
+ * and store_walk hand out each session copied, with all its rows.
  *
  * Owns the arena that a loaded session's strings live in.
  */

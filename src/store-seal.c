@@ -410,6 +410,7 @@ store_canon_end(struct store_canon *k, bool malformed)
 static void
 store_canonical_into(struct strbuf *sb, const struct store_session *s)
 {
+	bool f3 = s->seal_form != 1 && s->seal_form != 2;
 	struct store_canon k;
 	struct strbuf own;
 	union store_child_row r;
@@ -417,9 +418,7 @@ store_canonical_into(struct strbuf *sb, const struct store_session *s)
 	/* Form 3's own part follows its shared part, which grows with each
 	 * acknowledgement: written apart, then appended. */
 	strbuf_init(&own);
-	store_canon_begin(&k, sb, s->seal_form == 1 || s->seal_form == 2 ? sb
-									  : &own,
-			  s);
+	store_canon_begin(&k, sb, f3 ? &own : sb, s);
 	for (size_t i = 0; i < s->nscreens; i++) {
 		r.screen = s->screens[i];
 		store_canon_row(&k, CHILD_SCREENS, &r);
@@ -437,7 +436,7 @@ store_canonical_into(struct strbuf *sb, const struct store_session *s)
 		store_canon_row(&k, CHILD_SIGNS, &r);
 	}
 	store_canon_end(&k, s->malformed);
-	if (k.own != sb)
+	if (f3)
 		strbuf_add(sb, own.s, own.len);
 	strbuf_done(&own);
 }
