@@ -635,20 +635,23 @@ store_seal_holds(const struct store_session *s)
 
 /*
  * SHA-256 of a form-3 canonical form, shared part then own part. Sessions
- * mostly share their shared part with a recent one: the hash state after it
- * is kept (for the last few shared parts seen, by their exact bytes) and
- * carried on from, rather than hashing those bytes again. The digest is the
+ * mostly share their shared part with a recent one (a kiosk, a content
+ * version, two profiles, minor or not, and the statements acknowledged: all
+ * of them, or the first few for a session cut short): the hash state after
+ * it is kept, for the 16 shared parts last used, by their exact bytes, and
+ * carried on from rather than hashing those bytes again. The digest is the
  * same SHA-256 of the whole form.
  */
-#define STORE_MEMO_N 8
+#define STORE_MEMO_N 16
 
 struct store_digest_memo {
 	struct {
 		char *key;
 		size_t len;
+		uint64_t used;
 		crypto_hash_sha256_state st;
 	} e[STORE_MEMO_N];
-	unsigned next;
+	uint64_t tick;
 };
 
 static void
@@ -664,25 +667,29 @@ store_memo_digest(struct store_digest_memo *m, const struct strbuf *shared,
 		  const struct strbuf *own, unsigned char out[32])
 {
 	crypto_hash_sha256_state st;
-	int i;
+	int i, lru = 0;
 
-	for (i = 0; i < STORE_MEMO_N; i++)
+	for (i = 0; i < STORE_MEMO_N; i++) {
 		if (m->e[i].key != NULL && m->e[i].len == shared->len &&
 		    memcmp(m->e[i].key, shared->s, shared->len) == 0)
 			break;
+		if (m->e[i].used < m->e[lru].used)
+			lru = i;
+	}
 	if (i < STORE_MEMO_N) {
 		st = m->e[i].st;
 	} else {
 		crypto_hash_sha256_init(&st);
 		crypto_hash_sha256_update(&st, (const unsigned char *)shared->s,
 					  shared->len);
-		i = (int)(m->next++ % STORE_MEMO_N);
+		i = lru;
 		free(m->e[i].key);
 		m->e[i].key = xmalloc(shared->len + 1);
 		memcpy(m->e[i].key, shared->s, shared->len);
 		m->e[i].len = shared->len;
 		m->e[i].st = st;
 	}
+	m->e[i].used = ++m->tick;
 	crypto_hash_sha256_update(&st, (const unsigned char *)own->s, own->len);
 	crypto_hash_sha256_final(&st, out);
 }

@@ -954,6 +954,45 @@ START_TEST(test_verify_shared_part)
 }
 END_TEST
 
+/* More shared parts than verification keeps (16), in turn: each session
+ * still checked against its own. */
+START_TEST(test_verify_shared_parts_many)
+{
+	struct store *st = test_open(0);
+	struct store_report r;
+	char *err = NULL, kiosk[32];
+	int64_t id;
+
+	for (int i = 0; i < 60; i++) {
+		struct store_start s = test_start;
+
+		snprintf(kiosk, sizeof kiosk, "kiosk-%d", i % 20);
+		s.kiosk_id = kiosk;
+		ck_assert_int_eq(store_session_begin(st, &s, &id, &err), 0);
+		ck_assert_int_eq(store_ack(st, id, "ack-a", "一", &err), 0);
+		if (i % 3 != 0)
+			ck_assert_int_eq(store_ack(st, id, "ack-b", "二",
+						   &err), 0);
+		ck_assert_int_eq(store_session_end(st, id, STORE_ABANDONED,
+						   NULL, &err), 0);
+	}
+	store_close(st);
+	ck_assert_int_eq(test_verify(&r), 0);
+	ck_assert_uint_eq(r.sealed, 60);
+	store_report_done(&r);
+	test_sql_tamper("UPDATE acks SET text_sha256 = (SELECT text_sha256"
+			" FROM acks WHERE session_id = 2 AND seq = 2)"
+			" WHERE session_id = 42 AND seq = 1;"
+			"UPDATE sessions SET kiosk_id = 'kiosk-3' WHERE id = 45;");
+	ck_assert_int_eq(test_verify(&r), 1);
+	test_report_print(&r);
+	ck_assert(test_report_has(&r, STORE_CHANGED, 42));
+	ck_assert(test_report_has(&r, STORE_CHANGED, 45));
+	ck_assert_uint_eq(r.n, 2);
+	store_report_done(&r);
+}
+END_TEST
+
 /* The number of problems of kind k naming session. */
 static size_t
 test_report_count(const struct store_report *r, enum store_problem_kind k,
@@ -1409,6 +1448,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_verify_form_1);
 	tcase_add_test(tc, test_verify_form_2);
 	tcase_add_test(tc, test_verify_shared_part);
+	tcase_add_test(tc, test_verify_shared_parts_many);
 	tcase_add_test(tc, test_verify_ranges);
 	tcase_add_test(tc, test_newer_schema_refused);
 	tcase_add_test(tc, test_content_file);
