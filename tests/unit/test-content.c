@@ -1001,6 +1001,37 @@ START_TEST(test_each)
 	ck_assert_ptr_nonnull(strstr(whole, "QA@18:1 答えなし"));
 	content_doc_free(doc);
 	free(whole);
+	/* consent: the text before the sections, then a section at a time;
+	   a duplicate id is found after the first was handed over (and
+	   freed) */
+	{
+		static const char consent[] =
+			"---\nid: x\ntitle: T\nkind: consent\n---\n"
+			"前書き\n\n## ack-a\nprofile: all\n\n文\n\n"
+			"## ack-a\nprofile: all\n\n**文\n";
+
+		diag_list_done(&dl);
+		diag_list_init(&dl);
+		strbuf_reset(&lg.sb);
+		free(lg.title);
+		ck_assert_int_eq(content_parse_each("x.md", consent,
+						    strlen(consent), NULL, "ja",
+						    &dl, &each), 0);
+		ck_assert_str_eq(lg.sb.s,
+			"@0 P@6:1 前書き\n"
+			"@0 S@8:1 ack-a profile=all\n"
+			"  P@11:1 文\n"
+			"@2 S@13:1 ack-a profile=all\n"
+			"  P@16:1 <b>文</b>\n");
+		diags = dump_diags(&dl);
+		ck_assert_str_eq(diags,
+			"x.md:13:4: error: duplicate statement id 'ack-a' "
+			"(first at line 8)\n"
+			"x.md:16:1: error: '**' is not closed: expected a "
+			"closing '**' in the same paragraph (write \\* for a "
+			"literal *)\n");
+		free(diags);
+	}
 	/* nothing to parse: -1 and no callback */
 	lg.heads = 0;
 	strbuf_reset(&lg.sb);
