@@ -11,6 +11,7 @@
  * Owns the layout it returns; reads the document only.
  */
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,8 +44,9 @@
 /* lines and runs */
 
 /*
- * Run texts live in chunks the layout owns, one allocation per chunk rather
- * than one per run; layout_free frees them together. A chunk grows by
+ * Run texts and the lines' run arrays live in chunks the layout owns, one
+ * allocation per chunk rather than one per run; layout_free frees them
+ * together. A chunk grows by
  * doubling up to LAYOUT_CHUNK_MAX (or the size of one larger text).
  */
 struct layout_chunk {
@@ -52,6 +54,12 @@ struct layout_chunk {
 	size_t used, cap;
 	char data[];
 };
+
+/* runs arrays are placed from data on, aligned relative to it */
+_Static_assert(offsetof(struct layout_chunk, data) %
+			       _Alignof(struct layout_run) ==
+		       0,
+	       "layout_chunk data aligned for runs");
 
 #define LAYOUT_CHUNK_MIN 256
 #define LAYOUT_CHUNK_MAX 65536
@@ -69,8 +77,6 @@ layout_free(struct layout *l)
 
 	if (l == NULL)
 		return;
-	for (size_t i = 0; i < l->n; i++)
-		free(l->lines[i].runs);
 	free(l->lines);
 	for (c = l->chunks; c != NULL; c = next) {
 		next = c->next;
@@ -79,14 +85,15 @@ layout_free(struct layout *l)
 	free(l);
 }
 
-/* n bytes of run text, owned by l. */
-static char *
-layout_alloc(struct layout *l, size_t n)
+/* n bytes owned by l, aligned to align (a power of two). */
+static void *
+layout_alloc_aligned(struct layout *l, size_t n, size_t align)
 {
 	struct layout_chunk *c = l->chunks;
+	size_t at = c != NULL ? (c->used + align - 1) & ~(align - 1) : 0;
 	char *p;
 
-	if (c == NULL || c->cap - c->used < n) {
+	if (c == NULL || at > c->cap || c->cap - at < n) {
 		size_t cap = c == NULL ? LAYOUT_CHUNK_MIN : c->cap * 2;
 
 		if (cap > LAYOUT_CHUNK_MAX)
@@ -98,10 +105,18 @@ layout_alloc(struct layout *l, size_t n)
 		c->cap = cap;
 		c->next = l->chunks;
 		l->chunks = c;
+		at = 0;
 	}
-	p = c->data + c->used;
-	c->used += n;
+	p = c->data + at;
+	c->used = at + n;
 	return p;
+}
+
+/* n bytes of run text, owned by l. */
+static char *
+layout_alloc(struct layout *l, size_t n)
+{
+	return layout_alloc_aligned(l, n, 1);
 }
 
 /* src's chunks become dst's (after dst's current one), so that runs moved
@@ -136,11 +151,16 @@ layout_push(struct layout *l)
 }
 
 static struct layout_run *
-layout_line_new_run(struct layout_line *ln)
+layout_line_new_run(struct layout *l, struct layout_line *ln)
 {
 	if (ln->nruns == ln->cap) {
+		struct layout_run *old = ln->runs;
+
 		ln->cap = ln->cap < 4 ? 4 : ln->cap * 2;
-		ln->runs = xreallocarray(ln->runs, ln->cap, sizeof *ln->runs);
+		ln->runs = layout_alloc_aligned(l, ln->cap * sizeof *ln->runs,
+						_Alignof(struct layout_run));
+		if (ln->nruns > 0)
+			memcpy(ln->runs, old, ln->nruns * sizeof *ln->runs);
 	}
 	return &ln->runs[ln->nruns++];
 }
@@ -174,7 +194,7 @@ layout_line_add(struct layout *l, struct layout_line *ln, const char *s,
 		ln->width += w;
 		return;
 	}
-	r = layout_line_new_run(ln);
+	r = layout_line_new_run(l, ln);
 	r->text = layout_alloc(l, n + 1);
 	memcpy(r->text, s, n);
 	r->text[n] = '\0';
@@ -260,7 +280,7 @@ layout_line_take(struct layout *l, struct layout_line *ln,
 		layout_line_add(l, ln, run->text, run->len, run->width,
 				run->attr);
 	} else {
-		*layout_line_new_run(ln) = *run;
+		*layout_line_new_run(l, ln) = *run;
 		ln->width += run->width;
 	}
 }
@@ -303,7 +323,6 @@ layout_append(struct layout *dst, struct layout *src, const char *first,
 					i == lead ? fw : rw, pattr);
 			for (size_t r = 0; r < sl->nruns; r++)
 				layout_line_take(dst, ln, &sl->runs[r]);
-			free(sl->runs);
 		} else {
 			*ln = *sl; /* the runs move over */
 		}
