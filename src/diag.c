@@ -11,6 +11,7 @@
 #include <unistr.h>
 #include <uniwidth.h>
 
+#include "text.h"
 #include "xmalloc.h"
 
 void
@@ -157,19 +158,35 @@ diag_column_from(const char *line, size_t from, int col0, size_t off)
 
 	while (i < off) {
 		ucs4_t c;
-		int n = u8_mbtouc(&c, s + i, off - i);
+		int n;
 
+		if (s[i] >= 0x20 && s[i] < 0x7f) { /* printable ASCII */
+			col++;
+			i++;
+			continue;
+		}
+		if (s[i] >= 0xe1 && s[i] < 0xf0 && s[i] != 0xed &&
+		    off - i >= 3 && (s[i + 1] & 0xc0) == 0x80 &&
+		    (s[i + 2] & 0xc0) == 0x80) {
+			/* well-formed 3 bytes (kana, kanji): no control */
+			c = (ucs4_t)(s[i] & 0x0f) << 12 |
+			    (ucs4_t)(s[i + 1] & 0x3f) << 6 | (s[i + 2] & 0x3f);
+			col += text_char_width(c, 1);
+			i += 3;
+			continue;
+		}
+		n = u8_mbtouc(&c, s + i, off - i);
 		if (c == 0xfffd && !(n == 3 && s[i] == 0xef)) {
 			col++; /* an invalid byte: one column */
 			i += 1;
 			continue;
 		}
-		if (c == '\t') {
+		if (c == '\t')
 			col = (col / 8 + 1) * 8;
-		} else {
-			int w = uc_width(c, "UTF-8");
-			col += w > 0 ? w : (w < 0 ? 1 : 0);
-		}
+		else if ((c > 0 && c < 0x20) || (c >= 0x7f && c < 0xa0))
+			col++; /* a control character (not NUL): one column */
+		else
+			col += text_char_width(c, 1); /* uc_width, memoised */
 		i += (size_t)n;
 	}
 	return col + 1;

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistr.h>
+#include <uniwidth.h>
+
 #include "diag.h"
 #include "strbuf.h"
 #include "tap.h"
@@ -71,6 +74,28 @@ START_TEST(test_column)
 }
 END_TEST
 
+/* Every character's columns: what uc_width says (a control counts 1, a tab
+ * goes to the next multiple of 8), whatever short cut diag takes. */
+START_TEST(test_column_every_char)
+{
+	for (ucs4_t c = 0; c <= 0x10FFFF; c++) {
+		uint8_t buf[8];
+		int n, w, want;
+
+		if (c >= 0xD800 && c <= 0xDFFF)
+			continue;
+		n = u8_uctomb(buf, c, sizeof buf);
+		ck_assert_int_gt(n, 0);
+		w = uc_width(c, "UTF-8");
+		want = c == '\t' ? 8 : w > 0 ? w : w < 0 ? 1 : 0;
+		if (diag_column((const char *)buf, (size_t)n) != want + 1)
+			ck_abort_msg("U+%04X: column %d, want %d", (unsigned)c,
+				     diag_column((const char *)buf, (size_t)n),
+				     want + 1);
+	}
+}
+END_TEST
+
 START_TEST(test_strbuf)
 {
 	struct strbuf sb;
@@ -113,6 +138,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_format);
 	tcase_add_test(tc, test_sort_stable);
 	tcase_add_test(tc, test_column);
+	tcase_add_test(tc, test_column_every_char);
 	tcase_add_test(tc, test_strbuf);
 	tcase_add_test(tc, test_xasprintf);
 	suite_add_tcase(s, tc);
