@@ -851,7 +851,7 @@ content_il_plain(struct content_il *il, size_t i)
 
 /*
  * Parse t (joined block text: n bytes, then a NUL) into out: the spans
- * and all their texts in one allocation (CONTENT_ONE_BLOCK), gathered in
+ * and all their texts in one allocation (packed), gathered in
  * the parser's buffers first.
  */
 static void
@@ -868,6 +868,7 @@ content_il_run(struct content_parser *cp, const char *t, size_t n,
 
 	out->spans = NULL;
 	out->n = 0;
+	out->packed = false;
 	strbuf_reset(&cp->pool);
 	cp->nspans = 0;
 	while (i < n) {
@@ -914,13 +915,14 @@ content_il_run(struct content_parser *cp, const char *t, size_t n,
 	memcpy(texts, cp->pool.s, cp->pool.len);
 	out->spans = (struct content_span *)(void *)block;
 	out->n = nsp;
+	out->packed = true;
 	for (size_t k = 0; k < nsp; k++) {
 		const struct content_il_span *s = &cp->spans[k];
 		struct content_span *sp = &out->spans[k];
 
 		sp->text = texts + s->text;
 		sp->ruby = s->ruby == CONTENT_NO_RUBY ? NULL : texts + s->ruby;
-		sp->style = s->style | CONTENT_ONE_BLOCK;
+		sp->style = s->style;
 		sp->line = s->line;
 		sp->col = s->col;
 	}
@@ -963,7 +965,7 @@ content_parse_inline(const char *path, int line, int col, const char *s,
 void
 content_inline_done(struct content_inline *in)
 {
-	if (in->n == 0 || !(in->spans[0].style & CONTENT_ONE_BLOCK)) {
+	if (!in->packed) {
 		for (size_t i = 0; i < in->n; i++) {
 			free(in->spans[i].text);
 			free(in->spans[i].ruby);
@@ -972,6 +974,7 @@ content_inline_done(struct content_inline *in)
 	free(in->spans);
 	in->spans = NULL;
 	in->n = 0;
+	in->packed = false;
 }
 
 char *

@@ -23,9 +23,6 @@
 enum content_style {
 	CONTENT_PLAIN = 0,
 	CONTENT_BOLD = 1 << 0,
-	/* Not a style: the span's text lives in its inline's one allocation
-	   (see struct content_inline). Layout ignores it. */
-	CONTENT_ONE_BLOCK = 1 << 8,
 };
 
 /*
@@ -42,16 +39,16 @@ struct content_span {
 };
 
 /*
- * Who owns the texts: in inline content the parser makes, the spans array,
- * every text and every ruby are one allocation (each span's style has
- * CONTENT_ONE_BLOCK), freed with the array, so a single text must not be
- * freed or reallocated on its own; in inline content built by hand (without
- * that bit) each text and ruby is its own allocation. content_inline_done
- * frees either.
+ * Who owns the texts: in inline content the parser makes (packed), the spans
+ * array, every text and every ruby are one allocation, freed with the array,
+ * so a single text must not be freed or reallocated on its own; in inline
+ * content built by hand (packed false) each text and ruby is its own
+ * allocation. content_inline_done frees either.
  */
 struct content_inline {
 	struct content_span *spans;
 	size_t n;
+	bool packed;
 };
 
 enum content_node_kind {

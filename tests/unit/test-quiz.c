@@ -22,7 +22,7 @@ test_inline(const char *text)
 
 	memset(sp, 0, sizeof *sp);
 	sp->text = (char *)text;
-	return (struct content_inline){ sp, 1 };
+	return (struct content_inline){ .spans = sp, .n = 1 };
 }
 
 /* A question with n choices, the right one at index right. */
