@@ -379,6 +379,20 @@ struct store_fj {
 };
 
 
+/* Whether one of the 8 bytes in x is a control character, '"' or '\\'
+ * (what jansson escapes): the bit tricks for "a byte less than n" and "a
+ * byte equal to c", whole words at a time. */
+static inline bool
+store_fj_special8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t highs = 0x8080808080808080ULL;
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+
+	return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) |
+		((b - ones) & ~b)) & highs;
+}
+
 /* The value v (a jansson string, taken; NULL: nothing), encoded by jansson. */
 static void
 store_fj_value(struct strbuf *sb, json_t *v)
@@ -392,9 +406,17 @@ store_fj_value(struct strbuf *sb, json_t *v)
 	 */
 	if (json_is_string(v)) {
 		const char *p = json_string_value(v);
-		size_t n = json_string_length(v), i;
+		size_t n = json_string_length(v), i = 0;
 
-		for (i = 0; i < n; i++) {
+		/* Eight bytes at a time up to the word that holds one. */
+		for (; i + 8 <= n; i += 8) {
+			uint64_t x;
+
+			memcpy(&x, p + i, 8);
+			if (store_fj_special8(x))
+				break;
+		}
+		for (; i < n; i++) {
 			unsigned char c = (unsigned char)p[i];
 
 			if (c < 0x20 || c == '"' || c == '\\')

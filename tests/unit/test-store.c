@@ -1170,6 +1170,59 @@ END_TEST
 
 #define TEST_TRICKY "引用\"と\\と/と\x7fと\xe2\x80\xa8と\tと\x1bと\r\nと\x01"
 
+/* Characters that JSON escapes at every place in and around the 8-byte
+ * words the FHIR writer looks at a time, and long values with none. */
+START_TEST(test_export_escapes_anywhere)
+{
+	static const char *const refs[] = {
+		"abcdefg\"", "abcdefgh\"ijk", "abcdefghijklmno\x1f",
+		"abcdefghijklmnopq\\", "\nabcdefghijklmnop",
+		"0123456789abcdef", "日本語の名前です日本語", "abcdefgh\x7f\t",
+		"ab\"cdefghijklmnopqrstuvwxyz0123456789",
+	};
+	enum { N = sizeof refs / sizeof refs[0] };
+	struct store *st = test_open(0);
+	json_error_t je;
+	json_t *doc, *entries;
+	char *buf = NULL, *err = NULL;
+	size_t len = 0, found = 0;
+	FILE *fp;
+	int64_t id;
+
+	for (size_t i = 0; i < N; i++) {
+		struct store_start ss = test_start;
+
+		ss.patient_ref = refs[i];
+		ck_assert_int_eq(store_session_begin(st, &ss, &id, &err), 0);
+		ck_assert_int_eq(store_session_end(st, id, STORE_ABANDONED,
+						   NULL, &err), 0);
+	}
+	fp = open_memstream(&buf, &len);
+	ck_assert_int_eq(store_export_fhir(st, NULL, fp, &err), 0);
+	fclose(fp);
+	doc = json_loads(buf, 0, &je);
+	ck_assert_msg(doc != NULL, "not JSON: %s", je.text);
+	entries = json_object_get(doc, "entry");
+	for (size_t i = 0; i < json_array_size(entries); i++) {
+		json_t *res = json_object_get(json_array_get(entries, i),
+					      "resource");
+		const char *v = json_string_value(json_object_get(
+			json_object_get(json_object_get(res, "subject"),
+					"identifier"), "value"));
+
+		if (v == NULL)
+			continue;
+		ck_assert_uint_lt(found, N);
+		ck_assert_str_eq(v, refs[found]);
+		found++;
+	}
+	ck_assert_uint_eq(found, N);
+	json_decref(doc);
+	free(buf);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_export_tricky_values)
 {
 	struct store *st = test_open(0);
@@ -1455,6 +1508,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_content_freeze);
 	tcase_add_test(tc, test_each_since);
 	tcase_add_test(tc, test_export_tricky_values);
+	tcase_add_test(tc, test_export_escapes_anywhere);
 	tcase_add_test(tc, test_fail_io);
 	tcase_add_test(tc, test_fail_full);
 	tcase_add_test(tc, test_default_path);
