@@ -441,6 +441,22 @@ store_fj_value(struct strbuf *sb, json_t *v)
 	json_decref(v);
 }
 
+/* Whether the n bytes at p are all ASCII, eight at a time. */
+static bool
+store_fj_is_ascii(const char *p, size_t n)
+{
+	uint64_t any = 0, x;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, p + i, 8);
+		any |= x;
+	}
+	for (; i < n; i++)
+		any |= (unsigned char)p[i];
+	return (any & 0x8080808080808080ULL) == 0;
+}
+
 /*
  * A string from the records as a JSON value: NULL for NULL or "" (FHIR has
  * no empty strings). Bytes that are not UTF-8 (only an edited database has
@@ -456,8 +472,9 @@ store_fj_str(const char *v)
 	if (v == NULL || v[0] == '\0')
 		return NULL;
 	n = strlen(v);
-	/* libunistring's check is several times faster than jansson's. */
-	if (u8_check((const uint8_t *)v, n) == NULL)
+	/* ASCII (most values: ids, times, hashes) is UTF-8; else
+	 * libunistring's check, several times faster than jansson's. */
+	if (store_fj_is_ascii(v, n) || u8_check((const uint8_t *)v, n) == NULL)
 		return json_stringn_nocheck(v, n);
 	strbuf_init(&sb);
 	for (size_t i = 0; i < n;) {
