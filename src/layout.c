@@ -469,8 +469,10 @@ layout_flat_finish(struct layout_flat *f, int amb)
 {
 	size_t n = f->s.len;
 
-	f->keep = xcalloc(n + 1, 1);
-	f->cols = xreallocarray(NULL, n + 1, sizeof *f->cols);
+	/* one allocation: the columns, then the keep marks */
+	f->cols = xreallocarray(NULL, n + 1, sizeof *f->cols + 1);
+	f->keep = (unsigned char *)(f->cols + n + 1);
+	memset(f->keep, 0, n + 1);
 	text_scan(f->s.s, n, amb, f->keep, f->cols);
 	for (size_t a = 0; a < f->natoms; a++) {
 		struct layout_atom *at = &f->atoms[a];
@@ -494,8 +496,7 @@ layout_flat_done(struct layout_flat *f)
 {
 	strbuf_done(&f->s);
 	free(f->seg);
-	free(f->keep);
-	free(f->cols);
+	free(f->cols); /* and keep with it */
 	free(f->atoms);
 }
 

@@ -330,8 +330,9 @@ text_scan(const char *s, size_t n, int ambiguous, unsigned char *keep,
 	if (!text_class_ready)
 		text_class_init();
 	if (keep != NULL) {
-		c = xreallocarray(NULL, n + 1, sizeof *c);
-		off = xreallocarray(NULL, n + 1, sizeof *off);
+		/* one allocation: the offsets, then the characters */
+		off = xreallocarray(NULL, n + 1, sizeof *off + sizeof *c);
+		c = (uint32_t *)(void *)(off + n + 1);
 	}
 	/*
 	 * One pass decodes, counts columns and applies kinsoku (the class
@@ -463,7 +464,6 @@ text_scan(const char *s, size_t n, int ambiguous, unsigned char *keep,
 		k = j + 1;
 	}
 	free(toki);
-	free(c);
 	free(off);
 }
 
@@ -682,8 +682,8 @@ text_wrap_cols(const char *s, size_t n, const unsigned char *keep,
 	win = 8192 + (size_t)width * 16;
 	if (text_wrap_fits(s, n, cols, width, lines, &nl, &cap))
 		return nl;
-	o = xmalloc(n);
-	p = xmalloc(n);
+	o = xreallocarray(NULL, n, 2); /* the overrides, then the breaks */
+	p = o + n;
 	memset(o, UC_BREAK_UNDEFINED, n);
 	if (keep != NULL)
 		for (size_t i = 1; i < n; i++) {
@@ -772,7 +772,6 @@ text_wrap_cols(const char *s, size_t n, const unsigned char *keep,
 	}
 done:
 	free(o);
-	free(p);
 	return nl;
 }
 
