@@ -35,6 +35,9 @@
 #include "layout.h"
 #include "xmalloc.h"
 
+/* stdout's buffer: it is used until exit, so not on the stack */
+static char cmd_render_outbuf[1 << 16];
+
 static void
 cmd_render_help(void)
 {
@@ -248,6 +251,11 @@ cmd_render(int argc, char **argv)
 	}
 	if (arg == NULL)
 		return cli_usage_error("render", "missing FILE or SCREEN_ID");
+	/* a long render into a file or pipe: 64 KiB writes, not 4 KiB (glibc
+	   takes the size only with a buffer given) */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, cmd_render_outbuf, _IOFBF,
+			sizeof cmd_render_outbuf);
 
 	if (cmd_render_is_file(arg))
 		path = xstrdup(arg);
