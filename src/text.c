@@ -664,6 +664,48 @@ text_all8(const char *p, unsigned char b)
 	return v == (uint64_t)b * 0x0101010101010101u;
 }
 
+/*
+ * keep as u8_width_linebreaks' override array: NONE → UNDEFINED, HARD and
+ * SOFT → PROHIBITED, BREAK → POSSIBLE (k - k / 2, a loop the compiler makes
+ * vector code of), except at a continuation byte, at the first byte, and at
+ * and after a hard break, where UAX #14 alone decides.
+ */
+_Static_assert(UC_BREAK_UNDEFINED == 0 && UC_BREAK_PROHIBITED == 1 &&
+		       UC_BREAK_POSSIBLE == 2 && TEXT_KEEP_NONE == 0 &&
+		       TEXT_KEEP_HARD == 1 && TEXT_KEEP_SOFT == 2 &&
+		       TEXT_KEEP_BREAK == 3,
+	       "keep k maps to override k - k / 2");
+
+static void
+text_overrides(const char *s, size_t n, const unsigned char *keep, char *o)
+{
+	const char *q;
+
+	if (keep == NULL || n == 0) {
+		memset(o, UC_BREAK_UNDEFINED, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		o[i] = (char)(((s[i] & 0xC0) != 0x80) *
+			      (keep[i] - (keep[i] >> 1)));
+	o[0] = UC_BREAK_UNDEFINED;
+	for (size_t i = 0; i < n; i++) {
+		if ((q = memchr(s + i, '\n', n - i)) == NULL)
+			break;
+		i = (size_t)(q - s);
+		o[i] = UC_BREAK_UNDEFINED;
+		if (i + 1 < n)
+			o[i + 1] = UC_BREAK_UNDEFINED;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if ((q = memchr(s + i, '\xe2', n - i)) == NULL)
+			break;
+		i = (size_t)(q - s);
+		if (text_is_line_sep(s, i, n))
+			o[i] = UC_BREAK_UNDEFINED;
+	}
+}
+
 size_t
 text_wrap_cols(const char *s, size_t n, const unsigned char *keep,
 	       const int *cols, int width, int ambiguous,
@@ -684,19 +726,7 @@ text_wrap_cols(const char *s, size_t n, const unsigned char *keep,
 		return nl;
 	o = xreallocarray(NULL, n, 2); /* the overrides, then the breaks */
 	p = o + n;
-	memset(o, UC_BREAK_UNDEFINED, n);
-	if (keep != NULL)
-		for (size_t i = 1; i < n; i++) {
-			/* most of keep is TEXT_KEEP_NONE (0) */
-			while (i + 8 <= n && text_all8((const char *)keep + i, 0))
-				i += 8;
-			if (i < n && keep[i] != TEXT_KEEP_NONE && s[i] != '\n' &&
-			    s[i - 1] != '\n' && (s[i] & 0xC0) != 0x80 &&
-			    !text_is_line_sep(s, i, n))
-				o[i] = keep[i] == TEXT_KEEP_BREAK
-					       ? UC_BREAK_POSSIBLE
-					       : UC_BREAK_PROHIBITED;
-		}
+	text_overrides(s, n, keep, o);
 
 	for (;;) {
 		size_t lim = n - pos > win ? pos + win : n, a = pos;
