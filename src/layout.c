@@ -44,26 +44,10 @@
 /* lines and runs */
 
 /*
- * Run texts and the lines' run arrays live in chunks the layout owns, one
- * allocation per chunk rather than one per run; layout_free frees them
- * together. A chunk grows by
- * doubling up to LAYOUT_CHUNK_MAX (or the size of one larger text).
+ * Run texts and the lines' run arrays live in the layout's arena, one
+ * allocation per block rather than one per run; layout_free frees them
+ * together.
  */
-struct layout_chunk {
-	struct layout_chunk *next;
-	size_t used, cap;
-	char data[];
-};
-
-/* runs arrays are placed from data on, aligned relative to it */
-_Static_assert(offsetof(struct layout_chunk, data) %
-			       _Alignof(struct layout_run) ==
-		       0,
-	       "layout_chunk data aligned for runs");
-
-#define LAYOUT_CHUNK_MIN 256
-#define LAYOUT_CHUNK_MAX 65536
-
 static struct layout *
 layout_new(void)
 {
@@ -73,70 +57,11 @@ layout_new(void)
 void
 layout_free(struct layout *l)
 {
-	struct layout_chunk *c, *next;
-
 	if (l == NULL)
 		return;
 	free(l->lines);
-	for (c = l->chunks; c != NULL; c = next) {
-		next = c->next;
-		free(c);
-	}
+	arena_done(&l->arena);
 	free(l);
-}
-
-/* n bytes owned by l, aligned to align (a power of two). */
-static void *
-layout_alloc_aligned(struct layout *l, size_t n, size_t align)
-{
-	struct layout_chunk *c = l->chunks;
-	size_t at = c != NULL ? (c->used + align - 1) & ~(align - 1) : 0;
-	char *p;
-
-	if (c == NULL || at > c->cap || c->cap - at < n) {
-		size_t cap = c == NULL ? LAYOUT_CHUNK_MIN : c->cap * 2;
-
-		if (cap > LAYOUT_CHUNK_MAX)
-			cap = LAYOUT_CHUNK_MAX;
-		if (cap < n)
-			cap = n;
-		c = xmalloc(sizeof *c + cap);
-		c->used = 0;
-		c->cap = cap;
-		c->next = l->chunks;
-		l->chunks = c;
-		at = 0;
-	}
-	p = c->data + at;
-	c->used = at + n;
-	return p;
-}
-
-/* n bytes of run text, owned by l. */
-static char *
-layout_alloc(struct layout *l, size_t n)
-{
-	return layout_alloc_aligned(l, n, 1);
-}
-
-/* src's chunks become dst's (after dst's current one), so that runs moved
- * from src to dst stay valid. */
-static void
-layout_adopt(struct layout *dst, struct layout *src)
-{
-	struct layout_chunk *tail;
-
-	if (src->chunks == NULL)
-		return;
-	if (dst->chunks == NULL) {
-		dst->chunks = src->chunks;
-	} else {
-		for (tail = src->chunks; tail->next != NULL; tail = tail->next)
-			;
-		tail->next = dst->chunks->next;
-		dst->chunks->next = src->chunks;
-	}
-	src->chunks = NULL;
 }
 
 static struct layout_line *
@@ -157,8 +82,8 @@ layout_line_new_run(struct layout *l, struct layout_line *ln)
 		struct layout_run *old = ln->runs;
 
 		ln->cap = ln->cap < 4 ? 4 : ln->cap * 2;
-		ln->runs = layout_alloc_aligned(l, ln->cap * sizeof *ln->runs,
-						_Alignof(struct layout_run));
+		ln->runs = arena_alloc(&l->arena, ln->cap * sizeof *ln->runs,
+				       _Alignof(struct layout_run));
 		if (ln->nruns > 0)
 			memcpy(ln->runs, old, ln->nruns * sizeof *ln->runs);
 	}
@@ -174,15 +99,10 @@ layout_line_add(struct layout *l, struct layout_line *ln, const char *s,
 	if (n == 0)
 		return;
 	if (ln->nruns > 0 && ln->runs[ln->nruns - 1].attr == attr) {
-		struct layout_chunk *c = l->chunks;
-
 		r = &ln->runs[ln->nruns - 1];
-		if (c != NULL && r->text + r->len + 1 == c->data + c->used &&
-		    c->cap - c->used >= n) {
-			/* the run is the last text of the chunk: grow it */
-			c->used += n;
-		} else {
-			char *t = layout_alloc(l, r->len + n + 1);
+		/* the run's text the last piece of the arena: grown in place */
+		if (!arena_extend(&l->arena, r->text + r->len + 1, n)) {
+			char *t = arena_alloc(&l->arena, r->len + n + 1, 1);
 
 			memcpy(t, r->text, r->len);
 			r->text = t;
@@ -195,7 +115,7 @@ layout_line_add(struct layout *l, struct layout_line *ln, const char *s,
 		return;
 	}
 	r = layout_line_new_run(l, ln);
-	r->text = layout_alloc(l, n + 1);
+	r->text = arena_alloc(&l->arena, n + 1, 1);
 	memcpy(r->text, s, n);
 	r->text[n] = '\0';
 	r->len = n;
@@ -312,7 +232,7 @@ layout_append(struct layout *dst, struct layout *src, const char *first,
 	int fw = fn > 0 ? text_width(first, fn, amb) : 0;
 	int rw = rn > 0 ? text_width(rest, rn, amb) : 0;
 
-	layout_adopt(dst, src);
+	arena_adopt(&dst->arena, &src->arena); /* the runs that move over */
 	for (size_t i = 0; i < src->n; i++) {
 		struct layout_line *sl = &src->lines[i];
 		size_t pn = i == lead ? fn : rn;

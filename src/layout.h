@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "arena.h"
 #include "content.h"
 
 enum layout_ruby {
@@ -54,13 +55,11 @@ struct layout_line {
 	size_t cap;   /* runs allocated (the module's own) */
 };
 
-struct layout_chunk;
-
 struct layout {
 	struct layout_line *lines;
 	size_t n;
-	size_t cap;                  /* lines allocated (the module's own) */
-	struct layout_chunk *chunks; /* where run texts live (the module's own) */
+	size_t cap;         /* lines allocated (the module's own) */
+	struct arena arena; /* where runs and their texts live (the module's) */
 };
 
 /* Lay out a whole document. Caller frees with layout_free. */

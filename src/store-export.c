@@ -882,7 +882,7 @@ struct store_export_worker {
 	struct store_export *x;
 	struct store *st;
 	struct strbuf *out;
-	struct store_arena arena;
+	struct arena arena;
 };
 
 /*
@@ -891,13 +891,13 @@ struct store_export_worker {
  * worker's arena, emptied once the session's JSON is written out. Outside
  * that (no arena on the thread), the usual malloc and free.
  */
-static _Thread_local struct store_arena *store_json_arena;
+static _Thread_local struct arena *store_json_arena;
 
 static void *
 store_json_malloc(size_t n)
 {
 	if (store_json_arena != NULL)
-		return store_arena_alloc(store_json_arena, n);
+		return arena_alloc(store_json_arena, n, 16);
 	return malloc(n);
 }
 
@@ -916,7 +916,7 @@ store_export_render(const struct store_session *s, void *ctx)
 	store_json_arena = &w->arena;
 	store_fhir_session(w->out, s);
 	store_json_arena = NULL;
-	store_arena_reset(&w->arena);
+	arena_reset(&w->arena);
 	return 0;
 }
 
@@ -1065,7 +1065,7 @@ store_export_fhir_chunks(struct store *st, const char *since, FILE *fp,
 			pthread_join(tid[k], NULL);
 		if (w[k].st != NULL)
 			store_close(w[k].st);
-		store_arena_free(&w[k].arena);
+		arena_done(&w[k].arena);
 	}
 	if (rc == 0 && x.failed) {
 		rc = -1;

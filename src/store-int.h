@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "arena.h"
 #include "store.h"
 #include "strbuf.h"
 
@@ -42,20 +43,9 @@ struct store {
 	sqlite3_stmt *stmt[STMT_N];
 };
 
-/* A bump allocator: session strings, freed all at once. */
-struct store_arena_block;
-struct store_arena {
-	struct store_arena_block *head;
-};
-void store_arena_reset(struct store_arena *a);
-void store_arena_free(struct store_arena *a);
-const char *store_arena_strdup(struct store_arena *a, const char *s, size_t n);
-/* n bytes aligned to 16. */
-void *store_arena_alloc(struct store_arena *a, size_t n);
-
 /* The private part of a store_session. */
 struct store_session_priv {
-	struct store_arena arena;
+	struct arena arena; /* the session's strings */
 	size_t cap_screens, cap_answers, cap_acks, cap_signs, cap_verifications;
 };
 

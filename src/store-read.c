@@ -15,88 +15,6 @@
 #include "store-int.h"
 #include "xmalloc.h"
 
-/* ---- arena -------------------------------------------------------------- */
-
-struct store_arena_block {
-	struct store_arena_block *next;
-	size_t used, cap;
-	_Alignas(16) char data[];
-};
-
-#define STORE_ARENA_BLOCK 65536
-
-void *
-store_arena_alloc(struct store_arena *a, size_t n)
-{
-	struct store_arena_block *b = a->head;
-	size_t at;
-
-	at = b != NULL ? (b->used + 15) & ~(size_t)15 : 0;
-	if (b == NULL || at + n > b->cap) {
-		size_t cap = n + 16 > STORE_ARENA_BLOCK ? n + 16
-							 : STORE_ARENA_BLOCK;
-
-		b = xmalloc(sizeof *b + cap);
-		b->used = 0;
-		b->cap = cap;
-		b->next = a->head;
-		a->head = b;
-		at = 0;
-	}
-	b->used = at + n;
-	return b->data + at;
-}
-
-const char *
-store_arena_strdup(struct store_arena *a, const char *s, size_t n)
-{
-	struct store_arena_block *b = a->head;
-	char *p;
-
-	if (b == NULL || b->cap - b->used < n + 1) {
-		size_t cap = n + 1 > STORE_ARENA_BLOCK ? n + 1 : STORE_ARENA_BLOCK;
-
-		b = xmalloc(sizeof *b + cap);
-		b->used = 0;
-		b->cap = cap;
-		b->next = a->head;
-		a->head = b;
-	}
-	p = b->data + b->used;
-	memcpy(p, s, n);
-	p[n] = '\0';
-	b->used += n + 1;
-	return p;
-}
-
-void
-store_arena_reset(struct store_arena *a)
-{
-	struct store_arena_block *b, *next;
-
-	if (a->head == NULL)
-		return;
-	/* Keep the newest block for the next session. */
-	for (b = a->head->next; b != NULL; b = next) {
-		next = b->next;
-		free(b);
-	}
-	a->head->next = NULL;
-	a->head->used = 0;
-}
-
-void
-store_arena_free(struct store_arena *a)
-{
-	struct store_arena_block *b, *next;
-
-	for (b = a->head; b != NULL; b = next) {
-		next = b->next;
-		free(b);
-	}
-	a->head = NULL;
-}
-
 /* ---- sessions ----------------------------------------------------------- */
 
 void
@@ -112,7 +30,7 @@ store_session_done(struct store_session *s)
 	struct store_session_priv *p = s->arena_;
 
 	if (p != NULL) {
-		store_arena_free(&p->arena);
+		arena_done(&p->arena);
 		free(p);
 	}
 	free(s->screens);
@@ -129,7 +47,7 @@ store_session_clear(struct store_session *s)
 {
 	struct store_session_priv *p = s->arena_;
 
-	store_arena_reset(&p->arena);
+	arena_reset(&p->arena);
 	s->malformed = false;
 	s->nscreens = s->nanswers = s->nacks = s->nsigns = 0;
 	s->nverifications = 0;
@@ -151,7 +69,7 @@ store_dup(struct store_session *s, const char *v)
 
 	if (v == NULL)
 		return NULL;
-	return store_arena_strdup(&p->arena, v, strlen(v));
+	return arena_strndup(&p->arena, v, strlen(v));
 }
 
 /*
