@@ -11,9 +11,10 @@
  * the file when there is one. Diagnostics go to stderr sorted, after the
  * text.
  *
- * The file is parsed, laid out and printed one top-level node at a time
- * (content_parse_each), so that a long document is never held whole: what
- * a render holds is the decoded text and one node. So on an error the
+ * The file is parsed, laid out and printed a top-level node at a time
+ * (content_parse_each; the nodes laid out on worker threads, see below), so
+ * that a long document is never held whole: what a render holds is the
+ * decoded text and a few nodes. So on an error the
  * nodes before it may already be printed: printing stops at the first
  * error reported (none at all for a file that cannot be read or decoded,
  * or a bad clinic.conf), the rest of the file is still parsed for every
@@ -21,6 +22,7 @@
  * short and is no render to compare with.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,28 +127,137 @@ cmd_render_lang_of(const char *path)
 	return res;
 }
 
-static void
-cmd_render_put(struct layout *l)
-{
-	char *s = layout_to_text(l);
-
-	fputs(s, stdout);
-	free(s);
-	layout_free(l);
-}
-
 /*
- * The receiver of content_parse_each: the same lines as layout_doc, laid
- * out, printed and freed one top-level node at a time, the title first and
- * a blank line between nodes; nothing more once an error is reported.
+ * Laying out is most of a render's time, and each top-level node is laid out
+ * on its own; so render lays nodes out on worker threads (one per processor,
+ * at most CMD_RENDER_WORKERS) while this thread parses. The parser hands
+ * each node over into a ring of CMD_RENDER_RING jobs (and waits while it is
+ * full, so a render holds a few nodes at most); a worker takes the oldest job
+ * not taken, lays it out into text and, holding the lock, prints every job
+ * that is done from the oldest not printed on: the output is in the file's
+ * order. Whether a node is printed at all is decided when the parser hands
+ * it over: not once an error has been reported. Without a worker (none could
+ * be started) the parser's thread lays out and prints each node itself.
  */
+#define CMD_RENDER_RING 16
+#define CMD_RENDER_WORKERS 4
+
+struct cmd_render_job {
+	struct content_doc *head; /* the title's job, or */
+	struct content_node node; /* a node's */
+	char *text;               /* laid out */
+	bool is_head;
+	bool done;
+};
+
 struct cmd_render_out {
 	const struct layout_opts *o;
+	/* the parser's side */
 	const struct diag_list *dl;
 	size_t seen;  /* diagnostics looked at for errors */
 	bool stopped; /* an error: print nothing more */
+	/* shared, under lock */
+	pthread_mutex_t lock;
+	pthread_cond_t more; /* a job handed over, or the end */
+	pthread_cond_t room; /* a job printed */
+	struct cmd_render_job ring[CMD_RENDER_RING];
+	size_t added, taken, printed; /* jobs so far */
+	bool ended;                   /* the parser is done */
 	bool any;     /* something printed: a blank line before the next */
+	size_t nworkers;
 };
+
+/* Lay the job out: its text, the node or head freed. */
+static void
+cmd_render_lay(struct cmd_render_out *r, struct cmd_render_job *j)
+{
+	struct layout *l;
+
+	if (j->head != NULL) {
+		l = layout_doc(j->head, r->o);
+		content_doc_free(j->head);
+		j->head = NULL;
+	} else {
+		l = layout_nodes(&j->node, 1, r->o);
+		content_node_done(&j->node);
+	}
+	j->text = layout_to_text(l);
+	layout_free(l);
+}
+
+/* Print a laid-out job (in order; under the lock with workers). The title
+ * may be empty; a node follows what came before after a blank line. */
+static void
+cmd_render_print(struct cmd_render_out *r, struct cmd_render_job *j)
+{
+	if (!j->is_head && r->any)
+		putchar('\n');
+	fputs(j->text, stdout);
+	r->any = r->any || !j->is_head || j->text[0] != '\0';
+	free(j->text);
+	j->text = NULL;
+}
+
+static void *
+cmd_render_worker(void *arg)
+{
+	struct cmd_render_out *r = arg;
+
+	pthread_mutex_lock(&r->lock);
+	for (;;) {
+		struct cmd_render_job *j;
+
+		while (r->taken == r->added && !r->ended)
+			pthread_cond_wait(&r->more, &r->lock);
+		if (r->taken == r->added)
+			break;
+		j = &r->ring[r->taken++ % CMD_RENDER_RING];
+		pthread_mutex_unlock(&r->lock);
+		cmd_render_lay(r, j);
+		pthread_mutex_lock(&r->lock);
+		j->done = true;
+		while (r->printed < r->added &&
+		       r->ring[r->printed % CMD_RENDER_RING].done) {
+			j = &r->ring[r->printed % CMD_RENDER_RING];
+			cmd_render_print(r, j);
+			j->done = false;
+			r->printed++;
+			pthread_cond_signal(&r->room);
+		}
+	}
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+/* Hand a job over (the parser's thread), or lay it out and print it here. */
+static void
+cmd_render_add(struct cmd_render_out *r, struct content_doc *head,
+	       const struct content_node *node)
+{
+	struct cmd_render_job *j;
+
+	if (r->nworkers == 0) {
+		struct cmd_render_job one = { .head = head,
+					      .is_head = node == NULL };
+
+		if (node != NULL)
+			one.node = *node;
+		cmd_render_lay(r, &one);
+		cmd_render_print(r, &one);
+		return;
+	}
+	pthread_mutex_lock(&r->lock);
+	while (r->added - r->printed == CMD_RENDER_RING)
+		pthread_cond_wait(&r->room, &r->lock);
+	j = &r->ring[r->added % CMD_RENDER_RING];
+	j->head = head;
+	j->is_head = node == NULL;
+	if (node != NULL)
+		j->node = *node;
+	r->added++;
+	pthread_cond_signal(&r->more);
+	pthread_mutex_unlock(&r->lock);
+}
 
 static bool
 cmd_render_ok(struct cmd_render_out *r)
@@ -158,33 +269,61 @@ cmd_render_ok(struct cmd_render_out *r)
 	return !r->stopped;
 }
 
+/* The receivers of content_parse_each: the title first, then each node. */
 static void
 cmd_render_head(void *ctx, struct content_doc *head)
 {
 	struct cmd_render_out *r = ctx;
 
-	if (cmd_render_ok(r)) {
-		struct layout *l = layout_doc(head, r->o); /* the title */
-
-		r->any = l->n > 0;
-		cmd_render_put(l);
-	}
-	content_doc_free(head);
+	if (cmd_render_ok(r))
+		cmd_render_add(r, head, NULL);
+	else
+		content_doc_free(head);
 }
 
 static void
 cmd_render_node(void *ctx, struct content_node *node)
 {
 	struct cmd_render_out *r = ctx;
-	struct content_node n = *node;
 
-	if (cmd_render_ok(r)) {
-		if (r->any)
-			putchar('\n');
-		cmd_render_put(layout_nodes(&n, 1, r->o));
-		r->any = true;
-	}
-	content_node_done(&n);
+	if (cmd_render_ok(r))
+		cmd_render_add(r, NULL, node);
+	else
+		content_node_done(node);
+}
+
+/* Start the workers; returns how many started. */
+static size_t
+cmd_render_start(struct cmd_render_out *r, pthread_t *tid)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t want = ncpu < 1 ? 1 : ncpu > CMD_RENDER_WORKERS
+					     ? CMD_RENDER_WORKERS
+					     : (size_t)ncpu;
+
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->more, NULL);
+	pthread_cond_init(&r->room, NULL);
+	r->nworkers = 0;
+	while (r->nworkers < want &&
+	       pthread_create(&tid[r->nworkers], NULL, cmd_render_worker, r) == 0)
+		r->nworkers++;
+	return r->nworkers;
+}
+
+/* The parser is done: let the workers finish, print and stop. */
+static void
+cmd_render_stop(struct cmd_render_out *r, pthread_t *tid)
+{
+	pthread_mutex_lock(&r->lock);
+	r->ended = true;
+	pthread_cond_broadcast(&r->more);
+	pthread_mutex_unlock(&r->lock);
+	for (size_t k = 0; k < r->nworkers; k++)
+		pthread_join(tid[k], NULL);
+	pthread_cond_destroy(&r->room);
+	pthread_cond_destroy(&r->more);
+	pthread_mutex_destroy(&r->lock);
 }
 
 int
@@ -270,10 +409,14 @@ cmd_render(int argc, char **argv)
 		values = clinic_load(clinic, &dl);
 	free(clinic);
 	if (decode_file(path, &dt, &dl) == 0) {
+		pthread_t tid[CMD_RENDER_WORKERS];
+
+		cmd_render_start(&out, tid);
 		if (content_parse_each(path, dt.text, dt.len, values,
 				       flang ? flang : "ja", &dl, &each) == 0 &&
 		    diag_count(&dl, DIAG_ERROR) == 0)
 			status = 0;
+		cmd_render_stop(&out, tid);
 		decode_text_done(&dt);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout))

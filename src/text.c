@@ -7,6 +7,8 @@
  * 4051 no-start / no-end classes, unit and Latin tokens, numeral + counter,
  * the forced break of a token longer than a line, and trimming.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,22 +61,31 @@ text_encoding(int ambiguous)
 /*
  * uc_width memoised for the BMP: it looks the encoding name up on every call,
  * and layout asks for the same few thousand characters millions of times.
- * Entries hold width + 1 (0: not asked yet).
+ * Entries hold width + 1 (0: not asked yet). Threads may lay out at once
+ * (render does): the entries are atomic, read and written relaxed (every
+ * thread writes the same value), plain loads and stores on common machines.
  */
-static signed char text_wmemo[2][0x10000];
+static _Atomic signed char text_wmemo[2][0x10000];
+
+static inline int
+text_memo(int k, uint32_t c)
+{
+	return atomic_load_explicit(&text_wmemo[k][c], memory_order_relaxed);
+}
 
 int
 text_char_width(uint32_t c, int ambiguous)
 {
 	int k = ambiguous == 2, w;
 
-	if (c < 0x10000 && text_wmemo[k][c] != 0)
-		return text_wmemo[k][c] - 1;
+	if (c < 0x10000 && text_memo(k, c) != 0)
+		return text_memo(k, c) - 1;
 	w = uc_width(c, text_encoding(ambiguous));
 	if (w < 0)
 		w = 0;
 	if (c < 0x10000)
-		text_wmemo[k][c] = (signed char)(w + 1);
+		atomic_store_explicit(&text_wmemo[k][c], (signed char)(w + 1),
+				      memory_order_relaxed);
 	return w;
 }
 
@@ -96,8 +107,8 @@ text_width(const char *s, size_t n, int ambiguous)
 		len = text_mbtouc(&c, p + i, n - i);
 		/* the memo read here, as text_char_width does: this loop runs
 		 * over every character laid out */
-		if (c < 0x10000 && text_wmemo[ambiguous == 2][c] != 0)
-			w += text_wmemo[ambiguous == 2][c] - 1;
+		if (c < 0x10000 && text_memo(ambiguous == 2, c) != 0)
+			w += text_memo(ambiguous == 2, c) - 1;
 		else
 			w += text_char_width(c, ambiguous);
 		i += len > 0 ? (size_t)len : 1;
@@ -124,8 +135,8 @@ text_step(const uint8_t *p, size_t i, size_t n, int ambiguous, ucs4_t *puc,
 	l = text_mbtouc(&c, p + i, n - i);
 	*puc = c;
 	*len = l > 0 ? (size_t)l : 1;
-	if (c < 0x10000 && text_wmemo[ambiguous == 2][c] != 0)
-		return text_wmemo[ambiguous == 2][c] - 1;
+	if (c < 0x10000 && text_memo(ambiguous == 2, c) != 0)
+		return text_memo(ambiguous == 2, c) - 1;
 	return text_char_width(c, ambiguous);
 }
 
@@ -165,7 +176,7 @@ static const uint32_t text_no_end_list[] = {
 /* Both as bits over the BMP, built once (bit 0: no-start, bit 1: no-end,
  * bit 2: text_is_tok, so that one look-up per character answers all three). */
 static unsigned char text_class_bits[0x10000];
-static bool text_class_ready;
+static pthread_once_t text_class_once = PTHREAD_ONCE_INIT;
 
 static bool text_is_tok(uint32_t c);
 
@@ -187,22 +198,19 @@ text_class_init(void)
 	for (uint32_t c = 0; c < 0x10000; c++)
 		if (text_is_tok(c))
 			text_class_bits[c] |= 4;
-	text_class_ready = true;
 }
 
 bool
 text_no_start(uint32_t c)
 {
-	if (!text_class_ready)
-		text_class_init();
+	pthread_once(&text_class_once, text_class_init);
 	return c < 0x10000 && (text_class_bits[c] & 1);
 }
 
 bool
 text_no_end(uint32_t c)
 {
-	if (!text_class_ready)
-		text_class_init();
+	pthread_once(&text_class_once, text_class_init);
 	return c < 0x10000 && (text_class_bits[c] & 2);
 }
 
@@ -325,10 +333,9 @@ text_scan(const char *s, size_t n, int ambiguous, unsigned char *keep,
 	unsigned before = 0;
 	size_t *toki = NULL, ntok = 0, tokcap = 0; /* where c[] may start a token */
 	int col = 0;
-	const signed char *wmemo = text_wmemo[ambiguous == 2];
+	int k = ambiguous == 2;
 
-	if (!text_class_ready)
-		text_class_init();
+	pthread_once(&text_class_once, text_class_init);
 	if (keep != NULL) {
 		/* one allocation: the offsets, then the characters */
 		off = xreallocarray(NULL, n + 1, sizeof *off + sizeof *c);
@@ -360,12 +367,13 @@ text_scan(const char *s, size_t n, int ambiguous, unsigned char *keep,
 			here = 0;
 		} else if (p[i] == 0xe3 && i + 2 < n &&
 			   ((p[i + 1] ^ 0x80) | (p[i + 2] ^ 0x80)) < 0x40 &&
-			   wmemo[uc = 0x3000 | (ucs4_t)(p[i + 1] ^ 0x80) << 6 |
-				      (p[i + 2] ^ 0x80)] != 0) {
+			   text_memo(k, uc = 0x3000 |
+					       (ucs4_t)(p[i + 1] ^ 0x80) << 6 |
+					       (p[i + 2] ^ 0x80)) != 0) {
 			/* U+3000..U+3FFF, kana and CJK punctuation, the rest
 			   of most Japanese text: the tables read directly */
 			len = 3;
-			w = wmemo[uc] - 1;
+			w = text_memo(k, uc) - 1;
 			here = text_class_bits[uc];
 		} else {
 			w = text_step(p, i, n, ambiguous, &uc, &len);
