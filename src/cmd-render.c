@@ -35,10 +35,11 @@
 #include "decode.h"
 #include "diag.h"
 #include "layout.h"
+#include "strbuf.h"
 #include "xmalloc.h"
 
 /* stdout's buffer: it is used until exit, so not on the stack */
-static char cmd_render_outbuf[1 << 16];
+static char cmd_render_outbuf[1 << 14];
 
 static void
 cmd_render_help(void)
@@ -129,24 +130,29 @@ cmd_render_lang_of(const char *path)
 
 /*
  * Laying out is most of a render's time, and each top-level node is laid out
- * on its own; so render lays nodes out on worker threads (one per processor,
- * at most CMD_RENDER_WORKERS) while this thread parses. The parser hands
- * each node over into a ring of CMD_RENDER_RING jobs (and waits while it is
- * full, so a render holds a few nodes at most); a worker takes the oldest job
- * not taken, lays it out into text and, holding the lock, prints every job
- * that is done from the oldest not printed on: the output is in the file's
- * order. Whether a node is printed at all is decided when the parser hands
- * it over: not once an error has been reported. Without a worker (none could
- * be started) the parser's thread lays out and prints each node itself.
+ * on its own; so render lays nodes out on worker threads (one fewer than
+ * processors, at most CMD_RENDER_WORKERS) while this thread parses. The
+ * parser gathers nodes into jobs of up to CMD_RENDER_BATCH (one node is too
+ * little work to hand to another thread) and hands each job over into a ring
+ * of CMD_RENDER_RING; while the ring is full it lays the oldest job not taken
+ * out itself, so that a render holds a few jobs at most. Whoever lays a job
+ * out then prints, holding the lock, every job done from the oldest not
+ * printed on: the output is in the file's order. Whether a node is printed
+ * at all is decided when the parser takes it: not once an error has been
+ * reported. With one processor (or no worker started) the parser's thread
+ * lays out and prints each job itself.
  */
-#define CMD_RENDER_RING 16
-#define CMD_RENDER_WORKERS 4
+#define CMD_RENDER_RING 4
+#define CMD_RENDER_BATCH 16
+#define CMD_RENDER_WORKERS 2
 
+/* Up to CMD_RENDER_BATCH nodes (after the title, in the first job): a node
+ * alone is too little work to be worth handing to another thread. */
 struct cmd_render_job {
-	struct content_doc *head; /* the title's job, or */
-	struct content_node node; /* a node's */
-	char *text;               /* laid out */
-	bool is_head;
+	struct content_doc *head; /* the title, or NULL */
+	struct content_node node[CMD_RENDER_BATCH];
+	size_t n;
+	struct strbuf text;       /* laid out */
 	bool done;
 };
 
@@ -163,39 +169,90 @@ struct cmd_render_out {
 	struct cmd_render_job ring[CMD_RENDER_RING];
 	size_t added, taken, printed; /* jobs so far */
 	bool ended;                   /* the parser is done */
-	bool any;     /* something printed: a blank line before the next */
 	size_t nworkers;
+	/* the parser's: the job being filled; without workers, whether
+	   something was printed (a blank line before the next node) */
+	struct cmd_render_job fill;
+	bool any;
 };
 
-/* Lay the job out: its text, the node or head freed. */
+/*
+ * Lay the job out into its text: the title (if any) first, a node after what
+ * came before (any: something is printed before this job) after a blank
+ * line. What the job holds is freed later by the parser's thread, which
+ * allocated it (cmd_render_clear): memory freed on another thread would
+ * wait in that thread's cache while the parser took more from the system.
+ */
 static void
-cmd_render_lay(struct cmd_render_out *r, struct cmd_render_job *j)
+cmd_render_lay(struct cmd_render_out *r, struct cmd_render_job *j, bool any)
 {
 	struct layout *l;
+	char *t;
 
+	strbuf_init(&j->text);
 	if (j->head != NULL) {
 		l = layout_doc(j->head, r->o);
-		content_doc_free(j->head);
-		j->head = NULL;
-	} else {
-		l = layout_nodes(&j->node, 1, r->o);
-		content_node_done(&j->node);
+		any = l->n > 0;
+		t = layout_to_text(l);
+		strbuf_addstr(&j->text, t);
+		free(t);
+		layout_free(l);
 	}
-	j->text = layout_to_text(l);
-	layout_free(l);
+	for (size_t i = 0; i < j->n; i++) {
+		l = layout_nodes(&j->node[i], 1, r->o);
+		t = layout_to_text(l);
+		if (any)
+			strbuf_addch(&j->text, '\n');
+		strbuf_addstr(&j->text, t);
+		free(t);
+		layout_free(l);
+		any = true;
+	}
 }
 
-/* Print a laid-out job (in order; under the lock with workers). The title
- * may be empty; a node follows what came before after a blank line. */
+/* Free what a job holds (the parser's thread, see cmd_render_lay). */
 static void
-cmd_render_print(struct cmd_render_out *r, struct cmd_render_job *j)
+cmd_render_clear(struct cmd_render_job *j)
 {
-	if (!j->is_head && r->any)
-		putchar('\n');
-	fputs(j->text, stdout);
-	r->any = r->any || !j->is_head || j->text[0] != '\0';
-	free(j->text);
-	j->text = NULL;
+	content_doc_free(j->head);
+	j->head = NULL;
+	for (size_t i = 0; i < j->n; i++)
+		content_node_done(&j->node[i]);
+	j->n = 0;
+	strbuf_done(&j->text);
+}
+
+/* Print a laid-out job (in order; under the lock with workers). */
+static void
+cmd_render_print(struct cmd_render_job *j)
+{
+	fwrite(j->text.s, 1, j->text.len, stdout);
+}
+
+/*
+ * Take the oldest job not taken (the lock held, and there is one), lay it out
+ * without the lock, then print every job done from the oldest not printed.
+ */
+static void
+cmd_render_work(struct cmd_render_out *r)
+{
+	/* every job but the first follows something printed (the first holds
+	   the title and nodes, or is the title alone and the last) */
+	bool any = r->taken > 0;
+	struct cmd_render_job *j = &r->ring[r->taken++ % CMD_RENDER_RING];
+
+	pthread_mutex_unlock(&r->lock);
+	cmd_render_lay(r, j, any);
+	pthread_mutex_lock(&r->lock);
+	j->done = true;
+	while (r->printed < r->added &&
+	       r->ring[r->printed % CMD_RENDER_RING].done) {
+		j = &r->ring[r->printed % CMD_RENDER_RING];
+		cmd_render_print(j);
+		j->done = false;
+		r->printed++;
+		pthread_cond_signal(&r->room);
+	}
 }
 
 static void *
@@ -205,58 +262,51 @@ cmd_render_worker(void *arg)
 
 	pthread_mutex_lock(&r->lock);
 	for (;;) {
-		struct cmd_render_job *j;
-
 		while (r->taken == r->added && !r->ended)
 			pthread_cond_wait(&r->more, &r->lock);
 		if (r->taken == r->added)
 			break;
-		j = &r->ring[r->taken++ % CMD_RENDER_RING];
-		pthread_mutex_unlock(&r->lock);
-		cmd_render_lay(r, j);
-		pthread_mutex_lock(&r->lock);
-		j->done = true;
-		while (r->printed < r->added &&
-		       r->ring[r->printed % CMD_RENDER_RING].done) {
-			j = &r->ring[r->printed % CMD_RENDER_RING];
-			cmd_render_print(r, j);
-			j->done = false;
-			r->printed++;
-			pthread_cond_signal(&r->room);
-		}
+		cmd_render_work(r);
 	}
 	pthread_mutex_unlock(&r->lock);
 	return NULL;
 }
 
-/* Hand a job over (the parser's thread), or lay it out and print it here. */
+/* Hand the job being filled over (the parser's thread), or lay it out and
+ * print it here. */
 static void
-cmd_render_add(struct cmd_render_out *r, struct content_doc *head,
-	       const struct content_node *node)
+cmd_render_flush(struct cmd_render_out *r)
 {
 	struct cmd_render_job *j;
 
+	if (r->fill.head == NULL && r->fill.n == 0)
+		return;
 	if (r->nworkers == 0) {
-		struct cmd_render_job one = { .head = head,
-					      .is_head = node == NULL };
-
-		if (node != NULL)
-			one.node = *node;
-		cmd_render_lay(r, &one);
-		cmd_render_print(r, &one);
+		cmd_render_lay(r, &r->fill, r->any);
+		cmd_render_print(&r->fill);
+		cmd_render_clear(&r->fill);
+		r->any = true;
 		return;
 	}
 	pthread_mutex_lock(&r->lock);
-	while (r->added - r->printed == CMD_RENDER_RING)
-		pthread_cond_wait(&r->room, &r->lock);
+	while (r->added - r->printed == CMD_RENDER_RING) {
+		/* the ring is full: lay a job out here rather than wait */
+		if (r->taken < r->added)
+			cmd_render_work(r);
+		else
+			pthread_cond_wait(&r->room, &r->lock);
+	}
+	pthread_mutex_unlock(&r->lock);
+	/* the slot's last job is printed: no worker looks at it */
 	j = &r->ring[r->added % CMD_RENDER_RING];
-	j->head = head;
-	j->is_head = node == NULL;
-	if (node != NULL)
-		j->node = *node;
+	cmd_render_clear(j);
+	*j = r->fill;
+	pthread_mutex_lock(&r->lock);
 	r->added++;
 	pthread_cond_signal(&r->more);
 	pthread_mutex_unlock(&r->lock);
+	r->fill.head = NULL;
+	r->fill.n = 0;
 }
 
 static bool
@@ -276,7 +326,7 @@ cmd_render_head(void *ctx, struct content_doc *head)
 	struct cmd_render_out *r = ctx;
 
 	if (cmd_render_ok(r))
-		cmd_render_add(r, head, NULL);
+		r->fill.head = head;
 	else
 		content_doc_free(head);
 }
@@ -286,20 +336,33 @@ cmd_render_node(void *ctx, struct content_node *node)
 {
 	struct cmd_render_out *r = ctx;
 
-	if (cmd_render_ok(r))
-		cmd_render_add(r, NULL, node);
-	else
+	if (!cmd_render_ok(r)) {
 		content_node_done(node);
+		return;
+	}
+	r->fill.node[r->fill.n++] = *node;
+	if (r->fill.n == CMD_RENDER_BATCH)
+		cmd_render_flush(r);
 }
 
 /* Start the workers; returns how many started. */
 static size_t
 cmd_render_start(struct cmd_render_out *r, pthread_t *tid)
 {
+	/* the parser's thread lays out too while the ring is full: one
+	   worker fewer than processors */
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t want = ncpu < 1 ? 1 : ncpu > CMD_RENDER_WORKERS
-					     ? CMD_RENDER_WORKERS
-					     : (size_t)ncpu;
+	size_t want = ncpu <= 1 ? 0 : ncpu - 1 > CMD_RENDER_WORKERS
+					      ? CMD_RENDER_WORKERS
+					      : (size_t)ncpu - 1;
+	const char *env = getenv("ISOKIOSK_RENDER_WORKERS");
+
+	/* a set number (0: none, the parser's thread alone), for tests and
+	   for machines shared with other work */
+	if (env != NULL && env[0] >= '0' && env[0] <= '9' && env[1] == '\0')
+		want = (size_t)(env[0] - '0') > CMD_RENDER_WORKERS
+			       ? CMD_RENDER_WORKERS
+			       : (size_t)(env[0] - '0');
 
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->more, NULL);
@@ -311,16 +374,20 @@ cmd_render_start(struct cmd_render_out *r, pthread_t *tid)
 	return r->nworkers;
 }
 
-/* The parser is done: let the workers finish, print and stop. */
+/* The parser is done: hand over what is left, let the workers finish,
+ * print and stop. */
 static void
 cmd_render_stop(struct cmd_render_out *r, pthread_t *tid)
 {
+	cmd_render_flush(r);
 	pthread_mutex_lock(&r->lock);
 	r->ended = true;
 	pthread_cond_broadcast(&r->more);
 	pthread_mutex_unlock(&r->lock);
 	for (size_t k = 0; k < r->nworkers; k++)
 		pthread_join(tid[k], NULL);
+	for (size_t k = 0; k < CMD_RENDER_RING; k++)
+		cmd_render_clear(&r->ring[k]);
 	pthread_cond_destroy(&r->room);
 	pthread_cond_destroy(&r->more);
 	pthread_mutex_destroy(&r->lock);
@@ -390,7 +457,7 @@ cmd_render(int argc, char **argv)
 	}
 	if (arg == NULL)
 		return cli_usage_error("render", "missing FILE or SCREEN_ID");
-	/* a long render into a file or pipe: 64 KiB writes, not 4 KiB (glibc
+	/* a long render into a file or pipe: 16 KiB writes, not 4 KiB (glibc
 	   takes the size only with a buffer given) */
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, cmd_render_outbuf, _IOFBF,
