@@ -139,8 +139,9 @@ cmd_render_lang_of(const char *path)
  * out then prints, holding the lock, every job done from the oldest not
  * printed on: the output is in the file's order. Whether a node is printed
  * at all is decided when the parser takes it: not once an error has been
- * reported. With one processor (or no worker started) the parser's thread
- * lays out and prints each job itself.
+ * reported. The workers start with the first full job; with one processor,
+ * no worker started or a document of one job, the parser's thread lays out
+ * and prints each job itself.
  */
 #define CMD_RENDER_RING 4
 #define CMD_RENDER_BATCH 16
@@ -169,7 +170,10 @@ struct cmd_render_out {
 	struct cmd_render_job ring[CMD_RENDER_RING];
 	size_t added, taken, printed; /* jobs so far */
 	bool ended;                   /* the parser is done */
-	size_t nworkers;
+	size_t want;                  /* workers to start */
+	bool started;                 /* (at the first full job) */
+	size_t nworkers;              /* workers running */
+	pthread_t tid[CMD_RENDER_WORKERS];
 	/* the parser's: the job being filled; without workers, whether
 	   something was printed (a blank line before the next node) */
 	struct cmd_render_job fill;
@@ -272,15 +276,22 @@ cmd_render_worker(void *arg)
 	return NULL;
 }
 
-/* Hand the job being filled over (the parser's thread), or lay it out and
- * print it here. */
+static void cmd_render_spawn(struct cmd_render_out *r);
+
+/*
+ * Hand the job being filled over (the parser's thread), or lay it out and
+ * print it here. The workers start with the first full job: a document of
+ * one job (most content files) is rendered by this thread alone.
+ */
 static void
-cmd_render_flush(struct cmd_render_out *r)
+cmd_render_flush(struct cmd_render_out *r, bool last)
 {
 	struct cmd_render_job *j;
 
 	if (r->fill.head == NULL && r->fill.n == 0)
 		return;
+	if (!r->started && !last && r->want > 0)
+		cmd_render_spawn(r);
 	if (r->nworkers == 0) {
 		cmd_render_lay(r, &r->fill, r->any);
 		cmd_render_print(&r->fill);
@@ -342,50 +353,54 @@ cmd_render_node(void *ctx, struct content_node *node)
 	}
 	r->fill.node[r->fill.n++] = *node;
 	if (r->fill.n == CMD_RENDER_BATCH)
-		cmd_render_flush(r);
+		cmd_render_flush(r, false);
 }
 
-/* Start the workers; returns how many started. */
-static size_t
-cmd_render_start(struct cmd_render_out *r, pthread_t *tid)
+/* How many workers to start (one fewer than processors, or
+ * ISOKIOSK_RENDER_WORKERS), and the lock. */
+static void
+cmd_render_init(struct cmd_render_out *r)
 {
-	/* the parser's thread lays out too while the ring is full: one
-	   worker fewer than processors */
+	/* the parser's thread lays out too while the ring is full */
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t want = ncpu <= 1 ? 0 : ncpu - 1 > CMD_RENDER_WORKERS
-					      ? CMD_RENDER_WORKERS
-					      : (size_t)ncpu - 1;
 	const char *env = getenv("ISOKIOSK_RENDER_WORKERS");
 
+	r->want = ncpu <= 1 ? 0 : ncpu - 1 > CMD_RENDER_WORKERS
+					 ? CMD_RENDER_WORKERS
+					 : (size_t)ncpu - 1;
 	/* a set number (0: none, the parser's thread alone), for tests and
 	   for machines shared with other work */
 	if (env != NULL && env[0] >= '0' && env[0] <= '9' && env[1] == '\0')
-		want = (size_t)(env[0] - '0') > CMD_RENDER_WORKERS
-			       ? CMD_RENDER_WORKERS
-			       : (size_t)(env[0] - '0');
-
+		r->want = (size_t)(env[0] - '0') > CMD_RENDER_WORKERS
+				  ? CMD_RENDER_WORKERS
+				  : (size_t)(env[0] - '0');
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->more, NULL);
 	pthread_cond_init(&r->room, NULL);
-	r->nworkers = 0;
-	while (r->nworkers < want &&
-	       pthread_create(&tid[r->nworkers], NULL, cmd_render_worker, r) == 0)
+}
+
+static void
+cmd_render_spawn(struct cmd_render_out *r)
+{
+	r->started = true;
+	while (r->nworkers < r->want &&
+	       pthread_create(&r->tid[r->nworkers], NULL, cmd_render_worker,
+			      r) == 0)
 		r->nworkers++;
-	return r->nworkers;
 }
 
 /* The parser is done: hand over what is left, let the workers finish,
  * print and stop. */
 static void
-cmd_render_stop(struct cmd_render_out *r, pthread_t *tid)
+cmd_render_stop(struct cmd_render_out *r)
 {
-	cmd_render_flush(r);
+	cmd_render_flush(r, true);
 	pthread_mutex_lock(&r->lock);
 	r->ended = true;
 	pthread_cond_broadcast(&r->more);
 	pthread_mutex_unlock(&r->lock);
 	for (size_t k = 0; k < r->nworkers; k++)
-		pthread_join(tid[k], NULL);
+		pthread_join(r->tid[k], NULL);
 	for (size_t k = 0; k < CMD_RENDER_RING; k++)
 		cmd_render_clear(&r->ring[k]);
 	pthread_cond_destroy(&r->room);
@@ -476,14 +491,12 @@ cmd_render(int argc, char **argv)
 		values = clinic_load(clinic, &dl);
 	free(clinic);
 	if (decode_file(path, &dt, &dl) == 0) {
-		pthread_t tid[CMD_RENDER_WORKERS];
-
-		cmd_render_start(&out, tid);
+		cmd_render_init(&out);
 		if (content_parse_each(path, dt.text, dt.len, values,
 				       flang ? flang : "ja", &dl, &each) == 0 &&
 		    diag_count(&dl, DIAG_ERROR) == 0)
 			status = 0;
-		cmd_render_stop(&out, tid);
+		cmd_render_stop(&out);
 		decode_text_done(&dt);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout))
