@@ -24,9 +24,11 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "clinic.h"
@@ -178,6 +180,9 @@ struct cmd_render_out {
 	   something was printed (a blank line before the next node) */
 	struct cmd_render_job fill;
 	bool any;
+	/* the decoded text, and how much of it was let go */
+	const char *text, *gone;
+	size_t len;
 };
 
 /*
@@ -330,6 +335,35 @@ cmd_render_ok(struct cmd_render_out *r)
 	return !r->stopped;
 }
 
+/*
+ * The parser is done with the text before upto: in a long file, give the
+ * whole pages of it back (MADV_DONTNEED: the memory is the process's own,
+ * and nothing reads it again), so that a render holds about the part of
+ * the text not parsed yet rather than all of it.
+ */
+#define CMD_RENDER_LONG (256 * 1024)
+#define CMD_RENDER_STEP (64 * 1024)
+
+static void
+cmd_render_consumed(void *ctx, const char *upto)
+{
+	struct cmd_render_out *r = ctx;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a, e;
+
+	if (r->len < CMD_RENDER_LONG)
+		return;
+	if (r->gone == NULL)
+		r->gone = (const char *)(((uintptr_t)r->text + page - 1) &
+					 ~(page - 1));
+	e = (uintptr_t)upto & ~(page - 1);
+	a = (uintptr_t)r->gone;
+	if (e <= a || e - a < CMD_RENDER_STEP)
+		return;
+	if (madvise((void *)a, e - a, MADV_DONTNEED) == 0)
+		r->gone = (const char *)e;
+}
+
 /* The receivers of content_parse_each: the title first, then each node. */
 static void
 cmd_render_head(void *ctx, struct content_doc *head)
@@ -420,6 +454,7 @@ cmd_render(int argc, char **argv)
 	struct cmd_render_out out = { .o = &o, .dl = &dl };
 	struct content_each each = {
 		.head = cmd_render_head, .node = cmd_render_node, .ctx = &out,
+		.consumed = cmd_render_consumed,
 	};
 	int status = 1;
 
@@ -492,6 +527,8 @@ cmd_render(int argc, char **argv)
 	free(clinic);
 	if (decode_file(path, &dt, &dl) == 0) {
 		cmd_render_init(&out);
+		out.text = dt.text;
+		out.len = dt.len;
 		if (content_parse_each(path, dt.text, dt.len, values,
 				       flang ? flang : "ja", &dl, &each) == 0 &&
 		    diag_count(&dl, DIAG_ERROR) == 0)

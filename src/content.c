@@ -2345,6 +2345,9 @@ content_each_blocks(struct content_parser *cp, struct content_reader *rd,
 			content_blocks_flat(cp, rd->win, rd->nwin, 0, &pend);
 			content_emit(cp, &pend, false, true, each);
 			rd->nwin = 0;
+			/* a question held back holds copies, not the text */
+			if (each->consumed != NULL)
+				each->consumed(each->ctx, l.src);
 		}
 		content_win_add(rd, &l);
 	}
@@ -2384,6 +2387,8 @@ content_each_sections(struct content_parser *cp, struct content_reader *rd,
 			content_win_add(rd, &l);
 		content_section(cp, &ss, rd->win, rd->nwin, &q);
 		each->node(each->ctx, &q);
+		if (more && each->consumed != NULL)
+			each->consumed(each->ctx, l.src);
 	}
 	content_sections_done(cp, &ss);
 }

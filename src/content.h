@@ -169,6 +169,10 @@ struct content_each {
 	void (*head)(void *ctx, struct content_doc *head);
 	void (*node)(void *ctx, struct content_node *node);
 	void *ctx;
+	/* Optional (may be NULL): the parser will not read the text before
+	   upto again (nothing handed over points into the text), so a caller
+	   may let that memory go. Called as the parse goes on. */
+	void (*consumed)(void *ctx, const char *upto);
 };
 
 /*

@@ -123,7 +123,9 @@ main(int argc, char **argv)
 
 		{
 			struct bench_stream bs = { &o, 0 };
-			struct content_each each = { bench_head, bench_node, &bs };
+			struct content_each each = { .head = bench_head,
+						     .node = bench_node,
+						     .ctx = &bs };
 
 			t0 = bench_now();
 			content_parse_each(argv[1], dt.text, dt.len, NULL, "ja",

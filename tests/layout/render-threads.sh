@@ -3,7 +3,8 @@
 # order: a long document (hundreds of nodes, many jobs) renders byte for byte
 # the same with 0, 1, 2 and 4 workers, at two widths; and so does a file
 # with an error in the middle (the same partial output, diagnostics and exit
-# status), whose output stops before the node with the error.
+# status), whose output stops before the node with the error. The document
+# is long enough (400 kB) for render to give the parsed text back as it goes.
 #
 #   render-threads.sh ISOKIOSK SOURCE_ROOT
 set -u
@@ -17,7 +18,7 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; }
 
 mkdir -p "$tmp/ja"
-python3 "$root/tests/bench/gen-bench-doc.py" "$tmp/ja" 200000 || exit 1
+python3 "$root/tests/bench/gen-bench-doc.py" "$tmp/ja" 400000 || exit 1
 doc=$tmp/ja/bench.md
 nodes=$(grep -c '^$' "$doc")
 [ "$nodes" -gt 200 ] && ok "the document has $nodes blank lines (many jobs)" ||

@@ -924,7 +924,24 @@ struct each_log {
 	struct strbuf sb;
 	int heads;
 	char *title;
+	const char *text, *upto; /* the text; the last place consumed said */
+	int consumed;
 };
+
+/* The parser is done with the text before upto: a line start, never
+ * going back. */
+static void
+each_consumed(void *ctx, const char *upto)
+{
+	struct each_log *lg = ctx;
+
+	ck_assert_ptr_nonnull(lg->text);
+	ck_assert(upto > lg->text && upto <= lg->text + strlen(lg->text));
+	ck_assert(upto[-1] == '\n');
+	ck_assert(lg->upto == NULL || upto >= lg->upto);
+	lg->upto = upto;
+	lg->consumed++;
+}
 
 static void
 each_head(void *ctx, struct content_doc *head)
@@ -959,8 +976,9 @@ START_TEST(test_each)
 		"Q: 答えなし\n\n"
 		"最後\n";
 	struct diag_list dl;
-	struct each_log lg = { .dl = &dl };
-	struct content_each each = { each_head, each_node, &lg };
+	struct each_log lg = { .dl = &dl, .text = text };
+	struct content_each each = { .head = each_head, .node = each_node,
+				     .ctx = &lg, .consumed = each_consumed };
 	struct content_doc *doc;
 	char *whole, *diags;
 
@@ -970,6 +988,11 @@ START_TEST(test_each)
 					    "ja", &dl, &each), 0);
 	ck_assert_int_eq(lg.heads, 1);
 	ck_assert_str_eq(lg.title, "題");
+	/* a stretch ends before every non-blank line after a blank one but
+	   a list item: before "A:", "続き", "# 見出し", "**開いた",
+	   "Q: 答えなし" and "最後" */
+	ck_assert_int_eq(lg.consumed, 6);
+	ck_assert_str_eq(lg.upto, "最後\n");
 	/* each node is handed over before later blocks are parsed (no
 	   diagnostic yet for the paragraph after it); the unanswered
 	   question's error comes after every block's, as content_parse
@@ -1014,9 +1037,15 @@ START_TEST(test_each)
 		diag_list_init(&dl);
 		strbuf_reset(&lg.sb);
 		free(lg.title);
+		lg.text = consent;
+		lg.upto = NULL;
+		lg.consumed = 0;
 		ck_assert_int_eq(content_parse_each("x.md", consent,
 						    strlen(consent), NULL, "ja",
 						    &dl, &each), 0);
+		/* done with the text before each section but the last */
+		ck_assert_int_eq(lg.consumed, 1);
+		ck_assert_str_eq(lg.upto, "## ack-a\nprofile: all\n\n**文\n");
 		ck_assert_str_eq(lg.sb.s,
 			"@0 P@6:1 前書き\n"
 			"@0 S@8:1 ack-a profile=all\n"
