@@ -760,6 +760,33 @@ layout_table_flats_free(struct layout_flat *fl, size_t ncell)
 }
 
 /*
+ * Per column, the widest of its cells' max-content (or with min, min-content)
+ * widths and of their ruby atoms (a base padded to its reading).
+ */
+static void
+layout_table_columns(const struct content_table *t,
+		     const struct layout_flat *fl, int amb, bool min, int *w)
+{
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t c = 0; c < t->ncols; c++) {
+			const struct layout_flat *f = &fl[r * t->ncols + c];
+			int z, unused;
+
+			if (min)
+				text_measure(f->s.s, f->s.len, f->keep, amb, &z,
+					     &unused);
+			else
+				z = text_max_content(f->s.s, f->s.len, amb);
+			for (size_t k = 0; k < f->natoms; k++)
+				if (f->atoms[k].atomw > z)
+					z = f->atoms[k].atomw;
+			if (z > w[c])
+				w[c] = z;
+		}
+	}
+}
+
+/*
  * Column widths as a browser's automatic table layout does it: every column
  * at its max-content width if that fits, else min-content plus a share of the
  * room left in proportion to (max - min). Widths are multiples of the border
@@ -779,18 +806,7 @@ layout_table_widths(const struct content_table *t,
 	long summin = 0, summax = 0, avail;
 	bool ok = true;
 
-	for (size_t r = 0; r < t->nrows; r++) {
-		for (size_t c = 0; c < nc; c++) {
-			const struct layout_flat *f = &fl[r * nc + c];
-			int z = text_max_content(f->s.s, f->s.len, amb);
-
-			for (size_t k = 0; k < f->natoms; k++)
-				if (f->atoms[k].atomw > z)
-					z = f->atoms[k].atomw;
-			if (z > mx[c])
-				mx[c] = z;
-		}
-	}
+	layout_table_columns(t, fl, amb, false, mx);
 	for (size_t c = 0; c < nc; c++) {
 		mx[c] = layout_round_up(mx[c] < 1 ? 1 : mx[c], b);
 		summax += mx[c];
@@ -800,19 +816,7 @@ layout_table_widths(const struct content_table *t,
 		memcpy(colw, mx, nc * sizeof *colw);
 		goto done;
 	}
-	for (size_t r = 0; r < t->nrows; r++) {
-		for (size_t c = 0; c < nc; c++) {
-			const struct layout_flat *f = &fl[r * nc + c];
-			int a, z;
-
-			text_measure(f->s.s, f->s.len, f->keep, amb, &a, &z);
-			for (size_t k = 0; k < f->natoms; k++)
-				if (f->atoms[k].atomw > a)
-					a = f->atoms[k].atomw;
-			if (a > mn[c])
-				mn[c] = a;
-		}
-	}
+	layout_table_columns(t, fl, amb, true, mn);
 	for (size_t c = 0; c < nc; c++) {
 		mn[c] = layout_round_up(mn[c] < 1 ? 1 : mn[c], b);
 		summin += mn[c];

@@ -831,10 +831,11 @@ text_measure(const char *s, size_t n, const unsigned char *keep,
 	     int ambiguous, int *min_width, int *max_width)
 {
 	char *p;
-	int minw = 0, maxw = 0, piece = 0, line = 0, pspace = 0, lspace = 0;
+	int minw = 0, piece = 0, pspace = 0;
 
+	*max_width = text_max_content(s, n, ambiguous);
 	if (n == 0) {
-		*min_width = *max_width = 0;
+		*min_width = 0;
 		return;
 	}
 	p = xmalloc(n);
@@ -858,30 +859,22 @@ text_measure(const char *s, size_t n, const unsigned char *keep,
 		if (uc == '\n') {
 			if (piece - pspace > minw)
 				minw = piece - pspace;
-			if (line - lspace > maxw)
-				maxw = line - lspace;
-			piece = pspace = line = lspace = 0;
+			piece = pspace = 0;
 			i++;
 			continue;
 		}
 		w = text_char_width(uc, ambiguous);
 		piece += w;
-		line += w;
-		if (uc == ' ' || uc == '\t') {
+		if (uc == ' ' || uc == '\t')
 			pspace += w;
-			lspace += w;
-		} else {
-			pspace = lspace = 0;
-		}
+		else
+			pspace = 0;
 		i += len > 0 ? (size_t)len : 1;
 	}
 	if (piece - pspace > minw)
 		minw = piece - pspace;
-	if (line - lspace > maxw)
-		maxw = line - lspace;
 	free(p);
 	*min_width = minw;
-	*max_width = maxw;
 }
 
 int
