@@ -196,24 +196,19 @@ static void
 cmd_render_lay(struct cmd_render_out *r, struct cmd_render_job *j, bool any)
 {
 	struct layout *l;
-	char *t;
 
 	strbuf_init(&j->text);
 	if (j->head != NULL) {
 		l = layout_doc(j->head, r->o);
 		any = l->n > 0;
-		t = layout_to_text(l);
-		strbuf_addstr(&j->text, t);
-		free(t);
+		layout_text_into(l, &j->text);
 		layout_free(l);
 	}
 	for (size_t i = 0; i < j->n; i++) {
 		l = layout_nodes(&j->node[i], 1, r->o);
-		t = layout_to_text(l);
 		if (any)
 			strbuf_addch(&j->text, '\n');
-		strbuf_addstr(&j->text, t);
-		free(t);
+		layout_text_into(l, &j->text);
 		layout_free(l);
 		any = true;
 	}

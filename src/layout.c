@@ -1213,27 +1213,33 @@ layout_line_of_node(const struct layout *l, size_t node)
 	return l->n;
 }
 
-char *
-layout_to_text(const struct layout *l)
+void
+layout_text_into(const struct layout *l, struct strbuf *sb)
 {
-	struct strbuf sb;
-
 	size_t need = l->n;
 
 	for (size_t i = 0; i < l->n; i++)
 		for (size_t r = 0; r < l->lines[i].nruns; r++)
 			need += l->lines[i].runs[r].len;
-	strbuf_init(&sb);
-	strbuf_reserve(&sb, need);
+	strbuf_reserve(sb, need);
 	for (size_t i = 0; i < l->n; i++) {
-		size_t mark = sb.len;
+		size_t mark = sb->len;
 
 		for (size_t r = 0; r < l->lines[i].nruns; r++)
-			strbuf_add(&sb, l->lines[i].runs[r].text,
+			strbuf_add(sb, l->lines[i].runs[r].text,
 				   l->lines[i].runs[r].len);
-		while (sb.len > mark && sb.s[sb.len - 1] == ' ')
-			sb.s[--sb.len] = '\0';
-		strbuf_addch(&sb, '\n');
+		while (sb->len > mark && sb->s[sb->len - 1] == ' ')
+			sb->s[--sb->len] = '\0';
+		strbuf_addch(sb, '\n');
 	}
+}
+
+char *
+layout_to_text(const struct layout *l)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	layout_text_into(l, &sb);
 	return strbuf_detach(&sb, NULL);
 }

@@ -13,6 +13,7 @@
 
 #include "arena.h"
 #include "content.h"
+#include "strbuf.h"
 
 enum layout_ruby {
 	LAYOUT_RUBY_PAREN, /* 催奇形性（さいきけいせい） */
@@ -79,5 +80,7 @@ size_t layout_line_of_node(const struct layout *l, size_t node);
 /* Plain text, lines joined by '\n' (each line ends with one), no trailing
  * spaces; caller frees. */
 char *layout_to_text(const struct layout *l);
+/* The same text added to the end of sb. */
+void layout_text_into(const struct layout *l, struct strbuf *sb);
 
 #endif
