@@ -87,6 +87,8 @@ e2e_keys 1; e2e_tmux resize-window -x 30 -y 8
 e2e_wait '大きく' >/dev/null
 at_state too-small '大きく' 5
 e2e_tmux resize-window -x 80 -y 24
+# the screen back before F12: a key read before the resize would race it
+e2e_wait " 1 / $n" >/dev/null
 e2e_keys F12
 e2e_wait 'PIN:' >/dev/null
 at_state staff-pin 'PIN:|スタッフ' 6
