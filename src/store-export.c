@@ -325,23 +325,6 @@ store_cat3(char *out, size_t cap, const char *a, const char *b, const char *c)
 	out[n] = '\0';
 }
 
-static const char *
-store_itoa(long long v, char buf[24])
-{
-	char *p = buf + 23;
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
-				      : (unsigned long long)v;
-
-	*p = '\0';
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	if (v < 0)
-		*--p = '-';
-	return p;
-}
-
 /* Append n bytes: the common case (room left) without a call. */
 static inline void
 store_fj_add(struct strbuf *sb, const char *p, size_t n)

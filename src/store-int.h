@@ -43,6 +43,25 @@ struct store {
 	sqlite3_stmt *stmt[STMT_N];
 };
 
+/* v in decimal, written backwards from the end of buf; returns where it
+ * starts (buf holds at most 23 characters and the NUL). */
+static inline const char *
+store_itoa(long long v, char buf[24])
+{
+	char *p = buf + 23;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
+				      : (unsigned long long)v;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
+
 /* The private part of a store_session. */
 struct store_session_priv {
 	struct arena arena; /* the session's strings */

@@ -132,19 +132,11 @@ store_canon_value(struct strbuf *sb, const char *v)
 static inline void
 store_canon_num(struct strbuf *sb, const char *pre, long long v)
 {
-	char buf[32], *p = buf + sizeof buf;
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
-				      : (unsigned long long)v;
+	char buf[24];
+	const char *d = store_itoa(v, buf);
 
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	if (v < 0)
-		*--p = '-';
-	for (size_t n = strlen(pre); n > 0; n--)
-		*--p = pre[n - 1];
-	store_canon_add(sb, p, (size_t)(buf + sizeof buf - p));
+	store_canon_add(sb, pre, strlen(pre));
+	store_canon_add(sb, d, (size_t)(buf + 23 - d));
 }
 
 /* TAB and a decimal integer. */
