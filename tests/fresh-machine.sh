@@ -91,6 +91,15 @@ bind /dev /dev --bind
 bind devpts /dev/pts -t devpts -o newinstance,ptmxmode=0666
 bind tmpfs /dev/shm -t tmpfs
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# A network that intercepts TLS (a company proxy, this sandbox) trusts its own
+# authorities; the machine's local ones go into the root, to be installed with
+# ca-certificates, and node is pointed at the system bundle (npm's registry).
+extra_env=()
+if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
+	mkdir -p "$root/usr/local/share/ca-certificates"
+	cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+	extra_env=(NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt)
+fi
 
 # The project as a new user gets it: a clone of the commit, nothing else.
 git clone -q --no-local "$repo" "$root/root/isokiosk"
@@ -100,7 +109,7 @@ git -C "$root/root/isokiosk" checkout -q "$commit"
 # standard input and no terminal; $pre (e.g. "unshare -n") wraps the chroot.
 pre=()
 in_root() {
-	"${pre[@]}" chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 \
+	"${pre[@]}" chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 "${extra_env[@]}" \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		CI=true bash -c 'cd /root/isokiosk && "$@"' bash "$@" </dev/null
 }
