@@ -1,0 +1,158 @@
+/*
+ * content-int: what the content parser's files share and nobody else sees:
+ * the parser's state (where diagnostics go, the clinic values, the buffers
+ * every inline reuses), a source line, the joined text of a block with its
+ * map back to the lines, a growable node list, and the small line and
+ * character helpers every stage uses. The public API is content.h.
+ */
+#ifndef ISOKIOSK_CONTENT_INT_H
+#define ISOKIOSK_CONTENT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "content.h"
+#include "diag.h"
+#include "strbuf.h"
+
+/* One source line (or the part after a callout's '>'). */
+struct content_line {
+	const char *src; /* start of the source line, for columns */
+	const char *p;   /* start of this line's text */
+	size_t len;      /* bytes at p, without the newline */
+	int lineno;
+};
+
+struct content_il_span;
+struct content_seg;
+
+struct content_parser {
+	const char *path;
+	struct diag_list *dl;
+	const struct content_values *values;
+	const char *lang;
+	enum content_kind kind;
+	size_t nerrors;
+	/* incremental column cache (see content_col) */
+	const char *cc_src;
+	size_t cc_off;
+	int cc_col;
+	/* buffers every inline reuses (content_il_run, content_join), so
+	   that parsing allocates once per inline, not per span */
+	struct strbuf pool, reading, base, join;
+	struct content_il_span *spans;
+	size_t nspans, spancap;
+	struct content_seg *segs;
+	size_t segcap;
+	/* Q/A grouping problems held back (content_emit) */
+	struct content_qa_err *qa_errs;
+	size_t nqa_errs, qa_errcap;
+};
+
+struct content_qa_err {
+	int line, col;
+	char what; /* 'Q': no answer; 'A': no question */
+};
+
+/* A growable node list, with the Q/A mark of each paragraph. */
+struct content_nodes {
+	struct content_node *v;
+	char *qa; /* 'Q', 'A' or 0 per node */
+	size_t n, cap, qacap;
+};
+
+/*
+ * The text of one block, joined from its source lines, with a map back to
+ * them: segs[i] covers t[joff, joff + len) = src line bytes [srcoff, ...).
+ */
+struct content_seg {
+	size_t joff;
+	size_t len;
+	const struct content_line *line;
+	size_t srcoff; /* offset of the segment's first byte in line->src */
+	int bias;      /* added to columns (content_parse_inline's col) */
+};
+
+/* A trimmed part [from, to) of one line of a block (content_join). */
+struct content_part {
+	const struct content_line *line;
+	const char *from, *to;
+};
+
+/* ---- positions and helpers -------------------------------------------- */
+
+/*
+ * The 1-based display column of byte off in the line starting at src: the
+ * same counting as diag_column(), but continuing from the previous call when
+ * it was on the same line at an earlier offset, so that many positions on one
+ * long line cost linear time in all.
+ */
+static inline int
+content_col(struct content_parser *cp, const char *src, size_t off)
+{
+	int col;
+
+	if (cp->cc_src != src || cp->cc_off > off) {
+		cp->cc_src = src;
+		cp->cc_off = 0;
+		cp->cc_col = 0;
+	}
+	col = diag_column_from(src, cp->cc_off, cp->cc_col, off);
+	cp->cc_off = off;
+	cp->cc_col = col - 1;
+	return col;
+}
+
+static inline bool
+content_has(const char *p, const char *end, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
+}
+
+static inline bool
+content_is_id(const char *s, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
+}
+
+static inline const char *
+content_skip_space(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+static inline const char *
+content_trim_end(const char *p, const char *end)
+{
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	return end;
+}
+
+static inline bool
+content_line_blank(const struct content_line *l)
+{
+	return content_skip_space(l->p, l->p + l->len) == l->p + l->len;
+}
+
+/* A line "---": the front matter's fences (an error anywhere else). */
+static inline bool
+content_is_dashes(const struct content_line *l)
+{
+	const char *end = content_trim_end(l->p, l->p + l->len);
+
+	return end - l->p == 3 && memcmp(l->p, "---", 3) == 0;
+}
+
+#endif
