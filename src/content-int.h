@@ -155,4 +155,14 @@ content_is_dashes(const struct content_line *l)
 	return end - l->p == 3 && memcmp(l->p, "---", 3) == 0;
 }
 
+/* ---- content-join.c ------------------------------------------------------ */
+
+/*
+ * Join the parts of a block's lines (n of them) into cp->join, with the
+ * map back to the lines in cp->segs (at least one entry, even for n 0).
+ * Both are the parser's and are overwritten by the next join.
+ */
+void content_join(struct content_parser *cp, const struct content_part *parts,
+		  size_t n);
+
 #endif
