@@ -8,6 +8,7 @@
 #ifndef ISOKIOSK_CONTENT_INT_H
 #define ISOKIOSK_CONTENT_INT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
@@ -154,6 +155,33 @@ content_is_dashes(const struct content_line *l)
 
 	return end - l->p == 3 && memcmp(l->p, "---", 3) == 0;
 }
+
+/* ---- content.c: the parser's state and diagnostics ---------------------- */
+
+/* Set up the parser's reused buffers (cp's other fields are the caller's
+   to fill); content_parser_done frees them. */
+void content_parser_init(struct content_parser *cp);
+void content_parser_done(struct content_parser *cp);
+
+/*
+ * A diagnostic at line:col (1-based; 0 for the whole file), counted against
+ * CONTENT_MAX_ERRORS: past it, errors are counted but no longer reported.
+ * Returns -1, for "return content_err(...)".
+ */
+int content_vdiag(struct content_parser *cp, int line, int col,
+		  enum diag_severity sev, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
+
+/* ---- content-inline.c ---------------------------------------------------- */
+
+/* The parts of a block's lines (n of them), joined, as inline content. */
+void content_inline_parts(struct content_parser *cp,
+			  const struct content_part *parts, size_t n,
+			  struct content_inline *out);
+/* Inline content of one piece [from, to) of one line. */
+void content_inline_piece(struct content_parser *cp,
+			  const struct content_line *l, const char *from,
+			  const char *to, struct content_inline *out);
 
 /* ---- content-join.c ------------------------------------------------------ */
 
