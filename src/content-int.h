@@ -183,6 +183,23 @@ void content_inline_piece(struct content_parser *cp,
 			  const struct content_line *l, const char *from,
 			  const char *to, struct content_inline *out);
 
+/* ---- content-node.c ------------------------------------------------------ */
+
+/* A new node (zeroed, with no Q/A mark) at the end of ns, starting at byte
+   p of line l. The pointer is good until the next node is added. */
+struct content_node *content_nodes_add(struct content_nodes *ns,
+				       enum content_node_kind kind,
+				       struct content_parser *cp,
+				       const struct content_line *l,
+				       const char *p);
+/* Append a copy of *n to the list ctx (a struct content_nodes; its Q/A
+   marks are not kept): the list takes over what the node holds. */
+void content_nodes_take(void *ctx, struct content_node *n);
+/* Give back the slack of a list that is done growing. */
+void content_nodes_fit(struct content_nodes *ns);
+/* content_node_done on each of n nodes, then free v. */
+void content_nodes_free_array(struct content_node *v, size_t n);
+
 /* ---- content-join.c ------------------------------------------------------ */
 
 /*

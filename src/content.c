@@ -134,61 +134,6 @@ content_err_at(struct content_parser *cp, int line, int col,
 	return -1;
 }
 
-/* ---- nodes ------------------------------------------------------------- */
-
-static void
-content_nodes_free_array(struct content_node *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		content_node_done(&v[i]);
-	free(v);
-}
-
-void
-content_node_done(struct content_node *n)
-{
-	content_inline_done(&n->text);
-	for (size_t i = 0; i < n->nitems; i++)
-		content_inline_done(&n->items[i].text);
-	free(n->items);
-	for (size_t i = 0; i < n->table.nrows * n->table.ncols; i++)
-		content_inline_done(&n->table.cells[i]);
-	free(n->table.cells);
-	free(n->table.align);
-	content_nodes_free_array(n->children, n->nchildren);
-	content_nodes_free_array(n->explain, n->nexplain);
-	free(n->id);
-	free(n->profile);
-	free(n->reread);
-}
-
-static struct content_node *
-content_nodes_add(struct content_nodes *ns, enum content_node_kind kind,
-		  struct content_parser *cp, const struct content_line *l,
-		  const char *p)
-{
-	struct content_node *n;
-
-	/* grown by half, not doubled (content_blocks_flat makes room for
-	   its count of blocks first) */
-	if (ns->n >= ns->cap) {
-		ns->cap = ns->cap < 8 ? 8 : ns->cap + ns->cap / 2;
-		ns->v = xreallocarray(ns->v, ns->cap, sizeof *ns->v);
-	}
-	if (ns->n >= ns->qacap) {
-		ns->qacap = ns->cap;
-		ns->qa = xreallocarray(ns->qa, ns->qacap, 1);
-	}
-	n = &ns->v[ns->n];
-	ns->qa[ns->n] = 0;
-	ns->n++;
-	memset(n, 0, sizeof *n);
-	n->kind = kind;
-	n->line = l->lineno;
-	n->col = content_col(cp, l->src, (size_t)(p - l->src));
-	return n;
-}
-
 /* ---- blocks ------------------------------------------------------------ */
 
 enum content_lt {
@@ -749,30 +694,6 @@ content_emit(struct content_parser *cp, struct content_nodes *pend,
 		memmove(pend->qa, pend->qa + i, total - i);
 	}
 	pend->n = total - i;
-}
-
-/* content_emit's receiver that appends to a node list (exact size when
-   the list is done: content_nodes_fit). */
-static void
-content_nodes_take(void *ctx, struct content_node *n)
-{
-	struct content_nodes *ns = ctx;
-
-	if (ns->n >= ns->cap) {
-		ns->cap = ns->cap < 8 ? 8 : ns->cap + ns->cap / 2;
-		ns->v = xreallocarray(ns->v, ns->cap, sizeof *ns->v);
-	}
-	ns->v[ns->n++] = *n;
-}
-
-/* No slack kept for a document's life. */
-static void
-content_nodes_fit(struct content_nodes *ns)
-{
-	if (ns->n > 0 && ns->n < ns->cap) {
-		ns->v = xreallocarray(ns->v, ns->n, sizeof *ns->v);
-		ns->cap = ns->n;
-	}
 }
 
 /* Group Q: paragraphs with their answers; move the nodes of in to out
@@ -1485,69 +1406,4 @@ content_doc_free(struct content_doc *doc)
 	free(doc->title);
 	free(doc->source);
 	free(doc);
-}
-
-static void
-content_nodes_text_add(struct strbuf *sb, const struct content_node *nodes,
-		       size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		const struct content_node *nd = &nodes[i];
-		char *s;
-
-		switch (nd->kind) {
-		case CONTENT_HEADING:
-		case CONTENT_PARAGRAPH:
-		case CONTENT_QA:
-			if (sb->len > 0)
-				strbuf_addch(sb, '\n');
-			s = content_inline_text(&nd->text);
-			strbuf_addstr(sb, s);
-			free(s);
-			break;
-		case CONTENT_LIST:
-			for (size_t k = 0; k < nd->nitems; k++) {
-				if (sb->len > 0)
-					strbuf_addch(sb, '\n');
-				s = content_inline_text(&nd->items[k].text);
-				strbuf_addstr(sb, s);
-				free(s);
-			}
-			break;
-		case CONTENT_TABLE:
-			for (size_t r = 0; r < nd->table.nrows; r++) {
-				if (sb->len > 0)
-					strbuf_addch(sb, '\n');
-				for (size_t c = 0; c < nd->table.ncols; c++) {
-					if (c > 0)
-						strbuf_addch(sb, '\t');
-					s = content_inline_text(
-						&nd->table.cells[r * nd->table.ncols + c]);
-					strbuf_addstr(sb, s);
-					free(s);
-				}
-			}
-			break;
-		case CONTENT_CALLOUT:
-		case CONTENT_QUESTION:
-		case CONTENT_STATEMENT:
-			break;
-		}
-		if (nd->kind == CONTENT_CALLOUT || nd->kind == CONTENT_QA ||
-		    nd->kind == CONTENT_STATEMENT || nd->kind == CONTENT_QUESTION)
-			content_nodes_text_add(sb, nd->children, nd->nchildren);
-	}
-}
-
-char *
-content_nodes_text(const struct content_node *nodes, size_t n)
-{
-	struct strbuf sb;
-	char *s;
-
-	strbuf_init(&sb);
-	content_nodes_text_add(&sb, nodes, n);
-	s = strbuf_detach(&sb, NULL);
-	strbuf_done(&sb);
-	return s;
 }
