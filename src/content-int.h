@@ -171,6 +171,13 @@ void content_parser_done(struct content_parser *cp);
 int content_vdiag(struct content_parser *cp, int line, int col,
 		  enum diag_severity sev, const char *fmt, va_list ap)
 	__attribute__((format(printf, 5, 0)));
+/* An error at byte p of line l (l NULL: the whole file). */
+int content_err(struct content_parser *cp, const struct content_line *l,
+		const char *p, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* An error at a known line and column. */
+int content_err_at(struct content_parser *cp, int line, int col,
+		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* ---- content-inline.c ---------------------------------------------------- */
 
@@ -199,6 +206,28 @@ void content_nodes_take(void *ctx, struct content_node *n);
 void content_nodes_fit(struct content_nodes *ns);
 /* content_node_done on each of n nodes, then free v. */
 void content_nodes_free_array(struct content_node *v, size_t n);
+
+/* ---- content-block.c ----------------------------------------------------- */
+
+/* What a line starts (a blank line, a heading, ...). */
+enum content_lt {
+	CONTENT_LT_BLANK,
+	CONTENT_LT_HEADING,
+	CONTENT_LT_ITEM,
+	CONTENT_LT_TABLE,
+	CONTENT_LT_QUOTE,
+	CONTENT_LT_TEXT,
+};
+
+enum content_lt content_block_line_type(const struct content_line *l);
+
+/* ---- content-table.c ----------------------------------------------------- */
+
+/* The table starting at lines[0] (of n lines left), added to out; returns
+   the lines it took. */
+size_t content_table(struct content_parser *cp,
+		     const struct content_line *lines, size_t n,
+		     struct content_nodes *out);
 
 /* ---- content-join.c ------------------------------------------------------ */
 

@@ -94,13 +94,7 @@ content_vdiag(struct content_parser *cp, int line, int col,
 	return -1;
 }
 
-/* An error at byte p of line l. */
-static int
-content_err(struct content_parser *cp, const struct content_line *l,
-	    const char *p, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int
+int
 content_err(struct content_parser *cp, const struct content_line *l,
 	    const char *p, const char *fmt, ...)
 {
@@ -117,12 +111,7 @@ content_err(struct content_parser *cp, const struct content_line *l,
 	return -1;
 }
 
-/* An error at a known line and column. */
-static int
-content_err_at(struct content_parser *cp, int line, int col,
-	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static int
+int
 content_err_at(struct content_parser *cp, int line, int col,
 	       const char *fmt, ...)
 {
@@ -135,15 +124,6 @@ content_err_at(struct content_parser *cp, int line, int col,
 }
 
 /* ---- blocks ------------------------------------------------------------ */
-
-enum content_lt {
-	CONTENT_LT_BLANK,
-	CONTENT_LT_HEADING,
-	CONTENT_LT_ITEM,
-	CONTENT_LT_TABLE,
-	CONTENT_LT_QUOTE,
-	CONTENT_LT_TEXT,
-};
 
 struct content_item_mark {
 	bool ordered;
@@ -206,8 +186,8 @@ content_is_qa(const struct content_line *l, char which)
 	return false;
 }
 
-static enum content_lt
-content_line_type(const struct content_line *l)
+enum content_lt
+content_block_line_type(const struct content_line *l)
 {
 	const char *end = l->p + l->len;
 	const char *p = content_skip_space(l->p, end);
@@ -276,7 +256,7 @@ content_paragraph(struct content_parser *cp, const struct content_line *lines,
 	while (k < n) {
 		const struct content_line *l = &lines[k];
 
-		if (content_line_type(l) != CONTENT_LT_TEXT)
+		if (content_block_line_type(l) != CONTENT_LT_TEXT)
 			break;
 		if (k > 0 && (content_is_qa(l, 'Q') || content_is_qa(l, 'A')))
 			break; /* a Q: or A: line starts a new paragraph */
@@ -334,13 +314,13 @@ content_list(struct content_parser *cp, const struct content_line *lines,
 		struct content_item *it;
 		size_t np = 0;
 
-		if (content_line_type(l) == CONTENT_LT_BLANK) {
+		if (content_block_line_type(l) == CONTENT_LT_BLANK) {
 			size_t j = k;
-			while (j < n && content_line_type(&lines[j]) == CONTENT_LT_BLANK)
+			while (j < n && content_block_line_type(&lines[j]) == CONTENT_LT_BLANK)
 				j++;
 			/* a blank line ends the list unless an item of the
 			   same kind (ordered or not, task or not) follows */
-			if (j < n && content_line_type(&lines[j]) == CONTENT_LT_ITEM &&
+			if (j < n && content_block_line_type(&lines[j]) == CONTENT_LT_ITEM &&
 			    content_item_mark(&lines[j], &m) && m.ordered == ordered &&
 			    (m.checked >= 0) == task && (lines[j].p[0] != ' '))
 				k = j;
@@ -348,7 +328,7 @@ content_list(struct content_parser *cp, const struct content_line *lines,
 				break;
 			continue;
 		}
-		if (content_line_type(l) != CONTENT_LT_ITEM ||
+		if (content_block_line_type(l) != CONTENT_LT_ITEM ||
 		    !content_item_mark(l, &m) || m.ordered != ordered)
 			break;
 		XGROW(items, nitems, cap);
@@ -399,143 +379,6 @@ content_list(struct content_parser *cp, const struct content_line *lines,
 	return k;
 }
 
-/* Split a table row into cells: [from[i], to[i]) trimmed. */
-struct content_cell {
-	const char *from, *to;
-};
-
-static size_t
-content_row_cells(const struct content_line *l, struct content_cell **cells)
-{
-	const char *end = content_trim_end(l->p, l->p + l->len);
-	const char *p = content_skip_space(l->p, end);
-	struct content_cell *v = NULL;
-	size_t n = 0, cap = 0;
-	const char *start;
-
-	p++; /* the leading '|' */
-	start = p;
-	for (;;) {
-		if (p < end && *p == '\\' && p + 1 < end) {
-			p += 2;
-			continue;
-		}
-		if (p == end || *p == '|') {
-			const char *a = content_skip_space(start, p);
-			const char *b = content_trim_end(a, p);
-
-			if (p == end && start == end)
-				break; /* after the trailing pipe */
-			XGROW(v, n, cap);
-			v[n].from = a;
-			v[n].to = b;
-			n++;
-			if (p == end)
-				break;
-			start = p + 1;
-		}
-		p++;
-	}
-	*cells = v;
-	return n;
-}
-
-static bool
-content_align_cell(const struct content_cell *c, enum content_align *a)
-{
-	const char *p = c->from, *e = c->to;
-	bool left = false, right = false;
-
-	if (p < e && *p == ':')
-		left = true, p++;
-	if (e > p && e[-1] == ':')
-		right = true, e--;
-	if (p == e)
-		return false;
-	for (; p < e; p++)
-		if (*p != '-')
-			return false;
-	*a = left && right ? CONTENT_ALIGN_CENTER :
-	     left ? CONTENT_ALIGN_LEFT :
-	     right ? CONTENT_ALIGN_RIGHT : CONTENT_ALIGN_NONE;
-	return true;
-}
-
-static size_t
-content_table(struct content_parser *cp, const struct content_line *lines,
-	      size_t n, struct content_nodes *out)
-{
-	size_t k = 0, ncols, nrows = 0, r;
-	struct content_cell *cells;
-	struct content_node *node;
-	struct content_table *tb;
-	bool has_align = true;
-
-	while (k < n && content_line_type(&lines[k]) == CONTENT_LT_TABLE)
-		k++;
-	node = content_nodes_add(out, CONTENT_TABLE, cp, &lines[0],
-				 content_skip_space(lines[0].p,
-						    lines[0].p + lines[0].len));
-	tb = &node->table;
-	ncols = content_row_cells(&lines[0], &cells);
-	free(cells);
-	if (ncols == 0) {
-		content_err(cp, &lines[0], lines[0].p, "table header has no cells");
-		ncols = 1;
-	}
-	tb->ncols = ncols;
-	tb->align = xcalloc(ncols, sizeof *tb->align);
-	if (k < 2) {
-		has_align = false;
-		content_err(cp, &lines[0], lines[0].p, "a table needs an "
-			    "alignment row (like |---|---|) under its header");
-	} else {
-		size_t na = content_row_cells(&lines[1], &cells);
-		for (size_t c = 0; c < na && has_align; c++) {
-			enum content_align a;
-			if (!content_align_cell(&cells[c], &a))
-				has_align = false;
-			else if (c < ncols)
-				tb->align[c] = a;
-		}
-		if (!has_align) {
-			content_err(cp, &lines[1], lines[1].p, "expected the "
-				    "table's alignment row (like |---|:-:|--:|) "
-				    "under its header");
-		} else if (na != ncols) {
-			content_err(cp, &lines[1], lines[1].p, "the alignment "
-				    "row has %zu cells; the header has %zu",
-				    na, ncols);
-		}
-		free(cells);
-	}
-	tb->cells = xcalloc((k + 1) * ncols, sizeof *tb->cells);
-	for (r = 0; r < k; r++) {
-		const struct content_line *l = &lines[r];
-		size_t nc;
-
-		if (r == 1 && has_align)
-			continue;
-		nc = content_row_cells(l, &cells);
-		if (r > 0 && nc != ncols) {
-			const char *at = nc > 0 ? cells[0].from : l->p;
-			content_err(cp, l, at, "table row has %zu cell%s; the "
-				    "header has %zu", nc, nc == 1 ? "" : "s",
-				    ncols);
-		}
-		for (size_t c = 0; c < ncols && c < nc; c++)
-			content_inline_piece(cp, l, cells[c].from, cells[c].to,
-					     &tb->cells[nrows * ncols + c]);
-		nrows++;
-		free(cells);
-	}
-	tb->nrows = nrows;
-	if (nrows < 2)
-		content_err(cp, &lines[0], lines[0].p, "table has no rows "
-			    "under its header");
-	return k;
-}
-
 static size_t
 content_callout(struct content_parser *cp, const struct content_line *lines,
 		size_t n, int depth, struct content_nodes *out)
@@ -550,7 +393,7 @@ content_callout(struct content_parser *cp, const struct content_line *lines,
 	struct content_nodes body = { 0 };
 	size_t plain = 1; /* the first line inside the callout */
 
-	while (k < n && content_line_type(&lines[k]) == CONTENT_LT_QUOTE)
+	while (k < n && content_block_line_type(&lines[k]) == CONTENT_LT_QUOTE)
 		k++;
 	node = content_nodes_add(out, CONTENT_CALLOUT, cp, l0, p);
 	node->callout = CONTENT_CALLOUT_NOTE;
@@ -732,7 +575,7 @@ content_blocks_flat(struct content_parser *cp, const struct content_line *lines,
 	while (i < n) {
 		const struct content_line *l = &lines[i];
 
-		switch (content_line_type(l)) {
+		switch (content_block_line_type(l)) {
 		case CONTENT_LT_BLANK:
 			i++;
 			break;
@@ -1253,7 +1096,7 @@ content_each_blocks(struct content_parser *cp, struct content_reader *rd,
 	while (content_read(rd, &l)) {
 		if (rd->nwin > 0 && content_line_blank(&rd->win[rd->nwin - 1]) &&
 		    !content_line_blank(&l) &&
-		    content_line_type(&l) != CONTENT_LT_ITEM) {
+		    content_block_line_type(&l) != CONTENT_LT_ITEM) {
 			content_blocks_flat(cp, rd->win, rd->nwin, 0, &pend);
 			content_emit(cp, &pend, false, true, each);
 			rd->nwin = 0;
