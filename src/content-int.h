@@ -46,7 +46,7 @@ struct content_parser {
 	size_t nspans, spancap;
 	struct content_seg *segs;
 	size_t segcap;
-	/* Q/A grouping problems held back (content_emit) */
+	/* Q/A grouping problems held back (content_qa_emit) */
 	struct content_qa_err *qa_errs;
 	size_t nqa_errs, qa_errcap;
 };
@@ -220,6 +220,23 @@ enum content_lt {
 };
 
 enum content_lt content_block_line_type(const struct content_line *l);
+
+/* ---- content-qa.c -------------------------------------------------------- */
+
+/*
+ * Group Q: paragraphs of pend with their answers and hand its nodes over to
+ * to->node in order. Unless final, a question at the end of pend (with its
+ * answer so far) stays there for the lines not parsed yet. Grouping errors
+ * are reported at once or, with defer, kept in cp->qa_errs for the caller
+ * to report (content_qa_error) after every block's own.
+ */
+void content_qa_emit(struct content_parser *cp, struct content_nodes *pend,
+		     bool final, bool defer, const struct content_each *to);
+void content_qa_error(struct content_parser *cp, int line, int col, char what);
+/* content_qa_emit of all of in into out (no Q/A marks, no slack); in is
+   emptied. */
+void content_qa_group(struct content_parser *cp, struct content_nodes *in,
+		      struct content_nodes *out);
 
 /* ---- content-table.c ----------------------------------------------------- */
 

@@ -66,7 +66,7 @@ content_nodes_add(struct content_nodes *ns, enum content_node_kind kind,
 	return n;
 }
 
-/* content_emit's receiver that appends to a node list (exact size when
+/* content_qa_emit's receiver that appends to a node list (exact size when
    the list is done: content_nodes_fit). */
 void
 content_nodes_take(void *ctx, struct content_node *n)
