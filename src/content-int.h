@@ -220,6 +220,10 @@ enum content_lt {
 };
 
 enum content_lt content_block_line_type(const struct content_line *l);
+/* The n lines as nodes added to out (Q&A grouped); depth 1 inside a
+   callout. */
+void content_blocks(struct content_parser *cp, const struct content_line *lines,
+		    size_t n, int depth, struct content_nodes *out);
 
 /* ---- content-qa.c -------------------------------------------------------- */
 
@@ -237,6 +241,27 @@ void content_qa_error(struct content_parser *cp, int line, int col, char what);
    emptied. */
 void content_qa_group(struct content_parser *cp, struct content_nodes *in,
 		      struct content_nodes *out);
+
+/* ---- content-section.c --------------------------------------------------- */
+
+/* The ids seen so far in a quiz or consent file (copies: the sections
+   themselves may be handed over and freed before the next is parsed).
+   Zero it to start; content_sections_done after the last section. */
+struct content_sections {
+	struct content_section_seen *seen;
+	size_t nseen, seencap;
+};
+
+/* Whether line l starts a section ("## ", not "###"). */
+bool content_section_starts(const struct content_line *l);
+/* One section: lines[0] is its "## id" line, the rest (n - 1) its body;
+   the question or statement node is put in *out (the caller's). */
+void content_section(struct content_parser *cp, struct content_sections *ss,
+		     const struct content_line *lines, size_t n,
+		     struct content_node *out);
+/* After the last section: a file without one is an error. */
+void content_sections_done(struct content_parser *cp,
+			   struct content_sections *ss);
 
 /* ---- content-table.c ----------------------------------------------------- */
 
