@@ -220,8 +220,12 @@ enum content_lt {
 };
 
 enum content_lt content_block_line_type(const struct content_line *l);
-/* The n lines as nodes added to out (Q&A grouped); depth 1 inside a
-   callout. */
+/* The n lines as nodes added to flat, with their Q/A marks (not grouped
+   yet); depth 1 inside a callout. */
+void content_blocks_flat(struct content_parser *cp,
+			 const struct content_line *lines, size_t n, int depth,
+			 struct content_nodes *flat);
+/* The same, Q&A grouped (content_qa_group) into out. */
 void content_blocks(struct content_parser *cp, const struct content_line *lines,
 		    size_t n, int depth, struct content_nodes *out);
 
