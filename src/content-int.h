@@ -81,7 +81,7 @@ struct content_part {
 	const char *from, *to;
 };
 
-/* ---- positions and helpers -------------------------------------------- */
+/* ---- positions and helpers --------------------------------------------- */
 
 /*
  * The 1-based display column of byte off in the line starting at src: the
@@ -156,7 +156,7 @@ content_is_dashes(const struct content_line *l)
 	return end - l->p == 3 && memcmp(l->p, "---", 3) == 0;
 }
 
-/* ---- content.c: the parser's state and diagnostics ---------------------- */
+/* ---- content.c: the parser's state and diagnostics --------------------- */
 
 /* Set up the parser's reused buffers (cp's other fields are the caller's
    to fill); content_parser_done frees them. */
@@ -179,18 +179,7 @@ int content_err(struct content_parser *cp, const struct content_line *l,
 int content_err_at(struct content_parser *cp, int line, int col,
 		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* ---- content-inline.c ---------------------------------------------------- */
-
-/* The parts of a block's lines (n of them), joined, as inline content. */
-void content_inline_parts(struct content_parser *cp,
-			  const struct content_part *parts, size_t n,
-			  struct content_inline *out);
-/* Inline content of one piece [from, to) of one line. */
-void content_inline_piece(struct content_parser *cp,
-			  const struct content_line *l, const char *from,
-			  const char *to, struct content_inline *out);
-
-/* ---- content-node.c ------------------------------------------------------ */
+/* ---- content-node.c ---------------------------------------------------- */
 
 /* A new node (zeroed, with no Q/A mark) at the end of ns, starting at byte
    p of line l. The pointer is good until the next node is added. */
@@ -207,7 +196,7 @@ void content_nodes_fit(struct content_nodes *ns);
 /* content_node_done on each of n nodes, then free v. */
 void content_nodes_free_array(struct content_node *v, size_t n);
 
-/* ---- content-block.c ----------------------------------------------------- */
+/* ---- content-block.c --------------------------------------------------- */
 
 /* What a line starts (a blank line, a heading, ...). */
 enum content_lt {
@@ -229,7 +218,15 @@ void content_blocks_flat(struct content_parser *cp,
 void content_blocks(struct content_parser *cp, const struct content_line *lines,
 		    size_t n, int depth, struct content_nodes *out);
 
-/* ---- content-qa.c -------------------------------------------------------- */
+/* ---- content-table.c --------------------------------------------------- */
+
+/* The table starting at lines[0] (of n lines left), added to out; returns
+   the lines it took. */
+size_t content_table(struct content_parser *cp,
+		     const struct content_line *lines, size_t n,
+		     struct content_nodes *out);
+
+/* ---- content-qa.c ------------------------------------------------------ */
 
 /*
  * Group Q: paragraphs of pend with their answers and hand its nodes over to
@@ -246,7 +243,7 @@ void content_qa_error(struct content_parser *cp, int line, int col, char what);
 void content_qa_group(struct content_parser *cp, struct content_nodes *in,
 		      struct content_nodes *out);
 
-/* ---- content-section.c --------------------------------------------------- */
+/* ---- content-section.c ------------------------------------------------- */
 
 /* The ids seen so far in a quiz or consent file (copies: the sections
    themselves may be handed over and freed before the next is parsed).
@@ -256,7 +253,7 @@ struct content_sections {
 	size_t nseen, seencap;
 };
 
-/* Whether line l starts a section ("## ", not "###"). */
+/* Whether line l starts a section ("##", but not "###"). */
 bool content_section_starts(const struct content_line *l);
 /* One section: lines[0] is its "## id" line, the rest (n - 1) its body;
    the question or statement node is put in *out (the caller's). */
@@ -267,15 +264,7 @@ void content_section(struct content_parser *cp, struct content_sections *ss,
 void content_sections_done(struct content_parser *cp,
 			   struct content_sections *ss);
 
-/* ---- content-table.c ----------------------------------------------------- */
-
-/* The table starting at lines[0] (of n lines left), added to out; returns
-   the lines it took. */
-size_t content_table(struct content_parser *cp,
-		     const struct content_line *lines, size_t n,
-		     struct content_nodes *out);
-
-/* ---- content-join.c ------------------------------------------------------ */
+/* ---- content-join.c ---------------------------------------------------- */
 
 /*
  * Join the parts of a block's lines (n of them) into cp->join, with the
@@ -284,5 +273,16 @@ size_t content_table(struct content_parser *cp,
  */
 void content_join(struct content_parser *cp, const struct content_part *parts,
 		  size_t n);
+
+/* ---- content-inline.c -------------------------------------------------- */
+
+/* The parts of a block's lines (n of them), joined, as inline content. */
+void content_inline_parts(struct content_parser *cp,
+			  const struct content_part *parts, size_t n,
+			  struct content_inline *out);
+/* Inline content of one piece [from, to) of one line. */
+void content_inline_piece(struct content_parser *cp,
+			  const struct content_line *l, const char *from,
+			  const char *to, struct content_inline *out);
 
 #endif

@@ -1,14 +1,15 @@
 /*
  * content: the content-file parser (doc/content-format.md is the exact
- * reference). Decoded text → struct content_doc, in two passes: a
- * line-oriented block parser (front matter, headings, paragraphs, lists,
- * tables, callouts, Q&A, quiz and consent sections), then an inline parser
- * over each block's text (**bold**, ruby, <br>, {{key}}, backslash escapes).
- * The text is read a stretch of lines at a time and each top-level node is
- * handed over once finished (content_parse_each; content_parse collects
- * them into a document), so neither the parser nor a streaming caller holds
- * the whole document or a structure per line of it. An inline's spans and
- * texts are one allocation, gathered in buffers the parser reuses.
+ * reference) and the document it makes. Decoded text → struct content_doc,
+ * in two passes: a line-oriented block parser (front matter, headings,
+ * paragraphs, lists, tables, callouts, Q&A, quiz and consent sections), then
+ * an inline parser over each block's text (**bold**, ruby, <br>, {{key}},
+ * backslash escapes). The text is read a stretch of lines at a time and each
+ * top-level node is handed over once finished (content_parse_each;
+ * content_parse collects them into a document), so neither the parser nor a
+ * streaming caller holds the whole document or a structure per line of it.
+ * An inline's spans and texts are one allocation, gathered in buffers the
+ * parser reuses.
  *
  * Every problem is a diagnostic at file:line:col (1-based display column of
  * the source line); the parser never stops at the first and always recovers
@@ -16,6 +17,19 @@
  * restarts from an earlier place, columns are computed incrementally, lines
  * longer than CONTENT_MAX_LINE are refused, and the number of diagnostics per
  * file is capped.
+ *
+ * The parser is split by what it parses (content-int.h is what the files
+ * share):
+ *   content.c          the parser's state and diagnostics, front matter,
+ *                      reading the text a stretch at a time, the streaming
+ *                      and whole-document entry points;
+ *   content-block.c    blocks: headings, paragraphs, lists, callouts;
+ *   content-table.c    pipe tables;
+ *   content-qa.c       Q: and A: paragraphs grouped into pairs;
+ *   content-section.c  the "## id" sections of quiz and consent files;
+ *   content-join.c     a block's lines joined into one text;
+ *   content-inline.c   inline markup;
+ *   content-node.c     node lists, freeing nodes, their plain text.
  *
  * Beyond doc/content-format.md (small choices the format left open):
  * - a line starting with Q: or A: (or Q： A：) starts a new paragraph, so a
@@ -31,22 +45,20 @@
  * - more escapes: \} \》 \< \> \# \- (a literal character, so that e.g.
  *   "\- " at a line start is text, not a list item).
  *
- * Owns: the documents and nodes it hands out (every string in them).
+ * Owns: the documents it hands out (every string in them; the nodes are
+ * content-node.c's to free), and the parser's state while it runs.
  */
 #include "content.h"
 
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unictype.h>
-#include <unistr.h>
-#include <uniwidth.h>
 
-#include "clinic.h"
 #include "content-int.h"
 #include "strbuf.h"
 #include "xmalloc.h"
+
+/* ---- the parser's state and diagnostics -------------------------------- */
 
 void
 content_parser_init(struct content_parser *cp)
@@ -68,8 +80,6 @@ content_parser_done(struct content_parser *cp)
 	free(cp->segs);
 	free(cp->qa_errs);
 }
-
-/* ---- diagnostics ------------------------------------------------------- */
 
 int
 content_vdiag(struct content_parser *cp, int line, int col,
