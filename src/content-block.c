@@ -75,8 +75,8 @@ content_block_is_qa(const struct content_line *l, char which)
 	return false;
 }
 
-enum content_lt
-content_block_line_type(const struct content_line *l)
+static enum content_lt
+content_block_type(const struct content_line *l)
 {
 	const char *end = l->p + l->len;
 	const char *p = content_skip_space(l->p, end);
@@ -93,6 +93,14 @@ content_block_line_type(const struct content_line *l)
 	if (content_block_item_mark(l, &m))
 		return CONTENT_LT_ITEM;
 	return CONTENT_LT_TEXT;
+}
+
+/* content_block_type for the parser's other files; within this one the
+   static function stays open to inlining and specialisation. */
+enum content_lt
+content_block_line_type(const struct content_line *l)
+{
+	return content_block_type(l);
 }
 
 static size_t
@@ -142,7 +150,7 @@ content_block_paragraph(struct content_parser *cp,
 	while (k < n) {
 		const struct content_line *l = &lines[k];
 
-		if (content_block_line_type(l) != CONTENT_LT_TEXT)
+		if (content_block_type(l) != CONTENT_LT_TEXT)
 			break;
 		if (k > 0 && (content_block_is_qa(l, 'Q') ||
 			      content_block_is_qa(l, 'A')))
@@ -202,15 +210,15 @@ content_block_list(struct content_parser *cp, const struct content_line *lines,
 		struct content_item *it;
 		size_t np = 0;
 
-		if (content_block_line_type(l) == CONTENT_LT_BLANK) {
+		if (content_block_type(l) == CONTENT_LT_BLANK) {
 			size_t j = k;
-			while (j < n && content_block_line_type(&lines[j]) ==
+			while (j < n && content_block_type(&lines[j]) ==
 					 CONTENT_LT_BLANK)
 				j++;
 			/* a blank line ends the list unless an item of the
 			   same kind (ordered or not, task or not) follows */
 			if (j < n &&
-			    content_block_line_type(&lines[j]) == CONTENT_LT_ITEM &&
+			    content_block_type(&lines[j]) == CONTENT_LT_ITEM &&
 			    content_block_item_mark(&lines[j], &m) &&
 			    m.ordered == ordered &&
 			    (m.checked >= 0) == task && (lines[j].p[0] != ' '))
@@ -219,7 +227,7 @@ content_block_list(struct content_parser *cp, const struct content_line *lines,
 				break;
 			continue;
 		}
-		if (content_block_line_type(l) != CONTENT_LT_ITEM ||
+		if (content_block_type(l) != CONTENT_LT_ITEM ||
 		    !content_block_item_mark(l, &m) || m.ordered != ordered)
 			break;
 		XGROW(items, nitems, cap);
@@ -285,7 +293,7 @@ content_block_callout(struct content_parser *cp,
 	struct content_nodes body = { 0 };
 	size_t plain = 1; /* the first line inside the callout */
 
-	while (k < n && content_block_line_type(&lines[k]) == CONTENT_LT_QUOTE)
+	while (k < n && content_block_type(&lines[k]) == CONTENT_LT_QUOTE)
 		k++;
 	node = content_nodes_add(out, CONTENT_CALLOUT, cp, l0, p);
 	node->callout = CONTENT_CALLOUT_NOTE;
@@ -361,7 +369,7 @@ content_blocks_flat(struct content_parser *cp, const struct content_line *lines,
 	while (i < n) {
 		const struct content_line *l = &lines[i];
 
-		switch (content_block_line_type(l)) {
+		switch (content_block_type(l)) {
 		case CONTENT_LT_BLANK:
 			i++;
 			break;

@@ -470,7 +470,7 @@ content_il_open(struct content_il *il, size_t *ip)
 
 /*
  * Where a run of plain text (content_il_plain) ends: at an ASCII byte that
- * markup starts with (the branches of content_il_run before plain text), or
+ * markup starts with (the branches of content_inline_run before plain text), or
  * at ｜ (EF BD 9C) or 《 (E3 80 8A), found at their last byte, the scan then
  * looking back for the whole character. Looking at last bytes keeps the
  * common lead byte 0xe3 (all kana) off the slow path; continuation bytes
@@ -481,7 +481,7 @@ static const unsigned char content_il_mark_byte[256] = {
 };
 static const char content_il_run_stops[] = "\\*<{\x8a\x9c";
 
-/* Whether content_il_run must look at t[i] before taking it as plain. */
+/* Whether content_inline_run must look at t[i] before taking it as plain. */
 static inline bool
 content_il_may_mark(const char *t, size_t i)
 {
@@ -532,7 +532,7 @@ content_il_kanji_back(struct content_il *il, size_t i, size_t j, size_t base)
 }
 
 /*
- * Plain text from t[i]: the character there (content_il_run found no markup
+ * Plain text from t[i]: the character there (content_inline_run found no markup
  * at it) and those after it up to where markup may start, appended in one
  * go. The same as content_il_add per character: the buffer gets the same
  * bytes, and the trailing kanji run is the same (content_il_kanji_back).
@@ -551,7 +551,7 @@ content_il_plain(struct content_il *il, size_t i)
 	for (;;) {
 		const unsigned char *u;
 
-		/* t[n] is '\0' (content_il_run), so strcspn never reads past
+		/* t[n] is '\0' (content_inline_run), so strcspn never reads past
 		   the text; it stops at an embedded NUL too, which is text */
 		j += strcspn(t + j, content_il_run_stops);
 		if (j >= n) {
@@ -607,10 +607,10 @@ content_il_plain(struct content_il *il, size_t i)
  * and all their texts in one allocation (packed), gathered in
  * the parser's buffers first.
  */
-static void
-content_il_run(struct content_parser *cp, const char *t, size_t n,
-	       const struct content_seg *segs, size_t nsegs,
-	       struct content_inline *out)
+void
+content_inline_run(struct content_parser *cp, const char *t, size_t n,
+		   const struct content_seg *segs, size_t nsegs,
+		   struct content_inline *out)
 {
 	struct content_il il = {
 		.cp = cp, .t = t, .n = n, .segs = segs, .nsegs = nsegs,
@@ -695,10 +695,10 @@ content_parse_inline(const char *path, int line, int col, const char *s,
 				   .srcoff = 0, .bias = col - 1 };
 
 	content_parser_init(&cp);
-	/* a copy that ends in a NUL, as content_il_run wants */
+	/* a copy that ends in a NUL, as content_inline_run wants */
 	strbuf_add(&cp.join, s, len);
 	l.src = l.p = cp.join.s;
-	content_il_run(&cp, cp.join.s, len, &seg, 1, out);
+	content_inline_run(&cp, cp.join.s, len, &seg, 1, out);
 	content_parser_done(&cp);
 }
 
@@ -729,23 +729,4 @@ content_inline_text(const struct content_inline *in)
 	s = strbuf_detach(&sb, NULL);
 	strbuf_done(&sb);
 	return s;
-}
-
-/* The joined text (in cp->join, cp->segs) of parts as inline content. */
-void
-content_inline_parts(struct content_parser *cp, const struct content_part *parts,
-		     size_t n, struct content_inline *out)
-{
-	content_join(cp, parts, n);
-	content_il_run(cp, cp->join.s, cp->join.len, cp->segs, n ? n : 1, out);
-}
-
-/* Inline text of one piece of one line. */
-void
-content_inline_piece(struct content_parser *cp, const struct content_line *l,
-		     const char *from, const char *to, struct content_inline *out)
-{
-	struct content_part pt = { l, from, to };
-
-	content_inline_parts(cp, &pt, 1, out);
 }

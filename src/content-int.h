@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "content.h"
@@ -193,8 +194,15 @@ struct content_node *content_nodes_add(struct content_nodes *ns,
 void content_nodes_take(void *ctx, struct content_node *n);
 /* Give back the slack of a list that is done growing. */
 void content_nodes_fit(struct content_nodes *ns);
-/* content_node_done on each of n nodes, then free v. */
-void content_nodes_free_array(struct content_node *v, size_t n);
+/* content_node_done on each of n nodes, then free v (inline: it stays
+   folded into content_node_done's recursion, as when it was static). */
+static inline void
+content_nodes_free_array(struct content_node *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		content_node_done(&v[i]);
+	free(v);
+}
 
 /* ---- content-block.c --------------------------------------------------- */
 
@@ -276,13 +284,33 @@ void content_join(struct content_parser *cp, const struct content_part *parts,
 
 /* ---- content-inline.c -------------------------------------------------- */
 
-/* The parts of a block's lines (n of them), joined, as inline content. */
-void content_inline_parts(struct content_parser *cp,
-			  const struct content_part *parts, size_t n,
-			  struct content_inline *out);
+/*
+ * Parse t (a joined block's text: n bytes, then a NUL; segs its map back to
+ * the lines, at least one) into out, all in one allocation (packed).
+ */
+void content_inline_run(struct content_parser *cp, const char *t, size_t n,
+			const struct content_seg *segs, size_t nsegs,
+			struct content_inline *out);
+
+/* The parts of a block's lines (n of them), joined, as inline content.
+   (Inline, as in one file they were folded into each block's parser.) */
+static inline void
+content_inline_parts(struct content_parser *cp, const struct content_part *parts,
+		     size_t n, struct content_inline *out)
+{
+	content_join(cp, parts, n);
+	content_inline_run(cp, cp->join.s, cp->join.len, cp->segs, n ? n : 1,
+			   out);
+}
+
 /* Inline content of one piece [from, to) of one line. */
-void content_inline_piece(struct content_parser *cp,
-			  const struct content_line *l, const char *from,
-			  const char *to, struct content_inline *out);
+static inline void
+content_inline_piece(struct content_parser *cp, const struct content_line *l,
+		     const char *from, const char *to, struct content_inline *out)
+{
+	struct content_part pt = { l, from, to };
+
+	content_inline_parts(cp, &pt, 1, out);
+}
 
 #endif

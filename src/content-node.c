@@ -14,14 +14,6 @@
 #include "xmalloc.h"
 
 void
-content_nodes_free_array(struct content_node *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		content_node_done(&v[i]);
-	free(v);
-}
-
-void
 content_node_done(struct content_node *n)
 {
 	content_inline_done(&n->text);
