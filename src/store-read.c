@@ -6,11 +6,17 @@
  * Verification takes each row as SQLite holds it (store_walk_rows); store_each
  * and store_walk hand out each session copied, with all its rows.
  *
+ * Finding a session by what staff type or scan: its id, the receipt code
+ * the patient holds, or the printed copy's QR code (store_find_session).
+ *
  * Owns the arena that a loaded session's strings live in.
  */
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <unistr.h>
 
 #include "store-int.h"
 #include "xmalloc.h"
@@ -624,4 +630,266 @@ store_content_files(struct store *st, const char *version,
 	if (rc != SQLITE_DONE)
 		return store_fail(st, err, "reading the content files");
 	return 0;
+}
+
+/* ---- receipt codes ------------------------------------------------------- */
+
+/* The hex digit c stands for (full-width forms too), or -1. */
+static int
+store_code_hex(ucs4_t c)
+{
+	if (c >= 0xFF10 && c <= 0xFF19)
+		c = c - 0xFF10 + '0';
+	else if (c >= 0xFF21 && c <= 0xFF26)
+		c = c - 0xFF21 + 'a';
+	else if (c >= 0xFF41 && c <= 0xFF46)
+		c = c - 0xFF41 + 'a';
+	if (c >= '0' && c <= '9')
+		return (int)(c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (int)(c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (int)(c - 'A' + 10);
+	return -1;
+}
+
+/* Hyphens, dashes, the long vowel mark and spaces: what staff type between
+ * the groups of a code, on any keyboard or input method. */
+static bool
+store_code_sep(ucs4_t c)
+{
+	return c == ' ' || c == '\t' || c == '-' || c == 0x3000 ||
+	       c == 0xFF0D || (c >= 0x2010 && c <= 0x2015) || c == 0x2212 ||
+	       c == 0x30FC || c == 0xFF70 || c == 0x00A0;
+}
+
+int
+store_code_digits(const char *code, char out[65], char **err)
+{
+	static const char hex[] = "0123456789abcdef";
+	const uint8_t *p = (const uint8_t *)code;
+	size_t len = strlen(code), i = 0, nchar = 0;
+	int n = 0;
+
+	out[0] = '\0';
+	while (i < len) {
+		ucs4_t c;
+		int l = u8_mbtouc(&c, p + i, len - i), h;
+
+		nchar++;
+		if (c == 0xFFFD && (l < 3 || memcmp(p + i, "\xef\xbf\xbd", 3)))
+			return store_failf(err, "not a receipt code: character"
+					   " %zu is not valid UTF-8", nchar);
+		i += (size_t)l;
+		if (store_code_sep(c))
+			continue;
+		if ((h = store_code_hex(c)) < 0) {
+			if (c > 0x20 && c < 0x7f)
+				return store_failf(err, "not a receipt code:"
+						   " character %zu ('%c') is not"
+						   " a digit 0-9 or a letter a-f",
+						   nchar, (char)c);
+			return store_failf(err, "not a receipt code: character"
+					   " %zu (U+%04X) is not a digit 0-9 or"
+					   " a letter a-f", nchar, (unsigned)c);
+		}
+		if (n == 64)
+			return store_failf(err, "not a receipt code: more than"
+					   " 64 digits (a seal has 64)");
+		out[n++] = hex[h];
+		out[n] = '\0';
+	}
+	if (n < STORE_CODE_MIN)
+		return store_failf(err, "not a receipt code: %d digit%s; a"
+				   " receipt code has %d (as 1a2b-3c4d)", n,
+				   n == 1 ? "" : "s", STORE_CODE_MIN);
+	return n;
+}
+
+/* The sessions whose seal starts with digits (at most max ids, in id
+ * order) into ids; returns how many (up to max), or -1. */
+static int
+store_code_match(struct store *st, const char *digits, int64_t *ids, int max,
+		 char **err)
+{
+	sqlite3_stmt *q;
+	int n = 0, rc;
+
+	/* No index on seal_hash (the schema belongs to the writers): one scan
+	 * of the sessions table, some 10 ms at 100,000 sessions. */
+	if (store_prepare(st, "SELECT id FROM sessions WHERE seal_hash IS NOT"
+			  " NULL AND lower(substr(seal_hash, 1, ?2)) = ?1"
+			  " ORDER BY id LIMIT ?3", &q, err) != 0)
+		return -1;
+	store_bind_text(q, 1, digits);
+	sqlite3_bind_int(q, 2, (int)strlen(digits));
+	sqlite3_bind_int(q, 3, max);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW && n < max)
+		ids[n++] = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return store_fail(st, err, "looking up the receipt code");
+	return n;
+}
+
+/* The code as the patient saw it: "1a2b-3c4d" (the first 8 digits). */
+static void
+store_code_show(const char *digits, char out[80])
+{
+	size_t n = strlen(digits);
+
+	if (n <= 4)
+		snprintf(out, 80, "%s", digits);
+	else if (n <= 8)
+		snprintf(out, 80, "%.4s-%s", digits, digits + 4);
+	else
+		snprintf(out, 80, "%.4s-%.4s-%s", digits, digits + 4,
+			 digits + 8);
+}
+
+static int
+store_code_ambiguous(const char *what, const int64_t *ids, int n, char **err)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	for (int i = 0; i < n && i < 4; i++)
+		strbuf_addf(&sb, "%s%lld", i == 0 ? "" : i + 1 == n ? " and "
+				      : ", ", (long long)ids[i]);
+	if (n > 4)
+		strbuf_addstr(&sb, " and more");
+	store_failf(err, "%s is ambiguous: it names sessions %s; give more"
+		    " digits of the seal, or the session id", what, sb.s);
+	strbuf_done(&sb);
+	return -1;
+}
+
+int
+store_find_code(struct store *st, const char *code, int64_t *id, char **err)
+{
+	char digits[65], shown[80];
+	int64_t ids[5];
+	int n;
+
+	if (store_code_digits(code, digits, err) < 0)
+		return -1;
+	if ((n = store_code_match(st, digits, ids, 5, err)) < 0)
+		return -1;
+	store_code_show(digits, shown);
+	if (n == 0) {
+		store_failf(err, "no sealed session has receipt code %s",
+			    shown);
+		return 1;
+	}
+	if (n > 1) {
+		char *what = xasprintf("receipt code %s", shown);
+
+		store_code_ambiguous(what, ids, n, err);
+		free(what);
+		return -1;
+	}
+	*id = ids[0];
+	return 0;
+}
+
+/* "isokiosk:<code>:<seal>", the QR code of a printed copy. */
+static int
+store_find_qr(struct store *st, const char *ref, int64_t *id, char **err)
+{
+	const char *colon = strchr(ref + 9, ':');
+	char code[65], seal[65];
+	char *part;
+	int64_t ids[2];
+	int n;
+
+	if (colon == NULL)
+		return store_failf(err, "not a receipt QR code: expected"
+				   " isokiosk:CODE:SEAL");
+	part = xstrndup(ref + 9, (size_t)(colon - (ref + 9)));
+	n = store_code_digits(part, code, err);
+	free(part);
+	if (n < 0)
+		return -1;
+	if (store_code_digits(colon + 1, seal, err) != 64)
+		return store_failf(err, "not a receipt QR code: the seal after"
+				   " the code must have 64 digits");
+	if (strncmp(seal, code, strlen(code)) != 0)
+		return store_failf(err, "not a receipt QR code: the code is not"
+				   " the start of the seal");
+	if ((n = store_code_match(st, seal, ids, 2, err)) < 0)
+		return -1;
+	if (n == 0) {
+		store_failf(err, "no sealed session has the seal %.16s...",
+			    seal);
+		return 1;
+	}
+	if (n > 1)
+		return store_code_ambiguous("the seal", ids, n, err);
+	*id = ids[0];
+	return 0;
+}
+
+int
+store_find_session(struct store *st, const char *ref, int64_t *id, char **err)
+{
+	size_t len = strlen(ref);
+	int64_t byid = 0, bycode[5];
+	char digits[65];
+	int n;
+
+	if (strncmp(ref, "isokiosk:", 9) == 0)
+		return store_find_qr(st, ref, id, err);
+	if (len == 0 || strspn(ref, "0123456789") != len)
+		return store_find_code(st, ref, id, err);
+	/* Digits only: an id, unless they also start another session's seal. */
+	if (len <= 18) {
+		struct store_session s;
+		int rc;
+
+		store_session_init(&s);
+		rc = store_session_get(st, strtoll(ref, NULL, 10), &s, err);
+		if (rc == 0)
+			byid = s.id;
+		store_session_done(&s);
+		if (rc < 0)
+			return -1;
+	}
+	n = 0;
+	if (len >= STORE_CODE_MIN) {
+		if (store_code_digits(ref, digits, NULL) < 0)
+			n = 0;
+		else if ((n = store_code_match(st, digits, bycode, 5, err)) < 0)
+			return -1;
+	}
+	if (byid != 0 && n > 0) {
+		char shown[80];
+
+		store_code_show(digits, shown);
+		return store_failf(err, "%s is ambiguous: session %lld, and"
+				   " the receipt code %s of session %lld; write"
+				   " a receipt code with its hyphen (%s)", ref,
+				   (long long)byid, shown, (long long)bycode[0],
+				   shown);
+	}
+	if (byid != 0) {
+		*id = byid;
+		return 0;
+	}
+	if (n == 1) {
+		*id = bycode[0];
+		return 0;
+	}
+	if (n > 1) {
+		char shown[80], *what;
+
+		store_code_show(digits, shown);
+		what = xasprintf("receipt code %s", shown);
+		store_code_ambiguous(what, bycode, n, err);
+		free(what);
+		return -1;
+	}
+	store_failf(err, len >= STORE_CODE_MIN ? "no session %s and no"
+		    " sealed session with that receipt code" : "no session %s",
+		    ref);
+	return 1;
 }

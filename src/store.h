@@ -285,6 +285,42 @@ int store_each(struct store *st, const char *since, store_session_fn fn,
 	       void *ctx, char **err);
 
 /*
+ * Receipt codes. The patient's receipt code is the start of their session's
+ * seal, as the done screen and the printed copy show it: "1a2b-3c4d" (its
+ * first 8 hex digits, in two groups of 4).
+ *
+ * store_code_digits: the hex digits of code as typed, lower case, into out
+ * (65 bytes). Accepted: digits and a-f in either case, their full-width
+ * forms (a Japanese input method types those), and between them hyphens,
+ * dashes, "ー" and spaces of any width. 8 to 64 digits. Returns how many,
+ * or -1 with *err saying what is wrong and where (caller frees).
+ */
+#define STORE_CODE_MIN 8
+int store_code_digits(const char *code, char out[65], char **err);
+
+/*
+ * The sealed session whose seal starts with the digits of code (as
+ * store_code_digits reads it). Returns 0 with *id set; 1 when no sealed
+ * session's seal starts so; -1 when code is not a receipt code, when it
+ * starts the seals of two or more sessions (the message names them: give
+ * more digits of the seal, or the session id), or on a database error. On
+ * 1 and -1, *err says which, in one line (caller frees).
+ */
+int store_find_code(struct store *st, const char *code, int64_t *id,
+		    char **err);
+
+/*
+ * A session as staff name it: a session id ("12"), a receipt code
+ * ("1a2b-3c4d", as store_find_code), or what the QR code of the printed
+ * copy holds ("isokiosk:1a2b-3c4d:" and the whole seal: never ambiguous;
+ * the code must be the seal's start). Digits alone are an id; when they are
+ * also the start of another session's seal (8 digits or more), the
+ * reference is refused as ambiguous. Returns and *err as store_find_code.
+ */
+int store_find_session(struct store *st, const char *ref, int64_t *id,
+		       char **err);
+
+/*
  * The canonical form of a session that its seal covers (see store-seal.c),
  * in form s->seal_form (1, 2, else 3); caller frees. *len gets its length.
  */
