@@ -45,6 +45,8 @@ clinic_set(struct content_values *cv, const char *key, const char *lang,
 		e->key = xstrdup(key);
 		e->lang = lang != NULL ? xstrdup(lang) : NULL;
 		e->line = 0;
+		e->col = 0;
+		e->sample = 0;
 	} else {
 		free(e->value);
 	}
@@ -116,6 +118,7 @@ clinic_parse(const char *path, const char *text, size_t len,
 		const char *k = clinic_skip(p, e), *ke, *le = NULL, *v;
 		struct content_values_entry *old;
 		char *key, *lang = NULL;
+		int sample = 0;
 
 		lineno++;
 		if (k == e || *k == '#')
@@ -136,6 +139,10 @@ clinic_parse(const char *path, const char *text, size_t len,
 			}
 		}
 		v = clinic_skip(le != NULL ? le : ke, e);
+		if (v + 1 < e && v[0] == '?' && v[1] == '=') {
+			sample = 1;
+			v++;
+		}
 		if (ke == k || v == e || *v != '=') {
 			if (ke == k || (v < e && *v != '='))
 				diag_error(dl, path, lineno, clinic_col(p, ke == k ? k : v),
@@ -167,6 +174,8 @@ clinic_parse(const char *path, const char *text, size_t len,
 			old->lang = lang;
 			old->value = xstrndup(v, (size_t)(e - v));
 			old->line = lineno;
+			old->col = clinic_col(p, v);
+			old->sample = sample;
 			key = lang = NULL;
 		}
 		free(key);
@@ -175,6 +184,38 @@ next:
 		p = nl != NULL ? nl + 1 : end;
 	}
 	return cv;
+}
+
+size_t
+clinic_samples(const struct content_values *cv)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; cv != NULL && i < cv->n; i++)
+		n += cv->v[i].sample != 0;
+	return n;
+}
+
+size_t
+clinic_check_deploy(const struct content_values *cv, const char *path,
+		    struct diag_list *dl)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; cv != NULL && i < cv->n; i++) {
+		const struct content_values_entry *e = &cv->v[i];
+
+		if (!e->sample)
+			continue;
+		diag_error(dl, path, e->line, e->col,
+			   "'%s%s%s' is still the bundled sample ('%s'): write "
+			   "the clinic's own value (or have a doctor confirm "
+			   "this one), then change '?=' to '='",
+			   e->key, e->lang != NULL ? "." : "",
+			   e->lang != NULL ? e->lang : "", e->value);
+		n++;
+	}
+	return n;
 }
 
 struct content_values *

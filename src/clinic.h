@@ -6,10 +6,17 @@
  *     # comment
  *     clinic_name = さくら皮膚科
  *     clinic_name.en = Sakura Dermatology
+ *     phone ?= 03-0000-0000
  *
  * Keys are [a-z0-9_]+ with an optional ".lang" suffix ([a-z]{2,3}); a
  * language-specific value is preferred over the plain key for that language.
  * Values are plain text (no markup); surrounding spaces are dropped.
+ *
+ * "key ?= value" marks a sample: a value shipped with the software that the
+ * clinic has not made its own yet. It is used like any other value (content
+ * checks and demos work on the bundled samples), but clinic_check_deploy
+ * reports it, and the kiosk refuses consent sessions while one is left
+ * (outside demo mode): a sample must never reach a patient's signed record.
  */
 #ifndef ISOKIOSK_CLINIC_H
 #define ISOKIOSK_CLINIC_H
@@ -23,6 +30,8 @@ struct content_values_entry {
 	char *lang;  /* "en", or NULL for the plain key */
 	char *value;
 	int line;
+	int col;      /* of the value (1-based display column) */
+	int sample;   /* written "?=": still the bundled sample */
 };
 
 struct content_values {
@@ -46,6 +55,16 @@ struct content_values *clinic_load(const char *path, struct diag_list *dl);
 struct content_values *clinic_parse(const char *path, const char *text,
 				    size_t len, struct diag_list *dl);
 void clinic_free(struct content_values *cv);
+
+/*
+ * Report every value still marked as a sample ("?=") as an error at its
+ * path:line:col (path: the clinic.conf the values were read from), saying
+ * which value it is and what to edit. Returns the number reported.
+ */
+size_t clinic_check_deploy(const struct content_values *cv, const char *path,
+			   struct diag_list *dl);
+/* The number of values still marked as samples. */
+size_t clinic_samples(const struct content_values *cv);
 
 /* The value of key for lang ("key.lang" first, then "key"), or NULL. */
 const char *clinic_get(const struct content_values *cv, const char *key,
