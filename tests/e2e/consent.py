@@ -697,7 +697,9 @@ def crash():
     logs = []
     t0 = time.time()
     n = nscreens()
-    maxsteps = n + 2 * 17 + 6 + 2 * 19 + 4
+    # every screen, two steps per question and per statement, a few wrong
+    # answers, the review and the signature
+    maxsteps = n + 2 * len(QUIZ) + 6 + 2 * len(STATEMENTS) + 4
     try:
         for i in range(kills):
             profile = rnd.choice(["pregnancy", "no-pregnancy"])
