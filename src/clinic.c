@@ -208,9 +208,9 @@ clinic_check_deploy(const struct content_values *cv, const char *path,
 		if (!e->sample)
 			continue;
 		diag_error(dl, path, e->line, e->col,
-			   "'%s%s%s' is still the bundled sample ('%s'): write "
-			   "the clinic's own value (or have a doctor confirm "
-			   "this one), then change '?=' to '='",
+			   "'%s%s%s' still holds the bundled sample '%s': put in "
+			   "the clinic's own value, then change '?=' to '=' on "
+			   "this line",
 			   e->key, e->lang != NULL ? "." : "",
 			   e->lang != NULL ? e->lang : "", e->value);
 		n++;
