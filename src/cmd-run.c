@@ -4,6 +4,12 @@
  * load and check the content (refusing to start on errors), read the
  * configuration, open the records (consent mode, or a database configured),
  * set up the terminal and run the kiosk.
+ *
+ * Outside demo mode (a staff PIN is set), consent sessions need deployed
+ * content: a clinic value still at its bundled sample ("?=" in clinic.conf,
+ * such as the placeholder phone number) would end up in a signed record.
+ * Consent mode then refuses to start, listing each line to edit; a session
+ * started from the staff menu is refused too (kiosk_consent_start).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clinic.h"
 #include "cmd.h"
 #include "config.h"
 #include "i18n.h"
@@ -44,7 +51,9 @@ cmd_run_help(void)
 	      "screen shows it; records go to --db, the configured db, or\n"
 	      "$ISOKIOSK_DB, else ~/.local/share/isokiosk/records.db.\n\n"
 	      "Without a staff PIN (isokiosk staff set-pin) the kiosk runs in demo\n"
-	      "mode and F12 opens the staff menu directly. SIGTERM or SIGHUP end it\n"
+	      "mode and F12 opens the staff menu directly. With one, consent\n"
+	      "sessions are refused while clinic.conf still has sample values\n"
+	      "(see isokiosk check --deploy). SIGTERM or SIGHUP end it\n"
 	      "(a session still running is recorded as abandoned).\n",
 	      stdout);
 }
@@ -170,6 +179,23 @@ cmd_run(int argc, char **argv)
 
 	if (consent)
 		cfg.start_mode = CONFIG_START_CONSENT;
+	if (cfg.start_mode == CONFIG_START_CONSENT && cfg.pin_hash != NULL &&
+	    clinic_samples(b->values) > 0) {
+		char *conf = xasprintf("%s/clinic.conf", content);
+
+		diag_list_init(&dl);
+		clinic_check_deploy(b->values, conf, &dl);
+		diag_print(&dl, stderr);
+		diag_list_done(&dl);
+		fprintf(stderr, "isokiosk: %s still has the bundled sample values "
+			"above; outside demo mode, consent sessions are refused "
+			"until each is the clinic's own. Edit those lines, then "
+			"run 'isokiosk check --deploy %s'\n", conf, content);
+		free(conf);
+		bundle_free(b);
+		config_done(&cfg);
+		return 1;
+	}
 	/* Records: in consent mode, or wherever a database is configured. */
 	if (cfg.start_mode == CONFIG_START_CONSENT || cfg.db_path != NULL) {
 		char *err = NULL;

@@ -20,6 +20,7 @@
 
 #include <sodium.h>
 
+#include "clinic.h"
 #include "i18n.h"
 #include "kiosk-int.h"
 #include "quiz.h"
@@ -312,6 +313,10 @@ kiosk_consent_start(struct kiosk_app *app, const char *ref, const char *profile,
 		why = "the profile is not pregnancy or no-pregnancy";
 	else if (l == NULL || l->quiz == NULL || l->consent == NULL)
 		why = "the content has no quiz or no consent statements";
+	else if (!app->demo && clinic_samples(app->bundle->values) > 0)
+		/* a sample phone number must never reach a signed record */
+		why = "clinic.conf still has sample values: edit them "
+		      "(isokiosk check --deploy)";
 	if (why != NULL) {
 		free(cs->error);
 		cs->error = xstrdup(why);

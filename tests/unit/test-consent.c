@@ -10,6 +10,7 @@
 
 #include <unistr.h>
 
+#include "clinic.h"
 #include "i18n.h"
 #include "kiosk-int.h"
 #include "kiosk.h"
@@ -533,6 +534,29 @@ START_TEST(test_start_refused)
 }
 END_TEST
 
+/* Outside demo mode, a clinic value still at its bundled sample (the
+ * placeholder phone number) must not reach a signed record. */
+START_TEST(test_start_refused_on_samples)
+{
+	struct content_values *cv = app.bundle->values;
+
+	ck_assert_uint_gt(clinic_samples(cv), 0);
+	app.demo = false;
+	ck_assert_int_eq(kiosk_consent_start(&app, "P", "pregnancy", false, NULL), -1);
+	ck_assert_str_eq(app.cs.error, "clinic.conf still has sample values: "
+			 "edit them (isokiosk check --deploy)");
+	ck_assert_str_eq(state(), "welcome");
+	/* one sample left is enough to refuse */
+	for (size_t i = 1; i < cv->n; i++)
+		cv->v[i].sample = 0;
+	ck_assert_int_eq(kiosk_consent_start(&app, "P", "pregnancy", false, NULL), -1);
+	cv->v[0].sample = 0;
+	ck_assert_int_eq(kiosk_consent_start(&app, "P", "pregnancy", false, NULL), 0);
+	ck_assert_str_eq(state(), "screen");
+	ck_assert_int_eq(kiosk_consent_finish(&app, "test"), 0);
+}
+END_TEST
+
 Suite *
 tap_suite(void)
 {
@@ -550,6 +574,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_click_choice_and_reload);
 	tcase_add_test(tc, test_staff_exit_abandons);
 	tcase_add_test(tc, test_start_refused);
+	tcase_add_test(tc, test_start_refused_on_samples);
 	suite_add_tcase(s, tc);
 	return s;
 }
