@@ -46,6 +46,7 @@ void
 lint_rules_done(struct lint_rules *r)
 {
 	lint_list_done(&r->duty_end);
+	lint_list_done(&r->not_duty_end);
 	lint_list_done(&r->duty_word);
 	lint_list_done(&r->understanding);
 	lint_list_done(&r->outcome);
@@ -66,6 +67,7 @@ lint_rules_load(struct lint_rules *r, const char *path, struct diag_list *dl)
 		size_t off;
 	} keys[] = {
 		{ "duty-end", offsetof(struct lint_rules, duty_end) },
+		{ "not-duty-end", offsetof(struct lint_rules, not_duty_end) },
 		{ "duty-word", offsetof(struct lint_rules, duty_word) },
 		{ "understanding", offsetof(struct lint_rules, understanding) },
 		{ "outcome", offsetof(struct lint_rules, outcome) },
@@ -107,7 +109,8 @@ lint_rules_load(struct lint_rules *r, const char *path, struct diag_list *dl)
 		if (i == sizeof keys / sizeof keys[0]) {
 			diag_error(dl, path, lineno, diag_column(p, (size_t)(k - p)),
 				   "unknown key '%.*s' (expected duty-end, "
-				   "duty-word, understanding or outcome)",
+				   "not-duty-end, duty-word, understanding or "
+				   "outcome)",
 				   (int)(ke - k), k);
 			goto next;
 		}
@@ -196,6 +199,18 @@ lint_trim_end(const char *s, size_t n)
 }
 
 static bool
+lint_ends(const char *s, size_t m, const struct lint_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		size_t k = strlen(l->v[i]);
+
+		if (m >= k && memcmp(s + m - k, l->v[i], k) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool
 lint_is_duty(const char *s, size_t n, const struct lint_rules *r)
 {
 	size_t m = lint_trim_end(s, n);
@@ -204,13 +219,8 @@ lint_is_duty(const char *s, size_t n, const struct lint_rules *r)
 		return false;
 	if (lint_has(s, n, &r->duty_word, NULL))
 		return true;
-	for (size_t i = 0; i < r->duty_end.n; i++) {
-		size_t k = strlen(r->duty_end.v[i]);
-
-		if (m >= k && memcmp(s + m - k, r->duty_end.v[i], k) == 0)
-			return true;
-	}
-	return false;
+	return lint_ends(s, m, &r->duty_end) &&
+	       !lint_ends(s, m, &r->not_duty_end);
 }
 
 /*

@@ -20,6 +20,8 @@
  *
  *     # a sentence of duty (a commitment) ends with one of these ...
  *     duty-end = ます
+ *     # ... unless it ends with one of these (a state, not a duty)
+ *     not-duty-end = あります
  *     # ... or contains one of these
  *     duty-word = I will
  *     # a sentence that contains one of these states understanding instead
@@ -49,7 +51,8 @@ struct lint_list {
 };
 
 struct lint_rules {
-	struct lint_list duty_end, duty_word, understanding, outcome;
+	struct lint_list duty_end, not_duty_end, duty_word, understanding,
+			 outcome;
 	int loaded;    /* a lint.conf was read */
 };
 

@@ -78,6 +78,7 @@ rules_ja(struct lint_rules *r)
 	char *p = write_tmp("# ja\n"
 			    "duty-end = ます\n"
 			    "duty-end = ません\n"
+			    "not-duty-end = あります\n"
 			    "understanding = 理解\n"
 			    "outcome = 妊娠しません\n");
 
@@ -113,7 +114,8 @@ START_TEST(test_rules_load)
 	ck_assert_str_eq(r.outcome.v[0], "will cure");
 	got = diags_text(&dl);
 	want = xasprintf("%s:5:1: error: unknown key 'promise' (expected "
-			 "duty-end, duty-word, understanding or outcome)\n"
+			 "duty-end, not-duty-end, duty-word, understanding or "
+			 "outcome)\n"
 			 "%s:6:8: error: expected '=' after 'outcome'\n"
 			 "%s:7:10: error: 'outcome' has an empty value\n",
 			 p, p, p);
@@ -152,6 +154,8 @@ START_TEST(test_duty_sentences)
 	/* understanding and description are not duties */
 	ck_assert_uint_eq(lint_duty_sentences("危険が高いと理解しています。", &r), 0);
 	ck_assert_uint_eq(lint_duty_sentences("方法は、2つです。", &r), 0);
+	ck_assert_uint_eq(lint_duty_sentences("命に危険があります。電話します。",
+					      &r), 1);
 	ck_assert_uint_eq(lint_duty_sentences("", &r), 0);
 	ck_assert_ptr_null(lint_outcome_word("妊娠してはいけないと理解しました。", &r));
 	ck_assert_str_eq(lint_outcome_word("1か月後まで、妊娠しません。", &r),
