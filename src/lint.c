@@ -59,8 +59,9 @@ lint_space(char c)
 	return c == ' ' || c == '\t' || c == '\r';
 }
 
-int
-lint_rules_load(struct lint_rules *r, const char *path, struct diag_list *dl)
+void
+lint_rules_parse(struct lint_rules *r, const char *path, const char *text,
+		 size_t len, struct diag_list *dl)
 {
 	static const struct {
 		const char *key;
@@ -72,18 +73,10 @@ lint_rules_load(struct lint_rules *r, const char *path, struct diag_list *dl)
 		{ "understanding", offsetof(struct lint_rules, understanding) },
 		{ "outcome", offsetof(struct lint_rules, outcome) },
 	};
-	struct decode_text t;
-	struct stat st;
-	const char *p, *end;
+	const char *p = text, *end = text + len;
 	int lineno = 0;
 
-	if (stat(path, &st) != 0)
-		return 0;
-	if (decode_file(path, &t, dl) != 0)
-		return -1;
 	r->loaded = 1;
-	p = t.text;
-	end = t.text + t.len;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *e = nl != NULL ? nl : end, *k = p, *ke, *v;
@@ -110,8 +103,7 @@ lint_rules_load(struct lint_rules *r, const char *path, struct diag_list *dl)
 			diag_error(dl, path, lineno, diag_column(p, (size_t)(k - p)),
 				   "unknown key '%.*s' (expected duty-end, "
 				   "not-duty-end, duty-word, understanding or "
-				   "outcome)",
-				   (int)(ke - k), k);
+				   "outcome)", (int)(ke - k), k);
 			goto next;
 		}
 		if (v == e || *v != '=') {
@@ -132,6 +124,19 @@ lint_rules_load(struct lint_rules *r, const char *path, struct diag_list *dl)
 next:
 		p = nl != NULL ? nl + 1 : end;
 	}
+}
+
+int
+lint_rules_load(struct lint_rules *r, const char *path, struct diag_list *dl)
+{
+	struct decode_text t;
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return 0;
+	if (decode_file(path, &t, dl) != 0)
+		return -1;
+	lint_rules_parse(r, path, t.text, t.len, dl);
 	decode_text_done(&t);
 	return 0;
 }

@@ -65,6 +65,9 @@ void lint_rules_init(struct lint_rules *r);
  */
 int lint_rules_load(struct lint_rules *r, const char *path,
 		    struct diag_list *dl);
+/* The same over decoded text (path is for diagnostics). */
+void lint_rules_parse(struct lint_rules *r, const char *path, const char *text,
+		      size_t len, struct diag_list *dl);
 void lint_rules_done(struct lint_rules *r);
 
 /* The ruby lint over one document of any kind. */

@@ -1,5 +1,6 @@
 /*
- * content-fuzzer: libFuzzer target over decode → parse → layout.
+ * content-fuzzer: libFuzzer target over decode → parse → layout, and the
+ * content lints over the parsed document (with the ja word lists).
  *
  * The first byte of the input picks the layout settings (width, ambiguous
  * width, ruby mode); the rest is a content file. Beyond the sanitizers it
@@ -15,6 +16,7 @@
 #include "decode.h"
 #include "diag.h"
 #include "layout.h"
+#include "lint.h"
 #include "text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -50,6 +52,21 @@ fuzz_check(const struct layout *l, const struct layout_opts *o)
 	free(s);
 }
 
+static void
+fuzz_lint(const struct content_doc *doc, struct diag_list *dl)
+{
+	static const char conf[] =
+		"duty-end = ます\nduty-end = ません\nnot-duty-end = あります\n"
+		"duty-word = I will\nunderstanding = 理解\n"
+		"outcome = 妊娠しません\noutcome = will cure\n";
+	struct lint_rules r;
+
+	lint_rules_init(&r);
+	lint_rules_parse(&r, "lint.conf", conf, sizeof conf - 1, dl);
+	lint_doc(doc, &r, dl);
+	lint_rules_done(&r);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -77,6 +94,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			l = layout_doc(doc, &o);
 			fuzz_check(l, &o);
 			layout_free(l);
+			fuzz_lint(doc, &dl);
 			content_doc_free(doc);
 		}
 		decode_text_done(&dt);
