@@ -157,8 +157,11 @@ kiosk_consent_flush(struct kiosk_app *app)
 		kiosk_op_free(&cs->ops[done]);
 		done++;
 	}
-	memmove(cs->ops, cs->ops + done, (cs->nops - done) * sizeof *cs->ops);
-	cs->nops -= done;
+	if (done > 0) { /* ops is NULL while nothing was ever queued */
+		memmove(cs->ops, cs->ops + done,
+			(cs->nops - done) * sizeof *cs->ops);
+		cs->nops -= done;
+	}
 	if (rc == 0) {
 		free(cs->error);
 		cs->error = NULL;

@@ -68,6 +68,11 @@ e2e_check 'a new session from the staff menu is refused' \
 	e2e_wait 'セッションを開始できませんでした'
 e2e_check 'and the staff see why' e2e_wait 'clinic.conf still has sample values'
 e2e_check 'still running' e2e_alive
+e2e_keys Escape
+e2e_wait 'スタッフメニュー' >/dev/null
+e2e_keys 1
+e2e_check 'staff exit' e2e_wait_dead
+e2e_check 'no errors on stderr (sanitizers)' test ! -s "$E2E_TMP/stderr"
 
 # Deployed: the clinic's own values.
 sed -i 's/ ?= / = /; s/03-0000-0000/03-1234-5678/' "$conf"
@@ -75,6 +80,6 @@ sed -i 's/ ?= / = /; s/03-0000-0000/03-1234-5678/' "$conf"
 e2e_check 'deployed: check --deploy is clean' test $? = 0 -a ! -s "$E2E_TMP/out"
 n=$(e2e_nscreens ja)
 e2e_start 80 24 run --config "$E2E_TMP/k.conf" --content "$E2E_TMP/content" \
-	--db "$E2E_TMP/r.db" --patient P-3 --profile no-pregnancy
+	--db "$E2E_TMP/deployed.db" --patient P-3 --profile no-pregnancy
 e2e_check 'deployed: the session starts' e2e_wait " 1 / $n"
 e2e_end
