@@ -2,10 +2,14 @@
  * content-table: GFM pipe tables. A header row, an alignment row
  * (|---|:-:|--:|), then body rows, each split into cells at unescaped
  * '|' and each cell parsed as inline content; a row with the wrong number
- * of cells is an error (its extra cells dropped, missing ones empty).
+ * of cells is an error (its extra cells dropped, missing ones empty). A
+ * line right under a table that holds a '|' but does not start with one
+ * is a warning: it was meant as a row, and would show as a paragraph with
+ * stray pipes.
  *
  * Owns nothing beyond the table node it adds (the caller's list).
  */
+#include <stdarg.h>
 #include <stdlib.h>
 
 #include "content-int.h"
@@ -52,6 +56,32 @@ content_table_cells(const struct content_line *l, struct content_cell **cells)
 	return n;
 }
 
+/* The first unescaped '|' of line l, or NULL. */
+static const char *
+content_table_pipe(const struct content_line *l)
+{
+	for (const char *p = l->p; p < l->p + l->len; p++) {
+		if (*p == '\\' && p + 1 < l->p + l->len)
+			p++;
+		else if (*p == '|')
+			return p;
+	}
+	return NULL;
+}
+
+static void
+content_table_warn(struct content_parser *cp, const struct content_line *l,
+		   const char *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	content_vdiag(cp, l->lineno, content_col(cp, l->src,
+						 (size_t)(p - l->src)),
+		      DIAG_WARNING, fmt, ap);
+	va_end(ap);
+}
+
 static bool
 content_table_align(const struct content_cell *c, enum content_align *a)
 {
@@ -85,6 +115,14 @@ content_table(struct content_parser *cp, const struct content_line *lines,
 
 	while (k < n && content_block_line_type(&lines[k]) == CONTENT_LT_TABLE)
 		k++;
+	if (k < n && content_block_line_type(&lines[k]) == CONTENT_LT_TEXT &&
+	    content_table_pipe(&lines[k]) != NULL)
+		content_table_warn(cp, &lines[k], content_skip_space(lines[k].p,
+				   lines[k].p + lines[k].len), "this line right "
+				   "under a table has '|' but does not start "
+				   "with one: a table row starts with '|' (as "
+				   "written, it ends the table and shows as a "
+				   "paragraph with the pipes in it)");
 	node = content_nodes_add(out, CONTENT_TABLE, cp, &lines[0],
 				 content_skip_space(lines[0].p,
 						    lines[0].p + lines[0].len));

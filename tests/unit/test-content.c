@@ -481,6 +481,15 @@ START_TEST(test_table_errors)
 	check_body("screen", "| a | b |\n|---|\n| 1 | 2 |\n", NULL,
 		   "x.md:7:1: error: the alignment row has 1 cells; the header "
 		   "has 2\n");
+	/* a row without its leading pipe ends the table: a warning there;
+	   an escaped pipe, or one after a blank line, is only text */
+	check_body("screen", "| a | b |\n|---|---|\n| 1 | 2 |\n  3 | 4 |\n", NULL,
+		   "x.md:9:3: warning: this line right under a table has '|' but "
+		   "does not start with one: a table row starts with '|' (as "
+		   "written, it ends the table and shows as a paragraph with the "
+		   "pipes in it)\n");
+	check_body("screen", "| a | b |\n|---|---|\n| 1 | 2 |\n3 \\| 4\n\n5 | 6\n",
+		   NULL, "");
 }
 END_TEST
 
