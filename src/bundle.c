@@ -551,6 +551,12 @@ bundle_check_sections(const struct content_doc *src, const struct content_doc *t
 			diag_error(dl, tr->path, t->line, t->col, "%s '%s' has "
 				   "profile '%s' here but '%s' in %s:%d", what,
 				   t->id, t->profile, s->profile, src->path, s->line);
+		if ((s->signer == NULL) != (t->signer == NULL)) /* NULL: patient */
+			diag_error(dl, tr->path, t->line, t->col, "statement "
+				   "'%s' is for the %s here but for the %s in "
+				   "%s:%d", t->id, t->signer != NULL ?
+				   t->signer : "patient", s->signer != NULL ?
+				   s->signer : "patient", src->path, s->line);
 		if (s->kind != CONTENT_QUESTION)
 			continue;
 		if (!bundle_streq(s->reread, t->reread))

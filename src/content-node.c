@@ -28,6 +28,7 @@ content_node_done(struct content_node *n)
 	content_nodes_free_array(n->explain, n->nexplain);
 	free(n->id);
 	free(n->profile);
+	free(n->signer);
 	free(n->reread);
 }
 

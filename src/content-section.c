@@ -1,6 +1,7 @@
 /*
  * content-section: the body of a quiz or consent file, a "## id" section at
- * a time. A section starts with its keys (profile:, and in a quiz reread:),
+ * a time. A section starts with its keys (profile:, in a quiz reread:, in a
+ * consent file signer:),
  * then blocks: in a quiz, a question (the prompt, one task list of choices
  * with exactly one "- [x]", an explanation), in a consent file, one
  * statement. Ids are checked for their form and for duplicates across the
@@ -43,6 +44,14 @@ content_section_keys(struct content_parser *cp, struct content_node *node,
 				content_err(cp, l, v, "unknown profile '%.*s' "
 					    "(expected all or pregnancy)",
 					    (int)(end - v), v);
+		} else if (!quiz && p - l->p == 6 &&
+			   memcmp(l->p, "signer", 6) == 0) {
+			slot = &node->signer;
+			if (!((end - v == 7 && memcmp(v, "patient", 7) == 0) ||
+			      (end - v == 8 && memcmp(v, "guardian", 8) == 0)))
+				content_err(cp, l, v, "unknown signer '%.*s' "
+					    "(expected patient or guardian)",
+					    (int)(end - v), v);
 		} else if (quiz && p - l->p == 6 && memcmp(l->p, "reread", 6) == 0) {
 			slot = &node->reread;
 			node->reread_line = l->lineno;
@@ -56,7 +65,8 @@ content_section_keys(struct content_parser *cp, struct content_node *node,
 		} else {
 			content_err(cp, l, l->p, "unknown key '%.*s' (expected %s)",
 				    (int)(p - l->p), l->p,
-				    quiz ? "profile or reread" : "profile");
+				    quiz ? "profile or reread" :
+				    "profile or signer");
 			(*k)++;
 			continue;
 		}
@@ -200,6 +210,10 @@ content_section(struct content_parser *cp, struct content_sections *ss,
 	ss->seen[ss->nseen].id = xstrdup(q.id);
 	ss->seen[ss->nseen++].line = hl->lineno;
 	content_section_keys(cp, &q, lines, k, &s, quiz);
+	if (q.signer != NULL && strcmp(q.signer, "patient") == 0) {
+		free(q.signer); /* the default, said out loud */
+		q.signer = NULL;
+	}
 	if (q.profile == NULL)
 		content_err(cp, hl, hl->p, "%s '%s' has no 'profile:' "
 			    "line (all or pregnancy)", what, q.id);

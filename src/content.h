@@ -112,6 +112,9 @@ struct content_node {
 
 	char *id;      /* question, statement */
 	char *profile; /* question, statement: "all" or "pregnancy" */
+	char *signer;  /* statement: NULL (the patient confirms it) or
+			  "guardian" (addressed to a minor's guardian, who
+			  confirms it; shown in minor sessions only) */
 	char *reread;  /* question: screen id to re-read */
 	int reread_line, reread_col; /* where the reread value stands */
 };

@@ -342,7 +342,8 @@ kiosk_consent_start(struct kiosk_app *app, const char *ref, const char *profile,
 	cs->stmts = xcalloc(cd->n + 1, sizeof *cs->stmts);
 	for (size_t i = 0; i < cd->n; i++)
 		if (cd->nodes[i].kind == CONTENT_STATEMENT &&
-		    quiz_profile_sees(profile, cd->nodes[i].profile))
+		    quiz_profile_sees(profile, cd->nodes[i].profile) &&
+		    (cd->nodes[i].signer == NULL || minor)) /* a guardian's */
 			cs->stmts[cs->nstmts++] = i;
 	cs->acked = xcalloc(cs->nstmts + 1, sizeof *cs->acked);
 	cs->pregnancy = strcmp(profile, "pregnancy") == 0;

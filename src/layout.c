@@ -1020,10 +1020,12 @@ static void
 layout_id_line(struct layout *l, const struct content_node *nd,
 	       const struct layout_opts *o, int width)
 {
-	char *s = xasprintf("[%s] profile: %s%s%s", nd->id ? nd->id : "?",
+	char *s = xasprintf("[%s] profile: %s%s%s%s%s", nd->id ? nd->id : "?",
 			    nd->profile ? nd->profile : "?",
 			    nd->reread ? ", reread: " : "",
-			    nd->reread ? nd->reread : "");
+			    nd->reread ? nd->reread : "",
+			    nd->signer ? ", signer: " : "",
+			    nd->signer ? nd->signer : "");
 	struct content_span sp = { .text = s, .style = CONTENT_PLAIN };
 
 	layout_append(l, layout_spans(&sp, 1, LAYOUT_HEADING, o, width), NULL,

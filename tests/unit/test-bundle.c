@@ -391,6 +391,21 @@ START_TEST(test_reread_and_no_source_lang)
 	free(got);
 	bundle_free(b);
 	diag_list_done(&dl);
+	/* a statement for the guardian in one language only */
+	put("s/en/consent.md", "---\nid: consent\ntitle: T\nkind: consent\nsource: "
+	    "0000000000000000000000000000000000000000000000000000000000000000\n"
+	    "---\n## ack-a\nprofile: all\nsigner: guardian\n\nS\n");
+	diag_list_init(&dl);
+	b = bundle_load("s", &dl);
+	got = diags_text(&dl);
+	/* with what the earlier trees left: the manifest and a stray quiz */
+	ck_assert_ptr_nonnull(strstr(got,
+		"s/en/consent.md:7:1: error: statement 'ack-a' is for the "
+		"guardian here but for the patient in s/ja/consent.md:6\n"));
+	free(got);
+	ck_assert_uint_eq(diag_count(&dl, DIAG_ERROR), 3);
+	bundle_free(b);
+	diag_list_done(&dl);
 
 	put("d/en/manifest", "language: English\n");
 	diag_list_init(&dl);

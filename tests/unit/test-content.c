@@ -108,8 +108,10 @@ dump_node(struct strbuf *sb, const struct content_node *nd, int depth)
 			    nd->reread_col);
 		break;
 	case CONTENT_STATEMENT:
-		strbuf_addf(sb, "S@%d:%d %s profile=%s\n", nd->line, nd->col,
-			    nd->id, nd->profile ? nd->profile : "-");
+		strbuf_addf(sb, "S@%d:%d %s profile=%s%s%s\n", nd->line, nd->col,
+			    nd->id, nd->profile ? nd->profile : "-",
+			    nd->signer ? " signer=" : "",
+			    nd->signer ? nd->signer : "");
 		break;
 	}
 	if (nd->kind == CONTENT_LIST || nd->kind == CONTENT_QUESTION) {
@@ -798,11 +800,30 @@ START_TEST(test_consent)
 		   "    -@17:1 避妊する\n", "");
 	check_body("consent", "## ack-a\nprofile: all\nreread: x\n\n文\n\n"
 		   "## ack-a\nprofile: all\n\n## ack-b\n\n文\n", NULL,
-		   "x.md:8:1: error: unknown key 'reread' (expected profile)\n"
+		   "x.md:8:1: error: unknown key 'reread' (expected profile or "
+		   "signer)\n"
 		   "x.md:12:1: error: statement 'ack-a' has no text\n"
 		   "x.md:12:4: error: duplicate statement id 'ack-a' (first at line 6)\n"
 		   "x.md:15:1: error: statement 'ack-b' has no 'profile:' line (all "
 		   "or pregnancy)\n");
+	/* a statement for a minor's guardian; "patient" is the default */
+	check_body("consent",
+		   "## g-a\nprofile: all\nsigner: guardian\n\n保護者の文\n\n"
+		   "## p-a\nprofile: pregnancy\nsigner: patient\n\n本人の文\n",
+		   "S@6:1 g-a profile=all signer=guardian\n"
+		   "  P@10:1 保護者の文\n"
+		   "S@12:1 p-a profile=pregnancy\n"
+		   "  P@16:1 本人の文\n", "");
+	check_body("consent",
+		   "## g-a\nprofile: all\nsigner: parent\nsigner: guardian\n\n文\n",
+		   NULL,
+		   "x.md:8:9: error: unknown signer 'parent' (expected patient or "
+		   "guardian)\n"
+		   "x.md:9:1: error: 'signer:' is given twice\n");
+	check_body("quiz", "## q-a\nprofile: all\nreread: x\nsigner: guardian\n\n"
+		   "問い\n\n- [x] 一\n- [ ] 二\n\n説明\n", NULL,
+		   "x.md:9:1: error: unknown key 'signer' (expected profile or "
+		   "reread)\n");
 	check_body("consent", "前書き\n", NULL,
 		   "x.md: error: the consent file has no statements: expected "
 		   "'## id' sections\n");
