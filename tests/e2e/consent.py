@@ -97,12 +97,12 @@ def load_statements(lang="ja"):
     for line in open(os.path.join(ROOT, "content", lang, "consent.md"), encoding="utf-8"):
         m = re.match(r"^## (\S+)$", line.rstrip("\n"))
         if m:
-            cur = {"id": m.group(1), "profile": "all"}
+            cur = {"id": m.group(1), "profile": "all", "signer": "patient"}
             st.append(cur)
             continue
-        m = re.match(r"^profile: (\S+)$", line.rstrip("\n"))
+        m = re.match(r"^(profile|signer): (\S+)$", line.rstrip("\n"))
         if m and cur:
-            cur["profile"] = m.group(1)
+            cur[m.group(1)] = m.group(2)
     return st
 
 
@@ -126,6 +126,13 @@ TITLES = screen_titles()
 
 def sees(profile, node_profile):
     return node_profile == "all" or profile == "pregnancy"
+
+
+def acks_for(profile, minor=False):
+    """The statements a session confirms, in order: a minor's guardian
+    also confirms the statements addressed to them."""
+    return [st["id"] for st in STATEMENTS if sees(profile, st["profile"]) and
+            (minor or st["signer"] != "guardian")]
 
 
 def nscreens(lang="ja"):
@@ -338,8 +345,8 @@ def answer(k, log, plan, steps=None):
             k.keys("Enter")
 
 
-def acknowledge(k, log, profile, steps=None):
-    ids = [st["id"] for st in STATEMENTS if sees(profile, st["profile"])]
+def acknowledge(k, log, profile, steps=None, minor=False):
+    ids = acks_for(profile, minor)
     for i, sid in enumerate(ids):
         k.wait(lambda s: "[ ] 1  上の内容を確認しました" in s and progress(s) == (i + 1, len(ids)))
         if steps is not None and steps.tick():
@@ -383,6 +390,7 @@ def sign(k, log, names, steps=None):
 
 
 def session(k, profile, names, plan, steps=None, start=None):
+    """names: the patient's, and a guardian's for a minor."""
     """A whole session from its first screen; returns the log."""
     log = Log()
     if start:
@@ -391,7 +399,7 @@ def session(k, profile, names, plan, steps=None, start=None):
         return log
     if not answer(k, log, plan, steps):
         return log
-    if not acknowledge(k, log, profile, steps):
+    if not acknowledge(k, log, profile, steps, minor=len(names) > 1):
         return log
     sign(k, log, names, steps)
     return log
@@ -566,7 +574,7 @@ def _full(k, tmp, db):
        f"session 1: {len(preg_q)} questions, 3 wrong answers", out)
     ok(all(sorted(a[5].split(",")) == [str(i) for i in range(len(a[5].split(",")))]
            for a in answers), "session 1: the order each attempt showed is recorded", out)
-    want_acks = [st["id"] for st in STATEMENTS if sees("pregnancy", st["profile"])]
+    want_acks = acks_for("pregnancy")
     ok([a[0] for a in acks] == want_acks == log1.acks,
        f"session 1: every statement acknowledged, in order ({len(want_acks)})", out)
     ok(len({a[2] for a in acks}) == len(acks), "session 1: each statement's own text hash", out)
@@ -589,8 +597,9 @@ def _full(k, tmp, db):
                                                    "yes", "completed", "test-staff")
     check_answers("session 2", log2, answers, out)
     ok(len(answers) == len(nopreg_q) + 1, f"session 2: {len(nopreg_q)} questions, 1 wrong", out)
-    ok([a[0] for a in acks] == [st["id"] for st in STATEMENTS if st["profile"] == "all"],
-       "session 2: only the statements for everyone", out)
+    ok([a[0] for a in acks] == acks_for("no-pregnancy", minor=True) and
+       acks[-1][0] == "guardian-agree",
+       "session 2: the statements for everyone, then the guardian's", out)
     ok([(s[0], s[1], s[2]) for s in signs] ==
        [("patient", "すずき たろう", "本人による確認"), ("guardian", "すずき はなこ", "保護者による確認")],
        "session 2: the patient and the guardian signed", out)

@@ -345,8 +345,29 @@ START_TEST(test_minor_from_staff_menu)
 		key(choice_key(true));
 		key(KEYS_ENTER);
 	}
-	ck_assert_uint_eq(app.cs.nstmts, 31);
+	ck_assert_uint_eq(app.cs.nstmts, 34); /* 31 + 3 for the guardian */
+	{
+		/* the guardian's statements come last, addressed to them;
+		   none for pregnancy in this profile */
+		const struct content_doc *cd = app.bundle->langs[0].consent;
+		size_t g = 0;
+
+		for (size_t i = 0; i < app.cs.nstmts; i++) {
+			const struct content_node *nd = &cd->nodes[app.cs.stmts[i]];
+
+			if (nd->signer != NULL) {
+				ck_assert_str_eq(nd->signer, "guardian");
+				ck_assert_str_eq(nd->profile, "all");
+				g++;
+			} else {
+				ck_assert_uint_eq(g, 0);
+			}
+		}
+		ck_assert_uint_eq(g, 3);
+	}
 	ack_all();
+	load(1);
+	ck_assert_str_eq(sess.acks[sess.nacks - 1].statement_id, "guardian-agree");
 	key(KEYS_END);
 	key(KEYS_ENTER);
 	type("すずき");
