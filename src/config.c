@@ -16,6 +16,7 @@
 
 #include "layout.h"
 #include "strbuf.h"
+#include "theme.h"
 #include "xmalloc.h"
 
 void
@@ -27,7 +28,9 @@ config_init(struct config *c)
 	c->idle_warning = 30;
 	c->ambiguous = 0;
 	c->ruby = LAYOUT_RUBY_PAREN;
-	c->theme = CONFIG_THEME_DEFAULT;
+	c->theme = THEME_DEFAULT;
+	c->measure = 40;
+	c->kanji_name = false;
 	c->language = xstrdup("ja");
 	c->start_mode = CONFIG_START_BROWSE;
 }
@@ -90,7 +93,7 @@ config_line(struct config *c, const char *path, int lineno, char *line,
 {
 	static const char *const ambig[] = { "auto", "1", "2", NULL };
 	static const char *const ruby[] = { "paren", "over", "off", NULL };
-	static const char *const theme[] = { "default", "high-contrast", "mono", NULL };
+	static const char *const yesno[] = { "no", "yes", NULL };
 	static const char *const start[] = { "browse", "consent", NULL };
 	char *kb = line, *ke, *vb, *ve = line + strlen(line);
 	char *eq = strchr(line, '=');
@@ -144,11 +147,22 @@ config_line(struct config *c, const char *path, int lineno, char *line,
 			c->ruby = n == 0 ? LAYOUT_RUBY_PAREN
 				: n == 1 ? LAYOUT_RUBY_OVER : LAYOUT_RUBY_OFF;
 	} else if (strcmp(key, "theme") == 0) {
-		if ((n = config_choice(val, theme)) < 0)
+		if ((n = theme_from_name(val)) < 0)
 			diag_error(dl, path, lineno, vcol,
-				   "theme: expected default, high-contrast or mono, not '%s'", val);
+				   "theme: expected %s, not '%s'", theme_names(), val);
 		else
-			c->theme = (enum config_theme)n;
+			c->theme = n;
+	} else if (strcmp(key, "measure") == 0) {
+		if (config_int(val, 20, 200, &c->measure) < 0)
+			diag_error(dl, path, lineno, vcol,
+				   "measure: expected full-width characters from 20 to 200, not '%s'",
+				   val);
+	} else if (strcmp(key, "kanji_name") == 0) {
+		if ((n = config_choice(val, yesno)) < 0)
+			diag_error(dl, path, lineno, vcol,
+				   "kanji_name: expected yes or no, not '%s'", val);
+		else
+			c->kanji_name = n == 1;
 	} else if (strcmp(key, "language") == 0) {
 		if (*val == '\0')
 			diag_error(dl, path, lineno, vcol, "language is empty");

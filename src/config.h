@@ -12,7 +12,11 @@
  *     idle_warning = 30           seconds the warning counts down
  *     ambiguous_width = auto      auto | 1 | 2
  *     ruby = paren                paren | over | off
- *     theme = default             default | high-contrast | mono
+ *     theme = default             default (light) | light | dark |
+ *                                 high-contrast | mono
+ *     measure = 40                full-width characters per line of body
+ *                                 text at most (20 to 200)
+ *     kanji_name = no             yes: the signature also takes a kanji name
  *     language = ja               the language the kiosk starts in
  *     start_mode = browse         browse | consent
  *     staff_pin_hash = $argon2id$...   (written by `isokiosk staff set-pin`)
@@ -20,13 +24,9 @@
 #ifndef ISOKIOSK_CONFIG_H
 #define ISOKIOSK_CONFIG_H
 
-#include "diag.h"
+#include <stdbool.h>
 
-enum config_theme {
-	CONFIG_THEME_DEFAULT,
-	CONFIG_THEME_HIGH_CONTRAST,
-	CONFIG_THEME_MONO,
-};
+#include "diag.h"
 
 enum config_start {
 	CONFIG_START_BROWSE,
@@ -42,7 +42,13 @@ struct config {
 	int idle_warning;      /* seconds, >= 1 */
 	int ambiguous;         /* 0 = auto (probe the terminal), 1, 2 */
 	int ruby;              /* enum layout_ruby */
-	enum config_theme theme;
+	int theme;             /* enum theme_id (theme.h) */
+	int measure;           /* the reading measure: body text at most this
+				  many full-width characters wide (2 columns
+				  each), centred on wider screens */
+	bool kanji_name;       /* the signature asks for a kanji name too
+				  (typed with a keyboard and an input method)
+				  beside the katakana one */
 	char *language;        /* "ja" */
 	enum config_start start_mode;
 	char *pin_hash;        /* NULL: no staff PIN, demo mode */

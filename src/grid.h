@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* What a cell is; the terminal module maps each to colours per theme. */
+/* What a cell is; theme.c gives each its colours per theme. */
 enum grid_style {
 	GRID_NORMAL,
 	GRID_BOLD,
@@ -33,6 +33,9 @@ enum grid_style {
 	GRID_SELECTED,    /* a selected menu item */
 	GRID_DIM,
 	GRID_ALERT,       /* demo mode, wrong PIN, countdown */
+	GRID_BUTTON_OFF,  /* a button or key that does nothing now */
+	GRID_FIELD,       /* a text field being typed in */
+	GRID_CURSOR,      /* the cursor in a text field */
 	GRID_STYLE_COUNT
 };
 

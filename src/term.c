@@ -21,7 +21,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "config.h"
+#include "theme.h"
 #include "xmalloc.h"
 
 /* A key code of our own for the start of an SGR mouse report. */
@@ -91,87 +91,44 @@ term_probe_ambiguous(void)
 	return w;
 }
 
-/* Colours per style and theme; monochrome uses attributes only. */
+static attr_t
+term_theme_attrs(unsigned a)
+{
+	return (a & THEME_BOLD ? A_BOLD : A_NORMAL) |
+	       (a & THEME_UNDERLINE ? A_UNDERLINE : A_NORMAL) |
+	       (a & THEME_REVERSE ? A_REVERSE : A_NORMAL);
+}
+
+/*
+ * Colour pairs per style from the theme table (theme.c). Colour needs 256
+ * colours: themes use the cube and grey ramp only (see theme.h); on fewer,
+ * or with NO_COLOR, the mono theme.
+ */
 static void
 term_theme(int theme)
 {
-	static const struct { short fg, bg; attr_t a; } def[GRID_STYLE_COUNT] = {
-		[GRID_NORMAL] = { -1, -1, A_NORMAL },
-		[GRID_BOLD] = { -1, -1, A_BOLD },
-		[GRID_HEADING] = { COLOR_CYAN, -1, A_BOLD },
-		[GRID_WARNING] = { COLOR_RED, -1, A_NORMAL },
-		[GRID_NOTE] = { COLOR_BLUE, -1, A_NORMAL },
-		[GRID_BORDER] = { -1, -1, A_DIM },
-		[GRID_RUBY] = { -1, -1, A_DIM },
-		[GRID_QUESTION] = { COLOR_MAGENTA, -1, A_BOLD },
-		[GRID_TITLE] = { COLOR_WHITE, COLOR_BLUE, A_BOLD },
-		[GRID_BAR] = { COLOR_BLUE, -1, A_NORMAL },
-		[GRID_BAR_FILL] = { COLOR_WHITE, COLOR_BLUE, A_NORMAL },
-		[GRID_BUTTON] = { COLOR_BLACK, COLOR_WHITE, A_NORMAL },
-		[GRID_BUTTON_HOT] = { COLOR_BLACK, COLOR_GREEN, A_BOLD },
-		[GRID_SELECTED] = { COLOR_BLACK, COLOR_CYAN, A_BOLD },
-		[GRID_DIM] = { -1, -1, A_DIM },
-		[GRID_ALERT] = { COLOR_WHITE, COLOR_RED, A_BOLD },
-	};
-	static const struct { short fg, bg; attr_t a; } hc[GRID_STYLE_COUNT] = {
-		[GRID_NORMAL] = { COLOR_WHITE, COLOR_BLACK, A_NORMAL },
-		[GRID_BOLD] = { COLOR_WHITE, COLOR_BLACK, A_BOLD },
-		[GRID_HEADING] = { COLOR_YELLOW, COLOR_BLACK, A_BOLD },
-		[GRID_WARNING] = { COLOR_YELLOW, COLOR_BLACK, A_BOLD },
-		[GRID_NOTE] = { COLOR_CYAN, COLOR_BLACK, A_BOLD },
-		[GRID_BORDER] = { COLOR_WHITE, COLOR_BLACK, A_NORMAL },
-		[GRID_RUBY] = { COLOR_WHITE, COLOR_BLACK, A_NORMAL },
-		[GRID_QUESTION] = { COLOR_YELLOW, COLOR_BLACK, A_BOLD },
-		[GRID_TITLE] = { COLOR_BLACK, COLOR_WHITE, A_BOLD },
-		[GRID_BAR] = { COLOR_WHITE, COLOR_BLACK, A_NORMAL },
-		[GRID_BAR_FILL] = { COLOR_BLACK, COLOR_WHITE, A_NORMAL },
-		[GRID_BUTTON] = { COLOR_BLACK, COLOR_WHITE, A_BOLD },
-		[GRID_BUTTON_HOT] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD },
-		[GRID_SELECTED] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD },
-		[GRID_DIM] = { COLOR_WHITE, COLOR_BLACK, A_NORMAL },
-		[GRID_ALERT] = { COLOR_YELLOW, COLOR_BLACK, A_BOLD | A_REVERSE },
-	};
-	static const attr_t mono[GRID_STYLE_COUNT] = {
-		[GRID_NORMAL] = A_NORMAL,
-		[GRID_BOLD] = A_BOLD,
-		[GRID_HEADING] = A_BOLD | A_UNDERLINE,
-		[GRID_WARNING] = A_BOLD,
-		[GRID_NOTE] = A_NORMAL,
-		[GRID_BORDER] = A_NORMAL,
-		[GRID_RUBY] = A_DIM,
-		[GRID_QUESTION] = A_BOLD,
-		[GRID_TITLE] = A_REVERSE | A_BOLD,
-		[GRID_BAR] = A_NORMAL,
-		[GRID_BAR_FILL] = A_REVERSE,
-		[GRID_BUTTON] = A_REVERSE,
-		[GRID_BUTTON_HOT] = A_REVERSE | A_BOLD | A_UNDERLINE,
-		[GRID_SELECTED] = A_REVERSE | A_BOLD,
-		[GRID_DIM] = A_DIM,
-		[GRID_ALERT] = A_REVERSE | A_BOLD,
-	};
 	const char *nc = getenv("NO_COLOR");
-	bool colour = has_colors() && theme != CONFIG_THEME_MONO &&
+	bool colour = has_colors() && theme_has_colour(theme) &&
 		      (nc == NULL || *nc == '\0');
 
-	if (colour && (start_color() != OK || COLOR_PAIRS < GRID_STYLE_COUNT + 1))
+	if (colour && (start_color() != OK || COLORS < 256 ||
+		       COLOR_PAIRS < GRID_STYLE_COUNT + 1))
 		colour = false;
-	if (colour && theme == CONFIG_THEME_DEFAULT)
-		use_default_colors();
+	if (!colour)
+		theme = THEME_MONO;
 	for (int i = 0; i < GRID_STYLE_COUNT; i++) {
+		const struct theme_style *ts = theme_style(theme, (enum grid_style)i);
+
+		term_attr[i] = term_theme_attrs(ts->attr);
 		term_pair[i] = 0;
-		if (!colour) {
-			term_attr[i] = mono[i];
-			continue;
+		if (colour) {
+			init_pair((short)(i + 1), ts->fg, ts->bg);
+			term_pair[i] = (short)(i + 1);
 		}
-		if (theme == CONFIG_THEME_HIGH_CONTRAST) {
-			init_pair((short)(i + 1), hc[i].fg, hc[i].bg);
-			term_attr[i] = hc[i].a;
-		} else {
-			init_pair((short)(i + 1), def[i].fg, def[i].bg);
-			term_attr[i] = def[i].a;
-		}
-		term_pair[i] = (short)(i + 1);
 	}
+	/* What curses itself clears (erase, a resize) takes the page's
+	 * colours too, never the terminal's. */
+	bkgdset(term_attr[GRID_NORMAL] | COLOR_PAIR(term_pair[GRID_NORMAL]) | ' ');
 }
 
 static void

@@ -11,6 +11,7 @@
 #include "layout.h"
 #include "pin.h"
 #include "tap.h"
+#include "theme.h"
 #include "xmalloc.h"
 
 START_TEST(test_defaults_and_values)
@@ -30,6 +31,8 @@ START_TEST(test_defaults_and_values)
 		"ambiguous_width = 2\n"
 		"ruby = off\n"
 		"theme = high-contrast\n"
+		"measure = 35\n"
+		"kanji_name = yes\n"
 		"language = en\n"
 		"start_mode = consent\n"
 		"kiosk_id = room 1\n", &dl), 0);
@@ -39,7 +42,9 @@ START_TEST(test_defaults_and_values)
 	ck_assert_int_eq(c.idle_warning, 5);
 	ck_assert_int_eq(c.ambiguous, 2);
 	ck_assert_int_eq(c.ruby, LAYOUT_RUBY_OFF);
-	ck_assert_int_eq(c.theme, CONFIG_THEME_HIGH_CONTRAST);
+	ck_assert_int_eq(c.theme, THEME_HIGH_CONTRAST);
+	ck_assert_int_eq(c.measure, 35);
+	ck_assert(c.kanji_name);
 	ck_assert_str_eq(c.language, "en");
 	ck_assert_int_eq(c.start_mode, CONFIG_START_CONSENT);
 	ck_assert_str_eq(c.kiosk_id, "room 1");
@@ -71,14 +76,16 @@ START_TEST(test_diagnostics)
 	ck_assert_str_eq(s, "k.conf:3:3: error: unknown key 'colour'");
 	free(s);
 	s = diag_format(&dl.v[2]);
-	ck_assert_str_eq(s, "k.conf:4:9: error: theme: expected default, high-contrast or mono, not 'pink'");
+	ck_assert_str_eq(s, "k.conf:4:9: error: theme: expected default, light, dark, high-contrast or mono, not 'pink'");
 	free(s);
 	s = diag_format(&dl.v[3]);
 	ck_assert_str_eq(s, "k.conf:5:1: error: expected 'key = value'");
 	free(s);
 	/* the defaults stay where a value was bad */
 	ck_assert_int_eq(c.idle_timeout, 120);
-	ck_assert_int_eq(c.theme, CONFIG_THEME_DEFAULT);
+	ck_assert_int_eq(c.theme, THEME_DEFAULT);
+	ck_assert_int_eq(c.measure, 40);
+	ck_assert(!c.kanji_name);
 	ck_assert_int_eq(c.ambiguous, 0);
 	diag_list_done(&dl);
 	config_done(&c);
