@@ -155,12 +155,16 @@ cmd_preview(int argc, char **argv)
 		return 1;
 	}
 	diag_list_done(&dl);
+	if (term_check() < 0) {
+		config_done(&cfg);
+		return 2;
+	}
 	amb = cfg.ambiguous != 0 ? cfg.ambiguous : term_probe_ambiguous();
 	topts = (struct term_opts){ .theme = cfg.theme, .mouse = true,
 				    .kiosk = false, .ambiguous = amb };
 	if (term_init(&topts, &w, &h) < 0) {
 		config_done(&cfg);
-		return 1;
+		return 2;
 	}
 	kiosk_init(&app, &cfg, NULL, NULL, w, h, amb != 0 ? amb : 1, 0);
 	{

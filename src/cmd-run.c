@@ -219,6 +219,15 @@ cmd_run(int argc, char **argv)
 		}
 	}
 
+	/* Before anything is written to it (the width probe). */
+	if (term_check() < 0) {
+		bundle_free(b);
+		if (st != NULL)
+			store_close(st);
+		free(dbpath);
+		config_done(&cfg);
+		return 2;
+	}
 	amb = cfg.ambiguous;
 	if (amb == 0)
 		amb = term_probe_ambiguous();
@@ -232,7 +241,7 @@ cmd_run(int argc, char **argv)
 			store_close(st);
 		free(dbpath);
 		config_done(&cfg);
-		return 1;
+		return 2;
 	}
 	kiosk_init(&app, &cfg, b, content, w, h, amb, 0);
 	kiosk_consent_use_store(&app, st);

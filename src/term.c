@@ -20,6 +20,9 @@
 #include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
+/* terminfo queries (setupterm); by its directory, since our own term.h
+ * comes first on the include path */
+#include <ncursesw/term.h>
 
 #include "theme.h"
 #include "xmalloc.h"
@@ -131,6 +134,53 @@ term_theme(int theme)
 	bkgdset(term_attr[GRID_NORMAL] | COLOR_PAIR(term_pair[GRID_NORMAL]) | ' ');
 }
 
+/*
+ * The kiosk draws whole screens: it needs a terminal type whose terminfo
+ * entry can move the cursor and clear the screen. TERM unset, unknown,
+ * "dumb" or a printing terminal gets a message saying so, before ncurses
+ * would draw garbage (dumb) or stop with a terse error (unset).
+ */
+int
+term_check(void)
+{
+	static const char need[] = "the kiosk needs a screen terminal that can"
+		" move the cursor, such as TERM=xterm-256color or foot";
+	const char *t = getenv("TERM");
+	const char *cup, *cls;
+	int err = 0;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fputs("isokiosk: the kiosk needs a terminal: standard input and"
+		      " output are not one\n", stderr);
+		return -1;
+	}
+	if (t == NULL || *t == '\0') {
+		fprintf(stderr, "isokiosk: TERM is not set: %s\n", need);
+		return -1;
+	}
+	if (setupterm(t, STDOUT_FILENO, &err) != OK) {
+		if (err == 0)
+			fprintf(stderr, "isokiosk: TERM=%s: no terminfo entry for this"
+				" terminal type here (is ncurses-term installed?): %s\n",
+				t, need);
+		else
+			fprintf(stderr, "isokiosk: TERM=%s: cannot use this terminal"
+				" type: %s\n", t, need);
+		return -1;
+	}
+	cup = tigetstr("cup");
+	cls = tigetstr("clear");
+	if (cup == NULL || cup == (char *)-1 || cls == NULL ||
+	    cls == (char *)-1 || tigetflag("hc") > 0 || tigetflag("gn") > 0) {
+		fprintf(stderr, "isokiosk: TERM=%s cannot move the cursor (its"
+			" terminfo has no 'cup' or 'clear'): %s\n", t, need);
+		del_curterm(cur_term);
+		return -1;
+	}
+	del_curterm(cur_term);
+	return 0;
+}
+
 static void
 term_fatal_hook(void)
 {
@@ -142,10 +192,8 @@ term_init(const struct term_opts *opts, int *w, int *h)
 {
 	struct sigaction sa;
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fputs("isokiosk: the kiosk needs a terminal\n", stderr);
-		return -1;
-	}
+	if (term_check() < 0)
+		return -2;
 	/* Before newterm: ncurses only installs its own handlers where the
 	 * disposition is still the default. */
 	memset(&sa, 0, sizeof sa);
@@ -160,9 +208,9 @@ term_init(const struct term_opts *opts, int *w, int *h)
 	}
 	term_screen = newterm(NULL, stdout, stdin);
 	if (term_screen == NULL) {
-		fprintf(stderr, "isokiosk: cannot drive the terminal '%s'\n",
-			getenv("TERM") ? getenv("TERM") : "");
-		return -1;
+		fprintf(stderr, "isokiosk: TERM=%s: ncurses cannot drive this"
+			" terminal\n", getenv("TERM"));
+		return -2;
 	}
 	xmalloc_set_fatal_hook(term_fatal_hook);
 	raw();          /* Ctrl-C, Ctrl-\, Ctrl-Z are keys */

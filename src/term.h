@@ -30,8 +30,17 @@ struct term_opts {
  */
 int term_probe_ambiguous(void);
 
-/* Start; *w, *h get the size. Returns -1 (with a message) when stdin/stdout
- * is not a terminal ncurses can drive. */
+/*
+ * Can the kiosk run here? 0, or -1 with a message on stderr naming what is
+ * needed: stdin and stdout must be a terminal, TERM set, and its terminfo
+ * able to move the cursor and clear the screen (not dumb, not a printing
+ * terminal). Call before writing anything to the terminal.
+ */
+int term_check(void);
+
+/* Start (term_check first); *w, *h get the size. Returns -2 (with a message on stderr, naming
+ * what is needed) when stdin/stdout is not a terminal, or TERM is unset or
+ * names a terminal that cannot move the cursor (dumb); callers exit 2. */
 int term_init(const struct term_opts *opts, int *w, int *h);
 /* Restore the terminal (idempotent; also safe from the fatal hook). */
 void term_done(void);
