@@ -82,9 +82,8 @@ kiosk_pick_lang(struct kiosk_app *app, size_t i)
 	if (i >= kiosk_nlangs(app))
 		return KIOSK_STAY;
 	kiosk_use_lang(app, i);
-	/* A consent kiosk: staff start the session (key + PIN). */
-	if (app->cs.start_consent && app->cs.store != NULL && !app->cs.on)
-		return KIOSK_GO(app->demo ? KIOSK_STAFF_MENU : KIOSK_STAFF_PIN);
+	/* A consent kiosk with no session yet: the patient may read freely
+	 * while staff start theirs (the welcome screen says so). */
 	return kiosk_open_screen(app, 0);
 }
 
@@ -139,6 +138,13 @@ kiosk_welcome_draw(const struct kiosk_app *app, struct grid *g)
 			i18n_gettext_in(app->bundle->langs[i].code,
 					N_("Touch a language or press its number.")),
 			GRID_DIM, true);
+	/* A consent kiosk waiting for staff: what the patient may do now. */
+	if (app->cs.start_consent && !app->cs.on)
+		for (size_t i = 0; i < n && y < g->h - 1; i++, y++)
+			kiosk_draw_text(g, 1, y, g->w - 2, 1,
+				i18n_gettext_in(app->bundle->langs[i].code,
+						N_("Staff will start your session; until then, read freely.")),
+				GRID_NORMAL, true);
 	if (app->demo)
 		kiosk_draw_text(g, 1, g->h - 1, g->w - 2, 1,
 				_("Demo mode (no staff PIN set)"), GRID_ALERT, true);
@@ -283,7 +289,7 @@ kiosk_menu_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 	b[k + 1] = (struct kiosk_button){ .action = KEYS_A_LANGUAGE,
 					  .label = _("Language") };
 	b[k + 2] = (struct kiosk_button){ .action = KEYS_A_RESTART,
-					  .label = _("Start over") };
+					  .label = _("From the start") };
 	kiosk_bar(app, &b[k], KIOSK_MENU_FIXED);
 	return k + KIOSK_MENU_FIXED;
 }
@@ -323,6 +329,9 @@ kiosk_menu_handle(struct kiosk_app *app, const struct kiosk_input *in)
 		return KIOSK_STAY;
 	case KEYS_A_PICK:
 		return kiosk_open_screen(app, (size_t)in->arg);
+	case KEYS_A_RESTART: /* the first screen, in the same language */
+		app->digits = 0;
+		return kiosk_open_screen(app, 0);
 	case KEYS_A_ACTIVATE:
 	case KEYS_A_FORWARD:
 	case KEYS_A_NEXT:
@@ -352,7 +361,6 @@ kiosk_menu_handle(struct kiosk_app *app, const struct kiosk_input *in)
 static const struct kiosk_move kiosk_menu_moves[] = {
 	{ KEYS_A_BACK, KIOSK_SCREEN, false, false },     /* to the screen being read */
 	{ KEYS_A_LANGUAGE, KIOSK_LANGUAGE, false, false },
-	{ KEYS_A_RESTART, KIOSK_WELCOME, true, false },
 	{ KEYS_A_NONE, 0, false, false },
 };
 
@@ -391,14 +399,35 @@ const struct kiosk_state_ops kiosk_menu_ops = {
 
 /* ---- screen ---- */
 
-enum { KIOSK_SCREEN_NBUTTONS = 4 };
+enum { KIOSK_SCREEN_NBAR = 4 };
+
+static bool
+kiosk_seen_end(const struct kiosk_app *app)
+{
+	return app->screen < app->nseen && app->seen_end[app->screen];
+}
+
+/* A consent session reads every screen to its end before going on;
+ * browsing is free. */
+static bool
+kiosk_screen_gated(const struct kiosk_app *app)
+{
+	return app->cs.on && !app->cs.rereading && app->preview_path == NULL &&
+	       !kiosk_seen_end(app);
+}
 
 static size_t
-kiosk_screen_buttons(const struct kiosk_app *app, struct kiosk_button *b)
+kiosk_screen_bar(const struct kiosk_app *app, struct kiosk_button *b)
 {
 	bool last = app->screen + 1 >= kiosk_nscreens(app);
-	bool end = app->screen < app->nseen && app->seen_end[app->screen];
+	bool end = kiosk_seen_end(app);
 
+	if (app->preview_path != NULL) {
+		b[0] = (struct kiosk_button){ .action = KEYS_A_QUIT,
+					      .label = _("Close the preview") };
+		kiosk_bar(app, b, 1);
+		return 1;
+	}
 	if (app->cs.rereading) {
 		b[0] = (struct kiosk_button){ .action = KEYS_A_NEXT,
 			.label = _("Back to the question"), .hot = end };
@@ -408,57 +437,59 @@ kiosk_screen_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 	if (app->cs.on) { /* guided: no topics, no starting over */
 		b[0] = (struct kiosk_button){ .action = KEYS_A_BACK,
 					      .label = _("Back") };
+		/* Until the end has been shown, the button reads on. */
 		b[1] = (struct kiosk_button){ .action = KEYS_A_NEXT,
-			.label = last ? _("To the questions") : _("Next"),
+			.label = !end ? _("Read on") : last ? _("To the questions")
+							    : _("Next"),
 			.hot = end };
 		kiosk_bar(app, b, 2);
 		return 2;
 	}
-
 	b[0] = (struct kiosk_button){ .action = KEYS_A_BACK, .label = _("Back") };
 	b[1] = (struct kiosk_button){ .action = KEYS_A_MENU, .label = _("Topics") };
 	b[2] = (struct kiosk_button){ .action = KEYS_A_RESTART,
-				      .label = _("Start over") };
+				      .label = _("From the start") };
 	b[3] = (struct kiosk_button){ .action = KEYS_A_NEXT,
-		.label = last ? _("Finish") : _("Next"),
-		.hot = app->screen < app->nseen && app->seen_end[app->screen] };
-	kiosk_bar(app, b, KIOSK_SCREEN_NBUTTONS);
-	return KIOSK_SCREEN_NBUTTONS;
+		.label = last ? _("Finish") : _("Next"), .hot = end };
+	kiosk_bar(app, b, KIOSK_SCREEN_NBAR);
+	return KIOSK_SCREEN_NBAR;
 }
 
 static size_t
-kiosk_screen_rows(const struct kiosk_app *app)
+kiosk_screen_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 {
-	struct kiosk_frame f;
+	size_t n = kiosk_screen_bar(app, b);
 
-	kiosk_frame(app, &f);
-	return (size_t)(f.body_h > 1 ? f.body_h : 1);
-}
-
-static void
-kiosk_scroll(struct kiosk_app *app, long by)
-{
-	if (by < 0 && (size_t)-by > app->top)
-		app->top = 0;
-	else
-		app->top = (size_t)((long)app->top + by);
-	kiosk_note_place(app);
+	return n + kiosk_page_clicks(app, app->page, app->top, b + n,
+				     KIOSK_MAX_BUTTONS - n);
 }
 
 static struct kiosk_step
 kiosk_screen_handle(struct kiosk_app *app, const struct kiosk_input *in)
 {
-	long page = (long)kiosk_screen_rows(app) - 1;
 	bool preview = app->preview_path != NULL;
 
-	if (page < 1)
-		page = 1;
+	if (kiosk_is_scroll(in->action)) {
+		app->top = kiosk_page_scroll(app, app->page, app->top, in->action,
+					     in->arg);
+		kiosk_note_place(app);
+		return KIOSK_REDRAW;
+	}
 	switch (in->action) {
 	case KEYS_A_QUIT:
 		return preview ? KIOSK_GO(KIOSK_QUIT) : KIOSK_STAY;
 	case KEYS_A_NEXT:
 		if (preview)
 			return KIOSK_STAY;
+		if (kiosk_screen_gated(app)) {
+			/* Not yet: read on, and say why. */
+			app->top = kiosk_page_scroll(app, app->page, app->top,
+						     KEYS_A_PAGE_DOWN, 0);
+			kiosk_note_place(app);
+			if (!kiosk_seen_end(app))
+				app->notice = N_("Please read to the end of the screen first.");
+			return KIOSK_REDRAW;
+		}
 		if (app->cs.rereading)
 			return kiosk_consent_reread_done(app);
 		if (app->screen + 1 < kiosk_nscreens(app))
@@ -479,26 +510,11 @@ kiosk_screen_handle(struct kiosk_app *app, const struct kiosk_input *in)
 			return KIOSK_STAY;
 		kiosk_reset(app);
 		return KIOSK_GO(KIOSK_WELCOME);
-	case KEYS_A_UP:
-		kiosk_scroll(app, -(in->arg > 0 ? in->arg : 1));
-		return KIOSK_REDRAW;
-	case KEYS_A_DOWN:
-		kiosk_scroll(app, in->arg > 0 ? in->arg : 1);
-		return KIOSK_REDRAW;
-	case KEYS_A_PAGE_UP:
-		kiosk_scroll(app, -page);
-		return KIOSK_REDRAW;
-	case KEYS_A_PAGE_DOWN:
-		kiosk_scroll(app, page);
-		return KIOSK_REDRAW;
-	case KEYS_A_HOME:
-		app->top = 0;
-		kiosk_note_place(app);
-		return KIOSK_REDRAW;
-	case KEYS_A_END:
-		app->top = app->lay != NULL ? app->lay->n : 0;
-		kiosk_note_place(app);
-		return KIOSK_REDRAW;
+	case KEYS_A_RESTART:
+		/* browsing: the first screen again, in the same language */
+		if (preview || app->cs.on)
+			return KIOSK_STAY;
+		return kiosk_open_screen(app, 0);
 	case KEYS_A_FORWARD:
 	case KEYS_A_ACTIVATE:
 		if (kiosk_at_end(app)) {
@@ -507,7 +523,9 @@ kiosk_screen_handle(struct kiosk_app *app, const struct kiosk_input *in)
 			next.action = KEYS_A_NEXT;
 			return kiosk_screen_handle(app, &next);
 		}
-		kiosk_scroll(app, page);
+		app->top = kiosk_page_scroll(app, app->page, app->top,
+					     KEYS_A_PAGE_DOWN, 0);
+		kiosk_note_place(app);
 		return KIOSK_REDRAW;
 	default:
 		return KIOSK_STAY;
@@ -516,102 +534,34 @@ kiosk_screen_handle(struct kiosk_app *app, const struct kiosk_input *in)
 
 static const struct kiosk_move kiosk_screen_moves[] = {
 	{ KEYS_A_MENU, KIOSK_MENU, false, true },
-	{ KEYS_A_RESTART, KIOSK_WELCOME, true, true },
 	{ KEYS_A_NONE, 0, false, false },
 };
-
-static enum grid_style
-kiosk_run_style(unsigned attr)
-{
-	if (attr & LAYOUT_WARNING)
-		return attr & (LAYOUT_BOLD | LAYOUT_HEADING) ? GRID_ALERT : GRID_WARNING;
-	if (attr & LAYOUT_HEADING)
-		return GRID_HEADING;
-	if (attr & LAYOUT_NOTE)
-		return attr & LAYOUT_BOLD ? GRID_BOLD : GRID_NOTE;
-	if (attr & LAYOUT_QUESTION)
-		return GRID_QUESTION;
-	if (attr & LAYOUT_BOLD)
-		return GRID_BOLD;
-	if (attr & LAYOUT_RUBY)
-		return GRID_RUBY;
-	if (attr & LAYOUT_BORDER)
-		return GRID_BORDER;
-	return GRID_NORMAL;
-}
-
-static void
-kiosk_draw_scrollbar(const struct kiosk_app *app, struct grid *g,
-		     const struct kiosk_frame *f)
-{
-	size_t n = app->lay != NULL ? app->lay->n : 0;
-	size_t rows = (size_t)f->body_h;
-	size_t th, ty;
-
-	if (n <= rows || rows == 0)
-		return;
-	th = rows * rows / n;
-	if (th < 1)
-		th = 1;
-	ty = app->top * rows / n;
-	if (app->top + rows >= n)
-		ty = rows - th;
-	for (size_t r = 0; r < rows; r++) {
-		bool thumb = r >= ty && r < ty + th;
-
-		grid_put(g, g->w - 1, f->body_y + (int)r, thumb ? " " : "|", 1,
-			 thumb ? GRID_BAR_FILL : GRID_BAR);
-	}
-}
-
-static void
-kiosk_draw_progress(const struct kiosk_app *app, struct grid *g)
-{
-	size_t n = kiosk_nscreens(app);
-	int done = n > 0 ? (int)((long)g->w * (long)(app->screen + 1) / (long)n) : 0;
-
-	grid_fill(g, 0, 1, g->w, 1, GRID_BAR);
-	grid_fill(g, 0, 1, done, 1, GRID_BAR_FILL);
-}
 
 static void
 kiosk_screen_draw(const struct kiosk_app *app, struct grid *g)
 {
 	const struct content_doc *doc = kiosk_doc(app, app->screen);
-	struct kiosk_button b[KIOSK_SCREEN_NBUTTONS];
+	struct kiosk_button b[KIOSK_SCREEN_NBAR];
 	struct kiosk_frame f;
-	char prog[32];
+	char where[96];
 	const char *hint;
 	size_t nb;
 
 	kiosk_frame(app, &f);
-	snprintf(prog, sizeof prog, "%zu / %zu", app->screen + 1,
-		 kiosk_nscreens(app));
-	kiosk_draw_header(app, g, doc != NULL ? doc->title : "", prog);
+	kiosk_draw_header(app, g, doc != NULL ? doc->title : "",
+			  kiosk_where(app, where, sizeof where));
 	kiosk_draw_progress(app, g);
-	if (app->preview_error != NULL) {
-		kiosk_draw_text(g, f.text_x, f.body_y, f.text_w, f.body_h,
+	if (app->preview_error != NULL)
+		kiosk_draw_text(g, f.wide_x, f.body_y, f.wide_w, f.body_h,
 				app->preview_error, GRID_ALERT, false);
-	} else if (app->lay != NULL) {
-		for (int r = 0; r < f.body_h; r++) {
-			size_t li = app->top + (size_t)r;
-			const struct layout_line *ln;
-			int x = f.text_x;
-
-			if (li >= app->lay->n)
-				break;
-			ln = &app->lay->lines[li];
-			for (size_t k = 0; k < ln->nruns; k++)
-				x += grid_put(g, x, f.body_y + r, ln->runs[k].text,
-					      f.text_x + f.text_w - x,
-					      kiosk_run_style(ln->runs[k].attr));
-		}
-		kiosk_draw_scrollbar(app, g, &f);
-	}
-	if (app->preview_path != NULL)
+	else
+		kiosk_draw_page(app, g, app->page, app->top);
+	if (app->notice != NULL)
+		hint = _(app->notice);
+	else if (app->preview_path != NULL)
 		hint = _("Preview: the screen follows the file; q quits.");
 	else if (!kiosk_at_end(app))
-		hint = _("More below: scroll down or press Space.");
+		hint = _("More below: touch ▼ or scroll down.");
 	else if (app->cs.rereading)
 		hint = _("Touch Back to the question when you are ready.");
 	else if (app->screen + 1 < kiosk_nscreens(app))
@@ -620,8 +570,8 @@ kiosk_screen_draw(const struct kiosk_app *app, struct grid *g)
 		hint = _("Last screen. Touch To the questions.");
 	else
 		hint = _("Last screen. Touch Finish when done.");
-	kiosk_draw_hint(g, &f, hint, GRID_DIM);
-	nb = kiosk_screen_buttons(app, b);
+	kiosk_draw_hint(g, &f, hint, app->notice != NULL ? GRID_ALERT : GRID_DIM);
+	nb = kiosk_screen_bar(app, b);
 	kiosk_draw_buttons(g, b, nb);
 }
 

@@ -258,10 +258,8 @@ kiosk_consent_reset(struct kiosk_app *app)
 	cs->chosen = NULL;
 	cs->nstmts = 0;
 	cs->ack_cur = 0;
-	layout_free(cs->lay);
-	layout_free(cs->lay2);
-	cs->lay = cs->lay2 = NULL;
-	cs->lay_kind = KIOSK_LAY_NONE;
+	kiosk_page_free(&cs->page);
+	cs->page_kind = KIOSK_LAY_NONE;
 	kiosk_consent_free_review(cs);
 	sodium_memzero(cs->ref, sizeof cs->ref);
 	sodium_memzero(cs->staff, sizeof cs->staff);
@@ -401,22 +399,128 @@ kiosk_consent_lay_opts(const struct kiosk_app *app, struct layout_opts *o,
 	o->ruby = (enum layout_ruby)app->cfg->ruby;
 }
 
-static int
-kiosk_consent_text_w(const struct kiosk_app *app)
+/* What the page shows beyond its kind and item: the quiz's state and the
+ * answer picked, whether the statement is ticked. */
+static unsigned
+kiosk_consent_stamp(const struct kiosk_app *app, int kind)
 {
-	struct kiosk_frame f;
+	const struct kiosk_consent *cs = &app->cs;
 
-	kiosk_frame(app, &f);
-	return f.text_w;
+	if (kind == KIOSK_LAY_QUIZ)
+		return (unsigned)quiz_state(&cs->quiz) * 1000u +
+		       (unsigned)cs->picked * 10u +
+		       (unsigned)(quiz_state(&cs->quiz) == QUIZ_ASK
+				  ? cs->quiz.attempt % 10 : 0);
+	if (kind == KIOSK_LAY_ACK)
+		return cs->ack_cur < cs->nstmts && cs->acked[cs->ack_cur];
+	return 0;
+}
+
+/* The quiz label of the choice at pos: "2  its text"; caller frees. */
+static char *
+kiosk_quiz_label(const struct kiosk_app *app, size_t pos)
+{
+	const struct content_item *it = quiz_choice(&app->cs.quiz, pos);
+	char *t = it != NULL ? content_inline_text(&it->text) : xstrdup("");
+	char *r = xasprintf("%zu  %s", pos + 1, t);
+
+	free(t);
+	return r;
+}
+
+/* The question, then each choice as a button in the text: big (a row of
+ * padding above and below) when the whole question fits the body, else
+ * compact, and the page scrolls: a choice is never hidden. */
+static void
+kiosk_quiz_page(struct kiosk_app *app, struct kiosk_page *p,
+		const struct layout_opts *o, int body_h)
+{
+	struct kiosk_consent *cs = &app->cs;
+	const struct content_node *q = quiz_question(&cs->quiz);
+	enum quiz_state qs = quiz_state(&cs->quiz);
+
+	kiosk_page_add_nodes(p, q->children, q->nchildren, 0, o);
+	kiosk_page_blank(p);
+	if (qs == QUIZ_ASK) {
+		size_t nc = quiz_nchoices(&cs->quiz), need = p->n;
+		int pad;
+
+		for (size_t i = 0; i < nc; i++) {
+			char *l = kiosk_quiz_label(app, i);
+
+			need += kiosk_page_rows_of(p, l, app->ambiguous) + 3;
+			free(l);
+		}
+		pad = need <= (size_t)body_h ? 1 : 0;
+		for (size_t i = 0; i < nc; i++) {
+			char *l = kiosk_quiz_label(app, i);
+
+			if (i > 0)
+				kiosk_page_blank(p);
+			kiosk_page_add_button(p, l, KEYS_A_PICK, (int)i, GRID_BUTTON,
+					      pad, app->ambiguous);
+			free(l);
+		}
+		return;
+	}
+	{
+		bool right = qs == QUIZ_CORRECT;
+		const struct content_item *it = quiz_choice(&cs->quiz, cs->picked);
+		char *c = it != NULL ? content_inline_text(&it->text) : xstrdup("");
+		char *line = xasprintf(_("Your answer: %s"), c);
+
+		p->focus = p->n;
+		kiosk_page_add_text(p, right ? _("Correct.") : _("Not quite."),
+				    right ? GRID_HEADING : GRID_ALERT, app->ambiguous);
+		kiosk_page_add_text(p, line, GRID_BOLD, app->ambiguous);
+		free(c);
+		free(line);
+	}
+	if (q->nexplain > 0) {
+		kiosk_page_blank(p);
+		kiosk_page_add_nodes(p, q->explain, q->nexplain, 0, o);
+	}
+}
+
+static const char *
+kiosk_ack_label(const struct kiosk_app *app)
+{
+	const struct kiosk_consent *cs = &app->cs;
+
+	return cs->ack_cur < cs->nstmts && cs->acked[cs->ack_cur]
+	       ? _("[x] Confirmed (touch again to take it back)")
+	       : _("[ ] 1  I confirm the above");
+}
+
+/* The statement, then its box. */
+static void
+kiosk_ack_page(struct kiosk_app *app, struct kiosk_page *p,
+	       const struct layout_opts *o, int body_h)
+{
+	struct kiosk_consent *cs = &app->cs;
+	const struct content_node *s = &kiosk_consent_doc(app)->nodes[cs->stmts[cs->ack_cur]];
+	bool done = cs->acked[cs->ack_cur];
+	const char *label = kiosk_ack_label(app);
+	size_t need;
+
+	kiosk_page_add_nodes(p, s->children, s->nchildren, 0, o);
+	kiosk_page_blank(p);
+	need = p->n + kiosk_page_rows_of(p, label, app->ambiguous) + 2;
+	kiosk_page_add_button(p, label, KEYS_A_PICK, 0,
+			      done ? GRID_SELECTED : GRID_BUTTON_HOT,
+			      need <= (size_t)body_h ? 1 : 0, app->ambiguous);
 }
 
 void
 kiosk_consent_relayout(struct kiosk_app *app)
 {
 	struct kiosk_consent *cs = &app->cs;
-	int kind = KIOSK_LAY_NONE, w = kiosk_consent_text_w(app);
+	int kind = KIOSK_LAY_NONE;
 	size_t item = 0;
+	unsigned stamp;
 	struct layout_opts o;
+	struct kiosk_frame f;
+	bool same;
 
 	switch (app->state) {
 	case KIOSK_QUIZ:
@@ -426,7 +530,7 @@ kiosk_consent_relayout(struct kiosk_app *app)
 		}
 		break;
 	case KIOSK_ACKNOWLEDGE:
-		if (cs->ack_cur < cs->nstmts) {
+		if (cs->ack_cur < cs->nstmts && kiosk_consent_doc(app) != NULL) {
 			kind = KIOSK_LAY_ACK;
 			item = cs->ack_cur;
 		}
@@ -437,30 +541,37 @@ kiosk_consent_relayout(struct kiosk_app *app)
 	default:
 		return; /* keep it: overlays come back to it */
 	}
-	if (kind == cs->lay_kind && item == cs->lay_item && w == cs->lay_width)
+	kiosk_frame(app, &f);
+	stamp = kiosk_consent_stamp(app, kind);
+	same = kind == cs->page_kind && item == cs->page_item;
+	if (same && stamp == cs->page_stamp && f.text_w == cs->page_w &&
+	    f.body_h == cs->page_h && cs->page != NULL && cs->page->wide == f.wide_w)
 		return;
-	layout_free(cs->lay);
-	layout_free(cs->lay2);
-	cs->lay = cs->lay2 = NULL;
-	cs->lay_kind = kind;
-	cs->lay_item = item;
-	cs->lay_width = w;
-	kiosk_consent_lay_opts(app, &o, w);
+	kiosk_page_free(&cs->page);
+	cs->page_kind = kind;
+	cs->page_item = item;
+	cs->page_w = f.text_w;
+	cs->page_h = f.body_h;
+	if (kind == KIOSK_LAY_NONE)
+		return;
+	kiosk_consent_lay_opts(app, &o, f.text_w);
+	cs->page = kiosk_page_new(f.text_w, f.wide_w);
 	if (kind == KIOSK_LAY_QUIZ) {
-		const struct content_node *q = quiz_question(&cs->quiz);
-
-		cs->lay = layout_nodes(q->children, q->nchildren, &o);
-		cs->lay2 = layout_nodes(q->explain, q->nexplain, &o);
+		kiosk_quiz_page(app, cs->page, &o, f.body_h);
 	} else if (kind == KIOSK_LAY_ACK) {
-		const struct content_node *s =
-			&kiosk_consent_doc(app)->nodes[cs->stmts[item]];
-
-		cs->lay = layout_nodes(s->children, s->nchildren, &o);
-	} else if (kind == KIOSK_LAY_REVIEW) {
+		kiosk_ack_page(app, cs->page, &o, f.body_h);
+	} else {
 		if (cs->review_nodes == NULL)
 			kiosk_review_build(app);
-		cs->lay = layout_nodes(cs->review_nodes, cs->nreview_nodes, &o);
+		kiosk_page_add_nodes(cs->page, cs->review_nodes,
+				     cs->nreview_nodes, 0, &o);
 	}
+	/* Something new to read starts at its top (an answer's verdict: at
+	 * the verdict); the same thing at another size stays where it was. */
+	if (!same || stamp != cs->page_stamp)
+		cs->top = cs->page->focus;
+	cs->page_stamp = stamp;
+	cs->top = kiosk_page_clamp(app, cs->page, cs->top);
 }
 
 /* ---- after every event ---- */
@@ -506,99 +617,15 @@ kiosk_consent_after_event(struct kiosk_app *app, bool tick)
 	return false;
 }
 
-/* ---- shared drawing ---- */
-
-int
-kiosk_consent_draw_lay(struct grid *g, const struct layout *l, size_t top,
-		       int x, int y, int w, int maxrows)
-{
-	int r = 0;
-
-	for (size_t i = top; l != NULL && i < l->n && r < maxrows; i++, r++) {
-		const struct layout_line *ln = &l->lines[i];
-		int cx = x;
-
-		for (size_t k = 0; k < ln->nruns; k++) {
-			unsigned a = ln->runs[k].attr;
-			enum grid_style st = a & LAYOUT_HEADING ? GRID_HEADING
-					     : a & LAYOUT_BOLD ? GRID_BOLD
-					     : a & LAYOUT_WARNING ? GRID_WARNING
-					     : a & LAYOUT_RUBY ? GRID_RUBY
-					     : a & LAYOUT_BORDER ? GRID_BORDER
-					     : GRID_NORMAL;
-
-			cx += grid_put(g, cx, y + r, ln->runs[k].text,
-				       x + w - cx, st);
-		}
-	}
-	return r;
-}
-
-size_t
-kiosk_consent_lines(const struct layout *l)
-{
-	return l != NULL ? l->n : 0;
-}
-
-/* Wrapped UI text rows at width w, without a grid. */
-static int
-kiosk_consent_rows(const struct kiosk_app *app, int w, const char *text)
-{
-	struct grid g = { .ambiguous = app->ambiguous };
-
-	return kiosk_text_rows(&g, w, text);
-}
-
 /* ---- quiz ---- */
 
-static const char *
-kiosk_quiz_label(const struct kiosk_app *app, size_t pos, char *buf, size_t n)
-{
-	const struct content_item *it = quiz_choice(&app->cs.quiz, pos);
-	char *t = it != NULL ? content_inline_text(&it->text) : xstrdup("");
-
-	snprintf(buf, n, "%zu  %s", pos + 1, t);
-	free(t);
-	return buf;
-}
-
 static size_t
-kiosk_quiz_buttons(const struct kiosk_app *app, struct kiosk_button *b)
+kiosk_quiz_bar(const struct kiosk_app *app, struct kiosk_button *b)
 {
-	static char labels[KIOSK_MAX_BUTTONS][512];
-	const struct kiosk_consent *cs = &app->cs;
-	struct kiosk_frame f;
-	enum quiz_state qs = quiz_state(&cs->quiz);
-	size_t n = 0;
+	enum quiz_state qs = quiz_state(&app->cs.quiz);
 
-	kiosk_frame(app, &f);
-	if (!cs->quiz_on)
-		return 0;
-	if (qs == QUIZ_ASK) {
-		size_t nc = quiz_nchoices(&cs->quiz);
-		int y = f.body_y + (int)kiosk_consent_lines(cs->lay) + 1;
-		int bw = app->w - 4, need = 0, tall;
-		int rows[KIOSK_MAX_BUTTONS];
-
-		if (nc > KIOSK_MAX_BUTTONS - 1)
-			nc = KIOSK_MAX_BUTTONS - 1;
-		for (size_t i = 0; i < nc; i++) {
-			kiosk_quiz_label(app, i, labels[i], sizeof labels[i]);
-			rows[i] = kiosk_consent_rows(app, bw - 2, labels[i]);
-			need += rows[i] + 1;
-		}
-		/* Big buttons for fingers when there is room. */
-		tall = need + 2 * (int)nc <= f.body_y + f.body_h - y;
-		for (size_t i = 0; i < nc; i++) {
-			int h = rows[i] + (tall ? 2 : 0);
-
-			b[n++] = (struct kiosk_button){ .x = 2, .y = y, .w = bw,
-				.h = h, .action = KEYS_A_PICK, .arg = (int)i,
-				.label = labels[i] };
-			y += h + 1;
-		}
-		return n;
-	}
+	if (!app->cs.quiz_on || qs == QUIZ_ASK)
+		return 0; /* the choices are the buttons */
 	if (qs == QUIZ_EXPLAIN) {
 		b[0] = (struct kiosk_button){ .action = KEYS_A_MENU,
 			.label = _("Read the screen again") };
@@ -611,6 +638,15 @@ kiosk_quiz_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 				      .hot = true };
 	kiosk_bar(app, b, 1);
 	return 1;
+}
+
+static size_t
+kiosk_quiz_buttons(const struct kiosk_app *app, struct kiosk_button *b)
+{
+	size_t n = kiosk_quiz_bar(app, b);
+
+	return n + kiosk_page_clicks(app, app->cs.page, app->cs.top, b + n,
+				     KIOSK_MAX_BUTTONS - n);
 }
 
 static struct kiosk_step
@@ -661,12 +697,23 @@ kiosk_quiz_handle(struct kiosk_app *app, const struct kiosk_input *in)
 	qs = quiz_state(&cs->quiz);
 	if (qs == QUIZ_PASSED)
 		return kiosk_consent_after_screens(app);
+	if (kiosk_is_scroll(in->action)) {
+		cs->top = kiosk_page_scroll(app, cs->page, cs->top, in->action,
+					    in->arg);
+		return KIOSK_REDRAW;
+	}
 	switch (qs) {
 	case QUIZ_ASK:
 		if (in->action == KEYS_A_DIGIT && in->arg >= 1)
 			return kiosk_quiz_pick(app, (size_t)in->arg - 1);
 		if (in->action == KEYS_A_PICK)
 			return kiosk_quiz_pick(app, (size_t)in->arg);
+		if ((in->action == KEYS_A_FORWARD || in->action == KEYS_A_NEXT) &&
+		    !kiosk_page_at_end(app, cs->page, cs->top)) {
+			cs->top = kiosk_page_scroll(app, cs->page, cs->top,
+						    KEYS_A_PAGE_DOWN, 0);
+			return KIOSK_REDRAW;
+		}
 		return KIOSK_STAY;
 	case QUIZ_EXPLAIN:
 		if (in->action == KEYS_A_MENU || (in->action == KEYS_A_DIGIT &&
@@ -709,57 +756,32 @@ kiosk_quiz_draw(const struct kiosk_app *app, struct grid *g)
 {
 	const struct kiosk_consent *cs = &app->cs;
 	const struct bundle_lang *l = kiosk_lang(app);
-	struct kiosk_button b[KIOSK_MAX_BUTTONS];
+	struct kiosk_button b[2];
 	struct kiosk_frame f;
 	enum quiz_state qs;
-	char prog[32];
+	char where[96];
+	const char *hint;
 	size_t n;
-	int y;
 
 	kiosk_frame(app, &f);
 	if (!cs->quiz_on)
 		return;
 	qs = quiz_state(&cs->quiz);
-	snprintf(prog, sizeof prog, "%zu / %zu", quiz_number(&cs->quiz),
-		 quiz_count(&cs->quiz));
 	kiosk_draw_header(app, g, l != NULL && l->quiz != NULL ? l->quiz->title
-							       : _("Questions"), prog);
-	y = f.body_y + kiosk_consent_draw_lay(g, cs->lay, 0, f.text_x, f.body_y,
-					      f.text_w, f.body_h);
-	n = kiosk_quiz_buttons(app, b);
-	if (qs == QUIZ_ASK) {
-		for (size_t i = 0; i < n; i++) {
-			grid_fill(g, b[i].x, b[i].y, b[i].w, b[i].h, GRID_BUTTON);
-			kiosk_draw_text(g, b[i].x + 1, b[i].y + (b[i].h > 1 ? 1 : 0),
-					b[i].w - 2, b[i].h, b[i].label, GRID_BUTTON,
-					false);
-		}
-		kiosk_draw_hint(g, &f, _("Touch your answer or press its number."),
-				GRID_DIM);
-		return;
-	}
-	y++;
-	if (y < f.body_y + f.body_h) {
-		bool right = qs == QUIZ_CORRECT;
-
-		const struct content_item *it = quiz_choice(&cs->quiz, cs->picked);
-		char *c = it != NULL ? content_inline_text(&it->text) : xstrdup("");
-		char *line = xasprintf(_("Your answer: %s"), c);
-
-		grid_put(g, f.text_x, y, right ? _("Correct.") : _("Not quite."),
-			 f.text_w, right ? GRID_HEADING : GRID_ALERT);
-		y += 1 + kiosk_draw_text(g, f.text_x, y + 1, f.text_w,
-					 f.body_y + f.body_h - y - 1, line,
-					 GRID_BOLD, false) + 1;
-		free(c);
-		free(line);
-	}
-	if (cs->lay2 != NULL && y < f.body_y + f.body_h)
-		kiosk_consent_draw_lay(g, cs->lay2, 0, f.text_x, y, f.text_w,
-				       f.body_y + f.body_h - y);
-	kiosk_draw_hint(g, &f, qs == QUIZ_CORRECT
-			? _("Touch Next to continue.")
-			: _("Read the explanation, then answer again."), GRID_DIM);
+				  : _("Questions"), kiosk_where(app, where, sizeof where));
+	kiosk_draw_progress(app, g);
+	kiosk_draw_page(app, g, cs->page, cs->top);
+	if (qs == QUIZ_ASK)
+		hint = kiosk_page_at_end(app, cs->page, cs->top)
+		       ? _("Touch your answer or press its number.")
+		       : _("More choices below: touch ▼ to see them all.");
+	else if (!kiosk_page_at_end(app, cs->page, cs->top))
+		hint = _("More below: touch ▼ or scroll down.");
+	else
+		hint = qs == QUIZ_CORRECT ? _("Touch Next to continue.")
+			: _("Read the explanation, then answer again.");
+	kiosk_draw_hint(g, &f, hint, GRID_DIM);
+	n = kiosk_quiz_bar(app, b);
 	kiosk_draw_buttons(g, b, n);
 }
 
@@ -773,28 +795,27 @@ const struct kiosk_state_ops kiosk_quiz_ops = {
 
 /* ---- acknowledge ---- */
 
-/* The check box under the statement, and the bar. */
 static size_t
-kiosk_ack_buttons(const struct kiosk_app *app, struct kiosk_button *b)
+kiosk_ack_bar(const struct kiosk_app *app, struct kiosk_button *b)
 {
 	const struct kiosk_consent *cs = &app->cs;
 	bool done = cs->ack_cur < cs->nstmts && cs->acked[cs->ack_cur];
-	struct kiosk_frame f;
-	int y;
 
-	kiosk_frame(app, &f);
-	y = f.body_y + (int)kiosk_consent_lines(cs->lay) + 1;
-	if (y > f.hint_y - 3)
-		y = f.hint_y - 3;
-	b[0] = (struct kiosk_button){ .x = 2, .y = y, .w = app->w - 4, .h = 3,
-		.action = KEYS_A_PICK, .arg = 0,
-		.label = done ? _("[x] Confirmed") : _("[ ] 1  I confirm the above"),
-		.hot = !done };
-	b[1] = (struct kiosk_button){ .action = KEYS_A_BACK, .label = _("Back") };
-	b[2] = (struct kiosk_button){ .action = KEYS_A_NEXT, .label = _("Next"),
+	b[0] = (struct kiosk_button){ .action = KEYS_A_BACK, .label = _("Back") };
+	b[1] = (struct kiosk_button){ .action = KEYS_A_NEXT, .label = _("Next"),
 				      .hot = done };
-	kiosk_bar(app, b + 1, 2);
-	return 3;
+	kiosk_bar(app, b, 2);
+	return 2;
+}
+
+/* The bar, the box in the text and the scroll column. */
+static size_t
+kiosk_ack_buttons(const struct kiosk_app *app, struct kiosk_button *b)
+{
+	size_t n = kiosk_ack_bar(app, b);
+
+	return n + kiosk_page_clicks(app, app->cs.page, app->cs.top, b + n,
+				     KIOSK_MAX_BUTTONS - n);
 }
 
 static struct kiosk_step
@@ -806,11 +827,23 @@ kiosk_ack_handle(struct kiosk_app *app, const struct kiosk_input *in)
 
 	if (i >= cs->nstmts || cd == NULL)
 		return KIOSK_GO(KIOSK_REVIEW);
+	if (kiosk_is_scroll(in->action)) {
+		cs->top = kiosk_page_scroll(app, cs->page, cs->top, in->action,
+					    in->arg);
+		return KIOSK_REDRAW;
+	}
 	switch (in->action) {
 	case KEYS_A_PICK:
 	case KEYS_A_DIGIT:
-		if ((in->action == KEYS_A_DIGIT && in->arg != 1) || cs->acked[i])
+		if (in->action == KEYS_A_DIGIT && in->arg != 1)
 			return KIOSK_STAY;
+		if (cs->acked[i]) {
+			/* Taken back: the session cannot go on past it until it
+			 * is confirmed again (the store keeps the first
+			 * confirmation; one statement is confirmed once). */
+			cs->acked[i] = false;
+			return KIOSK_REDRAW;
+		}
 		{
 			const struct content_node *s = &cd->nodes[cs->stmts[i]];
 			struct kiosk_op *op = kiosk_consent_op(app, KIOSK_OP_ACK);
@@ -824,8 +857,13 @@ kiosk_ack_handle(struct kiosk_app *app, const struct kiosk_input *in)
 	case KEYS_A_NEXT:
 	case KEYS_A_ACTIVATE:
 	case KEYS_A_FORWARD:
-		if (!cs->acked[i])
-			return KIOSK_STAY;
+		if (!cs->acked[i]) {
+			if (!kiosk_page_at_end(app, cs->page, cs->top))
+				cs->top = kiosk_page_scroll(app, cs->page, cs->top,
+							    KEYS_A_PAGE_DOWN, 0);
+			app->notice = N_("Please confirm the statement first: touch the box.");
+			return KIOSK_REDRAW;
+		}
 		if (i + 1 < cs->nstmts) {
 			cs->ack_cur++;
 			return KIOSK_REDRAW;
@@ -845,25 +883,28 @@ kiosk_ack_draw(const struct kiosk_app *app, struct grid *g)
 {
 	const struct kiosk_consent *cs = &app->cs;
 	const struct content_doc *cd = kiosk_consent_doc(app);
-	struct kiosk_button b[3];
+	struct kiosk_button b[2];
 	struct kiosk_frame f;
-	char prog[32];
+	char where[96];
 	bool done = cs->ack_cur < cs->nstmts && cs->acked[cs->ack_cur];
+	const char *hint;
 
 	kiosk_frame(app, &f);
-	snprintf(prog, sizeof prog, "%zu / %zu", cs->ack_cur + 1, cs->nstmts);
-	kiosk_draw_header(app, g, cd != NULL ? cd->title : "", prog);
-	kiosk_ack_buttons(app, b);
-	kiosk_consent_draw_lay(g, cs->lay, 0, f.text_x, f.body_y, f.text_w,
-			       b[0].y - f.body_y);
-	grid_fill(g, b[0].x, b[0].y, b[0].w, b[0].h,
-		  done ? GRID_SELECTED : GRID_BUTTON_HOT);
-	grid_put(g, b[0].x + 2, b[0].y + 1, b[0].label, b[0].w - 4,
-		 done ? GRID_SELECTED : GRID_BUTTON_HOT);
-	kiosk_draw_hint(g, &f, done ? _("Touch Next to continue.")
-			: _("Read the statement, then confirm it (touch the box or press 1)."),
-			GRID_DIM);
-	kiosk_draw_buttons(g, b + 1, 2);
+	kiosk_draw_header(app, g, cd != NULL ? cd->title : "",
+			  kiosk_where(app, where, sizeof where));
+	kiosk_draw_progress(app, g);
+	kiosk_draw_page(app, g, cs->page, cs->top);
+	if (app->notice != NULL)
+		hint = _(app->notice);
+	else if (done)
+		hint = _("Touch Next to continue.");
+	else if (!kiosk_page_at_end(app, cs->page, cs->top))
+		hint = _("More below: touch ▼ or scroll down.");
+	else
+		hint = _("Read the statement, then confirm it (touch the box or press 1).");
+	kiosk_draw_hint(g, &f, hint, app->notice != NULL ? GRID_ALERT : GRID_DIM);
+	kiosk_ack_bar(app, b);
+	kiosk_draw_buttons(g, b, 2);
 }
 
 const struct kiosk_state_ops kiosk_ack_ops = {
@@ -873,4 +914,3 @@ const struct kiosk_state_ops kiosk_ack_ops = {
 	.buttons = kiosk_ack_buttons,
 	.idle = true,
 };
-

@@ -33,13 +33,18 @@ extern const struct kiosk_state_ops kiosk_staff_verify_ops;
 /*
  * The screen's rows: a header (title, then progress), the body, a hint line
  * saying what to do next, and the button bar (3 rows tall when there is
- * room, for fingers).
+ * room, for fingers). Body text is set in a column no wider than the
+ * reading measure (cfg->measure full-width characters), centred; a table
+ * that needs more may take the whole width; the scroll column (arrows and
+ * track, all touchable) is at the right edge.
  */
 struct kiosk_frame {
 	int body_y, body_h;
 	int hint_y;
 	int bar_y, bar_h;
-	int text_x, text_w; /* the laid-out text; the scroll bar is at w - 1 */
+	int text_x, text_w;     /* the reading column */
+	int wide_x, wide_w;     /* what a wide table may take */
+	int scroll_x, scroll_w; /* the scroll column */
 };
 
 void kiosk_frame(const struct kiosk_app *app, struct kiosk_frame *f);
@@ -59,11 +64,107 @@ void kiosk_note_place(struct kiosk_app *app);
 /* Switch the patient's language (content and UI). */
 void kiosk_use_lang(struct kiosk_app *app, size_t lang);
 
+/*
+ * A page (kiosk-page.c): the rows a state's body shows, scrolled as one:
+ * laid-out content, wrapped UI text, and buttons among them (quiz choices,
+ * the confirmation box), clickable only where they are in view.
+ */
+struct kiosk_row {
+	const struct layout_line *line; /* laid-out content, or NULL */
+	const char *text;               /* UI text (the page's), or NULL */
+	int x;                          /* from the column's left; < 0: a
+					   table wider than the column */
+	unsigned char style;            /* of text; of a button's fill */
+	int button;                     /* the button it is part of, or -1 */
+	size_t node;                    /* content node: the reader's place */
+};
+
+struct kiosk_page_button {
+	size_t row, nrows;
+	int x, w;
+	enum keys_action action;
+	int arg;
+	unsigned char style;
+};
+
+struct kiosk_page {
+	int w, wide;                    /* the column, and for wide tables */
+	struct layout **lays;           /* owned */
+	size_t nlays, caplays;
+	char **texts;                   /* owned */
+	size_t ntexts, captexts;
+	struct kiosk_row *rows;
+	size_t n, cap;
+	struct kiosk_page_button *buttons;
+	size_t nbuttons, capbuttons;
+	size_t focus;                   /* the row to show first (0: the top) */
+};
+
+void kiosk_page_init(struct kiosk_page *p, int w, int wide);
+void kiosk_page_done(struct kiosk_page *p);
+/* A page on the heap; kiosk_page_free frees it and sets *p to NULL. */
+struct kiosk_page *kiosk_page_new(int w, int wide);
+void kiosk_page_free(struct kiosk_page **p);
+void kiosk_page_blank(struct kiosk_page *p);
+/* Append l's lines (taken over), their nodes offset by node0, at x. */
+void kiosk_page_add_layout(struct kiosk_page *p, struct layout *l,
+			   size_t node0, int x);
+/* Lay out content nodes at the column's width (node indices node0 + i);
+ * a table that needs more gets up to the wide width, centred. */
+void kiosk_page_add_nodes(struct kiosk_page *p, const struct content_node *nodes,
+			  size_t n, size_t node0, const struct layout_opts *opts);
+/* UI text, wrapped with Japanese line breaking. */
+void kiosk_page_add_text(struct kiosk_page *p, const char *text,
+			 enum grid_style st, int ambiguous);
+/* A button the column's width: pad blank rows above and below the wrapped
+ * label. Returns its index. */
+int kiosk_page_add_button(struct kiosk_page *p, const char *label,
+			  enum keys_action action, int arg, enum grid_style st,
+			  int pad, int ambiguous);
+/* Rows a button's label takes. */
+size_t kiosk_page_rows_of(const struct kiosk_page *p, const char *text,
+			  int ambiguous);
+/* First row of node (or the nearest after). */
+size_t kiosk_page_line_of_node(const struct kiosk_page *p, size_t node);
+/* The top row clamped to the page and the body; at the end; too tall. */
+size_t kiosk_page_clamp(const struct kiosk_app *app, const struct kiosk_page *p,
+			size_t top);
+bool kiosk_page_at_end(const struct kiosk_app *app, const struct kiosk_page *p,
+		       size_t top);
+bool kiosk_page_scrolls(const struct kiosk_app *app, const struct kiosk_page *p);
+/* A scrolling action (up, down, page up/down, home, end; forward = page
+ * down) applied to top; returns the new top. */
+size_t kiosk_page_scroll(const struct kiosk_app *app, const struct kiosk_page *p,
+			 size_t top, enum keys_action a, int arg);
+bool kiosk_is_scroll(enum keys_action a);
+/* The page's buttons in view and the scroll column's, into b (at most
+ * max); returns how many. */
+size_t kiosk_page_clicks(const struct kiosk_app *app, const struct kiosk_page *p,
+			 size_t top, struct kiosk_button *b, size_t max);
+/* Draw rows [top, top + body) and the scroll column if it scrolls. */
+void kiosk_draw_page(const struct kiosk_app *app, struct grid *g,
+		     const struct kiosk_page *p, size_t top);
+enum grid_style kiosk_run_style(unsigned attr);
+
 /* Lay n buttons (label, action, arg, hot set) across the bar. */
 void kiosk_bar(const struct kiosk_app *app, struct kiosk_button *b, size_t n);
 /* Stack n buttons vertically, centred, from row y; returns rows used. */
 int kiosk_stack(const struct kiosk_app *app, struct kiosk_button *b, size_t n,
 		int y, int maxrows);
+
+/* Where the patient is: the section (its name, i of n: n 0 outside the
+ * reading and the session's states) and, in a consent session, the step
+ * of all of them (screens, questions, statements, review, signatures). */
+struct kiosk_progress {
+	const char *section; /* translated */
+	size_t i, n;
+	size_t step, total;  /* total 0: not in a session */
+};
+void kiosk_progress(const struct kiosk_app *app, struct kiosk_progress *p);
+/* "Reading 3 / 14" into buf, or NULL when there is no section. */
+const char *kiosk_where(const struct kiosk_app *app, char *buf, size_t n);
+/* The labelled progress bar on row 1. */
+void kiosk_draw_progress(const struct kiosk_app *app, struct grid *g);
 
 void kiosk_draw_header(const struct kiosk_app *app, struct grid *g,
 		       const char *title, const char *right);
@@ -107,11 +208,6 @@ enum kiosk_lay_kind { KIOSK_LAY_NONE, KIOSK_LAY_QUIZ, KIOSK_LAY_ACK,
 /* Lay out the current consent state's text (quiz, statement, review) if
  * the state, item or width changed. */
 void kiosk_consent_relayout(struct kiosk_app *app);
-/* Lines in a layout (0 for none); draw lines [top, ...) of one into at
- * most maxrows rows at x, y, w; returns the rows drawn. */
-size_t kiosk_consent_lines(const struct layout *l);
-int kiosk_consent_draw_lay(struct grid *g, const struct layout *l, size_t top,
-			   int x, int y, int w, int maxrows);
 /* The review page's nodes (kiosk-sign.c), and freeing them. */
 void kiosk_review_build(struct kiosk_app *app);
 void kiosk_consent_free_review(struct kiosk_consent *cs);

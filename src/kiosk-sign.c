@@ -83,29 +83,36 @@ kiosk_review_build(struct kiosk_app *app)
 
 /* ---- review ---- */
 
-static size_t
-kiosk_review_rows(const struct kiosk_app *app)
-{
-	struct kiosk_frame f;
-
-	kiosk_frame(app, &f);
-	return (size_t)(f.body_h > 1 ? f.body_h : 1);
-}
-
 static bool
 kiosk_review_at_end(const struct kiosk_app *app)
 {
-	return app->cs.top + kiosk_review_rows(app) >= kiosk_consent_lines(app->cs.lay);
+	return kiosk_page_at_end(app, app->cs.page, app->cs.top);
+}
+
+static size_t
+kiosk_review_bar(const struct kiosk_app *app, struct kiosk_button *b)
+{
+	size_t n = 0;
+
+	/* The guardian reads it after the patient signed: no way back. */
+	if (app->cs.role == 0)
+		b[n++] = (struct kiosk_button){ .action = KEYS_A_BACK,
+						.label = _("Back") };
+	/* Until the end has been shown, the button reads on. */
+	b[n++] = (struct kiosk_button){ .action = KEYS_A_NEXT,
+		.label = app->cs.review_end ? _("Go to signing") : _("Read on"),
+		.hot = app->cs.review_end };
+	kiosk_bar(app, b, n);
+	return n;
 }
 
 static size_t
 kiosk_review_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 {
-	b[0] = (struct kiosk_button){ .action = KEYS_A_BACK, .label = _("Back") };
-	b[1] = (struct kiosk_button){ .action = KEYS_A_NEXT,
-		.label = _("Go to signing"), .hot = app->cs.review_end };
-	kiosk_bar(app, b, 2);
-	return 2;
+	size_t n = kiosk_review_bar(app, b);
+
+	return n + kiosk_page_clicks(app, app->cs.page, app->cs.top, b + n,
+				     KIOSK_MAX_BUTTONS - n);
 }
 
 static void
@@ -114,65 +121,39 @@ kiosk_review_enter(struct kiosk_app *app)
 	app->cs.top = 0;
 	app->cs.review_end = false;
 	kiosk_consent_free_review(&app->cs);
-	app->cs.lay_kind = KIOSK_LAY_NONE;
+	app->cs.page_kind = KIOSK_LAY_NONE;
 	kiosk_consent_relayout(app);
 	app->cs.review_end = kiosk_review_at_end(app);
 }
 
 static void
-kiosk_review_scroll(struct kiosk_app *app, long by)
+kiosk_review_scroll(struct kiosk_app *app, enum keys_action a, int arg)
 {
-	struct kiosk_consent *cs = &app->cs;
-	size_t n = kiosk_consent_lines(cs->lay), rows = kiosk_review_rows(app);
-
-	if (by < 0 && (size_t)-by > cs->top)
-		cs->top = 0;
-	else
-		cs->top = (size_t)((long)cs->top + by);
-	if (n <= rows)
-		cs->top = 0;
-	else if (cs->top > n - rows)
-		cs->top = n - rows;
+	app->cs.top = kiosk_page_scroll(app, app->cs.page, app->cs.top, a, arg);
 	if (kiosk_review_at_end(app))
-		cs->review_end = true;
+		app->cs.review_end = true;
 }
 
 static struct kiosk_step
 kiosk_review_handle(struct kiosk_app *app, const struct kiosk_input *in)
 {
-	long page = (long)kiosk_review_rows(app) - 1;
-
-	if (page < 1)
-		page = 1;
-	kiosk_review_scroll(app, 0); /* after a resize */
+	kiosk_review_scroll(app, KEYS_A_NONE, 0); /* after a resize */
+	if (kiosk_is_scroll(in->action)) {
+		kiosk_review_scroll(app, in->action, in->arg);
+		return KIOSK_REDRAW;
+	}
 	switch (in->action) {
-	case KEYS_A_UP:
-		kiosk_review_scroll(app, -(in->arg > 0 ? in->arg : 1));
-		return KIOSK_REDRAW;
-	case KEYS_A_DOWN:
-		kiosk_review_scroll(app, in->arg > 0 ? in->arg : 1);
-		return KIOSK_REDRAW;
-	case KEYS_A_PAGE_UP:
-		kiosk_review_scroll(app, -page);
-		return KIOSK_REDRAW;
-	case KEYS_A_PAGE_DOWN:
-		kiosk_review_scroll(app, page);
-		return KIOSK_REDRAW;
-	case KEYS_A_HOME:
-		kiosk_review_scroll(app, -(long)app->cs.top);
-		return KIOSK_REDRAW;
-	case KEYS_A_END:
-		kiosk_review_scroll(app, (long)kiosk_consent_lines(app->cs.lay));
-		return KIOSK_REDRAW;
 	case KEYS_A_NEXT:
 	case KEYS_A_FORWARD:
 	case KEYS_A_ACTIVATE:
 		/* Nothing is signed unseen: the end must have been shown. */
 		if (app->cs.review_end)
 			return KIOSK_GO(KIOSK_SIGN);
-		kiosk_review_scroll(app, page);
+		kiosk_review_scroll(app, KEYS_A_PAGE_DOWN, 0);
 		return KIOSK_REDRAW;
 	case KEYS_A_BACK:
+		if (app->cs.role == 1)
+			return KIOSK_STAY; /* the guardian: the patient has signed */
 		if (app->cs.nstmts > 0) {
 			app->cs.ack_cur = app->cs.nstmts - 1;
 			return KIOSK_GO(KIOSK_ACKNOWLEDGE);
@@ -189,17 +170,18 @@ kiosk_review_draw(const struct kiosk_app *app, struct grid *g)
 	const struct kiosk_consent *cs = &app->cs;
 	struct kiosk_button b[2];
 	struct kiosk_frame f;
+	char where[96];
 
 	kiosk_frame(app, &f);
-	kiosk_draw_header(app, g, _("Before you sign"), NULL);
-	kiosk_consent_draw_lay(g, cs->lay, cs->top, f.text_x, f.body_y, f.text_w,
-			       f.body_h);
+	kiosk_draw_header(app, g, _("Before you sign"),
+			  kiosk_where(app, where, sizeof where));
+	kiosk_draw_progress(app, g);
+	kiosk_draw_page(app, g, cs->page, cs->top);
 	kiosk_draw_hint(g, &f, kiosk_review_at_end(app)
 			? _("If all is right, touch Go to signing.")
-			: _("Please read to the end: scroll down or press Space."),
+			: _("Please read to the end: touch ▼ or scroll down."),
 			GRID_DIM);
-	kiosk_review_buttons(app, b);
-	kiosk_draw_buttons(g, b, 2);
+	kiosk_draw_buttons(g, b, kiosk_review_bar(app, b));
 }
 
 const struct kiosk_state_ops kiosk_review_ops = {

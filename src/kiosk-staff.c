@@ -251,8 +251,7 @@ kiosk_staff_reload(struct kiosk_app *app)
 	}
 	diag_list_done(&dl);
 	kiosk_reset(app); /* nothing may point into the old content */
-	layout_free(app->lay);
-	app->lay = NULL;
+	kiosk_page_free(&app->page);
 	bundle_free(app->bundle);
 	app->bundle = nb;
 	if (app->cs.store != NULL) {

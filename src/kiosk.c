@@ -9,6 +9,7 @@
  */
 #include "kiosk.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,17 +106,29 @@ kiosk_use_lang(struct kiosk_app *app, size_t lang)
 void
 kiosk_frame(const struct kiosk_app *app, struct kiosk_frame *f)
 {
+	int measure = 2 * (app->cfg != NULL && app->cfg->measure > 0
+			   ? app->cfg->measure : 40);
+
 	f->bar_h = app->h >= 20 ? 3 : 1;
 	f->bar_y = app->h - f->bar_h;
 	f->hint_y = f->bar_y - 1;
-	f->body_y = 2;
+	f->body_y = app->h >= 30 ? 3 : 2; /* a blank row under the progress */
 	f->body_h = f->hint_y - f->body_y;
 	if (f->body_h < 0)
 		f->body_h = 0;
-	f->text_x = 1;
-	f->text_w = app->w - 3;
-	if (f->text_w < 1)
-		f->text_w = 1;
+	f->scroll_w = app->w >= 60 ? 3 : 2;
+	f->scroll_x = app->w - f->scroll_w;
+	f->wide_x = 1;
+	f->wide_w = f->scroll_x - 1 - f->wide_x; /* a column's gap */
+	if (f->wide_w < 1)
+		f->wide_w = 1;
+	f->text_w = f->wide_w < measure ? f->wide_w : measure;
+	/* centred on the screen, but clear of the scroll column */
+	f->text_x = (app->w - f->text_w) / 2;
+	if (f->text_x + f->text_w > f->wide_x + f->wide_w)
+		f->text_x = f->wide_x + f->wide_w - f->text_w;
+	if (f->text_x < f->wide_x)
+		f->text_x = f->wide_x;
 }
 
 void
@@ -173,17 +186,9 @@ kiosk_stack(const struct kiosk_app *app, struct kiosk_button *b, size_t n,
 void
 kiosk_clamp(struct kiosk_app *app)
 {
-	struct kiosk_frame f;
-	size_t rows, n = app->lay != NULL ? app->lay->n : 0;
-
-	kiosk_frame(app, &f);
-	rows = (size_t)(f.body_h > 0 ? f.body_h : 1);
-	if (n <= rows)
-		app->top = 0;
-	else if (app->top > n - rows)
-		app->top = n - rows;
+	app->top = kiosk_page_clamp(app, app->page, app->top);
 	if (app->screen < app->nseen && app->state == KIOSK_SCREEN &&
-	    app->top + rows >= n)
+	    kiosk_page_at_end(app, app->page, app->top))
 		app->seen_end[app->screen] = true;
 }
 
@@ -191,18 +196,14 @@ void
 kiosk_note_place(struct kiosk_app *app)
 {
 	kiosk_clamp(app);
-	app->anchor = app->lay != NULL && app->top < app->lay->n
-		      ? app->lay->lines[app->top].node : 0;
+	app->anchor = app->page != NULL && app->top < app->page->n
+		      ? app->page->rows[app->top].node : 0;
 }
 
 bool
 kiosk_at_end(const struct kiosk_app *app)
 {
-	struct kiosk_frame f;
-	size_t n = app->lay != NULL ? app->lay->n : 0;
-
-	kiosk_frame(app, &f);
-	return app->top + (size_t)(f.body_h > 0 ? f.body_h : 1) >= n;
+	return kiosk_page_at_end(app, app->page, app->top);
 }
 
 void
@@ -211,7 +212,6 @@ kiosk_relayout(struct kiosk_app *app)
 	const struct content_doc *doc;
 	struct layout_opts o;
 	struct kiosk_frame f;
-	struct layout *nl;
 	bool same_doc;
 
 	if (app->nseen != kiosk_nscreens(app)) {
@@ -223,32 +223,32 @@ kiosk_relayout(struct kiosk_app *app)
 		app->screen = 0;
 	if (app->state == KIOSK_WELCOME) {
 		/* nobody is reading: hold nothing of the last session */
-		layout_free(app->lay);
-		app->lay = NULL;
+		kiosk_page_free(&app->page);
 		return;
 	}
 	doc = kiosk_doc(app, app->screen);
 	kiosk_frame(app, &f);
-	if (app->lay != NULL && app->lay_lang == app->lang &&
-	    app->lay_screen == app->screen && app->lay_width == f.text_w)
+	if (app->page != NULL && app->page_lang == app->lang &&
+	    app->page_screen == app->screen && app->page_w == f.text_w &&
+	    app->page->wide == f.wide_w)
 		goto clamp;
-	same_doc = app->lay != NULL && app->lay_screen == app->screen;
-	layout_free(app->lay);
-	app->lay = NULL;
+	same_doc = app->page != NULL && app->page_screen == app->screen;
+	kiosk_page_free(&app->page);
 	if (doc == NULL)
 		return;
 	o.width = f.text_w;
 	o.ambiguous = app->ambiguous;
 	o.ruby = (enum layout_ruby)app->cfg->ruby;
-	nl = layout_doc(doc, &o);
-	app->lay = nl;
-	app->lay_lang = app->lang;
-	app->lay_screen = app->screen;
-	app->lay_width = f.text_w;
+	/* The title is in the header: the body starts with the first node. */
+	app->page = kiosk_page_new(f.text_w, f.wide_w);
+	kiosk_page_add_nodes(app->page, doc->nodes, doc->n, 0, &o);
+	app->page_lang = app->lang;
+	app->page_screen = app->screen;
+	app->page_w = f.text_w;
 	/* The same screen at another width or in the other language: keep
 	 * the paragraph the reader was at on top. */
 	app->top = same_doc && app->anchor > 0
-		   ? layout_line_of_node(nl, app->anchor) : 0;
+		   ? kiosk_page_line_of_node(app->page, app->anchor) : 0;
 clamp:
 	kiosk_clamp(app);
 }
@@ -259,9 +259,8 @@ void
 kiosk_reset(struct kiosk_app *app)
 {
 	kiosk_consent_reset(app);
-	layout_free(app->lay);
-	app->lay = NULL;
-	app->lay_width = 0;
+	kiosk_page_free(&app->page);
+	app->page_w = 0;
 	if (app->seen_end != NULL)
 		memset(app->seen_end, 0, app->nseen * sizeof *app->seen_end);
 	app->screen = 0;
@@ -316,8 +315,7 @@ kiosk_set_preview(struct kiosk_app *app, struct content_doc *doc,
 	app->preview = doc;
 	if (app->preview_path == NULL)
 		app->preview_path = xstrdup(path);
-	layout_free(app->lay);
-	app->lay = NULL;
+	kiosk_page_free(&app->page);
 	kiosk_relayout(app);
 }
 
@@ -325,7 +323,7 @@ void
 kiosk_done(struct kiosk_app *app)
 {
 	kiosk_consent_done(app);
-	layout_free(app->lay);
+	kiosk_page_free(&app->page);
 	free(app->seen_end);
 	if (app->bundle != NULL)
 		bundle_free(app->bundle);
@@ -362,6 +360,7 @@ kiosk_set_state(struct kiosk_app *app, int next)
 			kiosk_states[cur]->leave(app);
 	}
 	app->state = (enum kiosk_state_id)next;
+	app->notice = NULL;
 	if (kiosk_states[next]->enter != NULL)
 		kiosk_states[next]->enter(app);
 }
@@ -420,8 +419,12 @@ kiosk_event_state(struct kiosk_app *app, const struct keys_event *ev)
 		kiosk_relayout(app);
 		redraw = true;
 	}
-	if (ev->kind == KEYS_EV_KEY || ev->kind == KEYS_EV_MOUSE)
+	if (ev->kind == KEYS_EV_KEY || ev->kind == KEYS_EV_MOUSE) {
 		app->last_input = app->now;
+		if (app->notice != NULL)
+			redraw = true;
+		app->notice = NULL;
+	}
 	ops = kiosk_states[app->state];
 	kiosk_resolve(app, ev, &in);
 
@@ -507,6 +510,113 @@ kiosk_draw_header(const struct kiosk_app *app, struct grid *g,
 		grid_put(g, x, 0, right, rw, GRID_TITLE);
 	if (demo != NULL)
 		grid_put(g, x - dw, 0, demo, dw - 1, GRID_ALERT);
+}
+
+void
+kiosk_progress(const struct kiosk_app *app, struct kiosk_progress *p)
+{
+	const struct kiosk_consent *cs = &app->cs;
+	size_t ns = kiosk_nscreens(app);
+	size_t nq = cs->quiz_on ? quiz_count(&cs->quiz) : 0;
+	size_t na = cs->nstmts, nsig = cs->minor ? 2 : 1;
+	size_t qi = cs->quiz_on ? quiz_number(&cs->quiz) : 0;
+
+	memset(p, 0, sizeof *p);
+	if (app->preview_path != NULL)
+		return;
+	if (qi > nq)
+		qi = nq;
+	switch (app->state) {
+	case KIOSK_SCREEN:
+		if (cs->rereading) {
+			p->section = _("Questions");
+			p->i = qi;
+			p->n = nq;
+			p->step = ns + qi;
+		} else {
+			p->section = _("Reading");
+			p->i = app->screen + 1;
+			p->n = ns;
+			p->step = p->i;
+		}
+		break;
+	case KIOSK_QUIZ:
+		p->section = _("Questions");
+		p->i = qi;
+		p->n = nq;
+		p->step = ns + qi;
+		break;
+	case KIOSK_ACKNOWLEDGE:
+		p->section = _("Confirmations");
+		p->i = cs->ack_cur + 1;
+		p->n = na;
+		p->step = ns + nq + p->i;
+		break;
+	case KIOSK_REVIEW:
+	case KIOSK_SIGN:
+		p->section = _("Signature");
+		p->i = app->state == KIOSK_REVIEW ? 1 : 2 + (size_t)cs->role;
+		p->n = 1 + nsig;
+		p->step = ns + nq + na + p->i;
+		break;
+	case KIOSK_DONE:
+		p->section = _("Signature");
+		p->i = p->n = 1 + nsig;
+		p->step = ns + nq + na + p->i;
+		break;
+	default:
+		return;
+	}
+	if (cs->on || app->state == KIOSK_DONE)
+		p->total = ns + nq + na + 1 + nsig;
+	else
+		p->step = 0;
+}
+
+const char *
+kiosk_where(const struct kiosk_app *app, char *buf, size_t n)
+{
+	struct kiosk_progress p;
+
+	kiosk_progress(app, &p);
+	if (p.n == 0)
+		return NULL;
+	snprintf(buf, n, "%s %zu / %zu", p.section, p.i, p.n);
+	return buf;
+}
+
+/*
+ * The progress row under the title: in a session "Step 12 of 53" and a bar
+ * over every step (screens, questions, statements, review, signatures);
+ * browsing, the section and a bar over its screens.
+ */
+void
+kiosk_draw_progress(const struct kiosk_app *app, struct grid *g)
+{
+	struct kiosk_progress p;
+	char label[64];
+	long done, all;
+	int x, bw, fill;
+
+	kiosk_progress(app, &p);
+	if (p.n == 0)
+		return;
+	if (p.total > 0) {
+		snprintf(label, sizeof label, _("Step %zu of %zu"), p.step, p.total);
+		done = (long)p.step;
+		all = (long)p.total;
+	} else {
+		snprintf(label, sizeof label, "%s", p.section);
+		done = (long)p.i;
+		all = (long)p.n;
+	}
+	x = 1 + grid_put(g, 1, 1, label, g->w - 2, GRID_NORMAL) + 2;
+	bw = g->w - 1 - x;
+	if (bw < 4 || all <= 0)
+		return;
+	fill = (int)((long)bw * done / all);
+	grid_fill(g, x, 1, fill, 1, GRID_BAR_FILL);
+	grid_fill(g, x + fill, 1, bw - fill, 1, GRID_BAR);
 }
 
 void

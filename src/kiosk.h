@@ -172,12 +172,12 @@ struct kiosk_consent {
 	bool stopped;                /* call-staff: the quiz stopped */
 	int shown_screen;            /* the screen visit being timed, -1 none */
 	double shown_since;
-	struct layout *lay;          /* quiz prompt / statement / review */
-	struct layout *lay2;         /* quiz explanation */
-	int lay_width;
-	int lay_kind;                /* what lay holds (kiosk-consent.c) */
-	size_t lay_item;
-	size_t top;                  /* review: first line shown */
+	struct kiosk_page *page;     /* quiz, statement or review */
+	int page_w, page_h;          /* the frame it was built for */
+	int page_kind;               /* what it holds (kiosk-consent.c) */
+	size_t page_item;
+	unsigned page_stamp;         /* and in what state */
+	size_t top;                  /* first row of the page shown */
 	bool review_end;             /* review: its end was reached */
 	struct content_node *review_nodes; /* review: what is laid out (owned) */
 	size_t nreview_nodes;
@@ -216,9 +216,9 @@ struct kiosk_app {
 	/* The patient's session: all of it is wiped by kiosk_reset(). */
 	size_t lang;                 /* index into bundle->langs */
 	size_t screen;               /* index into the language's screens */
-	struct layout *lay;          /* the current screen laid out */
-	int lay_width;
-	size_t lay_lang, lay_screen;
+	struct kiosk_page *page;     /* the current screen laid out */
+	int page_w, page_h;          /* the frame it was laid out for */
+	size_t page_lang, page_screen;
 	size_t top;                  /* first content line shown */
 	size_t anchor;               /* the node the reader scrolled to: kept
 					across re-layouts, even where a taller
@@ -230,6 +230,9 @@ struct kiosk_app {
 	int digits;                  /* number being typed in a menu, 0 none */
 	double digits_at;
 	int lang_sel;
+	const char *notice;          /* a msgid the hint line shows until the
+					next key or touch (why nothing
+					happened) */
 
 	/* Staff. */
 	char pin[PIN_MAX_LEN + 1];

@@ -244,8 +244,8 @@ START_TEST(test_next_hot_at_end)
 	for (size_t i = 0; i + 1 < kiosk_nscreens(&app); i++) {
 		app.screen = i;
 		kiosk_relayout(&app);
-		if (app.lay->n > most) {
-			most = app.lay->n;
+		if (app.page->n > most) {
+			most = app.page->n;
 			longest = i;
 		}
 	}
@@ -257,6 +257,7 @@ START_TEST(test_next_hot_at_end)
 	kiosk_screen_ops.buttons(&app, b);
 	ck_assert(!b[3].hot);
 	ck_assert(shows("続きがあります"));
+	ck_assert(shows("▼"));
 	key(KEYS_END);
 	kiosk_screen_ops.buttons(&app, b);
 	ck_assert(b[3].hot);
@@ -283,11 +284,11 @@ START_TEST(test_resize_keeps_place)
 	for (int i = 0; i < 12; i++)
 		key(KEYS_DOWN);
 	ck_assert_uint_gt(app.top, 0);
-	node = app.lay->lines[app.top].node;
+	node = app.page->rows[app.top].node;
 	resize(40, 15);
 	ck_assert_str_eq(state(), "screen");
-	ck_assert_uint_eq(app.lay->lines[app.top].node, node);
-	ck_assert_int_eq(app.lay_width, 37);
+	ck_assert_uint_eq(app.page->rows[app.top].node, node);
+	ck_assert_int_eq(app.page_w, 36);
 	resize(120, 40);
 	/* the whole screen fits: shown from the top, the place remembered */
 	ck_assert_uint_eq(app.anchor, node);
@@ -300,7 +301,7 @@ START_TEST(test_resize_keeps_place)
 	resize(80, 24);
 	ck_assert_str_eq(state(), "screen");
 	ck_assert_uint_eq(app.screen, 1);
-	ck_assert_uint_eq(app.lay->lines[app.top].node, node);
+	ck_assert_uint_eq(app.page->rows[app.top].node, node);
 }
 END_TEST
 
@@ -326,7 +327,7 @@ START_TEST(test_idle_wipe)
 	ck_assert_str_eq(state(), "welcome");
 	ck_assert(app.wipe);
 	ck_assert_uint_eq(app.screen, 0);
-	ck_assert_ptr_null(app.lay);
+	ck_assert_ptr_null(app.page);
 	/* welcome itself does not time out */
 	tick(100);
 	ck_assert_str_eq(state(), "welcome");
