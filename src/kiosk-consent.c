@@ -263,12 +263,18 @@ kiosk_consent_reset(struct kiosk_app *app)
 	kiosk_consent_free_review(cs);
 	sodium_memzero(cs->ref, sizeof cs->ref);
 	sodium_memzero(cs->staff, sizeof cs->staff);
-	sodium_memzero(cs->name, sizeof cs->name);
+	for (int i = 0; i < 2; i++) {
+		osk_edit_init(&cs->name[i], KIOSK_NAME_MAX);
+		osk_edit_init(&cs->kanji[i], KIOSK_NAME_MAX);
+	}
 	sodium_memzero(cs->staff_id, sizeof cs->staff_id);
 	/* cs->receipt stays: a part of the seal, nothing of the patient; the
 	   staff verification shows it. */
-	cs->namelen = 0;
 	cs->role = 0;
+	cs->sign_field = 0;
+	cs->asking_leave = false;
+	free(cs->sign_why);
+	cs->sign_why = NULL;
 	cs->minor = cs->pregnancy = false;
 	cs->rereading = cs->stopped = false;
 	/* A record still waiting is saved from the welcome screen: the

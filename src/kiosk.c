@@ -632,12 +632,27 @@ kiosk_draw_buttons(struct grid *g, const struct kiosk_button *b, size_t n)
 	}
 }
 
+/* The hint is one line: on a narrow screen, its first sentence when the
+ * whole does not fit (the rest is the less needed part). */
 void
 kiosk_draw_hint(struct grid *g, const struct kiosk_frame *f, const char *text,
 		enum grid_style st)
 {
-	if (f->hint_y >= 2)
-		grid_put_center(g, 0, f->hint_y, g->w, text, st);
+	const char *end;
+
+	if (f->hint_y < 2)
+		return;
+	if (grid_strwidth(text, g->ambiguous) > g->w &&
+	    ((end = strstr(text, "。")) != NULL || (end = strstr(text, ". ")) != NULL ||
+	     (end = strstr(text, ": ")) != NULL) && end[1] != '\0') {
+		size_t n = (size_t)(end - text) + (strncmp(end, "。", 3) == 0 ? 3 : 1);
+		char *first = xstrndup(text, n);
+
+		grid_put_center(g, 0, f->hint_y, g->w, first, st);
+		free(first);
+		return;
+	}
+	grid_put_center(g, 0, f->hint_y, g->w, text, st);
 }
 
 static size_t

@@ -29,6 +29,7 @@
 #include "grid.h"
 #include "keys.h"
 #include "layout.h"
+#include "osk.h"
 #include "pin.h"
 #include "quiz.h"
 
@@ -130,7 +131,8 @@ struct kiosk_op {
 	bool flag;
 };
 
-#define KIOSK_FIELD_MAX 256 /* bytes of a typed field (name, ref, staff id) */
+#define KIOSK_FIELD_MAX 256 /* bytes of a typed field (ref, staff id) */
+#define KIOSK_NAME_MAX 150  /* bytes of a signer's name (50 kana) */
 
 /*
  * The consent session. Everything of the patient in it is wiped by
@@ -182,8 +184,14 @@ struct kiosk_consent {
 	struct content_node *review_nodes; /* review: what is laid out (owned) */
 	size_t nreview_nodes;
 	int role;                    /* signing: 0 patient, 1 guardian */
-	char name[KIOSK_FIELD_MAX];  /* being typed */
-	size_t namelen;
+	struct osk_edit name[2];     /* per role: the name (katakana in
+					Japanese), kept when the signer goes
+					back to the review */
+	struct osk_edit kanji[2];    /* per role: a kanji name (kanji_name) */
+	struct osk osk;              /* the on-screen keyboard */
+	int sign_field;              /* 0 the name, 1 the kanji name */
+	bool asking_leave;           /* Esc asked: leave the signature? */
+	char *sign_why;              /* why the name was refused (ingate) */
 	char receipt[16];            /* "1a2b-3c4d" */
 
 	/* Staff forms. */

@@ -244,6 +244,12 @@ def header(s):
     return s.split("\n", 1)[0]
 
 
+def field(s):
+    """The text in the signature's name field."""
+    m = re.search(r"お名前：\s*(.*?)\s*$", s, re.M)
+    return m.group(1) if m else None
+
+
 def progress(s):
     m = re.search(r"(\d+) / (\d+)\s*$", header(s))
     return (int(m.group(1)), int(m.group(2))) if m else None
@@ -286,7 +292,8 @@ def read_screens(k, log, n, steps=None):
         log.screens.append(i)
         if steps is not None and steps.tick():
             return False
-        k.keys("Right")
+        # Next goes on only once the end of the screen was shown.
+        k.keys("End", "Right")
     return True
 
 
@@ -356,7 +363,8 @@ def acknowledge(k, log, profile, steps=None, minor=False):
         log.acks.append(sid)
         if steps is not None and steps.tick():
             return False
-        k.keys("Right")
+        # Next goes on only once the end of the screen was shown.
+        k.keys("End", "Right")
     return True
 
 
@@ -364,11 +372,13 @@ def sign(k, log, names, steps=None):
     k.wait("署名の前の確認")
     s = k.screen()
     if steps is None:
-        ok("署名へ進む" in s and "確認の問題の答え" in s, "the review page: every answer first", s)
+        ok("続きを読む" in s and "署名へ進む" not in s and "確認の問題の答え" in s,
+           "the review page: every answer first; it reads on before it signs", s)
     k.keys("Enter")  # not at the end: only scrolls, never signs unseen
     k.keys("End")
     s = k.wait("内容がよければ")
     if steps is None:
+        ok("署名へ進む" in s, "at the end of the review: Go to signing", s)
         ok("[x] " in s and "[ ] " not in s,
            "the review page lists the statements, checked, before signing", s)
     if steps is not None and steps.tick():
@@ -377,9 +387,9 @@ def sign(k, log, names, steps=None):
     for role, name in zip(("本人による確認", "保護者による確認"), names):
         k.wait(lambda s: "お名前：" in s and role in s)
         k.text(name + "う")
-        k.wait("お名前： " + name + "う_")
+        k.wait(lambda s: field(s) == name + "う")
         k.keys("BSpace")
-        k.wait("お名前： " + name + "_")
+        k.wait(lambda s: field(s) == name)
         if steps is not None and steps.tick():
             return False
         k.keys("Enter")
@@ -526,7 +536,7 @@ def _full(k, tmp, db):
     k.start("run", "--config", conf, "--db", db, "--patient", "P-004",
             "--profile", "no-pregnancy")
     k.wait(f"1 / {n}")
-    k.keys("Right")
+    k.keys("End", "Right")
     k.wait(f"2 / {n}")
     k.wait("ようこそ。ことばを選んでください。", 15)
     ok(True, "idle: back to welcome")

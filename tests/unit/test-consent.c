@@ -169,6 +169,59 @@ type(const char *s)
 }
 
 static void
+click(int x, int y)
+{
+	struct keys_event ev = { .kind = KEYS_EV_MOUSE, .button = 1, .x = x, .y = y };
+
+	kiosk_event(&app, &ev);
+}
+
+/* Click the lowest cell showing label: a key of the on-screen keyboard
+ * (below the prompt and the field). */
+static void
+touch_key(const char *label)
+{
+	kiosk_draw(&app, grid);
+	for (int y = grid->h - 1; y >= 0; y--) {
+		char *row = grid_row_text(grid, y), *at = strstr(row, label);
+
+		if (at != NULL) {
+			int x = 0;
+
+			/* the column of the match: cells up to it */
+			for (int c = 0, off = 0; c < grid->w; c++) {
+				if (off >= at - row) {
+					x = c;
+					break;
+				}
+				off += (int)strlen(grid_at(grid, c, y)->text);
+			}
+			free(row);
+			click(x, y);
+			return;
+		}
+		free(row);
+	}
+	ck_abort_msg("no key %s on screen", label);
+}
+
+static void
+touch_button(enum keys_action a)
+{
+	struct kiosk_button b[KIOSK_MAX_BUTTONS];
+	size_t n = kiosk_sign_ops.buttons(&app, b);
+
+	if (app.state == KIOSK_REVIEW)
+		n = kiosk_review_ops.buttons(&app, b);
+	for (size_t i = 0; i < n; i++)
+		if (b[i].action == a) {
+			click(b[i].x + b[i].w / 2, b[i].y);
+			return;
+		}
+	ck_abort_msg("no button %s", keys_action_name(a));
+}
+
+static void
 ack_all(void)
 {
 	size_t n = app.cs.nstmts;
@@ -279,8 +332,9 @@ START_TEST(test_whole_session)
 	ck_assert_str_eq(state(), "sign");
 	type("やまだ はなこう");
 	key(KEYS_BACKSPACE);
-	ck_assert_str_eq(app.cs.name, "やまだ はなこ");
-	ck_assert(shows("お名前： やまだ はなこ_"));
+	ck_assert_str_eq(app.cs.name[0].s, "やまだ はなこ");
+	ck_assert(shows("お名前："));
+	ck_assert(shows("やまだ はなこ"));
 	ck_assert(shows("署名の意味：本人による確認"));
 	key(KEYS_ENTER);
 	ck_assert_str_eq(state(), "done");
@@ -305,8 +359,9 @@ START_TEST(test_whole_session)
 	ck_assert(!app.cs.on && !app.cs.quiz_on);
 	for (size_t i = 0; i < sizeof app.cs.ref; i++)
 		ck_assert_int_eq(app.cs.ref[i], 0);
-	for (size_t i = 0; i < sizeof app.cs.name; i++)
-		ck_assert_int_eq(app.cs.name[i], 0);
+	for (size_t r = 0; r < 2; r++)
+		for (size_t i = 0; i < sizeof app.cs.name[r].s; i++)
+			ck_assert_int_eq(app.cs.name[r].s[i] | app.cs.kanji[r].s[i], 0);
 	ck_assert_ptr_null(app.cs.stmts);
 	ck_assert_ptr_null(app.cs.page);
 	/* staff verify the last session */
@@ -385,6 +440,154 @@ START_TEST(test_minor_from_staff_menu)
 	ck_assert_uint_eq(sess.nsigns, 2);
 	ck_assert_str_eq(sess.signs[1].role, "guardian");
 	ck_assert_str_eq(sess.signs[1].meaning, "保護者による確認");
+	store_session_done(&sess);
+}
+END_TEST
+
+/* To the signature of a session: every screen, question, statement. */
+static void
+to_sign(bool minor)
+{
+	ck_assert_int_eq(kiosk_consent_start(&app, "P-9", "no-pregnancy", minor,
+					     NULL), 0);
+	read_screens();
+	while (strcmp(state(), "quiz") == 0) {
+		key(choice_key(true));
+		key(KEYS_ENTER);
+	}
+	ack_all();
+	key(KEYS_END);
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "sign");
+}
+
+/* The name field is a text field; a blank or invisible name is refused
+ * with a message; going back to the review keeps what was typed. */
+START_TEST(test_sign_field)
+{
+	to_sign(false);
+	/* blank, ideographic spaces, zero-width and bidi characters only */
+	type(" ");
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "sign");
+	ck_assert_ptr_nonnull(app.cs.sign_why);
+	load(1);
+	ck_assert_uint_eq(sess.nsigns, 0);
+	key(KEYS_BACKSPACE);
+	type("\u3000\u3000");
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "sign");
+	ck_assert_ptr_nonnull(app.cs.sign_why);
+	/* invisible characters are never typed at all */
+	osk_edit_wipe(&app.cs.name[0]);
+	type("\u200b\u202e\u2066\ufeff");
+	ck_assert_uint_eq(app.cs.name[0].len, 0);
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "sign");
+	/* nor pasted past the field: put there directly, the gate refuses */
+	osk_edit_insert(&app.cs.name[0], "\u200b\u200b");
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "sign");
+	ck_assert_ptr_nonnull(app.cs.sign_why);
+	load(1);
+	ck_assert_uint_eq(sess.nsigns, 0);
+	osk_edit_wipe(&app.cs.name[0]);
+	/* ← moves the cursor; it never leaves the page */
+	type("ヤマダ");
+	key(KEYS_LEFT);
+	key(KEYS_LEFT);
+	key(KEYS_LEFT);
+	key(KEYS_LEFT); /* at the start: still here */
+	ck_assert_str_eq(state(), "sign");
+	ck_assert_uint_eq(app.cs.name[0].cur, 0);
+	key(KEYS_RIGHT);
+	type("ノ");
+	ck_assert_str_eq(app.cs.name[0].s, "ヤノマダ");
+	key(KEYS_DELETE);
+	ck_assert_str_eq(app.cs.name[0].s, "ヤノダ");
+	/* Esc asks; Esc again stays */
+	key(KEYS_ESC);
+	ck_assert_str_eq(state(), "sign");
+	ck_assert(app.cs.asking_leave);
+	ck_assert(shows("確認のページに戻りますか"));
+	key(KEYS_ESC);
+	ck_assert(!app.cs.asking_leave);
+	ck_assert_str_eq(app.cs.name[0].s, "ヤノダ");
+	/* the Back button: to the review and back, the name kept */
+	{
+		struct kiosk_button b[KIOSK_MAX_BUTTONS];
+		size_t n = kiosk_sign_ops.buttons(&app, b);
+
+		ck_assert_uint_ge(n, 2);
+		ck_assert_int_eq(b[0].action, KEYS_A_BACK);
+		click(b[0].x + 1, b[0].y);
+	}
+	ck_assert_str_eq(state(), "review");
+	key(KEYS_END);
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "sign");
+	ck_assert_str_eq(app.cs.name[0].s, "ヤノダ");
+	ck_assert(shows("ヤノダ"));
+	/* surrounding spaces go, inside ones stay: recorded as ingate cleans */
+	key(KEYS_HOME);
+	type(" ");
+	key(KEYS_END);
+	type("\u3000ハナコ ");
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "done");
+	load(1);
+	ck_assert_uint_eq(sess.nsigns, 1);
+	ck_assert_str_eq(sess.signs[0].name, "ヤノダ\u3000ハナコ");
+	store_session_done(&sess);
+}
+END_TEST
+
+/* Touch alone: the name typed on the on-screen keyboard, for the patient
+ * and then the guardian, whose Back goes to the review and returns. */
+START_TEST(test_sign_by_touch)
+{
+	to_sign(true);
+	ck_assert(shows("カナ") || shows("ABC"));
+	touch_key("ヤ");
+	touch_key("マ");
+	touch_key("タ");
+	touch_key("゛");
+	ck_assert_str_eq(app.cs.name[0].s, "ヤマダ");
+	touch_key("1字消す");
+	ck_assert_str_eq(app.cs.name[0].s, "ヤマ");
+	touch_key("ABC");
+	touch_key("J");
+	ck_assert_str_eq(app.cs.name[0].s, "ヤマJ");
+	touch_key("全部消す");
+	ck_assert_uint_eq(app.cs.name[0].len, 0);
+	touch_key("カナ");
+	touch_key("ス");
+	touch_key("ス");
+	touch_key("キ");
+	touch_key("◀");
+	touch_key("゛");
+	ck_assert_str_eq(app.cs.name[0].s, "スズキ");
+	touch_button(KEYS_A_ACTIVATE);
+	ck_assert_str_eq(state(), "sign");
+	ck_assert(shows("保護者の署名"));
+	/* the guardian's Back: the review, and back to sign as the guardian */
+	touch_key("ハ");
+	touch_button(KEYS_A_BACK);
+	ck_assert_str_eq(state(), "review");
+	ck_assert_int_eq(app.cs.role, 1);
+	touch_button(KEYS_A_NEXT); /* reads on, then signs */
+	while (strcmp(state(), "review") == 0)
+		touch_button(KEYS_A_NEXT);
+	ck_assert_str_eq(state(), "sign");
+	ck_assert(shows("保護者の署名"));
+	ck_assert_str_eq(app.cs.name[1].s, "ハ");
+	touch_key("ハ");
+	touch_button(KEYS_A_ACTIVATE);
+	ck_assert_str_eq(state(), "done");
+	load(1);
+	ck_assert_uint_eq(sess.nsigns, 2);
+	ck_assert_str_eq(sess.signs[0].name, "スズキ");
+	ck_assert_str_eq(sess.signs[1].name, "ハハ");
 	store_session_done(&sess);
 }
 END_TEST
@@ -599,6 +802,8 @@ tap_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_whole_session);
 	tcase_add_test(tc, test_minor_from_staff_menu);
+	tcase_add_test(tc, test_sign_field);
+	tcase_add_test(tc, test_sign_by_touch);
 	tcase_add_test(tc, test_three_wrong_stop);
 	tcase_add_test(tc, test_idle_timed_out);
 	tcase_add_test(tc, test_write_fails_then_saved);
