@@ -422,16 +422,13 @@ kiosk_consent_stamp(const struct kiosk_app *app, int kind)
 	return 0;
 }
 
-/* The quiz label of the choice at pos: "2  its text"; caller frees. */
+/* The text of the choice at pos; caller frees. */
 static char *
-kiosk_quiz_label(const struct kiosk_app *app, size_t pos)
+kiosk_quiz_choice_text(const struct kiosk_app *app, size_t pos)
 {
 	const struct content_item *it = quiz_choice(&app->cs.quiz, pos);
-	char *t = it != NULL ? content_inline_text(&it->text) : xstrdup("");
-	char *r = xasprintf("%zu  %s", pos + 1, t);
 
-	free(t);
-	return r;
+	return it != NULL ? content_inline_text(&it->text) : xstrdup("");
 }
 
 /* The question, then each choice as a button in the text: big (a row of
@@ -451,20 +448,24 @@ kiosk_quiz_page(struct kiosk_app *app, struct kiosk_page *p,
 		size_t nc = quiz_nchoices(&cs->quiz), need = p->n;
 		int pad;
 
-		for (size_t i = 0; i < nc; i++) {
-			char *l = kiosk_quiz_label(app, i);
+		char num[32];
 
-			need += kiosk_page_rows_of(p, l, app->ambiguous) + 3;
+		for (size_t i = 0; i < nc; i++) {
+			char *l = kiosk_quiz_choice_text(app, i);
+
+			snprintf(num, sizeof num, "%zu  ", i + 1);
+			need += kiosk_page_rows_of(p, num, l, app->ambiguous) + 3;
 			free(l);
 		}
 		pad = need <= (size_t)body_h ? 1 : 0;
 		for (size_t i = 0; i < nc; i++) {
-			char *l = kiosk_quiz_label(app, i);
+			char *l = kiosk_quiz_choice_text(app, i);
 
 			if (i > 0)
 				kiosk_page_blank(p);
-			kiosk_page_add_button(p, l, KEYS_A_PICK, (int)i, GRID_BUTTON,
-					      pad, app->ambiguous);
+			snprintf(num, sizeof num, "%zu  ", i + 1);
+			kiosk_page_add_button(p, num, l, KEYS_A_PICK, (int)i,
+					      GRID_BUTTON, pad, app->ambiguous);
 			free(l);
 		}
 		return;
@@ -511,8 +512,8 @@ kiosk_ack_page(struct kiosk_app *app, struct kiosk_page *p,
 
 	kiosk_page_add_nodes(p, s->children, s->nchildren, 0, o);
 	kiosk_page_blank(p);
-	need = p->n + kiosk_page_rows_of(p, label, app->ambiguous) + 2;
-	kiosk_page_add_button(p, label, KEYS_A_PICK, 0,
+	need = p->n + kiosk_page_rows_of(p, NULL, label, app->ambiguous) + 2;
+	kiosk_page_add_button(p, NULL, label, KEYS_A_PICK, 0,
 			      done ? GRID_SELECTED : GRID_BUTTON_HOT,
 			      need <= (size_t)body_h ? 1 : 0, app->ambiguous);
 }

@@ -117,13 +117,14 @@ void kiosk_page_add_nodes(struct kiosk_page *p, const struct content_node *nodes
 void kiosk_page_add_text(struct kiosk_page *p, const char *text,
 			 enum grid_style st, int ambiguous);
 /* A button the column's width: pad blank rows above and below the wrapped
- * label. Returns its index. */
-int kiosk_page_add_button(struct kiosk_page *p, const char *label,
-			  enum keys_action action, int arg, enum grid_style st,
-			  int pad, int ambiguous);
+ * label, whose lines hang under the text after prefix (may be NULL).
+ * Returns its index. */
+int kiosk_page_add_button(struct kiosk_page *p, const char *prefix,
+			  const char *label, enum keys_action action, int arg,
+			  enum grid_style st, int pad, int ambiguous);
 /* Rows a button's label takes. */
-size_t kiosk_page_rows_of(const struct kiosk_page *p, const char *text,
-			  int ambiguous);
+size_t kiosk_page_rows_of(const struct kiosk_page *p, const char *prefix,
+			  const char *text, int ambiguous);
 /* First row of node (or the nearest after). */
 size_t kiosk_page_line_of_node(const struct kiosk_page *p, size_t node);
 /* The top row clamped to the page and the body; at the end; too tall. */

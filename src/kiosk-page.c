@@ -165,23 +165,35 @@ kiosk_page_keep(struct kiosk_page *p, char *s)
 	return s;
 }
 
-/* UI text wrapped (Japanese line breaking) at width w: rows appended at x. */
+/* UI text wrapped (Japanese line breaking) at width w: rows appended at x;
+ * a prefix (a choice's number) starts the first row and the rest hang
+ * under the text after it. */
 static size_t
-kiosk_page_wrap(struct kiosk_page *p, const char *text, int x, int w,
-		enum grid_style st, int ambiguous, int button)
+kiosk_page_wrap(struct kiosk_page *p, const char *prefix, const char *text,
+		int x, int w, enum grid_style st, int ambiguous, int button)
 {
 	struct text_line *lines;
 	size_t len = strlen(text), nl;
 	unsigned char *keep = xcalloc(len + 1, 1);
+	int pw = prefix != NULL ? grid_strwidth(prefix, ambiguous) : 0;
 
+	if (pw > w / 2)
+		pw = 0, prefix = NULL;
 	text_keep_rules(text, len, keep);
-	nl = text_wrap(text, len, keep, w > 0 ? w : 1, ambiguous, &lines);
+	nl = text_wrap(text, len, keep, w - pw > 0 ? w - pw : 1, ambiguous, &lines);
 	free(keep);
 	for (size_t i = 0; i < nl; i++) {
 		struct kiosk_row *r = kiosk_page_row(p);
 
-		r->text = kiosk_page_keep(p, xstrndup(text + lines[i].start,
-					 lines[i].end - lines[i].start));
+		r->text = kiosk_page_keep(p, xasprintf("%*s%.*s",
+			i == 0 ? 0 : pw, "", (int)(lines[i].end - lines[i].start),
+			text + lines[i].start));
+		if (i == 0 && prefix != NULL) {
+			char *t = xasprintf("%s%s", prefix, r->text);
+
+			free(p->texts[--p->ntexts]);
+			r->text = kiosk_page_keep(p, t);
+		}
 		r->x = x;
 		r->style = (unsigned char)st;
 		r->button = button;
@@ -200,13 +212,13 @@ void
 kiosk_page_add_text(struct kiosk_page *p, const char *text, enum grid_style st,
 		    int ambiguous)
 {
-	kiosk_page_wrap(p, text, 0, p->w, st, ambiguous, -1);
+	kiosk_page_wrap(p, NULL, text, 0, p->w, st, ambiguous, -1);
 }
 
 int
-kiosk_page_add_button(struct kiosk_page *p, const char *label,
-		      enum keys_action action, int arg, enum grid_style st,
-		      int pad, int ambiguous)
+kiosk_page_add_button(struct kiosk_page *p, const char *prefix,
+		      const char *label, enum keys_action action, int arg,
+		      enum grid_style st, int pad, int ambiguous)
 {
 	struct kiosk_page_button *b;
 	int idx = (int)p->nbuttons;
@@ -231,7 +243,7 @@ kiosk_page_add_button(struct kiosk_page *p, const char *label,
 		r->style = (unsigned char)st;
 	}
 	/* the label inside, a column of padding either side */
-	kiosk_page_wrap(p, label, 2, p->w - 4, st, ambiguous, idx);
+	kiosk_page_wrap(p, prefix, label, 2, p->w - 4, st, ambiguous, idx);
 	for (int i = 0; i < pad; i++) {
 		struct kiosk_row *r = kiosk_page_row(p);
 
@@ -243,14 +255,19 @@ kiosk_page_add_button(struct kiosk_page *p, const char *label,
 }
 
 size_t
-kiosk_page_rows_of(const struct kiosk_page *p, const char *text, int ambiguous)
+kiosk_page_rows_of(const struct kiosk_page *p, const char *prefix,
+		   const char *text, int ambiguous)
 {
 	struct text_line *lines;
 	size_t len = strlen(text), nl;
 	unsigned char *keep = xcalloc(len + 1, 1);
+	int pw = prefix != NULL ? grid_strwidth(prefix, ambiguous) : 0;
+	int w = p->w - 4;
 
+	if (pw > w / 2)
+		pw = 0;
 	text_keep_rules(text, len, keep);
-	nl = text_wrap(text, len, keep, p->w - 4 > 0 ? p->w - 4 : 1, ambiguous,
+	nl = text_wrap(text, len, keep, w - pw > 0 ? w - pw : 1, ambiguous,
 		       &lines);
 	free(keep);
 	free(lines);

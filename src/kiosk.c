@@ -141,7 +141,13 @@ kiosk_bar(const struct kiosk_app *app, struct kiosk_button *b, size_t n)
 	kiosk_frame(app, &f);
 	if (n == 0)
 		return;
-	avail = app->w - gap * ((int)n + 1);
+	/* On a wide screen the bar keeps near the text: the column and some,
+	 * centred, not the screen's far edges. */
+	avail = f.text_w + 40 > 80 ? f.text_w + 40 : 80;
+	if (avail > app->w)
+		avail = app->w;
+	x = (app->w - avail) / 2 + gap;
+	avail -= gap * ((int)n + 1);
 	/* Each button as wide as its label and some, the space left shared
 	 * evenly; only a window too narrow for the labels cuts them. */
 	for (size_t i = 0; i < n; i++) {

@@ -98,8 +98,11 @@ osk_build(struct osk *k)
 					osk_add(k, OSK_OP_TEXT, osk_kana[r][c],
 						osk_kana[r][c], r * OSK_COLS + c, 0);
 		osk_add(k, OSK_OP_DAKUTEN, NULL, "゛", -1, 0);
+		k->keys[k->n - 1].wide_label = N_("゛ voiced");
 		osk_add(k, OSK_OP_HANDAKUTEN, NULL, "゜", -1, 0);
+		k->keys[k->n - 1].wide_label = N_("゜ semi-voiced");
 		osk_add(k, OSK_OP_SMALL, NULL, N_("small"), -1, 0);
+		k->keys[k->n - 1].wide_label = N_("small kana");
 		osk_add(k, OSK_OP_TEXT, "\u3000", N_("Space"), -1, 0);
 		break;
 	case OSK_LATIN:
@@ -155,8 +158,11 @@ osk_set_layout(struct osk *k, enum osk_layout layout)
 static const char *
 osk_label(const struct osk_key *key)
 {
-	/* Character keys show themselves; the rest are UI words. */
-	return key->op == OSK_OP_TEXT && key->slot >= 0 ? key->label : _(key->label);
+	/* Character keys show themselves; the rest are UI words, the longer
+	 * ones where the row has room. */
+	if (key->op == OSK_OP_TEXT && key->slot >= 0)
+		return key->label;
+	return _(key->wide && key->wide_label != NULL ? key->wide_label : key->label);
 }
 
 /* Key heights and the gap between rows, biggest first. */
@@ -218,13 +224,20 @@ osk_place(struct osk *k, int x, int y, int w, int h, int ambiguous)
 		k->h = used;
 		return used;
 	}
-	/* The control row: each key its label and some, the rest shared. */
+	/* The control row: each key its label and some, the rest shared;
+	 * the longer labels (゛ 濁点) when they all fit with room to spare. */
 	cy = y + rows * (kh + gap);
-	for (size_t i = first_ctl; i < k->n; i++) {
-		lw[nctl] = grid_strwidth(osk_label(&k->keys[i]), ambiguous);
-		if (lw[nctl] < 2) /* ◀ ▶: still a key a finger can find */
-			lw[nctl] = 2;
-		need += lw[nctl++];
+	for (int wide = 1; wide >= 0; wide--) {
+		need = nctl = 0;
+		for (size_t i = first_ctl; i < k->n; i++) {
+			k->keys[i].wide = wide;
+			lw[nctl] = grid_strwidth(osk_label(&k->keys[i]), ambiguous);
+			if (lw[nctl] < 2) /* ◀ ▶: still a key a finger can find */
+				lw[nctl] = 2;
+			need += lw[nctl++];
+		}
+		if (need + nctl * pad + (nctl - 1) * gapx <= tw)
+			break;
 	}
 	cw = tw;
 	if (need + nctl * pad + (nctl - 1) * gapx > cw)

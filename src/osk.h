@@ -66,6 +66,8 @@ struct osk_key {
 	enum osk_op op;
 	const char *text;  /* OSK_OP_TEXT: what it types (UTF-8) */
 	const char *label; /* what it shows (a msgid for control keys) */
+	const char *wide_label; /* a longer label, shown where there is room */
+	bool wide;         /* osk_place chose the longer label */
 	int slot;          /* row * columns + column; -1: the control row */
 	int arg;           /* OSK_OP_LAYOUT: the layout */
 };

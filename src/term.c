@@ -490,6 +490,10 @@ term_wipe(void)
 	refresh();
 	putp("\033[H\033[2J\033[3J");
 	fflush(stdout);
+	/* The terminal cleared to whatever colours it had: ncurses must not
+	 * believe the page's blanks are still there, so the next draw paints
+	 * every cell. */
+	clearok(curscr, TRUE);
 	grid_free(term_prev);
 	term_prev = NULL;
 }
