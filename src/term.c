@@ -446,14 +446,23 @@ term_draw(const struct grid *g)
 	}
 	dirty = xcalloc((size_t)g->h + 1, sizeof *dirty);
 	for (int y = 0; y < g->h; y++) {
+		bool changed = false, has_amb = false;
+
 		for (int x = 0; x < g->w; x++) {
 			const struct grid_cell *c = grid_at(g, x, y);
 			const struct grid_cell *p = grid_at(term_prev, x, y);
 			bool amb = g->ambiguous == 2 && term_amb_wide(c);
 
-			if (g->ambiguous == 2 && !grid_cell_eq(c, p) &&
-			    (amb || term_amb_wide(p)))
-				dirty[y] = any = true;
+			/* ncurses may rewrite unchanged cells between changed ones
+			 * (one run is cheaper than a cursor move), over a wide ※
+			 * it believes is blank: a row where anything changes gets
+			 * its ambiguous characters drawn again. */
+			if (g->ambiguous == 2) {
+				has_amb = has_amb || amb || term_amb_wide(p);
+				changed = changed || !grid_cell_eq(c, p);
+				if (changed && has_amb)
+					dirty[y] = any = true;
+			}
 			if (c->width == 0)
 				continue; /* drawn with its left half */
 			if (grid_cell_eq(c, p) &&
