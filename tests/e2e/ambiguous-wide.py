@@ -156,7 +156,11 @@ class Term:
                 m = re.match(r"\033[()][0-9A-Za-z]|\033[=>78cDEM]", s[i:])
                 if m:
                     k = m.group(0)[1]
-                    if k == "D":
+                    if k == "7":  # save the cursor (around a scroll region)
+                        self.saved = (self.x, self.y)
+                    elif k == "8":
+                        self.x, self.y = getattr(self, "saved", (0, 0))
+                    elif k == "D":
                         self.lf()
                     elif k == "M":
                         if self.y == self.top:
@@ -224,15 +228,19 @@ def main():
     bad = 0
     for i, sid in enumerate(ids):
         pump()
-        want = subprocess.run([isokiosk, "render", "--width", str(W - 3),
+        # the text area: a margin, the text, a gap, the scroll column (3)
+        want = subprocess.run([isokiosk, "render", "--width", str(W - 5),
                                "--ambiguous-width", "2",
                                os.path.join(root, "content/ja", sid + ".md")],
                               capture_output=True, text=True).stdout.split("\n")
         if want and want[-1] == "":
             want.pop()
+        # the title (and the blank line after it) is the kiosk's header
+        want = want[want.index("") + 1:] if "" in want else want
         rows = len(want)
-        if rows <= H - 6:
-            got = [r[1:].rstrip(" |") if len(r) > 1 else "" for r in term.text()[2:2 + rows]]
+        if rows <= H - 8:
+            # a tall window: the body starts at row 3
+            got = [r[1:] if len(r) > 1 else "" for r in term.text()[3:3 + rows]]
             got = [g.rstrip() for g in got]
             n += 1
             has_amb = any(unicodedata.east_asian_width(c) == "A" for l in want for c in l)
@@ -249,7 +257,7 @@ def main():
         # wide ambiguous characters must not leave stale halves
         os.write(fd, b"\033OB\033OB\033OA\033OA")
         pump(0.2)
-        os.write(fd, b"\033OC")
+        os.write(fd, b"\033OF\033OC")  # End (Next after the end), Right
     os.kill(pid, 15)
     pump(0.2)
     os.waitpid(pid, 0)

@@ -35,7 +35,8 @@ for ((i = 1; i <= n; i++)); do
 done
 [ $ok = 1 ] && e2e_ok "mouse: all $n screens by clicking 次へ" || e2e_fail "mouse: all $n screens by clicking 次へ"
 
-# Back (button and Esc), the menu, a jump, the way back.
+# Back (button and Esc), the menu, a jump, the way back; the scroll
+# column; はじめから (the first screen) and おわる (the welcome screen).
 e2e_click_text '戻る'
 e2e_check 'the 戻る button goes back one screen' e2e_wait "$((n - 1)) / $n"
 e2e_keys Escape
@@ -55,6 +56,19 @@ e2e_check 'Esc in the menu returns to the screen' e2e_wait " 5 / $n"
 e2e_keys m Down Down Enter
 e2e_check 'arrows and Enter in the menu' e2e_wait " 7 / $n"
 e2e_click_text 'はじめから'
-e2e_check 'はじめから returns to the welcome screen' e2e_wait '1  日本語'
+e2e_check 'はじめから opens the first screen again' e2e_wait " 1 / $n"
+# the scroll column: ▼ reads on, ▲ back (a screen longer than the window)
+e2e_keys End Right
+e2e_wait " 2 / $n" >/dev/null
+e2e_check 'a long screen offers ▼' e2e_wait '▼'
+top=$(e2e_line 2 30)
+e2e_click_text '▼'
+e2e_check '▼ scrolls down a page' e2e_wait_gone "$top"
+e2e_click_text '▲'
+e2e_check '▲ scrolls back up' e2e_wait "$top"
+e2e_keys m End Enter
+e2e_wait " $n / $n" >/dev/null
+e2e_click_text 'おわる'
+e2e_check 'おわる returns to the welcome screen' e2e_wait '1  日本語'
 e2e_check 'still running' e2e_alive
 e2e_end

@@ -13,7 +13,7 @@ e2e_wait '2  English' >/dev/null
 e2e_keys 2
 e2e_check 'English content: the first screen title' e2e_wait "$title"
 e2e_check 'progress' e2e_wait " 1 / $n"
-for s in Back Topics 'Start over' Next DEMO; do
+for s in Back Topics 'From the start' Next DEMO; do
 	e2e_check "UI string: $s" e2e_wait "$s" 2
 done
 e2e_check 'no Japanese UI string left' bash -c '! tmux -S "$1" capture-pane -p | grep -qE "次へ|戻る|目次|はじめから|デモ"' _ "$E2E_SOCK"

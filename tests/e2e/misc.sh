@@ -43,7 +43,7 @@ e2e_start 80 24 run
 E2E_WRAP=
 e2e_wait '2  English' >/dev/null
 e2e_keys 2
-e2e_check 'translations found without ISOKIOSK_LOCALEDIR' e2e_wait 'Start over'
+e2e_check 'translations found without ISOKIOSK_LOCALEDIR' e2e_wait 'From the start'
 
 # Themes: mono and NO_COLOR use no colours; the default theme does.
 colours() { e2e_tmux capture-pane -p -e | grep -cE $'\033\\[[0-9;]*(3[0-7]|4[0-7]|38;|48;)[0-9;]*m'; }
