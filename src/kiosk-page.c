@@ -108,11 +108,23 @@ kiosk_layout_width(const struct layout *l)
 	return w;
 }
 
+/* Is l a table drawn as a grid (not as one block per row, the form
+ * layout falls back to when a table cannot fit its width)? */
+static bool
+kiosk_layout_grid(const struct layout *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		for (size_t k = 0; k < l->lines[i].nruns; k++)
+			if (strstr(l->lines[i].runs[k].text, "┌") != NULL)
+				return true;
+	return false;
+}
+
 /*
- * Content nodes at the page's width; a table that needs more (its widest
- * line at the whole width is wider than the measure) gets the whole width,
- * centred on the column. Nodes keep their indices (node0 + i) for the
- * reader's place.
+ * Content nodes at the page's width; a table that needs more (at the
+ * measure it could only be shown as one block per row, with the whole
+ * width as a grid) gets the whole width, centred on the column. Nodes keep
+ * their indices (node0 + i) for the reader's place.
  */
 void
 kiosk_page_add_nodes(struct kiosk_page *p, const struct content_node *nodes,
@@ -130,12 +142,17 @@ kiosk_page_add_nodes(struct kiosk_page *p, const struct content_node *nodes,
 			continue;
 		if (i < n) {
 			struct layout_opts wo = o;
+			struct layout *narrow = layout_nodes(&nodes[i], 1, &o);
+			bool fits = kiosk_layout_grid(narrow);
 
+			layout_free(narrow);
+			if (fits)
+				continue; /* a grid within the measure: with the rest */
 			wo.width = p->wide;
 			wide = layout_nodes(&nodes[i], 1, &wo);
-			if (kiosk_layout_width(wide) <= p->w) {
+			if (!kiosk_layout_grid(wide)) {
 				layout_free(wide);
-				continue; /* fits the measure: laid out with the rest */
+				continue; /* blocks either way: keep to the measure */
 			}
 		}
 		if (i > from) {
