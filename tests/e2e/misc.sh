@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The rest of the kiosk's promises: bad content or a bad configuration
 # never reaches a patient; no Japanese locale on the system still works;
-# themes and NO_COLOR; preview follows the file as it is saved.
+# themes and NO_COLOR; preview follows the file as it is saved; TERM dumb
+# or unset is refused with a message and status 2.
 . "$(dirname "$0")/lib.sh"
 
 root=${SOURCE_ROOT:-$(dirname "$0")/../..}
@@ -82,4 +83,22 @@ printf '\n**never closed\n' >>"$E2E_TMP/content/ja/pores.md"
 e2e_check 'preview shows the errors of a bad save' e2e_wait 'error:'
 e2e_keys q
 e2e_check 'q ends the preview' e2e_wait_dead
+# the preview's one button: close it (no buttons that do nothing)
+e2e_start 80 24 preview "$E2E_TMP/content/ja/pores.md"
+e2e_wait 'プレビュー' >/dev/null
+e2e_check 'preview offers no Back, Topics or Finish' bash -c '! tmux -S "$1" capture-pane -p | grep -qE "戻る|目次|おわる|はじめから"' _ "$E2E_SOCK"
+e2e_click_text 'プレビューを閉じる'
+e2e_check 'a touch on Close ends the preview' e2e_wait_dead
+
+# A terminal the kiosk cannot draw on: a message naming what is needed,
+# exit status 2, and nothing drawn.
+for t in dumb unset; do
+	if [ $t = unset ]; then E2E_WRAP="env -u TERM"; else E2E_WRAP="env TERM=$t"; fi
+	e2e_start_wrapped 80 24 run
+	e2e_check "TERM $t: exit status 2" e2e_wait 'exit=2'
+	e2e_check "TERM $t: the message names what is needed" \
+		grep -q 'needs a screen terminal that can move the cursor' "$E2E_TMP/stderr"
+	e2e_check "TERM $t: nothing drawn" bash -c '! tmux -S "$1" capture-pane -p | grep -qE "※|ようこそ"' _ "$E2E_SOCK"
+done
+E2E_WRAP=
 e2e_end

@@ -500,5 +500,58 @@ def _small(k, db):
     ok(overlap == 0, "40x12: nothing past 40 columns or 12 rows")
 
 
+# ---- under valgrind: a minor's session, touch by touch ------------------------
+
+def under_valgrind():
+    import shutil as sh
+    if sh.which("valgrind") is None:
+        print("1..0 # SKIP no valgrind")
+        return
+    if "libasan" in __import__("subprocess").run(["ldd", C.ISOKIOSK], stdout=-1, text=True).stdout:
+        print("1..0 # SKIP sanitizer build (valgrind cannot run it)")
+        return
+    tmp = setup("isokiosk-touch-vg.")
+    db = os.path.join(tmp, "records.db")
+    log = os.path.join(tmp, "vg.log")
+    wrap = os.path.join(tmp, "isokiosk-vg")
+    with open(wrap, "w") as f:
+        f.write("#!/bin/sh\nexec valgrind --error-exitcode=99 --leak-check=full "
+                "--errors-for-leak-kinds=definite --track-fds=no --log-file=%s %s \"$@\"\n"
+                % (C.shquote(log), C.shquote(C.ISOKIOSK)))
+    os.chmod(wrap, 0o755)
+    C.ISOKIOSK = wrap
+    C.TIMEOUT = max(C.TIMEOUT, 90)
+    k = C.Kiosk(tmp)
+    try:
+        k.start("run", "--db", db, "--patient", "V-001", "--profile", "no-pregnancy", "--minor")
+        t = Touch(k)
+        lg = session(t, "no-pregnancy", ["カトウ ユキ", "カトウ ジュン"], lambda q, a: "right")
+        ok(lg.receipt is not None, f"a minor's session by touch alone under valgrind, receipt {lg.receipt}")
+        # staff end it: SIGTERM (the kiosk ends cleanly)
+        pid = int(k.tmux("display-message", "-p", "#{pane_pid}").strip())
+        kids = __import__("subprocess").run(["pgrep", "-P", str(pid)], stdout=-1, text=True).stdout.split()
+        for kid in kids:
+            os.kill(int(kid), 15)
+        k.wait_dead(60)
+        rc = open(k.status).read().strip() if os.path.exists(k.status) else "?"
+        text = open(log, encoding="utf-8", errors="replace").read()
+        for line in text.split("\n"):
+            if re.search(r"ERROR SUMMARY|definitely|indirectly|Invalid|uninit", line):
+                print("# " + line)
+        ok(rc == "0", f"the kiosk ended with status 0 ({rc})")
+        ok("ERROR SUMMARY: 0 errors" in text, "valgrind: no errors, no definite leaks", text[-3000:])
+        rc2, out, f, answers, acks, signs, screens = C.show(db, 1)
+        ok([(x[0], x[1]) for x in signs] == [("patient", "カトウ\u3000ユキ"),
+                                             ("guardian", "カトウ\u3000ジュン")],
+           "the names typed under valgrind are recorded", out)
+    except C.Timeout as e:
+        ok(False, "the session under valgrind went on", str(e))
+    finally:
+        k.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    C.finish()
+
+
 if __name__ == "__main__":
-    {"full": full, "small": small}[sys.argv[1] if len(sys.argv) > 1 else "full"]()
+    {"full": full, "small": small, "valgrind": under_valgrind}[
+        sys.argv[1] if len(sys.argv) > 1 else "full"]()

@@ -444,6 +444,66 @@ START_TEST(test_minor_from_staff_menu)
 }
 END_TEST
 
+/* Consent mode: Next goes on only once the end of the screen was shown
+ * (it reads on, and says why); the time on each screen is recorded;
+ * the overall progress counts screens, questions, statements, the review
+ * and the signature. */
+START_TEST(test_reading_gated)
+{
+	size_t n = kiosk_nscreens(&app), nq, total;
+	struct kiosk_button b[KIOSK_MAX_BUTTONS];
+	size_t nb;
+	char want[64];
+
+	ck_assert_int_eq(kiosk_consent_start(&app, "P-8", "pregnancy", false,
+					     NULL), 0);
+	nq = quiz_count(&app.cs.quiz);
+	total = n + nq + app.cs.nstmts + 1 + 1;
+	snprintf(want, sizeof want, "ステップ 1 / %zu", total);
+	ck_assert(shows(want));
+	/* a small window: the first screen takes several pages */
+	{
+		struct keys_event ev = { .kind = KEYS_EV_RESIZE, .x = 60, .y = 14 };
+
+		kiosk_event(&app, &ev);
+	}
+	ck_assert(!kiosk_at_end(&app));
+	ck_assert(shows("続きを読む"));
+	nb = kiosk_screen_ops.buttons(&app, b);
+	for (size_t i = 0; i < nb; i++)
+		if (b[i].action == KEYS_A_NEXT)
+			ck_assert(!b[i].hot);
+	key(KEYS_RIGHT);
+	ck_assert_uint_eq(app.screen, 0);
+	ck_assert_uint_gt(app.top, 0); /* it read on */
+	ck_assert(shows("この画面を最後まで読んでください"));
+	/* the button reads on too, touch by touch, until the end */
+	while (!app.seen_end[0]) {
+		nb = kiosk_screen_ops.buttons(&app, b);
+		for (size_t i = 0; i < nb; i++)
+			if (b[i].action == KEYS_A_NEXT) {
+				app.now += 1.0;
+				click(b[i].x + 1, b[i].y);
+				break;
+			}
+		ck_assert_uint_eq(app.screen, 0);
+	}
+	ck_assert(shows("次へ"));
+	/* scrolled back to the top: the end was shown, Next stays active */
+	key(KEYS_HOME);
+	ck_assert(!shows("続きを読む"));
+	app.now += 2.5;
+	key(KEYS_RIGHT);
+	ck_assert_uint_eq(app.screen, 1);
+	snprintf(want, sizeof want, "ステップ 2 / %zu", total);
+	ck_assert(shows(want));
+	load(1);
+	ck_assert_uint_eq(sess.nscreens, 1);
+	ck_assert_int_ge(sess.screens[0].shown_ms, 2000);
+	store_session_done(&sess);
+}
+END_TEST
+
 /* To the signature of a session: every screen, question, statement. */
 static void
 to_sign(bool minor)
@@ -802,6 +862,7 @@ tap_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_whole_session);
 	tcase_add_test(tc, test_minor_from_staff_menu);
+	tcase_add_test(tc, test_reading_gated);
 	tcase_add_test(tc, test_sign_field);
 	tcase_add_test(tc, test_sign_by_touch);
 	tcase_add_test(tc, test_three_wrong_stop);

@@ -476,6 +476,145 @@ START_TEST(test_language_switch)
 }
 END_TEST
 
+/* Display columns of row y from its first drawn cell to its last. */
+static void
+row_extent(int y, int lo, int hi, int *first, int *last)
+{
+	*first = -1;
+	*last = -1;
+	for (int x = lo; x < hi; x++) {
+		const struct grid_cell *c = grid_at(grid, x, y);
+
+		if (c->width != 0 && strcmp(c->text, " ") != 0) {
+			if (*first < 0)
+				*first = x;
+			*last = x + c->width - 1;
+		}
+	}
+}
+
+/* Body text within the measure (cfg.measure full-width characters),
+ * centred; the title only in the header; only a table wider. */
+static void
+check_measure(int w, int h, int measure)
+{
+	struct kiosk_frame f;
+	int cols = 2 * measure, left = (w - cols) / 2, checked = 0;
+
+	cfg.measure = measure;
+	resize(w, h);
+	kiosk_frame(&app, &f);
+	ck_assert_int_eq(f.text_w, cols);
+	ck_assert_int_eq(f.text_x, left);
+	for (size_t i = 0; i < kiosk_nscreens(&app); i++) {
+		app.screen = i;
+		app.top = 0;
+		kiosk_relayout(&app);
+		ck_assert_int_eq(app.page->w, cols);
+		for (size_t r = 0; r < app.page->n; r++) {
+			const struct kiosk_row *row = &app.page->rows[r];
+
+			if (row->line == NULL)
+				continue;
+			if (row->x < 0) { /* a table that needs the room */
+				ck_assert_int_le(row->line->width, f.wide_w);
+				continue;
+			}
+			ck_assert_msg(row->x + row->line->width <= cols,
+				      "screen %zu row %zu: %d columns, measure %d",
+				      i, r, row->x + row->line->width, cols);
+		}
+		/* as drawn: inside the column (the scroll column aside) */
+		kiosk_draw(&app, grid);
+		for (int y = f.body_y; y < f.body_y + f.body_h; y++) {
+			int first, last;
+
+			row_extent(y, 0, f.scroll_x, &first, &last);
+			if (first < 0)
+				continue;
+			checked++;
+			if (app.page->rows[app.top + (size_t)(y - f.body_y)].x < 0)
+				continue;
+			ck_assert_int_ge(first, left);
+			ck_assert_int_lt(last, left + cols);
+		}
+		/* the title is the header's, not the body's first line */
+		{
+			char *top = grid_row_text(grid, f.body_y);
+			const char *t = top;
+
+			while (*t == ' ')
+				t++;
+			ck_assert_msg(strcmp(t, kiosk_doc(&app, i)->title) != 0,
+				      "screen %zu repeats its title: %s", i, top);
+			free(top);
+		}
+	}
+	ck_assert_int_gt(checked, 20);
+}
+
+START_TEST(test_measure)
+{
+	key('1');
+	check_measure(120, 40, 40);
+	check_measure(200, 60, 40);
+	check_measure(200, 60, 30);
+	/* narrower than the measure: the whole width, as before */
+	cfg.measure = 40;
+	resize(80, 24);
+	{
+		struct kiosk_frame f;
+
+		kiosk_frame(&app, &f);
+		ck_assert_int_eq(f.text_x, 1);
+		ck_assert_int_eq(f.text_w, 80 - 1 - 1 - 3);
+	}
+}
+END_TEST
+
+/* Browsing: the section and its bar; a page that scrolls has ▲ ▼ that a
+ * touch uses. */
+START_TEST(test_progress_and_scroll_column)
+{
+	struct kiosk_button b[KIOSK_MAX_BUTTONS];
+	size_t n, top;
+	char *row;
+
+	key('1');
+	ck_assert(shows("説明 1 / "));
+	kiosk_draw(&app, grid);
+	row = grid_row_text(grid, 1);
+	ck_assert_str_eq(row, " 説明");
+	free(row);
+	/* the bar: done cells and the rest */
+	ck_assert_int_eq(grid_at(grid, 8, 1)->style, GRID_BAR_FILL);
+	ck_assert_int_eq(grid_at(grid, 78, 1)->style, GRID_BAR);
+	/* ▼ in the scroll column pages down; ▲ back */
+	n = kiosk_screen_ops.buttons(&app, b);
+	top = app.top;
+	for (size_t i = 0; i < n; i++)
+		if (b[i].action == KEYS_A_PAGE_DOWN && b[i].x >= 77) {
+			click(b[i].x, b[i].y + b[i].h - 1);
+			break;
+		}
+	ck_assert_uint_gt(app.top, top);
+	n = kiosk_screen_ops.buttons(&app, b);
+	for (size_t i = 0; i < n; i++)
+		if (b[i].action == KEYS_A_PAGE_UP && b[i].x >= 77) {
+			click(b[i].x, b[i].y);
+			break;
+		}
+	ck_assert_uint_eq(app.top, top);
+	/* a screen that fits has no scroll column and nothing to click there */
+	resize(200, 60);
+	app.screen = 0;
+	kiosk_relayout(&app);
+	n = kiosk_screen_ops.buttons(&app, b);
+	for (size_t i = 0; i < n; i++)
+		ck_assert(b[i].action != KEYS_A_PAGE_DOWN);
+}
+END_TEST
+
 Suite *
 tap_suite(void)
 {
@@ -495,6 +634,8 @@ tap_suite(void)
 	tcase_add_test(tc, test_demo_staff_exit);
 	tcase_add_test(tc, test_staff_pin);
 	tcase_add_test(tc, test_language_switch);
+	tcase_add_test(tc, test_measure);
+	tcase_add_test(tc, test_progress_and_scroll_column);
 	suite_add_tcase(s, tc);
 	return s;
 }
