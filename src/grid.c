@@ -62,6 +62,7 @@ grid_clear(struct grid *g)
 {
 	for (size_t i = 0; i < (size_t)g->w * (size_t)g->h; i++)
 		grid_blank(&g->cells[i], GRID_NORMAL);
+	g->cursor_x = g->cursor_y = -1;
 }
 
 static struct grid_cell *

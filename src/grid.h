@@ -50,13 +50,16 @@ struct grid {
 	int w, h;
 	int ambiguous;        /* 1 or 2 */
 	struct grid_cell *cells; /* h rows of w */
+	int cursor_x, cursor_y; /* a text field's cursor, where the terminal's
+				   (hidden) cursor goes so that an input
+				   method opens its window there; -1: none */
 };
 
 struct grid *grid_new(int w, int h, int ambiguous);
 void grid_free(struct grid *g);
 /* New size; every cell becomes a blank. */
 void grid_resize(struct grid *g, int w, int h);
-/* Every cell blank (a space in GRID_NORMAL). */
+/* Every cell blank (a space in GRID_NORMAL); no cursor. */
 void grid_clear(struct grid *g);
 /* Blank a rectangle (clipped) in a style. */
 void grid_fill(struct grid *g, int x, int y, int w, int h, enum grid_style st);

@@ -693,6 +693,13 @@ osk_edit_draw(const struct osk_edit *e, struct grid *g, int x, int y, int w,
 		return;
 	grid_fill(g, x, y, w, 1, st);
 	start = mask ? 0 : osk_edit_start(e, w, g->ambiguous);
+	if (cursor != st) { /* focused: an input method opens at the cursor */
+		g->cursor_x = x + (mask ? (int)u8_mbsnlen((const uint8_t *)e->s, e->len)
+				   : osk_cols(e->s, e->cur, g->ambiguous) - start);
+		if (g->cursor_x > x + w - 1)
+			g->cursor_x = x + w - 1;
+		g->cursor_y = y;
+	}
 	if (mask) { /* every character one mask cell; the cursor at the end */
 		size_t chars = u8_mbsnlen((const uint8_t *)e->s, e->len);
 
@@ -712,6 +719,7 @@ osk_edit_draw(const struct osk_edit *e, struct grid *g, int x, int y, int w,
 				grid_fill(g, x + col - start, y, 1, 1, cursor);
 			break;
 		}
+
 		memcpy(cell, e->s + i, next - i);
 		cell[next - i] = '\0';
 		cw = osk_cols(cell, next - i, g->ambiguous);

@@ -483,6 +483,15 @@ term_draw(const struct grid *g)
 	}
 	memcpy(term_prev->cells, g->cells,
 	       (size_t)g->w * (size_t)g->h * sizeof *g->cells);
+	/* The cursor stays hidden, but on a text field's cursor an input
+	 * method (and a screen magnifier) knows where the typing is. */
+	if (g->cursor_x >= 0 && g->cursor_x < g->w && g->cursor_y >= 0 &&
+	    g->cursor_y < g->h) {
+		leaveok(stdscr, FALSE);
+		wmove(stdscr, g->cursor_y, g->cursor_x);
+	} else {
+		leaveok(stdscr, TRUE);
+	}
 	refresh();
 	if (any)
 		term_draw_amb(g, dirty);

@@ -239,6 +239,11 @@ START_TEST(test_pin_pad)
 	ck_assert_str_eq(row, "  **");
 	free(row);
 	ck_assert_int_eq(grid_at(g, 4, 0)->style, GRID_CURSOR);
+	ck_assert_int_eq(g->cursor_x, 4);
+	/* not focused: no cursor for the terminal */
+	grid_clear(g);
+	osk_edit_draw(&e, g, 2, 0, 10, GRID_FIELD, GRID_FIELD, '*');
+	ck_assert_int_eq(g->cursor_x, -1);
 	osk_press(&k, (size_t)find_op(&k, OSK_OP_CLEAR), &e);
 	ck_assert_uint_eq(e.len, 0);
 	ck_assert(!osk_key_active(&k, (size_t)find_op(&k, OSK_OP_CLEAR), &e));
@@ -317,8 +322,11 @@ START_TEST(test_edit_draw_and_click)
 	row = grid_row_text(g, 0);
 	ck_assert_str_eq(row, " ヤマダ");
 	free(row);
-	/* the cursor is the cell of ダ */
+	/* the cursor is the cell of ダ, and the terminal's cursor goes there
+	 * (an input method opens its window at it) */
 	ck_assert_int_eq(grid_at(g, 5, 0)->style, GRID_CURSOR);
+	ck_assert_int_eq(g->cursor_x, 5);
+	ck_assert_int_eq(g->cursor_y, 0);
 	ck_assert_int_eq(grid_at(g, 3, 0)->style, GRID_FIELD);
 	/* a click on the right half of ヤ puts the cursor after it */
 	osk_edit_click(&e, 1, 10, 1);
