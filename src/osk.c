@@ -405,6 +405,42 @@ osk_edit_insert(struct osk_edit *e, const char *text)
 	return OSK_EDITED;
 }
 
+enum osk_result
+osk_edit_paste(struct osk_edit *e, const char *s, size_t len,
+	       bool (*keep)(unsigned c))
+{
+	const uint8_t *p = (const uint8_t *)s, *end = p + len;
+	char buf[OSK_EDIT_MAX];
+	size_t n = 0;
+	enum osk_result r;
+
+	while (p < end) {
+		ucs4_t c;
+		int k = u8_mbtouc(&c, p, (size_t)(end - p));
+
+		if (k <= 0 || c == 0xfffd) { /* an invalid byte: dropped */
+			p += k > 0 ? k : 1;
+			continue;
+		}
+		p += k;
+		if (c == '\r' || c == '\n' || c == '\t' || c == 0x2028 || c == 0x2029)
+			c = ' ';
+		if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) ||
+		    (keep != NULL && !keep(c)))
+			continue;
+		k = u8_uctomb((uint8_t *)buf + n, c, (int)(sizeof buf - 1 - n));
+		if (k <= 0) {
+			sodium_memzero(buf, sizeof buf);
+			return OSK_FULL;
+		}
+		n += (size_t)k;
+	}
+	buf[n] = '\0';
+	r = n > 0 ? osk_edit_insert(e, buf) : OSK_NOTHING;
+	sodium_memzero(buf, sizeof buf);
+	return r;
+}
+
 /* The grapheme boundary before / after the cursor. */
 static size_t
 osk_prev(const struct osk_edit *e, size_t at)

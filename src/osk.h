@@ -136,6 +136,14 @@ void osk_edit_init(struct osk_edit *e, size_t max);
 void osk_edit_wipe(struct osk_edit *e);
 /* Insert UTF-8 text at the cursor (whole, or OSK_FULL and nothing). */
 enum osk_result osk_edit_insert(struct osk_edit *e, const char *text);
+/*
+ * Insert pasted text (len bytes of UTF-8, not NUL-terminated) at the
+ * cursor: line ends and tabs become spaces, invalid bytes and what keep()
+ * refuses (may be NULL: keep everything printable) are dropped, and the
+ * rest goes in whole, or nothing when it does not fit (OSK_FULL).
+ */
+enum osk_result osk_edit_paste(struct osk_edit *e, const char *s, size_t len,
+			       bool (*keep)(unsigned c));
 /* Erase the character (grapheme cluster) before / after the cursor. */
 enum osk_result osk_edit_backspace(struct osk_edit *e);
 enum osk_result osk_edit_delete(struct osk_edit *e);

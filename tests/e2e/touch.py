@@ -257,12 +257,16 @@ def kana_keys(name):
               "ヅ": "ツ", "デ": "テ", "ド": "ト", "バ": "ハ", "ビ": "ヒ", "ブ": "フ",
               "ベ": "ヘ", "ボ": "ホ"}
     semi = {"パ": "ハ", "ピ": "ヒ", "プ": "フ", "ペ": "ヘ", "ポ": "ホ"}
+    small = {"ァ": "ア", "ィ": "イ", "ゥ": "ウ", "ェ": "エ", "ォ": "オ", "ッ": "ツ",
+             "ャ": "ヤ", "ュ": "ユ", "ョ": "ヨ"}
     keys = []
     for c in name:
         if c in voiced:
             keys += [voiced[c], "゛"]
         elif c in semi:
             keys += [semi[c], "゜"]
+        elif c in small:
+            keys += [small[c], ("小さい字", "小")]
         elif c in (" ", "\u3000"):
             keys.append("空白")
         else:
@@ -283,6 +287,10 @@ def type_keys(t, keys):
     for key in keys:
         # with colours: a cursor that moved changes no text
         before = t.k.tmux("capture-pane", "-p", "-e")
+        if isinstance(key, tuple):  # a long label, or its short one
+            s = t.wait(lambda s: any(t.find(s, k, rows=keyboard_rows(s), exact=True)
+                                     for k in key))
+            key = [k for k in key if t.find(s, k, rows=keyboard_rows(s), exact=True)][0]
         t.tap(key, rows=keyboard_rows(t.screen()), exact=True)
         t.wait(lambda s: t.k.tmux("capture-pane", "-p", "-e") != before)
 
@@ -376,14 +384,14 @@ def _full(k, db):
     ok("次へ" not in bar(s) and READ_ON in bar(s),
        "consent mode: Next is not offered before the end of the screen is shown", s)
     plan = {(preg_q[0], 1): "reread"}
-    log_a = session(t, "pregnancy", ["ヤマダ ハナコ"], lambda q, a: plan.get((q, a), "right"),
+    log_a = session(t, "pregnancy", ["ヤマダ パンナ"], lambda q, a: plan.get((q, a), "right"),
                     untick=True)
     ok(log_a.receipt is not None, f"A (pregnancy) by touch alone: done, receipt {log_a.receipt}")
 
     # B: a minor, no-pregnancy: the patient and the guardian sign.
     k.start("run", "--db", db, "--patient", "T-002", "--profile", "no-pregnancy", "--minor")
     t = Touch(k)
-    log_b = session(t, "no-pregnancy", ["スズキ タロウ", "スズキ パパ"], lambda q, a: "right")
+    log_b = session(t, "no-pregnancy", ["スズキ タロウ", "スズキ ジュンコ"], lambda q, a: "right")
     ok(log_b.receipt is not None, f"B (minor, guardian) by touch alone: done, receipt {log_b.receipt}")
 
     # C: English, the Latin keyboard.
@@ -393,9 +401,9 @@ def _full(k, db):
     ok(log_c.receipt is not None, f"C (English, Latin keys) by touch alone: done, receipt {log_c.receipt}")
     ok(True, f"{t.clicks} clicks in session C; no key was sent in any session")
 
-    for sid, log, signs in ((1, log_a, [("patient", "ヤマダ\u3000ハナコ", "本人による確認")]),
+    for sid, log, signs in ((1, log_a, [("patient", "ヤマダ\u3000パンナ", "本人による確認")]),
                             (2, log_b, [("patient", "スズキ\u3000タロウ", "本人による確認"),
-                                        ("guardian", "スズキ\u3000パパ", "保護者による確認")]),
+                                        ("guardian", "スズキ\u3000ジュンコ", "保護者による確認")]),
                             (3, log_c, [("patient", "O'Hara Mary-Jane", "acknowledged by patient")])):
         rc, out, f, answers, acks, got, screens = C.show(db, sid)
         ok(rc == 0 and f.get("Outcome") == "completed", f"session {sid}: records show, completed", out)

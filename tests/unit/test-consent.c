@@ -602,6 +602,37 @@ START_TEST(test_sign_field)
 }
 END_TEST
 
+/* kanji_name: a second field for a kanji name (typed with an input
+ * method); recorded with the katakana one in parentheses. */
+START_TEST(test_sign_kanji)
+{
+	cfg.kanji_name = true;
+	to_sign(false);
+	ck_assert(shows("お名前（漢字・キーボードで）："));
+	type("ヤマダ ハナコ");
+	key('\t');
+	ck_assert_int_eq(app.cs.sign_field, 1);
+	type("山田 花子");
+	ck_assert_str_eq(app.cs.kanji[0].s, "山田 花子");
+	ck_assert_str_eq(app.cs.name[0].s, "ヤマダ ハナコ");
+	/* the on-screen keyboard types where the cursor is */
+	touch_key("ア");
+	ck_assert_str_eq(app.cs.kanji[0].s, "山田 花子ア");
+	key(KEYS_BACKSPACE);
+	/* the katakana name is required even with a kanji one */
+	key('\t');
+	osk_edit_wipe(&app.cs.name[0]);
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "sign");
+	type("ヤマダ");
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "done");
+	load(1);
+	ck_assert_str_eq(sess.signs[0].name, "山田 花子（ヤマダ）");
+	store_session_done(&sess);
+}
+END_TEST
+
 /* Touch alone: the name typed on the on-screen keyboard, for the patient
  * and then the guardian, whose Back goes to the review and returns. */
 START_TEST(test_sign_by_touch)
@@ -865,6 +896,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_reading_gated);
 	tcase_add_test(tc, test_sign_field);
 	tcase_add_test(tc, test_sign_by_touch);
+	tcase_add_test(tc, test_sign_kanji);
 	tcase_add_test(tc, test_three_wrong_stop);
 	tcase_add_test(tc, test_idle_timed_out);
 	tcase_add_test(tc, test_write_fails_then_saved);

@@ -251,6 +251,12 @@ START_TEST(test_pin_pad)
 }
 END_TEST
 
+static bool
+no_zwsp(unsigned c)
+{
+	return c != 0x200b;
+}
+
 START_TEST(test_edit_cursor)
 {
 	struct osk_edit e;
@@ -301,6 +307,18 @@ START_TEST(test_edit_cursor)
 	ev.key = 0x3042; /* あ */
 	ck_assert_int_eq(osk_edit_key(&e, &ev), OSK_EDITED);
 	ck_assert_str_eq(e.s, "Rxあ");
+	/* a paste: line ends and tabs as spaces, controls dropped, whole or
+	 * nothing */
+	osk_edit_wipe(&e);
+	ck_assert_int_eq(osk_edit_paste(&e, "ヤマ\nダ\tX\x1b[31m\xff", 19, NULL),
+			 OSK_EDITED);
+	ck_assert_str_eq(e.s, "ヤマ ダ X[31m");
+	ck_assert_int_eq(osk_edit_paste(&e, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", 26, NULL),
+			 OSK_FULL);
+	ck_assert_str_eq(e.s, "ヤマ ダ X[31m");
+	osk_edit_wipe(&e);
+	ck_assert_int_eq(osk_edit_paste(&e, "a\u200bb", 5, no_zwsp), OSK_EDITED);
+	ck_assert_str_eq(e.s, "ab");
 	/* wipe: every byte */
 	osk_edit_wipe(&e);
 	for (size_t i = 0; i < sizeof e.s; i++)
