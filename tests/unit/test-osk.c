@@ -310,7 +310,7 @@ START_TEST(test_edit_cursor)
 	/* a paste: line ends and tabs as spaces, controls dropped, whole or
 	 * nothing */
 	osk_edit_wipe(&e);
-	ck_assert_int_eq(osk_edit_paste(&e, "ヤマ\nダ\tX\x1b[31m\xff", 19, NULL),
+	ck_assert_int_eq(osk_edit_paste(&e, "ヤマ\nダ\tX\x1b[31m\xff", 18, NULL),
 			 OSK_EDITED);
 	ck_assert_str_eq(e.s, "ヤマ ダ X[31m");
 	ck_assert_int_eq(osk_edit_paste(&e, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", 26, NULL),
