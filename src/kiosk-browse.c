@@ -140,8 +140,9 @@ kiosk_welcome_draw(const struct kiosk_app *app, struct grid *g)
 			GRID_DIM, true);
 	/* A consent kiosk waiting for staff: what the patient may do now. */
 	if (app->cs.start_consent && !app->cs.on)
-		for (size_t i = 0; i < n && y < g->h - 1; i++, y++)
-			kiosk_draw_text(g, 1, y, g->w - 2, 1,
+		for (size_t i = 0, first = tall; i < n && y + (int)first < g->h - 1;
+		     i++, y++, first = 0)
+			kiosk_draw_text(g, 1, y += (int)first, g->w - 2, 1,
 				i18n_gettext_in(app->bundle->langs[i].code,
 						N_("Staff will start your session; until then, read freely.")),
 				GRID_NORMAL, true);

@@ -608,10 +608,16 @@ kiosk_sign_draw(const struct kiosk_app *app, struct grid *g)
 					GRID_NORMAL, false);
 			free(line);
 		}
-		osk_draw(&k, kiosk_sign_cedit(app, cs->sign_field), g);
+		if (cs->asking_leave) /* the question instead of the keys */
+			kiosk_draw_text(g, f.text_x, sg.kb_y + (sg.kb_h > 4 ? 2 : 0),
+					f.text_w, sg.kb_h,
+					_("Go back to the review? Your name stays as typed."),
+					GRID_HEADING, true);
+		else
+			osk_draw(&k, kiosk_sign_cedit(app, cs->sign_field), g);
 	}
 	if (cs->asking_leave)
-		hint = _("Go back to the review? Your name stays as typed.");
+		hint = ""; /* the question is in the body, the answers below */
 	else if (cs->sign_why != NULL)
 		hint = cs->sign_why;
 	else if (app->notice != NULL)
