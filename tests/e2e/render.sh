@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the patient sees is what `isokiosk render` prints (without the title,
 # which the kiosk shows in its header), and it breaks no line-breaking rule:
-# every screen at 40 and 80 columns, in a window tall enough to hold it
+# every screen at 40, 80 and 120 columns (where the text keeps to the
+# reading measure, centred), in a window tall enough to hold it
 # whole, captured, cut to the text area, compared with the render and given
 # to the rule checker (tests/layout/render-check.py).
 . "$(dirname "$0")/lib.sh"
@@ -11,10 +12,13 @@ check="$root/tests/layout/render-check.py"
 n=$(e2e_nscreens ja)
 mapfile -t ids < <(grep -vE '^(#|$|[a-z]+:)' "$root/content/ja/manifest")
 
-for w in 40 80; do
+for w in 40 80 120; do
 	# the text area: a margin, the text, a gap, the scroll column (2 wide
-	# below 60 columns, 3 from 60); narrower than the measure here
+	# below 60 columns, 3 from 60); at 120 the measure (80 columns,
+	# centred: from column 20)
+	left=1
 	if [ "$w" -lt 60 ]; then tw=$((w - 4)); else tw=$((w - 5)); fi
+	if [ "$tw" -gt 80 ]; then tw=80; left=$(((w - 80) / 2)); fi
 	e2e_start "$w" 160 run
 	e2e_wait '1  日本語' >/dev/null
 	e2e_keys 1
@@ -35,11 +39,18 @@ for w in 40 80; do
 			# rows 3 .. 3+lines-1 (a tall window: a blank row under the
 			# progress), without the left margin
 			e2e_screen | python3 -c '
-import sys
+import sys, unicodedata
 rows = sys.stdin.read().split("\n")
-n = int(sys.argv[1])
+n, left = int(sys.argv[1]), int(sys.argv[2])
+def cut(r):  # the row from display column left on
+    col = 0
+    for i, ch in enumerate(r):
+        if col >= left:
+            return r[i:]
+        col += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    return ""
 for r in rows[3:3 + n]:
-    print(r[1:].rstrip())' "$lines" >"$E2E_TMP/got"
+    print(cut(r).rstrip())' "$lines" "$left" >"$E2E_TMP/got"
 			if ! diff -u "$E2E_TMP/want" "$E2E_TMP/got" >"$E2E_TMP/diff"; then
 				echo "# $id at $w columns: the screen differs from the render"
 				sed 's/^/# /' "$E2E_TMP/diff" | head -20
