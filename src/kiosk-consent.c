@@ -483,10 +483,8 @@ kiosk_quiz_page(struct kiosk_app *app, struct kiosk_page *p,
 		free(c);
 		free(line);
 	}
-	if (q->nexplain > 0) {
-		kiosk_page_blank(p);
+	if (q->nexplain > 0) /* after a blank row, as every node group */
 		kiosk_page_add_nodes(p, q->explain, q->nexplain, 0, o);
-	}
 }
 
 static const char *
