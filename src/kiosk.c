@@ -1,11 +1,13 @@
 /*
  * kiosk: the state table, the one function that changes state, event
- * dispatch, and the geometry and drawing helpers the states share. Owns the
- * patient's session in struct kiosk_app (see kiosk.h); the states themselves
- * live in kiosk-browse.c (welcome, language, menu, screen), kiosk-overlay.c
- * (idle warning, too small), kiosk-staff.c (PIN, staff menu, the staff
- * forms), kiosk-consent.c (the consent session, its records, quiz and
- * acknowledgements) and kiosk-sign.c (review, signature, done, call staff).
+ * dispatch, and the geometry (the frame, the reading measure) and drawing
+ * helpers the states share, with the progress row. Owns the patient's
+ * session in struct kiosk_app (see kiosk.h); the states themselves live in
+ * kiosk-browse.c (welcome, language, menu, screen), kiosk-overlay.c (idle
+ * warning, too small), kiosk-staff.c (PIN, staff menu, the staff forms),
+ * kiosk-consent.c (the consent session, its records, quiz and
+ * acknowledgements) and kiosk-sign.c (review, signature, done, call
+ * staff); kiosk-page.c is the scrolling body they draw.
  */
 #include "kiosk.h"
 
