@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
 
+#include "clock.h"
 #include "i18n.h"
 #include "ingate.h"
 #include "kiosk-int.h"
@@ -566,9 +566,7 @@ kiosk_sign_draw(const struct kiosk_app *app, struct grid *g)
 	struct kiosk_sign_geom sg;
 	struct kiosk_frame f;
 	struct osk k;
-	char when[64], where[96], *line;
-	time_t t = time(NULL);
-	struct tm tm;
+	char when[CLOCK_MAX], where[96], *line;
 	const char *hint;
 	bool ja = cs->osk.layout == OSK_KANA;
 	size_t nb;
@@ -595,12 +593,19 @@ kiosk_sign_draw(const struct kiosk_app *app, struct grid *g)
 			if (sg.field_y[i] >= 0)
 				kiosk_sign_field(app, g, &sg, i);
 		if (sg.meaning_y >= 0) {
-			localtime_r(&t, &tm);
-			strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+			/* the kiosk's time zone, its offset written out */
+			clock_format(clock_now_ms(), CLOCK_MINUTE, when);
 			line = xasprintf(_("Meaning: %s    Date and time: %s"),
 					 kiosk_sign_meaning(app), when);
 			if (grid_strwidth(line, g->ambiguous) > f.text_w) {
 				/* narrow: the meaning and the time alone */
+				free(line);
+				line = xasprintf("%s　%s", kiosk_sign_meaning(app), when);
+			}
+			if (grid_strwidth(line, g->ambiguous) > f.text_w &&
+			    strrchr(when, ' ') != NULL) {
+				/* narrower: without the offset */
+				*strrchr(when, ' ') = '\0';
 				free(line);
 				line = xasprintf("%s　%s", kiosk_sign_meaning(app), when);
 			}
