@@ -69,6 +69,15 @@ osk_min_rows(enum osk_layout layout)
 	return r + (ctl ? 1 : 0);
 }
 
+/* A PIN pad with OK has it as a row under the digits. */
+static void
+osk_shape_of(const struct osk *k, int *rows, int *cols, bool *controls)
+{
+	osk_shape(k->layout, rows, cols, controls);
+	if (k->layout == OSK_PIN && (k->layouts & OSK_WITH_ENTER))
+		*controls = true;
+}
+
 /* slot: row * columns + column among the character keys; -1: the row of
  * control keys under them. */
 static void
@@ -126,6 +135,8 @@ osk_build(struct osk *k)
 						osk_pin[r][c], r * 3 + c, 0);
 		osk_add(k, OSK_OP_CLEAR, NULL, N_("Clear"), 3 * 3 + 0, 0);
 		osk_add(k, OSK_OP_BACKSPACE, NULL, N_("Erase"), 3 * 3 + 2, 0);
+		if (k->layouts & OSK_WITH_ENTER) /* a row of its own */
+			osk_add(k, OSK_OP_ENTER, NULL, N_("OK"), -1, 0);
 		return;
 	}
 	osk_add(k, OSK_OP_LEFT, NULL, "◀", -1, 0);
@@ -135,6 +146,8 @@ osk_build(struct osk *k)
 	for (int l = 0; l < OSK_NLAYOUTS; l++)
 		if (l != (int)k->layout && l != OSK_PIN && (k->layouts & OSK_PAGE(l)))
 			osk_add(k, OSK_OP_LAYOUT, NULL, l == OSK_KANA ? "カナ" : "ABC", -1, l);
+	if (k->layouts & OSK_WITH_ENTER)
+		osk_add(k, OSK_OP_ENTER, NULL, N_("OK"), -1, 0);
 }
 
 void
@@ -179,7 +192,7 @@ osk_place(struct osk *k, int x, int y, int w, int h, int ambiguous)
 	bool ctl, found = false;
 
 	k->ambiguous = ambiguous;
-	osk_shape(k->layout, &rows, &cols, &ctl);
+	osk_shape_of(k, &rows, &cols, &ctl);
 	rt = rows + (ctl ? 1 : 0);
 	for (size_t i = 0; i < sizeof osk_heights / sizeof osk_heights[0]; i++) {
 		kh = osk_heights[i].kh;
@@ -314,6 +327,7 @@ osk_key_active(const struct osk *k, size_t i, const struct osk_edit *e)
 		return e->len > 0;
 	case OSK_OP_SHIFT:
 	case OSK_OP_LAYOUT:
+	case OSK_OP_ENTER:
 	default:
 		return true;
 	}
@@ -349,6 +363,8 @@ osk_press(struct osk *k, size_t i, struct osk_edit *e)
 		return osk_edit_backspace(e);
 	case OSK_OP_CLEAR:
 		return osk_edit_clear(e);
+	case OSK_OP_ENTER:
+		return OSK_ENTER;
 	}
 	return OSK_NOTHING;
 }
@@ -363,6 +379,7 @@ osk_draw(const struct osk *k, const struct osk_edit *e, struct grid *g)
 		if (key->w <= 0)
 			continue;
 		st = !osk_key_active(k, i, e) ? GRID_BUTTON_OFF
+		     : key->op == OSK_OP_ENTER ? GRID_BUTTON_HOT
 		     : key->op == OSK_OP_LAYOUT || key->op == OSK_OP_SHIFT
 		     ? GRID_SELECTED : GRID_BUTTON;
 		grid_fill(g, key->x, key->y, key->w, key->h, st);

@@ -14,7 +14,10 @@
  *   OSK_LATIN  digits, A-Z (capitals or small), - ' . and a space
  *   OSK_PIN    a digits-only PIN pad, 3 by 4 (what staff PIN entry uses)
  * Every layout has backspace and clear; kana and Latin also move the
- * cursor and switch to each other. Confirming is the caller's button.
+ * cursor and switch to each other. Confirming is the caller's button, or
+ * with OSK_WITH_ENTER a key of the keyboard (osk_press: OSK_ENTER):
+ *
+ *     osk_init(&pad, OSK_PIN, OSK_WITH_ENTER);     // a PIN pad with OK
  *
  *     struct osk k;
  *     struct osk_edit e;
@@ -45,6 +48,9 @@ enum osk_layout {
 };
 
 #define OSK_PAGE(layout) (1u << (layout))
+/* With the layouts: a confirm key (OK) on the keyboard itself, for a
+ * screen whose confirming button is not close by (a PIN pad). */
+#define OSK_WITH_ENTER (1u << 8)
 
 enum osk_op {
 	OSK_OP_TEXT,       /* type the key's text */
@@ -57,6 +63,7 @@ enum osk_op {
 	OSK_OP_RIGHT,
 	OSK_OP_BACKSPACE,  /* erase the character before the cursor */
 	OSK_OP_CLEAR,      /* erase everything */
+	OSK_OP_ENTER,      /* confirm (OSK_WITH_ENTER) */
 };
 
 #define OSK_MAX_KEYS 80
@@ -100,6 +107,7 @@ enum osk_result {
 	OSK_MOVED,    /* only the cursor moved */
 	OSK_SWITCHED, /* another layout, or capitals/small letters */
 	OSK_FULL,     /* the text is as long as it may be */
+	OSK_ENTER,    /* the confirm key: the caller acts on the text */
 };
 
 /*

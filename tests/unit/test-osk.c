@@ -247,6 +247,13 @@ START_TEST(test_pin_pad)
 	osk_press(&k, (size_t)find_op(&k, OSK_OP_CLEAR), &e);
 	ck_assert_uint_eq(e.len, 0);
 	ck_assert(!osk_key_active(&k, (size_t)find_op(&k, OSK_OP_CLEAR), &e));
+	/* with a confirm key: a row of its own under the digits */
+	osk_init(&k, OSK_PIN, OSK_WITH_ENTER);
+	ck_assert_uint_eq(k.n, 13);
+	ck_assert_int_eq(osk_place(&k, 0, 2, 40, 10, 1), 9);
+	check_placed(&k, 0, 2, 40, 10);
+	ck_assert_int_eq(osk_press(&k, (size_t)find_op(&k, OSK_OP_ENTER), &e), OSK_ENTER);
+	ck_assert_int_eq(osk_place(&k, 0, 0, 40, 4, 1), -1);
 	grid_free(g);
 }
 END_TEST
