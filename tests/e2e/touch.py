@@ -47,7 +47,14 @@ class Touch:
         return self.k.screen()
 
     def wait(self, want, limit=None):
-        return self.k.wait(want, limit)
+        """Wait until the screen, drawn whole (settled), shows want."""
+        def shows(s):
+            return want(s) if callable(want) else want in s
+        end = time.time() + (limit or C.TIMEOUT)
+        while True:
+            s = self.settled(self.k.wait(want, max(end - time.time(), 0.01)))
+            if shows(s):
+                return s
 
     def click(self, x, y):
         seq = "\033[<0;%d;%dM\033[<0;%d;%dm" % (x + 1, y + 1, x + 1, y + 1)
@@ -94,8 +101,26 @@ class Touch:
         raise C.Timeout(f"choice {pos} not on screen\n{s}")
 
     def changed(self, before, limit=None):
-        """Wait until the screen differs from before (a touch was read)."""
-        return self.wait(lambda s: s != before, limit)
+        """Wait until the screen differs from before (a touch was read) and
+        has settled: a frame may reach the pane in more than one write (the
+        terminal's output buffer), and a half-drawn one would show the old
+        button bar under the new text."""
+        s = self.wait(lambda s: s != before, limit)
+        return self.settled(s, limit)
+
+    # how long a screen must stay the same to count as drawn whole
+    QUIET = 0.1
+
+    def settled(self, s, limit=None):
+        end = time.time() + (limit or C.TIMEOUT)
+        while True:
+            time.sleep(self.QUIET)
+            again = self.screen()
+            if again == s:
+                return s
+            if time.time() > end:
+                raise C.Timeout(f"the screen did not settle:\n{again}")
+            s = again
 
 
 # ---- the session, touch by touch ---------------------------------------------
@@ -113,11 +138,11 @@ def read_screen(t, nexts=("次へ", "確認の問題へ", "問題に戻る"), re
     """Read one screen to its end with the button that reads on, then go
     on. Returns the number of touches it took to read it."""
     n = 0
+    s = t.settled(t.screen())
     while True:
-        s = t.screen()
         if read_on in bar(s):
             t.tap(read_on)
-            t.changed(s)
+            s = t.changed(s)
             n += 1
             continue
         for label in nexts:
@@ -126,6 +151,7 @@ def read_screen(t, nexts=("次へ", "確認の問題へ", "問題に戻る"), re
                 t.changed(s)
                 return n
         time.sleep(0.05)
+        s = t.settled(t.screen())
 
 
 def read_screens(t, log, n):
@@ -173,7 +199,7 @@ def right_pos(q, shown):
 def see_all_choices(t):
     """Scroll with ▼ until the page's end: every choice seen once."""
     seen = {}
-    s = t.screen()
+    s = t.settled(t.screen())
     seen.update(shown_choices(s))
     while "下にも答えがあります" in s:
         t.tap("▼")
@@ -215,8 +241,9 @@ def answer(t, log, plan):
         t.changed(fb)
 
 
-def acknowledge(t, log, profile, untick=False):
-    ids = [st["id"] for st in C.STATEMENTS if C.sees(profile, st["profile"])]
+def acknowledge(t, log, profile, untick=False, minor=False):
+    # a minor's guardian also confirms the statements addressed to them
+    ids = C.acks_for(profile, minor)
     for i, sid in enumerate(ids):
         s = t.wait(lambda s: C.progress(s) == (i + 1, len(ids)) and "同意の確認" in C.header(s))
         if i == 0:
@@ -367,7 +394,7 @@ def session(t, profile, names, plan, lang="ja", untick=False):
     log = C.Log()
     read_screens(t, log, C.nscreens(lang))
     answer(t, log, plan)
-    acknowledge(t, log, profile, untick)
+    acknowledge(t, log, profile, untick, minor=len(names) > 1)
     review(t)
     sign(t, log, names, lang)
     return log
@@ -440,7 +467,8 @@ def english_session(t):
         log.answers.append((q["id"], 1, True, shown[pos]))
         t.tap("Next")
         t.changed(fb)
-    ids = [st["id"] for st in C.load_statements("en") if C.sees("no-pregnancy", st["profile"])]
+    ids = [st["id"] for st in C.load_statements("en") if C.sees("no-pregnancy", st["profile"])
+           and st["signer"] != "guardian"]
     for i, sid in enumerate(ids):
         s = t.wait(lambda s: C.progress(s) == (i + 1, len(ids)) and "I confirm the above" in s)
         t.tap("I confirm the above", lowest=False)
@@ -529,6 +557,7 @@ def under_valgrind():
     os.chmod(wrap, 0o755)
     C.ISOKIOSK = wrap
     C.TIMEOUT = max(C.TIMEOUT, 90)
+    Touch.QUIET = 0.6  # a frame's writes are far apart under valgrind
     k = C.Kiosk(tmp)
     try:
         k.start("run", "--db", db, "--patient", "V-001", "--profile", "no-pregnancy", "--minor")
