@@ -572,9 +572,20 @@ kiosk_consent_relayout(struct kiosk_app *app)
 				     cs->nreview_nodes, 0, &o);
 	}
 	/* Something new to read starts at its top (an answer's verdict: at
-	 * the verdict); the same thing at another size stays where it was. */
-	if (!same || stamp != cs->page_stamp)
+	 * the verdict); the same thing at another size stays where it was.
+	 * A statement's box ticked or taken back stays where the finger is
+	 * (on a small screen the box is below the statement's start), whole
+	 * on screen though its label may now take another row. */
+	if (same && kind == KIOSK_LAY_ACK && stamp != cs->page_stamp &&
+	    cs->page->nbuttons > 0) {
+		const struct kiosk_page_button *box =
+			&cs->page->buttons[cs->page->nbuttons - 1];
+
+		if (f.body_h > 0 && box->row + box->nrows > cs->top + (size_t)f.body_h)
+			cs->top = box->row + box->nrows - (size_t)f.body_h;
+	} else if (!same || stamp != cs->page_stamp) {
 		cs->top = cs->page->focus;
+	}
 	cs->page_stamp = stamp;
 	cs->top = kiosk_page_clamp(app, cs->page, cs->top);
 }

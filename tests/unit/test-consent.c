@@ -683,6 +683,64 @@ START_TEST(test_sign_by_touch)
 }
 END_TEST
 
+/* The box of a statement, if it is on screen. */
+static bool
+ack_box(struct kiosk_button *box)
+{
+	struct kiosk_button b[KIOSK_MAX_BUTTONS];
+	size_t n = kiosk_ack_ops.buttons(&app, b);
+
+	for (size_t i = 0; i < n; i++)
+		if (b[i].action == KEYS_A_PICK) {
+			*box = b[i];
+			return true;
+		}
+	return false;
+}
+
+/* At 40x12 a long statement puts its box below its start: ticked or taken
+ * back by touch, the box stays on screen (the page does not jump to the
+ * statement's top), for every statement of a minor's session. */
+START_TEST(test_ack_small_by_touch)
+{
+	struct keys_event ev = { .kind = KEYS_EV_RESIZE, .x = 40, .y = 12 };
+	size_t below = 0;
+
+	ck_assert_int_eq(kiosk_consent_start(&app, "P-12", "pregnancy", true,
+					     NULL), 0);
+	read_screens();
+	while (strcmp(state(), "quiz") == 0) {
+		key(choice_key(true));
+		key(KEYS_ENTER);
+	}
+	kiosk_event(&app, &ev);
+	for (size_t i = 0; i < app.cs.nstmts; i++) {
+		struct kiosk_button box;
+
+		ck_assert_str_eq(state(), "acknowledge");
+		ck_assert_uint_eq(app.cs.ack_cur, i);
+		if (!ack_box(&box))
+			below++;
+		for (int k = 0; !ack_box(&box); k++) {
+			ck_assert_int_lt(k, 100);
+			key(KEYS_DOWN);
+		}
+		click(box.x + 1, box.y);
+		ck_assert(app.cs.acked[i]);
+		ck_assert_msg(ack_box(&box) && shows("[x] 確認しました"),
+			      "statement %zu: the ticked box left the screen", i + 1);
+		click(box.x + 1, box.y); /* taken back, where the finger is */
+		ck_assert(!app.cs.acked[i]);
+		ck_assert(ack_box(&box) && shows("[ ] 1  上の内容を確認しました"));
+		click(box.x + 1, box.y);
+		ck_assert(app.cs.acked[i]);
+		key(KEYS_RIGHT);
+	}
+	ck_assert_str_eq(state(), "review");
+	ck_assert_uint_gt(below, 0); /* the content has such statements */
+}
+END_TEST
+
 START_TEST(test_three_wrong_stop)
 {
 	ck_assert_int_eq(kiosk_consent_start(&app, "P-3", "no-pregnancy", false,
@@ -897,6 +955,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_sign_field);
 	tcase_add_test(tc, test_sign_by_touch);
 	tcase_add_test(tc, test_sign_kanji);
+	tcase_add_test(tc, test_ack_small_by_touch);
 	tcase_add_test(tc, test_three_wrong_stop);
 	tcase_add_test(tc, test_idle_timed_out);
 	tcase_add_test(tc, test_write_fails_then_saved);
