@@ -246,7 +246,7 @@ def header(s):
 
 def field(s):
     """The text in the signature's name field."""
-    m = re.search(r"お名前：\s*(.*?)\s*$", s, re.M)
+    m = re.search(r"お名前：[ ]*(.*?)[ ]*$", s, re.M)  # an empty field: ""
     return m.group(1) if m else None
 
 
@@ -384,8 +384,10 @@ def sign(k, log, names, steps=None):
     if steps is not None and steps.tick():
         return False
     k.keys("Enter")
-    for role, name in zip(("本人による確認", "保護者による確認"), names):
+    for n, (role, name) in enumerate(zip(("本人による確認", "保護者による確認"), names)):
         k.wait(lambda s: "お名前：" in s and role in s)
+        if n == 0 and steps is None:
+            field_keys(k)
         k.text(name + "う")
         k.wait(lambda s: field(s) == name + "う")
         k.keys("BSpace")
@@ -397,6 +399,38 @@ def sign(k, log, names, steps=None):
     m = re.search(r"受付番号：([0-9a-f]{4}-[0-9a-f]{4})", s)
     log.receipt = m.group(1) if m else None
     return True
+
+
+def field_keys(k):
+    """The name field in a real terminal: blank and invisible-only names
+    refused with a message, ← and → move the cursor, Esc asks before
+    leaving (and Esc again stays), the text kept throughout."""
+    k.text("   ")
+    k.keys("Enter")
+    s = k.wait("目に見える文字を1文字以上")
+    ok("署名" in header(s) and "受付番号" not in s, "a name of three spaces is refused, with a message", s)
+    k.keys("BSpace", "BSpace", "BSpace")
+    k.wait(lambda s: field(s) == "")
+    k.text("\u200b\u2067\ufeff")  # zero-width, a bidi isolate, BOM: never typed
+    k.keys("Enter")
+    s = k.wait("が入力されていません")
+    ok(field(s) == "" and "受付番号" not in s, "an invisible-only name is refused (nothing typed)", s)
+    k.text("やまだ")
+    k.wait(lambda s: field(s) == "やまだ")
+    k.keys("Left", "Left", "Left", "Left")  # past the start: still here
+    k.text("の")
+    s = k.wait(lambda s: field(s) == "のやまだ")
+    ok("署名" in header(s), "← in the name field moves the cursor, never leaves the page", s)
+    k.keys("Right", "Right", "BSpace")
+    s = k.wait(lambda s: field(s) == "のやだ")
+    k.keys("Escape")
+    s = k.wait("確認のページに戻りますか")
+    k.keys("Escape")
+    s = k.wait(lambda s: "確認のページに戻りますか" not in s and field(s) == "のやだ")
+    ok(True, "Esc asks before leaving; Esc again stays, the name kept", s)
+    k.keys("Home")
+    k.keys("Delete", "Delete", "Delete")
+    k.wait(lambda s: field(s) == "")
 
 
 def session(k, profile, names, plan, steps=None, start=None):
