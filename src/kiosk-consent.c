@@ -272,7 +272,7 @@ kiosk_consent_reset(struct kiosk_app *app)
 	   staff verification shows it. */
 	cs->role = 0;
 	cs->sign_field = 0;
-	cs->asking_leave = false;
+	cs->asking_leave = cs->leave_sel = false;
 	free(cs->sign_why);
 	cs->sign_why = NULL;
 	cs->minor = cs->pregnancy = false;

@@ -368,10 +368,11 @@ kiosk_sign_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 	char *name;
 
 	if (cs->asking_leave) {
+		/* the answer Enter gives is the bright one (← → choose) */
 		b[0] = (struct kiosk_button){ .action = KEYS_A_BACK,
-			.label = _("Back to the review") };
+			.label = _("Back to the review"), .hot = cs->leave_sel };
 		b[1] = (struct kiosk_button){ .action = KEYS_A_ACTIVATE,
-			.label = _("Stay and sign"), .hot = true };
+			.label = _("Stay and sign"), .hot = !cs->leave_sel };
 		kiosk_bar(app, b, 2);
 		return 2;
 	}
@@ -405,7 +406,7 @@ kiosk_sign_enter(struct kiosk_app *app)
 {
 	/* What was typed stays: the signer may have gone back to read. */
 	app->cs.sign_field = 0;
-	app->cs.asking_leave = false;
+	app->cs.asking_leave = app->cs.leave_sel = false;
 	kiosk_sign_keyboard(app);
 }
 
@@ -466,13 +467,30 @@ kiosk_sign_handle(struct kiosk_app *app, const struct kiosk_input *in)
 		cs->sign_why = NULL;
 	}
 	if (cs->asking_leave) {
-		if (in->action == KEYS_A_BACK && ev->kind == KEYS_EV_MOUSE) {
-			cs->asking_leave = false;
+		bool leave = in->action == KEYS_A_BACK && ev->kind == KEYS_EV_MOUSE;
+
+		if (ev->kind == KEYS_EV_KEY) {
+			switch (ev->key) {
+			case KEYS_LEFT:
+			case KEYS_RIGHT:
+			case '\t':
+				cs->leave_sel = !cs->leave_sel;
+				return KIOSK_REDRAW;
+			case KEYS_ESC: /* Esc again: stay */
+				cs->leave_sel = false;
+				break;
+			default:
+				break;
+			}
+			leave = in->action == KEYS_A_ACTIVATE && cs->leave_sel;
+		}
+		if (leave) {
+			cs->asking_leave = cs->leave_sel = false;
 			return KIOSK_GO(KIOSK_REVIEW);
 		}
 		if (in->action == KEYS_A_ACTIVATE ||
 		    (ev->kind == KEYS_EV_KEY && ev->key == KEYS_ESC)) {
-			cs->asking_leave = false;
+			cs->asking_leave = cs->leave_sel = false;
 			return KIOSK_REDRAW;
 		}
 		return KIOSK_STAY;
@@ -510,6 +528,7 @@ kiosk_sign_handle(struct kiosk_app *app, const struct kiosk_input *in)
 		switch (ev->key) {
 		case KEYS_ESC:
 			cs->asking_leave = true;
+			cs->leave_sel = false;
 			return KIOSK_REDRAW;
 		case '\t':
 			if (!kiosk_sign_kanji(app))

@@ -191,6 +191,7 @@ struct kiosk_consent {
 	struct osk osk;              /* the on-screen keyboard */
 	int sign_field;              /* 0 the name, 1 the kanji name */
 	bool asking_leave;           /* Esc asked: leave the signature? */
+	bool leave_sel;              /* its answer chosen by keys: leave */
 	char *sign_why;              /* why the name was refused (ingate) */
 	char receipt[16];            /* "1a2b-3c4d" */
 

@@ -573,6 +573,22 @@ START_TEST(test_sign_field)
 	key(KEYS_ESC);
 	ck_assert(!app.cs.asking_leave);
 	ck_assert_str_eq(app.cs.name[0].s, "ヤノダ");
+	/* by keys alone: Esc, → to "Back to the review", Enter leaves; the
+	 * name is kept for the way back */
+	key(KEYS_ESC);
+	key(KEYS_ENTER); /* the bright answer is to stay */
+	ck_assert_str_eq(state(), "sign");
+	ck_assert(!app.cs.asking_leave);
+	key(KEYS_ESC);
+	key(KEYS_RIGHT);
+	ck_assert(app.cs.asking_leave);
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "review");
+	key(KEYS_END);
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "sign");
+	ck_assert(!app.cs.asking_leave);
+	ck_assert_str_eq(app.cs.name[0].s, "ヤノダ");
 	/* the Back button: to the review and back, the name kept */
 	{
 		struct kiosk_button b[KIOSK_MAX_BUTTONS];
