@@ -11,7 +11,7 @@ guardian signs too, and an English session on the Latin keyboard. Then
 
 Also, on a 40x12 screen (the smallest the kiosk takes), every quiz choice
 of every question is shown by scrolling with ▼, none overlapping another
-or the hint.
+or the hint, and the session goes on by touch to its receipt.
 
 usage: touch.py [full | small]
 Environment: ISOKIOSK, SOURCE_ROOT, ISOKIOSK_LOCALEDIR (as consent.py).
@@ -534,6 +534,16 @@ def _small(k, db):
         t.changed(fb)
     ok(complete == nq, f"40x12: every choice of every question ({complete} of {nq}) shown by scrolling")
     ok(overlap == 0, "40x12: nothing past 40 columns or 12 rows")
+    # and on to the end: long statements put their box below their start
+    # (ticked, it stays on screen), the review, the keyboard
+    acknowledge(t, log, "pregnancy")
+    review(t)
+    sign(t, log, ["ヤマダ ハナコ"])
+    ok(log.receipt is not None, f"40x12: the whole session by touch, receipt {log.receipt}")
+    rc, out, f, answers, acks, got, screens = C.show(db, 1)
+    ok(f.get("Outcome") == "completed" and [a[0] for a in acks] == log.acks and
+       [(g[0], g[1]) for g in got] == [("patient", "ヤマダ\u3000ハナコ")],
+       f"40x12: every statement ({len(log.acks)}) and the name recorded", out)
 
 
 # ---- under valgrind: a minor's session, touch by touch ------------------------
