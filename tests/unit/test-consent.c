@@ -878,11 +878,15 @@ START_TEST(test_click_choice_and_reload)
 	n = kiosk_quiz_ops.buttons(&app, b);
 	ck_assert_uint_eq(n, 4);
 	/* Four choices under a two-line question at 80 x 24 leave no room for
-	 * the tall buttons (kiosk_quiz_buttons pads each by 2 rows or none):
-	 * one row each, full width, one row apart, all inside the screen. */
+	 * the tall buttons (kiosk_quiz_page pads each by 2 rows or none):
+	 * one row each, as wide as the reading column and all the same width,
+	 * one row apart, all inside the screen. */
 	for (size_t i = 0; i < n; i++) {
 		ck_assert_int_ge(b[i].h, 1);
-		ck_assert_int_eq(b[i].w, 80 - 4);
+		ck_assert_int_ge(b[i].w, 60);
+		ck_assert_int_eq(b[i].w, b[0].w);
+		ck_assert_int_ge(b[i].x, 0);
+		ck_assert_int_le(b[i].x + b[i].w, 80);
 		ck_assert_int_le(b[i].y + b[i].h, 24);
 		if (i > 0)
 			ck_assert_int_lt(b[i - 1].y + b[i - 1].h, b[i].y);
