@@ -109,6 +109,24 @@ clock_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int64_t
+clock_day_start(int64_t ms)
+{
+	time_t t = (time_t)(ms / 1000), start;
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL)
+		return ms - ms % 86400000;
+	tm.tm_hour = 0;
+	tm.tm_min = 0;
+	tm.tm_sec = 0;
+	tm.tm_isdst = -1; /* the zone's rule for that midnight */
+	start = mktime(&tm);
+	if (start == (time_t)-1 || start > t)
+		return ms - ms % 86400000;
+	return (int64_t)start * 1000;
+}
+
 /* n decimal digits at s into *v; false if any is not a digit. */
 static bool
 clock_digits(const char *s, int n, int *v)

@@ -39,6 +39,10 @@ int clock_set_zone(const char *name, char **err);
 /* Is name a zone clock_set_zone accepts? */
 bool clock_zone_known(const char *name);
 
+/* The first millisecond of the local calendar day (in the zone) that
+ * holds ms: "today" for a list of today's sessions. */
+int64_t clock_day_start(int64_t ms);
+
 /* Milliseconds since the Unix epoch, now (UTC). */
 int64_t clock_now_ms(void);
 

@@ -3,8 +3,8 @@
  * access to the consent records (see store.h). Read-only: it never changes a
  * database and never seals anything.
  *
- *   records list [--since DATE]          one line per session
- *   records show ID                      a receipt: who, when, what was shown,
+ *   records list [--since DATE]          a header, one aligned line per session
+ *   records show ID|CODE                 a receipt: who, when, what was shown,
  *                                        every attempt, every statement, the
  *                                        signature, the seal
  *   records verify                       exit 0 when the chain holds, else 1
@@ -23,7 +23,9 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "clock.h"
 #include "config.h"
+#include "rectext.h"
 #include "store.h"
 #include "strbuf.h"
 #include "xmalloc.h"
@@ -32,15 +34,17 @@ static void
 cmd_records_help(FILE *fp)
 {
 	fputs("Usage: isokiosk records list [--since DATE] [--db FILE]\n"
-	      "       isokiosk records show ID [--db FILE]\n"
+	      "       isokiosk records show ID|CODE [--db FILE]\n"
 	      "       isokiosk records verify [--db FILE]\n"
 	      "       isokiosk records export --format csv|fhir [--detail]"
 	      " [--since DATE] [--db FILE]\n"
 	      "Staff and admin access to the consent records.\n\n"
-	      "  list     one line per session (id, start, outcome, staff,"
-	      " patient)\n"
-	      "  show     a receipt of one session: who, when, what was shown,"
-	      " every\n"
+	      "  list     a header, then one line per session: id, start,"
+	      " outcome,\n"
+	      "           receipt code, profile, staff, patient, reason\n"
+	      "  show     one session, by id or by the receipt code the patient"
+	      " saw\n"
+	      "           (1a2b-3c4d): who, when, what was shown, every\n"
 	      "           quiz attempt, every statement, the signature, the"
 	      " seal\n"
 	      "  verify   recompute every seal and walk the chain; exit 0 when it"
@@ -57,6 +61,9 @@ cmd_records_help(FILE *fp)
 	      " YYYY-MM-DD or\n"
 	      "                 YYYY-MM-DDTHH:MM[:SS[.mmm]][Z]\n"
 	      "  -h, --help     show this help and exit\n\n"
+	      "Times are shown in the time zone of the configuration's"
+	      " time_zone\n"
+	      "(else $TZ, else the system's), with the offset.\n\n"
 	      "Exit status: 0 ok, 1 failure or findings, 2 usage error.\n", fp);
 }
 
@@ -100,18 +107,20 @@ cmd_records_since(const char *in, char out[80])
 	return 0;
 }
 
-/* The database to use (as the kiosk's: --db, $ISOKIOSK_DB, the
- * configuration's db, store_default_path); caller frees. */
-static char *
-cmd_records_db(const char *opt)
+/*
+ * The database to use (as the kiosk's: --db, $ISOKIOSK_DB, the
+ * configuration's db, store_default_path); caller frees. The
+ * configuration's time_zone, if any, is used for every time shown (the
+ * kiosk's clock for people, clock.h): -1 (said on stderr) when it names a
+ * zone this machine does not know.
+ */
+static int
+cmd_records_setup(const char *opt, char **dbp)
 {
 	const char *env = getenv("ISOKIOSK_DB");
 	char *path, *db = NULL;
+	int rc = 0;
 
-	if (opt != NULL)
-		return xstrdup(opt);
-	if (env != NULL && *env != '\0')
-		return xstrdup(env);
 	path = config_default_path();
 	if (path != NULL && access(path, R_OK) == 0) {
 		struct config cfg;
@@ -119,13 +128,32 @@ cmd_records_db(const char *opt)
 
 		config_init(&cfg);
 		diag_list_init(&dl);
-		if (config_load(&cfg, path, &dl) == 0 && cfg.db_path != NULL)
-			db = xstrdup(cfg.db_path);
+		if (config_load(&cfg, path, &dl) == 0) {
+			char *err = NULL;
+
+			if (cfg.db_path != NULL)
+				db = xstrdup(cfg.db_path);
+			if (cfg.time_zone != NULL &&
+			    clock_set_zone(cfg.time_zone, &err) != 0) {
+				fprintf(stderr, "isokiosk records: time_zone:"
+					" %s\n", err);
+				free(err);
+				rc = -1;
+			}
+		}
 		diag_list_done(&dl);
 		config_done(&cfg);
 	}
 	free(path);
-	return db != NULL ? db : store_default_path(false);
+	if (opt != NULL) {
+		free(db);
+		db = xstrdup(opt);
+	} else if (env != NULL && *env != '\0') {
+		free(db);
+		db = xstrdup(env);
+	}
+	*dbp = db != NULL ? db : store_default_path(false);
+	return rc;
 }
 
 static struct store *
@@ -142,17 +170,17 @@ cmd_records_open(const char *db)
 	return st;
 }
 
-/* Print a recorded value: UTF-8 as is, control characters escaped. */
+/*
+ * Print text made of recorded values (rectext.h), line by line, control
+ * characters escaped so a record can never send escape sequences to the
+ * terminal.
+ */
 static void
-cmd_records_put(FILE *fp, const char *v)
+cmd_records_put(FILE *fp, const char *text)
 {
-	if (v == NULL) {
-		fputs("-", fp);
-		return;
-	}
-	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
 		if (*p == '\n')
-			fputs("\\n", fp);
+			fputc('\n', fp);
 		else if (*p == '\t')
 			fputs("\\t", fp);
 		else if (*p < 0x20 || *p == 0x7f)
@@ -165,180 +193,65 @@ cmd_records_put(FILE *fp, const char *v)
 	}
 }
 
-static void
-cmd_records_field(FILE *fp, const char *label, const char *v)
-{
-	fprintf(fp, "%-20s", label);
-	cmd_records_put(fp, v);
-	fputc('\n', fp);
-}
-
 /* ---- list ----------------------------------------------------------------- */
+
+struct cmd_records_rows {
+	struct rectext_row *v;
+	size_t n, cap;
+};
 
 static int
 cmd_records_list_one(const struct store_session *s, void *ctx)
 {
-	FILE *fp = ctx;
+	struct cmd_records_rows *r = ctx;
 
-	fprintf(fp, "%-7lld %-24s  %-9s  ", (long long)s->id,
-		s->started_at ? s->started_at : "-",
-		s->outcome_name ? s->outcome_name : "?");
-	cmd_records_put(fp, s->staff_id);
-	fputs("  ", fp);
-	cmd_records_put(fp, s->patient_ref);
-	fputc('\n', fp);
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 64;
+		r->v = xreallocarray(r->v, r->cap, sizeof *r->v);
+	}
+	rectext_row_init(&r->v[r->n++], s);
 	return 0;
+}
+
+/* A header and one aligned row per session (rectext_list). */
+static int
+cmd_records_list(struct store *st, const char *since, char **err)
+{
+	struct cmd_records_rows r = { 0 };
+	struct strbuf out;
+	int rc = store_each(st, since, cmd_records_list_one, &r, err);
+
+	if (rc == 0) {
+		strbuf_init(&out);
+		rectext_list(&out, r.v, r.n);
+		cmd_records_put(stdout, out.s);
+		strbuf_done(&out);
+	}
+	for (size_t i = 0; i < r.n; i++)
+		rectext_row_done(&r.v[i]);
+	free(r.v);
+	return rc;
 }
 
 /* ---- show ----------------------------------------------------------------- */
 
-struct cmd_records_files {
-	char **names, **hashes;
-	size_t n, cap;
-};
-
-static void
-cmd_records_show_file(const char *name, const char *sha256, void *ctx)
-{
-	struct cmd_records_files *f = ctx;
-
-	if (f->n == f->cap) {
-		f->cap = f->cap ? f->cap * 2 : 8;
-		f->names = xreallocarray(f->names, f->cap, sizeof *f->names);
-		f->hashes = xreallocarray(f->hashes, f->cap, sizeof *f->hashes);
-	}
-	f->names[f->n] = xstrdup(name ? name : "");
-	f->hashes[f->n++] = xstrdup(sha256 ? sha256 : "");
-}
-
 static void
 cmd_records_show(FILE *fp, struct store *st, const struct store_session *s)
 {
-	char buf[64];
+	struct rectext_questions q;
+	struct strbuf out;
+	char *err = NULL;
 
-	snprintf(buf, sizeof buf, "%lld", (long long)s->id);
-	cmd_records_field(fp, "Session:", buf);
-	cmd_records_field(fp, "Kiosk:", s->kiosk_id);
-	cmd_records_field(fp, "Staff:", s->staff_id);
-	cmd_records_field(fp, "Patient:", s->patient_ref);
-	cmd_records_field(fp, "Profile:", s->profile);
-	cmd_records_field(fp, "Minor:", s->minor ? "yes" : "no");
-	cmd_records_field(fp, "Language:", s->lang);
-	cmd_records_field(fp, "Content version:", s->content_version);
-	{
-		struct cmd_records_files f = { 0 };
-		char *err = NULL;
-
-		/* The frozen copy of what that version covers, if kept. */
-		if (store_content_files(st, s->content_version,
-					cmd_records_show_file, &f, &err) != 0) {
-			fprintf(fp, "%-20s(%s)\n", "Content files:", err);
-			free(err);
-		} else {
-			fprintf(fp, "%-20s%zu\n", "Content files:", f.n);
-		}
-		for (size_t i = 0; i < f.n; i++) {
-			fputs("  ", fp);
-			cmd_records_put(fp, f.names[i]);
-			fputs("  sha256 ", fp);
-			cmd_records_put(fp, f.hashes[i]);
-			fputc('\n', fp);
-			free(f.names[i]);
-			free(f.hashes[i]);
-		}
-		free(f.names);
-		free(f.hashes);
-	}
-	cmd_records_field(fp, "Started:", s->started_at);
-	cmd_records_field(fp, "Ended:", s->ended_at);
-	cmd_records_field(fp, "Outcome:", s->outcome_name);
-	if (s->reason != NULL)
-		cmd_records_field(fp, "Reason:", s->reason);
-
-	fprintf(fp, "%-20s%zu\n", "Screens shown:", s->nscreens);
-	for (size_t i = 0; i < s->nscreens; i++) {
-		const struct store_screen_row *r = &s->screens[i];
-
-		fprintf(fp, "  %lld. ", (long long)r->seq);
-		cmd_records_put(fp, r->screen_id);
-		fprintf(fp, "  %lld.%03lld s  at %s\n",
-			(long long)(r->shown_ms / 1000),
-			(long long)(r->shown_ms % 1000), r->at);
-	}
-	fprintf(fp, "%-20s%zu\n", "Quiz attempts:", s->nanswers);
-	for (size_t i = 0; i < s->nanswers; i++) {
-		const struct store_answer_row *r = &s->answers[i];
-
-		fputs("  ", fp);
-		cmd_records_put(fp, r->question_id);
-		fprintf(fp, "  attempt %d  %s  choice %d \"", r->attempt,
-			r->correct ? "right" : "wrong", r->choice);
-		cmd_records_put(fp, r->choice_text);
-		fputs("\"  order ", fp);
-		cmd_records_put(fp, r->order);
-		fprintf(fp, "  at %s\n", r->at);
-	}
-	fprintf(fp, "%-20s%zu\n", "Acknowledgements:", s->nacks);
-	for (size_t i = 0; i < s->nacks; i++) {
-		const struct store_ack_row *r = &s->acks[i];
-
-		fputs("  ", fp);
-		cmd_records_put(fp, r->statement_id);
-		fprintf(fp, "  confirmed at %s  sha256 %s\n", r->at,
-			r->text_sha256);
-		if (r->text != NULL) {
-			/* The text as acknowledged, one line per line. */
-			const char *p = r->text;
-
-			while (*p) {
-				const char *nl = strchr(p, '\n');
-				size_t n = nl ? (size_t)(nl - p) : strlen(p);
-				char *line = xstrndup(p, n);
-
-				fputs("    | ", fp);
-				cmd_records_put(fp, line);
-				fputc('\n', fp);
-				free(line);
-				p += n;
-				if (*p == '\n')
-					p++;
-			}
-		} else {
-			fputs("    (text not stored)\n", fp);
-		}
-	}
-	fprintf(fp, "%-20s%zu\n", "Signatures:", s->nsigns);
-	for (size_t i = 0; i < s->nsigns; i++) {
-		const struct store_sign_row *r = &s->signs[i];
-
-		fputs("  ", fp);
-		cmd_records_put(fp, r->role);
-		fputs("  ", fp);
-		cmd_records_put(fp, r->name);
-		fputs("  \"", fp);
-		cmd_records_put(fp, r->meaning);
-		fprintf(fp, "\"  at %s\n", r->at);
-	}
-	fprintf(fp, "%-20s%zu\n", "Staff verification:", s->nverifications);
-	for (size_t i = 0; i < s->nverifications; i++) {
-		const struct store_verify_row *r = &s->verifications[i];
-
-		fputs("  ", fp);
-		cmd_records_put(fp, r->staff_id);
-		fprintf(fp, "  at %s  link #%lld  %s\n", r->at, (long long)r->seq,
-			r->seal_hash);
-	}
-	if (s->seal_hash == NULL) {
-		cmd_records_field(fp, "Seal:", "none (the session is open)");
-		return;
-	}
-	snprintf(buf, sizeof buf, "link #%lld, %s", (long long)s->seal_seq,
-		 store_seal_holds(s) ? "matches this record"
-				     : "DOES NOT MATCH this record");
-	cmd_records_field(fp, "Seal:", buf);
-	cmd_records_field(fp, "  previous:", s->seal_prev && s->seal_prev[0]
-					 ? s->seal_prev : "(first link)");
-	cmd_records_field(fp, "  this:", s->seal_hash);
+	/* The question texts from the content that session showed; without
+	 * them, the ids alone. */
+	rectext_questions_init(&q);
+	if (rectext_questions_load(&q, st, &err) != 0)
+		free(err);
+	strbuf_init(&out);
+	rectext_show(&out, st, s, &q);
+	cmd_records_put(fp, out.s);
+	strbuf_done(&out);
+	rectext_questions_done(&q);
 }
 
 /* ---- the command ----------------------------------------------------------- */
@@ -414,7 +327,7 @@ cmd_records(int argc, char **argv)
 	} else if (strcmp(verb, "show") == 0) {
 		if (argc != 1)
 			return cli_usage_error("records", "show takes one"
-					       " session id");
+					       " session id or receipt code");
 	} else if (strcmp(verb, "export") == 0) {
 		if (argc != 0)
 			return cli_usage_error("records", "export takes no"
@@ -431,34 +344,34 @@ cmd_records(int argc, char **argv)
 				       " '%s'", verb);
 	}
 
-	db = cmd_records_db(dbopt);
+	if (cmd_records_setup(dbopt, &db) != 0) {
+		free(db);
+		return 1;
+	}
 	st = cmd_records_open(db);
 	if (st == NULL) {
 		free(db);
 		return 1;
 	}
 	if (strcmp(verb, "list") == 0) {
-		if (store_each(st, sinceopt ? since : NULL, cmd_records_list_one,
-			       stdout, &err) != 0)
+		if (cmd_records_list(st, sinceopt ? since : NULL, &err) != 0)
 			rc = 1;
 	} else if (strcmp(verb, "show") == 0) {
 		struct store_session s;
-		char *end;
-		long long id = strtoll(argv[0], &end, 10);
+		int64_t id = 0;
 
+		/* A session id, the receipt code the patient saw, or the
+		 * text of the printed copy's QR code (store_find_session). */
 		store_session_init(&s);
-		if (*argv[0] == '\0' || *end != '\0' || id <= 0) {
-			store_session_done(&s);
-			store_close(st);
-			free(db);
-			return cli_usage_error("records", "'%s' is not a session"
-					       " id", argv[0]);
+		c = store_find_session(st, argv[0], &id, &err);
+		if (c == 0) {
+			c = store_session_get(st, id, &s, &err);
+			if (c == 0)
+				cmd_records_show(stdout, st, &s);
+			else if (c == 1)
+				err = xasprintf("%s: no session %lld", db,
+						(long long)id);
 		}
-		c = store_session_get(st, id, &s, &err);
-		if (c == 0)
-			cmd_records_show(stdout, st, &s);
-		else if (c == 1)
-			err = xasprintf("%s: no session %lld", db, id);
 		rc = c == 0 ? 0 : 1;
 		store_session_done(&s);
 	} else if (strcmp(verb, "verify") == 0) {

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "clinic.h"
+#include "clock.h"
 #include "cmd.h"
 #include "config.h"
 #include "i18n.h"
@@ -147,6 +148,17 @@ cmd_run(int argc, char **argv)
 	if (cmd_run_config(&cfg, config) < 0) {
 		config_done(&cfg);
 		return 1;
+	}
+	/* One clock for people: the kiosk's zone, before any thread. */
+	if (cfg.time_zone != NULL) {
+		char *zerr = NULL;
+
+		if (clock_set_zone(cfg.time_zone, &zerr) != 0) {
+			fprintf(stderr, "isokiosk: time_zone: %s\n", zerr);
+			free(zerr);
+			config_done(&cfg);
+			return 1;
+		}
 	}
 	if (lang != NULL) {
 		free(cfg.language);

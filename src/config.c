@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "layout.h"
 #include "strbuf.h"
 #include "theme.h"
@@ -44,6 +45,7 @@ config_done(struct config *c)
 	free(c->kiosk_id);
 	free(c->language);
 	free(c->pin_hash);
+	free(c->time_zone);
 	memset(c, 0, sizeof *c);
 }
 
@@ -174,6 +176,16 @@ config_line(struct config *c, const char *path, int lineno, char *line,
 				   "start_mode: expected browse or consent, not '%s'", val);
 		else
 			c->start_mode = (enum config_start)n;
+	} else if (strcmp(key, "time_zone") == 0) {
+		/* the value is not quoted: a name clock_zone_known refuses
+		 * may hold anything */
+		if (!clock_zone_known(val))
+			diag_error(dl, path, lineno, vcol,
+				   "time_zone: not a time zone this machine knows:"
+				   " expected an IANA name such as Asia/Tokyo or"
+				   " UTC (/usr/share/zoneinfo, package tzdata)");
+		else
+			config_set_str(&c->time_zone, val);
 	} else if (strcmp(key, "staff_pin_hash") == 0) {
 		if (strncmp(val, "$argon2", 7) != 0)
 			diag_error(dl, path, lineno, vcol,

@@ -20,6 +20,9 @@
  *     language = ja               the language the kiosk starts in
  *     start_mode = browse         browse | consent
  *     staff_pin_hash = $argon2id$...   (written by `isokiosk staff set-pin`)
+ *     time_zone = Asia/Tokyo      the zone times are shown to people in
+ *                                 (default: $TZ, else the system's); the
+ *                                 records keep UTC (clock.h)
  */
 #ifndef ISOKIOSK_CONFIG_H
 #define ISOKIOSK_CONFIG_H
@@ -50,6 +53,7 @@ struct config {
 				  (typed with a keyboard and an input method)
 				  beside the katakana one */
 	char *language;        /* "ja" */
+	char *time_zone;       /* IANA name; NULL: the process's own */
 	enum config_start start_mode;
 	char *pin_hash;        /* NULL: no staff PIN, demo mode */
 };

@@ -632,6 +632,37 @@ store_content_files(struct store *st, const char *version,
 	return 0;
 }
 
+int
+store_content_each(struct store *st, const char *suffix,
+		   void (*fn)(const char *version, const char *name,
+			      const char *bytes, size_t len, void *ctx),
+		   void *ctx, char **err)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (store_prepare(st, "SELECT f.version, f.name, t.text"
+			  " FROM content_files f JOIN texts t"
+			  " ON t.sha256 = f.sha256"
+			  " WHERE substr(f.name, -length(?1)) = ?1"
+			  " ORDER BY f.version, f.name", &q, err) != 0)
+		return -1;
+	store_bind_text(q, 1, suffix);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(q, 0);
+		const char *n = (const char *)sqlite3_column_text(q, 1);
+		const char *b = (const char *)sqlite3_column_blob(q, 2);
+		int len = sqlite3_column_bytes(q, 2);
+
+		if (v != NULL && n != NULL && b != NULL && len >= 0)
+			fn(v, n, b, (size_t)len, ctx);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, err, "reading the content files");
+	return 0;
+}
+
 /* ---- receipt codes ------------------------------------------------------- */
 
 /* The hex digit c stands for (full-width forms too), or -1. */

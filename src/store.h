@@ -181,6 +181,14 @@ int store_content_files(struct store *st, const char *version,
 				   void *ctx),
 			void *ctx, char **err);
 
+/* Call fn with the frozen bytes of every content file, of every version,
+ * whose name ends in suffix (e.g. "/quiz.md"): 0, or -1 with *err. The
+ * bytes are valid only during the call. */
+int store_content_each(struct store *st, const char *suffix,
+		       void (*fn)(const char *version, const char *name,
+				  const char *bytes, size_t len, void *ctx),
+		       void *ctx, char **err);
+
 /* SHA-256 of len bytes as 64 lowercase hex digits and a NUL. */
 void store_sha256_hex(const void *data, size_t len, char out[65]);
 
