@@ -254,6 +254,12 @@ cmd_records_show(FILE *fp, struct store *st, const struct store_session *s)
 	rectext_questions_done(&q);
 }
 
+static const char *
+cmd_records_question(void *ctx, const char *version, const char *qid)
+{
+	return rectext_question(ctx, version, qid);
+}
+
 /* ---- the command ----------------------------------------------------------- */
 
 int
@@ -325,9 +331,21 @@ cmd_records(int argc, char **argv)
 			return cli_usage_error("records", "verify checks the"
 					       " whole chain: no --since");
 	} else if (strcmp(verb, "show") == 0) {
+		char digits[65], *why = NULL;
+
 		if (argc != 1)
 			return cli_usage_error("records", "show takes one"
 					       " session id or receipt code");
+		/* Neither an id nor a code (nor a QR text): a usage error,
+		 * before any database is opened. */
+		if (argv[0][strspn(argv[0], "0123456789")] != '\0' &&
+		    strncmp(argv[0], "isokiosk:", 9) != 0 &&
+		    store_code_digits(argv[0], digits, &why) < 0) {
+			c = cli_usage_error("records", "'%s' is not a session id"
+					    " or a receipt code: %s", argv[0], why);
+			free(why);
+			return c;
+		}
 	} else if (strcmp(verb, "export") == 0) {
 		if (argc != 0)
 			return cli_usage_error("records", "export takes no"
@@ -401,8 +419,19 @@ cmd_records(int argc, char **argv)
 		rc = store_export_csv(st, sinceopt ? since : NULL, detail,
 				      stdout, &err) == 0 ? 0 : 1;
 	} else {
-		rc = store_export_fhir(st, sinceopt ? since : NULL, stdout,
-				       &err) == 0 ? 0 : 1;
+		/* With the questions' texts, from the content each session
+		 * showed (frozen in the database). */
+		struct rectext_questions q;
+		struct store_fhir_text t = { cmd_records_question, &q };
+
+		rectext_questions_init(&q);
+		if (rectext_questions_load(&q, st, &err) != 0) {
+			rc = 1;
+		} else {
+			rc = store_export_fhir_with(st, sinceopt ? since : NULL,
+						    &t, stdout, &err) == 0 ? 0 : 1;
+		}
+		rectext_questions_done(&q);
 	}
 	if (fflush(stdout) != 0 && rc == 0) {
 		err = xstrdup("writing standard output failed");

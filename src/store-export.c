@@ -11,10 +11,13 @@
  *                  stopped, abandoned, timed-out → stopped
  *     subject      by identifier (urn:isokiosk:patient-ref, as typed)
  *     authored     end time (start time while open)
- *     item         one item per question (an item per attempt: the choice
- *                  as a Coding, its content index and text, with nested
- *                  answers "correct" and "time"), "acknowledgements" (per
- *                  statement: true, with "sha256" and "time"),
+ *                  (every time: ISO 8601 in the kiosk's zone, its offset)
+ *     item         one item per question, its text the question as the
+ *                  quiz asked it (store_export_fhir_with; else its id) (an
+ *                  item per attempt: the choice as a Coding, its content
+ *                  index and text, with nested answers "correct" and
+ *                  "time"), "acknowledgements" (per statement, its wording
+ *                  as the item's text: true, with "sha256" and "time"),
  *                  "signatures" (name, with "meaning" and "time"),
  *                  "staff-verifications", "reason", "outcome". Screen
  *                  times are in the CSV detail export and the receipt.
@@ -25,6 +28,9 @@
  *     scope        consentscope#treatment; category LOINC 59284-0
  *     patient      by identifier; dateTime: the end time
  *     policy       authority urn:isokiosk, uri urn:isokiosk:content:<version>
+ *     provision    permit, with one nested provision per statement
+ *                  acknowledged: its id as a code (urn:isokiosk:statement),
+ *                  its wording as the code's text
  *     verification one per staff verification (verified, date)
  *     sourceReference  the QuestionnaireResponse's urn:uuid fullUrl
  */
@@ -38,8 +44,23 @@
 #include <sodium.h>
 #include <unistr.h>
 
+#include "clock.h"
 #include "store-int.h"
 #include "xmalloc.h"
+
+/*
+ * A stored UTC time as an export gives it to people and to FHIR: ISO 8601
+ * in the kiosk's time zone with its offset (clock.h), so that a CSV opened
+ * in a spreadsheet shows the time on the patient's screen. A value that is
+ * not a stored time (a damaged database) is given as it is.
+ */
+static const char *
+store_export_time(const char *at, char out[CLOCK_MAX])
+{
+	if (at == NULL)
+		return NULL;
+	return clock_format_utc(at, CLOCK_ISO, out) != NULL ? out : at;
+}
 
 /* ---- CSV ----------------------------------------------------------------- */
 
@@ -52,6 +73,12 @@ store_csv_cell(struct strbuf *sb, const char *v, bool first)
 		strbuf_addch(sb, ',');
 	if (v == NULL)
 		return;
+	/* A value of dashes alone (a staff ID "-") is no formula: as it is,
+	 * never "'-". */
+	if (v[0] == '-' && v[strspn(v, "-")] == '\0') {
+		strbuf_addstr(sb, v);
+		return;
+	}
 	quote = strpbrk(v, ",\"\r\n") != NULL;
 	if (quote)
 		strbuf_addch(sb, '"');
@@ -103,6 +130,7 @@ store_csv_session(struct strbuf *sb, const struct store_session *s)
 				  : NULL;
 	int64_t ms = 0;
 	size_t wrong = 0, questions = 0;
+	char t1[CLOCK_MAX], t2[CLOCK_MAX];
 
 	for (size_t i = 0; i < s->nscreens; i++)
 		ms += s->screens[i].shown_ms;
@@ -120,8 +148,8 @@ store_csv_session(struct strbuf *sb, const struct store_session *s)
 	store_csv_int(sb, s->minor ? 1 : 0);
 	store_csv_cell(sb, s->lang, false);
 	store_csv_cell(sb, s->content_version, false);
-	store_csv_cell(sb, s->started_at, false);
-	store_csv_cell(sb, s->ended_at, false);
+	store_csv_cell(sb, store_export_time(s->started_at, t1), false);
+	store_csv_cell(sb, store_export_time(s->ended_at, t2), false);
 	store_csv_cell(sb, s->outcome_name, false);
 	store_csv_cell(sb, s->reason, false);
 	store_csv_int(sb, (long long)s->nscreens);
@@ -133,10 +161,10 @@ store_csv_session(struct strbuf *sb, const struct store_session *s)
 	store_csv_int(sb, (long long)s->nacks);
 	store_csv_cell(sb, pat ? pat->name : NULL, false);
 	store_csv_cell(sb, pat ? pat->meaning : NULL, false);
-	store_csv_cell(sb, pat ? pat->at : NULL, false);
+	store_csv_cell(sb, pat ? store_export_time(pat->at, t1) : NULL, false);
 	store_csv_cell(sb, gua ? gua->name : NULL, false);
 	store_csv_cell(sb, ver ? ver->staff_id : NULL, false);
-	store_csv_cell(sb, ver ? ver->at : NULL, false);
+	store_csv_cell(sb, ver ? store_export_time(ver->at, t1) : NULL, false);
 	if (s->seal_seq > 0)
 		store_csv_int(sb, (long long)s->seal_seq);
 	else
@@ -152,6 +180,8 @@ store_csv_event(struct strbuf *sb, const struct store_session *s,
 		const char *kind, int64_t seq, const char *item, int attempt,
 		const char *value, int correct, int64_t ms, const char *at)
 {
+	char t[CLOCK_MAX];
+
 	strbuf_addf(sb, "%lld", (long long)s->id);
 	store_csv_cell(sb, kind, false);
 	store_csv_int(sb, (long long)seq);
@@ -170,7 +200,7 @@ store_csv_event(struct strbuf *sb, const struct store_session *s,
 			    (long long)(ms % 1000));
 	else
 		strbuf_addch(sb, ',');
-	store_csv_cell(sb, at, false);
+	store_csv_cell(sb, store_export_time(at, t), false);
 	store_csv_end(sb);
 }
 
@@ -555,19 +585,22 @@ store_fhir_answer_item(struct strbuf *sb, const char *link, const char *type,
 	store_fj_lit(sb, "}]}");
 }
 
-/* {"linkId":link,"answer":[{"<type>":v,"item":[ sub items: "<link>.<name>"
- * with v2 (if name) and "<link>.time" ]}]}; raw, if not NULL, is JSON
- * already written that stands for v. */
+/* {"linkId":link,"text":text,"answer":[{"<type>":v,"item":[ sub items:
+ * "<link>.<name>" with v2 (if name) and "<link>.time" ]}]}; text may be
+ * NULL; raw, if not NULL, is JSON already written that stands for v. */
 static void
-store_fhir_answer_with(struct strbuf *sb, const char *link, const char *type,
-		       json_t *v, const char *raw, const char *name,
-		       const char *type2, json_t *v2, const char *at)
+store_fhir_answer_with(struct strbuf *sb, const char *link, const char *text,
+		       const char *type, json_t *v, const char *raw,
+		       const char *name, const char *type2, json_t *v2,
+		       const char *at)
 {
 	struct store_fj o = { sb, true };
-	char l2[300];
+	char l2[300], t[CLOCK_MAX];
 
 	store_fj_lit(sb, "{");
 	store_fj_member(&o, "linkId", store_fj_str(link));
+	if (text != NULL)
+		store_fj_member(&o, "text", store_fj_str(text));
 	store_fj_open(&o, "answer");
 	store_fj_lit(sb, "[{");
 	o.first = true;
@@ -585,7 +618,8 @@ store_fhir_answer_with(struct strbuf *sb, const char *link, const char *type,
 		store_fj_lit(sb, ",");
 	}
 	store_cat3(l2, sizeof l2, link, ".time", "");
-	store_fhir_answer_item(sb, l2, "valueDateTime", store_fj_str(at));
+	store_fhir_answer_item(sb, l2, "valueDateTime",
+			       store_fj_str(store_export_time(at, t)));
 	store_fj_lit(sb, "]}]}");
 }
 
@@ -603,7 +637,8 @@ store_fhir_group(struct strbuf *sb, const char *link, const char *text)
 }
 
 static void
-store_fhir_qr_items(struct strbuf *sb, const struct store_session *s)
+store_fhir_qr_items(struct strbuf *sb, const struct store_session *s,
+		    const struct store_fhir_text *texts)
 {
 	struct store_fj items = { sb, true };
 	char link[256], code[24];
@@ -615,6 +650,7 @@ store_fhir_qr_items(struct strbuf *sb, const struct store_session *s)
 	for (size_t i = 0; i < s->nanswers; i++) {
 		const struct store_answer_row *r = &s->answers[i];
 		struct store_fj g = { sb, true };
+		const char *qtext;
 		bool seen = false;
 
 		for (size_t j = 0; j < i && !seen; j++)
@@ -624,7 +660,13 @@ store_fhir_qr_items(struct strbuf *sb, const struct store_session *s)
 			continue;
 		store_fj_next(&items);
 		store_cat3(link, sizeof link, "quiz.", r->question_id, "");
-		store_fhir_group(sb, link, r->question_id);
+		/* The question as the quiz asked it; its id when the content
+		 * it came from is not known. */
+		qtext = texts != NULL && texts->question != NULL
+			? texts->question(texts->ctx, s->content_version,
+					  r->question_id) : NULL;
+		store_fhir_group(sb, link, qtext != NULL ? qtext
+							 : r->question_id);
 		for (size_t j = i; j < s->nanswers; j++) {
 			const struct store_answer_row *a = &s->answers[j];
 			struct store_fj c = { sb, true };
@@ -648,7 +690,7 @@ store_fhir_qr_items(struct strbuf *sb, const struct store_session *s)
 			store_fj_member(&c, "display",
 					store_fj_str(a->choice_text));
 			strbuf_addch(&cs, '}');
-			store_fhir_answer_with(sb, alink, "valueCoding", NULL,
+			store_fhir_answer_with(sb, alink, NULL, "valueCoding", NULL,
 					       cs.s, "correct", "valueBoolean",
 					       json_boolean(a->correct), a->at);
 			strbuf_done(&cs);
@@ -666,7 +708,8 @@ store_fhir_qr_items(struct strbuf *sb, const struct store_session *s)
 
 			store_fj_next(&g);
 			store_cat3(link, sizeof link, "ack.", r->statement_id, "");
-			store_fhir_answer_with(sb, link, "valueBoolean",
+			/* the statement's wording as acknowledged */
+			store_fhir_answer_with(sb, link, r->text, "valueBoolean",
 					       json_true(), NULL, "sha256",
 					       "valueString",
 					       store_fj_str(r->text_sha256),
@@ -684,7 +727,7 @@ store_fhir_qr_items(struct strbuf *sb, const struct store_session *s)
 
 			store_fj_next(&g);
 			store_cat3(link, sizeof link, "signature.", r->role, "");
-			store_fhir_answer_with(sb, link, "valueString",
+			store_fhir_answer_with(sb, link, NULL, "valueString",
 					       store_fj_str(r->name), NULL, "meaning",
 					       "valueString",
 					       store_fj_str(r->meaning), r->at);
@@ -703,7 +746,7 @@ store_fhir_qr_items(struct strbuf *sb, const struct store_session *s)
 			store_fj_next(&g);
 			store_cat3(link, sizeof link, "staff-verification.",
 				   store_itoa(r->seq, num), "");
-			store_fhir_answer_with(sb, link, "valueString",
+			store_fhir_answer_with(sb, link, NULL, "valueString",
 					       store_fj_str(r->staff_id), NULL,
 					       NULL, NULL, NULL, r->at);
 		}
@@ -753,10 +796,12 @@ store_fhir_consent_status(const struct store_session *s)
 
 /* Append ",\n<QuestionnaireResponse entry>,\n<Consent entry>" to out. */
 static void
-store_fhir_session(struct strbuf *sb, const struct store_session *s)
+store_fhir_session(struct strbuf *sb, const struct store_session *s,
+		   const struct store_fhir_text *texts)
 {
-	char qr_url[46], consent_url[46], ident[256], canon[300];
-	const char *when = s->ended_at ? s->ended_at : s->started_at;
+	char qr_url[46], consent_url[46], ident[256], canon[300], t[CLOCK_MAX];
+	const char *when = store_export_time(s->ended_at ? s->ended_at
+							 : s->started_at, t);
 	struct store_fj o = { sb, true };
 
 	store_fhir_uuid(s, "QuestionnaireResponse", qr_url);
@@ -783,7 +828,7 @@ store_fhir_session(struct strbuf *sb, const struct store_session *s)
 	store_fj_open(&o, "source");
 	store_fhir_patient(sb, s);
 	store_fj_open(&o, "item");
-	store_fhir_qr_items(sb, s);
+	store_fhir_qr_items(sb, s, texts);
 	store_fj_lit(sb, "}}");
 
 	store_fj_lit(sb, ",\n{\"fullUrl\":");
@@ -813,6 +858,30 @@ store_fhir_session(struct strbuf *sb, const struct store_session *s)
 		store_fj_member(&p, "uri", store_fj_str(canon));
 		store_fj_lit(sb, "}]");
 	}
+	if (s->nacks > 0) {
+		/* What was consented to, in the words the patient confirmed:
+		 * one nested provision per statement, its id as a code and
+		 * its wording as the code's text. */
+		struct store_fj a = { sb, true };
+
+		store_fj_lit(sb, ",\"provision\":{\"type\":\"permit\","
+			     "\"provision\":[");
+		for (size_t i = 0; i < s->nacks; i++) {
+			const struct store_ack_row *r = &s->acks[i];
+			struct store_fj c = { sb, true };
+
+			store_fj_next(&a);
+			store_fj_lit(sb, "{\"type\":\"permit\",\"code\":[{"
+				     "\"coding\":[{\"system\":"
+				     "\"urn:isokiosk:statement\"");
+			c.first = false;
+			store_fj_member(&c, "code", store_fj_str(r->statement_id));
+			store_fj_lit(sb, "}]");
+			store_fj_member(&c, "text", store_fj_str(r->text));
+			store_fj_lit(sb, "}]}");
+		}
+		store_fj_lit(sb, "]}");
+	}
 	if (s->nverifications > 0) {
 		struct store_fj a = { sb, true };
 
@@ -824,7 +893,8 @@ store_fhir_session(struct strbuf *sb, const struct store_session *s)
 			store_fj_lit(sb, "{\"verified\":true");
 			v.first = false;
 			store_fj_member(&v, "verificationDate",
-					store_fj_str(s->verifications[i].at));
+					store_fj_str(store_export_time(
+						s->verifications[i].at, t)));
 			store_fj_lit(sb, "}");
 		}
 		store_fj_lit(sb, "]");
@@ -852,6 +922,7 @@ struct store_chunk {
 struct store_export {
 	struct store *st;
 	const char *since;
+	const struct store_fhir_text *texts;
 	int64_t min_id;
 	size_t nchunks, next, written, window;
 	struct store_chunk *chunks;
@@ -897,7 +968,7 @@ store_export_render(const struct store_session *s, void *ctx)
 	struct store_export_worker *w = ctx;
 
 	store_json_arena = &w->arena;
-	store_fhir_session(w->out, s);
+	store_fhir_session(w->out, s, w->x->texts);
 	store_json_arena = NULL;
 	arena_reset(&w->arena);
 	return 0;
@@ -933,7 +1004,7 @@ store_export_work(void *arg)
 					? INT64_MAX
 					: x->min_id + (int64_t)(k + 1) *
 							  STORE_EXPORT_CHUNK,
-				false, store_export_render, w, NULL, &err);
+				true, store_export_render, w, NULL, &err);
 		pthread_mutex_lock(&x->lock);
 		if (rc != 0) {
 			x->failed = true;
@@ -949,7 +1020,8 @@ store_export_work(void *arg)
 }
 
 static int
-store_export_fhir_chunks(struct store *st, const char *since, FILE *fp,
+store_export_fhir_chunks(struct store *st, const char *since,
+			 const struct store_fhir_text *texts, FILE *fp,
 			 size_t *bytes, char **err)
 {
 	struct store_export x = { 0 };
@@ -978,6 +1050,7 @@ store_export_fhir_chunks(struct store *st, const char *since, FILE *fp,
 		nw = 8;
 	x.st = st;
 	x.since = since;
+	x.texts = texts;
 	x.nchunks = (size_t)((max_id - x.min_id) / STORE_EXPORT_CHUNK + 1);
 	x.window = (size_t)nw * 2;
 	x.chunks = xcalloc(x.nchunks, sizeof *x.chunks);
@@ -1070,6 +1143,14 @@ store_export_fhir_chunks(struct store *st, const char *since, FILE *fp,
 int
 store_export_fhir(struct store *st, const char *since, FILE *fp, char **err)
 {
+	return store_export_fhir_with(st, since, NULL, fp, err);
+}
+
+int
+store_export_fhir_with(struct store *st, const char *since,
+		       const struct store_fhir_text *texts, FILE *fp,
+		       char **err)
+{
 	json_malloc_t old_malloc;
 	json_free_t old_free;
 	size_t bytes = 0;
@@ -1081,7 +1162,7 @@ store_export_fhir(struct store *st, const char *since, FILE *fp, char **err)
 	errno = 0;
 	json_get_alloc_funcs(&old_malloc, &old_free);
 	json_set_alloc_funcs(store_json_malloc, store_json_free);
-	rc = store_export_fhir_chunks(st, since, fp, &bytes, err);
+	rc = store_export_fhir_chunks(st, since, texts, fp, &bytes, err);
 	json_set_alloc_funcs(old_malloc, old_free);
 	return store_export_finish(fp, rc, err);
 }

@@ -345,7 +345,9 @@ bool store_seal_holds(const struct store_session *s);
  * UTF-8), CRLF line ends, RFC 4180 quoting, a header row. One row per
  * session; with detail, one row per recorded event (screen visit, answer,
  * acknowledgement, signature, staff verification). A cell that starts with
- * = + - @ gets a leading ' so a spreadsheet never runs it as a formula.
+ * = + - @ gets a leading ' so a spreadsheet never runs it as a formula (a
+ * cell of dashes alone, such as a staff ID "-", is none). Times are ISO 8601
+ * in the kiosk's time zone with its offset (clock.h).
  * since as for store_each. 0, or -1 with *err (database or write error).
  */
 int store_export_csv(struct store *st, const char *since, bool detail,
@@ -360,6 +362,24 @@ int store_export_csv(struct store *st, const char *since, bool detail,
  */
 int store_export_fhir(struct store *st, const char *since, FILE *fp,
 		      char **err);
+
+/*
+ * The same, with the question texts: item.text of each question's group is
+ * texts->question(ctx, content version, question id) when that is not NULL
+ * (else the id). Called from worker threads: it must only read. Each
+ * acknowledgement item has the statement's wording as its text, and the
+ * Consent one nested provision per statement (its id as a code, the
+ * wording as the code's text). Times are ISO 8601 in the kiosk's zone
+ * with its offset (clock.h).
+ */
+struct store_fhir_text {
+	const char *(*question)(void *ctx, const char *version,
+				const char *question_id);
+	void *ctx;
+};
+int store_export_fhir_with(struct store *st, const char *since,
+			   const struct store_fhir_text *texts, FILE *fp,
+			   char **err);
 
 /* ---- verification ----------------------------------------------------- */
 

@@ -33,6 +33,8 @@ trap 'rm -rf "$tmp"' EXIT
 db=$tmp/records.db
 {
 	printf 'sample\t30\n'
+	# the quiz as frozen: its question texts go into item.text
+	printf 'content\tja/quiz.md\t---\\nid: quiz\\ntitle: 問題\\nkind: quiz\\n---\\n\\n## q-x\\nprofile: all\\nreread: what-is\\n\\n｜式《しき》を入れますか。\\n\\n- [x] はい\\n- [ ] いいえ\\n\\n説明です。\\n\n'
 	printf 'begin\t"田中, 花子"\n'           # 31: commas and quotes
 	printf 'screen\t31\twhat-is\t1500\n'
 	printf 'answer\t31\tq-x\t1\t0\t=1+1\t0\n'
@@ -50,6 +52,8 @@ db=$tmp/records.db
 	sed 's/^/# /' "$tmp/drive.out"
 	exit 1
 }
+# Times for people and FHIR: the kiosk's zone with its offset.
+export TZ=Asia/Tokyo
 if ! "$ISOKIOSK" records export --format fhir --db "$db" >"$tmp/bundle.json" 2>"$tmp/err" ||
    ! "$ISOKIOSK" records export --format csv --detail --db "$db" >"$tmp/detail.csv" 2>>"$tmp/err"; then
 	echo "1..1"

@@ -118,13 +118,13 @@ printf 'begin\t"田中, 花子"\nanswer\t9\tq-x\t1\t0\t=1+1\t0\nack\t9\tack-a\t�
 t "a ninth session, left open" eval '[ "$(head -1 "$tmp/out")" = "ok 9" ]'
 
 rec list --db "$db"
-t "list: one line per session" lines 9
-t "list: id, start, outcome, staff, patient" has '^2       2026-11-21T07:00:30\.000Z  completed  nurse-a  患者 000002$'
-t "list: the open session" has '^9       2026-11-22T07:00:01\.000Z  open       nurse-a  "田中, 花子"$'
+t "list: a header and one line per session" eval 'lines 1 "^SESSION  STARTED \(\+00:00\) +OUTCOME +CODE +PROFILE +STAFF +PATIENT +REASON$" && lines 9 "^[0-9]  "'
+t "list: id, start, outcome, code, profile, staff, patient, reason" has '^2        2026-11-21 07:00 \+00:00  completed  [0-9a-f]{4}-[0-9a-f]{4}  pregnancy     nurse-a  患者 000002   -$'
+t "list: the open session" has '^9        2026-11-22 07:00 \+00:00  open       -          pregnancy     nurse-a  "田中, 花子"  -$'
 rec list --since 2026-11-21T07:00:30Z --db "$db"
-t "list --since a time: 8 sessions" lines 8
+t "list --since a time: 8 sessions" lines 8 "^[0-9]  "
 rec list --since 2026-11-22 --db "$db"
-t "list --since a date: 1 session" lines 1
+t "list --since a date: 1 session" lines 1 "^[0-9]  "
 
 rec show 2 --db "$db"
 t "show: session" has '^Session: +2$'
@@ -134,10 +134,10 @@ t "show: content version" has '^Content version: +5f2b9c1d[0-9a-f]{56}$'
 t "show: the frozen content files" has '^  ja/what-is\.md  sha256 [0-9a-f]{64}$'
 t "show: outcome" has '^Outcome: +completed$'
 t "show: every screen" eval 'has "^Screens shown: +10$" && lines 10 "^  [0-9]+\. [a-z-]+  [0-9]+\.[0-9]{3} s  at "'
-t "show: every attempt" eval 'has "^Quiz attempts: +7$" && has "^  q-2  attempt 1  wrong  choice 2 \"増える\"  order 2,0,1  at 2026-"'
-t "show: every statement with its hash and text" eval 'has "^Acknowledgements: +8$" && lines 8 "^  ack-[0-7]  confirmed at 2026-[^ ]+  sha256 [0-9a-f]{64}$" && has "^    \| 確認事項 0: "'
+t "show: every attempt" eval 'has "^Quiz attempts: +7$" && has "^  q-2  attempt 1  wrong  choice 1 \"増える\"  order 3,1,2  at 2026-"'
+t "show: every statement with its hash and text" eval 'has "^Acknowledgements: +8$" && lines 8 "^  ack-[0-7]  confirmed at 2026-[0-9-]+ [0-9:]+ [+-][0-9:]+  sha256 [0-9a-f]{64}$" && has "^    \| 確認事項 0: "'
 t "show: the signature with its meaning" has '^  patient  患者 000002  "patient acknowledgement"  at 2026-'
-t "show: the staff verification" has '^  nurse-b  at 2026-[^ ]+  link #3  [0-9a-f]{64}$'
+t "show: the staff verification" has '^  nurse-b  at 2026-[0-9-]+ [0-9:]+ [+-][0-9:]+  link #3  [0-9a-f]{64}$'
 t "show: the seal" eval 'has "^Seal: +link #2, matches this record$" && has "^  previous: +[0-9a-f]{64}$" && has "^  this: +[0-9a-f]{64}$"'
 rec show 9 --db "$db"
 t "show: an open session" eval 'has "^Outcome: +open$" && has "^Seal: +none \(the session is open\)$" && has "^    \| 一行目$" && has "^    \| 二行目$"'
