@@ -24,6 +24,12 @@ extern const struct kiosk_state_ops kiosk_done_ops;
 extern const struct kiosk_state_ops kiosk_call_staff_ops;
 extern const struct kiosk_state_ops kiosk_staff_new_ops;
 extern const struct kiosk_state_ops kiosk_staff_verify_ops;
+extern const struct kiosk_state_ops kiosk_staff_records_ops;
+extern const struct kiosk_state_ops kiosk_staff_record_ops;
+
+/* The staff's records screens (kiosk-records.c): forget what they read
+ * (staff left them, or the kiosk resets). */
+void kiosk_records_done(struct kiosk_app *app);
 
 /* Steps, for brevity in handlers. */
 #define KIOSK_STAY ((struct kiosk_step){ KIOSK_SAME, false })

@@ -16,8 +16,10 @@
 #include <sodium.h>
 
 #include "i18n.h"
+#include "ingate.h"
 #include "kiosk-int.h"
 #include "pin.h"
+#include "quiz.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -43,13 +45,64 @@ kiosk_pin_leave(struct kiosk_app *app)
 	kiosk_pin_clear(app);
 }
 
+/*
+ * The on-screen PIN pad (osk.h: digits, backspace, clear and OK), for a
+ * terminal used by touch alone: placed below the PIN and its messages.
+ * false when the screen has no room for it (keys still work).
+ */
+#define KIOSK_PIN_PAD_Y 8 /* rows from the body's top */
+
+static bool
+kiosk_pin_pad(const struct kiosk_app *app, struct osk *k)
+{
+	struct kiosk_frame f;
+	int y, w;
+
+	kiosk_frame(app, &f);
+	y = f.body_y + KIOSK_PIN_PAD_Y;
+	w = app->w - 4 < 36 ? app->w - 4 : 36;
+	osk_init(k, OSK_PIN, OSK_WITH_ENTER);
+	return osk_place(k, (app->w - w) / 2, y, w, f.bar_y - y, app->ambiguous) > 0;
+}
+
+/* The pad's keys as buttons: a digit, erase (arg 1: clear), OK. */
 static size_t
 kiosk_pin_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 {
+	struct osk k;
+	size_t n = 2;
+
 	b[0] = (struct kiosk_button){ .action = KEYS_A_BACK, .label = _("Cancel") };
 	b[1] = (struct kiosk_button){ .action = KEYS_A_ACTIVATE, .label = _("OK") };
 	kiosk_bar(app, b, 2);
-	return 2;
+	if (!kiosk_pin_pad(app, &k))
+		return n;
+	for (size_t i = 0; i < k.n && n < KIOSK_MAX_BUTTONS; i++) {
+		const struct osk_key *key = &k.keys[i];
+		struct kiosk_button kb = { .x = key->x, .y = key->y, .w = key->w,
+					   .h = key->h, .label = key->label };
+
+		switch (key->op) {
+		case OSK_OP_TEXT:
+			kb.action = KEYS_A_DIGIT;
+			kb.arg = key->text[0] - '0';
+			break;
+		case OSK_OP_BACKSPACE:
+			kb.action = KEYS_A_ERASE;
+			break;
+		case OSK_OP_CLEAR:
+			kb.action = KEYS_A_ERASE;
+			kb.arg = 1;
+			break;
+		case OSK_OP_ENTER:
+			kb.action = KEYS_A_ACTIVATE;
+			break;
+		default:
+			continue;
+		}
+		b[n++] = kb;
+	}
+	return n;
 }
 
 static int
@@ -73,7 +126,9 @@ kiosk_pin_handle(struct kiosk_app *app, const struct kiosk_input *in)
 		app->pin[app->pinlen] = '\0';
 		return KIOSK_REDRAW;
 	case KEYS_A_ERASE:
-		if (app->pinlen > 0)
+		if (in->arg == 1) /* the pad's clear key */
+			kiosk_pin_clear(app);
+		else if (app->pinlen > 0)
 			app->pin[--app->pinlen] = '\0';
 		return KIOSK_REDRAW;
 	case KEYS_A_ACTIVATE:
@@ -104,17 +159,20 @@ static const struct kiosk_move kiosk_pin_moves[] = {
 static void
 kiosk_pin_draw(const struct kiosk_app *app, struct grid *g)
 {
-	struct kiosk_button b[2];
+	struct kiosk_button b[KIOSK_MAX_BUTTONS];
 	struct kiosk_frame f;
+	struct osk k;
+	struct osk_edit e;
 	char stars[PIN_MAX_LEN + 1];
 	int y, wait = kiosk_pin_wait(app);
 
 	kiosk_frame(app, &f);
 	kiosk_draw_header(app, g, _("Staff"), NULL);
 	y = f.body_y + 1;
-	y += kiosk_draw_text(g, 2, y, g->w - 4, 3,
-		_("Enter the staff PIN, then press Enter. Esc cancels."),
-		GRID_NORMAL, false) + 1;
+	kiosk_draw_text(g, 2, y, g->w - 4, 2,
+		_("Enter the staff PIN on the pad or the keys, then OK (Enter). Cancel (Esc) goes back."),
+		GRID_NORMAL, false);
+	y += 3;
 	memset(stars, '*', app->pinlen);
 	stars[app->pinlen] = '\0';
 	grid_put(g, 4, y, _("PIN:"), 10, GRID_BOLD);
@@ -130,6 +188,13 @@ kiosk_pin_draw(const struct kiosk_app *app, struct grid *g)
 
 		kiosk_draw_text(g, 2, y, g->w - 4, 3, msg, GRID_ALERT, false);
 		free(msg);
+	}
+	if (kiosk_pin_pad(app, &k)) {
+		/* the pad's backspace and clear are on while there is a PIN */
+		osk_edit_init(&e, PIN_MAX_LEN);
+		osk_edit_insert(&e, stars);
+		osk_draw(&k, &e, g);
+		osk_edit_wipe(&e);
 	}
 	kiosk_pin_buttons(app, b);
 	kiosk_draw_buttons(g, b, 2);
@@ -150,58 +215,116 @@ const struct kiosk_state_ops kiosk_pin_ops = {
 
 /* ---- staff menu ---- */
 
+/*
+ * The items, in the order shown; each one's number is its place. Exit is
+ * last and never chosen by default: the menu opens on the action staff
+ * used last (else a new session, or back to the kiosk), and exit asks
+ * again before the kiosk stops (staff_confirm). Items that need a records
+ * database are left out without one. A new item is a row here and a case
+ * in kiosk_staff_label and kiosk_staff_do.
+ */
 enum kiosk_staff_item {
-	KIOSK_STAFF_EXIT,
-	KIOSK_STAFF_RELOAD,
-	KIOSK_STAFF_LANG,
-	KIOSK_STAFF_BACK,
-	KIOSK_STAFF_SESSION, /* new consent session, or end the running one */
-	KIOSK_STAFF_VERIFY_LAST,
-	KIOSK_STAFF_SAVE,
-	KIOSK_STAFF_NITEMS
+	KIOSK_ITEM_SESSION, /* new consent session, or end the running one */
+	KIOSK_ITEM_RECORDS, /* today's sessions: find, read, countersign */
+	KIOSK_ITEM_VERIFY_LAST,
+	KIOSK_ITEM_SAVE,
+	KIOSK_ITEM_LANG,
+	KIOSK_ITEM_RELOAD,
+	KIOSK_ITEM_BACK,
+	KIOSK_ITEM_EXIT,
+	KIOSK_ITEM_NITEMS
 };
 
-/* The consent items only with a records database. */
+static bool
+kiosk_staff_needs_store(int item)
+{
+	return item <= KIOSK_ITEM_SAVE;
+}
+
+/* The items shown, into items; returns how many. */
+static int
+kiosk_staff_items(const struct kiosk_app *app, int items[KIOSK_ITEM_NITEMS])
+{
+	int n = 0;
+
+	for (int i = 0; i < KIOSK_ITEM_NITEMS; i++)
+		if (app->cs.store != NULL || !kiosk_staff_needs_store(i))
+			items[n++] = i;
+	return n;
+}
+
 static int
 kiosk_staff_nitems(const struct kiosk_app *app)
 {
-	return app->cs.store != NULL ? KIOSK_STAFF_NITEMS : KIOSK_STAFF_SESSION;
+	int items[KIOSK_ITEM_NITEMS];
+
+	return kiosk_staff_items(app, items);
+}
+
+/* The item at place i (0-based) of the menu shown, or -1. */
+static int
+kiosk_staff_item_at(const struct kiosk_app *app, int i)
+{
+	int items[KIOSK_ITEM_NITEMS];
+	int n = kiosk_staff_items(app, items);
+
+	return i >= 0 && i < n ? items[i] : -1;
+}
+
+static int
+kiosk_staff_place_of(const struct kiosk_app *app, int item)
+{
+	int items[KIOSK_ITEM_NITEMS];
+	int n = kiosk_staff_items(app, items);
+
+	for (int i = 0; i < n; i++)
+		if (items[i] == item)
+			return i;
+	return -1;
 }
 
 static void
 kiosk_staff_enter(struct kiosk_app *app)
 {
-	app->staff_sel = 0;
+	int first = app->cs.store != NULL ? KIOSK_ITEM_SESSION : KIOSK_ITEM_BACK;
+	int last = app->staff_last > 0 ? app->staff_last - 1 : -1;
+	int at = kiosk_staff_place_of(app, last >= 0 ? last : first);
+
+	app->staff_sel = at >= 0 ? at : kiosk_staff_place_of(app, first);
+	app->staff_confirm = false;
+	kiosk_records_done(app); /* what the records screens read */
 	app->message = NULL;
 }
 
 static const char *
-kiosk_staff_label(const struct kiosk_app *app, int i)
+kiosk_staff_label(const struct kiosk_app *app, int item)
 {
 	static char buf[128];
 	const struct bundle_lang *l;
 
-	switch (i) {
-	case KIOSK_STAFF_EXIT:
-		return _("1  Exit the kiosk");
-	case KIOSK_STAFF_RELOAD:
-		return _("2  Reload the content");
-	case KIOSK_STAFF_LANG:
+	switch (item) {
+	case KIOSK_ITEM_EXIT:
+		return _("Exit the kiosk...");
+	case KIOSK_ITEM_RELOAD:
+		return _("Reload the content");
+	case KIOSK_ITEM_LANG:
 		l = app->bundle != NULL && app->staff_lang < app->bundle->nlangs
 		    ? &app->bundle->langs[app->staff_lang] : NULL;
-		snprintf(buf, sizeof buf, _("3  Start language: %s"),
+		snprintf(buf, sizeof buf, _("Start language: %s"),
 			 l != NULL ? l->name : "-");
 		return buf;
-	case KIOSK_STAFF_BACK:
-		return app->cs.on ? _("4  Back to the session")
-				  : _("4  Back to the kiosk");
-	case KIOSK_STAFF_SESSION:
-		return app->cs.on ? _("5  End this session (recorded as abandoned)")
-				  : _("5  New consent session");
-	case KIOSK_STAFF_VERIFY_LAST:
-		return _("6  Staff verification of the last session");
+	case KIOSK_ITEM_BACK:
+		return app->cs.on ? _("Back to the session")
+				  : _("Back to the kiosk");
+	case KIOSK_ITEM_SESSION:
+		return app->cs.on ? _("End this session (recorded as abandoned)")
+				  : _("New consent session");
+	case KIOSK_ITEM_RECORDS:
+		return _("Today's sessions: find, read, countersign");
+	case KIOSK_ITEM_VERIFY_LAST:
+		return _("Staff verification of the last session");
 	default:
-		snprintf(buf, sizeof buf, _("7  Save the records now (%zu waiting)"),
+		snprintf(buf, sizeof buf, _("Save the records now (%zu waiting)"),
 			 app->cs.nops);
 		return buf;
 	}
@@ -210,23 +333,38 @@ kiosk_staff_label(const struct kiosk_app *app, int i)
 static size_t
 kiosk_staff_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 {
+	static char labels[KIOSK_ITEM_NITEMS][200];
 	struct kiosk_frame f;
-
-	static char labels[KIOSK_STAFF_NITEMS][160];
-	int n = kiosk_staff_nitems(app);
+	int items[KIOSK_ITEM_NITEMS];
+	int n = kiosk_staff_items(app, items), w;
 
 	kiosk_frame(app, &f);
+	if (app->staff_confirm) {
+		/* Exit asks again: staying is what Enter, Esc and 1 do. */
+		b[0] = (struct kiosk_button){ .action = KEYS_A_PICK, .arg = 0,
+			.label = _("1  No, back to the staff menu"),
+			.selected = app->staff_sel == 0, .hot = true };
+		b[1] = (struct kiosk_button){ .action = KEYS_A_PICK, .arg = 1,
+			.label = _("2  Yes, exit the kiosk"),
+			.selected = app->staff_sel == 1 };
+		kiosk_stack(app, b, 2, f.body_y + 4, f.body_h - 5);
+		return 2;
+	}
 	for (int i = 0; i < n; i++) {
-		snprintf(labels[i], sizeof labels[i], "%s", kiosk_staff_label(app, i));
+		snprintf(labels[i], sizeof labels[i], "%d  %s", i + 1,
+			 kiosk_staff_label(app, items[i]));
 		b[i] = (struct kiosk_button){ .action = KEYS_A_PICK, .arg = i,
-			.label = labels[i], .selected = i == app->staff_sel };
+			.label = labels[i], .selected = i == app->staff_sel,
+			/* the last action, one tap (or Enter) away */
+			.hot = app->staff_last > 0 &&
+			       items[i] == app->staff_last - 1 };
 	}
 	kiosk_stack(app, b, (size_t)n, f.body_y + 1, f.body_h - 3);
-	if (n > KIOSK_STAFF_SESSION) /* room for the error, longer labels */
-		for (int i = 0; i < n; i++) {
-			b[i].w = app->w - 4 < 50 ? app->w - 4 : 50;
-			b[i].x = (app->w - b[i].w) / 2;
-		}
+	w = app->w - 4 < 56 ? app->w - 4 : 56; /* room for longer labels */
+	for (int i = 0; i < n; i++) {
+		b[i].w = w;
+		b[i].x = (app->w - w) / 2;
+	}
 	return (size_t)n;
 }
 
@@ -278,31 +416,46 @@ static const char *const kiosk_staff_unsaved =
 	N_("Records are not saved yet. Choose exit again to leave anyway.");
 
 static struct kiosk_step
+kiosk_staff_exit(struct kiosk_app *app)
+{
+	app->staff_confirm = false;
+	/* A running session is recorded as abandoned; what cannot be
+	 * written now keeps the kiosk running (saved once space returns),
+	 * unless staff insist (exit again). */
+	if (kiosk_consent_finish(app, "kiosk exited by staff") < 0 &&
+	    app->message != kiosk_staff_unsaved) {
+		app->message = kiosk_staff_unsaved;
+		return KIOSK_REDRAW;
+	}
+	return KIOSK_GO(KIOSK_QUIT);
+}
+
+static struct kiosk_step
 kiosk_staff_do(struct kiosk_app *app, int item)
 {
+	if (item < 0)
+		return KIOSK_STAY;
+	app->staff_sel = kiosk_staff_place_of(app, item);
+	if (item != KIOSK_ITEM_EXIT && item != KIOSK_ITEM_BACK)
+		app->staff_last = item + 1;
 	switch (item) {
-	case KIOSK_STAFF_EXIT:
-		/* A running session is recorded as abandoned; what cannot be
-		 * written now keeps the kiosk running (saved once space
-		 * returns), unless staff insist (exit again). */
-		if (kiosk_consent_finish(app, "kiosk exited by staff") < 0 &&
-		    app->message != kiosk_staff_unsaved) {
-			app->message = kiosk_staff_unsaved;
-			return KIOSK_REDRAW;
-		}
-		return KIOSK_GO(KIOSK_QUIT);
-	case KIOSK_STAFF_RELOAD:
+	case KIOSK_ITEM_EXIT:
+		/* Never at once: exit asks again, staying selected. */
+		app->staff_confirm = true;
+		app->staff_sel = 0;
+		return KIOSK_REDRAW;
+	case KIOSK_ITEM_RELOAD:
 		return kiosk_staff_reload(app);
-	case KIOSK_STAFF_LANG:
+	case KIOSK_ITEM_LANG:
 		if (app->bundle != NULL && app->bundle->nlangs > 0)
 			app->staff_lang = (app->staff_lang + 1) % app->bundle->nlangs;
 		return KIOSK_REDRAW;
-	case KIOSK_STAFF_BACK:
+	case KIOSK_ITEM_BACK:
 		if (app->cs.on || app->cs.nops > 0)
 			return KIOSK_GO(KIOSK_RESUME);
 		kiosk_reset(app);
 		return KIOSK_GO(KIOSK_WELCOME);
-	case KIOSK_STAFF_SESSION:
+	case KIOSK_ITEM_SESSION:
 		if (app->cs.store == NULL)
 			return KIOSK_STAY;
 		if (app->cs.on) {
@@ -312,13 +465,22 @@ kiosk_staff_do(struct kiosk_app *app, int item)
 			return KIOSK_REDRAW;
 		}
 		if (app->cs.nops > 0) {
-			app->message = N_("Save the records first (7).");
+			app->message = N_("Save the records first.");
 			return KIOSK_REDRAW;
 		}
 		return KIOSK_GO(KIOSK_STAFF_NEW);
-	case KIOSK_STAFF_VERIFY_LAST:
-		return app->cs.store != NULL ? KIOSK_GO(KIOSK_STAFF_VERIFY) : KIOSK_STAY;
-	case KIOSK_STAFF_SAVE:
+	case KIOSK_ITEM_RECORDS:
+		return app->cs.store != NULL ? KIOSK_GO(KIOSK_STAFF_RECORDS)
+					     : KIOSK_STAY;
+	case KIOSK_ITEM_VERIFY_LAST:
+		if (app->cs.store == NULL)
+			return KIOSK_STAY;
+		app->cs.verify_id = app->cs.last_done;
+		snprintf(app->cs.verify_code, sizeof app->cs.verify_code, "%s",
+			 app->cs.receipt);
+		app->cs.verify_back = KIOSK_STAFF_MENU;
+		return KIOSK_GO(KIOSK_STAFF_VERIFY);
+	case KIOSK_ITEM_SAVE:
 		if (app->cs.store == NULL)
 			return KIOSK_STAY;
 		app->message = kiosk_consent_flush(app) == 0
@@ -331,24 +493,60 @@ kiosk_staff_do(struct kiosk_app *app, int item)
 }
 
 static struct kiosk_step
-kiosk_staff_handle(struct kiosk_app *app, const struct kiosk_input *in)
+kiosk_staff_confirm_handle(struct kiosk_app *app, const struct kiosk_input *in)
 {
 	switch (in->action) {
 	case KEYS_A_DIGIT:
-		return kiosk_staff_do(app, in->arg - 1);
+		if (in->arg == 2)
+			return kiosk_staff_exit(app);
+		if (in->arg != 1)
+			return KIOSK_STAY;
+		break;
 	case KEYS_A_PICK:
-		return kiosk_staff_do(app, in->arg);
+		if (in->arg == 1)
+			return kiosk_staff_exit(app);
+		break;
 	case KEYS_A_UP:
-		app->staff_sel = (app->staff_sel + kiosk_staff_nitems(app) - 1) %
-				 kiosk_staff_nitems(app);
-		return KIOSK_REDRAW;
 	case KEYS_A_DOWN:
-		app->staff_sel = (app->staff_sel + 1) % kiosk_staff_nitems(app);
+		app->staff_sel = !app->staff_sel;
 		return KIOSK_REDRAW;
 	case KEYS_A_ACTIVATE:
-		return kiosk_staff_do(app, app->staff_sel);
+		if (app->staff_sel == 1)
+			return kiosk_staff_exit(app);
+		break;
 	case KEYS_A_BACK:
-		return kiosk_staff_do(app, KIOSK_STAFF_BACK);
+		break;
+	default:
+		return KIOSK_STAY;
+	}
+	/* stay */
+	app->staff_confirm = false;
+	app->staff_sel = kiosk_staff_place_of(app, KIOSK_ITEM_EXIT);
+	return KIOSK_REDRAW;
+}
+
+static struct kiosk_step
+kiosk_staff_handle(struct kiosk_app *app, const struct kiosk_input *in)
+{
+	int n = kiosk_staff_nitems(app);
+
+	if (app->staff_confirm)
+		return kiosk_staff_confirm_handle(app, in);
+	switch (in->action) {
+	case KEYS_A_DIGIT:
+		return kiosk_staff_do(app, kiosk_staff_item_at(app, in->arg - 1));
+	case KEYS_A_PICK:
+		return kiosk_staff_do(app, kiosk_staff_item_at(app, in->arg));
+	case KEYS_A_UP:
+		app->staff_sel = (app->staff_sel + n - 1) % n;
+		return KIOSK_REDRAW;
+	case KEYS_A_DOWN:
+		app->staff_sel = (app->staff_sel + 1) % n;
+		return KIOSK_REDRAW;
+	case KEYS_A_ACTIVATE:
+		return kiosk_staff_do(app, kiosk_staff_item_at(app, app->staff_sel));
+	case KEYS_A_BACK:
+		return kiosk_staff_do(app, KIOSK_ITEM_BACK);
 	default:
 		return KIOSK_STAY;
 	}
@@ -357,13 +555,17 @@ kiosk_staff_handle(struct kiosk_app *app, const struct kiosk_input *in)
 static void
 kiosk_staff_draw(const struct kiosk_app *app, struct grid *g)
 {
-	struct kiosk_button b[KIOSK_STAFF_NITEMS];
+	struct kiosk_button b[KIOSK_ITEM_NITEMS];
 	struct kiosk_frame f;
 	size_t n;
 
 	kiosk_frame(app, &f);
 	kiosk_draw_header(app, g, _("Staff menu"), NULL);
 	n = kiosk_staff_buttons(app, b);
+	if (app->staff_confirm)
+		kiosk_draw_text(g, 2, f.body_y + 1, g->w - 4, 3,
+			_("Exit the kiosk? It stays off until it is started again; a patient cannot use it meanwhile."),
+			GRID_ALERT, true);
 	kiosk_draw_buttons(g, b, n);
 	if (app->cs.error != NULL && app->cs.nops > 0) {
 		/* The exact error, for staff only. */
@@ -395,15 +597,31 @@ const struct kiosk_state_ops kiosk_staff_ops = {
 
 /* ---- staff: new session ---- */
 
+/*
+ * The form: the patient reference, the staff ID (kept for the next
+ * patient: app->staff_keep), the profile (no default: staff must choose
+ * one of two, each saying how many questions and statements it brings),
+ * minor, language, start. The reference and the staff ID go through the
+ * input gate (ingate.h) before the session starts; a refusal is shown
+ * under the form, saying what and where.
+ */
 enum kiosk_form_field {
 	KIOSK_FORM_REF,
 	KIOSK_FORM_STAFF,
-	KIOSK_FORM_PROFILE,
+	KIOSK_FORM_PREGNANCY,    /* profile: can become pregnant */
+	KIOSK_FORM_NO_PREGNANCY, /* profile: cannot become pregnant */
 	KIOSK_FORM_MINOR,
 	KIOSK_FORM_LANG,
 	KIOSK_FORM_START,
 	KIOSK_FORM_N
 };
+
+static void
+kiosk_form_why(struct kiosk_consent *cs, char *why)
+{
+	free(cs->form_why);
+	cs->form_why = why;
+}
 
 static void
 kiosk_staff_new_enter(struct kiosk_app *app)
@@ -413,11 +631,54 @@ kiosk_staff_new_enter(struct kiosk_app *app)
 	sodium_memzero(cs->ref, sizeof cs->ref);
 	cs->field = KIOSK_FORM_REF;
 	cs->form_lang = app->lang;
+	cs->form_profile = -1; /* none: staff choose */
 	cs->pregnancy = false;
 	cs->minor = false;
+	kiosk_form_why(cs, NULL);
 	app->message = NULL;
-	if (cs->staff[0] == '\0' && cs->default_staff != NULL)
+	/* The next patient: the staff ID stays as typed last. */
+	if (app->staff_keep[0] != '\0')
+		snprintf(cs->staff, sizeof cs->staff, "%s", app->staff_keep);
+	else if (cs->staff[0] == '\0' && cs->default_staff != NULL)
 		snprintf(cs->staff, sizeof cs->staff, "%s", cs->default_staff);
+}
+
+static void
+kiosk_staff_new_leave(struct kiosk_app *app)
+{
+	kiosk_form_why(&app->cs, NULL);
+}
+
+/*
+ * What a profile brings in the form's language: questions asked, and
+ * statements to confirm (a minor's adds the guardian's).
+ */
+static void
+kiosk_form_counts(const struct kiosk_app *app, const char *profile, bool minor,
+		  size_t *questions, size_t *statements)
+{
+	const struct bundle_lang *l = app->bundle != NULL &&
+		app->cs.form_lang < app->bundle->nlangs
+		? &app->bundle->langs[app->cs.form_lang] : NULL;
+
+	*questions = *statements = 0;
+	if (l == NULL)
+		return;
+	for (size_t i = 0; l->quiz != NULL && i < l->quiz->n; i++) {
+		const struct content_node *n = &l->quiz->nodes[i];
+
+		if (n->kind == CONTENT_QUESTION &&
+		    quiz_profile_sees(profile, n->profile))
+			(*questions)++;
+	}
+	for (size_t i = 0; l->consent != NULL && i < l->consent->n; i++) {
+		const struct content_node *n = &l->consent->nodes[i];
+
+		if (n->kind == CONTENT_STATEMENT &&
+		    quiz_profile_sees(profile, n->profile) &&
+		    (n->signer == NULL || minor))
+			(*statements)++;
+	}
 }
 
 static const char *
@@ -425,6 +686,7 @@ kiosk_form_label(const struct kiosk_app *app, int i, char *buf, size_t n)
 {
 	const struct kiosk_consent *cs = &app->cs;
 	const struct bundle_lang *l;
+	size_t q, st, q2, st2;
 
 	switch (i) {
 	case KIOSK_FORM_REF:
@@ -433,13 +695,27 @@ kiosk_form_label(const struct kiosk_app *app, int i, char *buf, size_t n)
 	case KIOSK_FORM_STAFF:
 		snprintf(buf, n, _("Staff ID: %s"), cs->staff);
 		break;
-	case KIOSK_FORM_PROFILE:
-		snprintf(buf, n, _("Profile: %s"), cs->pregnancy
-			 ? _("can become pregnant") : _("cannot become pregnant"));
+	case KIOSK_FORM_PREGNANCY:
+	case KIOSK_FORM_NO_PREGNANCY: {
+		bool preg = i == KIOSK_FORM_PREGNANCY;
+		bool on = cs->form_profile == (preg ? 1 : 0);
+
+		kiosk_form_counts(app, preg ? "pregnancy" : "no-pregnancy",
+				  cs->minor, &q, &st);
+		snprintf(buf, n, _("[%s] %s: %zu questions, %zu statements"),
+			 on ? "x" : " ", preg ? _("Can become pregnant")
+					      : _("Cannot become pregnant"), q, st);
 		break;
+	}
 	case KIOSK_FORM_MINOR:
-		snprintf(buf, n, _("Minor (a guardian signs too): %s"),
-			 cs->minor ? _("yes") : _("no"));
+		kiosk_form_counts(app, cs->form_profile == 1 ? "pregnancy"
+							      : "no-pregnancy",
+				  false, &q, &st);
+		kiosk_form_counts(app, cs->form_profile == 1 ? "pregnancy"
+							      : "no-pregnancy",
+				  true, &q2, &st2);
+		snprintf(buf, n, _("Minor: %s (yes: a guardian signs too, %zu more statements)"),
+			 cs->minor ? _("yes") : _("no"), st2 - st);
 		break;
 	case KIOSK_FORM_LANG:
 		l = app->bundle != NULL && cs->form_lang < app->bundle->nlangs
@@ -456,12 +732,12 @@ kiosk_form_label(const struct kiosk_app *app, int i, char *buf, size_t n)
 static size_t
 kiosk_staff_new_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 {
-	static char labels[KIOSK_FORM_N][KIOSK_FIELD_MAX + 64];
+	static char labels[KIOSK_FORM_N][KIOSK_FIELD_MAX + 128];
 	struct kiosk_frame f;
 	int step;
 
 	kiosk_frame(app, &f);
-	step = f.body_h >= 2 * KIOSK_FORM_N + 2 ? 2 : 1;
+	step = f.body_h >= 2 * KIOSK_FORM_N + 4 ? 2 : 1;
 	for (int i = 0; i < KIOSK_FORM_N; i++)
 		b[i] = (struct kiosk_button){ .x = 2, .y = f.body_y + 2 + i * step,
 			.w = app->w - 4, .h = 1, .action = KEYS_A_PICK, .arg = i,
@@ -474,6 +750,74 @@ kiosk_staff_new_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 	return KIOSK_FORM_N + 1;
 }
 
+/* The typed field through the input gate: the clean text into buf, or
+ * false with the refusal shown and the field focused. */
+static bool
+kiosk_form_gate(struct kiosk_app *app, enum ingate_kind kind, char *buf,
+		size_t cap, int field)
+{
+	char *why = NULL;
+	char *clean = ingate_clean(kind, buf, strlen(buf), 0, &why);
+
+	if (clean == NULL) {
+		kiosk_form_why(&app->cs, why);
+		app->cs.field = field;
+		return false;
+	}
+	free(why);
+	snprintf(buf, cap, "%s", clean);
+	sodium_memzero(clean, strlen(clean));
+	free(clean);
+	return true;
+}
+
+static struct kiosk_step
+kiosk_form_start(struct kiosk_app *app)
+{
+	struct kiosk_consent *cs = &app->cs;
+	char ref[KIOSK_FIELD_MAX], staff[KIOSK_FIELD_MAX];
+	bool minor = cs->minor;
+	const char *profile;
+	int rc;
+
+	kiosk_form_why(cs, NULL);
+	app->message = NULL;
+	if (cs->ref[0] == '\0') {
+		app->message = N_("Type the patient reference first.");
+		cs->field = KIOSK_FORM_REF;
+		return KIOSK_REDRAW;
+	}
+	if (!kiosk_form_gate(app, INGATE_REF, cs->ref, sizeof cs->ref,
+			     KIOSK_FORM_REF))
+		return KIOSK_REDRAW;
+	if (cs->staff[0] == '\0') { /* who handed it over, on record */
+		app->message = N_("Type your staff ID first.");
+		cs->field = KIOSK_FORM_STAFF;
+		return KIOSK_REDRAW;
+	}
+	if (!kiosk_form_gate(app, INGATE_STAFF, cs->staff, sizeof cs->staff,
+			     KIOSK_FORM_STAFF))
+		return KIOSK_REDRAW;
+	if (cs->form_profile < 0) { /* never a default: it decides the quiz */
+		app->message = N_("Choose whether the patient can become pregnant (3 or 4).");
+		cs->field = KIOSK_FORM_PREGNANCY;
+		return KIOSK_REDRAW;
+	}
+	profile = cs->form_profile == 1 ? "pregnancy" : "no-pregnancy";
+	snprintf(app->staff_keep, sizeof app->staff_keep, "%s", cs->staff);
+	kiosk_use_lang(app, cs->form_lang);
+	memcpy(ref, cs->ref, sizeof ref);
+	memcpy(staff, cs->staff, sizeof staff);
+	rc = kiosk_consent_start(app, ref, profile, minor, staff);
+	sodium_memzero(ref, sizeof ref);
+	sodium_memzero(staff, sizeof staff);
+	if (rc < 0) {
+		app->message = N_("The session could not be started (see below).");
+		return KIOSK_REDRAW;
+	}
+	return KIOSK_GO(app->state);
+}
+
 static struct kiosk_step
 kiosk_form_toggle(struct kiosk_app *app, int field)
 {
@@ -481,8 +825,11 @@ kiosk_form_toggle(struct kiosk_app *app, int field)
 
 	cs->field = field;
 	switch (field) {
-	case KIOSK_FORM_PROFILE:
-		cs->pregnancy = !cs->pregnancy;
+	case KIOSK_FORM_PREGNANCY:
+		cs->form_profile = 1;
+		break;
+	case KIOSK_FORM_NO_PREGNANCY:
+		cs->form_profile = 0;
 		break;
 	case KIOSK_FORM_MINOR:
 		cs->minor = !cs->minor;
@@ -491,34 +838,8 @@ kiosk_form_toggle(struct kiosk_app *app, int field)
 		if (app->bundle != NULL && app->bundle->nlangs > 0)
 			cs->form_lang = (cs->form_lang + 1) % app->bundle->nlangs;
 		break;
-	case KIOSK_FORM_START: {
-		char ref[KIOSK_FIELD_MAX], staff[KIOSK_FIELD_MAX];
-		bool minor = cs->minor;
-		const char *profile = cs->pregnancy ? "pregnancy" : "no-pregnancy";
-		int rc;
-
-		if (cs->ref[0] == '\0') {
-			app->message = N_("Type the patient reference first.");
-			cs->field = KIOSK_FORM_REF;
-			return KIOSK_REDRAW;
-		}
-		if (cs->staff[0] == '\0') { /* who handed it over, on record */
-			app->message = N_("Type your staff ID first.");
-			cs->field = KIOSK_FORM_STAFF;
-			return KIOSK_REDRAW;
-		}
-		kiosk_use_lang(app, cs->form_lang);
-		memcpy(ref, cs->ref, sizeof ref);
-		memcpy(staff, cs->staff, sizeof staff);
-		rc = kiosk_consent_start(app, ref, profile, minor, staff);
-		sodium_memzero(ref, sizeof ref);
-		sodium_memzero(staff, sizeof staff);
-		if (rc < 0) {
-			app->message = N_("The session could not be started (see below).");
-			return KIOSK_REDRAW;
-		}
-		return KIOSK_GO(app->state);
-	}
+	case KIOSK_FORM_START:
+		return kiosk_form_start(app);
 	default:
 		break;
 	}
@@ -536,15 +857,19 @@ kiosk_staff_new_handle(struct kiosk_app *app, const struct kiosk_input *in)
 		cs->field = (cs->field + 1) % KIOSK_FORM_N;
 		return KIOSK_REDRAW;
 	}
-	if (text != NULL && kiosk_type(text, KIOSK_FIELD_MAX, in))
+	if (text != NULL && kiosk_type(text, KIOSK_FIELD_MAX, in)) {
+		kiosk_form_why(cs, NULL);
 		return KIOSK_REDRAW;
+	}
 	if (text == NULL && in->action == KEYS_A_DIGIT && in->arg >= 1 &&
 	    in->arg <= KIOSK_FORM_N)
 		return kiosk_form_toggle(app, in->arg - 1);
 	switch (in->action) {
 	case KEYS_A_ERASE:
-		if (text != NULL)
+		if (text != NULL) {
 			kiosk_erase(text);
+			kiosk_form_why(cs, NULL);
+		}
 		return KIOSK_REDRAW;
 	case KEYS_A_UP:
 		cs->field = (cs->field + KIOSK_FORM_N - 1) % KIOSK_FORM_N;
@@ -577,6 +902,7 @@ kiosk_staff_new_draw(const struct kiosk_app *app, struct grid *g)
 	struct kiosk_button b[KIOSK_FORM_N + 1];
 	struct kiosk_frame f;
 	size_t n;
+	int y;
 
 	kiosk_frame(app, &f);
 	kiosk_draw_header(app, g, _("New consent session"), NULL);
@@ -597,11 +923,16 @@ kiosk_staff_new_draw(const struct kiosk_app *app, struct grid *g)
 		if (b[i].selected && i <= KIOSK_FORM_STAFF)
 			grid_put(g, x, b[i].y, "_", 1, st);
 	}
+	/* Why the form cannot start yet, under it. */
+	y = b[n - 2].y + 2;
+	if (app->cs.form_why != NULL)
+		y += kiosk_draw_text(g, 2, y, g->w - 4, 2, app->cs.form_why,
+				     GRID_ALERT, false);
 	if (app->message != NULL)
-		kiosk_draw_text(g, 2, f.hint_y - 2, g->w - 4, 1, _(app->message),
-				GRID_ALERT, false);
+		y += kiosk_draw_text(g, 2, y, g->w - 4, 2, _(app->message),
+				     GRID_ALERT, false);
 	if (app->cs.error != NULL && app->message != NULL)
-		kiosk_draw_text(g, 2, f.hint_y - 1, g->w - 4, 1, app->cs.error,
+		kiosk_draw_text(g, 2, y, g->w - 4, 2, app->cs.error,
 				GRID_ALERT, false);
 	kiosk_draw_buttons(g, b + n - 1, 1);
 }
@@ -609,6 +940,7 @@ kiosk_staff_new_draw(const struct kiosk_app *app, struct grid *g)
 const struct kiosk_state_ops kiosk_staff_new_ops = {
 	.name = "staff-new",
 	.enter = kiosk_staff_new_enter,
+	.leave = kiosk_staff_new_leave,
 	.handle = kiosk_staff_new_handle,
 	.draw = kiosk_staff_new_draw,
 	.buttons = kiosk_staff_new_buttons,
@@ -617,13 +949,26 @@ const struct kiosk_state_ops kiosk_staff_new_ops = {
 	.staff = true,
 };
 
-/* ---- staff: verification of the last session ---- */
+/* ---- staff: verification (countersigning) of a session ---- */
 
+/* cs.verify_id is the session (the last completed one, from the menu; the
+ * one read, from the records screen); Cancel and the end go back to
+ * cs.verify_back. The staff ID is the one typed last, ready to confirm. */
 static void
 kiosk_staff_verify_enter(struct kiosk_app *app)
 {
 	sodium_memzero(app->cs.staff_id, sizeof app->cs.staff_id);
+	snprintf(app->cs.staff_id, sizeof app->cs.staff_id, "%s",
+		 app->staff_keep);
+	kiosk_form_why(&app->cs, NULL);
 	app->message = NULL;
+}
+
+static struct kiosk_step
+kiosk_staff_verify_back(struct kiosk_app *app)
+{
+	return KIOSK_GO(app->cs.verify_back == KIOSK_STAFF_RECORD
+			? KIOSK_STAFF_RECORD : KIOSK_STAFF_MENU);
 }
 
 static size_t
@@ -631,7 +976,8 @@ kiosk_staff_verify_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 {
 	b[0] = (struct kiosk_button){ .action = KEYS_A_BACK, .label = _("Cancel") };
 	b[1] = (struct kiosk_button){ .action = KEYS_A_ACTIVATE,
-		.label = _("Verify"), .hot = app->cs.staff_id[0] != '\0' };
+		.label = _("Verify"), .hot = app->cs.staff_id[0] != '\0' &&
+					     app->cs.verify_id != 0 };
 	kiosk_bar(app, b, 2);
 	return 2;
 }
@@ -642,26 +988,38 @@ kiosk_staff_verify_handle(struct kiosk_app *app, const struct kiosk_input *in)
 	struct kiosk_consent *cs = &app->cs;
 	struct kiosk_op *op;
 
-	if (kiosk_type(cs->staff_id, sizeof cs->staff_id, in))
+	if (kiosk_type(cs->staff_id, sizeof cs->staff_id, in)) {
+		kiosk_form_why(cs, NULL);
 		return KIOSK_REDRAW;
+	}
 	switch (in->action) {
 	case KEYS_A_ERASE:
 		kiosk_erase(cs->staff_id);
 		return KIOSK_REDRAW;
 	case KEYS_A_BACK:
-		return KIOSK_GO(KIOSK_STAFF_MENU);
-	case KEYS_A_ACTIVATE:
-		if (cs->staff_id[0] == '\0' || cs->last_done == 0)
+		return kiosk_staff_verify_back(app);
+	case KEYS_A_ACTIVATE: {
+		const char *done;
+
+		if (cs->staff_id[0] == '\0' || cs->verify_id == 0)
 			return KIOSK_STAY;
+		if (!kiosk_form_gate(app, INGATE_STAFF, cs->staff_id,
+				     sizeof cs->staff_id, 0))
+			return KIOSK_REDRAW;
+		snprintf(app->staff_keep, sizeof app->staff_keep, "%s",
+			 cs->staff_id);
 		op = kiosk_consent_op(app, KIOSK_OP_VERIFY);
-		op->n[0] = cs->last_done;
+		op->n[0] = cs->verify_id;
 		op->s[0] = xstrdup(cs->staff_id);
 		sodium_memzero(cs->staff_id, sizeof cs->staff_id);
-		kiosk_set_state(app, KIOSK_STAFF_MENU);
-		app->message = kiosk_consent_flush(app) == 0
+		done = kiosk_consent_flush(app) == 0
 			? N_("Verification recorded.")
 			: N_("Not saved yet: the records could not be written.");
+		kiosk_set_state(app, cs->verify_back == KIOSK_STAFF_RECORD
+				? KIOSK_STAFF_RECORD : KIOSK_STAFF_MENU);
+		app->message = done;
 		return KIOSK_REDRAW;
+	}
 	default:
 		return KIOSK_STAY;
 	}
@@ -678,18 +1036,21 @@ kiosk_staff_verify_draw(const struct kiosk_app *app, struct grid *g)
 	kiosk_frame(app, &f);
 	kiosk_draw_header(app, g, _("Staff verification"), NULL);
 	y = f.body_y + 1;
-	if (app->cs.last_done == 0) {
+	if (app->cs.verify_id == 0) {
 		kiosk_draw_text(g, 2, y, g->w - 4, 2,
-				_("No session was completed since the kiosk started."),
+				_("No session was completed since the kiosk started. Find one under today's sessions."),
 				GRID_ALERT, false);
 	} else {
 		s = xasprintf(_("Session %lld (receipt %s): type your staff ID, then press Enter."),
-			      (long long)app->cs.last_done, app->cs.receipt);
+			      (long long)app->cs.verify_id, app->cs.verify_code);
 		y += kiosk_draw_text(g, 2, y, g->w - 4, 3, s, GRID_NORMAL, false) + 1;
 		free(s);
 		s = xasprintf(_("Staff ID: %s"), app->cs.staff_id);
 		grid_put(g, 4, y, s, g->w - 6, GRID_SELECTED);
 		free(s);
+		if (app->cs.form_why != NULL)
+			kiosk_draw_text(g, 4, y + 2, g->w - 8, 2,
+					app->cs.form_why, GRID_ALERT, false);
 	}
 	kiosk_staff_verify_buttons(app, b);
 	kiosk_draw_buttons(g, b, 2);

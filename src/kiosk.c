@@ -40,6 +40,8 @@ static const struct kiosk_state_ops *const kiosk_states[KIOSK_NSTATES] = {
 	[KIOSK_CALL_STAFF] = &kiosk_call_staff_ops,
 	[KIOSK_STAFF_NEW] = &kiosk_staff_new_ops,
 	[KIOSK_STAFF_VERIFY] = &kiosk_staff_verify_ops,
+	[KIOSK_STAFF_RECORDS] = &kiosk_staff_records_ops,
+	[KIOSK_STAFF_RECORD] = &kiosk_staff_record_ops,
 };
 
 const char *
@@ -267,6 +269,7 @@ void
 kiosk_reset(struct kiosk_app *app)
 {
 	kiosk_consent_reset(app);
+	kiosk_records_done(app); /* patient references staff read */
 	kiosk_page_free(&app->page);
 	app->page_w = 0;
 	if (app->seen_end != NULL)
@@ -331,6 +334,7 @@ void
 kiosk_done(struct kiosk_app *app)
 {
 	kiosk_consent_done(app);
+	kiosk_records_done(app);
 	kiosk_page_free(&app->page);
 	free(app->seen_end);
 	if (app->bundle != NULL)
@@ -413,6 +417,37 @@ kiosk_resolve(const struct kiosk_app *app, const struct keys_event *ev,
 	}
 }
 
+/*
+ * The touch way into the staff menu, for a terminal with no keyboard (F12
+ * needs one): five taps on the top-left corner (the first KIOSK_TAP_W
+ * cells of the header row) within KIOSK_TAP_SECONDS. Nothing there is a
+ * button, and a patient is unlikely to tap an empty corner five times in
+ * three seconds; even then the PIN stands in the way. Returns true on the
+ * fifth tap.
+ */
+#define KIOSK_TAP_W 6
+#define KIOSK_TAP_SECONDS 3.0
+#define KIOSK_TAPS (sizeof ((struct kiosk_app *)0)->taps / sizeof (double))
+
+static bool
+kiosk_staff_taps(struct kiosk_app *app, const struct keys_event *ev)
+{
+	if (ev->kind != KEYS_EV_MOUSE || ev->button != 1)
+		return false;
+	if (ev->y != 0 || ev->x >= KIOSK_TAP_W) {
+		memset(app->taps, 0, sizeof app->taps); /* taps elsewhere */
+		return false;
+	}
+	memmove(app->taps, app->taps + 1, sizeof app->taps - sizeof app->taps[0]);
+	app->taps[KIOSK_TAPS - 1] = app->now > 0 ? app->now : 1e-9;
+	if (app->taps[0] > 0 &&
+	    app->taps[KIOSK_TAPS - 1] - app->taps[0] <= KIOSK_TAP_SECONDS) {
+		memset(app->taps, 0, sizeof app->taps);
+		return true;
+	}
+	return false;
+}
+
 static bool
 kiosk_event_state(struct kiosk_app *app, const struct keys_event *ev)
 {
@@ -436,6 +471,8 @@ kiosk_event_state(struct kiosk_app *app, const struct keys_event *ev)
 	ops = kiosk_states[app->state];
 	kiosk_resolve(app, ev, &in);
 
+	if (kiosk_staff_taps(app, ev) && !ops->staff && app->preview_path == NULL)
+		in.action = KEYS_A_STAFF;
 	if (in.action == KEYS_A_STAFF && !ops->staff && app->preview_path == NULL) {
 		kiosk_set_state(app, app->demo ? KIOSK_STAFF_MENU : KIOSK_STAFF_PIN);
 		return true;

@@ -49,7 +49,10 @@ enum kiosk_state_id {
 	KIOSK_DONE,         /* receipt code; return the terminal */
 	KIOSK_CALL_STAFF,   /* quiz stopped, or a record could not be saved */
 	KIOSK_STAFF_NEW,    /* staff: patient ref, profile, minor, language */
-	KIOSK_STAFF_VERIFY, /* staff: verify the last completed session */
+	KIOSK_STAFF_VERIFY, /* staff: countersign a session (staff ID) */
+	KIOSK_STAFF_RECORDS,/* staff: today's sessions, search by reference
+			       or receipt code */
+	KIOSK_STAFF_RECORD, /* staff: one session as `records show` prints it */
 	KIOSK_NSTATES,
 
 	/* Pseudo states a step may name. */
@@ -198,7 +201,39 @@ struct kiosk_consent {
 	/* Staff forms. */
 	int field;                   /* focused field */
 	size_t form_lang;
+	int form_profile;            /* -1 not chosen, 0 no-pregnancy,
+					1 pregnancy: never a default */
+	char *form_why;              /* why the input gate refused a typed
+					field (shown under the form), or NULL */
 	char staff_id[KIOSK_FIELD_MAX];
+	int64_t verify_id;           /* the session being countersigned */
+	char verify_code[16];        /* its receipt code */
+	int verify_back;             /* where the verification form returns */
+};
+
+struct rectext_row;
+
+/*
+ * The staff's records screens (kiosk-records.c): today's sessions (or what
+ * a search found), one session's readable record, and where each was.
+ * Everything here is read from the store when the screen opens; it is
+ * staff's, not the patient's, and is dropped when staff leave.
+ */
+struct kiosk_records {
+	struct rectext_row *rows;    /* owned */
+	size_t n;
+	size_t sel, top;             /* the selected row, the first shown */
+	char search[KIOSK_FIELD_MAX];/* typed: a reference or a receipt code */
+	bool searching;              /* the list is what the search found */
+	char *note;                  /* what the search or the store said
+					(owned), or NULL */
+	int64_t open;                /* the session shown */
+	char code[16];               /* its receipt code ("-" while open) */
+	bool sealed;                 /* it can be countersigned */
+	char *text;                  /* its record (rectext_show; owned) */
+	struct kiosk_page *page;     /* text laid out */
+	int page_w, page_h;
+	size_t ptop;                 /* first row shown */
 };
 
 /* Where the app gets content, or a single file in preview. */
@@ -250,7 +285,16 @@ struct kiosk_app {
 	double pin_wait_until;
 	const char *message;         /* a msgid shown in the staff states */
 	int staff_sel;
+	int staff_last;              /* the staff menu item used last + 1,
+					opened selected (0: none) */
+	bool staff_confirm;          /* the menu asks: exit the kiosk? */
+	char staff_keep[KIOSK_FIELD_MAX]; /* the staff ID typed last: the next
+					patient's form has it (staff's, not
+					the patient's: kept across resets) */
+	double taps[5];              /* the touch way in: when the top-left
+					corner was last tapped */
 	size_t staff_lang;           /* default language chosen by staff */
+	struct kiosk_records rec;
 
 	struct kiosk_consent cs;
 
