@@ -92,6 +92,36 @@ START_TEST(test_diagnostics)
 }
 END_TEST
 
+/* time_zone: a zone this machine knows, else an error that does not
+ * quote the value (it may hold anything). */
+START_TEST(test_time_zone)
+{
+	struct config c;
+	struct diag_list dl;
+	char *s;
+
+	config_init(&c);
+	diag_list_init(&dl);
+	ck_assert_ptr_null(c.time_zone);
+	ck_assert_int_eq(config_parse(&c, "k.conf", "time_zone = Asia/Tokyo\n",
+				      &dl), 0);
+	ck_assert_str_eq(c.time_zone, "Asia/Tokyo");
+	ck_assert_int_eq(config_parse(&c, "k.conf",
+		"time_zone = Asia/Atlantis\ntime_zone = ../../etc/passwd\n",
+		&dl), -1);
+	ck_assert_uint_eq(dl.n, 2);
+	s = diag_format(&dl.v[0]);
+	ck_assert_str_eq(s, "k.conf:1:13: error: time_zone: not a time zone this"
+			 " machine knows: expected an IANA name such as"
+			 " Asia/Tokyo or UTC (/usr/share/zoneinfo, package"
+			 " tzdata)");
+	free(s);
+	ck_assert_str_eq(c.time_zone, "Asia/Tokyo"); /* kept */
+	diag_list_done(&dl);
+	config_done(&c);
+}
+END_TEST
+
 START_TEST(test_write_key)
 {
 	char path[] = "/tmp/isokiosk-test-config-XXXXXX";
@@ -150,6 +180,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_defaults_and_values);
 	tcase_add_test(tc, test_diagnostics);
 	tcase_add_test(tc, test_write_key);
+	tcase_add_test(tc, test_time_zone);
 	tcase_add_test(tc, test_pin);
 	suite_add_tcase(s, tc);
 	return s;

@@ -388,12 +388,113 @@ START_TEST(test_demo_staff_exit)
 	key('1');
 	key(KEYS_F12);
 	ck_assert_str_eq(state(), "staff-menu");
-	ck_assert(shows("キオスクを終了する"));
-	key('4');
+	ck_assert(shows("4  キオスクを終了する"));
+	/* Enter on the menu as it opens never exits: without records it is
+	 * "back to the kiosk" */
+	key('\r');
+	ck_assert(!app.quit);
 	ck_assert_str_eq(state(), "welcome");
 	key(KEYS_F12);
+	key('3');
+	ck_assert_str_eq(state(), "welcome");
+	/* exit asks again; Enter, Esc and 1 stay */
+	key(KEYS_F12);
+	key('4');
+	ck_assert(!app.quit);
+	ck_assert(shows("キオスクを終了しますか"));
+	key('\r');
+	ck_assert(!app.quit);
+	ck_assert_str_eq(state(), "staff-menu");
+	ck_assert(!shows("キオスクを終了しますか"));
+	key('4');
+	key(KEYS_ESC);
+	ck_assert(!app.quit);
+	key('4');
 	key('1');
+	ck_assert(!app.quit);
+	key('4');
+	key('2');
 	ck_assert(app.quit);
+}
+END_TEST
+
+/* The last action is selected (and marked) when the menu opens again. */
+START_TEST(test_staff_last_action)
+{
+	struct kiosk_button b[KIOSK_MAX_BUTTONS];
+	size_t n;
+
+	key(KEYS_F12);
+	key('1'); /* start language: English */
+	ck_assert(shows("最初の言語：English"));
+	key('3');
+	ck_assert_str_eq(state(), "welcome");
+	key(KEYS_F12);
+	n = kiosk_staff_ops.buttons(&app, b);
+	ck_assert_uint_eq(n, 4);
+	ck_assert(b[0].selected && b[0].hot);
+	ck_assert(!b[3].selected && !b[3].hot);
+	key('\r'); /* again, one key (or one tap) away */
+	ck_assert_uint_eq(app.staff_lang, 0);
+	ck_assert(shows("日本語"));
+	key('3');
+	ck_assert_str_eq(i18n_language(), "ja");
+}
+END_TEST
+
+/* Touch alone: five taps on the top-left corner within 3 s, then the PIN
+ * on the on-screen pad. */
+START_TEST(test_staff_touch_way_in)
+{
+	char *h = pin_hash("246813");
+	struct kiosk_button b[KIOSK_MAX_BUTTONS];
+	size_t n;
+	const char *pin = "246813";
+
+	teardown();
+	setup_with(h);
+	free(h);
+	app.now = 10;
+	/* four taps, then a pause: nothing */
+	for (int i = 0; i < 4; i++) {
+		click(1, 0);
+		app.now += 0.5;
+	}
+	app.now += 3;
+	click(1, 0);
+	ck_assert_str_eq(state(), "welcome");
+	/* a tap elsewhere (here the header's middle) starts the count again */
+	for (int i = 0; i < 3; i++)
+		click(2, 0);
+	click(30, 0);
+	click(2, 0);
+	ck_assert_str_eq(state(), "welcome");
+	for (int i = 0; i < 5; i++) {
+		click(0, 0);
+		app.now += 0.6;
+	}
+	ck_assert_str_eq(state(), "staff-pin");
+	/* the pad: its keys are buttons */
+	n = kiosk_pin_ops.buttons(&app, b);
+	ck_assert_uint_gt(n, 12);
+	for (const char *p = pin; *p; p++) {
+		bool found = false;
+
+		for (size_t i = 0; i < n && !found; i++)
+			if (b[i].action == KEYS_A_DIGIT && b[i].arg == *p - '0' &&
+			    b[i].y > 2) {
+				click(b[i].x + b[i].w / 2, b[i].y + b[i].h / 2);
+				found = true;
+			}
+		ck_assert(found);
+	}
+	ck_assert(shows("PIN: ******"));
+	for (size_t i = 0; i < n; i++)
+		if (b[i].action == KEYS_A_ACTIVATE && b[i].y < app.h - 4) {
+			click(b[i].x + b[i].w / 2, b[i].y + b[i].h / 2);
+			break;
+		}
+	ck_assert_str_eq(state(), "staff-menu");
 }
 END_TEST
 
@@ -471,7 +572,7 @@ START_TEST(test_language_switch)
 	ck_assert(!shows("次へ"));
 	/* the reset brings the start language back */
 	key(KEYS_F12);
-	key('4');
+	key('3'); /* back to the kiosk */
 	ck_assert_str_eq(i18n_language(), "ja");
 }
 END_TEST
@@ -633,6 +734,8 @@ tap_suite(void)
 	tcase_add_test(tc, test_control_keys_harmless);
 	tcase_add_test(tc, test_demo_staff_exit);
 	tcase_add_test(tc, test_staff_pin);
+	tcase_add_test(tc, test_staff_last_action);
+	tcase_add_test(tc, test_staff_touch_way_in);
 	tcase_add_test(tc, test_language_switch);
 	tcase_add_test(tc, test_measure);
 	tcase_add_test(tc, test_progress_and_scroll_column);
