@@ -10,6 +10,7 @@ Environment: ISOKIOSK (the binary), SOURCE_ROOT, ISOKIOSK_LOCALEDIR.
 Output is TAP.
 """
 import csv
+import datetime
 import hashlib
 import io
 import json
@@ -263,6 +264,7 @@ class Log:
 
     def __init__(self):
         self.answers = []      # (qid, attempt, correct, choice text)
+        self.signed_on_screen = None  # the time the signature screen showed
         self.acks = []         # statement ids
         self.screens = []      # screen ids visited (guided and re-read)
         self.receipt = None
@@ -385,7 +387,10 @@ def sign(k, log, names, steps=None):
         return False
     k.keys("Enter")
     for n, (role, name) in enumerate(zip(("本人による確認", "保護者による確認"), names)):
-        k.wait(lambda s: "お名前：" in s and role in s)
+        s = k.wait(lambda s: "お名前：" in s and role in s)
+        m = re.search(r"(\d{4}-\d\d-\d\d \d\d:\d\d(?: [+-]\d\d:\d\d)?)", s)
+        if m and log.signed_on_screen is None:
+            log.signed_on_screen = m.group(1)
         if n == 0 and steps is None:
             field_keys(k)
         k.text(name + "う")
@@ -464,11 +469,11 @@ def show(db, sid):
         m = re.match(r"^([A-Z][A-Za-z ]+):\s+(.*)$", line)
         if m and m.group(1) not in f:
             f[m.group(1)] = m.group(2)
-    answers = re.findall(r'^  (\S+)  attempt (\d+)  (right|wrong)  choice (\d+) "(.*)"  order (\S+)  at (\S+)$',
+    answers = re.findall(r'^  (\S+)  attempt (\d+)  (right|wrong)  choice (\d+) "(.*)"  order (\S+)  at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d)$',
                          out, re.M)
-    acks = re.findall(r"^  (\S+)  confirmed at (\S+)  sha256 ([0-9a-f]{64})$", out, re.M)
-    signs = re.findall(r'^  (patient|guardian)  (.*?)  "(.*)"  at (\S+)$', out, re.M)
-    screens = re.findall(r"^  \d+\. (\S+)  (\d+)\.(\d{3}) s  at (\S+)$", out, re.M)
+    acks = re.findall(r"^  (\S+)  confirmed at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d)  sha256 ([0-9a-f]{64})$", out, re.M)
+    signs = re.findall(r'^  (patient|guardian)  (.*?)  "(.*)"  at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d)$', out, re.M)
+    screens = re.findall(r"^  \d+\. (\S+)  (\d+)\.(\d{3}) s  at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d)$", out, re.M)
     return rc, out, f, answers, acks, signs, screens
 
 
@@ -483,6 +488,7 @@ def check_answers(tag, log, answers, detail):
 
 def full():
     tmp = tempfile.mkdtemp(prefix="isokiosk-consent.")
+    os.environ["TZ"] = "Asia/Tokyo"
     os.environ.update(HOME=tmp, XDG_CONFIG_HOME=os.path.join(tmp, "xdg"),
                       XDG_DATA_HOME=os.path.join(tmp, "data"),
                       ISOKIOSK_CONFIG=os.path.join(tmp, "none.conf"), USER="test-staff")
@@ -510,13 +516,30 @@ def _full(k, tmp, db):
     plan1 = {(preg_q[0], 1): "reread", (preg_q[1], 1): "wrong", (preg_q[1], 2): "wrong"}
     log1 = session(k, "pregnancy", ["やまだ はなこ"], lambda q, a: plan1.get((q, a), "right"))
     ok(log1.receipt is not None, f"session 1 done, receipt {log1.receipt}", k.screen())
+    # One clock for people (TZ=Asia/Tokyo): the signature screen, records
+    # list and records show give the same time, with the offset.
+    rc, out = records("show", log1.receipt or "-", "--db", db)
+    m = re.search(r'^  patient  .*  at (\d{4}-\d\d-\d\d \d\d:\d\d):\d\d ([+-]\d\d:\d\d)$', out, re.M)
+    scr = log1.signed_on_screen or ""
+    def minutes(t):
+        return datetime.datetime.strptime(t[:16], "%Y-%m-%d %H:%M")
+    ok(rc == 0 and m is not None and m.group(2) == "+09:00" and scr.endswith("+09:00") and
+       abs((minutes(m.group(1)) - minutes(scr)).total_seconds()) <= 60,
+       f"records show CODE ({log1.receipt}): the signature's time as the screen showed it ({scr})",
+       out[-800:])
+    rc, out = records("list", "--db", db)
+    lines = out.split("\n")
+    ok(rc == 0 and lines[0].startswith("SESSION  STARTED (+09:00)") and
+       re.match(r"^1 +\d{4}-\d\d-\d\d \d\d:\d\d \+09:00  completed  " + (log1.receipt or "-") +
+                r"  pregnancy +\S+ +P-001 +-$", lines[1]) is not None,
+       "records list: a header, the time with +09:00, the outcome, the receipt code", out)
     ok("この端末をスタッフにお返しください。" in k.screen(), "done: return the terminal")
     k.keys("Enter")
     k.wait("ようこそ。ことばを選んでください。")
     ok("やまだ" not in k.tmux("capture-pane", "-p", "-S", "-"), "back to welcome, the name is gone")
     k.keys("F12")
     k.wait("スタッフメニュー")
-    k.keys("6")
+    k.keys("3")
     k.wait("スタッフIDを入力して")
     k.text("nurse-9")
     k.keys("Enter")
@@ -524,13 +547,18 @@ def _full(k, tmp, db):
     ok(True, "staff verification of the last session")
 
     # 2: from the staff menu: a minor (the guardian signs), no-pregnancy.
-    k.keys("5")
+    k.keys("1")
     k.wait("患者番号：")
     k.text("P-002")
     k.keys("Tab", "Tab")      # staff id stays the default; to the profile
-    k.keys("4")               # minor: yes
-    k.wait("保護者も署名）：はい")
-    k.keys("6")               # start
+    k.keys("7")               # start: refused, no profile chosen
+    k.wait("妊娠の可能性があるかどうかを選んでください")
+    ok(True, "a session cannot start without a chosen profile")
+    k.keys("4")               # profile: cannot become pregnant
+    k.wait("[x] 妊娠の可能性がない")
+    k.keys("5")               # minor: yes
+    k.wait("未成年：はい")
+    k.keys("7")               # start
     plan2 = {(nopreg_q[2], 1): "wrong"}
     log2 = session(k, "no-pregnancy", ["すずき たろう", "すずき はなこ"],
                    lambda q, a: plan2.get((q, a), "right"))
@@ -542,12 +570,12 @@ def _full(k, tmp, db):
     # 3: three wrong answers to one question: please call staff.
     k.keys("F12")
     k.wait("スタッフメニュー")
-    k.keys("5")
+    k.keys("1")
     k.wait("患者番号：")
     k.text("P-003")
     k.keys("Tab", "Tab", "3")  # profile: can become pregnant
-    k.wait("区分：妊娠の可能性がある")
-    k.keys("6")
+    k.wait("[x] 妊娠の可能性がある")
+    k.keys("7")
     log3 = Log()
     read_screens(k, log3, n)
     answer(k, log3, lambda q, a: "wrong")
@@ -556,11 +584,11 @@ def _full(k, tmp, db):
        "3 wrong answers: the session stops, please call staff", s)
     k.keys("F12")
     k.wait("スタッフメニュー")
-    k.keys("4")
+    k.keys("7")
     k.wait("ようこそ。ことばを選んでください。")
     k.keys("F12")
     k.wait("スタッフメニュー")
-    k.keys("1")
+    k.keys("8", "2")
     k.exited_clean("sessions 1-3")
 
     # 4: idle timeout during a session.
@@ -576,15 +604,15 @@ def _full(k, tmp, db):
     ok(True, "idle: back to welcome")
     k.keys("F12")
     k.wait("スタッフメニュー")
-    k.keys("1")
+    k.keys("8", "2")
     k.exited_clean("session 4")
 
     # 5: staff exit in the middle of a session.
     k.start("run", "--db", db, "--patient", "P-005", "--profile", "pregnancy", "--staff", "dr-x")
     k.wait(f"1 / {n}")
     k.keys("F12")
-    k.wait("5  このセッションを終える")
-    k.keys("1")
+    k.wait("1  このセッションを終える")
+    k.keys("8", "2")
     k.exited_clean("session 5")
 
     t = sorted(TIMINGS)
@@ -616,7 +644,7 @@ def _full(k, tmp, db):
     check_answers("session 1", log1, answers, out)
     ok(len([a for a in answers if a[2] == "wrong"]) == 3 and len(answers) == len(preg_q) + 3,
        f"session 1: {len(preg_q)} questions, 3 wrong answers", out)
-    ok(all(sorted(a[5].split(",")) == [str(i) for i in range(len(a[5].split(",")))]
+    ok(all(sorted(a[5].split(","), key=int) == [str(i + 1) for i in range(len(a[5].split(",")))]
            for a in answers), "session 1: the order each attempt showed is recorded", out)
     want_acks = acks_for("pregnancy")
     ok([a[0] for a in acks] == want_acks == log1.acks,
@@ -638,7 +666,7 @@ def _full(k, tmp, db):
        f"receipt {log1.receipt}\n" + "\n".join(out.split("\n")[-6:]))
 
     out, f, answers, acks, signs, screens = common("session 2", 2, "P-002", "no-pregnancy",
-                                                   "yes", "completed", "test-staff")
+                                                   "yes", "completed", "nurse-9")  # the staff ID typed last
     check_answers("session 2", log2, answers, out)
     ok(len(answers) == len(nopreg_q) + 1, f"session 2: {len(nopreg_q)} questions, 1 wrong", out)
     ok([a[0] for a in acks] == acks_for("no-pregnancy", minor=True) and
@@ -649,7 +677,7 @@ def _full(k, tmp, db):
        "session 2: the patient and the guardian signed", out)
 
     out, f, answers, acks, signs, screens = common(
-        "session 3", 3, "P-003", "pregnancy", "no", "stopped", "test-staff",
+        "session 3", 3, "P-003", "pregnancy", "no", "stopped", "nurse-9",
         f"{preg_q[0]}: 3 wrong answers, please call staff")
     check_answers("session 3", log3, answers, out)
     ok(not acks and not signs, "session 3: nothing acknowledged or signed", out)
@@ -900,16 +928,16 @@ def _full_disk(k, db, filler):
     s = k.wait("スタッフメニュー")
     ok(re.search(r"未保存（\d+ 件）：.*(full|disk)", s) is not None,
        "staff see the exact error in the staff menu", s)
-    k.keys("7")
+    k.keys("4")
     s = k.wait("まだ保存されていません")
     ok(k.alive(), "a staff retry on a full disk: still no crash")
     rc, out = records("show", "1", "--db", db)
     ok(rc == 0 and re.search(r"^Quiz attempts:\s+0$", out, re.M),
        "while full: the answer is not in the store", out)
     os.unlink(filler)
-    k.keys("7")
-    k.wait("すべての記録を保存しました。")
     k.keys("4")
+    k.wait("すべての記録を保存しました。")
+    k.keys("7")
     s = k.wait("正解です。")
     ok(True, "space returns: saved, and only then the patient sees it right")
     rc, out = records("show", "1", "--db", db)
@@ -943,7 +971,7 @@ def _full_disk(k, db, filler):
     k.wait("ようこそ")
     k.keys("F12")
     k.wait("スタッフメニュー")
-    k.keys("1")
+    k.keys("8", "2")
     k.exited_clean("full disk")
 
 

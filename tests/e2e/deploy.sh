@@ -60,17 +60,17 @@ e2e_keys 1 F12
 e2e_wait 'PIN:' >/dev/null
 e2e_keys 2 4 6 8 Enter
 e2e_check 'staff menu' e2e_wait 'スタッフメニュー'
-e2e_keys 5
+e2e_keys 1
 e2e_wait '患者番号：' >/dev/null
 e2e_tmux send-keys -l P-2
-e2e_keys Tab Tab 6
+e2e_keys Tab Tab 4 7
 e2e_check 'a new session from the staff menu is refused' \
 	e2e_wait 'セッションを開始できませんでした'
 e2e_check 'and the staff see why' e2e_wait 'clinic.conf still has sample values'
 e2e_check 'still running' e2e_alive
 e2e_keys Escape
 e2e_wait 'スタッフメニュー' >/dev/null
-e2e_keys 1
+e2e_keys 8 2
 e2e_check 'staff exit' e2e_wait_dead
 e2e_check 'no errors on stderr (sanitizers)' test ! -s "$E2E_TMP/stderr"
 

@@ -33,13 +33,18 @@ e2e_check 'third wrong PIN: wait 4 seconds' e2e_wait '4 秒お待ちください
 e2e_wait 'もう一度入力してください' 8 >/dev/null
 e2e_keys 2 4 6 8 Enter
 e2e_check 'the right PIN opens the staff menu' e2e_wait 'スタッフメニュー'
-e2e_check 'staff menu: exit' e2e_wait 'キオスクを終了する'
-e2e_check 'staff menu: reload' e2e_wait 'コンテンツを読み直す'
+e2e_check 'staff menu: exit, last' e2e_wait '4  キオスクを終了する'
+e2e_check 'staff menu: reload' e2e_wait '2  コンテンツを読み直す'
 e2e_keys 2
 e2e_check 'reload content' e2e_wait 'コンテンツを読み直しました。'
-e2e_keys 3
+e2e_keys 1
 e2e_check 'start language switches' e2e_wait '最初の言語：English'
-e2e_keys 3 1
+e2e_keys 4
+e2e_check 'exit asks first' e2e_wait 'キオスクを終了しますか'
+e2e_keys Enter
+e2e_check 'Enter at the question stays' e2e_wait_gone 'キオスクを終了しますか'
+e2e_check 'still running' e2e_alive
+e2e_keys 4 2
 e2e_check 'exit: the program ends with status 0' e2e_wait 'exit=0'
 flags=$(e2e_modes)
 echo "# alternate screen, SGR mouse, mouse, cursor: $flags"
