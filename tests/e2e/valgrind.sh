@@ -41,7 +41,7 @@ e2e_check 'staff menu (demo)' e2e_wait 'Exit the kiosk'
 e2e_keys 2
 # a reload starts afresh, in the start language
 e2e_check 'reload content' e2e_wait 'コンテンツを読み直しました。'
-e2e_keys 1
+e2e_keys 4 2
 e2e_check 'exit with status 0' e2e_wait 'exit=0'
 sed 's/^/# /' "$E2E_TMP/vg.log" | grep -E 'ERROR SUMMARY|definitely|indirectly|Invalid|uninit' 
 e2e_check 'valgrind: no errors' grep -q 'ERROR SUMMARY: 0 errors' "$E2E_TMP/vg.log"
