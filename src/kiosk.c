@@ -5,6 +5,7 @@
  * session in struct kiosk_app (see kiosk.h); the states themselves live in
  * kiosk-browse.c (welcome, language, menu, screen), kiosk-overlay.c (idle
  * warning, too small), kiosk-staff.c (PIN, staff menu, the staff forms),
+ * kiosk-records.c (the staff's records: today's sessions, one session),
  * kiosk-consent.c (the consent session, its records, quiz and
  * acknowledgements) and kiosk-sign.c (review, signature, done, call
  * staff); kiosk-page.c is the scrolling body they draw.
