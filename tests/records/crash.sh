@@ -47,7 +47,7 @@ t "in order, none missing" \
 	eval '[ "$(grep -oE "^  q-[0-9]+" "$tmp/show" | tr -d " q-" | tr "\n" " ")" = "$(seq 1 "$kept" | tr "\n" " ")" ]'
 t "sealed as abandoned, found open at start-up" \
 	eval 'grep -q "^Outcome: *abandoned$" "$tmp/show" && grep -q "^Reason: *found open at start-up$" "$tmp/show"'
-last=$(grep -oE '^  q-[0-9]+  attempt 1  right  choice 0 "X"  order -  at [^ ]+$' "$tmp/show" | tail -1 | sed 's/.* at //')
+last=$(grep -oE '^  q-[0-9]+  attempt 1  right  choice 1 "X"  order -  at [0-9-]+ [0-9:]+ [+-][0-9:]+$' "$tmp/show" | tail -1 | sed 's/.* at //')
 t "ended at its last recorded event" grep -q "^Ended: *$last$" "$tmp/show"
 "$ISOKIOSK" records verify --db "$db" >"$tmp/out" 2>&1
 t "the chain verifies" eval '[ $? -eq 0 ] && grep -q "^chain holds: 1 sessions, 1 links" "$tmp/out"'

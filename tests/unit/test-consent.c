@@ -367,7 +367,7 @@ START_TEST(test_whole_session)
 	/* staff verify the last session */
 	key(KEYS_F12);
 	ck_assert_str_eq(state(), "staff-menu");
-	key('6');
+	key('3');
 	ck_assert_str_eq(state(), "staff-verify");
 	type("nurse-9");
 	key(KEYS_ENTER);
@@ -382,14 +382,18 @@ END_TEST
 START_TEST(test_minor_from_staff_menu)
 {
 	key(KEYS_F12);
-	key('5');
+	key('1');
 	ck_assert_str_eq(state(), "staff-new");
 	type("P-7");
 	key('\t');
 	type("n2");
 	key('\t');
-	key('4'); /* minor */
-	key('6'); /* start */
+	key('7'); /* start: no profile chosen yet */
+	ck_assert_str_eq(state(), "staff-new");
+	ck_assert(shows("妊娠の可能性があるかどうかを選んでください"));
+	key('4'); /* cannot become pregnant */
+	key('5'); /* minor */
+	key('7'); /* start */
 	ck_assert_str_eq(state(), "screen");
 	load(1);
 	ck_assert_str_eq(sess.patient_ref, "P-7");
@@ -779,7 +783,7 @@ START_TEST(test_three_wrong_stop)
 	key('1');
 	ck_assert_str_eq(state(), "call-staff");
 	key(KEYS_F12);
-	key('4');
+	key('7');
 	ck_assert_str_eq(state(), "welcome");
 	store_session_done(&sess);
 }
@@ -823,7 +827,7 @@ START_TEST(test_write_fails_then_saved)
 	key(KEYS_F12);
 	ck_assert_str_eq(state(), "staff-menu");
 	ck_assert(shows("未保存（1 件）"));
-	key('4');
+	key('7');
 	ck_assert_str_eq(state(), "call-staff");
 	tick(200.0); /* retried: still full */
 	ck_assert_str_eq(state(), "call-staff");
@@ -849,10 +853,10 @@ START_TEST(test_end_while_unsaved)
 	ck_assert_str_eq(state(), "call-staff");
 	/* staff end the session while the disk is full */
 	key(KEYS_F12);
-	key('5');
+	key('1');
 	ck_assert(!app.cs.on && !app.cs.quiz_on);
 	ck_assert_uint_eq(app.cs.nops, 2); /* the answer, then the end */
-	key('4');
+	key('7');
 	ck_assert_str_eq(state(), "call-staff");
 	store_test_fail_io(-1, false);
 	tick(400.0);
@@ -900,7 +904,7 @@ START_TEST(test_click_choice_and_reload)
 	ck_assert(sess.answers[0].correct);
 	/* staff reload the content: the session is recorded as abandoned */
 	key(KEYS_F12);
-	key('2');
+	key('6');
 	ck_assert(!app.cs.on && !app.cs.quiz_on);
 	load(1);
 	ck_assert_int_eq(sess.outcome, STORE_ABANDONED);
@@ -913,11 +917,13 @@ START_TEST(test_staff_exit_abandons)
 	ck_assert_int_eq(kiosk_consent_start(&app, "P-6", "pregnancy", true,
 					     NULL), 0);
 	key(KEYS_F12);
-	ck_assert(shows("4  セッションに戻る"));
-	key('4');
+	ck_assert(shows("7  セッションに戻る"));
+	key('7');
 	ck_assert_str_eq(state(), "screen"); /* back to the session */
 	key(KEYS_F12);
-	key('1');
+	key('8');
+	ck_assert(!app.quit); /* exit asks first */
+	key('2');
 	ck_assert(app.quit);
 	load(1);
 	ck_assert_int_eq(sess.outcome, STORE_ABANDONED);
