@@ -224,6 +224,9 @@ check(errs.length === 0, 'every attempt and acknowledgement in the CSV is in the
   JSON.stringify(bundle, (k, v) => { if (['authored', 'dateTime', 'valueDateTime', 'verificationDate'].includes(k)) times.push(v); return v; });
   check(times.length > 100 && times.every((t) => /T\d\d:\d\d:\d\d\.\d{3}\+09:00$/.test(t)),
         'every FHIR time is ISO 8601 in the kiosk zone with its offset (+09:00)', times.filter((t) => !t.endsWith('+09:00')).slice(0, 5).join(' '));
+  const dash = rows.filter((r) => r[col('kind')] === 'verification').map((r) => r[col('value')]);
+  check(dash.includes('-') && !rows.some((r) => r.includes("'-")),
+        "a plain dash in the CSV is written as it is, never '-", dash.join(' '));
   const at = rows.map((r) => r[col('at')]);
   check(at.length > 0 && at.every((t) => /\+09:00$/.test(t)), 'every CSV time has the offset (+09:00)', at.slice(0, 3).join(' '));
 }

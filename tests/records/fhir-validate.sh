@@ -43,6 +43,7 @@ db=$tmp/records.db
 	printf 'sign\t31\tguardian\t田中 一郎\tguardian acknowledgement\n'
 	printf 'end\t31\tcompleted\n'
 	printf 'staff-verify\t31\tnurse-c\n'
+	printf 'staff-verify\t31\t-\n'            # a staff ID that is a dash
 	printf 'begin\topen-patient\n'           # 32: still open
 	printf 'begin\tno-rows\n'                # 33: ended with nothing
 	printf 'end\t33\ttimed-out\n'
