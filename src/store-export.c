@@ -16,8 +16,9 @@
  *                  quiz asked it (store_export_fhir_with; else its id) (an
  *                  item per attempt: the choice as a Coding, its content
  *                  index and text, with nested answers "correct" and
- *                  "time"), "acknowledgements" (per statement, its wording
- *                  as the item's text: true, with "sha256" and "time"),
+ *                  "time"), "acknowledgements" (per statement: true,
+ *                  with "sha256" and "time"; its wording is in the
+ *                  Consent's provisions),
  *                  "signatures" (name, with "meaning" and "time"),
  *                  "staff-verifications", "reason", "outcome". Screen
  *                  times are in the CSV detail export and the receipt.
@@ -708,8 +709,8 @@ store_fhir_qr_items(struct strbuf *sb, const struct store_session *s,
 
 			store_fj_next(&g);
 			store_cat3(link, sizeof link, "ack.", r->statement_id, "");
-			/* the statement's wording as acknowledged */
-			store_fhir_answer_with(sb, link, r->text, "valueBoolean",
+			/* the wording is in the Consent's provisions, once */
+			store_fhir_answer_with(sb, link, NULL, "valueBoolean",
 					       json_true(), NULL, "sha256",
 					       "valueString",
 					       store_fj_str(r->text_sha256),
@@ -797,7 +798,8 @@ store_fhir_consent_status(const struct store_session *s)
 /* Append ",\n<QuestionnaireResponse entry>,\n<Consent entry>" to out. */
 static void
 store_fhir_session(struct strbuf *sb, const struct store_session *s,
-		   const struct store_fhir_text *texts)
+		   const struct store_fhir_text *texts,
+		   const char *const *ack_texts)
 {
 	char qr_url[46], consent_url[46], ident[256], canon[300], t[CLOCK_MAX];
 	const char *when = store_export_time(s->ended_at ? s->ended_at
@@ -877,7 +879,7 @@ store_fhir_session(struct strbuf *sb, const struct store_session *s,
 			c.first = false;
 			store_fj_member(&c, "code", store_fj_str(r->statement_id));
 			store_fj_lit(sb, "}]");
-			store_fj_member(&c, "text", store_fj_str(r->text));
+			store_fj_member(&c, "text", store_fj_str(ack_texts[i]));
 			store_fj_lit(sb, "}]}");
 		}
 		store_fj_lit(sb, "]}");
@@ -932,12 +934,56 @@ struct store_export {
 	char *err;
 };
 
+/* The statements' texts a worker has read: sessions share their
+ * statements, so each text is read from the database once per worker. */
+#define STORE_EXPORT_TEXTS 1024
+
 struct store_export_worker {
 	struct store_export *x;
 	struct store *st;
 	struct strbuf *out;
 	struct arena arena;
+	sqlite3_stmt *text_q;
+	char *sha[STORE_EXPORT_TEXTS], *text[STORE_EXPORT_TEXTS];
+	size_t ntexts, evict;
+	const char **ack_texts;
+	size_t cap_ack_texts;
 };
+
+/* The text with this SHA-256 (NULL when not stored). */
+static const char *
+store_export_text(struct store_export_worker *w, const char *sha)
+{
+	const char *t = NULL;
+
+	if (sha == NULL)
+		return NULL;
+	for (size_t i = 0; i < w->ntexts; i++)
+		if (strcmp(w->sha[i], sha) == 0)
+			return w->text[i];
+	if (w->text_q == NULL &&
+	    sqlite3_prepare_v2(w->st->db, "SELECT text FROM texts WHERE"
+			       " sha256 = ?1", -1, &w->text_q, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_reset(w->text_q);
+	sqlite3_bind_text(w->text_q, 1, sha, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(w->text_q) == SQLITE_ROW)
+		t = (const char *)sqlite3_column_text(w->text_q, 0);
+	if (t == NULL)
+		return NULL;
+	if (w->ntexts == STORE_EXPORT_TEXTS) { /* full: the oldest goes */
+		size_t k = w->evict++ % STORE_EXPORT_TEXTS;
+
+		free(w->sha[k]);
+		free(w->text[k]);
+		w->sha[k] = xstrdup(sha);
+		w->text[k] = xstrdup(t);
+		return w->text[k];
+	}
+	w->sha[w->ntexts] = xstrdup(sha);
+	w->text[w->ntexts] = xstrdup(t);
+	return w->text[w->ntexts++];
+}
 
 /*
  * jansson allocates every value it holds, which is most of an export's
@@ -967,8 +1013,15 @@ store_export_render(const struct store_session *s, void *ctx)
 {
 	struct store_export_worker *w = ctx;
 
+	if (s->nacks > w->cap_ack_texts) {
+		w->cap_ack_texts = s->nacks * 2;
+		w->ack_texts = xreallocarray(w->ack_texts, w->cap_ack_texts,
+					     sizeof *w->ack_texts);
+	}
+	for (size_t i = 0; i < s->nacks; i++)
+		w->ack_texts[i] = store_export_text(w, s->acks[i].text_sha256);
 	store_json_arena = &w->arena;
-	store_fhir_session(w->out, s, w->x->texts);
+	store_fhir_session(w->out, s, w->x->texts, w->ack_texts);
 	store_json_arena = NULL;
 	arena_reset(&w->arena);
 	return 0;
@@ -1004,7 +1057,7 @@ store_export_work(void *arg)
 					? INT64_MAX
 					: x->min_id + (int64_t)(k + 1) *
 							  STORE_EXPORT_CHUNK,
-				true, store_export_render, w, NULL, &err);
+				false, store_export_render, w, NULL, &err);
 		pthread_mutex_lock(&x->lock);
 		if (rc != 0) {
 			x->failed = true;
@@ -1119,6 +1172,12 @@ store_export_fhir_chunks(struct store *st, const char *since,
 	for (long k = 0; k < nw; k++) {
 		if (tid[k] != 0)
 			pthread_join(tid[k], NULL);
+		sqlite3_finalize(w[k].text_q);
+		for (size_t i = 0; i < w[k].ntexts; i++) {
+			free(w[k].sha[i]);
+			free(w[k].text[i]);
+		}
+		free(w[k].ack_texts);
 		if (w[k].st != NULL)
 			store_close(w[k].st);
 		arena_done(&w[k].arena);

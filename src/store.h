@@ -366,10 +366,9 @@ int store_export_fhir(struct store *st, const char *since, FILE *fp,
 /*
  * The same, with the question texts: item.text of each question's group is
  * texts->question(ctx, content version, question id) when that is not NULL
- * (else the id). Called from worker threads: it must only read. Each
- * acknowledgement item has the statement's wording as its text, and the
- * Consent one nested provision per statement (its id as a code, the
- * wording as the code's text). Times are ISO 8601 in the kiosk's zone
+ * (else the id). Called from worker threads: it must only read. The
+ * Consent has one nested provision per statement (its id as a code, the
+ * wording as the code's text; written once, not in the response too). Times are ISO 8601 in the kiosk's zone
  * with its offset (clock.h).
  */
 struct store_fhir_text {
