@@ -1440,3 +1440,130 @@ out:
 	strbuf_done(&c.sb);
 	return rc;
 }
+
+/* ---- one session, for its printed copy ----------------------------------- */
+
+/* The seal (which 0) or previous seal (which 1) of chain link seq, sessions
+ * and verifications alike, into out; 0 found, 1 no such link, -1 error. */
+static int
+store_link_field(struct store *st, int64_t seq, int which, char out[80],
+		 char **err)
+{
+	static const char *const sql[2] = {
+		"SELECT seal_hash FROM sessions WHERE seal_seq = ?1 UNION ALL"
+		" SELECT seal_hash FROM verifications WHERE seal_seq = ?1",
+		"SELECT seal_prev FROM sessions WHERE seal_seq = ?1 UNION ALL"
+		" SELECT seal_prev FROM verifications WHERE seal_seq = ?1",
+	};
+	sqlite3_stmt *q;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, sql[which], -1, &q, NULL) != SQLITE_OK)
+		return store_fail(st, err, "reading the chain");
+	sqlite3_bind_int64(q, 1, seq);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *v = sqlite3_column_text(q, 0);
+
+		snprintf(out, 80, "%s", v != NULL ? (const char *)v : "");
+	}
+	sqlite3_finalize(q);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return 1;
+	return store_fail(st, err, "reading the chain");
+}
+
+/* Session id does not hold: *why = "session ID does not match its seal: "
+ * and the reason; returns 1. */
+static int
+store_check_fails(char **why, int64_t id, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+store_check_fails(char **why, int64_t id, const char *fmt, ...)
+{
+	va_list ap;
+	char *reason;
+
+	va_start(ap, fmt);
+	reason = xvasprintf(fmt, ap);
+	va_end(ap);
+	store_failf(why, "session %lld does not match its seal: %s",
+		    (long long)id, reason);
+	free(reason);
+	return 1;
+}
+
+int
+store_session_check(struct store *st, const struct store_session *s,
+		    char **why)
+{
+	char link[80], hash[65];
+	int rc;
+
+	if (s->seal_hash == NULL) {
+		store_failf(why, "session %lld is open: not sealed yet",
+			    (long long)s->id);
+		return 1;
+	}
+	if (s->malformed || !store_seal_holds(s))
+		return store_check_fails(why, s->id, "its record was changed"
+					 " after it was sealed");
+	for (size_t i = 0; i < s->nverifications; i++) {
+		const struct store_verify_row *v = &s->verifications[i];
+		size_t len;
+		char *canon = store_canonical_verification(s, v, &len);
+
+		store_seal_canonical(v->seal_prev, canon, len, v->seq, hash);
+		if (v->seal_hash == NULL || strcmp(hash, v->seal_hash) != 0)
+			return store_check_fails(why, s->id, "its staff"
+						 " verification (link #%lld)"
+						 " does not match",
+						 (long long)v->seq);
+	}
+	for (size_t i = 0; i < s->nacks; i++) {
+		const struct store_ack_row *a = &s->acks[i];
+
+		if (a->text != NULL)
+			store_sha256_hex(a->text, strlen(a->text), hash);
+		if (a->text == NULL || a->text_sha256 == NULL ||
+		    strcmp(hash, a->text_sha256) != 0)
+			return store_check_fails(why, s->id, "the stored text"
+						 " of statement %lld is %s",
+						 (long long)a->seq,
+						 a->text == NULL ? "missing"
+						 : "not the one acknowledged");
+	}
+	/* Its place in the chain: the links before and after each of its
+	 * own (the session's, then its verifications'). */
+	for (size_t i = 0; i <= s->nverifications; i++) {
+		const struct store_verify_row *v =
+			i > 0 ? &s->verifications[i - 1] : NULL;
+		int64_t seq = v ? v->seq : s->seal_seq;
+		const char *prev = v ? v->seal_prev : s->seal_prev;
+		const char *seal = v ? v->seal_hash : s->seal_hash;
+
+		if (seq > 1) {
+			if ((rc = store_link_field(st, seq - 1, 0, link, why)) < 0)
+				return -1;
+			if (rc == 1 || prev == NULL || strcmp(link, prev) != 0)
+				return store_check_fails(why, s->id, "link"
+							 " #%lld before it is"
+							 " %s", (long long)(seq - 1),
+							 rc == 1 ? "missing"
+							 : "not the one it follows");
+		} else if (prev == NULL || prev[0] != '\0') {
+			return store_check_fails(why, s->id, "the first link"
+						 " names a link before it");
+		}
+		if ((rc = store_link_field(st, seq + 1, 1, link, why)) < 0)
+			return -1;
+		if (rc == 0 && (seal == NULL || strcmp(link, seal) != 0))
+			return store_check_fails(why, s->id, "link #%lld after"
+						 " it does not follow it",
+						 (long long)(seq + 1));
+	}
+	return 0;
+}

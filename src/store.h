@@ -338,6 +338,20 @@ char *store_canonical(const struct store_session *s, size_t *len);
  * seal)? false for an open session. The whole chain: store_verify. */
 bool store_seal_holds(const struct store_session *s);
 
+/*
+ * One session checked before its record is handed to a patient (a printed
+ * copy): it is sealed; its rows match its seal; each staff verification
+ * matches its own; each acknowledged statement's stored text (s from
+ * store_session_get) hashes to what the record holds; and its neighbours
+ * in the chain agree (the link before it has the seal it names as
+ * previous, the link after it names its seal). Not the whole chain, which
+ * store_verify walks. Returns 0 when all hold; 1 when one does not, with
+ * *why saying which in one line ("does not match its seal: ..."); -1 on a
+ * database error (*why set). Caller frees *why.
+ */
+int store_session_check(struct store *st, const struct store_session *s,
+			char **why);
+
 /* ---- exports (store-export.c) ------------------------------------------ */
 
 /*

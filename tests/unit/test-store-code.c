@@ -1,10 +1,14 @@
 /*
- * Unit tests for finding a session by what staff type or scan
- * (store_code_digits, store_find_code, store_find_session): the forms a
- * receipt code is typed in, codes that are not codes, a code that starts two
- * seals, digits that are both an id and a code, and the QR form.
+ * Unit tests for what a receipt needs of the store: finding a session by
+ * what staff type or scan (store_code_digits, store_find_code,
+ * store_find_session: the forms a receipt code is typed in, codes that are
+ * not codes, a code that starts two seals, digits that are both an id and a
+ * code, the QR form), and checking one session before it is printed
+ * (store_session_check: each kind of change, including a forger who seals
+ * the changed record again).
  */
 #include <sqlite3.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -296,6 +300,199 @@ START_TEST(test_find_session)
 }
 END_TEST
 
+/* Run SQL with the triggers that would refuse it dropped. */
+static void
+test_tamper(const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	ck_assert_int_eq(sqlite3_open(test_db, &db), SQLITE_OK);
+	sqlite3_exec(db, "DROP TRIGGER IF EXISTS sessions_sealed;"
+		     "DROP TRIGGER IF EXISTS texts_no_update;"
+		     "DROP TRIGGER IF EXISTS texts_no_delete;"
+		     "DROP TRIGGER IF EXISTS verifications_no_update;",
+		     NULL, NULL, NULL);
+	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK,
+		      "%s", msg);
+	sqlite3_close(db);
+}
+
+/* A completed session with two statements and a staff verification. */
+static int64_t
+test_full_session(struct store *st, const char *ref)
+{
+	struct store_start s = { .kiosk_id = "k", .staff_id = "nurse",
+		.patient_ref = ref, .profile = "pregnancy", .lang = "ja",
+		.content_version = VERSION };
+	struct store_answer a = { "q-preg", 1, 0, "毎月", "0,1", true };
+	char *err = NULL;
+	int64_t id;
+
+	ck_assert_int_eq(store_session_begin(st, &s, &id, &err), 0);
+	ck_assert_int_eq(store_answer(st, id, &a, &err), 0);
+	ck_assert_int_eq(store_ack(st, id, "ack-a", "一つ目です。", &err), 0);
+	ck_assert_int_eq(store_ack(st, id, "ack-b", "二つ目です。\n二行目", &err),
+			 0);
+	ck_assert_int_eq(store_sign(st, id, "patient", "山田花子",
+				    "本人による確認", &err), 0);
+	ck_assert_int_eq(store_session_end(st, id, STORE_COMPLETED, NULL, &err),
+			 0);
+	ck_assert_int_eq(store_staff_verify(st, id, "nurse-b", &err), 0);
+	ck_assert_ptr_null(err);
+	return id;
+}
+
+/* store_session_check of session id, on a fresh connection: its result,
+ * and its message in *why (caller frees). */
+static int
+test_check(int64_t id, char **why)
+{
+	struct store_opts o = { .flags = STORE_READONLY };
+	struct store *st = store_open(test_db, &o, why);
+	struct store_session s;
+	int rc;
+
+	ck_assert_ptr_nonnull(st);
+	store_session_init(&s);
+	ck_assert_int_eq(store_session_get(st, id, &s, why), 0);
+	rc = store_session_check(st, &s, why);
+	store_session_done(&s);
+	store_close(st);
+	return rc;
+}
+
+static void
+test_check_fails(int64_t id, const char *want)
+{
+	char *why = NULL;
+
+	ck_assert_int_eq(test_check(id, &why), 1);
+	ck_assert_str_eq(why, want);
+	free(why);
+}
+
+START_TEST(test_check_clean)
+{
+	struct store *st = test_open();
+	int64_t a = test_full_session(st, "P-1"), b = test_full_session(st, "P-2");
+	struct store_start s = { .kiosk_id = "k", .staff_id = "n",
+		.patient_ref = "P-3", .profile = "no-pregnancy", .lang = "ja",
+		.content_version = VERSION };
+	char *why = NULL;
+	int64_t open;
+
+	ck_assert_int_eq(store_session_begin(st, &s, &open, &why), 0);
+	store_close(st);
+	ck_assert_int_eq(test_check(a, &why), 0);
+	ck_assert_int_eq(test_check(b, &why), 0);
+	ck_assert_ptr_null(why);
+	test_check_fails(open, "session 3 is open: not sealed yet");
+}
+END_TEST
+
+START_TEST(test_check_changed_row)
+{
+	struct store *st = test_open();
+	int64_t a = test_full_session(st, "P-1");
+
+	test_full_session(st, "P-2");
+	store_close(st);
+	test_tamper("UPDATE sessions SET patient_ref = 'P-9' WHERE id = 1");
+	test_check_fails(a, "session 1 does not match its seal: its record was"
+			 " changed after it was sealed");
+}
+END_TEST
+
+START_TEST(test_check_changed_text)
+{
+	struct store *st = test_open();
+	int64_t a = test_full_session(st, "P-1");
+
+	store_close(st);
+	test_tamper("UPDATE texts SET text = '一つ目ではありません。'"
+		    " WHERE text = '一つ目です。'");
+	test_check_fails(a, "session 1 does not match its seal: the stored text"
+			 " of statement 1 is not the one acknowledged");
+	test_tamper("DELETE FROM texts WHERE text LIKE '二つ目%'");
+	test_check_fails(a, "session 1 does not match its seal: the stored text"
+			 " of statement 1 is not the one acknowledged");
+	test_tamper("UPDATE texts SET text = '一つ目です。'"
+		    " WHERE text = '一つ目ではありません。'");
+	test_check_fails(a, "session 1 does not match its seal: the stored text"
+			 " of statement 2 is missing");
+}
+END_TEST
+
+START_TEST(test_check_changed_verification)
+{
+	struct store *st = test_open();
+	int64_t a = test_full_session(st, "P-1");
+
+	store_close(st);
+	test_tamper("UPDATE verifications SET staff_id = 'someone'");
+	test_check_fails(a, "session 1 does not match its seal: its staff"
+			 " verification (link #2) does not match");
+}
+END_TEST
+
+/* A forger changes a sealed record and seals it again: its own seal then
+ * holds, but the chain after it no longer follows it. */
+START_TEST(test_check_resealed)
+{
+	struct store *st = test_open();
+	int64_t a = test_full_session(st, "P-1"), b = test_session(st);
+	struct store_session s;
+	unsigned char buf[72], digest[32], h[32];
+	char seal[65], *canon, *sql, *err = NULL;
+	size_t len;
+
+	test_session(st);
+	store_close(st);
+	test_tamper("UPDATE sessions SET patient_ref = 'P-9' WHERE id = 2");
+	st = test_open();
+	store_session_init(&s);
+	ck_assert_int_eq(store_session_get(st, b, &s, &err), 0);
+	canon = store_canonical(&s, &len);
+	crypto_hash_sha256(digest, (unsigned char *)canon, len);
+	free(canon);
+	ck_assert_int_eq(sodium_hex2bin(buf, 32, s.seal_prev, 64, NULL, NULL,
+					NULL), 0);
+	memcpy(buf + 32, digest, 32);
+	for (int i = 0; i < 8; i++)
+		buf[64 + i] = (unsigned char)((uint64_t)s.seal_seq >> (56 - 8 * i));
+	crypto_hash_sha256(h, buf, sizeof buf);
+	sodium_bin2hex(seal, sizeof seal, h, sizeof h);
+	store_session_done(&s);
+	store_close(st);
+	sql = xasprintf("UPDATE sessions SET seal_hash = '%s' WHERE id = 2",
+			seal);
+	test_tamper(sql);
+	free(sql);
+	/* its seal holds again; the next session's link no longer follows
+	 * it */
+	test_check_fails(b, "session 2 does not match its seal: link #4 after"
+			 " it does not follow it");
+	/* and session 1 is still whole */
+	ck_assert_int_eq(test_check(a, &err), 0);
+}
+END_TEST
+
+START_TEST(test_check_removed_before)
+{
+	struct store *st = test_open();
+	int64_t b;
+
+	test_full_session(st, "P-1");
+	b = test_full_session(st, "P-2");
+	store_close(st);
+	test_tamper("DROP TRIGGER IF EXISTS verifications_no_delete;"
+		    "DELETE FROM verifications WHERE seal_seq = 2");
+	test_check_fails(b, "session 2 does not match its seal: link #2 before"
+			 " it is missing");
+}
+END_TEST
+
 Suite *
 tap_suite(void)
 {
@@ -308,6 +505,12 @@ tap_suite(void)
 	tcase_add_test(tc, test_find_code);
 	tcase_add_test(tc, test_find_ambiguous);
 	tcase_add_test(tc, test_find_session);
+	tcase_add_test(tc, test_check_clean);
+	tcase_add_test(tc, test_check_changed_row);
+	tcase_add_test(tc, test_check_changed_text);
+	tcase_add_test(tc, test_check_changed_verification);
+	tcase_add_test(tc, test_check_resealed);
+	tcase_add_test(tc, test_check_removed_before);
 	suite_add_tcase(s, tc);
 	return s;
 }
