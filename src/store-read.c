@@ -924,3 +924,65 @@ store_find_session(struct store *st, const char *ref, int64_t *id, char **err)
 		    ref);
 	return 1;
 }
+
+/* ---- frozen content ----------------------------------------------------- */
+
+int
+store_content_copy(struct store *st, const char *version,
+		   struct store_content_file **files, size_t *n, char **err)
+{
+	struct store_content_file *v = NULL;
+	size_t cap = 0, nv = 0;
+	sqlite3_stmt *q;
+	int rc;
+
+	*files = NULL;
+	*n = 0;
+	if (store_prepare(st, "SELECT f.name, f.sha256, t.text FROM"
+			  " content_files f LEFT JOIN texts t"
+			  " ON t.sha256 = f.sha256 WHERE f.version = ?1"
+			  " ORDER BY f.name", &q, err) != 0)
+		return -1;
+	store_bind_text(q, 1, version);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *name = store_col(q, 0), *hash = store_col(q, 1);
+		const void *b = sqlite3_column_blob(q, 2);
+		size_t len = (size_t)sqlite3_column_bytes(q, 2);
+		struct store_content_file *f;
+		char got[65];
+
+		XGROW(v, nv, cap);
+		f = &v[nv++];
+		memset(f, 0, sizeof *f);
+		f->name = xstrdup(name != NULL ? name : "");
+		snprintf(f->sha256, sizeof f->sha256, "%s",
+			 hash != NULL ? hash : "");
+		if (sqlite3_column_type(q, 2) == SQLITE_NULL)
+			continue;
+		f->bytes = xmalloc(len + 1);
+		if (len > 0)
+			memcpy(f->bytes, b, len);
+		f->bytes[len] = '\0';
+		f->len = len;
+		store_sha256_hex(f->bytes, len, got);
+		f->intact = strcmp(got, f->sha256) == 0;
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		store_content_copy_free(v, nv);
+		return store_fail(st, err, "reading the content files");
+	}
+	*files = v;
+	*n = nv;
+	return 0;
+}
+
+void
+store_content_copy_free(struct store_content_file *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(files[i].name);
+		free(files[i].bytes);
+	}
+	free(files);
+}

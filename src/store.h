@@ -189,6 +189,26 @@ int store_content_each(struct store *st, const char *suffix,
 				  const char *bytes, size_t len, void *ctx),
 		       void *ctx, char **err);
 
+/* One frozen content file with its bytes (store_content_copy). */
+struct store_content_file {
+	char *name;          /* "ja/what-is.md", "ja/../clinic.conf" */
+	char sha256[65];     /* as recorded for the version */
+	char *bytes;         /* NULL when the copy is missing; NUL-terminated */
+	size_t len;
+	bool intact;         /* the bytes hash to sha256 */
+};
+
+/*
+ * Every frozen file of version, by name, with its bytes, each checked
+ * against its recorded hash (a receipt shows nothing that fails). *files
+ * and *n get the files (none when the version was never frozen). 0, or -1
+ * with *err. Free with store_content_copy_free.
+ */
+int store_content_copy(struct store *st, const char *version,
+		       struct store_content_file **files, size_t *n,
+		       char **err);
+void store_content_copy_free(struct store_content_file *files, size_t n);
+
 /* SHA-256 of len bytes as 64 lowercase hex digits and a NUL. */
 void store_sha256_hex(const void *data, size_t len, char out[65]);
 

@@ -5,7 +5,8 @@
  * not codes, a code that starts two seals, digits that are both an id and a
  * code, the QR form), and checking one session before it is printed
  * (store_session_check: each kind of change, including a forger who seals
- * the changed record again).
+ * the changed record again), and the frozen content it shows
+ * (store_content_copy).
  */
 #include <sqlite3.h>
 #include <sodium.h>
@@ -493,6 +494,50 @@ START_TEST(test_check_removed_before)
 }
 END_TEST
 
+START_TEST(test_content_copy)
+{
+	struct store *st = test_open();
+	struct store_content_file *f;
+	char *err = NULL;
+	size_t n;
+
+	ck_assert_int_eq(store_content_file(st, VERSION, "ja/b.md", "びー\n", 7,
+					    &err), 0);
+	ck_assert_int_eq(store_content_file(st, VERSION, "ja/a.md", "a", 1,
+					    &err), 0);
+	ck_assert_int_eq(store_content_copy(st, VERSION, &f, &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(f[0].name, "ja/a.md");
+	ck_assert_str_eq(f[0].bytes, "a");
+	ck_assert(f[0].intact);
+	ck_assert_str_eq(f[1].name, "ja/b.md");
+	ck_assert_uint_eq(f[1].len, 7);
+	ck_assert(f[1].intact);
+	store_content_copy_free(f, n);
+	/* a version never frozen: no files */
+	ck_assert_int_eq(store_content_copy(st, "ff", &f, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	store_content_copy_free(f, n);
+	store_close(st);
+
+	test_tamper("UPDATE texts SET text = 'b' WHERE text = 'a'");
+	st = test_open();
+	ck_assert_int_eq(store_content_copy(st, VERSION, &f, &n, &err), 0);
+	ck_assert(!f[0].intact);
+	ck_assert(f[1].intact);
+	store_content_copy_free(f, n);
+	store_close(st);
+	test_tamper("DELETE FROM texts WHERE text = 'b'");
+	st = test_open();
+	ck_assert_int_eq(store_content_copy(st, VERSION, &f, &n, &err), 0);
+	ck_assert_ptr_null(f[0].bytes);
+	ck_assert(!f[0].intact);
+	store_content_copy_free(f, n);
+	store_close(st);
+	ck_assert_ptr_null(err);
+}
+END_TEST
+
 Suite *
 tap_suite(void)
 {
@@ -511,6 +556,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_check_changed_verification);
 	tcase_add_test(tc, test_check_resealed);
 	tcase_add_test(tc, test_check_removed_before);
+	tcase_add_test(tc, test_content_copy);
 	suite_add_tcase(s, tc);
 	return s;
 }
