@@ -1,0 +1,176 @@
+/*
+ * receipt-int: what the receipt's files share: the record as the copy shows
+ * it (struct receipt_model, gathered by receipt-data.c from the store and
+ * the frozen content, every label already in the copy's language and every
+ * time already in the kiosk's zone), which receipt.c draws.
+ */
+#ifndef ISOKIOSK_RECEIPT_INT_H
+#define ISOKIOSK_RECEIPT_INT_H
+
+#include "arena.h"
+#include "content.h"
+#include "i18n.h"
+#include "receipt.h"
+
+/*
+ * The copy's words: id, msgid (English; locales/<lang>.po translate them). The
+ * first one is also the check that the language has a translation.
+ */
+#define RECEIPT_LABELS(X)                                                      \
+	X(RX_TITLE, N_("Consent record: the patient's copy"))                \
+	X(RX_CODE, N_("Receipt code"))                                       \
+	X(RX_SEC_RECORD, N_("The session"))                                  \
+	X(RX_PATIENT, N_("Patient reference"))                               \
+	X(RX_PROFILE, N_("Profile"))                                         \
+	X(RX_PROFILE_PREG, N_("can become pregnant"))                        \
+	X(RX_PROFILE_NOPREG, N_("cannot become pregnant"))                   \
+	X(RX_VISIT, N_("Visit"))                                             \
+	X(RX_VISIT_FIRST, N_("First visit: consent"))                        \
+	X(RX_VISIT_FOLLOW, N_("Follow-up visit"))                            \
+	X(RX_MINOR, N_("Minor"))                                             \
+	X(RX_MINOR_YES, N_("yes: a guardian signs too"))                     \
+	X(RX_NO, N_("no"))                                                   \
+	X(RX_LANGUAGE, N_("Language of the session"))                        \
+	X(RX_STARTED, N_("Started"))                                         \
+	X(RX_ENDED, N_("Ended"))                                             \
+	X(RX_OUTCOME, N_("Outcome"))                                         \
+	X(RX_OUT_COMPLETED, N_("completed"))                                 \
+	X(RX_OUT_STOPPED, N_("stopped: a staff member explains the quiz"))  \
+	X(RX_OUT_ABANDONED, N_("abandoned"))                                 \
+	X(RX_OUT_TIMED_OUT, N_("timed out"))                                 \
+	X(RX_REASON, N_("Reason"))                                           \
+	X(RX_KIOSK, N_("Kiosk"))                                             \
+	X(RX_STAFF, N_("Staff"))                                             \
+	X(RX_NOT_DONE, N_("This session was not completed. This copy shows what was recorded until it ended.")) \
+	X(RX_SEC_STMTS, N_("What you confirmed"))                            \
+	X(RX_STMTS_NOTE, N_("Each statement exactly as it was shown when you confirmed it.")) \
+	X(RX_CONFIRMED, N_("Confirmed"))                                     \
+	X(RX_SEC_QUIZ, N_("Understanding check"))                            \
+	X(RX_ATTEMPT, N_("Try"))                                             \
+	X(RX_ANSWER, N_("Answer chosen"))                                    \
+	X(RX_RESULT, N_("Result"))                                           \
+	X(RX_TIME, N_("Time"))                                               \
+	X(RX_RIGHT, N_("right"))                                             \
+	X(RX_WRONG, N_("wrong"))                                             \
+	X(RX_SEC_SIGN, N_("Signatures"))                                     \
+	X(RX_ROLE_PATIENT, N_("Patient"))                                    \
+	X(RX_ROLE_GUARDIAN, N_("Guardian"))                                  \
+	X(RX_MEANING, N_("Meaning"))                                         \
+	X(RX_SIGNED, N_("Signed"))                                           \
+	X(RX_COUNTERSIGN, N_("Staff countersignature"))                      \
+	X(RX_STAFF_ID, N_("Staff ID"))                                       \
+	X(RX_NO_SIGN, N_("Not signed."))                                     \
+	X(RX_SEC_SEAL, N_("Seal of the record"))                             \
+	X(RX_VERSION, N_("Content version"))                                 \
+	X(RX_SEAL, N_("Seal"))                                               \
+	X(RX_LINK, N_("Place in the chain"))                                 \
+	X(RX_CHECKED, N_("This copy was made on %s from the record, after checking that the record matches its seal.")) \
+	X(RX_QR_NOTE, N_("For staff: scan the code to open this record."))  \
+	X(RX_APPENDIX, N_("Appendix: the screens shown"))                    \
+	X(RX_APPENDIX_NOTE, N_("The screens as you were shown them, from the copy kept with the record (content version %s).")) \
+	X(RX_SHOWN, N_("Shown for %s"))                                      \
+	X(RX_MIN_SEC, N_("%d min %02d s"))                                   \
+	X(RX_SECONDS, N_("%d s"))                                            \
+	X(RX_NONE, N_("none"))
+
+#define RX_LABEL_ID(id, msgid) id,
+enum receipt_label { RECEIPT_LABELS(RX_LABEL_ID) RX_NLABELS };
+#undef RX_LABEL_ID
+
+struct receipt_attempt {
+	int attempt;
+	const char *choice;      /* as shown */
+	bool correct;
+	const char *at;          /* local time */
+};
+
+struct receipt_question {
+	const char *id;
+	const struct content_node *prompt; /* from the frozen quiz; NULL if
+					      not kept */
+	size_t nprompt;
+	struct receipt_attempt *v;
+	size_t n;
+};
+
+struct receipt_stmt {
+	const char *text;        /* exactly as acknowledged ('\n' between
+				    lines) */
+	const char *at;
+};
+
+struct receipt_sign {
+	const char *role;        /* label */
+	const char *name, *meaning, *at;
+};
+
+struct receipt_staff {
+	const char *staff_id, *at;
+};
+
+struct receipt_screen {
+	const struct content_doc *doc;
+	const char *shown;       /* "Shown for 1 min 12 s" */
+};
+
+struct receipt_field {
+	const char *label, *value;
+};
+
+struct receipt_model {
+	struct arena arena;      /* every string below */
+	const char *L[RX_NLABELS];
+	const char *lang;        /* the labels' */
+	const char *content_lang;/* the session's: the record's own texts */
+	const char *clinic;      /* NULL when not known */
+	char code[16];           /* "1a2b-3c4d" */
+	const char *seal, *version;
+	int64_t seq;
+	const char *qr;          /* "isokiosk:1a2b-3c4d:<seal>" */
+	const char *made;        /* RX_CHECKED, filled in */
+	bool completed;
+	struct receipt_field fields[16];
+	size_t nfields;
+	struct receipt_stmt *stmts;
+	size_t nstmts;
+	struct receipt_question *questions;
+	size_t nquestions;
+	struct receipt_sign *signs;
+	size_t nsigns;
+	struct receipt_staff *staff;
+	size_t nstaff;
+	struct receipt_screen *screens; /* with_content: the screens shown */
+	size_t nscreens;
+	const char *appendix_note;
+
+	struct content_doc **docs_; /* owned: the frozen documents parsed */
+	size_t ndocs_, capdocs_;
+};
+
+/* Gather session id into m (receipt_model_done frees it). 0, or -1 with
+ * *err (the refusals of receipt_make). */
+int receipt_model_load(struct store *st, int64_t id,
+		       const struct receipt_opts *o, struct receipt_model *m,
+		       char **err);
+void receipt_model_done(struct receipt_model *m);
+
+/* Draw m as a PDF appended to out: 0, or -1 with *err. (receipt.c) */
+int receipt_pdf(const struct receipt_model *m, const struct receipt_opts *o,
+		struct strbuf *out, char **err);
+
+/*
+ * A frozen manifest, read as bundle.c reads a manifest (screen ids, the
+ * quiz, the consent, the language's name): enough to put the frozen files
+ * in the order the content version hashes them. Strings point into m's
+ * arena; screens is arena memory too. Unknown lines are skipped (the
+ * version check then fails if they mattered).
+ */
+struct receipt_manifest {
+	const char *language, *quiz, *consent;
+	const char **screens;
+	size_t nscreens;
+};
+void receipt_manifest_read(struct arena *a, const char *text, size_t len,
+			   struct receipt_manifest *out);
+
+#endif
