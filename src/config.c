@@ -16,6 +16,7 @@
 
 #include "clock.h"
 #include "layout.h"
+#include "receipt.h"
 #include "strbuf.h"
 #include "theme.h"
 #include "xmalloc.h"
@@ -34,6 +35,7 @@ config_init(struct config *c)
 	c->kanji_name = false;
 	c->language = xstrdup("ja");
 	c->start_mode = CONFIG_START_BROWSE;
+	c->print_paper = RECEIPT_A4;
 }
 
 void
@@ -46,6 +48,7 @@ config_done(struct config *c)
 	free(c->language);
 	free(c->pin_hash);
 	free(c->time_zone);
+	free(c->print_command);
 	memset(c, 0, sizeof *c);
 }
 
@@ -192,6 +195,22 @@ config_line(struct config *c, const char *path, int lineno, char *line,
 				   "staff_pin_hash: not a hash from 'isokiosk staff set-pin'");
 		else
 			config_set_str(&c->pin_hash, val);
+	} else if (strcmp(key, "print_command") == 0) {
+		char *err = NULL;
+		char **argv = receipt_command_split(val, &err);
+
+		if (argv == NULL)
+			diag_error(dl, path, lineno, vcol, "%s", err);
+		else
+			config_set_str(&c->print_command, val);
+		receipt_argv_free(argv);
+		free(err);
+	} else if (strcmp(key, "print_paper") == 0) {
+		if ((n = receipt_paper_parse(val)) < 0)
+			diag_error(dl, path, lineno, vcol,
+				   "print_paper: expected a4 or receipt, not '%s'", val);
+		else
+			c->print_paper = n;
 	} else {
 		diag_error(dl, path, lineno, diag_column(line, (size_t)(kb - line)),
 			   "unknown key '%s'", key);

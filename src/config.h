@@ -23,6 +23,10 @@
  *     time_zone = Asia/Tokyo      the zone times are shown to people in
  *                                 (default: $TZ, else the system's); the
  *                                 records keep UTC (clock.h)
+ *     print_command = lp -d clinic-printer   prints the patient's copy (a PDF
+ *                                 on its standard input; run without a
+ *                                 shell, see receipt_command_split)
+ *     print_paper = a4            a4 | receipt (80 mm): the copy's layout
  */
 #ifndef ISOKIOSK_CONFIG_H
 #define ISOKIOSK_CONFIG_H
@@ -56,6 +60,8 @@ struct config {
 	char *time_zone;       /* IANA name; NULL: the process's own */
 	enum config_start start_mode;
 	char *pin_hash;        /* NULL: no staff PIN, demo mode */
+	char *print_command;   /* NULL: no printer (checked when read) */
+	int print_paper;       /* enum receipt_paper */
 };
 
 /* Defaults (no file). */

@@ -1,6 +1,6 @@
 /*
  * Unit tests for config (parsing, diagnostics with line:col, writing a key
- * atomically) and pin (hash/verify, the delay schedule, validity).
+ * atomically; the printer keys) and pin (hash/verify, the delay schedule, validity).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 #include "config.h"
 #include "layout.h"
 #include "pin.h"
+#include "receipt.h"
 #include "tap.h"
 #include "theme.h"
 #include "xmalloc.h"
@@ -170,6 +171,48 @@ START_TEST(test_pin)
 }
 END_TEST
 
+START_TEST(test_print_keys)
+{
+	struct config c;
+	struct diag_list dl;
+	char *s;
+
+	config_init(&c);
+	diag_list_init(&dl);
+	ck_assert_ptr_null(c.print_command);
+	ck_assert_int_eq(c.print_paper, RECEIPT_A4);
+	ck_assert_int_eq(config_parse(&c, "k.conf",
+		"print_command = lp -d 'clinic printer' -o media=A4\n"
+		"print_paper = receipt\n", &dl), 0);
+	ck_assert_str_eq(c.print_command, "lp -d 'clinic printer' -o media=A4");
+	ck_assert_int_eq(c.print_paper, RECEIPT_ROLL);
+	ck_assert_int_eq(config_parse(&c, "k.conf",
+		"print_command = lp | tee /tmp/x\n"
+		"print_paper = letter\n"
+		"print_command = \n", &dl), -1);
+	ck_assert_uint_eq(dl.n, 3);
+	s = diag_format(&dl.v[0]);
+	ck_assert_str_eq(s, "k.conf:1:17: error: print_command: '|' at byte 4:"
+			 " it is run without a shell; quote the character, or"
+			 " put a pipeline or redirection in a script and name"
+			 " the script");
+	free(s);
+	s = diag_format(&dl.v[1]);
+	ck_assert_str_eq(s, "k.conf:2:15: error: print_paper: expected a4 or"
+			 " receipt, not 'letter'");
+	free(s);
+	s = diag_format(&dl.v[2]);
+	ck_assert_str_eq(s, "k.conf:3:17: error: print_command is empty: name"
+			 " the program that prints (e.g. lp -d clinic-printer)");
+	free(s);
+	/* the good values stay */
+	ck_assert_str_eq(c.print_command, "lp -d 'clinic printer' -o media=A4");
+	ck_assert_int_eq(c.print_paper, RECEIPT_ROLL);
+	diag_list_done(&dl);
+	config_done(&c);
+}
+END_TEST
+
 Suite *
 tap_suite(void)
 {
@@ -182,6 +225,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_write_key);
 	tcase_add_test(tc, test_time_zone);
 	tcase_add_test(tc, test_pin);
+	tcase_add_test(tc, test_print_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }
