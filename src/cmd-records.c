@@ -10,12 +10,17 @@
  *   records verify                       exit 0 when the chain holds, else 1
  *                                        and one line per problem
  *   records export --format csv|fhir [--detail] [--since DATE]
+ *   records receipt ID|CODE --output FILE.pdf|--print [--lang L]
+ *                   [--paper a4|receipt] [--with-content]
+ *                                        the patient's copy (receipt.h)
  *
  * Every one takes --db FILE (default: $ISOKIOSK_DB, else the db of the
  * configuration file, else store_default_path()). Labels are English; the
  * recorded values are printed as stored, control characters escaped so a
  * record can never send escape sequences to the terminal.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +30,8 @@
 #include "cmd.h"
 #include "clock.h"
 #include "config.h"
+#include "i18n.h"
+#include "receipt.h"
 #include "rectext.h"
 #include "store.h"
 #include "strbuf.h"
@@ -38,6 +45,10 @@ cmd_records_help(FILE *fp)
 	      "       isokiosk records verify [--db FILE]\n"
 	      "       isokiosk records export --format csv|fhir [--detail]"
 	      " [--since DATE] [--db FILE]\n"
+	      "       isokiosk records receipt ID|CODE --output FILE.pdf|--print"
+	      " [--lang ja|en]\n"
+	      "                [--paper a4|receipt] [--with-content] [--db FILE]"
+	      "\n"
 	      "Staff and admin access to the consent records.\n\n"
 	      "  list     a header, then one line per session: id, start,"
 	      " outcome,\n"
@@ -52,7 +63,9 @@ cmd_records_help(FILE *fp)
 	      "           1 naming each session changed, removed or reordered\n"
 	      "  export   CSV (UTF-8 with a BOM, CRLF; --detail: one row per"
 	      " event)\n"
-	      "           or an HL7 FHIR R4 Bundle (JSON) to standard output\n\n"
+	      "           or an HL7 FHIR R4 Bundle (JSON) to standard output\n"
+	      "  receipt  the patient's copy of one session as a PDF (records"
+	      " receipt --help)\n\n"
 	      "  --db FILE      the records database (default: $ISOKIOSK_DB,"
 	      " else db = in\n"
 	      "                 the configuration file, else\n"
@@ -260,6 +273,230 @@ cmd_records_question(void *ctx, const char *version, const char *qid)
 	return rectext_question(ctx, version, qid);
 }
 
+/* ---- receipt -------------------------------------------------------------- */
+
+static void
+cmd_records_receipt_help(FILE *fp)
+{
+	fputs("Usage: isokiosk records receipt ID|CODE --output FILE.pdf"
+	      " [--lang ja|en]\n"
+	      "           [--paper a4|receipt] [--with-content] [--print]"
+	      " [--db FILE] [--config FILE]\n"
+	      "The patient's copy of exactly what was signed, as a PDF: the"
+	      " session, every\n"
+	      "statement as acknowledged with its time, the quiz answers, the"
+	      " signatures,\n"
+	      "the seal and a QR code of the receipt code and seal. Only made of a"
+	      " record\n"
+	      "that matches its seal.\n\n"
+	      "  ID|CODE           a session id, the receipt code the patient"
+	      " holds (1a2b-3c4d),\n"
+	      "                    or the text of the copy's QR code\n"
+	      "  -o, --output FILE write the PDF to FILE (mode 0600; - for"
+	      " standard output)\n"
+	      "  --print           send it to print_command of the configuration"
+	      "\n"
+	      "  --lang L          the labels' language (default: the"
+	      " session's); the record's\n"
+	      "                    own texts are always shown as recorded\n"
+	      "  --paper P         a4 (default) or receipt (80 mm receipt"
+	      " printer)\n"
+	      "  --with-content    add the screens the patient was shown, from"
+	      " the copy kept\n"
+	      "                    with the record\n"
+	      "  --db FILE         the records database (as for the other"
+	      " records commands)\n"
+	      "  --config FILE     the configuration (print_command, db)\n"
+	      "  -h, --help        show this help and exit\n\n"
+	      "Exit status: 0 ok, 1 failure (no such session, a record that does"
+	      " not match\nits seal, the printer failed), 2 usage error.\n", fp);
+}
+
+/* Write len bytes to path whole or not at all: a temporary file in the
+ * same folder (mode 0600: a patient's record), synced, renamed. */
+static int
+cmd_records_write_file(const char *path, const char *data, size_t len,
+		       char **err)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	size_t done = 0;
+	bool ok;
+	int saved;
+
+	if (fd < 0) {
+		*err = xasprintf("%s: %s", path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	errno = 0;
+	while (done < len) {
+		ssize_t k = write(fd, data + done, len - done);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		done += (size_t)k;
+	}
+	ok = done == len && fsync(fd) == 0;
+	saved = ok ? 0 : errno ? errno : EIO;
+	if (close(fd) != 0 && ok) {
+		ok = false;
+		saved = errno;
+	}
+	if (ok && rename(tmp, path) != 0) {
+		ok = false;
+		saved = errno;
+	}
+	if (!ok) {
+		*err = xasprintf("%s: %s", path, strerror(saved));
+		unlink(tmp);
+	}
+	free(tmp);
+	return ok ? 0 : -1;
+}
+
+static int
+cmd_records_receipt(int argc, char **argv, const char *dbopt)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ "paper", required_argument, NULL, 'p' },
+		{ "with-content", no_argument, NULL, 'w' },
+		{ "print", no_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct receipt_opts o = { .paper = RECEIPT_A4 };
+	const char *output = NULL, *cfgpath = NULL;
+	struct config cfg;
+	struct strbuf pdf;
+	struct store *st;
+	char *db = NULL, *err = NULL;
+	bool print = false;
+	int64_t id;
+	int c, rc = 1;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dbopt = optarg; break;
+		case 'c': cfgpath = optarg; break;
+		case 'o': output = optarg; break;
+		case 'l': o.lang = optarg; break;
+		case 'p':
+			if ((c = receipt_paper_parse(optarg)) < 0)
+				return cli_usage_error("records", "--paper '%s':"
+						       " a4 or receipt", optarg);
+			o.paper = (enum receipt_paper)c;
+			break;
+		case 'w': o.with_content = true; break;
+		case 'P': print = true; break;
+		case 'h': cmd_records_receipt_help(stdout); return 0;
+		default:
+			return cli_usage_error("records", "unknown option '%s'",
+					       argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error("records", "receipt takes one session id"
+				       " or receipt code");
+	if (output == NULL && !print)
+		return cli_usage_error("records", "receipt needs --output"
+				       " FILE.pdf or --print");
+	if (o.lang != NULL && (strlen(o.lang) < 2 || strlen(o.lang) > 3 ||
+			       strspn(o.lang, "abcdefghijklmnopqrstuvwxyz") !=
+			       strlen(o.lang)))
+		return cli_usage_error("records", "--lang '%s': a language code"
+				       " such as ja or en", o.lang);
+	if (output != NULL && strcmp(output, "-") == 0 && isatty(1))
+		return cli_usage_error("records", "standard output is a"
+				       " terminal: give --output FILE.pdf");
+	config_init(&cfg);
+	if (cfgpath != NULL || print) {
+		char *path = cfgpath ? xstrdup(cfgpath) : config_default_path();
+		struct diag_list dl;
+
+		diag_list_init(&dl);
+		if (config_load(&cfg, path, &dl) != 0) {
+			diag_print(&dl, stderr);
+			diag_list_done(&dl);
+			free(path);
+			config_done(&cfg);
+			return 1;
+		}
+		diag_list_done(&dl);
+		free(path);
+		if (print && cfg.print_command == NULL) {
+			fprintf(stderr, "isokiosk records: %s: no print_command"
+				" (e.g. print_command = lp -d clinic-printer)\n",
+				cfg.path);
+			config_done(&cfg);
+			return 1;
+		}
+	}
+	if (i18n_init() < 0) {
+		fputs("isokiosk records: no UTF-8 locale (C.UTF-8)\n", stderr);
+		config_done(&cfg);
+		return 1;
+	}
+	strbuf_init(&pdf);
+	/* The database and time zone as for the other records commands; a
+	 * --config given here has the last word on both. */
+	if (cmd_records_setup(dbopt, &db) != 0)
+		goto out;
+	if (cfgpath != NULL && dbopt == NULL && cfg.db_path != NULL &&
+	    getenv("ISOKIOSK_DB") == NULL) {
+		free(db);
+		db = xstrdup(cfg.db_path);
+	}
+	if (cfgpath != NULL && cfg.time_zone != NULL &&
+	    clock_set_zone(cfg.time_zone, &err) != 0)
+		goto out;
+	st = cmd_records_open(db);
+	if (st == NULL)
+		goto out;
+	c = store_find_session(st, argv[optind], &id, &err);
+	if (c == 0 && receipt_make(st, id, &o, &pdf, &err) == 0) {
+		rc = 0;
+		if (output != NULL && strcmp(output, "-") == 0) {
+			if (fwrite(pdf.s, 1, pdf.len, stdout) != pdf.len ||
+			    fflush(stdout) != 0) {
+				err = xstrdup("writing standard output failed");
+				rc = 1;
+			}
+		} else if (output != NULL &&
+			   cmd_records_write_file(output, pdf.s, pdf.len,
+						  &err) != 0) {
+			rc = 1;
+		}
+		/* The file is kept when printing fails: nothing is lost. */
+		if (rc == 0 && print &&
+		    receipt_print(cfg.print_command, pdf.s, pdf.len, 60,
+				  &err) != 0) {
+			char *e = err;
+
+			err = xasprintf("not printed: %s", e);
+			free(e);
+			rc = 1;
+		}
+	}
+	store_close(st);
+out:
+	if (err != NULL)
+		fprintf(stderr, "isokiosk records: %s\n", err);
+	free(err);
+	free(db);
+	strbuf_done(&pdf);
+	config_done(&cfg);
+	return rc;
+}
+
 /* ---- the command ----------------------------------------------------------- */
 
 int
@@ -297,6 +534,9 @@ cmd_records(int argc, char **argv)
 		return cli_usage_error("records", "list, show, verify or"
 				       " export?");
 	verb = argv[optind++];
+	if (strcmp(verb, "receipt") == 0)
+		return cmd_records_receipt(argc - optind + 1, argv + optind - 1,
+					   dbopt);
 	/* Options may also follow the verb. */
 	{
 		int vargc = argc - optind + 1;
