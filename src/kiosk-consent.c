@@ -295,6 +295,7 @@ kiosk_consent_done(struct kiosk_app *app)
 		kiosk_op_free(&cs->ops[i]);
 	free(cs->ops);
 	free(cs->error);
+	free(cs->print_error);
 	free(cs->default_staff);
 	memset(cs, 0, sizeof *cs);
 }

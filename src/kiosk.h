@@ -153,6 +153,7 @@ struct kiosk_consent {
 	size_t nops, capops;
 	int64_t qid;                 /* the store's id of the queued session */
 	char *error;                 /* the store's last error, for staff */
+	char *print_error;           /* why the last copy was not printed */
 	double retry_at;
 	int after;                   /* call-staff: where to go once saved;
 					KIOSK_SAME: stay (quiz stopped) */
