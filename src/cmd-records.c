@@ -376,7 +376,8 @@ cmd_records_receipt(int argc, char **argv, const char *dbopt)
 	struct config cfg;
 	struct strbuf pdf;
 	struct store *st;
-	char *db = NULL, *err = NULL;
+	char *db = NULL, *err = NULL, *saved_language;
+	const char *env_language;
 	bool print = false;
 	int64_t id;
 	int c, rc = 1;
@@ -440,9 +441,14 @@ cmd_records_receipt(int argc, char **argv, const char *dbopt)
 			return 1;
 		}
 	}
+	/* gettext for the copy's words; LANGUAGE (which that sets) is put
+	 * back afterwards, so the printer program speaks as it would. */
+	env_language = getenv("LANGUAGE");
+	saved_language = env_language != NULL ? xstrdup(env_language) : NULL;
 	if (i18n_init() < 0) {
 		fputs("isokiosk records: no UTF-8 locale (C.UTF-8)\n", stderr);
 		config_done(&cfg);
+		free(saved_language);
 		return 1;
 	}
 	strbuf_init(&pdf);
@@ -462,7 +468,13 @@ cmd_records_receipt(int argc, char **argv, const char *dbopt)
 	if (st == NULL)
 		goto out;
 	c = store_find_session(st, argv[optind], &id, &err);
-	if (c == 0 && receipt_make(st, id, &o, &pdf, &err) == 0) {
+	if (c == 0)
+		c = receipt_make(st, id, &o, &pdf, &err);
+	if (saved_language != NULL)
+		setenv("LANGUAGE", saved_language, 1);
+	else
+		unsetenv("LANGUAGE");
+	if (c == 0) {
 		rc = 0;
 		if (output != NULL && strcmp(output, "-") == 0) {
 			if (fwrite(pdf.s, 1, pdf.len, stdout) != pdf.len ||
@@ -492,6 +504,7 @@ out:
 		fprintf(stderr, "isokiosk records: %s\n", err);
 	free(err);
 	free(db);
+	free(saved_language);
 	strbuf_done(&pdf);
 	config_done(&cfg);
 	return rc;

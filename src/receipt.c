@@ -233,6 +233,8 @@ struct rx_text {
 	PangoAttrList *attrs;    /* styles */
 	struct rx_atom *atoms;
 	size_t natoms, capatoms;
+	size_t hang_at;          /* a hanging marker's text starts here: no
+				    break between it and the marker */
 };
 
 static void
@@ -242,6 +244,7 @@ rx_text_init(struct rx_text *t)
 	t->attrs = pango_attr_list_new();
 	t->atoms = NULL;
 	t->natoms = t->capatoms = 0;
+	t->hang_at = 0;
 }
 
 static void
@@ -260,12 +263,18 @@ rx_attr(struct rx_text *t, PangoAttribute *a, size_t start, size_t end)
 	pango_attr_list_insert(t->attrs, a);
 }
 
-/* Add s with a weight (bold) and a gray (0 black). */
+/* Add s with a weight (bold) and a gray (0 black). A line break in s (a
+ * statement's lines, <br>) is added as U+2028: a line break inside the
+ * paragraph, so that a hanging indent holds across it. */
 static void
 rx_text_add(struct rx_text *t, const char *s, bool bold, double gray)
 {
 	size_t start = t->s.len;
 
+	for (const char *nl; (nl = strchr(s, '\n')) != NULL; s = nl + 1) {
+		strbuf_add(&t->s, s, (size_t)(nl - s));
+		strbuf_addstr(&t->s, "\xe2\x80\xa8");
+	}
 	strbuf_addstr(&t->s, s);
 	if (bold)
 		rx_attr(t, pango_attr_weight_new(PANGO_WEIGHT_BOLD), start,
@@ -322,11 +331,15 @@ rx_breaks(const struct rx *r, const struct rx_text *t)
 		if (at->mid > at->start && at->mid < at->end)
 			keep[at->mid] = TEXT_KEEP_SOFT;
 	}
+	/* the marker, its tab and the first character stay together */
+	for (size_t i = 1; i <= t->hang_at && i < n; i++)
+		keep[i] = TEXT_KEEP_HARD;
 	u8_possible_linebreaks((const uint8_t *)s, n, r->breakenc, p);
 	for (size_t i = 1; i < n; i++) {
 		if (((unsigned char)s[i] & 0xc0) == 0x80)
 			continue;
-		if (s[i - 1] == '\n' || keep[i] == TEXT_KEEP_BREAK)
+		if (s[i - 1] == '\n' || keep[i] == TEXT_KEEP_BREAK ||
+		    p[i] == UC_BREAK_MANDATORY)
 			ok[i] = 2;
 		else if (p[i] == UC_BREAK_POSSIBLE || p[i] == UC_BREAK_MANDATORY)
 			ok[i] = keep[i] == TEXT_KEEP_NONE ? 2
@@ -906,14 +919,19 @@ rx_inline_para(struct rx *r, const struct content_inline *in, enum rx_font f,
 	rx_text_done(&t);
 }
 
-/* A marker (a list's bullet or number, Q., A.) at x on page, y: where the
- * first line of what it marks went. */
+/*
+ * A marker (a list's bullet or number, Q., A.) at x on page, y: where the
+ * first line of what it marks went. It goes into the list at index at,
+ * before what it marks, so that it comes first in the PDF too: a reader
+ * that extracts the text (pdftotext, a screen reader, copy and paste) gets
+ * "1. text", not the text and then "1.".
+ */
 static void
-rx_marker(struct rx *r, const char *marker, bool bold, int page, double x,
-	  double y)
+rx_marker(struct rx *r, size_t at, const char *marker, bool bold, int page,
+	  double x, double y)
 {
 	struct rx_text t;
-	struct rx_item *it;
+	struct rx_item *it, copy;
 
 	rx_text_init(&t);
 	rx_text_add(&t, marker, bold, 0);
@@ -925,19 +943,62 @@ rx_marker(struct rx *r, const char *marker, bool bold, int page, double x,
 	it->line0 = 0;
 	it->line1 = 1;
 	rx_text_done(&t);
+	if (at < r->n - 1) {
+		copy = *it;
+		memmove(&r->items[at + 1], &r->items[at],
+			(r->n - 1 - at) * sizeof *r->items);
+		r->items[at] = copy;
+	}
 }
 
 /* A hanging block: the body at x + indent, its marker at x on its first
  * line. Takes body over. */
 static void
 rx_hang(struct rx *r, const char *marker, bool bold, double x, double indent,
-	PangoLayout *body)
+	double w, const struct rx_text *body, enum rx_font f)
 {
-	int page;
-	double y;
+	struct rx_text t;
+	size_t off;
+	PangoLayout *l;
+	PangoTabArray *tabs;
+	double gap = 0.35 * r->size[f];
+	double mw = rx_text_width(r, marker, bold ? F_BOLD : f) + gap;
 
-	rx_flow(r, body, x + indent, 0, &page, &y);
-	rx_marker(r, marker, bold, page, x, y);
+	/*
+	 * One paragraph: a tab, the marker (right-aligned at a tab stop just
+	 * before the indent, so numbers line up on their point as in a book
+	 * and the gap after any marker is the same small one: a text
+	 * extractor then reads "1. text", not two columns), a tab to the
+	 * indent, the body; lines after the first hang at the indent (a
+	 * negative indent in pango). The body's line breaks are U+2028
+	 * (rx_text_add): a new paragraph would not hang.
+	 */
+	if (mw > indent)
+		indent = mw;
+	rx_text_init(&t);
+	strbuf_addch(&t.s, '\t');
+	rx_text_add(&t, marker, bold, 0);
+	strbuf_addch(&t.s, '\t');
+	off = t.s.len;
+	strbuf_add(&t.s, body->s.s, body->s.len);
+	pango_attr_list_splice(t.attrs, body->attrs, (int)off,
+			       (int)body->s.len);
+	for (size_t k = 0; k < body->natoms; k++) {
+		XGROW(t.atoms, t.natoms, t.capatoms);
+		t.atoms[t.natoms++] = (struct rx_atom){
+			body->atoms[k].start + off, body->atoms[k].mid + off,
+			body->atoms[k].end + off };
+	}
+	t.hang_at = off;
+	l = rx_layout(r, &t, f, w, AL_LEFT, 1.15);
+	pango_layout_set_indent(l, (int)(-indent * PANGO_SCALE));
+	tabs = pango_tab_array_new_with_positions(2, FALSE,
+		PANGO_TAB_RIGHT, (int)((indent - gap) * PANGO_SCALE),
+		PANGO_TAB_LEFT, (int)(indent * PANGO_SCALE));
+	pango_layout_set_tabs(l, tabs);
+	pango_tab_array_free(tabs);
+	rx_flow(r, l, x, 0, NULL, NULL);
+	rx_text_done(&t);
 }
 
 /* Where the first text placed since item n went (for a marker); the cursor
@@ -973,8 +1034,7 @@ rx_list(struct rx *r, const struct content_node *nd, double x, double w)
 				 ? "☐" : "・");
 		rx_text_init(&t);
 		rx_text_inline(&t, &it->text, false);
-		rx_hang(r, marker, false, x, indent,
-			rx_layout(r, &t, F_BODY, w - indent, AL_LEFT, 1.15));
+		rx_hang(r, marker, false, x, indent, w, &t, F_BODY);
 		rx_text_done(&t);
 		r->y += 2;
 	}
@@ -1075,8 +1135,7 @@ rx_nodes(struct rx *r, const struct content_node *nodes, size_t n, double x,
 			rx_text_init(&t);
 			rx_text_inline(&t, &nd->text, true);
 			rx_need(r, 3 * rx_line_height(r, F_BODY));
-			rx_hang(r, "Q.", true, x, ind,
-				rx_layout(r, &t, F_BOLD, w - ind, AL_LEFT, 1.15));
+			rx_hang(r, "Q.", true, x, ind, w, &t, F_BOLD);
 			rx_text_done(&t);
 			r->y += 2;
 			{
@@ -1087,7 +1146,7 @@ rx_nodes(struct rx *r, const struct content_node *nodes, size_t n, double x,
 				rx_nodes(r, nd->children, nd->nchildren, x + ind,
 					 w - ind);
 				rx_first_since(r, n0, &page, &y);
-				rx_marker(r, "A.", true, page, x, y);
+				rx_marker(r, n0, "A.", true, page, x, y);
 			}
 			r->y += 0.3 * em;
 			break;
@@ -1230,9 +1289,7 @@ rx_statements(struct rx *r)
 
 			rx_text_init(&t);
 			rx_text_add(&t, st->text, false, 0);
-			rx_hang(r, num, true, r->left, ind,
-				rx_layout(r, &t, F_BODY, r->width - ind,
-					  AL_LEFT, 1.15));
+			rx_hang(r, num, true, r->left, ind, r->width, &t, F_BODY);
 			rx_text_done(&t);
 			r->y += 1;
 			rx_line(r, when, F_SMALL, r->left + ind, r->width - ind,
@@ -1300,7 +1357,7 @@ rx_quiz(struct rx *r)
 				rx_nodes(r, q->prompt, q->nprompt, r->left + ind,
 					 r->width - ind);
 				rx_first_since(r, n0, &page, &y);
-				rx_marker(r, num, true, page, r->left, y);
+				rx_marker(r, n0, num, true, page, r->left, y);
 			} else {
 				char *s = xasprintf("%s %s", num, q->id);
 

@@ -1,0 +1,189 @@
+/*
+ * receipt-session: records one whole consent session from a content folder
+ * the way the kiosk does (the content frozen, each screen shown, the quiz
+ * answered with one wrong answer first, each statement of the profile
+ * acknowledged with its exact text, the patient's and for a minor the
+ * guardian's signature, sealed, a staff verification), for the receipt
+ * tests and the benchmark. Prints the session id and its receipt code.
+ *
+ * Usage: receipt-session DB CONTENT LANG PROFILE NAME [minor] [guardian NAME]
+ *        [outcome abandoned|stopped] [no-verify] [clock MS]
+ * PROFILE: pregnancy | no-pregnancy. The clock starts at 2026-12-06T18:06Z
+ * (03:06 in Tokyo) unless given and steps 7 s per reading.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bundle.h"
+#include "store.h"
+#include "xmalloc.h"
+
+static int64_t rs_time = 1796580360000LL; /* 2026-12-06T18:06:00Z */
+
+static int64_t
+rs_clock(void *ctx)
+{
+	(void)ctx;
+	rs_time += 7000;
+	return rs_time;
+}
+
+static void
+rs_check(int rc, const char *what, char *err)
+{
+	if (rc != 0) {
+		fprintf(stderr, "receipt-session: %s: %s\n", what,
+			err ? err : "?");
+		exit(1);
+	}
+}
+
+static bool
+rs_profile_ok(const char *node_profile, const char *profile)
+{
+	return node_profile == NULL || strcmp(node_profile, "all") == 0 ||
+	       strcmp(node_profile, profile) == 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *dbpath, *root, *lang, *profile, *name, *guardian = NULL;
+	const char *outcome = "completed";
+	bool minor = false, verify = true;
+	struct diag_list dl;
+	struct bundle *b;
+	const struct bundle_lang *l;
+	struct store *st;
+	struct store_opts o = { .clock = rs_clock };
+	struct store_start s;
+	struct store_session ss;
+	char *err = NULL;
+	int64_t id;
+	int answered = 0;
+
+	if (argc < 6) {
+		fputs("usage: receipt-session DB CONTENT LANG PROFILE NAME"
+		      " [minor] [guardian NAME] [outcome O] [no-verify]"
+		      " [clock MS]\n", stderr);
+		return 2;
+	}
+	dbpath = argv[1];
+	root = argv[2];
+	lang = argv[3];
+	profile = argv[4];
+	name = argv[5];
+	for (int i = 6; i < argc; i++) {
+		if (strcmp(argv[i], "minor") == 0)
+			minor = true;
+		else if (strcmp(argv[i], "guardian") == 0 && i + 1 < argc)
+			guardian = argv[++i];
+		else if (strcmp(argv[i], "outcome") == 0 && i + 1 < argc)
+			outcome = argv[++i];
+		else if (strcmp(argv[i], "no-verify") == 0)
+			verify = false;
+		else if (strcmp(argv[i], "clock") == 0 && i + 1 < argc)
+			rs_time = strtoll(argv[++i], NULL, 10);
+	}
+	diag_list_init(&dl);
+	b = bundle_load(root, &dl);
+	if (b == NULL || diag_count(&dl, DIAG_ERROR) > 0) {
+		diag_print(&dl, stderr);
+		return 1;
+	}
+	diag_list_done(&dl);
+	l = bundle_lang(b, lang);
+	if (l == NULL || l->quiz == NULL || l->consent == NULL) {
+		fprintf(stderr, "receipt-session: no language %s with a quiz"
+			" and a consent\n", lang);
+		return 1;
+	}
+	st = store_open(dbpath, &o, &err);
+	rs_check(st == NULL, "open", err);
+	rs_check(store_content_freeze(st, l, &err), "freeze", err);
+	s = (struct store_start){ .kiosk_id = "waiting-room-1",
+		.staff_id = "nurse-sato", .patient_ref = "P-2026-0042",
+		.profile = profile, .lang = lang, .content_version = l->version,
+		.minor = minor };
+	rs_check(store_session_begin(st, &s, &id, &err), "begin", err);
+	for (size_t i = 0; i < l->nscreens; i++)
+		rs_check(store_screen(st, id, l->screens[i]->id,
+				      12000 + 3517 * (int64_t)i, &err),
+			 "screen", err);
+	if (strcmp(outcome, "abandoned") == 0) {
+		rs_check(store_session_end(st, id, STORE_ABANDONED,
+					   "left the terminal", &err), "end", err);
+		goto done;
+	}
+	for (size_t i = 0; i < l->quiz->n; i++) {
+		const struct content_node *q = &l->quiz->nodes[i];
+		int right = -1, wrong = -1;
+
+		if (q->kind != CONTENT_QUESTION ||
+		    !rs_profile_ok(q->profile, profile))
+			continue;
+		for (size_t k = 0; k < q->nitems; k++) {
+			if (q->items[k].checked == 1 && right < 0)
+				right = (int)k;
+			else if (wrong < 0)
+				wrong = (int)k;
+		}
+		/* the first question is answered wrong once (a teach-back) */
+		for (int attempt = 1; attempt <= (answered == 0 ? 2 : 1);
+		     attempt++) {
+			int pick = answered == 0 && attempt == 1 ? wrong : right;
+			char *text = content_inline_text(&q->items[pick].text);
+			struct store_answer a = { .question_id = q->id,
+				.attempt = attempt, .choice = pick,
+				.choice_text = text, .order = "0,1,2",
+				.correct = pick == right };
+
+			rs_check(store_answer(st, id, &a, &err), "answer", err);
+			free(text);
+		}
+		answered++;
+		if (strcmp(outcome, "stopped") == 0)
+			break;
+	}
+	if (strcmp(outcome, "stopped") == 0) {
+		rs_check(store_session_end(st, id, STORE_STOPPED,
+					   "3 wrong answers, please call staff",
+					   &err), "end", err);
+		goto done;
+	}
+	for (size_t i = 0; i < l->consent->n; i++) {
+		const struct content_node *n = &l->consent->nodes[i];
+		char *text;
+
+		if (n->kind != CONTENT_STATEMENT ||
+		    !rs_profile_ok(n->profile, profile))
+			continue;
+		text = content_nodes_text(n->children, n->nchildren);
+		rs_check(store_ack(st, id, n->id, text, &err), "ack", err);
+		free(text);
+	}
+	rs_check(store_sign(st, id, "patient", name,
+			    strcmp(lang, "ja") == 0 ? "本人による確認"
+			    : "acknowledged by patient", &err), "sign", err);
+	if (minor)
+		rs_check(store_sign(st, id, "guardian",
+				    guardian != NULL ? guardian : "-",
+				    strcmp(lang, "ja") == 0 ? "保護者による確認"
+				    : "acknowledged by guardian", &err),
+			 "sign", err);
+	rs_check(store_session_end(st, id, STORE_COMPLETED, NULL, &err), "end",
+		 err);
+	if (verify)
+		rs_check(store_staff_verify(st, id, "nurse-tanaka", &err),
+			 "verify", err);
+done:
+	store_session_init(&ss);
+	rs_check(store_session_get(st, id, &ss, &err) < 0, "get", err);
+	printf("%lld %.4s-%.4s %s\n", (long long)id, ss.seal_hash,
+	       ss.seal_hash + 4, ss.seal_hash);
+	store_session_done(&ss);
+	store_close(st);
+	bundle_free(b);
+	return 0;
+}

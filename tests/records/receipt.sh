@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# The patient's copy end to end (records receipt): sessions recorded from
+# the bundled content the way the kiosk records them, for both languages,
+# both profiles and a minor with a guardian, on A4 and 80 mm paper, with
+# and without the appendix. Checked as a reader and a scanner would:
+# pdftotext holds every acknowledged statement's text (as the record holds
+# it), the names, the seal and the receipt code; no line starts with a
+# character that may not start one, or ends with one that may not end one;
+# pdffonts shows the Japanese font embedded; zbarimg reads the QR code back
+# to the receipt code and seal, and that text finds the session again.
+# Refused: a tampered session (does not match its seal), a changed stored
+# text, an open session, an appendix without a kept copy of the content.
+# Printing through print_command: the bytes arrive; a failing printer
+# program is reported and the file is kept. Prints TAP.
+#
+# usage: receipt.sh RECEIPT_SESSION STORE_DRIVE  (ISOKIOSK: the binary;
+# SOURCE_ROOT: the source tree)
+set -u
+session=$1
+drive=$2
+: "${ISOKIOSK:?}" "${SOURCE_ROOT:?}"
+for c in pdftotext pdffonts pdftoppm zbarimg sqlite3; do
+	command -v $c >/dev/null ||
+		{ echo "1..0 # SKIP $c is not installed (.ci/install installs it)"; exit 0; }
+done
+
+tmp=$(mktemp -d)
+trap '[ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/tap.sh"
+export TZ=Asia/Tokyo HOME=$tmp XDG_CONFIG_HOME=$tmp/xdg ISOKIOSK_CONFIG=$tmp/none.conf
+unset ISOKIOSK_DB
+content=$SOURCE_ROOT/content
+db=$tmp/records.db
+
+# id code seal of each session
+rec_session() { "$session" "$db" "$content" "$@" 2>"$tmp/out"; }
+read -r s1 c1 seal1 < <(rec_session ja pregnancy "山田 花子")
+read -r s2 c2 seal2 < <(rec_session en no-pregnancy "Kenji Sato")
+read -r s3 c3 seal3 < <(rec_session ja no-pregnancy "鈴木 太郎" minor guardian "鈴木 一郎")
+read -r s4 c4 seal4 < <(rec_session en pregnancy "Mia Tanaka" minor guardian "Emi Tanaka" no-verify)
+read -r s5 c5 seal5 < <(rec_session ja pregnancy "中断 さん" outcome abandoned)
+t "five sessions recorded" [ "$s1$s2$s3$s4$s5" = 12345 ]
+
+rec() { "$ISOKIOSK" records "$@" >"$tmp/out" 2>&1; }
+has() { grep -qE -- "$1" "$tmp/out"; }
+# All whitespace out: pdftotext breaks lines where the copy does.
+flat() { tr -d ' \n\t\f\r' <"$1"; }
+contains() { # FILE TEXT: the text is in the file, whitespace aside
+	local f t
+	f=$(flat "$1")
+	t=$(printf '%s' "$2" | tr -d ' \n\t\f\r')
+	[[ "$f" == *"$t"* ]]
+}
+# The statements each session acknowledged, one a line, as the record holds
+# them ('\n' inside a statement written as a space: pdftotext breaks lines
+# anyway).
+statements() {
+	sqlite3 "$db" "SELECT replace(t.text, char(10), ' ') FROM acks a JOIN texts t
+		ON t.sha256 = a.text_sha256 WHERE a.session_id = $1 ORDER BY a.seq"
+}
+all_statements_in() { # ID TEXTFILE
+	local n=0 missing=0
+	while IFS= read -r st; do
+		n=$((n + 1))
+		contains "$2" "$st" || { missing=$((missing + 1)); echo "missing: $st" >>"$tmp/out"; }
+	done < <(statements "$1")
+	[ "$n" -gt 0 ] && [ "$missing" -eq 0 ]
+}
+# Kinsoku, as a reader sees the lines: none starts with 、。，．）」』】〉》ー
+# ・：；？！ or a small kana (but "・ " is a list's bullet), none ends with
+# （「『【〈《.
+kinsoku_ok() {
+	! grep -vE '^・ ' "$1" |
+		grep -qE '^[、。，．）」』】〉》ー・：；？！ぁぃぅぇぉっゃゅょァィゥェォッャュョ]' &&
+	! grep -qE '[（「『【〈《]$' "$1"
+}
+qr_of() { # PDF: every QR code on its pages, as zbarimg reads them
+	rm -f "$tmp"/qr-*.png
+	pdftoppm -r 150 -png "$1" "$tmp/qr" &&
+	zbarimg --raw -q "$tmp"/qr-*.png 2>/dev/null
+}
+
+check_copy() { # TAG ID CODE SEAL NAMES... -- ARGS...
+	local tag=$1 id=$2 code=$3 seal=$4 pdf
+	shift 4
+	local names=()
+	while [ "$1" != -- ]; do names+=("$1"); shift; done
+	shift
+	pdf=$tmp/$tag.pdf
+	rec receipt "$code" --db "$db" -o "$pdf" "$@"; st=$?
+	t "$tag: made (exit 0)" [ $st -eq 0 ]
+	t "$tag: a PDF, mode 0600" eval '[ "$(head -c 5 "$pdf")" = "%PDF-" ] &&
+		[ "$(stat -c %a "$pdf")" = 600 ]'
+	pdftotext "$pdf" "$tmp/$tag.txt" 2>"$tmp/out"
+	if [ -n "$(statements "$id")" ]; then
+		t "$tag: every acknowledged statement's text" all_statements_in "$id" "$tmp/$tag.txt"
+	fi
+	for nm in "${names[@]}"; do
+		t "$tag: the name $nm" contains "$tmp/$tag.txt" "$nm"
+	done
+	t "$tag: the seal" contains "$tmp/$tag.txt" "$seal"
+	t "$tag: the receipt code" contains "$tmp/$tag.txt" "$code"
+	t "$tag: times in the kiosk's zone with the offset" grep -q '+09:00' "$tmp/$tag.txt"
+	t "$tag: page numbers" grep -qE '^1 ?/ ?[0-9]+$' "$tmp/$tag.txt"
+	t "$tag: no line breaks against kinsoku" kinsoku_ok "$tmp/$tag.txt"
+	pdffonts "$pdf" >"$tmp/out" 2>&1
+	t "$tag: Noto Sans CJK JP embedded" grep -qE '^[A-Z]{6}\+NotoSansCJKjp-Regular +CID Type 0C +Identity-H +yes +yes +yes' "$tmp/out"
+	qr_of "$pdf" >"$tmp/qr.txt"
+	cp "$tmp/qr.txt" "$tmp/out"
+	t "$tag: the QR code reads isokiosk:$code:<seal>" grep -qx "isokiosk:$code:$seal" "$tmp/qr.txt"
+}
+
+check_copy ja-a4 "$s1" "$c1" "$seal1" "山田花子" -- --paper a4
+t "ja-a4: in Japanese" grep -q '同意書の控え' "$tmp/ja-a4.txt"
+t "ja-a4: the clinic's name from the kept content" grep -q 'みほん皮膚科クリニック' "$tmp/ja-a4.txt"
+t "ja-a4: the profile and visit" eval 'grep -q "妊娠の可能性がある" "$tmp/ja-a4.txt" && grep -q "初回" "$tmp/ja-a4.txt"'
+t "ja-a4: the wrong first answer, then the right one" eval 'grep -q "不正解" "$tmp/ja-a4.txt"'
+t "ja-a4: the signature's meaning" grep -q '本人による確認' "$tmp/ja-a4.txt"
+t "ja-a4: the staff countersignature" grep -q 'nurse-tanaka' "$tmp/ja-a4.txt"
+check_copy ja-roll "$s1" "$c1" "$seal1" "山田花子" -- --paper receipt
+check_copy ja-content "$s1" "$c1" "$seal1" "山田花子" -- --with-content
+t "ja-content: the appendix, a screen's words with ruby in parentheses" eval \
+	'grep -q "付録：表示された説明" "$tmp/ja-content.txt" && contains "$tmp/ja-content.txt" "催奇形性（さいきけいせい）"'
+t "ja-content: a table of the content" contains "$tmp/ja-content.txt" "唇の乾燥、ひび割れ、痛み"
+check_copy en-a4 "$s2" "$c2" "$seal2" "Kenji Sato" -- --paper a4
+t "en-a4: in English" grep -q "Consent record: the patient's copy" "$tmp/en-a4.txt"
+t "en-a4: cannot become pregnant" grep -q 'cannot become pregnant' "$tmp/en-a4.txt"
+check_copy en-roll-content "$s2" "$c2" "$seal2" "Kenji Sato" -- --paper receipt --with-content
+check_copy minor-ja "$s3" "$c3" "$seal3" "鈴木太郎" "鈴木一郎" -- --paper a4
+t "minor-ja: the guardian's signature" eval 'grep -q "保護者" "$tmp/minor-ja.txt" && grep -q "保護者による確認" "$tmp/minor-ja.txt"'
+t "minor-ja: minor, a guardian signs too" grep -q 'はい（保護者も署名）' "$tmp/minor-ja.txt"
+check_copy minor-en-roll "$s4" "$c4" "$seal4" "Mia Tanaka" "Emi Tanaka" -- --paper receipt
+t "minor-en-roll: no staff countersignature when none" eval '! grep -q "Staff countersignature" "$tmp/minor-en-roll.txt"'
+check_copy abandoned "$s5" "$c5" "$seal5" -- --paper a4
+t "abandoned: marked as not completed" eval 'grep -q "完了していません" "$tmp/abandoned.txt" && grep -q "中断" "$tmp/abandoned.txt"'
+t "abandoned: not signed" grep -q '署名はありません' "$tmp/abandoned.txt"
+
+# labels in another language than the record's own words
+rec receipt "$s1" --db "$db" --lang en -o "$tmp/ja-as-en.pdf"; st=$?
+pdftotext "$tmp/ja-as-en.pdf" "$tmp/ja-as-en.txt"
+t "--lang en on a Japanese session: English labels" eval '[ $st -eq 0 ] && grep -q "What you confirmed" "$tmp/ja-as-en.txt"'
+t "--lang en on a Japanese session: the statements as acknowledged" all_statements_in "$s1" "$tmp/ja-as-en.txt"
+rec receipt "$s1" --db "$db" --lang fr -o "$tmp/fr.pdf"; st=$?
+t "--lang fr: no translation, refused (exit 1)" eval '[ $st -eq 1 ] && has "no translation of the copy.s words into .fr." && [ ! -e "$tmp/fr.pdf" ]'
+
+# found by what staff have: the id, the code, the QR text
+rec receipt "$(cat "$tmp/qr.txt" | head -1)" --db "$db" -o "$tmp/byqr.pdf"; st=$?
+t "the QR code's text finds the session" eval '[ $st -eq 0 ] && pdftotext "$tmp/byqr.pdf" - | grep -q "$c5"'
+rec receipt "${c2^^}" --db "$db" -o - >/dev/null; st=$?
+t "a receipt code in capitals finds it" [ $st -eq 0 ]
+"$ISOKIOSK" records receipt "$s2" --db "$db" -o - >"$tmp/stdout.pdf" 2>"$tmp/out"; st=$?
+t "--output - writes the PDF to standard output" eval '[ $st -eq 0 ] && [ "$(head -c 5 "$tmp/stdout.pdf")" = "%PDF-" ]'
+rec receipt 0000-0000 --db "$db" -o "$tmp/none.pdf"; st=$?
+t "an unknown code: exit 1, said" eval '[ $st -eq 1 ] && has "no sealed session has receipt code 0000-0000" && [ ! -e "$tmp/none.pdf" ]'
+rec receipt 12g4-5678 --db "$db" -o "$tmp/none.pdf"; st=$?
+t "not a code: exit 1, where" eval '[ $st -eq 1 ] && has "character 3 ..g.. is not"'
+
+# ---- usage ----
+rec receipt "$s1" --db "$db"; st=$?
+t "no --output nor --print: usage (exit 2)" eval '[ $st -eq 2 ] && has "needs --output"'
+rec receipt "$s1" --db "$db" -o "$tmp/x.pdf" --paper letter; st=$?
+t "--paper letter: usage (exit 2)" [ $st -eq 2 ]
+rec receipt --db "$db" -o "$tmp/x.pdf"; st=$?
+t "no session: usage (exit 2)" [ $st -eq 2 ]
+rec receipt --help; st=$?
+t "--help" eval '[ $st -eq 0 ] && has "^Usage: isokiosk records receipt"'
+
+# ---- printing ----
+cat >"$tmp/printer" <<EOF
+#!/bin/sh
+# a printer program: the PDF on standard input
+[ -e "$tmp/jammed" ] && { echo "printer: paper jam in tray 2" >&2; exit 3; }
+cat >"\$1"
+EOF
+chmod +x "$tmp/printer"
+printf 'print_command = %s "%s"\n' "$tmp/printer" "$tmp/printed.pdf" >"$tmp/k.conf"
+rec receipt "$c1" --db "$db" --config "$tmp/k.conf" --print -o "$tmp/kept.pdf"; st=$?
+t "--print: exit 0" [ $st -eq 0 ]
+t "--print: the printer got the same PDF" cmp -s "$tmp/printed.pdf" "$tmp/kept.pdf"
+touch "$tmp/jammed"
+rm -f "$tmp/kept.pdf"
+rec receipt "$c1" --db "$db" --config "$tmp/k.conf" --print -o "$tmp/kept.pdf"; st=$?
+t "a failing printer: exit 1, its own words" eval '[ $st -eq 1 ] && has "not printed: .*printer failed \(exit status 3\): printer: paper jam in tray 2"'
+t "a failing printer: the file is kept" eval '[ "$(head -c 5 "$tmp/kept.pdf")" = "%PDF-" ]'
+printf 'print_command = %s/no-such-printer\n' "$tmp" >"$tmp/k2.conf"
+rec receipt "$c1" --db "$db" --config "$tmp/k2.conf" --print; st=$?
+t "a printer program that does not exist: exit 1, said" eval '[ $st -eq 1 ] && has "cannot run .*no-such-printer: No such file or directory"'
+printf 'print_command = lp | tee x\n' >"$tmp/k3.conf"
+rec receipt "$c1" --db "$db" --config "$tmp/k3.conf" --print; st=$?
+t "a shell pipeline in print_command: refused where it is" eval '[ $st -eq 1 ] && has "k3.conf:1:17: error: print_command: .\|. at byte 4"'
+: >"$tmp/k4.conf"
+rec receipt "$c1" --db "$db" --config "$tmp/k4.conf" --print; st=$?
+t "--print without print_command: exit 1, said" eval '[ $st -eq 1 ] && has "no print_command"'
+
+# ---- refusals ----
+printf 'sample\t1\n' | "$drive" "$db" >/dev/null 2>&1
+rec receipt 6 --db "$db" -o "$tmp/nofrozen.pdf"; st=$?
+t "a session whose content was not kept: a copy without it" eval '[ $st -eq 0 ] && [ -s "$tmp/nofrozen.pdf" ]'
+rec receipt 6 --db "$db" --with-content -o "$tmp/nofrozen2.pdf"; st=$?
+t "... but no appendix (exit 1, said)" eval '[ $st -eq 1 ] && has "not kept with the record" && [ ! -e "$tmp/nofrozen2.pdf" ]'
+printf 'begin\tP-open\n' | STORE_DRIVE_NO_RECOVER=1 "$drive" "$db" >/dev/null 2>&1
+rec receipt 7 --db "$db" -o "$tmp/open.pdf"; st=$?
+t "an open session: refused" eval '[ $st -eq 1 ] && has "session 7 is open: not sealed yet" && [ ! -e "$tmp/open.pdf" ]'
+
+drop="DROP TRIGGER IF EXISTS sessions_sealed; DROP TRIGGER IF EXISTS texts_no_update;"
+sqlite3 "$db" "$drop UPDATE sessions SET patient_ref = 'P-9999' WHERE id = $s2"
+rec receipt "$c2" --db "$db" -o "$tmp/tampered.pdf"; st=$?
+t "a tampered session: refused, does not match its seal" eval \
+	'[ $st -eq 1 ] && has "session $s2 does not match its seal: its record was changed after it was sealed: no copy made" && [ ! -e "$tmp/tampered.pdf" ]'
+sqlite3 "$db" "$drop UPDATE texts SET text = text || ' (changed)' WHERE sha256 =
+	(SELECT text_sha256 FROM acks WHERE session_id = $s3 ORDER BY seq LIMIT 1)"
+rec receipt "$c3" --db "$db" -o "$tmp/text.pdf"; st=$?
+t "a changed statement text: refused" eval '[ $st -eq 1 ] && has "stored text of statement 1 is not the one acknowledged" && [ ! -e "$tmp/text.pdf" ]'
+# (s1 shares its Japanese statements' stored texts with s3: s4 is English)
+rec receipt "$c4" --db "$db" -o "$tmp/still.pdf"; st=$?
+t "an untouched session still prints" [ $st -eq 0 ]
+tap_done
