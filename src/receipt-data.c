@@ -584,8 +584,9 @@ receipt_model_load(struct store *st, int64_t id, const struct receipt_opts *o,
 			char *why = *err;
 
 			*err = NULL;
-			rx_fail(err, "%s: no copy made (records verify checks"
-				" the whole chain)", why);
+			rx_fail(err, "%s: no copy made%s", why,
+				s.seal_hash != NULL ? " (records verify checks"
+				" the whole chain)" : "");
 			free(why);
 		}
 		goto fail;
