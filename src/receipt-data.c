@@ -461,11 +461,32 @@ rx_outcome(const struct receipt_model *m, enum store_outcome o)
 	}
 }
 
+/* Whether statement id is addressed to a minor's guardian in the frozen
+ * consent (signer: guardian). Without a kept consent nothing says so: the
+ * statement is shown as confirmed, without a signer. */
+static bool
+rx_guardian_stmt(const struct content_doc *consent, const char *id)
+{
+	if (consent == NULL || id == NULL)
+		return false;
+	for (size_t i = 0; i < consent->n; i++) {
+		const struct content_node *nd = &consent->nodes[i];
+
+		if (nd->kind == CONTENT_STATEMENT && nd->id != NULL &&
+		    strcmp(nd->id, id) == 0)
+			return nd->signer != NULL &&
+			       strcmp(nd->signer, "guardian") == 0;
+	}
+	return false;
+}
+
 static void
 rx_fill(struct receipt_model *m, const struct store_session *s,
 	const struct rx_frozen *fz, const struct receipt_opts *o)
 {
 	const char *visit = rx_visit_kind(s);
+	const struct content_doc *consent = fz->man.consent != NULL
+		? rx_doc(m, fz, s->lang, fz->man.consent) : NULL;
 	char now[CLOCK_MAX];
 
 	if (fz->values != NULL) {
@@ -509,11 +530,19 @@ rx_fill(struct receipt_model *m, const struct store_session *s,
 	for (size_t i = 0; i < s->nacks; i++)
 		m->stmts[m->nstmts++] = (struct receipt_stmt){
 			rx_value(m, s->acks[i].text, true),
-			rx_time(m, s->acks[i].at) };
+			rx_time(m, s->acks[i].at),
+			rx_guardian_stmt(consent, s->acks[i].statement_id) };
 	m->signs = arena_alloc(&m->arena, (s->nsigns + 1) * sizeof *m->signs,
 			       _Alignof(struct receipt_sign));
+	m->by_patient = m->L[RX_BY_PATIENT];
+	m->by_guardian = m->L[RX_BY_GUARDIAN];
 	for (size_t i = 0; i < s->nsigns; i++) {
 		const struct store_sign_row *r = &s->signs[i];
+
+		if (r->role != NULL && strcmp(r->role, "guardian") == 0 &&
+		    r->name != NULL)
+			m->by_guardian = rx_printf(m, m->L[RX_BY_GUARDIAN_NAMED],
+						   rx_value(m, r->name, false));
 		const char *role = r->role == NULL ? "-"
 			: strcmp(r->role, "patient") == 0 ? m->L[RX_ROLE_PATIENT]
 			: strcmp(r->role, "guardian") == 0 ? m->L[RX_ROLE_GUARDIAN]

@@ -45,6 +45,9 @@
 	X(RX_SEC_STMTS, N_("What you confirmed"))                            \
 	X(RX_STMTS_NOTE, N_("Each statement exactly as it was shown when you confirmed it.")) \
 	X(RX_CONFIRMED, N_("Confirmed"))                                     \
+	X(RX_BY_PATIENT, N_("Confirmed by the patient"))                     \
+	X(RX_BY_GUARDIAN, N_("Confirmed by the guardian"))                   \
+	X(RX_BY_GUARDIAN_NAMED, N_("Confirmed by the guardian, %s"))         \
 	X(RX_SEC_QUIZ, N_("Understanding check"))                            \
 	X(RX_ATTEMPT, N_("Try"))                                             \
 	X(RX_ANSWER, N_("Answer chosen"))                                    \
@@ -97,6 +100,9 @@ struct receipt_stmt {
 	const char *text;        /* exactly as acknowledged ('\n' between
 				    lines) */
 	const char *at;
+	bool guardian;           /* addressed to a minor's guardian, who
+				    confirmed it (signer: guardian in the
+				    frozen consent) */
 };
 
 struct receipt_sign {
@@ -133,6 +139,8 @@ struct receipt_model {
 	size_t nfields;
 	struct receipt_stmt *stmts;
 	size_t nstmts;
+	const char *by_patient;  /* headings when a guardian confirmed some */
+	const char *by_guardian; /* statements ("... the guardian, NAME") */
 	struct receipt_question *questions;
 	size_t nquestions;
 	struct receipt_sign *signs;

@@ -156,8 +156,11 @@ main(int argc, char **argv)
 		const struct content_node *n = &l->consent->nodes[i];
 		char *text;
 
+		/* a guardian's statement only in a minor's session, as the
+		 * kiosk's statement filter does */
 		if (n->kind != CONTENT_STATEMENT ||
-		    !rs_profile_ok(n->profile, profile))
+		    !rs_profile_ok(n->profile, profile) ||
+		    (n->signer != NULL && !minor))
 			continue;
 		text = content_nodes_text(n->children, n->nchildren);
 		rs_check(store_ack(st, id, n->id, text, &err), "ack", err);

@@ -5,7 +5,8 @@
  * reading, one that hangs, one that writes escape sequences), a frozen
  * manifest read, the record gathered for the copy from a session recorded
  * from the bundled content (labels in both languages, every statement as
- * acknowledged, attempts grouped per question with their prompts, the
+ * acknowledged (a guardian's statements marked as the guardian's),
+ * attempts grouped per question with their prompts, the
  * signatures and the staff countersignature, the screens shown), the
  * refusals, and a PDF made on both papers.
  */
@@ -316,7 +317,8 @@ test_session(struct store *st, const struct bundle_lang *l, const char *profile,
 		const struct content_node *c = &l->consent->nodes[i];
 		char *text;
 
-		if (c->kind != CONTENT_STATEMENT || !test_sees(c->profile, profile))
+		if (c->kind != CONTENT_STATEMENT || !test_sees(c->profile, profile) ||
+		    (c->signer != NULL && !minor))
 			continue;
 		text = content_nodes_text(c->children, c->nchildren);
 		ck_assert_int_eq(store_ack(st, id, c->id, text, &err), 0);
@@ -376,6 +378,30 @@ START_TEST(test_model_ja)
 	for (size_t i = 0; i < s.nacks; i++)
 		ck_assert_str_eq(m.stmts[i].text, s.acks[i].text);
 	ck_assert(strstr(m.stmts[0].at, "+09:00") != NULL);
+	/* the guardian's statements (signer: guardian) are the guardian's,
+	 * the others the patient's */
+	{
+		size_t nguardian = 0;
+
+		for (size_t i = 0; i < s.nacks; i++) {
+			const struct content_node *c = NULL;
+
+			for (size_t j = 0; j < l->consent->n; j++)
+				if (l->consent->nodes[j].id != NULL &&
+				    strcmp(l->consent->nodes[j].id,
+					   s.acks[i].statement_id) == 0)
+					c = &l->consent->nodes[j];
+			ck_assert_ptr_nonnull(c);
+			ck_assert_msg(m.stmts[i].guardian == (c->signer != NULL),
+				      "statement %zu (%s)", i + 1, c->id);
+			nguardian += m.stmts[i].guardian;
+		}
+		ck_assert_uint_ge(nguardian, 3);
+		ck_assert(m.stmts[s.nacks - 1].guardian);
+		ck_assert(!m.stmts[0].guardian);
+	}
+	ck_assert_str_eq(m.by_patient, "本人が確認したこと");
+	ck_assert_str_eq(m.by_guardian, "保護者（山田 一郎）が確認したこと");
 	/* attempts grouped per question, with the prompt kept */
 	for (size_t i = 0; i < m.nquestions; i++) {
 		ck_assert_ptr_nonnull(m.questions[i].prompt);
@@ -420,6 +446,7 @@ START_TEST(test_model_ja)
 	ck_assert_str_eq(test_field(&m, RX_PROFILE), "can become pregnant");
 	ck_assert_str_eq(m.signs[0].meaning, "本人による確認");
 	ck_assert_str_eq(m.screens[0].shown, "Shown for 1 min 06 s");
+	ck_assert_str_eq(m.by_guardian, "Confirmed by the guardian, 山田 一郎");
 	receipt_model_done(&m);
 	o.lang = "fr";
 	ck_assert_int_eq(receipt_model_load(st, id, &o, &m, &err), -1);
@@ -444,6 +471,16 @@ START_TEST(test_pdf)
 	struct strbuf pdf;
 	char *err = NULL;
 
+	{
+		struct receipt_model m;
+
+		/* not a minor: no statement of a guardian's */
+		ck_assert_int_eq(receipt_model_load(st, ja, &o, &m, &err), 0);
+		ck_assert_uint_gt(m.nstmts, 20);
+		for (size_t i = 0; i < m.nstmts; i++)
+			ck_assert(!m.stmts[i].guardian);
+		receipt_model_done(&m);
+	}
 	strbuf_init(&pdf);
 	for (int paper = 0; paper < 2; paper++) {
 		for (int content = 0; content < 2; content++) {
