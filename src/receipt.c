@@ -1074,13 +1074,24 @@ rx_callout(struct rx *r, const struct content_node *nd, double x, double w)
 	double y0;
 	char label[64];
 
-	snprintf(label, sizeof label, "%s %s", warn ? "[!]" : "[i]",
+	/* On paper a label, not the terminal's [!] and [i]: a warning's
+	 * in white on black, a note's in bold. */
+	snprintf(label, sizeof label, "%s",
 		 warn ? (ja ? "注意" : "Warning") : (ja ? "メモ" : "Note"));
 	r->y += 2;
 	rx_need(r, rx_line_height(r, F_BOLD) * 2.5);
 	page0 = r->page;
 	y0 = r->y;
-	rx_line(r, label, F_BOLD, x + pad, w - pad, AL_LEFT, 0, 1);
+	if (warn) {
+		double lh = rx_line_height(r, F_BOLD);
+
+		rx_box(r, r->page, x + pad, r->y, rx_text_width(r, label, F_BOLD)
+		       + 0.8 * em, lh, true, 0, 0);
+		rx_line(r, label, F_BOLD, x + pad + 0.4 * em, w - pad, AL_LEFT,
+			1, 3);
+	} else {
+		rx_line(r, label, F_BOLD, x + pad, w - pad, AL_LEFT, 0, 1);
+	}
 	rx_nodes(r, nd->children, nd->nchildren, x + pad, w - pad);
 	for (int p = page0; p <= r->page; p++) {
 		double top = p == page0 ? y0 : r->top;
@@ -1270,6 +1281,7 @@ rx_statements(struct rx *r)
 {
 	const struct receipt_model *m = r->m;
 	double em = r->size[F_BODY], ind = 2 * em;
+	bool guardian = false;
 
 	rx_section(r, m->L[RX_SEC_STMTS]);
 	rx_line(r, m->L[RX_STMTS_NOTE], F_SMALL, r->left, r->width, AL_LEFT,
@@ -1277,16 +1289,30 @@ rx_statements(struct rx *r)
 	if (m->nstmts == 0)
 		rx_line(r, m->L[RX_NONE], F_BODY, r->left, r->width, AL_LEFT, 0,
 			0.5 * em);
+	for (size_t i = 0; i < m->nstmts; i++)
+		guardian |= m->stmts[i].guardian;
 	for (size_t i = 0; i < m->nstmts; i++) {
 		const struct receipt_stmt *st = &m->stmts[i];
 		char num[32], *when = xasprintf("%s%s%s", m->L[RX_CONFIRMED],
 						strcmp(m->lang, "ja") == 0
 						? "：" : ": ", st->at);
+		/* who confirmed: a heading where the signer changes, when a
+		 * guardian confirmed some statements */
+		bool head = guardian && (i == 0 ||
+					 st->guardian != m->stmts[i - 1].guardian);
 
 		snprintf(num, sizeof num, "%zu.", i + 1);
 		RX_KEEP(r, {
 			struct rx_text t;
 
+			if (head) {
+				r->y += i > 0 ? 0.5 * em : 0;
+				rx_outline(r, 2, st->guardian ? m->by_guardian
+					   : m->by_patient);
+				rx_line(r, st->guardian ? m->by_guardian
+					: m->by_patient, F_H2, r->left,
+					r->width, AL_LEFT, 0, 0.4 * em);
+			}
 			rx_text_init(&t);
 			rx_text_add(&t, st->text, false, 0);
 			rx_hang(r, num, true, r->left, ind, r->width, &t, F_BODY);
@@ -1343,7 +1369,19 @@ rx_quiz(struct rx *r)
 			rx_text_add(rx_cell(&tb, k + 1, 2), q->v[k].correct
 				    ? m->L[RX_RIGHT] : m->L[RX_WRONG],
 				    !q->v[k].correct, 0);
-			rx_text_add(rx_cell(&tb, k + 1, 3), q->v[k].at, false, 0);
+			/* on the roll's narrow column the time goes on two
+			 * lines, date and time: never the offset alone */
+			char *at = xstrdup(q->v[k].at), *sp = strrchr(at, ' ');
+
+			if (r->p->roll && sp != NULL) {
+				*sp = '\0';
+				rx_text_add(rx_cell(&tb, k + 1, 3), at, false, 0);
+				rx_text_add(rx_cell(&tb, k + 1, 3), "\u00a0", false, 0);
+				rx_text_add(rx_cell(&tb, k + 1, 3), sp + 1, false, 0);
+			} else {
+				rx_text_add(rx_cell(&tb, k + 1, 3), at, false, 0);
+			}
+			free(at);
 		}
 		RX_KEEP(r, {
 			char num[32];
