@@ -74,6 +74,48 @@ kinsoku_ok() {
 		grep -qE '^[、。，．）」』】〉》ー・：；？！ぁぃぅぇぉっゃゅょァィゥェォッャュョ]' &&
 	! grep -qE '[（「『【〈《]$' "$1"
 }
+# A minor's copy: the statements addressed to the guardian (signer:
+# guardian, ids guardian-*) come after the heading HEADING, the patient's
+# before it.
+guardian_part() { # ID TEXTFILE HEADING
+	sqlite3 -separator $'\t' "$db" "SELECT a.statement_id LIKE 'guardian-%',
+		replace(t.text, char(10), ' ') FROM acks a JOIN texts t
+		ON t.sha256 = a.text_sha256 WHERE a.session_id = $1 ORDER BY a.seq" |
+	python3 -c '
+import sys
+flat = lambda s: "".join(s.split())
+text = flat(open(sys.argv[1], encoding="utf-8").read())
+head = text.find(flat(sys.argv[2]))
+n = [0, 0]
+for line in sys.stdin:
+    g, st = line.rstrip("\n").split("\t", 1)
+    at = text.find(flat(st))
+    if head < 0 or at < 0 or (at > head) != (g == "1"):
+        sys.exit("misplaced: " + st)
+    n[int(g)] += 1
+sys.exit(0 if n[0] > 0 and n[1] >= 3 else "guardian %d, patient %d" % (n[1], n[0]))
+' "$2" "$3" >>"$tmp/out" 2>&1
+}
+# Every ruby of the screens shown (outside tables), as base（reading）, and
+# the first column of the side-effects table (a cell's first 6 characters:
+# pdftotext reads a wrapped cell's lines apart), in the appendix of a
+# Japanese copy.
+appendix_ok() { # TEXTFILE
+	local app w missing=0 n=0 id
+	app=$(sed -n '/付録：表示された説明/,$p' "$1" | tr -d ' \n\t\f\r')
+	[ -n "$app" ] || return 1
+	while IFS= read -r w; do
+		n=$((n + 1))
+		[[ "$app" == *"$w"* ]] || { missing=$((missing + 1)); echo "missing: $w" >>"$tmp/out"; }
+	done < <(for id in $(grep -E '^[a-z0-9-]+$' "$content/ja/manifest"); do
+			grep -v '^|' "$content/ja/$id.md" | grep -oE '｜[^《｜]+《[^》]+》' |
+				sed -E 's/^｜([^《]*)《([^》]*)》$/\1（\2）/'
+		done
+		awk -F'|' '/^\|/ && !/^\|[ :-]+\|/ && NR > 1 { print $2 }' \
+			"$content/ja/side-effects.md" | sed 's/^ *//; s/ *$//' |
+			grep -v '[《<*]' | tr -d ' ' | sed -E 's/^(.{6}).+/\1/')
+	[ "$n" -gt 10 ] && [ "$missing" -eq 0 ]
+}
 qr_of() { # PDF: every QR code on its pages, as zbarimg reads them
 	rm -f "$tmp"/qr-*.png
 	pdftoppm -r 150 -png "$1" "$tmp/qr" &&
@@ -119,9 +161,9 @@ t "ja-a4: the signature's meaning" grep -q '本人による確認' "$tmp/ja-a4.t
 t "ja-a4: the staff countersignature" grep -q 'nurse-tanaka' "$tmp/ja-a4.txt"
 check_copy ja-roll "$s1" "$c1" "$seal1" "山田花子" -- --paper receipt
 check_copy ja-content "$s1" "$c1" "$seal1" "山田花子" -- --with-content
-t "ja-content: the appendix, a screen's words with ruby in parentheses" eval \
-	'grep -q "付録：表示された説明" "$tmp/ja-content.txt" && contains "$tmp/ja-content.txt" "催奇形性（さいきけいせい）"'
-t "ja-content: a table of the content" contains "$tmp/ja-content.txt" "唇の乾燥、ひび割れ、痛み"
+t "ja-content: the appendix: every ruby of the screens in parentheses, a table's cells" \
+	appendix_ok "$tmp/ja-content.txt"
+t "ja-a4: no appendix without --with-content" eval '! grep -q "付録" "$tmp/ja-a4.txt"'
 check_copy en-a4 "$s2" "$c2" "$seal2" "Kenji Sato" -- --paper a4
 t "en-a4: in English" grep -q "Consent record: the patient's copy" "$tmp/en-a4.txt"
 t "en-a4: cannot become pregnant" grep -q 'cannot become pregnant' "$tmp/en-a4.txt"
@@ -129,8 +171,14 @@ check_copy en-roll-content "$s2" "$c2" "$seal2" "Kenji Sato" -- --paper receipt 
 check_copy minor-ja "$s3" "$c3" "$seal3" "鈴木太郎" "鈴木一郎" -- --paper a4
 t "minor-ja: the guardian's signature" eval 'grep -q "保護者" "$tmp/minor-ja.txt" && grep -q "保護者による確認" "$tmp/minor-ja.txt"'
 t "minor-ja: minor, a guardian signs too" grep -q 'はい（保護者も署名）' "$tmp/minor-ja.txt"
+t "minor-ja: the guardian's statements under the guardian's name, after the patient's" \
+	guardian_part "$s3" "$tmp/minor-ja.txt" "保護者（鈴木 一郎）が確認したこと"
+t "minor-ja: the patient's statements under their heading" grep -q '本人が確認したこと' "$tmp/minor-ja.txt"
+t "ja-a4: not a minor: no guardian's part" eval '! grep -qE "保護者.*が確認したこと|本人が確認したこと" "$tmp/ja-a4.txt"'
 check_copy minor-en-roll "$s4" "$c4" "$seal4" "Mia Tanaka" "Emi Tanaka" -- --paper receipt
 t "minor-en-roll: no staff countersignature when none" eval '! grep -q "Staff countersignature" "$tmp/minor-en-roll.txt"'
+t "minor-en-roll: the guardian's statements under the guardian's name" \
+	guardian_part "$s4" "$tmp/minor-en-roll.txt" "Confirmed by the guardian, Emi Tanaka"
 check_copy abandoned "$s5" "$c5" "$seal5" -- --paper a4
 t "abandoned: marked as not completed" eval 'grep -q "完了していません" "$tmp/abandoned.txt" && grep -q "中断" "$tmp/abandoned.txt"'
 t "abandoned: not signed" grep -q '署名はありません' "$tmp/abandoned.txt"
