@@ -11,7 +11,11 @@
  *   staff-record   one session as `records show` prints it (rectext.h:
  *                  every attempt, every statement, the signatures, the
  *                  seal), scrolled as a page, with Countersign (the staff
- *                  verification form, for this session)
+ *                  verification form, for this session) and Print the
+ *                  patient's copy (receipt.h, through print_command: a
+ *                  failure is shown with the printer program's own words,
+ *                  and the record is never touched, so printing again is
+ *                  always possible)
  *
  * Everything is read from the store when a screen opens and dropped when
  * staff leave (struct kiosk_records). Every row, the page, its scroll
@@ -27,6 +31,7 @@
 #include "clock.h"
 #include "i18n.h"
 #include "kiosk-int.h"
+#include "receipt.h"
 #include "rectext.h"
 #include "store.h"
 #include "strbuf.h"
@@ -551,7 +556,47 @@ kiosk_record_enter(struct kiosk_app *app)
 	app->message = NULL;
 }
 
-enum { KIOSK_REC_LIST = -10, KIOSK_REC_SIGN = -11 };
+enum { KIOSK_REC_LIST = -10, KIOSK_REC_SIGN = -11, KIOSK_REC_PRINT = -12 };
+
+static const char *const kiosk_record_not_printed =
+	N_("Not printed (the record is safe; try again):");
+
+/*
+ * The patient's copy of the session shown, made from the record (checked
+ * against its seal first) on the configured paper and given to
+ * print_command. Why it failed (no printer, a record that does not match
+ * its seal, the printer program's error) is kept for the hint.
+ */
+static struct kiosk_step
+kiosk_record_print(struct kiosk_app *app)
+{
+	struct kiosk_records *r = &app->rec;
+	struct receipt_opts o = { .paper = app->cfg->print_paper };
+	struct strbuf pdf;
+	char *err = NULL;
+
+	if (!r->sealed)
+		return KIOSK_STAY;
+	if (app->cfg->print_command == NULL) {
+		app->message = N_("No printer: set print_command in the configuration.");
+		return KIOSK_REDRAW;
+	}
+	strbuf_init(&pdf);
+	if (receipt_make(app->cs.store, r->open, &o, &pdf, &err) == 0 &&
+	    receipt_print(app->cfg->print_command, pdf.s, pdf.len, 30,
+			  &err) == 0) {
+		app->message = N_("The patient's copy was sent to the printer.");
+	} else {
+		free(app->cs.print_error);
+		app->cs.print_error = err != NULL ? err : xstrdup("?");
+		err = NULL;
+		kiosk_records_visible(app->cs.print_error);
+		app->message = kiosk_record_not_printed;
+	}
+	free(err);
+	strbuf_done(&pdf);
+	return KIOSK_REDRAW;
+}
 
 static size_t
 kiosk_record_buttons(const struct kiosk_app *app, struct kiosk_button *b)
@@ -564,10 +609,14 @@ kiosk_record_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 				      KIOSK_MAX_BUTTONS - 2);
 	b[n + k++] = (struct kiosk_button){ .action = KEYS_A_PICK,
 		.arg = KIOSK_REC_LIST, .label = _("Back to the list") };
-	if (r->sealed)
+	if (r->sealed) {
+		b[n + k++] = (struct kiosk_button){ .action = KEYS_A_PICK,
+			.arg = KIOSK_REC_PRINT,
+			.label = _("Print the patient's copy (P)") };
 		b[n + k++] = (struct kiosk_button){ .action = KEYS_A_PICK,
 			.arg = KIOSK_REC_SIGN, .label = _("Countersign"),
 			.hot = true };
+	}
 	kiosk_bar(app, b + n, k);
 	return n + k;
 }
@@ -590,6 +639,9 @@ kiosk_record_handle(struct kiosk_app *app, const struct kiosk_input *in)
 		r->ptop = top;
 		return KIOSK_REDRAW;
 	}
+	if (in->ev->kind == KEYS_EV_KEY &&
+	    (in->ev->key == 'p' || in->ev->key == 'P'))
+		return kiosk_record_print(app);
 	switch (in->action) {
 	case KEYS_A_BACK:
 		return KIOSK_GO(KIOSK_STAFF_RECORDS);
@@ -604,6 +656,8 @@ kiosk_record_handle(struct kiosk_app *app, const struct kiosk_input *in)
 	case KEYS_A_PICK:
 		if (in->arg == KIOSK_REC_LIST)
 			return KIOSK_GO(KIOSK_STAFF_RECORDS);
+		if (in->arg == KIOSK_REC_PRINT)
+			return kiosk_record_print(app);
 		if (in->arg == KIOSK_REC_SIGN && r->sealed) {
 			app->cs.verify_id = r->open;
 			snprintf(app->cs.verify_code, sizeof app->cs.verify_code,
@@ -623,19 +677,32 @@ kiosk_record_draw(const struct kiosk_app *app, struct grid *g)
 	const struct kiosk_records *r = &app->rec;
 	struct kiosk_button b[KIOSK_MAX_BUTTONS];
 	struct kiosk_frame f;
-	size_t n = kiosk_record_buttons(app, b), k = r->sealed ? 2 : 1;
+	size_t n = kiosk_record_buttons(app, b), k = r->sealed ? 3 : 1;
 	char *title = xasprintf(_("Session %lld (receipt %s)"),
 				(long long)r->open, r->code);
+	char *why = NULL;
 
 	kiosk_frame(app, &f);
 	kiosk_draw_header(app, g, title, NULL);
 	free(title);
 	if (r->page != NULL)
 		kiosk_draw_page(app, g, r->page, r->ptop);
-	kiosk_draw_hint(g, &f, app->message != NULL ? _(app->message)
-		: r->sealed ? _("Scroll to read every answer and statement; Countersign records your check.")
-			    : _("This session is still open: it can be countersigned once it ends."),
-		app->message != NULL ? GRID_ALERT : GRID_DIM);
+	/* a copy not printed: why, in the printer program's own words */
+	if (app->message == kiosk_record_not_printed &&
+	    app->cs.print_error != NULL)
+		why = xasprintf("%s %s", _(app->message), app->cs.print_error);
+	if (why != NULL) {
+		/* over the page's last rows: the hint line is too short */
+		grid_fill(g, 0, f.hint_y - 2, g->w, 3, GRID_NORMAL);
+		kiosk_draw_text(g, 2, f.hint_y - 2, g->w - 4, 3, why, GRID_ALERT,
+				false);
+	} else {
+		kiosk_draw_hint(g, &f, app->message != NULL ? _(app->message)
+			: r->sealed ? _("Scroll to read every answer and statement; Countersign records your check.")
+				    : _("This session is still open: it can be countersigned once it ends."),
+			app->message != NULL ? GRID_ALERT : GRID_DIM);
+	}
+	free(why);
 	kiosk_draw_buttons(g, b + n - k, k);
 }
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""The staff menu prints the patient's copy (item 8), in tmux: before any
-session it says there is none; after a whole consent session the copy of
-that session reaches print_command (a script here) as a PDF holding the
-receipt code shown on the done screen and the name as typed; a failing
-printer program is shown to staff with its own words, the record still
-whole (records verify) and printing again works. Output is TAP.
+"""Staff print the patient's copy from the records screen (today's sessions,
+one session opened by its receipt code: "Print the patient's copy (P)"), in
+tmux: after a whole consent session the copy of that session reaches
+print_command (a script here) as a PDF holding the receipt code shown on
+the done screen and the name as typed; a failing printer program is shown
+to staff with its own words, the record still whole (records verify) and
+printing again works. Output is TAP.
 
 usage: receipt.py   (ISOKIOSK, SOURCE_ROOT, ISOKIOSK_LOCALEDIR as for the
 other e2e tests)
@@ -60,30 +61,33 @@ def main():
 def run(k, db, conf, printed, jam):
     k.start("run", "--config", conf, "--db", db)
     k.wait("ようこそ。ことばを選んでください。")
-    k.keys("F12")
-    s = k.wait("スタッフメニュー")
-    ok("8  最後のセッションの控えを印刷する" in s, "staff menu: 8 prints the copy", s)
-    k.keys("8")
-    s = k.wait("完了したセッションはありません")
-    ok(not os.path.exists(printed), "before any session: nothing printed, said so", s)
 
     # a whole session, started from the staff menu
-    k.keys("5")
+    k.keys("F12")
+    k.wait("スタッフメニュー")
+    k.keys("1")
     k.wait("患者番号：")
     k.text("P-100")
     k.keys("Tab", "Tab", "3")  # profile: can become pregnant
-    k.wait("区分：妊娠の可能性がある")
-    k.keys("6")
+    k.wait("[x] 妊娠の可能性がある")
+    k.keys("7")
     log = session(k, "pregnancy", ["たなか ゆき"], lambda q, a: "right")
     ok(log.receipt is not None, f"session done, receipt code {log.receipt}", k.screen())
     k.keys("Enter")
     k.wait("ようこそ。ことばを選んでください。")
 
+    # today's sessions, the session found by its receipt code
     k.keys("F12")
     k.wait("スタッフメニュー")
-    k.keys("8")
+    k.keys("2")
+    k.wait("今日のセッション")
+    k.text(log.receipt or "")
+    k.keys("Enter")
+    s = k.wait(f"受付番号 {log.receipt}")
+    ok("控えを印刷（P）" in s, "the record screen offers the patient's copy", s)
+    k.keys("p")
     s = k.wait(lambda s: "控えをプリンターに送りました" in s or "印刷できません" in s, 30)
-    ok("控えをプリンターに送りました" in s, "8: the copy was sent to the printer", s)
+    ok("控えをプリンターに送りました" in s, "P: the copy was sent to the printer", s)
     text = pdftext(printed)
     ok(log.receipt is not None and log.receipt in text and "たなかゆき" in text.replace(" ", ""),
        "the printer got the copy: the receipt code shown and the name as typed", text[:800])
@@ -91,20 +95,26 @@ def run(k, db, conf, printed, jam):
     # the printer fails: staff see why; the record stays whole
     open(jam, "w").close()
     os.unlink(printed)
-    k.keys("8")
+    k.keys("p")
     s = k.wait(lambda s: "印刷できませんでした" in s, 30)
-    flat = "".join(line.strip() for line in s.split("\n"))
-    ok("printer:outofpaper" in flat.replace(" ", "") and "exitstatus2" in flat.replace(" ", ""),
+    flat = "".join(line.strip() for line in s.split("\n")).replace(" ", "")
+    ok("printer:outofpaper" in flat and "exitstatus2" in flat,
        "a failing printer: staff see its own words", s)
     rc, out = records("verify", "--db", db)
     ok(rc == 0, "the record is whole (records verify: 0)", out)
     os.unlink(jam)
-    k.keys("8")
+    k.keys("P")
     s = k.wait("控えをプリンターに送りました", 30)
     ok(log.receipt in pdftext(printed), "printing again works", s)
-    k.keys("1")
-    k.exited_clean("the kiosk")
 
+    # back to the menu, and out
+    k.keys("Escape")
+    k.wait("今日のセッション")
+    k.keys("Escape")
+    k.keys("Escape")
+    k.wait("スタッフメニュー")
+    k.keys("8", "2")
+    k.exited_clean("the kiosk")
 
 if __name__ == "__main__":
     main()
