@@ -220,8 +220,26 @@ def main():
                 os.write(fd, b"\033[1;3R")
             term.feed(dec.decode(data))
 
+    def wait_for(pred, limit=30.0):
+        # poll the screen until pred holds or the time limit passes (a
+        # sanitized build on a loaded machine starts and draws slowly)
+        end = time.monotonic() + limit
+        while True:
+            pump(0.1)
+            if pred() or time.monotonic() > end:
+                return pred()
+
+    def body(rows):
+        got = [r[1:] if len(r) > 1 else "" for r in term.text()[3:3 + rows]]
+        return [g.rstrip() for g in got]
+
     ids = [l.strip() for l in open(os.path.join(root, "content/ja/manifest"))
            if l.strip() and not l.startswith("#") and ":" not in l]
+    # the first screen is up when its text is: then choose Japanese
+    if not wait_for(lambda: any(l.strip() for l in term.text())):
+        print("not ok 1 - the kiosk drew nothing in 30 s")
+        print("1..1")
+        sys.exit(1)
     pump(0.5)
     os.write(fd, b"1")
     n = 0
@@ -240,8 +258,10 @@ def main():
         rows = len(want)
         if rows <= H - 8:
             # a tall window: the body starts at row 3
-            got = [r[1:] if len(r) > 1 else "" for r in term.text()[3:3 + rows]]
-            got = [g.rstrip() for g in got]
+            got = body(rows)
+            if got != want:
+                wait_for(lambda: body(rows) == want, 20.0)
+                got = body(rows)
             n += 1
             has_amb = any(unicodedata.east_asian_width(c) == "A" for l in want for c in l)
             if got != want:
