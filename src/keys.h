@@ -7,6 +7,8 @@
 #ifndef ISOKIOSK_KEYS_H
 #define ISOKIOSK_KEYS_H
 
+#include <stddef.h>
+
 /* Keys that are not characters; characters are their Unicode code point. */
 enum keys_code {
 	KEYS_ESC = 27,
@@ -31,6 +33,8 @@ enum keys_event_kind {
 	KEYS_EV_MOUSE,  /* a press (button 1-3) or wheel (4 up, 5 down) */
 	KEYS_EV_TICK,   /* time passed (idle timer, countdowns) */
 	KEYS_EV_RESIZE, /* w, h: the new size */
+	KEYS_EV_PASTE,  /* text pasted (bracketed paste): only a text field
+			   takes it; it is never a key or an action */
 };
 
 struct keys_event {
@@ -38,6 +42,9 @@ struct keys_event {
 	int key;      /* KEY: a code point or enum keys_code */
 	int button;   /* MOUSE */
 	int x, y;     /* MOUSE: 0-based cell; RESIZE: x = columns, y = rows */
+	const char *text; /* PASTE: valid UTF-8, NUL-terminated, len bytes;
+			     owned by the reader, valid until its next read */
+	size_t len;
 };
 
 /* X(ID, "name", "help") — help is marked for gettext by the caller. */
