@@ -3,10 +3,12 @@
  * changes (see term.h). Owns the curses SCREEN, the copy of the grid last
  * drawn, and the signal dispositions while the kiosk runs.
  *
- * Mouse: the kiosk turns on SGR 1006 reports itself and reads them through a
- * key definition for "\E[<", because terminfo entries differ (tmux-256color
- * names the old X10 format, whose coordinates stop at 223 and which touch
- * terminals do not send) and ncurses picks its decoder from terminfo.
+ * Input: curses only reads bytes (keypad off) and reports resizes; the
+ * input module (input.h) turns the bytes into keys, mouse reports and
+ * pastes, parsing every escape sequence whole, so no unknown sequence is
+ * ever split into keys. The kiosk turns on SGR 1006 mouse reports and
+ * bracketed paste itself (terminfo entries differ: tmux-256color names the
+ * old X10 mouse format, whose coordinates stop at 223).
  */
 #include "term.h"
 
@@ -18,21 +20,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 /* terminfo queries (setupterm); by its directory, since our own term.h
  * comes first on the include path */
 #include <ncursesw/term.h>
 
+#include "input.h"
 #include "theme.h"
 #include "xmalloc.h"
-
-/* A key code of our own for the start of an SGR mouse report. */
-#define TERM_KEY_SGR 01000
 
 static SCREEN *term_screen;
 static struct grid *term_prev; /* what the terminal shows, NULL: unknown */
 static bool term_mouse;
+static struct input term_input;   /* the escape sequence being read */
+static double term_last_byte;     /* when its last byte came (ms) */
 static volatile sig_atomic_t term_stop;
 static attr_t term_attr[GRID_STYLE_COUNT];
 static short term_pair[GRID_STYLE_COUNT];
@@ -216,9 +219,11 @@ term_init(const struct term_opts *opts, int *w, int *h)
 	raw();          /* Ctrl-C, Ctrl-\, Ctrl-Z are keys */
 	noecho();
 	nonl();
-	keypad(stdscr, TRUE);
+	/* keypad off: the input module parses every escape sequence whole
+	 * (curses would split the ones it does not know into keys) */
+	keypad(stdscr, FALSE);
 	meta(stdscr, TRUE);
-	set_escdelay(50);
+	input_init(&term_input);
 	curs_set(0);
 	leaveok(stdscr, TRUE);
 	term_theme(opts->theme);
@@ -228,11 +233,11 @@ term_init(const struct term_opts *opts, int *w, int *h)
 		idcok(stdscr, FALSE);
 	}
 	term_mouse = opts->mouse;
-	if (term_mouse) {
-		define_key("\033[<", TERM_KEY_SGR);
+	/* bracketed paste: a paste is one event, never keys */
+	putp("\033[?2004h");
+	if (term_mouse)
 		putp("\033[?1000h\033[?1006h");
-		fflush(stdout);
-	}
+	fflush(stdout);
 	getmaxyx(stdscr, *h, *w);
 	grid_free(term_prev);
 	term_prev = NULL;
@@ -244,10 +249,11 @@ term_done(void)
 {
 	if (term_screen == NULL)
 		return;
-	if (term_mouse) {
+	if (term_mouse)
 		putp("\033[?1006l\033[?1000l");
-		fflush(stdout);
-	}
+	putp("\033[?2004l");
+	fflush(stdout);
+	input_done(&term_input);
 	curs_set(1);
 	endwin();
 	delscreen(term_screen);
@@ -257,67 +263,25 @@ term_done(void)
 	xmalloc_set_fatal_hook(NULL);
 }
 
-/* The rest of "\E[<b;x;yM" (press) or "...m" (release). */
-static int
-term_read_sgr(struct keys_event *ev)
+static double
+term_now_ms(void)
 {
-	char buf[32];
-	size_t n = 0;
-	int b, x, y;
-	char fin;
+	struct timespec ts;
 
-	wtimeout(stdscr, 100);
-	while (n < sizeof buf - 1) {
-		int c = wgetch(stdscr);
-
-		if (c == ERR || c > 255)
-			return 0;
-		buf[n++] = (char)c;
-		if (c == 'M' || c == 'm')
-			break;
-	}
-	buf[n] = '\0';
-	if (sscanf(buf, "%d;%d;%d%c", &b, &x, &y, &fin) != 4 || fin != 'M')
-		return 0; /* a release, or garbage */
-	if (b & 32)
-		return 0; /* motion */
-	ev->kind = KEYS_EV_MOUSE;
-	ev->x = x - 1;
-	ev->y = y - 1;
-	if (b & 64)
-		ev->button = (b & 1) ? 5 : 4;
-	else
-		ev->button = (b & 3) + 1;
-	return 1;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
-static int
-term_key(int k)
-{
-	switch (k) {
-	case KEY_UP: return KEYS_UP;
-	case KEY_DOWN: return KEYS_DOWN;
-	case KEY_LEFT: return KEYS_LEFT;
-	case KEY_RIGHT: return KEYS_RIGHT;
-	case KEY_PPAGE: return KEYS_PGUP;
-	case KEY_NPAGE: return KEYS_PGDN;
-	case KEY_HOME: return KEYS_HOME;
-	case KEY_END: return KEYS_END;
-	case KEY_ENTER: return KEYS_ENTER;
-	case KEY_BACKSPACE: return KEYS_BACKSPACE;
-	case KEY_DC: return KEYS_DELETE;
-	default: break;
-	}
-	if (k >= KEY_F(1) && k <= KEY_F(12))
-		return KEYS_F1 + (k - KEY_F(1));
-	return KEYS_UNKNOWN;
-}
-
+/*
+ * Bytes from curses (keypad off: curses decodes nothing but the resize)
+ * through the input parser, which sees escape sequences whole. The parser's
+ * own waits (a lone ESC, an unfinished sequence or paste) are measured from
+ * the last byte, across calls.
+ */
 int
 term_read(struct keys_event *ev, int timeout_ms)
 {
-	wint_t wc;
-	int r;
+	double start = term_now_ms();
 
 	memset(ev, 0, sizeof *ev);
 	if (term_screen == NULL)
@@ -333,12 +297,39 @@ term_read(struct keys_event *ev, int timeout_ms)
 			return 0;
 		}
 	}
-	wtimeout(stdscr, timeout_ms);
-	r = wget_wch(stdscr, &wc);
-	if (r == ERR)
-		return 0;
-	if (r == KEY_CODE_YES) {
-		if (wc == KEY_RESIZE) {
+	for (;;) {
+		double now = term_now_ms();
+		int pend = input_wait_ms(&term_input);
+		int left = timeout_ms - (int)(now - start);
+		int wait, c;
+
+		if (pend >= 0) {
+			int due = (int)(term_last_byte + pend - now);
+
+			if (due <= 0) {
+				if (input_timeout(&term_input, ev))
+					return 1;
+				continue;
+			}
+			wait = due < left ? due : left;
+		} else {
+			wait = left;
+		}
+		if (wait < 0)
+			wait = 0;
+		wtimeout(stdscr, wait);
+		c = wgetch(stdscr);
+		if (c == ERR) {
+			if (term_stop)
+				return 0;
+			if (input_wait_ms(&term_input) >= 0 &&
+			    term_now_ms() - term_last_byte >= input_wait_ms(&term_input))
+				continue; /* the parser's wait is over */
+			if (term_now_ms() - start >= timeout_ms)
+				return 0;
+			continue;
+		}
+		if (c == KEY_RESIZE) {
 			ev->kind = KEYS_EV_RESIZE;
 			getmaxyx(stdscr, ev->y, ev->x);
 			grid_free(term_prev); /* the terminal may have reflowed */
@@ -346,21 +337,12 @@ term_read(struct keys_event *ev, int timeout_ms)
 			clearok(curscr, TRUE);
 			return 1;
 		}
-		if (wc == TERM_KEY_SGR)
-			return term_read_sgr(ev);
-		if (wc == KEY_MOUSE) {
-			MEVENT me;
-
-			getmouse(&me); /* not enabled: drain and ignore */
-			return 0;
-		}
-		ev->kind = KEYS_EV_KEY;
-		ev->key = term_key((int)wc);
-		return 1;
+		if (c < 0 || c > 255)
+			continue; /* no other curses key codes with keypad off */
+		term_last_byte = term_now_ms();
+		if (input_feed(&term_input, (unsigned char)c, ev))
+			return 1;
 	}
-	ev->kind = KEYS_EV_KEY;
-	ev->key = (int)wc;
-	return 1;
 }
 
 static void

@@ -2,8 +2,9 @@
  * term: the terminal, and the only module that includes <curses.h>.
  * Sets the terminal up for a kiosk (raw mode: Ctrl-C, Ctrl-Z, Ctrl-\ are
  * keys, not signals; SIGINT, SIGQUIT, SIGTSTP ignored; SIGTERM and SIGHUP end
- * the loop cleanly), reads input as keys.h events (UTF-8 through get_wch,
- * SGR 1006 mouse reports, resizes), and draws a grid (grid.h) by sending only
+ * the loop cleanly), reads input as keys.h events (bytes through input.h:
+ * keys, SGR 1006 mouse reports, bracketed pastes; and resizes), and draws a
+ * grid (grid.h) by sending only
  * the cells that changed since the last draw. Restores the terminal on
  * term_done and from fatal() (xmalloc's hook).
  */
@@ -46,9 +47,11 @@ int term_init(const struct term_opts *opts, int *w, int *h);
 void term_done(void);
 
 /*
- * Wait up to timeout_ms for input. Returns 1 with *ev filled (KEY, MOUSE or
- * RESIZE), or 0 on time-out, on input that means nothing (a mouse release),
- * or when a signal interrupted the wait.
+ * Wait up to timeout_ms for input. Returns 1 with *ev filled (KEY, MOUSE,
+ * PASTE or RESIZE; a paste's text is valid until the next call), or 0 on
+ * time-out or when a signal (SIGTERM, SIGHUP) interrupted the wait. Input
+ * that means nothing (a mouse release, an unknown escape sequence) is
+ * dropped without returning early.
  */
 int term_read(struct keys_event *ev, int timeout_ms);
 
