@@ -22,6 +22,7 @@
 
 #include "clinic.h"
 #include "i18n.h"
+#include "ingate.h"
 #include "kiosk-int.h"
 #include "quiz.h"
 #include "store.h"
@@ -268,6 +269,8 @@ kiosk_consent_reset(struct kiosk_app *app)
 		osk_edit_init(&cs->kanji[i], KIOSK_NAME_MAX);
 	}
 	sodium_memzero(cs->staff_id, sizeof cs->staff_id);
+	free(cs->form_why);
+	cs->form_why = NULL;
 	/* cs->receipt stays: a part of the seal, nothing of the patient; the
 	   staff verification shows it. */
 	cs->role = 0;
@@ -310,13 +313,22 @@ kiosk_consent_start(struct kiosk_app *app, const char *ref, const char *profile,
 	struct quiz_rng rng = { quiz_rng_sodium, NULL };
 	struct kiosk_op *op;
 	const char *why = NULL;
+	char *cref = NULL, *cstaff = NULL, *refused = NULL;
 
 	if (cs->store == NULL)
 		why = "no records database is open";
 	else if (cs->nops > 0)
 		why = "records of the last session are not saved yet";
-	else if (ref == NULL || ref[0] == '\0' || strlen(ref) >= sizeof cs->ref)
-		why = "the patient reference is empty or too long";
+	else if ((cref = ingate_clean(INGATE_REF, ref != NULL ? ref : "",
+				      ref != NULL ? strlen(ref) : 0, 0,
+				      &refused)) == NULL ||
+		 strlen(cref) >= sizeof cs->ref)
+		why = refused != NULL ? refused : "the patient reference is too long";
+	else if (staff != NULL && staff[0] != '\0' &&
+		 ((cstaff = ingate_clean(INGATE_STAFF, staff, strlen(staff), 0,
+					 &refused)) == NULL ||
+		  strlen(cstaff) >= sizeof cs->staff))
+		why = refused != NULL ? refused : "the staff ID is too long";
 	else if (!quiz_profile_valid(profile))
 		why = "the profile is not pregnancy or no-pregnancy";
 	else if (l == NULL || l->quiz == NULL || l->consent == NULL)
@@ -328,6 +340,9 @@ kiosk_consent_start(struct kiosk_app *app, const char *ref, const char *profile,
 	if (why != NULL) {
 		free(cs->error);
 		cs->error = xstrdup(why);
+		free(refused);
+		free(cref);
+		free(cstaff);
 		return -1;
 	}
 	{
@@ -339,6 +354,8 @@ kiosk_consent_start(struct kiosk_app *app, const char *ref, const char *profile,
 	if (quiz_init(&cs->quiz, l->quiz->nodes, l->quiz->n, profile, &rng) < 0) {
 		free(cs->error);
 		cs->error = xstrdup("the quiz cannot be used with this profile");
+		free(cref);
+		free(cstaff);
 		return -1;
 	}
 	cs->quiz_on = true;
@@ -353,9 +370,12 @@ kiosk_consent_start(struct kiosk_app *app, const char *ref, const char *profile,
 	cs->acked = xcalloc(cs->nstmts + 1, sizeof *cs->acked);
 	cs->pregnancy = strcmp(profile, "pregnancy") == 0;
 	cs->minor = minor;
-	snprintf(cs->ref, sizeof cs->ref, "%s", ref);
-	snprintf(cs->staff, sizeof cs->staff, "%s",
-		 staff != NULL && staff[0] != '\0' ? staff : "-");
+	/* what the gate let through, not what was given */
+	snprintf(cs->ref, sizeof cs->ref, "%s", cref);
+	snprintf(cs->staff, sizeof cs->staff, "%s", cstaff != NULL ? cstaff : "-");
+	sodium_memzero(cref, strlen(cref));
+	free(cref);
+	free(cstaff);
 	cs->on = true;
 	op = kiosk_consent_op(app, KIOSK_OP_BEGIN);
 	op->s[0] = xstrdup(app->cfg->kiosk_id != NULL ? app->cfg->kiosk_id : "kiosk");

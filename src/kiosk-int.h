@@ -221,9 +221,11 @@ void kiosk_consent_free_review(struct kiosk_consent *cs);
 
 /* Typed text in the staff forms (references, staff IDs; a patient's name
  * is a text field with the on-screen keyboard, osk.h): append the typed
- * character to buf (NUL-terminated UTF-8, cap bytes); true when the event
- * was a character (even one that did not fit). kiosk_erase takes back the
- * last character, a whole UTF-8 sequence. */
+ * character or the pasted text to buf (NUL-terminated UTF-8, cap bytes;
+ * what the input gate would not store is dropped as it comes); true when
+ * the event was a character or a paste (even one that did not fit). Only
+ * text fields call it: a paste is nothing anywhere else. kiosk_erase
+ * takes back the last character, a whole UTF-8 sequence. */
 bool kiosk_type(char *buf, size_t cap, const struct kiosk_input *in);
 void kiosk_erase(char *buf);
 

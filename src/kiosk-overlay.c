@@ -37,7 +37,8 @@ kiosk_idle_handle(struct kiosk_app *app, const struct kiosk_input *in)
 	switch (in->ev->kind) {
 	case KEYS_EV_KEY:
 	case KEYS_EV_MOUSE:
-		/* Any touch or key means someone is there. */
+	case KEYS_EV_PASTE:
+		/* Any touch, key or paste means someone is there. */
 		return KIOSK_GO(KIOSK_RESUME);
 	case KEYS_EV_TICK:
 		if (kiosk_idle_left(app) > 0)

@@ -462,7 +462,8 @@ kiosk_sign_handle(struct kiosk_app *app, const struct kiosk_input *in)
 	struct kiosk_consent *cs = &app->cs;
 	const struct keys_event *ev = in->ev;
 
-	if (ev->kind == KEYS_EV_KEY || ev->kind == KEYS_EV_MOUSE) {
+	if (ev->kind == KEYS_EV_KEY || ev->kind == KEYS_EV_MOUSE ||
+	    ev->kind == KEYS_EV_PASTE) {
 		free(cs->sign_why); /* said once */
 		cs->sign_why = NULL;
 	}
@@ -494,6 +495,20 @@ kiosk_sign_handle(struct kiosk_app *app, const struct kiosk_input *in)
 			return KIOSK_REDRAW;
 		}
 		return KIOSK_STAY;
+	}
+	if (ev->kind == KEYS_EV_PASTE) {
+		/* a paste is typed at the cursor, whole or not at all, without
+		 * what the input gate would drop */
+		switch (osk_edit_paste(kiosk_sign_edit(app), ev->text, ev->len,
+				       ingate_typable)) {
+		case OSK_FULL:
+			app->notice = N_("The name cannot be longer.");
+			return KIOSK_REDRAW;
+		case OSK_NOTHING:
+			return KIOSK_STAY;
+		default:
+			return KIOSK_REDRAW;
+		}
 	}
 	if (ev->kind == KEYS_EV_MOUSE && ev->button == 1 && in->action == KEYS_A_NONE) {
 		struct kiosk_sign_geom sg;

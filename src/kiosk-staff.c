@@ -995,6 +995,7 @@ kiosk_staff_verify_handle(struct kiosk_app *app, const struct kiosk_input *in)
 	switch (in->action) {
 	case KEYS_A_ERASE:
 		kiosk_erase(cs->staff_id);
+		kiosk_form_why(cs, NULL);
 		return KIOSK_REDRAW;
 	case KEYS_A_BACK:
 		return kiosk_staff_verify_back(app);

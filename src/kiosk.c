@@ -20,6 +20,7 @@
 #include <unistr.h>
 
 #include "i18n.h"
+#include "ingate.h"
 #include "kiosk-int.h"
 #include "text.h"
 #include "xmalloc.h"
@@ -463,7 +464,8 @@ kiosk_event_state(struct kiosk_app *app, const struct keys_event *ev)
 		kiosk_relayout(app);
 		redraw = true;
 	}
-	if (ev->kind == KEYS_EV_KEY || ev->kind == KEYS_EV_MOUSE) {
+	if (ev->kind == KEYS_EV_KEY || ev->kind == KEYS_EV_MOUSE ||
+	    ev->kind == KEYS_EV_PASTE) {
 		app->last_input = app->now;
 		if (app->notice != NULL)
 			redraw = true;
@@ -749,6 +751,7 @@ kiosk_draw_text(struct grid *g, int x, int y, int w, int maxrows,
 
 /* ---- typed text ---- */
 
+/* A character key (not a control: those are keys with actions). */
 static bool
 kiosk_printable(const struct kiosk_input *in)
 {
@@ -759,21 +762,48 @@ kiosk_printable(const struct kiosk_input *in)
 	       !(k >= 0xd800 && k < 0xe000);
 }
 
-/* Append the typed character to buf (NUL-terminated, cap bytes). */
-bool
-kiosk_type(char *buf, size_t cap, const struct kiosk_input *in)
+/* Append c if it fits whole; what the input gate would remove or refuse
+ * is dropped here already, so the field shows what will be stored. */
+static void
+kiosk_type_char(char *buf, size_t cap, ucs4_t c)
 {
 	size_t len = strlen(buf);
 	uint8_t u[8];
 	int n;
 
-	if (!kiosk_printable(in))
-		return false;
-	n = u8_uctomb(u, (ucs4_t)in->ev->key, (int)sizeof u);
+	if (!ingate_typable(c))
+		return;
+	n = u8_uctomb(u, c, (int)sizeof u);
 	if (n <= 0 || len + (size_t)n + 1 > cap)
-		return true;
+		return;
 	memcpy(buf + len, u, (size_t)n);
 	buf[len + (size_t)n] = '\0';
+}
+
+/* Append the typed character, or a paste (its line ends and tabs become
+ * spaces), to buf (NUL-terminated, cap bytes). */
+bool
+kiosk_type(char *buf, size_t cap, const struct kiosk_input *in)
+{
+	if (in->ev->kind == KEYS_EV_PASTE) {
+		const uint8_t *p = (const uint8_t *)in->ev->text;
+		const uint8_t *end = p + in->ev->len;
+
+		while (p < end) {
+			ucs4_t c;
+			int k = u8_mbtouc(&c, p, (size_t)(end - p));
+
+			p += k > 0 ? k : 1;
+			if (c == '\t' || c == '\n' || c == '\r')
+				c = ' ';
+			if (c >= 0x20)
+				kiosk_type_char(buf, cap, c);
+		}
+		return true;
+	}
+	if (!kiosk_printable(in))
+		return false;
+	kiosk_type_char(buf, cap, (ucs4_t)in->ev->key);
 	return true;
 }
 

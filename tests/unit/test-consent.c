@@ -932,6 +932,95 @@ START_TEST(test_staff_exit_abandons)
 }
 END_TEST
 
+static void
+paste(const char *text)
+{
+	struct keys_event ev = { .kind = KEYS_EV_PASTE, .text = text,
+				 .len = strlen(text) };
+
+	kiosk_event(&app, &ev);
+}
+
+/* Hostile text from the shell, the staff form and the patient: what
+ * reaches the store is what the input gate lets through; a paste is only
+ * ever text in a text field. */
+START_TEST(test_hostile_input)
+{
+	size_t nq;
+
+	ck_assert_int_eq(kiosk_consent_start(&app, "P\x1b[8m", "pregnancy",
+					     false, "nurse-1"), -1);
+	ck_assert_ptr_nonnull(strstr(app.cs.error, "U+001B"));
+	ck_assert_int_eq(kiosk_consent_start(&app, "P-1", "pregnancy", false,
+					     "n\xff"), -1);
+	ck_assert_ptr_nonnull(strstr(app.cs.error, "2 バイト目"));
+	ck_assert_int_eq(kiosk_consent_start(&app, "\xe2\x80\x8b", "pregnancy",
+					     false, NULL), -1);
+	ck_assert_ptr_nonnull(strstr(app.cs.error, "目に見える文字"));
+	ck_assert_int_eq(kiosk_consent_start(&app, "\xe2\x81\xa7P-9\xe2\x81\xa9",
+					     "pregnancy", false,
+					     " nurse\xe2\x80\xae-2 "), 0);
+	load(1);
+	ck_assert_str_eq(sess.patient_ref, "P-9");
+	ck_assert_str_eq(sess.staff_id, "nurse-2");
+	read_screens();
+	ck_assert_str_eq(state(), "quiz");
+	/* a paste of an answer and Enter answers nothing */
+	paste("1\r2\r");
+	ck_assert_str_eq(state(), "quiz");
+	load(1);
+	ck_assert_uint_eq(sess.nanswers, 0);
+	nq = quiz_count(&app.cs.quiz);
+	for (size_t i = 0; i < nq; i++) {
+		key(choice_key(true));
+		key(KEYS_ENTER);
+	}
+	ack_all();
+	key(KEYS_END);
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "sign");
+	/* invisible characters are not even typed */
+	key(0x200b);
+	key(0x202e);
+	ck_assert_str_eq(app.cs.name[0].s, "");
+	/* a paste is typed, without what the gate would remove */
+	paste("\xe2\x80\x8b \xe2\x80\xae\t");
+	ck_assert_str_eq(app.cs.name[0].s, "  ");
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "sign");
+	ck_assert(shows("目に見える文字"));
+	load(1);
+	ck_assert_uint_eq(sess.nsigns, 0);
+	key(KEYS_BACKSPACE);
+	key(KEYS_BACKSPACE);
+	paste("山田\xe2\x80\xae花子\n");
+	ck_assert(!shows("目に見える文字"));
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "done");
+	load(1);
+	ck_assert_uint_eq(sess.nsigns, 1);
+	ck_assert_str_eq(sess.signs[0].name, "山田花子");
+	/* staff verification: the same gate */
+	key(KEYS_ENTER);
+	key(KEYS_F12);
+	key('6');
+	ck_assert_str_eq(state(), "staff-verify");
+	paste("\xef\xbb\xbf");
+	key(' ');
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "staff-verify");
+	ck_assert(shows("スタッフID"));
+	key(KEYS_BACKSPACE);
+	paste("nurse-3\xe2\x80\x8f");
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "staff-menu");
+	load(1);
+	ck_assert_uint_eq(sess.nverifications, 1);
+	ck_assert_str_eq(sess.verifications[0].staff_id, "nurse-3");
+	store_session_done(&sess);
+}
+END_TEST
+
 START_TEST(test_start_refused)
 {
 	ck_assert_int_eq(kiosk_consent_start(&app, "", "pregnancy", false, NULL), -1);
@@ -990,6 +1079,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_staff_exit_abandons);
 	tcase_add_test(tc, test_start_refused);
 	tcase_add_test(tc, test_start_refused_on_samples);
+	tcase_add_test(tc, test_hostile_input);
 	suite_add_tcase(s, tc);
 	return s;
 }
