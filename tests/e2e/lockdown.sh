@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lockdown: Ctrl-C, Ctrl-Z, Ctrl-\, Esc sequences and random bytes at every
-# state leave the kiosk running and drawn correctly; SIGINT, SIGQUIT and
+# state leave the kiosk running and drawn correctly; a paste or a modified
+# key at a quiz question records nothing; SIGINT, SIGQUIT and
 # SIGTSTP are ignored; SIGTERM ends it cleanly with the terminal restored.
 . "$(dirname "$0")/lib.sh"
 
@@ -109,6 +110,31 @@ e2e_keys F12 2 4 6 8 Enter
 e2e_wait 'スタッフメニュー' >/dev/null
 e2e_keys C-c C-z 'C-\' C-d
 e2e_check 'staff-menu: control keys' drawn_ok 'スタッフメニュー'
+
+# A quiz question: a bracketed paste of answers and Enters, modifyOtherKeys
+# and CSI u (Ctrl-2, Ctrl-Enter, Alt-1), the same behind a C1 CSI, and a
+# paste that never ends answer nothing and record nothing; then a plain 1
+# still answers.
+answers() { # the answers recorded in session 1
+	"$ISOKIOSK" records show 1 --db "$E2E_TMP/lock.db" | grep -c ' attempt [0-9]'
+}
+e2e_start 80 24 run --config "$E2E_TMP/k.conf" --db "$E2E_TMP/lock.db" \
+	--patient L-1 --profile pregnancy
+for i in $(seq 1 "$n"); do
+	e2e_wait " $i / $n" >/dev/null
+	e2e_keys End Right
+done
+e2e_check 'quiz: a question' e2e_wait '答えにふれるか'
+e2e_bytes $'\033[200~1\r2\r3\r\n\033[201~'
+e2e_bytes $'\033[27;5;50~\033[27;5;13~\033[27;3;49~\033[49;5u\033[13;5u'
+e2e_bytes $'\xc2\x9b27;5;49~\x9b200~2\r\033[201~'
+e2e_bytes $'\033[200~1\r'
+sleep 1.5
+e2e_check 'quiz: paste and modified keys: still the question' drawn_ok '答えにふれるか'
+e2e_check 'quiz: paste and modified keys: nothing recorded' test "$(answers)" = 0
+e2e_keys 1
+e2e_check 'quiz: a plain 1 still answers' e2e_wait '正解'
+e2e_check 'quiz: and is recorded' test "$(answers)" = 1
 
 # Signals: INT, QUIT, TSTP ignored; TERM and HUP end cleanly.
 for sig in TERM HUP; do
