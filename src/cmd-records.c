@@ -31,6 +31,7 @@
 #include "clock.h"
 #include "config.h"
 #include "i18n.h"
+#include "outgate.h"
 #include "receipt.h"
 #include "rectext.h"
 #include "store.h"
@@ -148,8 +149,8 @@ cmd_records_setup(const char *opt, char **dbp)
 				db = xstrdup(cfg.db_path);
 			if (cfg.time_zone != NULL &&
 			    clock_set_zone(cfg.time_zone, &err) != 0) {
-				fprintf(stderr, "isokiosk records: time_zone:"
-					" %s\n", err);
+				outgate_printf(stderr, "isokiosk records:"
+					       " time_zone: %s\n", err);
 				free(err);
 				rc = -1;
 			}
@@ -177,32 +178,34 @@ cmd_records_open(const char *db)
 	struct store *st = store_open(db, &o, &err);
 
 	if (st == NULL) {
-		fprintf(stderr, "isokiosk records: %s\n", err ? err : db);
+		outgate_printf(stderr, "isokiosk records: %s\n",
+			       err ? err : db);
 		free(err);
 	}
 	return st;
 }
 
 /*
- * Print text made of recorded values (rectext.h), line by line, control
- * characters escaped so a record can never send escape sequences to the
- * terminal.
+ * Print text made of recorded values (rectext.h), line by line, each line
+ * through the output gate (outgate.h): a record edited behind the kiosk's
+ * back may hold escape sequences, C1 controls, bidi overrides or bytes that
+ * are not UTF-8, and none of it may act on the terminal.
  */
 static void
 cmd_records_put(FILE *fp, const char *text)
 {
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+	const char *p = text;
+
+	while (*p != '\0') {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		char *line = xstrndup(p, n);
+
+		outgate_printf(fp, nl != NULL ? "%s\n" : "%s", line);
+		free(line);
+		p += n;
 		if (*p == '\n')
-			fputc('\n', fp);
-		else if (*p == '\t')
-			fputs("\\t", fp);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(fp, "\\x%02x", *p);
-		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			fprintf(fp, "\\u%04x", p[1]); /* a C1 control */
 			p++;
-		} else
-			fputc(*p, fp);
 	}
 }
 
@@ -434,9 +437,9 @@ cmd_records_receipt(int argc, char **argv, const char *dbopt)
 		diag_list_done(&dl);
 		free(path);
 		if (print && cfg.print_command == NULL) {
-			fprintf(stderr, "isokiosk records: %s: no print_command"
-				" (e.g. print_command = lp -d clinic-printer)\n",
-				cfg.path);
+			outgate_printf(stderr, "isokiosk records: %s: no"
+				       " print_command (e.g. print_command = lp"
+				       " -d clinic-printer)\n", cfg.path);
 			config_done(&cfg);
 			return 1;
 		}
@@ -501,7 +504,7 @@ cmd_records_receipt(int argc, char **argv, const char *dbopt)
 	store_close(st);
 out:
 	if (err != NULL)
-		fprintf(stderr, "isokiosk records: %s\n", err);
+		outgate_printf(stderr, "isokiosk records: %s\n", err);
 	free(err);
 	free(db);
 	free(saved_language);
@@ -652,19 +655,22 @@ cmd_records(int argc, char **argv)
 		c = store_verify(st, &r, &err);
 		if (c >= 0) {
 			for (size_t i = 0; i < r.n; i++)
-				printf("%s\n", r.v[i].message);
+				outgate_printf(stdout, "%s\n", r.v[i].message);
 			for (size_t i = 0; i < r.nopen; i++)
-				printf("session %lld: still open (not sealed"
-				       " yet; not a failure)\n",
-				       (long long)r.open[i]);
+				outgate_printf(stdout, "session %lld: still open"
+					       " (not sealed yet; not a"
+					       " failure)\n",
+					       (long long)r.open[i]);
 			if (c == 0)
-				printf("chain holds: %zu sessions, %zu links,"
-				       " head #%lld %s\n", r.sessions, r.sealed,
-				       (long long)r.head_seq,
-				       r.head_seq ? r.head : "-");
+				outgate_printf(stdout, "chain holds: %zu"
+					       " sessions, %zu links, head"
+					       " #%lld %s\n", r.sessions,
+					       r.sealed, (long long)r.head_seq,
+					       r.head_seq ? r.head : "-");
 			else
-				printf("chain broken: %zu problems in %zu"
-				       " sessions\n", r.n, r.sessions);
+				outgate_printf(stdout, "chain broken: %zu"
+					       " problems in %zu sessions\n",
+					       r.n, r.sessions);
 		}
 		rc = c == 0 ? 0 : 1;
 		store_report_done(&r);
@@ -691,7 +697,7 @@ cmd_records(int argc, char **argv)
 		rc = 1;
 	}
 	if (err != NULL)
-		fprintf(stderr, "isokiosk records: %s\n", err);
+		outgate_printf(stderr, "isokiosk records: %s\n", err);
 	free(err);
 	store_close(st);
 	free(db);
