@@ -212,15 +212,23 @@ cmd_run(int argc, char **argv)
 	if (cfg.start_mode == CONFIG_START_CONSENT || cfg.db_path != NULL) {
 		char *err = NULL;
 
+		struct store_opts so = { .flags = STORE_NO_RECOVER };
+
 		dbpath = cfg.db_path != NULL ? xstrdup(cfg.db_path)
 					     : store_default_path(true);
-		st = store_open(dbpath, NULL, &err);
-		/* The content the patient will see, frozen once per start. */
+		st = store_open(dbpath, &so, &err);
+		/* The content the patient will see, frozen once per start,
+		 * before a session found open is sealed (its seal covers the
+		 * content's file list). */
 		for (size_t i = 0; st != NULL && i < b->nlangs; i++)
 			if (store_content_freeze(st, &b->langs[i], &err) < 0) {
 				store_close(st);
 				st = NULL;
 			}
+		if (st != NULL && store_recover(st, &err) < 0) {
+			store_close(st);
+			st = NULL;
+		}
 		if (st == NULL) {
 			fprintf(stderr, "isokiosk: %s: %s\n", dbpath, err != NULL ? err : "cannot open");
 			free(err);

@@ -46,6 +46,7 @@
 #include <unistr.h>
 
 #include "clock.h"
+#include "outgate.h"
 #include "store-int.h"
 #include "xmalloc.h"
 
@@ -65,11 +66,11 @@ store_export_time(const char *at, char out[CLOCK_MAX])
 
 /* ---- CSV ----------------------------------------------------------------- */
 
+/* A cell through the output gate: RFC 4180, the formula guard, and
+ * nothing a terminal would act on (outgate.h). */
 static void
 store_csv_cell(struct strbuf *sb, const char *v, bool first)
 {
-	bool quote;
-
 	if (!first)
 		strbuf_addch(sb, ',');
 	if (v == NULL)
@@ -80,18 +81,7 @@ store_csv_cell(struct strbuf *sb, const char *v, bool first)
 		strbuf_addstr(sb, v);
 		return;
 	}
-	quote = strpbrk(v, ",\"\r\n") != NULL;
-	if (quote)
-		strbuf_addch(sb, '"');
-	if (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')
-		strbuf_addch(sb, '\'');
-	for (const char *p = v; *p != '\0'; p++) {
-		if (*p == '"')
-			strbuf_addch(sb, '"');
-		strbuf_addch(sb, *p);
-	}
-	if (quote)
-		strbuf_addch(sb, '"');
+	outgate_csv(sb, v);
 }
 
 static void
@@ -407,10 +397,28 @@ store_fj_special8(uint64_t x)
 		((b - ones) & ~b)) & highs;
 }
 
+/* Whether the n bytes at p are all ASCII, eight at a time. */
+static bool
+store_fj_is_ascii(const char *p, size_t n)
+{
+	uint64_t any = 0, x;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, p + i, 8);
+		any |= x;
+	}
+	for (; i < n; i++)
+		any |= (unsigned char)p[i];
+	return (any & 0x8080808080808080ULL) == 0;
+}
+
 /* The value v (a jansson string, taken; NULL: nothing), encoded by jansson. */
 static void
 store_fj_value(struct strbuf *sb, json_t *v)
 {
+	size_t flags = JSON_ENCODE_ANY | JSON_COMPACT;
+
 	/*
 	 * Most values (ids, times, hashes, plain text) are written by jansson
 	 * as they are, between quotes: it escapes only '"', '\\' and control
@@ -436,7 +444,12 @@ store_fj_value(struct strbuf *sb, json_t *v)
 			if (c < 0x20 || c == '"' || c == '\\')
 				break;
 		}
-		if (i == n) {
+		/* A C1 control or an invisible (bidi, zero-width) character
+		 * is written as a \u escape: exact, and inert on a terminal
+		 * that shows the file (outgate.h). */
+		if (!store_fj_is_ascii(p, n) && outgate_json_unsafe(p, n))
+			flags |= JSON_ENSURE_ASCII;
+		else if (i == n) {
 			store_fj_add(sb, "\"", 1);
 			store_fj_add(sb, p, n);
 			store_fj_add(sb, "\"", 1);
@@ -450,68 +463,28 @@ store_fj_value(struct strbuf *sb, json_t *v)
 			store_fj_add(sb, "false", 5);
 		return;
 	}
-	json_dump_callback(v, store_fhir_dump, sb,
-			   JSON_ENCODE_ANY | JSON_COMPACT);
+	json_dump_callback(v, store_fhir_dump, sb, flags);
 	json_decref(v);
-}
-
-/* Whether the n bytes at p are all ASCII, eight at a time. */
-static bool
-store_fj_is_ascii(const char *p, size_t n)
-{
-	uint64_t any = 0, x;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&x, p + i, 8);
-		any |= x;
-	}
-	for (; i < n; i++)
-		any |= (unsigned char)p[i];
-	return (any & 0x8080808080808080ULL) == 0;
 }
 
 /*
  * A string from the records as a JSON value: NULL for NULL or "" (FHIR has
- * no empty strings). Bytes that are not UTF-8 (only an edited database has
- * them) become U+FFFD, so the export stays valid JSON and shows where.
+ * no empty strings). Text that is not UTF-8 never gets here: the session is
+ * checked whole before it is written (store_fhir_check), and the export
+ * stops there, rather than write something the database does not hold.
  */
 static json_t *
 store_fj_str(const char *v)
 {
-	json_t *j;
-	struct strbuf sb;
-	size_t n;
-
 	if (v == NULL || v[0] == '\0')
 		return NULL;
-	n = strlen(v);
-	/* ASCII (most values: ids, times, hashes) is UTF-8; else
-	 * libunistring's check, several times faster than jansson's. */
-	if (store_fj_is_ascii(v, n) || u8_check((const uint8_t *)v, n) == NULL)
-		return json_stringn_nocheck(v, n);
-	strbuf_init(&sb);
-	for (size_t i = 0; i < n;) {
-		ucs4_t uc;
-		int len = u8_mbtoucr(&uc, (const uint8_t *)v + i, n - i);
-
-		if (len > 0) {
-			strbuf_add(&sb, v + i, (size_t)len);
-			i += (size_t)len;
-		} else {
-			strbuf_add(&sb, "\xef\xbf\xbd", 3);
-			i++;
-		}
-	}
-	j = json_string(sb.s);
-	strbuf_done(&sb);
-	return j;
+	return json_stringn_nocheck(v, strlen(v));
 }
 
 static json_t *
 store_fj_ascii(const char *v)
 {
-	return v != NULL && v[0] != '\0' ? json_string_nocheck(v) : NULL;
+	return store_fj_str(v);
 }
 
 /* "key":v in an object, after a comma when one is due; nothing if v is
@@ -932,6 +905,7 @@ struct store_export {
 	pthread_cond_t cond;
 	bool failed;
 	char *err;
+	size_t err_chunk;
 };
 
 /* The statements' texts a worker has read: sessions share their
@@ -948,11 +922,13 @@ struct store_export_worker {
 	size_t ntexts, evict;
 	const char **ack_texts;
 	size_t cap_ack_texts;
+	char *refused;  /* why a session cannot be exported */
 };
 
-/* The text with this SHA-256 (NULL when not stored). */
+/* The text with this SHA-256 (NULL when not stored, or when it is not
+ * UTF-8: then *bad says where, caller frees). */
 static const char *
-store_export_text(struct store_export_worker *w, const char *sha)
+store_export_text(struct store_export_worker *w, const char *sha, char **bad)
 {
 	const char *t = NULL;
 
@@ -970,6 +946,9 @@ store_export_text(struct store_export_worker *w, const char *sha)
 	if (sqlite3_step(w->text_q) == SQLITE_ROW)
 		t = (const char *)sqlite3_column_text(w->text_q, 0);
 	if (t == NULL)
+		return NULL;
+	/* Checked once, as read: JSON holds UTF-8 only (outgate.h). */
+	if (outgate_json_check(t, strlen(t), bad) != 0)
 		return NULL;
 	if (w->ntexts == STORE_EXPORT_TEXTS) { /* full: the oldest goes */
 		size_t k = w->evict++ % STORE_EXPORT_TEXTS;
@@ -1008,18 +987,119 @@ store_json_free(void *p)
 		free(p);
 }
 
+/*
+ * Every text of the session is UTF-8, or the export stops here, naming the
+ * session and the field: JSON cannot hold other bytes, and replacing them
+ * would export something the database does not hold (verify will name the
+ * record as changed). 0, or 1 with *why.
+ */
+static int
+store_fhir_check_one(const struct store_session *s, const char *what,
+		     int64_t seq, const char *v, char **why)
+{
+	char *bad = NULL;
+
+	if (v == NULL || outgate_json_check(v, strlen(v), &bad) == 0)
+		return 0;
+	if (seq > 0)
+		*why = xasprintf("session %lld, %s #%lld: %s: the export"
+				 " stops here (run 'isokiosk records verify')",
+				 (long long)s->id, what, (long long)seq, bad);
+	else
+		*why = xasprintf("session %lld, %s: %s: the export stops here"
+				 " (run 'isokiosk records verify')",
+				 (long long)s->id, what, bad);
+	free(bad);
+	return 1;
+}
+
+static int
+store_fhir_check(const struct store_session *s, char **why)
+{
+	const struct { const char *what; const char *v; } f[] = {
+		{ "kiosk_id", s->kiosk_id }, { "staff_id", s->staff_id },
+		{ "patient_ref", s->patient_ref }, { "profile", s->profile },
+		{ "lang", s->lang }, { "content_version", s->content_version },
+		{ "started_at", s->started_at }, { "ended_at", s->ended_at },
+		{ "outcome", s->outcome_name }, { "reason", s->reason },
+		{ "seal_hash", s->seal_hash },
+	};
+
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+		if (store_fhir_check_one(s, f[i].what, 0, f[i].v, why))
+			return 1;
+	for (size_t i = 0; i < s->nanswers; i++) {
+		const struct store_answer_row *r = &s->answers[i];
+
+		if (store_fhir_check_one(s, "answer question_id", r->seq,
+					 r->question_id, why) ||
+		    store_fhir_check_one(s, "answer choice_text", r->seq,
+					 r->choice_text, why) ||
+		    store_fhir_check_one(s, "answer at", r->seq, r->at, why))
+			return 1;
+	}
+	for (size_t i = 0; i < s->nacks; i++) {
+		const struct store_ack_row *r = &s->acks[i];
+
+		if (store_fhir_check_one(s, "ack statement_id", r->seq,
+					 r->statement_id, why) ||
+		    store_fhir_check_one(s, "ack text_sha256", r->seq,
+					 r->text_sha256, why) ||
+		    store_fhir_check_one(s, "ack at", r->seq, r->at, why))
+			return 1;
+	}
+	for (size_t i = 0; i < s->nsigns; i++) {
+		const struct store_sign_row *r = &s->signs[i];
+
+		if (store_fhir_check_one(s, "signature role", r->seq, r->role,
+					 why) ||
+		    store_fhir_check_one(s, "signature name", r->seq, r->name,
+					 why) ||
+		    store_fhir_check_one(s, "signature meaning", r->seq,
+					 r->meaning, why) ||
+		    store_fhir_check_one(s, "signature at", r->seq, r->at, why))
+			return 1;
+	}
+	for (size_t i = 0; i < s->nverifications; i++) {
+		const struct store_verify_row *r = &s->verifications[i];
+
+		if (store_fhir_check_one(s, "verification staff_id", r->seq,
+					 r->staff_id, why) ||
+		    store_fhir_check_one(s, "verification at", r->seq, r->at,
+					 why))
+			return 1;
+	}
+	return 0;
+}
+
 static int
 store_export_render(const struct store_session *s, void *ctx)
 {
 	struct store_export_worker *w = ctx;
 
+	if (store_fhir_check(s, &w->refused))
+		return 1;
 	if (s->nacks > w->cap_ack_texts) {
 		w->cap_ack_texts = s->nacks * 2;
 		w->ack_texts = xreallocarray(w->ack_texts, w->cap_ack_texts,
 					     sizeof *w->ack_texts);
 	}
-	for (size_t i = 0; i < s->nacks; i++)
-		w->ack_texts[i] = store_export_text(w, s->acks[i].text_sha256);
+	for (size_t i = 0; i < s->nacks; i++) {
+		char *bad = NULL;
+
+		w->ack_texts[i] = store_export_text(w, s->acks[i].text_sha256,
+						    &bad);
+		if (bad != NULL) {
+			/* the statement's wording: never replaced */
+			w->refused = xasprintf("session %lld, ack text #%lld:"
+					       " %s: the export stops here (run"
+					       " 'isokiosk records verify')",
+					       (long long)s->id,
+					       (long long)s->acks[i].seq, bad);
+			free(bad);
+			return 1;
+		}
+	}
 	store_json_arena = &w->arena;
 	store_fhir_session(w->out, s, w->x->texts, w->ack_texts);
 	store_json_arena = NULL;
@@ -1061,10 +1141,19 @@ store_export_work(void *arg)
 		pthread_mutex_lock(&x->lock);
 		if (rc != 0) {
 			x->failed = true;
-			if (x->err == NULL)
-				x->err = err;
-			else
+			if (w->refused != NULL) {
 				free(err);
+				err = w->refused;
+				w->refused = NULL;
+			}
+			/* the first chunk's refusal is the one named */
+			if (x->err == NULL || k < x->err_chunk) {
+				free(x->err);
+				x->err = err;
+				x->err_chunk = k;
+			} else {
+				free(err);
+			}
 		}
 		x->chunks[k].done = true;
 		pthread_cond_broadcast(&x->cond);

@@ -27,10 +27,19 @@ enum store_stmt {
 	STMT_HEAD_VERIFICATIONS,
 	STMT_VERIFY_INSERT,
 	STMT_CONTENT_INSERT,
+	STMT_CONTENT_ORD,
 	STMT_OPEN_SESSIONS,
 	STMT_LAST_ACTIVITY,
 	STMT_N
 };
+
+/* A content version's file list as the canonical form writes it. */
+struct store_files_block {
+	char *version;
+	char *block;
+};
+#define STORE_FILES_CACHE 64 /* versions kept (only an edited database has
+				more than a few) */
 
 struct store {
 	sqlite3 *db;
@@ -40,6 +49,11 @@ struct store {
 	void *clock_ctx;
 	bool bulk;
 	int lock_fd;          /* writers: the database file, flock'ed */
+	int schema;           /* user_version as opened (readers: 3 to 5) */
+	char *uri;            /* how SQLite was given the file (readers) */
+	char *note;           /* store_open_note */
+	struct store_files_block *files; /* by version, read once each */
+	size_t nfiles, capfiles, files_next;
 	sqlite3_stmt *stmt[STMT_N];
 };
 
@@ -71,6 +85,15 @@ struct store_session_priv {
 /* A second read-only connection to st's database (a verification worker);
  * store_close it. NULL with *err on failure. */
 struct store *store_reader(struct store *st, char **err);
+
+/*
+ * The file list of a content version as form 4 of the canonical form
+ * writes it ("files\tN\n" and one "f\tname\tsha256\n" a file, by name;
+ * see store-seal.c), read once per version and kept in st (forgotten when
+ * content is frozen). NULL with *err on a database error.
+ */
+const char *store_files_block(struct store *st, const char *version,
+			      char **err);
 
 /* A prepared statement (prepared once, reset before use). */
 sqlite3_stmt *store_stmt(struct store *st, enum store_stmt which, char **err);

@@ -149,16 +149,17 @@ store_session_view(struct store_session *s, sqlite3_stmt *q)
 	s->seal_prev = store_col(q, 13);
 	s->seal_hash = store_col(q, 14);
 	/* NULL: sealed before schema 3 (form 1), or open; else only 2 (before
-	 * schema 4) and 3 are ever written. */
+	 * schema 4), 3 (before schema 5) and 4 are ever written. */
 	if (sqlite3_column_type(q, 15) == SQLITE_NULL) {
 		s->seal_form = s->seal_hash != NULL ? 1 : 0;
 	} else {
 		s->seal_form = store_col_int(&bad, q, 15, false);
-		if (s->seal_form != 2 && s->seal_form != 3) {
+		if (s->seal_form < 2 || s->seal_form > 4) {
 			bad = true;
-			s->seal_form = 3;
+			s->seal_form = 4;
 		}
 	}
+	s->content_files = NULL;
 	s->malformed = bad;
 	s->screens = NULL;
 	s->answers = NULL;
@@ -192,6 +193,7 @@ store_session_copy(struct store_session *s, const struct store_session *v)
 	s->seal_prev = store_dup(s, v->seal_prev);
 	s->seal_hash = store_dup(s, v->seal_hash);
 	s->seal_form = v->seal_form;
+	s->content_files = store_dup(s, v->content_files);
 	s->malformed = v->malformed;
 }
 
@@ -390,6 +392,11 @@ store_session_get(struct store *st, int64_t id, struct store_session *out,
 		return store_fail(st, err, "reading the session");
 	}
 	store_session_view(&v, q);
+	v.content_files = store_files_block(st, v.content_version, err);
+	if (v.content_files == NULL) {
+		sqlite3_finalize(q);
+		return -1;
+	}
 	store_session_copy(out, &v);
 	sqlite3_finalize(q);
 	strbuf_init(&sql);
@@ -469,6 +476,9 @@ store_walk_rows(struct store *st, const char *since, int64_t lo, int64_t hi,
 	}
 	while ((r = sqlite3_step(sq)) == SQLITE_ROW) {
 		store_session_view(&v, sq);
+		v.content_files = store_files_block(st, v.content_version, err);
+		if (v.content_files == NULL)
+			goto fail;
 		if ((rc = ops->session(&v, ctx)) != 0)
 			goto out;
 		for (int c = 0; c < CHILD_N; c++) {
@@ -609,6 +619,77 @@ store_each(struct store *st, const char *since, store_session_fn fn, void *ctx,
 {
 	return store_walk(st, since, INT64_MIN, INT64_MAX, false, fn, ctx, NULL,
 			  err);
+}
+
+/* A value as the canonical form writes it (store-seal.c): TAB first,
+ * backslash, TAB, LF and CR escaped, NULL as \N. */
+static void
+store_block_value(struct strbuf *sb, const char *v)
+{
+	strbuf_addch(sb, '\t');
+	if (v == NULL) {
+		strbuf_addstr(sb, "\\N");
+		return;
+	}
+	for (; *v != '\0'; v++) {
+		switch (*v) {
+		case '\\': strbuf_addstr(sb, "\\\\"); break;
+		case '\t': strbuf_addstr(sb, "\\t"); break;
+		case '\n': strbuf_addstr(sb, "\\n"); break;
+		case '\r': strbuf_addstr(sb, "\\r"); break;
+		default: strbuf_addch(sb, *v); break;
+		}
+	}
+}
+
+const char *
+store_files_block(struct store *st, const char *version, char **err)
+{
+	struct store_files_block *b;
+	struct strbuf sb;
+	sqlite3_stmt *q;
+	size_t n = 0;
+	int rc;
+
+	if (version == NULL)
+		version = "";
+	for (size_t i = 0; i < st->nfiles; i++)
+		if (strcmp(st->files[i].version, version) == 0)
+			return st->files[i].block;
+	/* By name: the set of files is what a seal vouches for (their order
+	 * is checked against the version by verification), and a file frozen
+	 * before schema 5 getting its place later changes nothing here. */
+	if (store_prepare(st, "SELECT name, sha256 FROM content_files WHERE"
+			  " version = ?1 ORDER BY name", &q, err) != 0)
+		return NULL;
+	store_bind_text(q, 1, version);
+	strbuf_init(&sb);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		strbuf_addch(&sb, 'f');
+		store_block_value(&sb, (const char *)sqlite3_column_text(q, 0));
+		store_block_value(&sb, (const char *)sqlite3_column_text(q, 1));
+		strbuf_addch(&sb, '\n');
+		n++;
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		strbuf_done(&sb);
+		store_fail(st, err, "reading the content files");
+		return NULL;
+	}
+	if (st->nfiles < STORE_FILES_CACHE) {
+		XGROW(st->files, st->nfiles, st->capfiles);
+		b = &st->files[st->nfiles++];
+	} else {
+		/* full: the callers copy a block before they read another */
+		b = &st->files[st->files_next++ % STORE_FILES_CACHE];
+		free(b->version);
+		free(b->block);
+	}
+	b->version = xstrdup(version);
+	b->block = xasprintf("files\t%zu\n%s", n, sb.s);
+	strbuf_done(&sb);
+	return b->block;
 }
 
 int

@@ -2,12 +2,15 @@
  * store-seal: the hash chain over consent records: the canonical form of a
  * session, sealing a session when it ends, and verifying the whole chain.
  *
- * The canonical form (version 3; versions 2 and 1 below) of a session is
- * UTF-8 text, one field per line, fields "name<TAB>value", lines ending in
- * LF, in exactly this order:
+ * The canonical form (version 4; versions 3, 2 and 1 below) of a session
+ * is UTF-8 text, one field per line, fields "name<TAB>value", lines ending
+ * in LF, in exactly this order:
  *
- *     isokiosk-session<TAB>3
- *     content, lang, profile, minor (0|1), kiosk
+ *     isokiosk-session<TAB>4
+ *     content
+ *     files<TAB>n                                the content version's files
+ *     f<TAB>name<TAB>sha256                      per file, by name
+ *     lang, profile, minor (0|1), kiosk
  *     t<TAB>statement<TAB>text_sha256                         per statement
  *     id, staff, patient, started, ended, outcome, reason
  *     s<TAB>seq<TAB>screen_id<TAB>shown_ms<TAB>at             per visit
@@ -17,6 +20,15 @@
  *     g<TAB>seq<TAB>role<TAB>name<TAB>meaning<TAB>at          per signature
  *     malformed<TAB>1     only when a stored value has the wrong type
  *                         (text where a number belongs, a flag not 0/1)
+ *
+ * The f lines are the frozen copies of the files the content version was
+ * made of (content_files: name "<lang>/<file>", the SHA-256 of its bytes;
+ * by name, as bytes): the seal vouches for exactly which files the patient
+ * was shown, and verification checks each stored file against its hash
+ * and, in the order the version hashes them (content_files.ord, bundle.h),
+ * the list against the version. The kiosk freezes its content before it
+ * seals anything (even sessions found open at start-up), so a session's
+ * list is whole when it is sealed.
  *
  * rows of each kind in seq order; the n-th t line and the n-th k line are
  * the same acknowledgement (its statement id and the SHA-256 of its exact
@@ -39,7 +51,9 @@
  * the whole form; that part (some 720 of 1,550 bytes of a session with eight
  * statements, most of it their hashes) just costs nothing to hash again.
  *
- * Version 2 (header isokiosk-session<TAB>2) writes, after the header, id,
+ * Version 3 (header isokiosk-session<TAB>3) is version 4 without the files
+ * and f lines. Version 2 (header isokiosk-session<TAB>2) writes, after the
+ * header, id,
  * kiosk, staff, patient, profile, lang, content, minor, started, ended,
  * outcome, reason; then the s and a rows as above; then per statement
  * k<TAB>seq<TAB>statement<TAB>text_sha256<TAB>at (no t lines); then the g
@@ -48,8 +62,9 @@
  * answer, ack and sign rather than s, a, k and g.
  *
  * Sessions keep the form they were sealed with: the sessions table records
- * each seal's form (seal_form: 3 from schema 4 on, 2 for seals made under
- * schema 3, NULL for form 1, made before), which verification follows. The
+ * each seal's form (seal_form: 4 from schema 5 on, 3 for seals made under
+ * schema 4, 2 under schema 3, NULL for form 1, made before), which
+ * verification follows. The
  * header names the form, so a link read in another form does not match its
  * seal.
  *
@@ -263,7 +278,7 @@ store_canon_begin(struct store_canon *k, struct strbuf *shared,
 {
 	k->shared = shared;
 	k->own = own;
-	k->form = s->seal_form == 1 ? 1 : s->seal_form == 2 ? 2 : 3;
+	k->form = s->seal_form >= 1 && s->seal_form <= 3 ? s->seal_form : 4;
 	/* Forms 2 and 3 write times as distances from the start. */
 	k->ck.rel = false;
 	k->ck.started = s->started_at;
@@ -273,9 +288,19 @@ store_canon_begin(struct store_canon *k, struct strbuf *shared,
 		k->ck.day0 = k->ck.t0 -
 			     (k->ck.t0 % 86400000 + 86400000) % 86400000;
 	}
-	if (k->form == 3) {
-		store_canon_lit(shared, "isokiosk-session\t3\n");
-		store_canon_field(shared, "content", s->content_version);
+	if (k->form >= 3) {
+		if (k->form == 3) {
+			store_canon_lit(shared, "isokiosk-session\t3\n");
+			store_canon_field(shared, "content", s->content_version);
+		} else {
+			store_canon_lit(shared, "isokiosk-session\t4\n");
+			store_canon_field(shared, "content", s->content_version);
+			if (s->content_files != NULL)
+				store_canon_add(shared, s->content_files,
+						strlen(s->content_files));
+			else /* not read: matches no seal */
+				store_canon_lit(shared, "files\t\\N\n");
+		}
 		store_canon_field(shared, "lang", s->lang);
 		store_canon_field(shared, "profile", s->profile);
 		store_canon_add(shared, s->minor ? "minor\t1\n" : "minor\t0\n",
@@ -355,7 +380,7 @@ store_canon_row(struct store_canon *k, enum store_child c,
 	case CHILD_ACKS: {
 		const struct store_ack_row *r = &row->ack;
 
-		if (k->form == 3) {
+		if (k->form >= 3) {
 			/* statement and text hash in the shared part */
 			store_canon_lit(k->shared, "t");
 			store_canon_value(k->shared, r->statement_id);
@@ -402,7 +427,7 @@ store_canon_end(struct store_canon *k, bool malformed)
 static void
 store_canonical_into(struct strbuf *sb, const struct store_session *s)
 {
-	bool f3 = s->seal_form != 1 && s->seal_form != 2;
+	bool f3 = s->seal_form != 1 && s->seal_form != 2; /* forms 3 and 4 */
 	struct store_canon k;
 	struct strbuf own;
 	union store_child_row r;
@@ -579,7 +604,7 @@ store_seal_session(struct store *st, int64_t id, enum store_outcome outcome,
 	ss.outcome = outcome;
 	ss.outcome_name = store_outcome_name(outcome);
 	ss.reason = reason;
-	ss.seal_form = 3;
+	ss.seal_form = 4;
 	if (store_chain_head(st, &seq, head, err) != 0)
 		goto fail;
 	canon = store_canonical(&ss, &len);
@@ -888,7 +913,7 @@ store_verify_end(struct store_session *s, void *vctx)
 		return 0;
 	l = &c->links[c->cur];
 	store_canon_end(&c->canon, s->malformed);
-	if (c->canon.form == 3)
+	if (c->canon.form >= 3)
 		store_memo_digest(&c->memo, &c->shared, &c->sb, l->digest);
 	else
 		crypto_hash_sha256(l->digest, (const unsigned char *)c->sb.s,
@@ -1061,6 +1086,125 @@ store_verify_texts(struct store *st, struct store_report *r, char **err)
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, err, "reading the stored texts");
+	return 0;
+}
+
+/* One content version's list, as read (store_verify_content). */
+struct store_version_check {
+	char *version;
+	crypto_hash_sha256_state h;
+	int64_t n;
+	bool unordered, bad;
+};
+
+static void
+store_version_done(struct store_version_check *v, struct store_report *r)
+{
+	unsigned char d[32];
+	char hex[65];
+
+	if (v->version == NULL)
+		return;
+	if (v->unordered) {
+		r->unordered++;
+	} else {
+		crypto_hash_sha256_final(&v->h, d);
+		sodium_bin2hex(hex, sizeof hex, d, sizeof d);
+		r->versions++;
+		if (v->bad || strcmp(hex, v->version) != 0)
+			store_report_add(r, STORE_CHANGED, 0, 0, "content version"
+					 " %.16s...: its stored files are not the"
+					 " files it was made of: changed",
+					 v->version);
+	}
+	free(v->version);
+	v->version = NULL;
+}
+
+/*
+ * The frozen content files: each one's copy is there (its hash a key of
+ * texts, which store_verify_texts checks), and each version's list, in its
+ * order, hashes to the version (bundle.h: SHA-256 over "<file>\0<sha256>\n"
+ * a file), so that no file of what a patient was shown can be swapped for
+ * another, even under its own correct hash. Lists frozen before schema 5
+ * have no order: counted in r->unordered, their files checked one by one.
+ */
+static int
+store_verify_content(struct store *st, struct store_report *r, char **err)
+{
+	struct store_version_check v = { 0 };
+	sqlite3_stmt *q;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT c.name, c.sha256, c.version,"
+			       " t.sha256 IS NOT NULL FROM content_files c"
+			       " LEFT JOIN texts t ON t.sha256 = c.sha256"
+			       " ORDER BY c.name", -1, &q, NULL) != SQLITE_OK)
+		return store_fail(st, err, "reading the content files");
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(q, 0);
+		const char *version = (const char *)sqlite3_column_text(q, 2);
+
+		if (sqlite3_column_int(q, 3) == 0)
+			store_report_add(r, STORE_CHANGED, 0, 0, "content file"
+					 " %s of version %.16s...: its stored"
+					 " copy is missing: changed",
+					 name ? name : "(none)",
+					 version ? version : "(none)");
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, err, "reading the content files");
+	if (st->schema < 5) {
+		/* no order recorded: every version as before schema 5 */
+		if (sqlite3_prepare_v2(st->db, "SELECT count(DISTINCT version)"
+				       " FROM content_files", -1, &q,
+				       NULL) != SQLITE_OK)
+			return store_fail(st, err, "reading the content files");
+		if (sqlite3_step(q) == SQLITE_ROW)
+			r->unordered += (size_t)sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+		return 0;
+	}
+	if (sqlite3_prepare_v2(st->db, "SELECT version, name, sha256, ord FROM"
+			       " content_files ORDER BY version, ord IS NULL,"
+			       " ord, name", -1, &q, NULL) != SQLITE_OK)
+		return store_fail(st, err, "reading the content files");
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *version = (const char *)sqlite3_column_text(q, 0);
+		const char *name = (const char *)sqlite3_column_text(q, 1);
+		const char *sha = (const char *)sqlite3_column_text(q, 2);
+		const char *rel;
+
+		if (version == NULL)
+			version = "";
+		if (v.version == NULL || strcmp(v.version, version) != 0) {
+			store_version_done(&v, r);
+			memset(&v, 0, sizeof v);
+			v.version = xstrdup(version);
+			crypto_hash_sha256_init(&v.h);
+		}
+		if (sqlite3_column_type(q, 3) == SQLITE_NULL) {
+			v.unordered = true;
+			continue;
+		}
+		if (sqlite3_column_type(q, 3) != SQLITE_INTEGER ||
+		    sqlite3_column_int64(q, 3) != ++v.n || name == NULL ||
+		    sha == NULL || strlen(sha) != 64) {
+			v.bad = true;
+			continue;
+		}
+		rel = strchr(name, '/');
+		rel = rel != NULL ? rel + 1 : name;
+		crypto_hash_sha256_update(&v.h, (const unsigned char *)rel,
+					  strlen(rel) + 1);
+		crypto_hash_sha256_update(&v.h, (const unsigned char *)sha, 64);
+		crypto_hash_sha256_update(&v.h, (const unsigned char *)"\n", 1);
+	}
+	sqlite3_finalize(q);
+	store_version_done(&v, r);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, err, "reading the content files");
 	return 0;
 }
 
@@ -1412,7 +1556,8 @@ store_verify(struct store *st, struct store_report *r, char **err)
 					 (long long)l->seq,
 					 (long long)before->seq);
 	}
-	if (store_verify_texts(st, r, err) != 0)
+	if (store_verify_texts(st, r, err) != 0 ||
+	    store_verify_content(st, r, err) != 0)
 		goto out;
 	rc = r->n > 0 ? 1 : 0;
 out:

@@ -25,6 +25,7 @@
 #include <sqlite3.h>
 
 #include "bundle.h"
+#include "ingate.h"
 #include "quiz.h"
 #include "store-int.h"
 #include "xmalloc.h"
@@ -481,8 +482,11 @@ static const char *const store_sql[STMT_N] = {
 		"INSERT INTO verifications(session_id, staff_id, at, seal_seq,"
 		" seal_prev, seal_hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
 	[STMT_CONTENT_INSERT] =
-		"INSERT OR IGNORE INTO content_files(version, name, sha256)"
-		" VALUES(?1, ?2, ?3)",
+		"INSERT OR IGNORE INTO content_files(version, name, sha256, ord)"
+		" VALUES(?1, ?2, ?3, ?4)",
+	[STMT_CONTENT_ORD] =
+		"UPDATE content_files SET ord = ?4 WHERE version = ?1"
+		" AND name = ?2 AND sha256 = ?3 AND ord IS NULL",
 	[STMT_OPEN_SESSIONS] =
 		"SELECT id FROM sessions WHERE seal_hash IS NULL ORDER BY id",
 	[STMT_LAST_ACTIVITY] =
@@ -683,6 +687,24 @@ static const char store_schema_2[] =
 static const char store_schema_3[] =
 	"ALTER TABLE sessions ADD COLUMN seal_form INTEGER;";
 
+/*
+ * Schema 5: the place of each content file in its version's list (ord,
+ * 1-based: the order the version hashes them, bundle.h), so that the list
+ * can be checked against the version and sealed with each session
+ * (canonical form 4, store-seal.c). Rows frozen before have none; the only
+ * change a row ever takes is getting its place, once, when the kiosk
+ * freezes the same file again. And the application_id that marks the file
+ * as an isokiosk records database.
+ */
+static const char store_schema_5[] =
+	"ALTER TABLE content_files ADD COLUMN ord INTEGER;"
+	"DROP TRIGGER content_files_no_update;"
+	"CREATE TRIGGER content_files_no_update BEFORE UPDATE ON content_files"
+	" WHEN NOT (OLD.ord IS NULL AND NEW.ord IS NOT NULL"
+	" AND NEW.version IS OLD.version AND NEW.name IS OLD.name"
+	" AND NEW.sha256 IS OLD.sha256)"
+	" BEGIN SELECT RAISE(ABORT, 'stored content never changes'); END;";
+
 static int
 store_migrate(struct store *st, char **err)
 {
@@ -708,9 +730,9 @@ store_migrate(struct store *st, char **err)
 	}
 	if (version > STORE_SCHEMA_VERSION) {
 		store_txn_rollback(st);
-		return store_failf(err, "%s: written by a newer isokiosk (schema"
-				   " %d; this one knows %d)", st->path, version,
-				   STORE_SCHEMA_VERSION);
+		return store_failf(err, "written by a newer isokiosk (schema %d;"
+				   " this one knows %d): use that isokiosk",
+				   version, STORE_SCHEMA_VERSION);
 	}
 	strbuf_init(&sb);
 	if (version < 1) {
@@ -723,8 +745,11 @@ store_migrate(struct store *st, char **err)
 		strbuf_addstr(&sb, store_schema_3);
 	/* Schema 4 seals with canonical form 3: no table changes, but an
 	 * older isokiosk would take those seals for changed records. */
+	if (version < 5)
+		strbuf_addstr(&sb, store_schema_5);
 	if (version < STORE_SCHEMA_VERSION) {
-		strbuf_addf(&sb, "PRAGMA user_version = %d;",
+		strbuf_addf(&sb, "PRAGMA application_id = %d;"
+			    "PRAGMA user_version = %d;", STORE_APPLICATION_ID,
 			    STORE_SCHEMA_VERSION);
 		if (store_exec(st, sb.s, err) != 0) {
 			store_txn_rollback(st);
@@ -741,7 +766,7 @@ out:
 
 /* Seal as abandoned every session left open (a crash or a power cut). The
  * end time is the session's last recorded event. */
-static int
+int
 store_recover(struct store *st, char **err)
 {
 	sqlite3_stmt *s = store_stmt(st, STMT_OPEN_SESSIONS, err);
@@ -825,12 +850,252 @@ store_default_path(bool create_dir)
 	}
 }
 
+/* *err = "path: what" (path once; it is the caller's to name no more). */
+static int
+store_open_fail(char **err, const char *path, const char *what)
+{
+	return store_failf(err, "%s: %s", path, what);
+}
+
+/*
+ * Open the file ourselves first: never through a symbolic link, only a
+ * regular file, created 0600 by us or left as it is. A writer keeps the
+ * descriptor (its flock says one writer); a reader closes it. 0, or -1.
+ */
+static int
+store_open_file(struct store *st, const char *path, char **err)
+{
+	bool write = !(st->flags & STORE_READONLY), created = false;
+	struct stat sb;
+	int fd;
+
+	fd = open(path, (write ? O_RDWR : O_RDONLY) | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && write) {
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			  0600);
+		created = fd >= 0;
+		if (fd < 0 && errno == EEXIST) /* made in between: as found */
+			fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd < 0) {
+		if (errno == ELOOP)
+			return store_open_fail(err, path, "is a symbolic link:"
+					       " refusing to follow it (give"
+					       " the database's own path)");
+		if (errno == EISDIR)
+			return store_open_fail(err, path, "is a directory, not"
+					       " a records database");
+		return store_open_fail(err, path, strerror(errno));
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return store_open_fail(err, path, S_ISDIR(sb.st_mode)
+				       ? "is a directory, not a records"
+					 " database"
+				       : "is not a regular file: not a records"
+					 " database");
+	}
+	if (!write) {
+		close(fd);
+		return 0;
+	}
+	if (created) {
+		/* ours: exactly 0600, whatever the umask */
+		if (fchmod(fd, 0600) != 0) {
+			int e = errno;
+
+			close(fd);
+			unlink(path);
+			return store_open_fail(err, path, strerror(e));
+		}
+	} else if (sb.st_mode & 077) {
+		/* Consent records are private; the store never changes the
+		 * mode of a file it did not make. */
+		char what[160];
+
+		close(fd);
+		snprintf(what, sizeof what, "mode %03o lets others read or"
+			 " change the records: make it 0600 (chmod 600) first",
+			 (unsigned)(sb.st_mode & 0777));
+		return store_open_fail(err, path, what);
+	}
+	/* One writer per database: start-up seals every open session as
+	 * abandoned, which must never hit another kiosk's live one. The
+	 * flock is held (this fd open) until store_close; closing it earlier
+	 * would also drop SQLite's own locks. */
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
+
+		close(fd);
+		if (created)
+			unlink(path);
+		return store_open_fail(err, path, e == EWOULDBLOCK
+				       ? "another isokiosk is writing this"
+					 " database"
+				       : strerror(e));
+	}
+	st->lock_fd = fd;
+	return 0;
+}
+
+/* "file:" URI of path (percent-encoded where a URI needs it) and params. */
+static char *
+store_uri(const char *path, const char *params)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_addstr(&sb, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#' || *p < 0x21 || *p >= 0x7f)
+			strbuf_addf(&sb, "%%%02X", *p);
+		else
+			strbuf_addch(&sb, (char)*p);
+	}
+	strbuf_addf(&sb, "?%s", params);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* The tables of schema 1: a file with these and no application_id was
+ * written by an older isokiosk. */
+static const char *const store_own_tables[] = {
+	"sessions", "screens", "answers", "acks", "signatures", "verifications",
+};
+
+/*
+ * Is the file ours? Reads the header (application_id, user_version) and
+ * the table names, and writes nothing: a foreign or broken file is left
+ * exactly as it was. 0 (with *version), or -1 with *err.
+ */
+static int
+store_identify(struct store *st, int *version, char **err)
+{
+	sqlite3_stmt *q;
+	int rc, app = 0, own = 0, tables = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT (SELECT application_id FROM"
+			       " pragma_application_id), (SELECT user_version"
+			       " FROM pragma_user_version)", -1, &q,
+			       NULL) != SQLITE_OK) {
+		int code = sqlite3_errcode(st->db);
+
+		store_failf(err, "%s: %s", st->path, code == SQLITE_NOTADB
+			    ? "not a records database (not an SQLite file):"
+			      " refusing to touch it"
+			    : sqlite3_errmsg(st->db));
+		return -1;
+	}
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		app = sqlite3_column_int(q, 0);
+		*version = sqlite3_column_int(q, 1);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW) {
+		store_failf(err, "%s: %s", st->path,
+			    sqlite3_errcode(st->db) == SQLITE_NOTADB
+			    ? "not a records database (not an SQLite file):"
+			      " refusing to touch it"
+			    : sqlite3_errmsg(st->db));
+		return -1;
+	}
+	if (app == STORE_APPLICATION_ID)
+		return 0;
+	if (app != 0)
+		return store_failf(err, "%s: the SQLite file of another program"
+				   " (application_id 0x%08x), not a records"
+				   " database: refusing to touch it", st->path,
+				   (unsigned)app);
+	if (sqlite3_prepare_v2(st->db, "SELECT name FROM sqlite_master WHERE"
+			       " type = 'table' AND name NOT LIKE 'sqlite_%'",
+			       -1, &q, NULL) != SQLITE_OK)
+		return store_fail(st, err, st->path);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(q, 0);
+
+		tables++;
+		for (size_t i = 0; name != NULL && i < sizeof store_own_tables /
+					     sizeof store_own_tables[0]; i++)
+			own += strcmp(name, store_own_tables[i]) == 0;
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, err, st->path);
+	if (tables == 0 && *version == 0)
+		return 0; /* empty: ours to make */
+	if (*version >= 1 && *version < 5 &&
+	    own == (int)(sizeof store_own_tables / sizeof store_own_tables[0]))
+		return 0; /* an older isokiosk's, before application_id */
+	return store_failf(err, "%s: an SQLite file with tables of another"
+			   " program, not a records database: refusing to"
+			   " touch it", st->path);
+}
+
+/* A read-only connection: "mode=ro"; on read-only media, where SQLite
+ * cannot open the write-ahead log's index, "immutable=1". */
+static int
+store_open_reader(struct store *st, int *version, char **err)
+{
+	static const char *const modes[] = { "mode=ro", "mode=ro&immutable=1" };
+
+	for (int m = 0; m < 2; m++) {
+		int code;
+
+		if (st->db != NULL) {
+			sqlite3_close(st->db);
+			st->db = NULL;
+		}
+		free(st->uri);
+		st->uri = store_uri(st->path, modes[m]);
+		if (sqlite3_open_v2(st->uri, &st->db, SQLITE_OPEN_READONLY |
+				    SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW |
+				    SQLITE_OPEN_NOMUTEX, "isokiosk-fail") !=
+		    SQLITE_OK) {
+			if (st->db == NULL)
+				return store_open_fail(err, st->path,
+						       "out of memory");
+			code = sqlite3_errcode(st->db);
+		} else {
+			sqlite3_extended_result_codes(st->db, 1);
+			sqlite3_busy_timeout(st->db, 5000);
+			free(*err);
+			*err = NULL;
+			if (store_identify(st, version, err) == 0) {
+				if (m == 1) {
+					char *wal = xasprintf("%s-wal", st->path);
+					struct stat sb;
+
+					st->note = xasprintf("%s: read-only media:"
+						" read as it is in the file%s",
+						st->path,
+						stat(wal, &sb) == 0 && sb.st_size > 0
+						? ", without its -wal file (records"
+						  " not yet checkpointed into it are"
+						  " not shown)" : "");
+					free(wal);
+				}
+				return 0;
+			}
+			code = sqlite3_errcode(st->db) & 0xff;
+		}
+		/* Only what read-only media does to a WAL reader is worth a
+		 * second try. */
+		if (m == 0 && (code == SQLITE_CANTOPEN || code == SQLITE_READONLY ||
+			       code == SQLITE_IOERR || code == SQLITE_BUSY))
+			continue;
+		if (*err == NULL)
+			store_open_fail(err, st->path, sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return -1;
+}
+
 struct store *
 store_open(const char *path, const struct store_opts *opts, char **err)
 {
 	struct store *st;
-	int flags;
-	char *wal, *shm;
+	int version = -1;
+	char *msg = NULL;
 
 	if (sodium_init() < 0) {
 		store_failf(err, "libsodium cannot start");
@@ -848,92 +1113,69 @@ store_open(const char *path, const struct store_opts *opts, char **err)
 							: store_system_clock;
 	st->clock_ctx = opts != NULL ? opts->clock_ctx : NULL;
 
+	if (store_open_file(st, path, err) != 0)
+		goto fail;
 	if (st->flags & STORE_READONLY) {
-		if (access(path, R_OK) != 0) {
-			store_failf(err, "%s: %s", path, strerror(errno));
+		if (store_open_reader(st, &version, &msg) != 0) {
+			if (err != NULL) {
+				free(*err);
+				*err = msg;
+			} else {
+				free(msg);
+			}
 			goto fail;
 		}
-		flags = SQLITE_OPEN_READONLY;
-	} else {
-		/* Create it 0600 before SQLite does (SQLite would use 0644);
-		 * the -wal and -shm files take the database file's mode. */
-		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-
-		if (fd < 0) {
-			store_failf(err, "%s: %s", path, strerror(errno));
+		/* Schemas 3 and 4 have what reading needs (4 only never
+		 * holds a form 4 seal, 3 a form 3 one). */
+		if (version > STORE_SCHEMA_VERSION) {
+			store_failf(err, "%s: written by a newer isokiosk"
+				    " (schema %d; this one reads 3 to %d): use"
+				    " that isokiosk", path, version,
+				    STORE_SCHEMA_VERSION);
 			goto fail;
 		}
-		if (fchmod(fd, 0600) != 0) {
-			store_failf(err, "%s: %s", path, strerror(errno));
-			close(fd);
+		if (version == 0) {
+			store_failf(err, "%s: empty: no records in it yet",
+				    path);
 			goto fail;
 		}
-		/* One writer per database: start-up seals every open session
-		 * as abandoned, which must never hit another kiosk's live
-		 * one. The flock is held (this fd open) until store_close;
-		 * closing it earlier would also drop SQLite's own locks. */
-		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-			store_failf(err, "%s: %s", path, errno == EWOULDBLOCK
-				    ? "another isokiosk is writing this database"
-				    : strerror(errno));
-			close(fd);
+		if (version < 3) {
+			store_failf(err, "%s: schema %d, from an older isokiosk:"
+				    " the kiosk migrates it when it next opens"
+				    " it (isokiosk run --db %s)", path, version,
+				    path);
 			goto fail;
 		}
-		st->lock_fd = fd;
-		wal = xasprintf("%s-wal", path);
-		shm = xasprintf("%s-shm", path);
-		chmod(wal, 0600); /* left by an older run: tighten */
-		chmod(shm, 0600);
-		free(wal);
-		free(shm);
-		flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+		st->schema = version;
+		/* Reading every record: map the file rather than copy it. */
+		sqlite3_exec(st->db, "PRAGMA mmap_size=1073741824", NULL, NULL,
+			     NULL);
+		return st;
 	}
-	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX,
-			    "isokiosk-fail") != SQLITE_OK) {
-		store_failf(err, "%s: %s", path,
-			    st->db ? sqlite3_errmsg(st->db) : "out of memory");
+	/* As a URI, so that no path ("file:...", ":memory:") means anything
+	 * but the file. */
+	st->uri = store_uri(path, "mode=rw");
+	if (sqlite3_open_v2(st->uri, &st->db, SQLITE_OPEN_READWRITE |
+			    SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW |
+			    SQLITE_OPEN_NOMUTEX, "isokiosk-fail") != SQLITE_OK) {
+		store_open_fail(err, path, st->db ? sqlite3_errmsg(st->db)
+						  : "out of memory");
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, 5000);
-	if (!(st->flags & STORE_READONLY)) {
-		if (store_exec(st, "PRAGMA journal_mode=WAL;"
-				   "PRAGMA synchronous=FULL;"
-				   "PRAGMA foreign_keys=ON;", err) != 0)
-			goto fail_prefix;
-		if (store_migrate(st, err) != 0)
-			goto fail_prefix;
-		if (!(st->flags & STORE_NO_RECOVER) && store_recover(st, err) != 0)
-			goto fail_prefix;
-	} else {
-		sqlite3_stmt *s;
-		int version = -1;
-
-		/* Reading every record: map the file rather than copy it. */
-		sqlite3_exec(st->db, "PRAGMA mmap_size=1073741824", NULL, NULL,
-			     NULL);
-
-		if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s,
-				       NULL) == SQLITE_OK) {
-			if (sqlite3_step(s) == SQLITE_ROW)
-				version = sqlite3_column_int(s, 0);
-			sqlite3_finalize(s);
-		}
-		if (version < 0) {
-			store_fail(st, err, path);
-			goto fail;
-		}
-		/* Schema 3 has the same tables (it only never holds a form
-		 * 3 seal): readable as it is. */
-		if (version != STORE_SCHEMA_VERSION && version != 3) {
-			store_failf(err, "%s: schema version %d, expected %d%s",
-				    path, version, STORE_SCHEMA_VERSION,
-				    version == 0 ? " (not a records database)"
-				    : " (open it once with the kiosk to"
-				      " migrate)");
-			goto fail;
-		}
-	}
+	/* Before anything writes (WAL mode writes the header). */
+	if (store_identify(st, &version, err) != 0)
+		goto fail;
+	if (store_exec(st, "PRAGMA journal_mode=WAL;"
+			   "PRAGMA synchronous=FULL;"
+			   "PRAGMA foreign_keys=ON;", err) != 0)
+		goto fail_prefix;
+	if (store_migrate(st, err) != 0)
+		goto fail_prefix;
+	st->schema = STORE_SCHEMA_VERSION;
+	if (!(st->flags & STORE_NO_RECOVER) && store_recover(st, err) != 0)
+		goto fail_prefix;
 	return st;
 
 fail_prefix:
@@ -948,6 +1190,12 @@ fail:
 	return NULL;
 }
 
+const char *
+store_open_note(const struct store *st)
+{
+	return st->note;
+}
+
 struct store *
 store_reader(struct store *st, char **err)
 {
@@ -958,7 +1206,12 @@ store_reader(struct store *st, char **err)
 	r->flags = STORE_READONLY;
 	r->clock = st->clock;
 	r->clock_ctx = st->clock_ctx;
-	if (sqlite3_open_v2(st->path, &r->db, SQLITE_OPEN_READONLY |
+	r->schema = st->schema;
+	/* the same file, read-only (immutable if st had to be) */
+	r->uri = store_uri(st->path, st->note != NULL ? "mode=ro&immutable=1"
+						     : "mode=ro");
+	if (sqlite3_open_v2(r->uri, &r->db, SQLITE_OPEN_READONLY |
+			    SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW |
 			    SQLITE_OPEN_NOMUTEX, "isokiosk-fail") != SQLITE_OK) {
 		store_failf(err, "%s: %s", st->path,
 			    r->db ? sqlite3_errmsg(r->db) : "out of memory");
@@ -982,7 +1235,14 @@ store_close(struct store *st)
 		sqlite3_close(st->db);
 	if (st->lock_fd >= 0)
 		close(st->lock_fd);
+	for (size_t i = 0; i < st->nfiles; i++) {
+		free(st->files[i].version);
+		free(st->files[i].block);
+	}
+	free(st->files);
 	free(st->path);
+	free(st->uri);
+	free(st->note);
 	free(st);
 }
 
@@ -1029,6 +1289,20 @@ store_is_hex64(const char *s)
 	return i == 64;
 }
 
+/* v is what the input gate (ingate.h) lets through, unchanged: 0, or -1
+ * with *err saying why not. */
+static int
+store_clean(enum ingate_kind kind, const char *v, char **err)
+{
+	char *why = NULL;
+
+	if (ingate_is_clean(kind, v, 0, &why))
+		return 0;
+	store_failf(err, "not recorded: %s", why);
+	free(why);
+	return -1;
+}
+
 /* Step a write statement; -1 with *err on failure. */
 static int
 store_step_done(struct store *st, sqlite3_stmt *s, char **err, const char *what)
@@ -1059,6 +1333,11 @@ store_session_begin(struct store *st, const struct store_start *ss,
 		return store_failf(err, "unknown profile '%s' (pregnancy or"
 				   " no-pregnancy)",
 				   ss->profile ? ss->profile : "");
+	/* The last line of the input gate: only clean text is recorded. */
+	if (store_clean(INGATE_KIOSK, ss->kiosk_id, err) != 0 ||
+	    store_clean(INGATE_STAFF, ss->staff_id, err) != 0 ||
+	    store_clean(INGATE_REF, ss->patient_ref, err) != 0)
+		return -1;
 	if (!store_is_hex64(ss->content_version))
 		return store_failf(err, "the content version must be 64"
 				   " lowercase hex digits");
@@ -1246,6 +1525,8 @@ store_sign(struct store *st, int64_t id, const char *role, const char *name,
 	if (role == NULL || name == NULL || meaning == NULL || name[0] == '\0')
 		return store_failf(err, "a signature needs a role, a name and"
 				   " its meaning");
+	if (store_clean(INGATE_NAME, name, err) != 0)
+		return -1;
 	if (store_txn_begin(st, err) != 0)
 		return -1;
 	if ((s = store_stmt(st, STMT_SIGN_FIND, err)) == NULL)
@@ -1315,6 +1596,8 @@ store_staff_verify(struct store *st, int64_t id, const char *staff_id,
 
 	if (staff_id == NULL || staff_id[0] == '\0')
 		return store_failf(err, "a verification needs a staff id");
+	if (store_clean(INGATE_STAFF, staff_id, err) != 0)
+		return -1;
 	if (store_txn_begin(st, err) != 0)
 		return -1;
 	store_session_init(&ss);
@@ -1354,10 +1637,25 @@ fail:
 	return -1;
 }
 
-/* Store one content file inside the caller's transaction. */
+/* The file lists read so far may have changed: read them again when next
+ * needed. */
+static void
+store_files_forget(struct store *st)
+{
+	for (size_t i = 0; i < st->nfiles; i++) {
+		free(st->files[i].version);
+		free(st->files[i].block);
+	}
+	st->nfiles = 0;
+	st->files_next = 0;
+}
+
+/* Store one content file inside the caller's transaction; ord is its
+ * place in the version's list (0: not known). */
 static int
 store_content_put(struct store *st, const char *version, const char *name,
-		  const char *bytes, size_t len, const char *hash, char **err)
+		  const char *bytes, size_t len, const char *hash, int ord,
+		  char **err)
 {
 	sqlite3_stmt *s;
 
@@ -1374,6 +1672,20 @@ store_content_put(struct store *st, const char *version, const char *name,
 	store_bind_text(s, 1, version);
 	store_bind_text(s, 2, name);
 	store_bind_text(s, 3, hash);
+	if (ord > 0)
+		sqlite3_bind_int(s, 4, ord);
+	if (store_step_done(st, s, err, "storing the content file") != 0)
+		return -1;
+	if (ord <= 0 || sqlite3_changes(st->db) > 0)
+		return 0;
+	/* Frozen before schema 5, without its place: it gets it now, if it
+	 * is the same file. */
+	if ((s = store_stmt(st, STMT_CONTENT_ORD, err)) == NULL)
+		return -1;
+	store_bind_text(s, 1, version);
+	store_bind_text(s, 2, name);
+	store_bind_text(s, 3, hash);
+	sqlite3_bind_int(s, 4, ord);
 	return store_step_done(st, s, err, "storing the content file");
 }
 
@@ -1389,10 +1701,11 @@ store_content_file(struct store *st, const char *version, const char *name,
 	store_sha256_hex(bytes, len, hash);
 	if (store_txn_begin(st, err) != 0)
 		return -1;
-	if (store_content_put(st, version, name, bytes, len, hash, err) != 0) {
+	if (store_content_put(st, version, name, bytes, len, hash, 0, err) != 0) {
 		store_txn_rollback(st);
 		return -1;
 	}
+	store_files_forget(st);
 	return store_txn_commit(st, err);
 }
 
@@ -1453,12 +1766,13 @@ store_content_freeze(struct store *st, const struct bundle_lang *l,
 		}
 		name = xasprintf("%s/%s", l->code, f->rel ? f->rel : f->path);
 		rc = store_content_put(st, l->version, name, bytes, len, hash,
-				       err);
+				       (int)i + 1, err);
 		free(name);
 		free(bytes);
 		if (rc != 0)
 			goto fail;
 	}
+	store_files_forget(st);
 	return store_txn_commit(st, err);
 fail:
 	store_txn_rollback(st);

@@ -46,7 +46,10 @@
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
+/* PRAGMA application_id of every isokiosk records database ("IsKi"): a
+ * SQLite file without it is not ours (see store_open). */
+#define STORE_APPLICATION_ID 0x49734b69
 
 enum store_flags {
 	STORE_READONLY = 1 << 0,  /* records commands: no writes, no recovery */
@@ -73,10 +76,34 @@ char *store_default_path(bool create_dir);
 /*
  * Open (creating with mode 0600 if missing, and migrating an older schema)
  * the database at path. opts may be NULL. Returns the store, or NULL with
- * *err set (caller frees).
+ * *err set (caller frees; it names path once).
+ *
+ * Refused, with nothing changed: a path that is a symbolic link (opened
+ * O_NOFOLLOW, and SQLite with SQLITE_OPEN_NOFOLLOW), anything but a regular
+ * file, a file that is not SQLite, a SQLite file of another program (an
+ * application_id other than STORE_APPLICATION_ID, or none and tables that
+ * are not an older isokiosk's), a schema newer than this build's, and, for
+ * a writer, an existing file that group or others may read or write (the
+ * store only ever sets the mode of a file it created itself).
+ *
+ * STORE_READONLY opens "mode=ro" and never writes the database (SQLite may
+ * make the -wal and -shm files beside it, as for any reader of a WAL
+ * database, owned as the database is); on read-only media, where SQLite
+ * cannot read the write-ahead log that way, it opens the file "immutable"
+ * and store_open_note says what that leaves out.
  */
 struct store *store_open(const char *path, const struct store_opts *opts,
 			 char **err);
+/* A note about how the store was opened (read-only media), or NULL. */
+const char *store_open_note(const struct store *st);
+
+/*
+ * Seal as abandoned every session still open (found after a crash or a
+ * power cut). store_open does it unless STORE_NO_RECOVER; the kiosk opens
+ * with that flag, freezes its content (store_content_freeze), then calls
+ * this, so that a session's seal covers its content's whole file list.
+ */
+int store_recover(struct store *st, char **err);
 void store_close(struct store *st);
 
 /* Outcome of a session. STORE_OPEN only while it runs. */
@@ -273,9 +300,12 @@ struct store_session {
 	const char *reason;      /* may be NULL */
 	int64_t seal_seq;        /* 0 while open */
 	int64_t seal_form;       /* the canonical form its seal was made with
-				    (store-seal.c): 3; 2 for a session sealed
-				    before schema 4, 1 before schema 3; 0
-				    while open */
+				    (store-seal.c): 4; 3 for a session sealed
+				    before schema 5, 2 before schema 4, 1
+				    before schema 3; 0 while open */
+	const char *content_files; /* its content version's frozen files as
+				    form 4 writes them (store-seal.c); NULL
+				    when not read */
 	bool malformed;          /* a stored value of the wrong type: only an
 				    edited database has one; such a session
 				    never matches its seal */
@@ -350,7 +380,8 @@ int store_find_session(struct store *st, const char *ref, int64_t *id,
 
 /*
  * The canonical form of a session that its seal covers (see store-seal.c),
- * in form s->seal_form (1, 2, else 3); caller frees. *len gets its length.
+ * in form s->seal_form (1, 2, 3, else 4); caller frees. *len gets its
+ * length.
  */
 char *store_canonical(const struct store_session *s, size_t *len);
 
@@ -440,6 +471,10 @@ struct store_report {
 	size_t nopen, capopen_;
 	int64_t head_seq;     /* last link: note it elsewhere to detect a cut tail */
 	char head[65];
+	size_t versions;      /* content versions whose file lists were
+				 checked against their hash */
+	size_t unordered;     /* content versions frozen before schema 5:
+				 their files checked one by one only */
 };
 
 void store_report_init(struct store_report *r);

@@ -73,7 +73,7 @@ test_open(unsigned flags)
 
 static const struct store_start test_start = {
 	.kiosk_id = "kiosk-1", .staff_id = "nurse-a",
-	.patient_ref = "山田\t太郎", .profile = "pregnancy", .lang = "ja",
+	.patient_ref = "山田 太郎", .profile = "pregnancy", .lang = "ja",
 	.content_version = VERSION, .minor = false,
 };
 
@@ -118,6 +118,43 @@ test_sql_text(const char *sql)
 	return out;
 }
 
+/* Set a value of an open session behind the store's back (as an older
+ * isokiosk, or the sqlite3 shell, could have): sql has one parameter. */
+static void
+test_sql_set(const char *sql, const char *v)
+{
+	sqlite3 *db;
+	sqlite3_stmt *q;
+
+	ck_assert_int_eq(sqlite3_open(test_db, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+	sqlite3_bind_text(q, 1, v, -1, SQLITE_TRANSIENT);
+	ck_assert_int_eq(sqlite3_step(q), SQLITE_DONE);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+}
+
+/* Run SQL on the database as it is. */
+static void
+test_sql_raw(const char *sql)
+{
+	sqlite3 *db;
+
+	ck_assert_int_eq(sqlite3_open(test_db, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* SQL that turns a schema 5 database back into schema 4 as an older
+ * isokiosk left it: no content_files.ord, no application_id. */
+#define TEST_TO_SCHEMA_4                                                     \
+	"DROP TRIGGER content_files_no_update;"                               \
+	"ALTER TABLE content_files DROP COLUMN ord;"                          \
+	"CREATE TRIGGER content_files_no_update BEFORE UPDATE ON"             \
+	" content_files BEGIN SELECT RAISE(ABORT, 'stored content never"      \
+	" changes'); END;"                                                    \
+	"PRAGMA application_id = 0; PRAGMA user_version = 4;"
+
 /* Run SQL as the sqlite3 shell would: no triggers in the way. */
 static void
 test_sql_tamper(const char *sql)
@@ -154,7 +191,10 @@ START_TEST(test_open_mode_schema)
 	ck_assert_int_eq(stat(shm, &sb), 0);
 	ck_assert_int_eq(sb.st_mode & 0777, 0600);
 	v = test_sql_text("PRAGMA user_version");
-	ck_assert_str_eq(v, "4");
+	ck_assert_str_eq(v, "5");
+	free(v);
+	v = test_sql_text("PRAGMA application_id");
+	ck_assert_str_eq(v, "1232292713"); /* 0x49734b69, "IsKi" */
 	free(v);
 	v = test_sql_text("PRAGMA journal_mode");
 	ck_assert_str_eq(v, "wal");
@@ -165,17 +205,28 @@ START_TEST(test_open_mode_schema)
 }
 END_TEST
 
-START_TEST(test_open_loose_mode_tightened)
+/* A file someone else made, readable by others: refused, never chmod'ed
+ * (the store only sets the mode of a file it creates). */
+START_TEST(test_open_loose_mode_refused)
 {
 	FILE *fp = fopen(test_db, "w");
+	struct store_opts o = { 0 };
 	struct store *st;
 	struct stat sb;
+	char *err = NULL;
 
 	fclose(fp);
-	chmod(test_db, 0666);
-	st = test_open(0);
+	chmod(test_db, 0644);
+	ck_assert_ptr_null(store_open(test_db, &o, &err));
+	ck_assert_msg(strstr(err, "records.db: mode 644 lets others read or"
+			     " change the records: make it 0600") != NULL,
+		      "%s", err);
+	free(err);
 	ck_assert_int_eq(stat(test_db, &sb), 0);
-	ck_assert_int_eq(sb.st_mode & 0777, 0600);
+	ck_assert_int_eq(sb.st_mode & 0777, 0644);
+	ck_assert_int_eq(sb.st_size, 0);
+	chmod(test_db, 0600);
+	st = test_open(0);
 	store_close(st);
 }
 END_TEST
@@ -211,6 +262,104 @@ START_TEST(test_readonly_missing)
 	free(err);
 }
 END_TEST
+
+
+/* A path that is a symbolic link: refused, its target untouched (the mode
+ * of a file the store did not make is never changed). */
+START_TEST(test_open_symlink_refused)
+{
+	char *target = xasprintf("%s/passwd", test_dir);
+	FILE *fp = fopen(target, "w");
+	struct store_opts w = { 0 }, ro = { .flags = STORE_READONLY };
+	struct stat sb;
+	char *err = NULL;
+
+	fputs("root:x:0:0:root:/root:/bin/sh\n", fp);
+	fclose(fp);
+	chmod(target, 0644);
+	ck_assert_int_eq(symlink(target, test_db), 0);
+	ck_assert_ptr_null(store_open(test_db, &w, &err));
+	ck_assert_msg(strstr(err, "records.db: is a symbolic link: refusing to"
+			     " follow it") != NULL, "%s", err);
+	free(err);
+	err = NULL;
+	ck_assert_ptr_null(store_open(test_db, &ro, &err));
+	ck_assert_ptr_nonnull(strstr(err, "is a symbolic link"));
+	free(err);
+	ck_assert_int_eq(stat(target, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0644);
+	ck_assert_int_eq(sb.st_size, 30);
+	free(target);
+}
+END_TEST
+
+/* Files that are not a records database are refused and left exactly as
+ * they were: text, a directory, another program's SQLite file (with an
+ * application_id of its own, or with none and tables of its own). */
+START_TEST(test_open_foreign_refused)
+{
+	struct store_opts w = { 0 }, ro = { .flags = STORE_READONLY };
+	static const struct {
+		const char *sql;   /* NULL: a text file */
+		const char *want;
+	} cases[] = {
+		{ NULL, "not a records database (not an SQLite file)" },
+		{ "PRAGMA application_id = 1234; CREATE TABLE t(x);",
+		  "the SQLite file of another program (application_id"
+		  " 0x000004d2)" },
+		{ "CREATE TABLE notes(x); INSERT INTO notes VALUES(1);",
+		  "an SQLite file with tables of another program" },
+		{ "CREATE TABLE sessions(x); PRAGMA user_version = 3;",
+		  "an SQLite file with tables of another program" },
+	};
+	char *err = NULL;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct stat before, after;
+		char *wal = xasprintf("%s-wal", test_db);
+
+		unlink(test_db);
+		if (cases[i].sql == NULL) {
+			FILE *fp = fopen(test_db, "w");
+
+			fputs("just text, not a database\n", fp);
+			fclose(fp);
+		} else {
+			sqlite3 *db;
+
+			ck_assert_int_eq(sqlite3_open(test_db, &db), SQLITE_OK);
+			ck_assert_int_eq(sqlite3_exec(db, cases[i].sql, NULL,
+						      NULL, NULL), SQLITE_OK);
+			sqlite3_close(db);
+		}
+		chmod(test_db, 0600);
+		ck_assert_int_eq(stat(test_db, &before), 0);
+		for (int r = 0; r < 2; r++) {
+			ck_assert_ptr_null(store_open(test_db, r ? &ro : &w,
+						      &err));
+			ck_assert_msg(strstr(err, cases[i].want) != NULL,
+				      "case %zu: %s", i, err);
+			ck_assert_ptr_nonnull(strstr(err, "records.db: "));
+			free(err);
+			err = NULL;
+		}
+		ck_assert_int_eq(stat(test_db, &after), 0);
+		ck_assert_int_eq(before.st_size, after.st_size);
+		ck_assert_int_eq(before.st_mtime, after.st_mtime);
+		ck_assert_int_eq(after.st_mode & 0777, 0600);
+		/* not switched to WAL: no -wal file appeared */
+		ck_assert_int_ne(access(wal, F_OK), 0);
+		free(wal);
+	}
+	unlink(test_db);
+	ck_assert_int_eq(mkdir(test_db, 0700), 0);
+	ck_assert_ptr_null(store_open(test_db, &w, &err));
+	ck_assert_ptr_nonnull(strstr(err, "is a directory"));
+	free(err);
+	rmdir(test_db);
+}
+END_TEST
+
 
 static const char test_canon_1[] =
 	"isokiosk-session\t1\n"
@@ -288,6 +437,36 @@ static const char test_canon_3[] =
 	"k\t2\t\\d7000\n"
 	"g\t1\tpatient\t山田太郎\tpatient acknowledgement\t\\d8000\n";
 
+/* Form 4: form 3 with the content version's files (by name) after the
+ * content line. */
+static const char test_canon_4[] =
+	"isokiosk-session\t4\n"
+	"content\t" VERSION "\n"
+	"files\t2\n"
+	"f\tja/a.md\t%s\n"
+	"f\tja/b.md\t%s\n"
+	"lang\tja\n"
+	"profile\tpregnancy\n"
+	"minor\t0\n"
+	"kiosk\tkiosk-1\n"
+	"t\tack-unapproved\t%s\n"
+	"t\tack-preg\t%s\n"
+	"id\t1\n"
+	"staff\tnurse-a\n"
+	"patient\t山田 太郎\n"
+	"started\t2026-11-21T07:00:01.000Z\n"
+	"ended\t\\d9000\n"
+	"outcome\tcompleted\n"
+	"reason\t\\N\n"
+	"s\t1\twhat-is\t12500\t\\d1000\n"
+	"s\t2\tpregnancy\t30250\t\\d2000\n"
+	"a\t1\tq-sebum\t1\t0\t増える\t0,1,2\t0\t\\d3000\n"
+	"a\t2\tq-sebum\t2\t1\t減る\t1,2,0\t1\t\\d4000\n"
+	"a\t3\tq-preg\t1\t2\t毎月\t\\N\t1\t\\d5000\n"
+	"k\t1\t\\d6000\n"
+	"k\t2\t\\d7000\n"
+	"g\t1\tpatient\t山田太郎\tpatient acknowledgement\t\\d8000\n";
+
 static void
 test_hex(const unsigned char *h, char out[65])
 {
@@ -298,17 +477,25 @@ START_TEST(test_canonical_and_seal)
 {
 	struct store *st = test_open(0);
 	struct store_session s;
-	char h1[65], h2[65], seal[65], *expect, *canon, *err = NULL;
+	char h1[65], h2[65], fa[65], fb[65], seal[65], *expect, *canon;
+	char *err = NULL;
 	unsigned char digest[32], buf[72], sealbin[32];
 	size_t len;
 
+	/* the content version's files, frozen before the session */
+	ck_assert_int_eq(store_content_file(st, VERSION, "ja/b.md", "B", 1,
+					    &err), 0);
+	ck_assert_int_eq(store_content_file(st, VERSION, "ja/a.md", "A", 1,
+					    &err), 0);
 	test_session(st, STORE_COMPLETED);
 	store_session_init(&s);
 	ck_assert_int_eq(store_session_get(st, 1, &s, &err), 0);
 	store_sha256_hex("未承認です。", strlen("未承認です。"), h1);
 	store_sha256_hex("妊娠しないこと。\n二行目", strlen("妊娠しないこと。\n二行目"), h2);
-	ck_assert_int_eq(s.seal_form, 3);
-	expect = xasprintf(test_canon_3, h1, h2);
+	store_sha256_hex("A", 1, fa);
+	store_sha256_hex("B", 1, fb);
+	ck_assert_int_eq(s.seal_form, 4);
+	expect = xasprintf(test_canon_4, fa, fb, h1, h2);
 	canon = store_canonical(&s, &len);
 	ck_assert_str_eq(canon, expect);
 	ck_assert_uint_eq(len, strlen(expect));
@@ -327,6 +514,17 @@ START_TEST(test_canonical_and_seal)
 	ck_assert_str_eq(s.seal_hash, seal);
 	ck_assert_int_eq(s.outcome, STORE_COMPLETED);
 	ck_assert_str_eq(s.ended_at, "2026-11-21T07:00:10.000Z");
+	free(canon);
+	free(expect);
+	/* The older forms, byte for byte; with a value to escape (no such
+	 * value is recorded any more: the input gate turns a TAB into a
+	 * space, but older records may hold one). */
+	s.patient_ref = "山田\t太郎";
+	s.seal_form = 3;
+	expect = xasprintf(test_canon_3, h1, h2);
+	canon = store_canonical(&s, &len);
+	ck_assert_str_eq(canon, expect);
+	ck_assert_uint_eq(len, strlen(expect));
 	free(canon);
 	free(expect);
 	/* Form 2, for seals made under schema 3. */
@@ -378,7 +576,7 @@ START_TEST(test_canonical_and_seal)
 	ck_assert_ptr_nonnull(strstr(canon, "\t1\t\\d40176000000\n"));
 	ck_assert_ptr_nonnull(strstr(canon, "\t1\t\\d-1001\n"));
 	free(canon);
-	for (int64_t form = 2; form <= 3; form++) {
+	for (int64_t form = 2; form <= 4; form++) {
 		s.seal_form = form;
 		s.started_at = "2026-11-21 07:00:01";
 		canon = store_canonical(&s, &len);
@@ -790,7 +988,7 @@ START_TEST(test_verify_form_1)
 	store_session_done(&s);
 	snprintf(sql, sizeof sql, "UPDATE sessions SET seal_hash = '%s'"
 		 " WHERE id = 1; ALTER TABLE sessions DROP COLUMN seal_form;"
-		 " PRAGMA user_version = 2;", seal);
+		 TEST_TO_SCHEMA_4 " PRAGMA user_version = 2;", seal);
 	test_sql_tamper(sql);
 	st = test_open(0); /* migrates */
 	test_session(st, STORE_STOPPED);
@@ -824,7 +1022,7 @@ START_TEST(test_verify_form_1)
 	ck_assert_uint_eq(r.n, 1);
 	store_report_done(&r);
 	ck_assert_int_eq(sqlite3_open(test_db, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, "UPDATE sessions SET seal_form = 4"
+	ck_assert_int_eq(sqlite3_exec(db, "UPDATE sessions SET seal_form = 3"
 				      " WHERE id = 2", NULL, NULL, NULL),
 			 SQLITE_OK);
 	sqlite3_close(db);
@@ -834,7 +1032,7 @@ START_TEST(test_verify_form_1)
 	store_report_done(&r);
 	/* The same instant written another way is a changed record. */
 	ck_assert_int_eq(sqlite3_open(test_db, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, "UPDATE sessions SET seal_form = 3"
+	ck_assert_int_eq(sqlite3_exec(db, "UPDATE sessions SET seal_form = 4"
 				      " WHERE id = 2; UPDATE acks SET at ="
 				      " replace(at, 'Z', '+00:00')"
 				      " WHERE session_id = 2 AND seq = 1", NULL,
@@ -878,19 +1076,20 @@ START_TEST(test_verify_form_2)
 	free(canon);
 	store_session_done(&s);
 	snprintf(sql, sizeof sql, "UPDATE sessions SET seal_hash = '%s',"
-		 " seal_form = 2 WHERE id = 1; PRAGMA user_version = 3;", seal);
+		 " seal_form = 2 WHERE id = 1;" TEST_TO_SCHEMA_4
+		 " PRAGMA user_version = 3;", seal);
 	test_sql_tamper(sql);
 	ck_assert_int_eq(test_verify(&r), 0);
 	ck_assert_uint_eq(r.sealed, 1);
 	store_report_done(&r);
 	st = test_open(0); /* migrates */
 	v = test_sql_text("PRAGMA user_version");
-	ck_assert_str_eq(v, "4");
+	ck_assert_str_eq(v, "5");
 	free(v);
 	test_session(st, STORE_STOPPED);
 	store_close(st);
 	v = test_sql_text("SELECT group_concat(seal_form) FROM sessions");
-	ck_assert_str_eq(v, "2,3");
+	ck_assert_str_eq(v, "2,4");
 	free(v);
 	ck_assert_int_eq(test_verify(&r), 0);
 	ck_assert_uint_eq(r.sealed, 2);
@@ -1059,6 +1258,155 @@ START_TEST(test_verify_ranges)
 }
 END_TEST
 
+/* Bytes of a content version's file list made as bundle.c makes them. */
+static void
+test_version_add(crypto_hash_sha256_state *h, const char *rel,
+		 const char *sha)
+{
+	crypto_hash_sha256_update(h, (const unsigned char *)rel, strlen(rel) + 1);
+	crypto_hash_sha256_update(h, (const unsigned char *)sha, 64);
+	crypto_hash_sha256_update(h, (const unsigned char *)"\n", 1);
+}
+
+/*
+ * The content a patient saw cannot be swapped, even for a file stored
+ * under its own correct SHA-256 with content_files updated to match: the
+ * session's seal covers the file list (form 4), and the list no longer
+ * makes the content version.
+ */
+START_TEST(test_verify_content_swap)
+{
+	struct store *st = test_open(0);
+	struct bundle_lang l;
+	struct bundle_file f[2];
+	struct store_start ss = test_start;
+	struct store_report r;
+	crypto_hash_sha256_state h;
+	unsigned char d[32];
+	char *err = NULL, sql[512], forged[65];
+	int64_t id;
+	const char *text[2] = { "manifest text\n", "---\nid: what-is\n" };
+
+	memset(&l, 0, sizeof l);
+	l.code = "ja";
+	l.files = f;
+	l.nfiles = 2;
+	crypto_hash_sha256_init(&h);
+	for (int i = 0; i < 2; i++) {
+		FILE *fp;
+
+		f[i].path = xasprintf("%s/f%d", test_dir, i);
+		f[i].rel = i == 0 ? "manifest" : "what-is.md";
+		fp = fopen(f[i].path, "w");
+		fputs(text[i], fp);
+		fclose(fp);
+		store_sha256_hex(text[i], strlen(text[i]), f[i].sha256);
+		test_version_add(&h, f[i].rel, f[i].sha256);
+	}
+	crypto_hash_sha256_final(&h, d);
+	sodium_bin2hex(l.version, sizeof l.version, d, sizeof d);
+	ck_assert_int_eq(store_content_freeze(st, &l, &err), 0);
+	ss.content_version = l.version;
+	ck_assert_int_eq(store_session_begin(st, &ss, &id, &err), 0);
+	ck_assert_int_eq(store_session_end(st, id, STORE_ABANDONED, NULL, &err),
+			 0);
+	test_session(st, STORE_COMPLETED); /* a version with no files */
+	store_close(st);
+	ck_assert_int_eq(test_verify(&r), 0);
+	ck_assert_uint_eq(r.versions, 1);
+	ck_assert_uint_eq(r.unordered, 0);
+	store_report_done(&r);
+
+	/* the forgery: a text of its own, stored under its own hash */
+	store_sha256_hex("forged", 6, forged);
+	snprintf(sql, sizeof sql, "DROP TRIGGER content_files_no_update;"
+		 "INSERT INTO texts VALUES('%s', 'forged');"
+		 "UPDATE content_files SET sha256 = '%s'"
+		 " WHERE name = 'ja/what-is.md';", forged, forged);
+	test_sql_tamper(sql);
+	ck_assert_int_eq(test_verify(&r), 1);
+	test_report_print(&r);
+	ck_assert(test_report_has(&r, STORE_CHANGED, 1)); /* its seal */
+	ck_assert(!test_report_has(&r, STORE_CHANGED, 2));
+	{
+		bool version = false;
+
+		for (size_t i = 0; i < r.n; i++)
+			version |= strstr(r.v[i].message, "its stored files"
+					  " are not the files it was made of")
+				   != NULL;
+		ck_assert(version);
+	}
+	store_report_done(&r);
+	/* a stored copy removed */
+	test_sql_raw("DROP TRIGGER texts_no_delete;"
+		     "DELETE FROM texts WHERE text = 'forged';");
+	ck_assert_int_eq(test_verify(&r), 1);
+	{
+		bool missing = false;
+
+		for (size_t i = 0; i < r.n; i++)
+			missing |= strstr(r.v[i].message, "content file"
+					  " ja/what-is.md of version") != NULL &&
+				   strstr(r.v[i].message, "its stored copy is"
+					  " missing") != NULL;
+		ck_assert(missing);
+	}
+	store_report_done(&r);
+	for (int i = 0; i < 2; i++)
+		free(f[i].path);
+}
+END_TEST
+
+/* Files frozen before schema 5 get their place when the kiosk freezes the
+ * same content again; their sessions' seals are not affected. */
+START_TEST(test_content_order_later)
+{
+	struct store *st = test_open(0);
+	struct bundle_lang l;
+	struct bundle_file f;
+	struct store_report r;
+	crypto_hash_sha256_state h;
+	unsigned char d[32];
+	char *err = NULL, *v;
+	FILE *fp;
+
+	memset(&l, 0, sizeof l);
+	l.code = "ja";
+	l.files = &f;
+	l.nfiles = 1;
+	f.path = xasprintf("%s/manifest", test_dir);
+	f.rel = "manifest";
+	fp = fopen(f.path, "w");
+	fputs("m\n", fp);
+	fclose(fp);
+	store_sha256_hex("m\n", 2, f.sha256);
+	crypto_hash_sha256_init(&h);
+	test_version_add(&h, f.rel, f.sha256);
+	crypto_hash_sha256_final(&h, d);
+	sodium_bin2hex(l.version, sizeof l.version, d, sizeof d);
+	/* as an older isokiosk froze it: no place */
+	ck_assert_int_eq(store_content_file(st, l.version, "ja/manifest", "m\n",
+					    2, &err), 0);
+	store_close(st);
+	ck_assert_int_eq(test_verify(&r), 0);
+	ck_assert_uint_eq(r.unordered, 1);
+	ck_assert_uint_eq(r.versions, 0);
+	store_report_done(&r);
+	st = test_open(0);
+	ck_assert_int_eq(store_content_freeze(st, &l, &err), 0);
+	store_close(st);
+	v = test_sql_text("SELECT ord FROM content_files");
+	ck_assert_str_eq(v, "1");
+	free(v);
+	ck_assert_int_eq(test_verify(&r), 0);
+	ck_assert_uint_eq(r.unordered, 0);
+	ck_assert_uint_eq(r.versions, 1);
+	store_report_done(&r);
+	free(f.path);
+}
+END_TEST
+
 START_TEST(test_migrate_from_1)
 {
 	struct store *st = test_open(0);
@@ -1068,10 +1416,10 @@ START_TEST(test_migrate_from_1)
 	store_close(st);
 	test_sql_tamper("DROP TABLE texts; DROP TABLE content_files;"
 			"ALTER TABLE sessions DROP COLUMN seal_form;"
-			"PRAGMA user_version = 1;");
+			"PRAGMA application_id = 0; PRAGMA user_version = 1;");
 	st = test_open(0);
 	v = test_sql_text("PRAGMA user_version");
-	ck_assert_str_eq(v, "4");
+	ck_assert_str_eq(v, "5");
 	free(v);
 	v = test_sql_text("SELECT count(*) FROM texts");
 	ck_assert_str_eq(v, "0");
@@ -1190,10 +1538,12 @@ START_TEST(test_export_escapes_anywhere)
 	int64_t id;
 
 	for (size_t i = 0; i < N; i++) {
-		struct store_start ss = test_start;
-
-		ss.patient_ref = refs[i];
-		ck_assert_int_eq(store_session_begin(st, &ss, &id, &err), 0);
+		/* stored as an older isokiosk could have (the input gate now
+		 * refuses most of them) */
+		ck_assert_int_eq(store_session_begin(st, &test_start, &id, &err),
+				 0);
+		test_sql_set("UPDATE sessions SET patient_ref = ?1 WHERE"
+			     " seal_hash IS NULL", refs[i]);
 		ck_assert_int_eq(store_session_end(st, id, STORE_ABANDONED,
 						   NULL, &err), 0);
 	}
@@ -1226,7 +1576,6 @@ END_TEST
 START_TEST(test_export_tricky_values)
 {
 	struct store *st = test_open(0);
-	struct store_start ss = test_start;
 	json_error_t je;
 	json_t *doc, *qr;
 	char *buf = NULL, *err = NULL;
@@ -1234,8 +1583,10 @@ START_TEST(test_export_tricky_values)
 	FILE *fp;
 	int64_t id;
 
-	ss.patient_ref = "a\"b\\c\nd\x01\xff" "e";
-	ck_assert_int_eq(store_session_begin(st, &ss, &id, &err), 0);
+	ck_assert_int_eq(store_session_begin(st, &test_start, &id, &err), 0);
+	/* what an older isokiosk took from the command line */
+	test_sql_set("UPDATE sessions SET patient_ref = ?1 WHERE id = 1",
+		     "a\"b\\c\nd\x01\x1b[8m\xc2\x9b\xe2\x80\xae" "e");
 	ck_assert_int_eq(store_sign(st, id, "patient", "=SUM(A1)",
 				    "patient acknowledgement", &err), 0);
 	{
@@ -1248,14 +1599,18 @@ START_TEST(test_export_tricky_values)
 	fp = open_memstream(&buf, &len);
 	ck_assert_int_eq(store_export_fhir(st, NULL, fp, &err), 0);
 	fclose(fp);
+	/* no raw ESC or C1 (U+0080..U+009F) or bidi override in the file */
+	ck_assert_ptr_null(strchr(buf, '\x1b'));
+	ck_assert_ptr_null(strstr(buf, "\xc2\x9b"));
+	ck_assert_ptr_null(strstr(buf, "\xe2\x80\xae"));
 	doc = json_loads(buf, 0, &je);
 	ck_assert_msg(doc != NULL, "not JSON: %s", je.text);
 	qr = json_object_get(json_array_get(json_object_get(doc, "entry"), 0),
 			     "resource");
-	/* not UTF-8 in the record: U+FFFD in the export */
+	/* exactly what is stored: JSON escapes are lossless */
 	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(
 		json_object_get(qr, "subject"), "identifier"), "value")),
-		"a\"b\\c\nd\x01\xef\xbf\xbd" "e");
+		"a\"b\\c\nd\x01\x1b[8m\xc2\x9b\xe2\x80\xae" "e");
 	ck_assert_str_eq(json_string_value(json_object_get(qr, "status")),
 			 "completed");
 	/* every character that needs escaping, and some that do not, comes
@@ -1279,9 +1634,13 @@ START_TEST(test_export_tricky_values)
 	ck_assert_int_eq(store_export_csv(st, NULL, false, fp, &err), 0);
 	fclose(fp);
 	ck_assert_mem_eq(buf, "\xef\xbb\xbfsession_id,", 14);
-	ck_assert_ptr_nonnull(strstr(buf, "\r\n1,kiosk-1,nurse-a,\"a\"\"b\\c\nd"
-				     "\x01\xff" "e\",pregnancy,0,ja,"));
+	/* made visible, never raw; the formula guard */
+	ck_assert_msg(strstr(buf, "\r\n1,kiosk-1,nurse-a,\"a\"\"b\\\\c\nd"
+			     "\\x01\\x1b[8m<U+009B><U+202E>e\",pregnancy,0,ja,")
+		      != NULL, "%s", buf);
 	ck_assert_ptr_nonnull(strstr(buf, ",'=SUM(A1),patient acknowledgement,"));
+	ck_assert_ptr_null(strchr(buf, '\x1b'));
+	ck_assert_ptr_null(strstr(buf, "\xc2\x9b"));
 	free(buf);
 	buf = NULL;
 	fp = open_memstream(&buf, &len);
@@ -1291,6 +1650,85 @@ START_TEST(test_export_tricky_values)
 	ck_assert_str_eq(buf, "{\"resourceType\":\"Bundle\",\"type\":"
 			 "\"collection\"}\n");
 	free(buf);
+	store_close(st);
+}
+END_TEST
+
+/* Text that is not UTF-8 (only an edited database has it) is never
+ * replaced in the FHIR export: the export stops, naming the session and
+ * the field; the CSV export shows the bytes escaped. */
+START_TEST(test_export_invalid_utf8)
+{
+	struct store *st = test_open(0);
+	char *buf = NULL, *err = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	test_session(st, STORE_COMPLETED);
+	test_sql_tamper("DROP TRIGGER signatures_no_update;"
+			"UPDATE signatures SET name = 'P' || X'ff' || 'Q'"
+			" WHERE session_id = 1;");
+	fp = open_memstream(&buf, &len);
+	ck_assert_int_eq(store_export_fhir(st, NULL, fp, &err), -1);
+	fclose(fp);
+	ck_assert_str_eq(err, "session 1, signature name #1: not valid UTF-8"
+			 " (byte 2): the export stops here (run 'isokiosk"
+			 " records verify')");
+	ck_assert_ptr_null(strstr(buf, "\xef\xbf\xbd"));
+	free(err);
+	free(buf);
+	err = NULL;
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	ck_assert_int_eq(store_export_csv(st, NULL, false, fp, &err), 0);
+	fclose(fp);
+	ck_assert_ptr_nonnull(strstr(buf, ",P\\xffQ,"));
+	free(buf);
+	store_close(st);
+}
+END_TEST
+
+/* The store records only what the input gate lets through. */
+START_TEST(test_input_gate)
+{
+	struct store *st = test_open(0);
+	struct store_start ss = test_start;
+	char *err = NULL;
+	int64_t id;
+
+	ss.patient_ref = "P\x1b[31m";
+	ck_assert_int_eq(store_session_begin(st, &ss, &id, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "not recorded: "));
+	ck_assert_ptr_nonnull(strstr(err, "U+001B"));
+	free(err);
+	err = NULL;
+	ss.patient_ref = "P\xff";
+	ck_assert_int_eq(store_session_begin(st, &ss, &id, &err), -1);
+	free(err);
+	err = NULL;
+	ss.patient_ref = "P-1";
+	ss.staff_id = "nurse\xe2\x80\xae";
+	ck_assert_int_eq(store_session_begin(st, &ss, &id, &err), -1);
+	free(err);
+	err = NULL;
+	ss.staff_id = "nurse-a";
+	ss.kiosk_id = " kiosk";
+	ck_assert_int_eq(store_session_begin(st, &ss, &id, &err), -1);
+	free(err);
+	err = NULL;
+	ss.kiosk_id = "kiosk-1";
+	ck_assert_int_eq(store_session_begin(st, &ss, &id, &err), 0);
+	ck_assert_int_eq(store_sign(st, id, "patient", "\xe2\x80\x8b", "m",
+				    &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "not recorded: "));
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(store_sign(st, id, "patient", "山田　花子", "m", &err),
+			 0);
+	ck_assert_int_eq(store_session_end(st, id, STORE_COMPLETED, NULL, &err),
+			 0);
+	ck_assert_int_eq(store_staff_verify(st, id, "n\x07", &err), -1);
+	free(err);
 	store_close(st);
 }
 END_TEST
@@ -1479,7 +1917,11 @@ tap_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_open_mode_schema);
-	tcase_add_test(tc, test_open_loose_mode_tightened);
+	tcase_add_test(tc, test_open_loose_mode_refused);
+	tcase_add_test(tc, test_open_symlink_refused);
+	tcase_add_test(tc, test_open_foreign_refused);
+	tcase_add_test(tc, test_verify_content_swap);
+	tcase_add_test(tc, test_content_order_later);
 	tcase_add_test(tc, test_one_writer);
 	tcase_add_test(tc, test_readonly_missing);
 	tcase_add_test(tc, test_canonical_and_seal);
@@ -1508,6 +1950,8 @@ tap_suite(void)
 	tcase_add_test(tc, test_content_freeze);
 	tcase_add_test(tc, test_each_since);
 	tcase_add_test(tc, test_export_tricky_values);
+	tcase_add_test(tc, test_export_invalid_utf8);
+	tcase_add_test(tc, test_input_gate);
 	tcase_add_test(tc, test_export_escapes_anywhere);
 	tcase_add_test(tc, test_fail_io);
 	tcase_add_test(tc, test_fail_full);
