@@ -402,6 +402,37 @@ outgate_json_check(const char *v, size_t n, char **why)
 	return -1;
 }
 
+/*
+ * The FHIR export writes millions of strings, most of them Japanese: the
+ * bytes are looked at first, and only a sequence whose lead and second
+ * bytes can start a hidden code point (a C1 control, a default-ignorable
+ * code point, a noncharacter, U+2028/9) is decoded and checked.
+ */
+static bool
+outgate_maybe_hidden(const uint8_t *p, size_t left)
+{
+	uint8_t b1 = left > 1 ? p[1] : 0;
+
+	switch (p[0]) {
+	case 0xc2: case 0xcd: case 0xd8:
+		return true;
+	case 0xe1:
+		return b1 == 0x85 || b1 == 0x9e || b1 == 0xa0;
+	case 0xe2:
+		return b1 == 0x80 || b1 == 0x81;
+	case 0xe3:
+		return b1 == 0x85;
+	case 0xef:
+		return b1 == 0xb7 || b1 == 0xb8 || b1 == 0xbb || b1 == 0xbe ||
+		       b1 == 0xbf;
+	case 0xf0: case 0xf1: case 0xf2: case 0xf3: case 0xf4:
+		return b1 == 0x9b || b1 == 0x9d || (p[0] == 0xf3 && b1 == 0xa0) ||
+		       (left > 2 && p[2] == 0xbf);
+	default:
+		return false;
+	}
+}
+
 bool
 outgate_json_unsafe(const char *v, size_t n)
 {
@@ -415,8 +446,13 @@ outgate_json_unsafe(const char *v, size_t n)
 			p++;
 			continue;
 		}
-		k = u8_mbtouc_unsafe(&c, p, (size_t)(end - p));
-		if (outgate_hidden(c))
+		if (!outgate_maybe_hidden(p, (size_t)(end - p))) {
+			p++;
+			continue;
+		}
+		k = u8_mbtouc(&c, p, (size_t)(end - p));
+		if (k > 0 && outgate_hidden(c) &&
+		    !(c == 0xfffd && !(k == 3 && p[0] == 0xef)))
 			return true;
 		p += k > 0 ? k : 1;
 	}
