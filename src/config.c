@@ -14,12 +14,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <unistr.h>
+
+#include "afile.h"
 #include "clock.h"
+#include "ingate.h"
 #include "layout.h"
+#include "outgate.h"
+#include "pin.h"
 #include "receipt.h"
 #include "strbuf.h"
 #include "theme.h"
 #include "xmalloc.h"
+
+/* The largest configuration file read (a few lines are expected). */
+#define CONFIG_MAX_BYTES (1 << 20)
 
 void
 config_init(struct config *c)
@@ -49,6 +58,7 @@ config_done(struct config *c)
 	free(c->pin_hash);
 	free(c->time_zone);
 	free(c->print_command);
+	free(c->pin_state);
 	memset(c, 0, sizeof *c);
 }
 
@@ -92,6 +102,49 @@ config_strip(char **b, char **e)
 		(*e)--;
 }
 
+/* v as a message may quote it: through the output gate, so that no byte
+ * of a configuration file reaches a terminal raw. Caller frees. */
+static char *
+config_q(const char *v)
+{
+	return outgate_asprintf("%s", v);
+}
+
+/*
+ * A line holds text, not bytes: valid UTF-8 and no control character but
+ * TAB (a CR before the LF is dropped). -1 (reported) at the first problem,
+ * 0 when the line is clean.
+ */
+static int
+config_line_bytes(const char *line, const char *path, int lineno,
+		  struct diag_list *dl)
+{
+	const uint8_t *u = (const uint8_t *)line;
+	size_t n = strlen(line);
+	const uint8_t *bad;
+
+	if (n > 0 && line[n - 1] == '\r')
+		n--;
+	bad = u8_check(u, n);
+	if (bad != NULL)
+		return diag_error(dl, path, lineno,
+				  diag_column(line, (size_t)(bad - u)),
+				  "invalid UTF-8 byte 0x%02x", *bad);
+	for (const uint8_t *p = u; p < u + n;) {
+		ucs4_t ch;
+		int k = u8_mbtouc_unsafe(&ch, p, (size_t)(u + n - p));
+
+		if ((ch < 0x20 && ch != '\t') || ch == 0x7f ||
+		    (ch >= 0x80 && ch < 0xa0))
+			return diag_error(dl, path, lineno,
+					  diag_column(line, (size_t)(p - u)),
+					  "control character U+%04X is not"
+					  " allowed", (unsigned)ch);
+		p += k;
+	}
+	return 0;
+}
+
 static void
 config_line(struct config *c, const char *path, int lineno, char *line,
 	    struct diag_list *dl)
@@ -103,8 +156,10 @@ config_line(struct config *c, const char *path, int lineno, char *line,
 	char *kb = line, *ke, *vb, *ve = line + strlen(line);
 	char *eq = strchr(line, '=');
 	int vcol, n;
-	char *key, *val;
+	char *key, *val, *q;
 
+	if (config_line_bytes(line, path, lineno, dl) != 0)
+		return;
 	if (eq == NULL) {
 		char *b = line, *e = ve;
 
@@ -120,79 +175,93 @@ config_line(struct config *c, const char *path, int lineno, char *line,
 	vcol = diag_column(line, (size_t)(vb - line));
 	key = xstrndup(kb, (size_t)(ke - kb));
 	val = xstrndup(vb, (size_t)(ve - vb));
+	q = config_q(val);
 
 	if (strcmp(key, "content") == 0) {
 		config_set_str(&c->content_dir, val);
 	} else if (strcmp(key, "db") == 0) {
 		config_set_str(&c->db_path, val);
 	} else if (strcmp(key, "kiosk_id") == 0) {
-		if (*val == '\0')
-			diag_error(dl, path, lineno, vcol, "kiosk_id is empty");
-		else
-			config_set_str(&c->kiosk_id, val);
+		/* recorded with every session: through the input gate */
+		char *why = NULL, *clean = ingate_clean(INGATE_KIOSK, val,
+							strlen(val), 0, &why);
+
+		if (clean == NULL) {
+			diag_error(dl, path, lineno, vcol, "kiosk_id: %s", why);
+		} else {
+			free(c->kiosk_id);
+			c->kiosk_id = clean;
+		}
+		free(why);
 	} else if (strcmp(key, "idle_timeout") == 0) {
 		if (config_int(val, 5, 86400, &c->idle_timeout) < 0)
 			diag_error(dl, path, lineno, vcol,
-				   "idle_timeout: expected seconds from 5 to 86400, not '%s'", val);
+				   "idle_timeout: expected seconds from 5 to 86400, not '%s'", q);
 	} else if (strcmp(key, "idle_warning") == 0) {
 		if (config_int(val, 1, 600, &c->idle_warning) < 0)
 			diag_error(dl, path, lineno, vcol,
-				   "idle_warning: expected seconds from 1 to 600, not '%s'", val);
+				   "idle_warning: expected seconds from 1 to 600, not '%s'", q);
 	} else if (strcmp(key, "ambiguous_width") == 0) {
 		if ((n = config_choice(val, ambig)) < 0)
 			diag_error(dl, path, lineno, vcol,
-				   "ambiguous_width: expected auto, 1 or 2, not '%s'", val);
+				   "ambiguous_width: expected auto, 1 or 2, not '%s'", q);
 		else
 			c->ambiguous = n;
 	} else if (strcmp(key, "ruby") == 0) {
 		if ((n = config_choice(val, ruby)) < 0)
 			diag_error(dl, path, lineno, vcol,
-				   "ruby: expected paren, over or off, not '%s'", val);
+				   "ruby: expected paren, over or off, not '%s'", q);
 		else
 			c->ruby = n == 0 ? LAYOUT_RUBY_PAREN
 				: n == 1 ? LAYOUT_RUBY_OVER : LAYOUT_RUBY_OFF;
 	} else if (strcmp(key, "theme") == 0) {
 		if ((n = theme_from_name(val)) < 0)
 			diag_error(dl, path, lineno, vcol,
-				   "theme: expected %s, not '%s'", theme_names(), val);
+				   "theme: expected %s, not '%s'", theme_names(), q);
 		else
 			c->theme = n;
 	} else if (strcmp(key, "measure") == 0) {
 		if (config_int(val, 20, 200, &c->measure) < 0)
 			diag_error(dl, path, lineno, vcol,
 				   "measure: expected full-width characters from 20 to 200, not '%s'",
-				   val);
+				   q);
 	} else if (strcmp(key, "kanji_name") == 0) {
 		if ((n = config_choice(val, yesno)) < 0)
 			diag_error(dl, path, lineno, vcol,
-				   "kanji_name: expected yes or no, not '%s'", val);
+				   "kanji_name: expected yes or no, not '%s'", q);
 		else
 			c->kanji_name = n == 1;
 	} else if (strcmp(key, "language") == 0) {
-		if (*val == '\0')
-			diag_error(dl, path, lineno, vcol, "language is empty");
+		if (*val == '\0' || strlen(val) > 8 ||
+		    strspn(val, "abcdefghijklmnopqrstuvwxyz-") != strlen(val))
+			diag_error(dl, path, lineno, vcol,
+				   "language: expected a language code such as"
+				   " ja or en, not '%s'", q);
 		else
 			config_set_str(&c->language, val);
 	} else if (strcmp(key, "start_mode") == 0) {
 		if ((n = config_choice(val, start)) < 0)
 			diag_error(dl, path, lineno, vcol,
-				   "start_mode: expected browse or consent, not '%s'", val);
+				   "start_mode: expected browse or consent, not '%s'", q);
 		else
 			c->start_mode = (enum config_start)n;
 	} else if (strcmp(key, "time_zone") == 0) {
-		/* the value is not quoted: a name clock_zone_known refuses
-		 * may hold anything */
+		/* the value quoted through the output gate (config_q) */
 		if (!clock_zone_known(val))
 			diag_error(dl, path, lineno, vcol,
-				   "time_zone: not a time zone this machine knows:"
-				   " expected an IANA name such as Asia/Tokyo or"
-				   " UTC (/usr/share/zoneinfo, package tzdata)");
+				   "time_zone: '%s' is not a time zone this"
+				   " machine knows: expected an IANA name such as"
+				   " Asia/Tokyo or UTC (/usr/share/zoneinfo,"
+				   " package tzdata)", q);
 		else
 			config_set_str(&c->time_zone, val);
 	} else if (strcmp(key, "staff_pin_hash") == 0) {
-		if (strncmp(val, "$argon2", 7) != 0)
+		/* a hash libsodium cannot check would lock staff out: an
+		 * error now, not at the first PIN */
+		if (!pin_hash_valid(val))
 			diag_error(dl, path, lineno, vcol,
-				   "staff_pin_hash: not a hash from 'isokiosk staff set-pin'");
+				   "staff_pin_hash: not a usable hash: set the"
+				   " PIN again with 'isokiosk staff set-pin'");
 		else
 			config_set_str(&c->pin_hash, val);
 	} else if (strcmp(key, "print_command") == 0) {
@@ -208,15 +277,26 @@ config_line(struct config *c, const char *path, int lineno, char *line,
 	} else if (strcmp(key, "print_paper") == 0) {
 		if ((n = receipt_paper_parse(val)) < 0)
 			diag_error(dl, path, lineno, vcol,
-				   "print_paper: expected a4 or receipt, not '%s'", val);
+				   "print_paper: expected a4 or receipt, not '%s'", q);
 		else
 			c->print_paper = n;
+	} else if (strcmp(key, "pin_state") == 0) {
+		if (*val != '/')
+			diag_error(dl, path, lineno, vcol,
+				   "pin_state: expected an absolute path, not '%s'",
+				   q);
+		else
+			config_set_str(&c->pin_state, val);
 	} else {
+		char *qk = config_q(key);
+
 		diag_error(dl, path, lineno, diag_column(line, (size_t)(kb - line)),
-			   "unknown key '%s'", key);
+			   "unknown key '%s'", qk);
+		free(qk);
 	}
 	free(key);
 	free(val);
+	free(q);
 }
 
 int
@@ -244,50 +324,120 @@ config_parse(struct config *c, const char *path, const char *text,
 	return diag_count(dl, DIAG_ERROR) > before ? -1 : 0;
 }
 
+/*
+ * The file's bytes (NUL-terminated; *len without the NUL), or NULL with
+ * *why (static text or strerror) and errno: a file that cannot be read, is
+ * not a regular file (a directory read as an empty configuration would run
+ * the kiosk in demo mode: fail closed), or is too large.
+ */
 static char *
-config_slurp(const char *path)
+config_slurp(const char *path, size_t *len, const char **why)
 {
-	char *r;
-	FILE *fp = fopen(path, "rb");
 	struct strbuf sb;
+	struct stat st;
 	char buf[4096];
-	size_t n;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
-	if (fp == NULL)
+	*why = NULL;
+	if (fd < 0) {
+		*why = strerror(errno);
 		return NULL;
+	}
+	if (fstat(fd, &st) != 0) {
+		*why = strerror(errno);
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*why = S_ISDIR(st.st_mode) ? "is a directory, not a configuration"
+					     " file"
+					   : "is not a regular file";
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
 	strbuf_init(&sb);
-	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-		strbuf_add(&sb, buf, n);
-	fclose(fp);
-	r = strbuf_detach(&sb, NULL);
-	strbuf_done(&sb); /* detach leaves a fresh, empty buffer */
-	return r;
+	while ((n = read(fd, buf, sizeof buf)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			*why = strerror(errno);
+			break;
+		}
+		strbuf_add(&sb, buf, (size_t)n);
+		if (sb.len > CONFIG_MAX_BYTES) {
+			*why = "is too large for a configuration file (over 1 MiB)";
+			errno = EFBIG;
+			break;
+		}
+	}
+	close(fd);
+	if (*why != NULL) {
+		int e = errno;
+
+		strbuf_done(&sb);
+		errno = e;
+		return NULL;
+	}
+	{
+		char *r = strbuf_detach(&sb, len);
+
+		strbuf_done(&sb);
+		return r;
+	}
 }
 
 int
 config_load(struct config *c, const char *path, struct diag_list *dl)
 {
-	char *text = config_slurp(path);
+	const char *why;
+	char *qpath = config_q(path);
+	size_t len = 0;
+	char *text = config_slurp(path, &len, &why);
+	const char *nul;
 	int rc;
 
-	if (text == NULL)
-		return diag_error(dl, path, 0, 0, "cannot read: %s", strerror(errno));
+	if (text == NULL) {
+		rc = diag_error(dl, qpath, 0, 0, "cannot read: %s", why);
+		free(qpath);
+		return rc;
+	}
+	nul = memchr(text, '\0', len);
+	if (nul != NULL) {
+		const char *bol = text;
+		int line = 1;
+
+		for (const char *p = text; p < nul; p++)
+			if (*p == '\n') {
+				line++;
+				bol = p + 1;
+			}
+		rc = diag_error(dl, qpath, line, diag_column(bol, (size_t)(nul - bol)),
+				"a NUL byte: not a text file");
+		free(text);
+		free(qpath);
+		return rc;
+	}
 	config_set_str(&c->path, path);
-	rc = config_parse(c, path, text, dl);
+	rc = config_parse(c, qpath, text, dl);
 	free(text);
+	free(qpath);
 	return rc;
 }
 
-/* write-temp + fsync + rename + fsync(dir): the file is old or new, never half. */
+/* The new text, then afile_replace: the file is old or new, never half,
+ * and keeps its owner, group and mode. */
 int
 config_write_key(const char *path, const char *key, const char *value)
 {
-	char *old = config_slurp(path);
+	const char *why;
+	size_t oldlen = 0;
+	char *old = config_slurp(path, &oldlen, &why);
 	struct strbuf sb;
 	const char *p;
 	bool done = false;
-	char *tmp, *dir, *slash;
-	int fd, rc = -1, saved;
+	int rc, saved;
 
 	if (old == NULL && errno != ENOENT)
 		return -1;
@@ -314,42 +464,10 @@ config_write_key(const char *path, const char *key, const char *value)
 	if (!done)
 		strbuf_addf(&sb, "%s = %s\n", key, value);
 	free(old);
-
-	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		goto out;
-	if (write(fd, sb.s, sb.len) != (ssize_t)sb.len || fsync(fd) != 0) {
-		saved = errno;
-		close(fd);
-		unlink(tmp);
-		errno = saved;
-		goto out;
-	}
-	if (close(fd) != 0 || rename(tmp, path) != 0) {
-		saved = errno;
-		unlink(tmp);
-		errno = saved;
-		goto out;
-	}
-	dir = xstrdup(path);
-	slash = strrchr(dir, '/');
-	if (slash == dir)
-		slash[1] = '\0';
-	else if (slash != NULL)
-		*slash = '\0';
-	else
-		strcpy(dir, ".");
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(dir);
-	rc = 0;
-out:
-	free(tmp);
+	rc = afile_replace(path, sb.s, sb.len, 0600);
+	saved = errno;
 	strbuf_done(&sb);
+	errno = saved;
 	return rc;
 }
 

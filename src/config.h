@@ -27,6 +27,14 @@
  *                                 on its standard input; run without a
  *                                 shell, see receipt_command_split)
  *     print_paper = a4            a4 | receipt (80 mm): the copy's layout
+ *     pin_state = /var/lib/isokiosk/pin-state   wrong PINs and the lockout
+ *                                 (default: pin-state beside the database)
+ *
+ * Fail closed: a file that cannot be read, is not a regular file (a
+ * directory), is not text (a NUL byte, bytes that are not UTF-8, control
+ * characters) or has any error stops the kiosk; a staff_pin_hash libsodium
+ * cannot check is an error; the kiosk_id goes through the input gate
+ * (ingate.h). Values quoted in messages go through the output gate.
  */
 #ifndef ISOKIOSK_CONFIG_H
 #define ISOKIOSK_CONFIG_H
@@ -62,6 +70,7 @@ struct config {
 	char *pin_hash;        /* NULL: no staff PIN, demo mode */
 	char *print_command;   /* NULL: no printer (checked when read) */
 	int print_paper;       /* enum receipt_paper */
+	char *pin_state;       /* NULL: beside the database (pin.h) */
 };
 
 /* Defaults (no file). */
@@ -80,7 +89,8 @@ int config_parse(struct config *c, const char *path, const char *text,
 /*
  * Set key to value in the file at path (creating it, mode 0600, when it does
  * not exist): the first line for key is replaced, or a line is appended.
- * Written to a temporary file, synced and renamed. Returns 0 or -1 with errno.
+ * Written with afile_replace: old or new, never half, and an existing file
+ * keeps its owner, group and mode. Returns 0 or -1 with errno.
  */
 int config_write_key(const char *path, const char *key, const char *value);
 

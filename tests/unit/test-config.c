@@ -2,9 +2,11 @@
  * Unit tests for config (parsing, diagnostics with line:col, writing a key
  * atomically; the printer keys) and pin (hash/verify, the delay schedule, validity).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -112,12 +114,21 @@ START_TEST(test_time_zone)
 		&dl), -1);
 	ck_assert_uint_eq(dl.n, 2);
 	s = diag_format(&dl.v[0]);
-	ck_assert_str_eq(s, "k.conf:1:13: error: time_zone: not a time zone this"
-			 " machine knows: expected an IANA name such as"
-			 " Asia/Tokyo or UTC (/usr/share/zoneinfo, package"
-			 " tzdata)");
+	ck_assert_str_eq(s, "k.conf:1:13: error: time_zone: 'Asia/Atlantis' is"
+			 " not a time zone this machine knows: expected an"
+			 " IANA name such as Asia/Tokyo or UTC"
+			 " (/usr/share/zoneinfo, package tzdata)");
 	free(s);
 	ck_assert_str_eq(c.time_zone, "Asia/Tokyo"); /* kept */
+	/* the value is quoted through the output gate */
+	diag_list_done(&dl);
+	diag_list_init(&dl);
+	ck_assert_int_eq(config_parse(&c, "k.conf",
+		"time_zone = Asia/\xe2\x80\xaeTokyo\n", &dl), -1);
+	ck_assert_uint_eq(dl.n, 1);
+	s = diag_format(&dl.v[0]);
+	ck_assert_msg(strstr(s, "'Asia/<U+202E>Tokyo' is not") != NULL, "%s", s);
+	free(s);
 	diag_list_done(&dl);
 	config_done(&c);
 }
@@ -150,17 +161,23 @@ START_TEST(test_pin)
 {
 	char *h;
 
-	ck_assert(pin_valid("1234"));
-	ck_assert(!pin_valid("123"));
-	ck_assert(!pin_valid("12a4"));
+	ck_assert(pin_valid("123456"));
+	ck_assert(!pin_valid("1234"));
+	ck_assert(!pin_valid("12345"));
+	ck_assert(!pin_valid("12a456"));
 	ck_assert(!pin_valid("12345678901234567"));
-	h = pin_hash("2468");
+	h = pin_hash("246813");
 	ck_assert_ptr_nonnull(h);
 	ck_assert(strncmp(h, "$argon2id$", 10) == 0);
-	ck_assert(pin_verify(h, "2468", 4));
-	ck_assert(!pin_verify(h, "2469", 4));
-	ck_assert(!pin_verify(NULL, "2468", 4));
+	ck_assert(pin_hash_valid(h));
+	ck_assert(pin_verify(h, "246813", 6));
+	ck_assert(!pin_verify(h, "246812", 6));
+	ck_assert(!pin_verify(NULL, "246813", 6));
 	free(h);
+	ck_assert(!pin_hash_valid("$argon2id$garbage"));
+	ck_assert(!pin_hash_valid("$argon2id$v=19$m=65536,t=2,p=1$"));
+	ck_assert(!pin_hash_valid(""));
+	ck_assert(!pin_hash_valid(NULL));
 	ck_assert_int_eq(pin_delay(0), 0);
 	ck_assert_int_eq(pin_delay(1), 1);
 	ck_assert_int_eq(pin_delay(2), 2);
@@ -213,6 +230,211 @@ START_TEST(test_print_keys)
 }
 END_TEST
 
+static char *
+test_tmpdir(void)
+{
+	char tmpl[] = "/tmp/isokiosk-test-config-XXXXXX";
+
+	return xstrdup(mkdtemp(tmpl));
+}
+
+static void
+test_rmdir(char *dir)
+{
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	free(dir);
+}
+
+static void
+test_write(const char *path, const char *bytes, size_t n)
+{
+	FILE *fp = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_uint_eq(fwrite(bytes, 1, n, fp), n);
+	fclose(fp);
+}
+
+/* The one diagnostic config_load gave, formatted. */
+static char *
+test_load_error(const char *path, struct config *c)
+{
+	struct diag_list dl;
+	char *s;
+
+	diag_list_init(&dl);
+	ck_assert_int_eq(config_load(c, path, &dl), -1);
+	ck_assert_uint_eq(dl.n, 1);
+	s = diag_format(&dl.v[0]);
+	diag_list_done(&dl);
+	return s;
+}
+
+/* Fail closed: what cannot be read as a configuration stops the kiosk,
+ * and never reaches a terminal raw. */
+START_TEST(test_fail_closed)
+{
+	char *dir = test_tmpdir(), *path = xasprintf("%s/k.conf", dir), *s;
+	struct config c;
+
+	config_init(&c);
+	/* a directory: once read as an empty file, so demo mode */
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	s = test_load_error(path, &c);
+	ck_assert_ptr_nonnull(strstr(s, "k.conf: error: cannot read: is a"
+				     " directory, not a configuration file"));
+	free(s);
+	rmdir(path);
+	s = test_load_error(path, &c);
+	ck_assert_ptr_nonnull(strstr(s, "cannot read: No such file"));
+	free(s);
+	/* not text */
+	test_write(path, "theme = mono\nab\0cd\n", 19);
+	s = test_load_error(path, &c);
+	ck_assert_ptr_nonnull(strstr(s, "k.conf:2:3: error: a NUL byte"));
+	free(s);
+	test_write(path, "kiosk_id = a\xff\n", strlen("kiosk_id = a\xff\n"));
+	s = test_load_error(path, &c);
+	ck_assert_ptr_nonnull(strstr(s, "k.conf:1:13: error: invalid UTF-8 byte"
+				     " 0xff"));
+	free(s);
+	test_write(path, "theme = \x1b[8mmono\n", strlen("theme = \x1b[8mmono\n"));
+	s = test_load_error(path, &c);
+	ck_assert_ptr_nonnull(strstr(s, "k.conf:1:9: error: control character"
+				     " U+001B is not allowed"));
+	free(s);
+	/* a value or key quoted in a message goes through the output gate */
+	test_write(path, "theme = p\xe2\x80\xaeink\n", strlen("theme = p\xe2\x80\xaeink\n"));
+	s = test_load_error(path, &c);
+	ck_assert_msg(strstr(s, "not 'p<U+202E>ink'") != NULL, "%s", s);
+	free(s);
+	test_write(path, "co\xe2\x80\x8blour = red\n", strlen("co\xe2\x80\x8blour = red\n"));
+	s = test_load_error(path, &c);
+	ck_assert_msg(strstr(s, "unknown key 'co<U+200B>lour'") != NULL, "%s", s);
+	free(s);
+	/* a PIN hash libsodium cannot use */
+	test_write(path, "staff_pin_hash = $argon2id$garbage\n", strlen("staff_pin_hash = $argon2id$garbage\n"));
+	s = test_load_error(path, &c);
+	ck_assert_ptr_nonnull(strstr(s, "staff_pin_hash: not a usable hash"));
+	free(s);
+	ck_assert_ptr_null(c.pin_hash);
+	/* the kiosk id is recorded: the input gate */
+	test_write(path, "kiosk_id = \xe2\x80\x8b\n", strlen("kiosk_id = \xe2\x80\x8b\n"));
+	s = test_load_error(path, &c);
+	ck_assert_ptr_nonnull(strstr(s, "kiosk_id: "));
+	free(s);
+	{
+		struct diag_list dl;
+
+		diag_list_init(&dl);
+		test_write(path, "kiosk_id =  room\xe3\x80\x80\xe3\x80\x80 2\n", strlen("kiosk_id =  room\xe3\x80\x80\xe3\x80\x80 2\n"));
+		ck_assert_int_eq(config_load(&c, path, &dl), 0);
+		ck_assert_str_eq(c.kiosk_id, "room\xe3\x80\x80" "2");
+		diag_list_done(&dl);
+	}
+	config_done(&c);
+	free(path);
+	test_rmdir(dir);
+}
+END_TEST
+
+/* set-pin as root keeps the file the kiosk reads as it was: owner, group,
+ * mode; a new file is 0600. */
+START_TEST(test_write_key_keeps_owner)
+{
+	char *dir = test_tmpdir(), *path = xasprintf("%s/k.conf", dir);
+	struct stat st;
+
+	ck_assert_int_eq(config_write_key(path, "theme", "mono"), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0600);
+	ck_assert_int_eq(chmod(path, 0640), 0);
+	if (geteuid() == 0)
+		ck_assert_int_eq(chown(path, 4321, 4322), 0);
+	ck_assert_int_eq(config_write_key(path, "staff_pin_hash", "$argon2id$x"),
+			 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0640);
+	if (geteuid() == 0) {
+		ck_assert_int_eq(st.st_uid, 4321);
+		ck_assert_int_eq(st.st_gid, 4322);
+	}
+	/* a symbolic link is refused, its target untouched */
+	{
+		char *link = xasprintf("%s/link.conf", dir);
+
+		ck_assert_int_eq(symlink(path, link), 0);
+		ck_assert_int_eq(config_write_key(link, "theme", "default"), -1);
+		ck_assert_int_eq(errno, ELOOP);
+		free(link);
+	}
+	free(path);
+	test_rmdir(dir);
+}
+END_TEST
+
+/* The PIN state file: a missing file is no wrong PIN; written atomically;
+ * a damaged one is an error; the count is saved before a PIN is
+ * checked. */
+START_TEST(test_pin_state)
+{
+	char *dir = test_tmpdir(), *path = xasprintf("%s/pin-state", dir);
+	struct pin_state ps;
+	char *err = NULL, *p;
+	struct stat st;
+
+	ck_assert_int_eq(pin_state_load(path, &ps, &err), 0);
+	ck_assert_int_eq(ps.fails, 0);
+	ck_assert(!ps.locked);
+	ck_assert_int_eq(pin_attempt(path, &ps, 1000000, &err), 0);
+	ck_assert_int_eq(ps.fails, 1);
+	ck_assert_int_eq(ps.wait_until, 1001000);
+	ck_assert_int_eq(pin_wait_left(&ps, 1000500), 500);
+	ck_assert_int_eq(pin_wait_left(&ps, 1001000), 0);
+	/* a clock set back waits no longer than the delay */
+	ck_assert_int_eq(pin_wait_left(&ps, 5), 1000);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0600);
+	memset(&ps, 0, sizeof ps);
+	ck_assert_int_eq(pin_state_load(path, &ps, &err), 0);
+	ck_assert_int_eq(ps.fails, 1);
+	for (int i = 2; i <= PIN_LOCK_AFTER; i++)
+		ck_assert_int_eq(pin_attempt(path, &ps, 2000000, &err), 0);
+	ck_assert(ps.locked);
+	ck_assert_int_eq(pin_state_load(path, &ps, &err), 0);
+	ck_assert(ps.locked);
+	ck_assert_int_eq(ps.fails, PIN_LOCK_AFTER);
+	ck_assert_int_eq(pin_attempt_ok(path, &ps, &err), 0);
+	ck_assert_int_eq(ps.fails, 0);
+	/* damaged */
+	test_write(path, "isokiosk-pin-state 1\nfails x\n", strlen("isokiosk-pin-state 1\nfails x\n"));
+	ck_assert_int_eq(pin_state_load(path, &ps, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "pin-state: damaged"));
+	free(err);
+	err = NULL;
+	/* cannot be saved: nothing counted */
+	ps.fails = 3;
+	p = xasprintf("%s/gone/pin-state", dir);
+	ck_assert_int_eq(pin_attempt(p, &ps, 0, &err), -1);
+	ck_assert_int_eq(ps.fails, 3);
+	ck_assert_ptr_nonnull(strstr(err, "No such file"));
+	free(err);
+	free(p);
+	/* where it lives */
+	p = pin_state_path(NULL, "/var/lib/isokiosk/records.db");
+	ck_assert_str_eq(p, "/var/lib/isokiosk/pin-state");
+	free(p);
+	p = pin_state_path("/run/x", "/var/lib/isokiosk/records.db");
+	ck_assert_str_eq(p, "/run/x");
+	free(p);
+	free(path);
+	test_rmdir(dir);
+}
+END_TEST
+
 Suite *
 tap_suite(void)
 {
@@ -226,6 +448,9 @@ tap_suite(void)
 	tcase_add_test(tc, test_time_zone);
 	tcase_add_test(tc, test_pin);
 	tcase_add_test(tc, test_print_keys);
+	tcase_add_test(tc, test_fail_closed);
+	tcase_add_test(tc, test_write_key_keeps_owner);
+	tcase_add_test(tc, test_pin_state);
 	suite_add_tcase(s, tc);
 	return s;
 }
