@@ -28,6 +28,14 @@ kiosk_run(struct kiosk_app *app)
 	double next_tick = kiosk_clock() + KIOSK_TICK_MS / 1000.0;
 
 	app->now = kiosk_clock();
+	{
+		/* the PIN wait is wall-clock time: it survives a restart */
+		struct timespec rt;
+
+		clock_gettime(CLOCK_REALTIME, &rt);
+		app->wall_offset = (double)rt.tv_sec + (double)rt.tv_nsec / 1e9 -
+				   app->now;
+	}
 	app->last_input = app->now;
 	app->cs.shown_since = app->now; /* a session started before the loop */
 	while (!app->quit && !term_stop_requested()) {

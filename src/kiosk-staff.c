@@ -32,11 +32,37 @@ kiosk_pin_clear(struct kiosk_app *app)
 	app->pinlen = 0;
 }
 
+/* The wall clock in ms: the wait is kept across restarts. */
+static int64_t
+kiosk_pin_now(const struct kiosk_app *app)
+{
+	return (int64_t)((app->now + app->wall_offset) * 1000.0);
+}
+
+static void
+kiosk_pin_error(struct kiosk_app *app, char *err)
+{
+	free(app->pin_error);
+	app->pin_error = err;
+}
+
 static void
 kiosk_pin_enter(struct kiosk_app *app)
 {
+	char *err = NULL;
+
 	kiosk_pin_clear(app);
 	app->message = NULL;
+	/* Each time: `staff unlock` may have run since. Fail closed: a state
+	 * that cannot be read locks the PIN entry. */
+	if (pin_state_load(app->cfg->pin_state, &app->pin_st, &err) != 0) {
+		app->pin_st.locked = true;
+		kiosk_pin_error(app, err);
+	} else {
+		kiosk_pin_error(app, NULL);
+	}
+	if (app->pin_st.fails > 0)
+		app->message = N_("Wrong PIN.");
 }
 
 static void
@@ -108,15 +134,17 @@ kiosk_pin_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 static int
 kiosk_pin_wait(const struct kiosk_app *app)
 {
-	double left = app->pin_wait_until - app->now;
+	int64_t left = pin_wait_left(&app->pin_st, kiosk_pin_now(app));
 
-	return left <= 0 ? 0 : (int)(left + 0.999);
+	return (int)((left + 999) / 1000);
 }
 
 static struct kiosk_step
 kiosk_pin_handle(struct kiosk_app *app, const struct kiosk_input *in)
 {
-	bool waiting = kiosk_pin_wait(app) > 0;
+	bool closed = app->pin_st.locked || app->pin_error != NULL;
+	bool waiting = closed || kiosk_pin_wait(app) > 0;
+	char *err = NULL;
 
 	switch (in->action) {
 	case KEYS_A_DIGIT:
@@ -134,13 +162,22 @@ kiosk_pin_handle(struct kiosk_app *app, const struct kiosk_input *in)
 	case KEYS_A_ACTIVATE:
 		if (waiting || app->pinlen == 0)
 			return KIOSK_STAY;
+		/* Counted as wrong, and saved, before it is checked: no
+		 * restart can forget a guess. Not saved: not checked. */
+		if (pin_attempt(app->cfg->pin_state, &app->pin_st,
+				kiosk_pin_now(app), &err) != 0) {
+			kiosk_pin_error(app, err);
+			kiosk_pin_clear(app);
+			return KIOSK_REDRAW;
+		}
 		if (pin_verify(app->cfg->pin_hash, app->pin, app->pinlen)) {
-			app->pin_fails = 0;
+			/* right: the count back to 0 (if that cannot be
+			 * saved, the next entry starts one wrong PIN up) */
+			pin_attempt_ok(app->cfg->pin_state, &app->pin_st, &err);
+			free(err);
 			kiosk_pin_clear(app);
 			return KIOSK_GO(KIOSK_STAFF_MENU);
 		}
-		app->pin_fails++;
-		app->pin_wait_until = app->now + pin_delay(app->pin_fails);
 		app->message = N_("Wrong PIN.");
 		kiosk_pin_clear(app);
 		return KIOSK_REDRAW;
@@ -179,12 +216,25 @@ kiosk_pin_draw(const struct kiosk_app *app, struct grid *g)
 	grid_put(g, 4 + grid_strwidth(_("PIN:"), g->ambiguous) + 1, y, stars, -1,
 		 GRID_BOLD);
 	y += 2;
-	if (app->message != NULL) {
+	if (app->pin_error != NULL) {
+		/* fail closed, and say why: staff fix it from a shell */
+		y += kiosk_draw_text(g, 2, y, g->w - 4, 2,
+			_("The PIN cannot be checked: its record of wrong PINs cannot be read or saved. Unlock from a shell: isokiosk staff unlock"),
+			GRID_ALERT, false);
+		kiosk_draw_text(g, 2, y, g->w - 4, 2, app->pin_error, GRID_DIM,
+				false);
+	} else if (app->pin_st.locked) {
+		char *msg = xasprintf(_("Locked after %d wrong PINs. Unlock from a shell: isokiosk staff unlock"),
+				      app->pin_st.fails);
+
+		kiosk_draw_text(g, 2, y, g->w - 4, 3, msg, GRID_ALERT, false);
+		free(msg);
+	} else if (app->message != NULL) {
 		char *msg = wait > 0
 			? xasprintf(_("%s Please wait %d seconds (wrong PINs: %d)."),
-				    _(app->message), wait, app->pin_fails)
+				    _(app->message), wait, app->pin_st.fails)
 			: xasprintf(_("%s Try again (wrong PINs: %d)."),
-				    _(app->message), app->pin_fails);
+				    _(app->message), app->pin_st.fails);
 
 		kiosk_draw_text(g, 2, y, g->w - 4, 3, msg, GRID_ALERT, false);
 		free(msg);

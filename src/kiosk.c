@@ -346,6 +346,7 @@ kiosk_done(struct kiosk_app *app)
 	free(app->preview_path);
 	free(app->preview_error);
 	free(app->content_dir);
+	free(app->pin_error);
 	pin_wipe(app->pin, sizeof app->pin);
 	memset(app, 0, sizeof *app);
 }

@@ -282,8 +282,12 @@ struct kiosk_app {
 	/* Staff. */
 	char pin[PIN_MAX_LEN + 1];
 	size_t pinlen;
-	int pin_fails;
-	double pin_wait_until;
+	struct pin_state pin_st;     /* wrong PINs, wait, lock (pin.h): read
+					from cfg->pin_state on each PIN entry */
+	char *pin_error;             /* it cannot be read or saved: no PIN is
+					checked (owned) */
+	double wall_offset;          /* wall clock minus now, in seconds (the
+					PIN wait outlives the process) */
 	const char *message;         /* a msgid shown in the staff states */
 	int staff_sel;
 	int staff_last;              /* the staff menu item used last + 1,

@@ -1,12 +1,21 @@
 /*
- * pin: hashing and checking the staff PIN with libsodium, and the delay
- * schedule after wrong PINs. Owns nothing.
+ * pin: hashing and checking the staff PIN with libsodium, the delay
+ * schedule after wrong PINs, and the state file that keeps them across
+ * restarts (see pin.h). Owns nothing but what it returns.
  */
 #include "pin.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "afile.h"
 #include "xmalloc.h"
 
 bool
@@ -37,6 +46,18 @@ pin_hash(const char *pin)
 }
 
 bool
+pin_hash_valid(const char *hash)
+{
+	if (hash == NULL || sodium_init() < 0 ||
+	    strlen(hash) >= crypto_pwhash_STRBYTES)
+		return false;
+	/* -1: not a string libsodium can parse (0 or 1: it can) */
+	return crypto_pwhash_str_needs_rehash(hash,
+		crypto_pwhash_OPSLIMIT_INTERACTIVE,
+		crypto_pwhash_MEMLIMIT_INTERACTIVE) >= 0;
+}
+
+bool
 pin_verify(const char *hash, const char *pin, size_t len)
 {
 	if (hash == NULL || sodium_init() < 0)
@@ -60,4 +81,125 @@ void
 pin_wipe(void *p, size_t n)
 {
 	sodium_memzero(p, n);
+}
+
+/* ---- the state file ---- */
+
+char *
+pin_state_path(const char *configured, const char *db_path)
+{
+	const char *slash;
+
+	if (configured != NULL)
+		return xstrdup(configured);
+	slash = db_path != NULL ? strrchr(db_path, '/') : NULL;
+	if (slash == NULL)
+		return xstrdup("pin-state");
+	return xasprintf("%.*s/pin-state", (int)(slash - db_path), db_path);
+}
+
+static int
+pin_fail(char **err, const char *path, const char *what)
+{
+	if (err != NULL) {
+		free(*err);
+		*err = xasprintf("%s: %s", path, what);
+	}
+	return -1;
+}
+
+int
+pin_state_load(const char *path, struct pin_state *ps, char **err)
+{
+	char buf[256];
+	ssize_t n;
+	struct stat st;
+	long long fails, wait;
+	int locked, used = 0;
+	int fd;
+
+	memset(ps, 0, sizeof *ps);
+	if (path == NULL)
+		return 0;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return pin_fail(err, path, errno == ELOOP
+				? "is a symbolic link" : strerror(errno));
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return pin_fail(err, path, "is not a regular file");
+	}
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n < 0)
+		return pin_fail(err, path, strerror(errno));
+	buf[n] = '\0';
+	if (sscanf(buf, "isokiosk-pin-state 1\nfails %lld\nwait_until %lld\n"
+		   "locked %d\n%n", &fails, &wait, &locked, &used) != 3 ||
+	    used != (int)n || fails < 0 || fails > 1000000 || wait < 0 ||
+	    (locked != 0 && locked != 1))
+		return pin_fail(err, path, "damaged (not a PIN state this"
+				" isokiosk wrote)");
+	ps->fails = (int)fails;
+	ps->wait_until = wait;
+	ps->locked = locked == 1 || fails >= PIN_LOCK_AFTER;
+	return 0;
+}
+
+int
+pin_state_save(const char *path, const struct pin_state *ps, char **err)
+{
+	char buf[160];
+	int n;
+
+	if (path == NULL)
+		return 0;
+	n = snprintf(buf, sizeof buf, "isokiosk-pin-state 1\nfails %d\n"
+		     "wait_until %" PRId64 "\nlocked %d\n", ps->fails,
+		     ps->wait_until, ps->locked ? 1 : 0);
+	if (afile_replace(path, buf, (size_t)n, 0600) != 0)
+		return pin_fail(err, path, errno == ELOOP ? "is a symbolic link"
+				: strerror(errno));
+	return 0;
+}
+
+int64_t
+pin_wait_left(const struct pin_state *ps, int64_t now_ms)
+{
+	int64_t left = ps->wait_until - now_ms;
+	int64_t most = (int64_t)pin_delay(ps->fails) * 1000;
+
+	if (left <= 0)
+		return 0;
+	/* the clock went back: never more than the delay itself */
+	return left > most ? most : left;
+}
+
+int
+pin_attempt(const char *path, struct pin_state *ps, int64_t now_ms,
+	    char **err)
+{
+	struct pin_state next = *ps;
+
+	next.fails++;
+	next.wait_until = now_ms + (int64_t)pin_delay(next.fails) * 1000;
+	next.locked = next.fails >= PIN_LOCK_AFTER;
+	if (pin_state_save(path, &next, err) != 0)
+		return -1;
+	*ps = next;
+	return 0;
+}
+
+int
+pin_attempt_ok(const char *path, struct pin_state *ps, char **err)
+{
+	struct pin_state next = { 0 };
+
+	if (pin_state_save(path, &next, err) != 0)
+		return -1;
+	*ps = next;
+	return 0;
 }
