@@ -23,6 +23,7 @@
 #include "config.h"
 #include "i18n.h"
 #include "kiosk.h"
+#include "pin.h"
 #include "quiz.h"
 #include "store.h"
 #include "term.h"
@@ -207,6 +208,15 @@ cmd_run(int argc, char **argv)
 		bundle_free(b);
 		config_done(&cfg);
 		return 1;
+	}
+	/* Wrong PINs are kept beside the database (pin.h), so that no
+	 * restart forgets them; `staff unlock` finds them by the same rule. */
+	if (cfg.pin_hash != NULL && cfg.pin_state == NULL) {
+		char *def = cfg.db_path == NULL ? store_default_path(true) : NULL;
+
+		cfg.pin_state = pin_state_path(NULL, cfg.db_path != NULL
+					       ? cfg.db_path : def);
+		free(def);
 	}
 	/* Records: in consent mode, or wherever a database is configured. */
 	if (cfg.start_mode == CONFIG_START_CONSENT || cfg.db_path != NULL) {
