@@ -346,6 +346,17 @@ kiosk_staff_enter(struct kiosk_app *app)
 	app->message = NULL;
 }
 
+/* Back goes where the patient was: a running session, or a record that
+ * waited to be saved (the patient then sees what follows it, such as the
+ * receipt, not a fresh kiosk; a stopped quiz is over, though). */
+static bool
+kiosk_staff_resumes(const struct kiosk_app *app)
+{
+	return app->cs.on || app->cs.nops > 0 ||
+	       (app->resume == KIOSK_CALL_STAFF && !app->cs.stopped &&
+		app->cs.after != KIOSK_SAME);
+}
+
 static const char *
 kiosk_staff_label(const struct kiosk_app *app, int item)
 {
@@ -364,8 +375,8 @@ kiosk_staff_label(const struct kiosk_app *app, int item)
 			 l != NULL ? l->name : "-");
 		return buf;
 	case KIOSK_ITEM_BACK:
-		return app->cs.on ? _("Back to the session")
-				  : _("Back to the kiosk");
+		return kiosk_staff_resumes(app) ? _("Back to the session")
+						: _("Back to the kiosk");
 	case KIOSK_ITEM_SESSION:
 		return app->cs.on ? _("End this session (recorded as abandoned)")
 				  : _("New consent session");
@@ -501,7 +512,7 @@ kiosk_staff_do(struct kiosk_app *app, int item)
 			app->staff_lang = (app->staff_lang + 1) % app->bundle->nlangs;
 		return KIOSK_REDRAW;
 	case KIOSK_ITEM_BACK:
-		if (app->cs.on || app->cs.nops > 0)
+		if (kiosk_staff_resumes(app))
 			return KIOSK_GO(KIOSK_RESUME);
 		kiosk_reset(app);
 		return KIOSK_GO(KIOSK_WELCOME);

@@ -843,6 +843,63 @@ START_TEST(test_write_fails_then_saved)
 }
 END_TEST
 
+/* The disk fills at the signature: once staff save the records from the
+ * staff menu and go back, the patient sees the receipt (they used to get
+ * a fresh kiosk and never saw it). */
+START_TEST(test_receipt_after_staff_save)
+{
+	size_t nq;
+
+	ck_assert_int_eq(kiosk_consent_start(&app, "P-8", "pregnancy", false,
+					     NULL), 0);
+	read_screens();
+	nq = quiz_count(&app.cs.quiz);
+	for (size_t i = 0; i < nq; i++) {
+		key(choice_key(true));
+		key(KEYS_ENTER);
+	}
+	ack_all();
+	key(KEYS_END);
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "sign");
+	type("やまだ");
+	store_test_fail_io(0, true);
+	key(KEYS_ENTER);
+	ck_assert_str_eq(state(), "call-staff");
+	ck_assert(!shows("受付コード"));
+	key(KEYS_F12);
+	ck_assert_str_eq(state(), "staff-menu");
+	store_test_fail_io(-1, false);
+	key('7');
+	ck_assert(shows("すべての記録を保存しました。"));
+	ck_assert(shows("4  セッションに戻る"));
+	key('4');
+	ck_assert_str_eq(state(), "call-staff");
+	tick(app.now + 1.0);
+	ck_assert_str_eq(state(), "done");
+	load(1);
+	ck_assert_int_eq(sess.outcome, STORE_COMPLETED);
+	{
+		char want[16];
+
+		snprintf(want, sizeof want, "%.4s-%.4s", sess.seal_hash,
+			 sess.seal_hash + 4);
+		ck_assert(shows(want));
+	}
+	store_session_done(&sess);
+}
+END_TEST
+
+/* A SIGTERM before any session: the queue is empty and has no array
+ * (UBSan: memmove of a null pointer). */
+START_TEST(test_finish_without_session)
+{
+	ck_assert_ptr_null(app.cs.ops);
+	ck_assert_int_eq(kiosk_consent_flush(&app), 0);
+	ck_assert_int_eq(kiosk_consent_finish(&app, "kiosk ended"), 0);
+}
+END_TEST
+
 START_TEST(test_end_while_unsaved)
 {
 	ck_assert_int_eq(kiosk_consent_start(&app, "P-8", "pregnancy", false,
@@ -1075,6 +1132,8 @@ tap_suite(void)
 	tcase_add_test(tc, test_idle_timed_out);
 	tcase_add_test(tc, test_write_fails_then_saved);
 	tcase_add_test(tc, test_end_while_unsaved);
+	tcase_add_test(tc, test_receipt_after_staff_save);
+	tcase_add_test(tc, test_finish_without_session);
 	tcase_add_test(tc, test_click_choice_and_reload);
 	tcase_add_test(tc, test_staff_exit_abandons);
 	tcase_add_test(tc, test_start_refused);
