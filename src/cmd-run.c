@@ -21,7 +21,10 @@
 #include "clock.h"
 #include "cmd.h"
 #include "config.h"
+#include "grid.h"
 #include "i18n.h"
+#include "ingate.h"
+#include "outgate.h"
 #include "kiosk.h"
 #include "pin.h"
 #include "quiz.h"
@@ -58,6 +61,129 @@ cmd_run_help(void)
 	      "(see isokiosk check --deploy). SIGTERM or SIGHUP end it\n"
 	      "(a session still running is recorded as abandoned).\n",
 	      stdout);
+}
+
+/* arg as a field of kind: 0, or a usage error printed and -1. */
+static int
+cmd_run_gate(enum ingate_kind kind, const char *opt, const char *arg)
+{
+	char *why = NULL, *clean = ingate_clean(kind, arg, strlen(arg), 0, &why);
+
+	if (clean != NULL) {
+		free(clean);
+		return 0;
+	}
+	cli_usage_error("run", "%s: %s", opt, why);
+	free(why);
+	return -1;
+}
+
+/*
+ * Open the records and make them ready: the content the patient will see
+ * frozen once per start, before a session found open is sealed (its seal
+ * covers the content's file list). NULL with *err (naming the database).
+ */
+static struct store *
+cmd_run_store(struct bundle *b, const char *dbpath, char **err)
+{
+	struct store_opts so = { .flags = STORE_NO_RECOVER };
+	struct store *st = store_open(dbpath, &so, err);
+	char *e = NULL;
+
+	if (st == NULL)
+		return NULL;
+	for (size_t i = 0; i < b->nlangs && e == NULL; i++)
+		store_content_freeze(st, &b->langs[i], &e);
+	if (e == NULL)
+		store_recover(st, &e);
+	if (e == NULL)
+		return st;
+	store_close(st);
+	free(*err);
+	*err = xasprintf("%s: %s", dbpath, e);
+	free(e);
+	return NULL;
+}
+
+/* Seconds between tries while the records cannot be opened. */
+#define CMD_RUN_RETRY_S 5
+
+static void
+cmd_run_notice(struct grid *g, const char *err)
+{
+	const char *lines[] = {
+		i18n_gettext_in("ja", N_("Please call the staff.")),
+		i18n_gettext_in("en", N_("Please call the staff.")),
+		"",
+		i18n_gettext_in("ja", N_("The records cannot be opened. The kiosk tries again every few seconds.")),
+		i18n_gettext_in("en", N_("The records cannot be opened. The kiosk tries again every few seconds.")),
+	};
+	char *e = outgate_asprintf("%s", err);
+	int y = g->h / 2 - 4;
+
+	grid_clear(g);
+	if (y < 0)
+		y = 0;
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+		grid_put_center(g, 0, y++, g->w, lines[i],
+				i < 2 ? GRID_HEADING : GRID_NORMAL);
+	y++;
+	/* for staff: the exact error, as many rows as it takes */
+	for (size_t off = 0, n = strlen(e); off < n && y < g->h; y++) {
+		int cols = g->w > 4 ? g->w - 4 : 1;
+		size_t take = 0;
+		int used = 0;
+
+		while (off + take < n && used < cols) {
+			take++;
+			used++;
+			while (off + take < n &&
+			       ((unsigned char)e[off + take] & 0xc0) == 0x80)
+				take++;
+		}
+		{
+			char *row = xstrndup(e + off, take);
+
+			grid_put(g, 2, y, row, g->w - 4, GRID_DIM);
+			free(row);
+		}
+		off += take;
+	}
+	free(e);
+}
+
+/* Show the notice and try again every CMD_RUN_RETRY_S seconds, until the
+ * records open (returned) or SIGTERM/SIGHUP (NULL, *err the last error). */
+static struct store *
+cmd_run_wait_store(struct bundle *b, const char *dbpath, char **err, int amb)
+{
+	int w, h;
+	struct grid *g;
+	struct store *st = NULL;
+
+	term_size(&w, &h);
+	g = grid_new(w, h, amb);
+	while (st == NULL && !term_stop_requested()) {
+		struct keys_event ev;
+		int left = CMD_RUN_RETRY_S * 1000;
+
+		cmd_run_notice(g, *err != NULL ? *err : "?");
+		term_draw(g);
+		while (left > 0 && !term_stop_requested()) {
+			if (term_read(&ev, 500) && ev.kind == KEYS_EV_RESIZE) {
+				grid_resize(g, ev.x, ev.y);
+				cmd_run_notice(g, *err != NULL ? *err : "?");
+				term_draw(g);
+			}
+			left -= 500;
+		}
+		if (!term_stop_requested())
+			st = cmd_run_store(b, dbpath, err);
+	}
+	grid_free(g);
+	if (st != NULL)
+		term_wipe();
+	return st;
 }
 
 /* Load the config named, or the default one if it exists. 0 or -1. */
@@ -138,10 +264,18 @@ cmd_run(int argc, char **argv)
 				       profile);
 	if ((profile != NULL || minor) && patient == NULL)
 		return cli_usage_error("run", "--profile and --minor need --patient");
-	if (patient != NULL && patient[0] == '\0')
-		return cli_usage_error("run", "--patient: the patient reference is empty");
-	if (staff == NULL)
+	/* What the command line puts into the records: the input gate, before
+	 * anything starts (the messages hold no byte of the argument). */
+	if (patient != NULL && cmd_run_gate(INGATE_REF, "--patient", patient) != 0)
+		return 2;
+	if (staff != NULL && cmd_run_gate(INGATE_STAFF, "--staff", staff) != 0)
+		return 2;
+	if (staff == NULL) {
+		/* $USER as the staff ID only when the gate takes it as is */
 		staff = getenv("USER");
+		if (staff != NULL && !ingate_is_clean(INGATE_STAFF, staff, 0, NULL))
+			staff = NULL;
+	}
 	if (i18n_init() < 0)
 		fputs("isokiosk: warning: no UTF-8 locale (C.UTF-8) on this system\n",
 		      stderr);
@@ -218,43 +352,10 @@ cmd_run(int argc, char **argv)
 					       ? cfg.db_path : def);
 		free(def);
 	}
-	/* Records: in consent mode, or wherever a database is configured. */
-	if (cfg.start_mode == CONFIG_START_CONSENT || cfg.db_path != NULL) {
-		char *err = NULL;
-
-		struct store_opts so = { .flags = STORE_NO_RECOVER };
-
-		dbpath = cfg.db_path != NULL ? xstrdup(cfg.db_path)
-					     : store_default_path(true);
-		st = store_open(dbpath, &so, &err);
-		/* The content the patient will see, frozen once per start,
-		 * before a session found open is sealed (its seal covers the
-		 * content's file list). */
-		for (size_t i = 0; st != NULL && i < b->nlangs; i++)
-			if (store_content_freeze(st, &b->langs[i], &err) < 0) {
-				store_close(st);
-				st = NULL;
-			}
-		if (st != NULL && store_recover(st, &err) < 0) {
-			store_close(st);
-			st = NULL;
-		}
-		if (st == NULL) {
-			fprintf(stderr, "isokiosk: %s: %s\n", dbpath, err != NULL ? err : "cannot open");
-			free(err);
-			free(dbpath);
-			bundle_free(b);
-			config_done(&cfg);
-			return 1;
-		}
-	}
-
-	/* Before anything is written to it (the width probe). */
+	/* Before anything is written to it (the width probe); the records
+	 * are opened once the terminal is up, so a failure can be shown. */
 	if (term_check() < 0) {
 		bundle_free(b);
-		if (st != NULL)
-			store_close(st);
-		free(dbpath);
 		config_done(&cfg);
 		return 2;
 	}
@@ -267,12 +368,34 @@ cmd_run(int argc, char **argv)
 				    .kiosk = true, .ambiguous = amb };
 	if (term_init(&topts, &w, &h) < 0) {
 		bundle_free(b);
-		if (st != NULL)
-			store_close(st);
-		free(dbpath);
 		config_done(&cfg);
 		return 2;
 	}
+	/* Records: in consent mode, or wherever a database is configured. */
+	if (cfg.start_mode == CONFIG_START_CONSENT || cfg.db_path != NULL) {
+		char *err = NULL;
+
+		dbpath = cfg.db_path != NULL ? xstrdup(cfg.db_path)
+					     : store_default_path(true);
+		st = cmd_run_store(b, dbpath, &err);
+		/* A full disk, say: the patient sees "please call the staff"
+		 * (and staff the error), not a blank terminal, and the kiosk
+		 * starts as soon as the records can be opened. */
+		if (st == NULL)
+			st = cmd_run_wait_store(b, dbpath, &err, amb);
+		if (st == NULL) {
+			term_done();
+			outgate_printf(stderr, "isokiosk: %s\n", err != NULL ? err
+				       : "the records cannot be opened");
+			free(err);
+			free(dbpath);
+			bundle_free(b);
+			config_done(&cfg);
+			return 1;
+		}
+		free(err);
+	}
+	term_size(&w, &h);
 	kiosk_init(&app, &cfg, b, content, w, h, amb, 0);
 	kiosk_consent_use_store(&app, st);
 	app.cs.start_consent = cfg.start_mode == CONFIG_START_CONSENT;
@@ -281,8 +404,8 @@ cmd_run(int argc, char **argv)
 	if (patient != NULL &&
 	    kiosk_consent_start(&app, patient, profile, minor, staff) < 0) {
 		term_done();
-		fprintf(stderr, "isokiosk: cannot start the session: %s\n",
-			app.cs.error != NULL ? app.cs.error : "?");
+		outgate_printf(stderr, "isokiosk: cannot start the session: %s\n",
+			       app.cs.error != NULL ? app.cs.error : "?");
 		rc = 1;
 	}
 	if (rc == 0) {
@@ -291,8 +414,8 @@ cmd_run(int argc, char **argv)
 	}
 	/* Ended by SIGTERM or SIGHUP mid-session: recorded as abandoned. */
 	if (kiosk_consent_finish(&app, "kiosk ended") < 0) {
-		fprintf(stderr, "isokiosk: records not saved: %s\n",
-			app.cs.error != NULL ? app.cs.error : "?");
+		outgate_printf(stderr, "isokiosk: records not saved: %s\n",
+			       app.cs.error != NULL ? app.cs.error : "?");
 		rc = 1;
 	}
 	kiosk_done(&app);

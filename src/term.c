@@ -245,6 +245,16 @@ term_init(const struct term_opts *opts, int *w, int *h)
 }
 
 void
+term_size(int *w, int *h)
+{
+	if (term_screen == NULL) {
+		*w = *h = 0;
+		return;
+	}
+	getmaxyx(stdscr, *h, *w);
+}
+
+void
 term_done(void)
 {
 	if (term_screen == NULL)

@@ -43,6 +43,8 @@ int term_check(void);
  * what is needed) when stdin/stdout is not a terminal, or TERM is unset or
  * names a terminal that cannot move the cursor (dumb); callers exit 2. */
 int term_init(const struct term_opts *opts, int *w, int *h);
+/* The terminal's size now. */
+void term_size(int *w, int *h);
 /* Restore the terminal (idempotent; also safe from the fatal hook). */
 void term_done(void);
 

@@ -973,6 +973,26 @@ def _full_disk(k, db, filler):
     k.wait("スタッフメニュー")
     k.keys("8", "2")
     k.exited_clean("full disk")
+    # Full at start-up (a new database cannot be made): the patient sees
+    # "please call the staff", staff the error, and the kiosk starts as
+    # soon as space returns; it never exits with the message on stderr only.
+    db2 = os.path.join(os.path.dirname(db), "second.db")
+    fill(filler)
+    k.start("run", "--db", db2, "--patient", "F-002", "--profile", "no-pregnancy")
+    s = k.wait("記録を開けません")
+    ok("スタッフをお呼びください。" in s and "Please call the staff." in s,
+       "full at start-up: please call the staff, in Japanese and English", s)
+    ok("second.db" in s and re.search(r"full", s) is not None,
+       "full at start-up: the exact error for staff", s)
+    time.sleep(1)
+    ok(k.alive(), "full at start-up: the kiosk waits, it does not exit")
+    os.unlink(filler)
+    k.wait(lambda s: progress(s) == (1, n), 15)
+    ok(True, "space returns: the kiosk starts the session")
+    k.keys("F12")
+    k.wait("スタッフメニュー")
+    k.keys("1")
+    k.exited_clean("full at start-up")
 
 
 if __name__ == "__main__":

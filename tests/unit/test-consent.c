@@ -866,7 +866,7 @@ START_TEST(test_receipt_after_staff_save)
 	store_test_fail_io(0, true);
 	key(KEYS_ENTER);
 	ck_assert_str_eq(state(), "call-staff");
-	ck_assert(!shows("受付コード"));
+	ck_assert(!shows("受付番号"));
 	key(KEYS_F12);
 	ck_assert_str_eq(state(), "staff-menu");
 	store_test_fail_io(-1, false);
