@@ -627,6 +627,9 @@ cmd_records(int argc, char **argv)
 		free(db);
 		return 1;
 	}
+	if (store_open_note(st) != NULL)
+		outgate_printf(stderr, "isokiosk records: note: %s\n",
+			       store_open_note(st));
 	if (strcmp(verb, "list") == 0) {
 		if (cmd_records_list(st, sinceopt ? since : NULL, &err) != 0)
 			rc = 1;
@@ -661,6 +664,19 @@ cmd_records(int argc, char **argv)
 					       " (not sealed yet; not a"
 					       " failure)\n",
 					       (long long)r.open[i]);
+			if (r.versions > 0)
+				outgate_printf(stdout, "content: %zu version%s"
+					       " checked against the files"
+					       " frozen for %s\n", r.versions,
+					       r.versions == 1 ? "" : "s",
+					       r.versions == 1 ? "it" : "them");
+			if (r.unordered > 0)
+				outgate_printf(stdout, "note: %zu content"
+					       " version%s frozen before schema"
+					       " 5: each file checked against"
+					       " its hash, the list not against"
+					       " the version\n", r.unordered,
+					       r.unordered == 1 ? "" : "s");
 			if (c == 0)
 				outgate_printf(stdout, "chain holds: %zu"
 					       " sessions, %zu links, head"

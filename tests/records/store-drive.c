@@ -12,6 +12,11 @@
  *   end ID OUTCOME [REASON]
  *   staff-verify ID STAFF
  *   content NAME TEXT                  a frozen content file of VERSION
+ *                                      (as before schema 5: no order)
+ *   frozen LANG REL TEXT [REL TEXT]... a content version made of these
+ *                                      files (bundle.h), frozen as the
+ *                                      kiosk freezes it; sessions begun
+ *                                      after use it -> ok VERSION
  *   sample N                           N typical sessions (10 screens, 7
  *                                      answers, 8 acknowledgements, a
  *                                      signature), outcomes mixed
@@ -29,10 +34,69 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
+#include "bundle.h"
 #include "store.h"
 #include "xmalloc.h"
 
 #define VERSION "5f2b9c1d0e8a7f6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b"
+
+static char *drive_unescape(const char *s);
+
+/* The content version sessions are begun with. */
+static char drive_version[65] = VERSION;
+
+/* frozen LANG REL TEXT ...: files written to a temporary folder, their
+ * version computed as bundle.c does, frozen. */
+static int
+drive_frozen(struct store *st, char **f, int nf, char **err)
+{
+	char dir[] = "/tmp/store-drive-XXXXXX";
+	struct bundle_lang l;
+	struct bundle_file files[3];
+	crypto_hash_sha256_state h;
+	unsigned char d[32];
+	int n = (nf - 2) / 2, rc;
+
+	if (n < 1 || n > 3 || mkdtemp(dir) == NULL) {
+		*err = xstrdup("frozen: 1 to 3 files");
+		return -1;
+	}
+	memset(&l, 0, sizeof l);
+	l.code = f[1];
+	l.files = files;
+	l.nfiles = (size_t)n;
+	crypto_hash_sha256_init(&h);
+	for (int i = 0; i < n; i++) {
+		char *t = drive_unescape(f[3 + 2 * i]);
+		FILE *fp;
+
+		files[i].rel = f[2 + 2 * i];
+		files[i].path = xasprintf("%s/%d", dir, i);
+		fp = fopen(files[i].path, "w");
+		fputs(t, fp);
+		fclose(fp);
+		store_sha256_hex(t, strlen(t), files[i].sha256);
+		crypto_hash_sha256_update(&h, (const unsigned char *)files[i].rel,
+					  strlen(files[i].rel) + 1);
+		crypto_hash_sha256_update(&h, (const unsigned char *)files[i].sha256,
+					  64);
+		crypto_hash_sha256_update(&h, (const unsigned char *)"\n", 1);
+		free(t);
+	}
+	crypto_hash_sha256_final(&h, d);
+	sodium_bin2hex(l.version, sizeof l.version, d, sizeof d);
+	rc = store_content_freeze(st, &l, err);
+	for (int i = 0; i < n; i++) {
+		unlink(files[i].path);
+		free(files[i].path);
+	}
+	rmdir(dir);
+	if (rc == 0)
+		memcpy(drive_version, l.version, sizeof drive_version);
+	return rc;
+}
 
 static int64_t drive_time;
 
@@ -103,7 +167,7 @@ drive_sample(struct store *st, long n, char **err)
 
 	for (long k = 0; k < n; k++) {
 		struct store_start s = { "kiosk-1", "nurse-a", name,
-			k % 2 ? "pregnancy" : "no-pregnancy", "ja", VERSION,
+			k % 2 ? "pregnancy" : "no-pregnancy", "ja", drive_version,
 			k % 17 == 0 };
 		int64_t id;
 
@@ -189,7 +253,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	while ((len = getline(&line, &cap, stdin)) > 0) {
-		char *f[8] = { 0 }, *p = line;
+		char *f[12] = { 0 }, *p = line;
 		int nf = 0, rc = 0;
 		int64_t id = 0, out_id = -1;
 
@@ -197,7 +261,7 @@ main(int argc, char **argv)
 			line[--len] = '\0';
 		if (line[0] == '\0' || line[0] == '#')
 			continue;
-		while (nf < 8) {
+		while (nf < 12) {
 			f[nf++] = p;
 			p = strchr(p, '\t');
 			if (p == NULL)
@@ -210,7 +274,8 @@ main(int argc, char **argv)
 		err = NULL;
 		if (strcmp(f[0], "begin") == 0 && nf >= 2) {
 			struct store_start s = { "kiosk-1", "nurse-a", f[1],
-				nf > 2 ? f[2] : "pregnancy", "ja", VERSION, false };
+				nf > 2 ? f[2] : "pregnancy", "ja", drive_version,
+				false };
 
 			rc = store_session_begin(st, &s, &out_id, &err);
 		} else if (strcmp(f[0], "screen") == 0 && nf == 4) {
@@ -239,6 +304,12 @@ main(int argc, char **argv)
 			rc = store_content_file(st, VERSION, f[1], t, strlen(t),
 						&err);
 			free(t);
+		} else if (strcmp(f[0], "frozen") == 0 && nf >= 4) {
+			rc = drive_frozen(st, f, nf, &err);
+			if (rc == 0)
+				printf("ok %s\n", drive_version);
+			if (rc == 0)
+				continue;
 		} else if (strcmp(f[0], "staff-verify") == 0 && nf == 3) {
 			rc = store_staff_verify(st, id, f[2], &err);
 		} else if (strcmp(f[0], "sample") == 0 && nf == 2) {

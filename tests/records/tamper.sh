@@ -4,6 +4,12 @@
 # changes, deletes or swaps rows is named by `records verify` (exit 1), one
 # line per session concerned, and no untouched session is named.
 # Also: list (--since), show (field by field), CSV export, usage errors.
+# And the attacks of issue #13: hostile bytes (ESC, C1, bidi controls, bytes
+# that are not UTF-8) in every printed column, the CSV formula guard, the
+# content a patient saw swapped under its own hash, a symbolic link, a
+# foreign or loose database, a newer schema, read-only media, hostile
+# command lines and configurations; every output is scanned for raw ESC,
+# C1 and bidi controls.
 # Prints TAP.
 #
 # usage: tamper.sh STORE_DRIVE   (ISOKIOSK: the binary)
@@ -22,7 +28,12 @@ printf 'content\tja/what-is.md\t---\\nid: what-is\\n---\\n本文\\n\nsample\t8\n
 t "eight sessions recorded" eval '[ "$(grep -cx ok "$tmp/out")" -eq 2 ]'
 
 
-rec() { "$ISOKIOSK" records "$@" >"$tmp/out" 2>&1; }
+# scan FILE: keep a copy of an output, checked at the end (one python for
+# them all: a machine under load starts python slowly) for raw ESC, C1
+# controls (as UTF-8 or a lone byte), bidi controls and other invisible
+# format characters.
+scan() { { printf '\n==> %s <==\n' "$1"; cat "$1"; } >>"$tmp/all"; }
+rec() { "$ISOKIOSK" records "$@" >"$tmp/out" 2>&1; local st=$?; scan "$tmp/out"; return $st; }
 has() { grep -qE -- "$1" "$tmp/out"; }
 lines() { [ "$(grep -cE -- "${2:-.}" "$tmp/out")" -eq "$1" ]; }
 
@@ -153,6 +164,202 @@ t "export csv: quoting" grep -q '^9,kiosk-1,nurse-a,"""田中, 花子""",pregnan
 t "export csv --detail: a formula is never a formula" grep -q "^9,answer,1,q-x,1,'=1+1,0,," "$tmp/csv"
 t "export csv --detail: one row per event" eval '[ "$(grep -c "^2," "$tmp/csv")" -eq 27 ]'
 
+# ---- hostile values: ESC, C1, bidi controls, bytes that are not UTF-8 ----
+# Every text column a records command prints, edited behind the store's back
+# (as an attacker with the sqlite3 shell, or an older isokiosk, could): no
+# output carries a raw ESC, C1 control or bidi control (every output of this
+# script is scanned, see rec), ESC[8m cannot hide the verdict, the FHIR
+# export refuses bytes that are not UTF-8 (never replaces them).
+alltrig() { sqlite3 "$1" "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master WHERE type = 'trigger'" | sqlite3 "$1"; }
+# payload COLUMN: a value that holds every kind of hostile character
+payload() { printf "%s || char(27) || '[8m' || char(155) || char(8238) || char(8203) || char(7)" "$1"; }
+hostile() { # DB INVALID(0|1): session 2's every text column made hostile
+	local bad=""
+	[ "$2" = 1 ] && bad=" || CAST(X'9bff' AS TEXT)"
+	alltrig "$1"
+	sqlite3 "$1" "
+UPDATE sessions SET kiosk_id = $(payload kiosk_id)$bad, staff_id = $(payload staff_id)$bad,
+  patient_ref = $(payload patient_ref)$bad, profile = $(payload profile)$bad,
+  lang = $(payload lang)$bad, content_version = $(payload content_version)$bad,
+  started_at = $(payload started_at)$bad, ended_at = $(payload ended_at)$bad,
+  outcome = $(payload outcome)$bad, reason = $(payload "'r'")$bad,
+  seal_prev = $(payload seal_prev)$bad, seal_hash = $(payload seal_hash)$bad WHERE id = 2;
+UPDATE screens SET screen_id = $(payload screen_id)$bad, at = $(payload at)$bad WHERE session_id = 2;
+UPDATE answers SET question_id = $(payload question_id)$bad, choice_text = $(payload choice_text)$bad,
+  shown_order = $(payload shown_order)$bad, at = $(payload at)$bad WHERE session_id = 2;
+UPDATE acks SET statement_id = $(payload statement_id)$bad, text_sha256 = $(payload text_sha256)$bad,
+  at = $(payload at)$bad WHERE session_id = 2 AND seq > 1;
+UPDATE signatures SET role = $(payload role)$bad, name = $(payload name)$bad,
+  meaning = $(payload meaning)$bad, at = $(payload at)$bad WHERE session_id = 2;
+UPDATE verifications SET staff_id = $(payload staff_id)$bad, at = $(payload at)$bad,
+  seal_hash = $(payload seal_hash)$bad WHERE session_id = 2;
+UPDATE texts SET text = $(payload text)$bad WHERE text LIKE '確認事項 0%';
+UPDATE content_files SET name = $(payload name)$bad;" >"$tmp/out" 2>&1
+}
+for bad in 1 0; do
+	kind=$([ $bad = 1 ] && echo "with invalid bytes" || echo "valid UTF-8")
+	cp "$db" "$tmp/h.db"
+	hostile "$tmp/h.db" $bad || { not_ok "hostile ($kind): sqlite3"; continue; }
+	rec list --db "$tmp/h.db"; st=$?
+	t "hostile ($kind): list: exit 0, ESC shown as \\x1b, U+009B and U+202E as <U+...>" \
+		eval '[ $st -eq 0 ] && has "\\\\x1b\[8m<U\+009B><U\+202E><U\+200B>\\\\x07"'
+	rec show 2 --db "$tmp/h.db"; st=$?
+	t "hostile ($kind): show: exit 0" [ $st -eq 0 ]
+	t "hostile ($kind): show: the patient escaped" has '^Patient: +患者 000002\\x1b\[8m<U\+009B><U\+202E><U\+200B>\\x07'
+	t "hostile ($kind): show: the signature escaped" has '^  patient\\x1b\[8m<U\+009B>.*  患者 000002\\x1b\[8m'
+	t "hostile ($kind): show: a screen escaped" has '^  1\. welcome\\x1b\[8m<U\+009B>.*  at 2026-11-21T07:00:31\.000Z\\x1b\[8m'
+	[ $bad = 1 ] && t "hostile ($kind): show: bytes that are not UTF-8 as \\x9b\\xff" has '\\x9b\\xff'
+	rec verify --db "$tmp/h.db"; st=$?
+	t "hostile ($kind): verify: exit 1, session 2 changed" eval '[ $st -eq 1 ] && has "^session 2: .*changed$"'
+	t "hostile ($kind): verify: the verdict is there and visible" has '^chain broken: '
+	"$ISOKIOSK" records export --format csv --db "$tmp/h.db" >"$tmp/h.csv" 2>"$tmp/out"; st=$?
+	scan "$tmp/h.csv"
+	t "hostile ($kind): csv: exit 0, made visible" eval '[ $st -eq 0 ] && grep -q "\\\\x1b\[8m<U+009B><U+202E>" "$tmp/h.csv"'
+	"$ISOKIOSK" records export --format csv --detail --db "$tmp/h.db" >"$tmp/h.csv" 2>"$tmp/out"; st=$?
+	scan "$tmp/h.csv"
+	t "hostile ($kind): csv --detail: exit 0" [ $st -eq 0 ]
+	"$ISOKIOSK" records export --format fhir --db "$tmp/h.db" >"$tmp/h.json" 2>"$tmp/out"; st=$?
+	scan "$tmp/h.json"
+	scan "$tmp/out"
+	if [ $bad = 1 ]; then
+		t "hostile ($kind): fhir: refused at the source, naming session and field, nothing replaced" \
+			eval '[ $st -eq 1 ] && has "session 2, [a-z_]+: not valid UTF-8 \(byte [0-9]+\): the export stops here" && ! grep -q "$(printf "\xef\xbf\xbd")" "$tmp/h.json"'
+	else
+		t "hostile ($kind): fhir: exit 0, JSON, the value exact" \
+			python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+refs = [e["resource"]["subject"]["identifier"]["value"] for e in d["entry"] if e["resource"]["resourceType"] == "QuestionnaireResponse"]
+want = "患者 000002\x1b[8m\x9b\u202e\u200b\x07"
+sys.exit(0 if want in refs else 1)' "$tmp/h.json"
+	fi
+done
+
+# the CSV formula guard, with the leading TAB, CR or sign a spreadsheet takes
+cp "$db" "$tmp/f.db"
+alltrig "$tmp/f.db"
+sqlite3 "$tmp/f.db" "UPDATE sessions SET patient_ref = char(9) || '=1+2' WHERE id = 1;
+UPDATE sessions SET patient_ref = char(13) || '@SUM(A1)' WHERE id = 2;
+UPDATE sessions SET patient_ref = '＝1' WHERE id = 3;"
+"$ISOKIOSK" records export --format csv --db "$tmp/f.db" >"$tmp/f.csv" 2>&1
+t "csv: a leading TAB is guarded" grep -q "^1,kiosk-1,nurse-a,'	=1+2," "$tmp/f.csv"
+t "csv: a leading CR is guarded (and quoted)" grep -q "^2,kiosk-1,nurse-a,\"'"$'\r'"@SUM(A1)\"," "$tmp/f.csv"
+t "csv: a full-width = is guarded" grep -q "^3,kiosk-1,nurse-a,'＝1," "$tmp/f.csv"
+
+# ---- the content a patient saw cannot be swapped ----
+cdb=$tmp/content.db
+printf 'frozen\tja\tmanifest\tscreens\\n\twhat-is.md\t---\\nid: what-is\\n---\\n本文\\n\nsample\t3\n' |
+	"$drive" "$cdb" 1795244400000 >"$tmp/out"
+t "content: three sessions over frozen content" eval '[ "$(grep -c ^ok "$tmp/out")" -eq 2 ]'
+rec verify --db "$cdb"; st=$?
+t "content: the chain holds, the version checked against its files" \
+	eval '[ $st -eq 0 ] && has "^content: 1 version checked against the files frozen for it$"'
+forged=$(printf 'forged' | sha256sum | cut -d' ' -f1)
+cp "$cdb" "$tmp/c.db"
+sqlite3 "$tmp/c.db" "DROP TRIGGER content_files_no_update;
+INSERT INTO texts VALUES('$forged', 'forged');
+UPDATE content_files SET sha256 = '$forged' WHERE name = 'ja/what-is.md';" >"$tmp/out" 2>&1
+rec verify --db "$tmp/c.db"; st=$?
+t "content swapped under its own hash: exit 1" [ $st -eq 1 ]
+t "content swapped: every session shown it is changed" eval 'lines 3 "^session [1-3]: does not match its seal"'
+t "content swapped: the version named" has '^content version [0-9a-f]{16}\.\.\.: its stored files are not the files it was made of: changed$'
+rec show 1 --db "$tmp/c.db"
+t "content swapped: show says the seal does not match" has '^Seal: +link #1, DOES NOT MATCH this record$'
+cp "$cdb" "$tmp/c.db"
+sqlite3 "$tmp/c.db" "DROP TRIGGER texts_no_delete; DELETE FROM texts WHERE text LIKE '---%';" >"$tmp/out" 2>&1
+rec verify --db "$tmp/c.db"; st=$?
+t "content file's copy removed: named" eval '[ $st -eq 1 ] && has "^content file ja/what-is\.md of version [0-9a-f]{16}\.\.\.: its stored copy is missing: changed$"'
+
+# ---- the database file: symbolic links, foreign files, modes ----
+printf 'root:x:0:0::/root:/bin/sh\n' >"$tmp/victim"
+chmod 644 "$tmp/victim"
+sum=$(sha256sum <"$tmp/victim")
+ln -s "$tmp/victim" "$tmp/link.db"
+printf 'sample\t1\n' | "$drive" "$tmp/link.db" >"$tmp/out" 2>&1; st=$?
+t "symlink: the kiosk's store refuses it" eval '[ $st -ne 0 ] && has "link\.db: is a symbolic link: refusing to follow it"'
+rec verify --db "$tmp/link.db"; st=$?
+t "symlink: records refuse it" eval '[ $st -eq 1 ] && has "link\.db: is a symbolic link"'
+t "symlink: its target untouched (mode 644, same bytes)" \
+	eval '[ "$(stat -c %a "$tmp/victim")" = 644 ] && [ "$(sha256sum <"$tmp/victim")" = "$sum" ]'
+foreign() { # NAME SETUP-SQL: another program's file refused by writer and reader, unchanged
+	rm -f "$tmp/f.db"*
+	sqlite3 "$tmp/f.db" "$2"
+	chmod 600 "$tmp/f.db"
+	local before
+	before=$(sha256sum <"$tmp/f.db")
+	printf 'sample\t1\n' | "$drive" "$tmp/f.db" >"$tmp/out" 2>&1; st=$?
+	t "foreign ($1): the kiosk's store refuses it" eval '[ $st -ne 0 ] && has "not a records database: refusing to touch it"'
+	rec verify --db "$tmp/f.db"; st=$?
+	t "foreign ($1): records refuse it" eval '[ $st -eq 1 ] && has "not a records database"'
+	t "foreign ($1): left as it was (no WAL, no tables added)" \
+		eval '[ "$(sha256sum <"$tmp/f.db")" = "$before" ] && [ ! -e "$tmp/f.db-wal" ]'
+}
+foreign "tables of its own" "CREATE TABLE notes(x); INSERT INTO notes VALUES('mine');"
+foreign "its own application_id" "PRAGMA application_id = 42; CREATE TABLE t(x);"
+cp "$tmp/victim" "$tmp/text.db"
+chmod 600 "$tmp/text.db"
+printf 'sample\t1\n' | "$drive" "$tmp/text.db" >"$tmp/out" 2>&1; st=$?
+t "a text file: refused, not an SQLite file" eval '[ $st -ne 0 ] && has "not an SQLite file"'
+t "a text file: unchanged" eval '[ "$(sha256sum <"$tmp/text.db")" = "$sum" ]'
+mkdir "$tmp/dir.db"
+rec verify --db "$tmp/dir.db"; st=$?
+t "a directory: refused" eval '[ $st -eq 1 ] && has "dir\.db: is a directory"'
+cp "$db" "$tmp/loose.db"
+chmod 644 "$tmp/loose.db"
+printf 'sample\t1\n' | "$drive" "$tmp/loose.db" >"$tmp/out" 2>&1; st=$?
+t "a database others may read: the kiosk refuses to write it, never chmods it" \
+	eval '[ $st -ne 0 ] && has "mode 644 lets others read or change the records" && [ "$(stat -c %a "$tmp/loose.db")" = 644 ]'
+rec verify --db "$tmp/loose.db"; st=$?
+t "a database others may read: records still read it" [ $st -eq 0 ]
+cp "$db" "$tmp/newer.db"
+sqlite3 "$tmp/newer.db" "PRAGMA user_version = 99"
+rec verify --db "$tmp/newer.db"; st=$?
+t "a newer schema: records say to use the newer isokiosk (not to migrate)" \
+	eval '[ $st -eq 1 ] && has "newer\.db: written by a newer isokiosk \(schema 99; this one reads 3 to 5\): use that isokiosk$"'
+printf 'sample\t1\n' | "$drive" "$tmp/newer.db" >"$tmp/out" 2>&1; st=$?
+t "a newer schema: the kiosk's store refuses it, naming the file once" \
+	eval '[ $st -ne 0 ] && has "^error: [^ ]*newer\.db: written by a newer isokiosk" && lines 1 "newer\.db"'
+
+# ---- read-only media (a tmpfs remounted read-only; root only) ----
+mkdir "$tmp/ro"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=8m isokiosk-ro "$tmp/ro" 2>/dev/null; then
+	cp "$db" "$tmp/ro/records.db"
+	mount -o remount,ro "$tmp/ro"
+	rec verify --db "$tmp/ro/records.db"; st=$?
+	t "read-only media: verify works" eval '[ $st -eq 0 ] && has "^chain holds: 9 sessions"'
+	t "read-only media: and says how it read the file" has 'note: .*records\.db: read-only media'
+	rec show 2 --db "$tmp/ro/records.db"; st=$?
+	t "read-only media: show works" eval '[ $st -eq 0 ] && has "^Patient: +患者 000002$"'
+	"$ISOKIOSK" records export --format fhir --db "$tmp/ro/records.db" >"$tmp/ro.json" 2>"$tmp/out"; st=$?
+	t "read-only media: export works" [ $st -eq 0 ]
+	t "read-only media: nothing written there" eval '[ "$(ls "$tmp/ro")" = records.db ]'
+	umount "$tmp/ro"
+else
+	for n in 1 2 3 4 5; do echo "ok $((++tap_n)) # SKIP read-only media: needs root to mount a tmpfs"; done
+fi
+
+# ---- what enters the records from the command line and the config ----
+runk() { "$ISOKIOSK" run "$@" </dev/null >"$tmp/out" 2>&1; }
+runk --patient $'P\e[31m1' --profile pregnancy --db "$tmp/argv.db"; st=$?
+t "run --patient with ESC: usage error before anything starts" \
+	eval '[ $st -eq 2 ] && has "^isokiosk run: --patient: .*U\+001B" && [ ! -e "$tmp/argv.db" ]'
+runk --patient $'P\xff' --profile pregnancy --db "$tmp/argv.db"; st=$?
+t "run --patient not UTF-8: usage error" eval '[ $st -eq 2 ] && has "UTF-8"'
+runk --patient $'\u200b' --profile pregnancy --db "$tmp/argv.db"; st=$?
+t "run --patient invisible only: usage error" eval '[ $st -eq 2 ] && has "visible"'
+runk --patient P-1 --profile pregnancy --staff $'n\e]0;x\a' --db "$tmp/argv.db"; st=$?
+t "run --staff with OSC: usage error" eval '[ $st -eq 2 ] && has "^isokiosk run: --staff: "'
+mkdir "$tmp/conf.d"
+runk --config "$tmp/conf.d"; st=$?
+t "a directory as --config: the kiosk stops (no demo mode)" \
+	eval '[ $st -eq 1 ] && has "conf\.d: error: cannot read: is a directory, not a configuration file"'
+printf 'staff_pin_hash = $argon2id$garbage\n' >"$tmp/bad.conf"
+runk --config "$tmp/bad.conf"; st=$?
+t "an unusable staff_pin_hash: the kiosk stops" eval '[ $st -eq 1 ] && has "bad\.conf:1:18: error: staff_pin_hash: not a usable hash"'
+printf 'theme = \e[8mmono\n' >"$tmp/esc.conf"
+runk --config "$tmp/esc.conf"; st=$?
+t "a config with ESC: an error at line:col, nothing raw" eval '[ $st -eq 1 ] && has "esc\.conf:1:9: error: control character U\+001B"'
+
 # ---- usage and errors ----
 rec; st=$?
 t "records alone: usage error (2)" [ $st -eq 2 ]
@@ -167,5 +374,33 @@ t "show 99: 1, no such session" eval '[ $st -eq 1 ] && has "no session 99"'
 rec verify --db "$tmp/missing.db"; st=$?
 t "verify a missing database: 1, says why" eval '[ $st -eq 1 ] && has "missing.db: No such file"'
 t "a missing database is not created" [ ! -e "$tmp/missing.db" ]
+
+"$ISOKIOSK" records export --format csv --detail --db "$db" >"$tmp/csv" 2>&1
+scan "$tmp/csv"
+python3 - "$tmp/all" >"$tmp/out" <<'PY'
+import re, sys
+data = open(sys.argv[1], "rb").read()
+parts = re.split(rb"\n==> (.*?) <==\n", data)
+n = 0
+for name, body in zip(parts[1::2], parts[2::2]):
+    n += 1
+    bad = set()
+    if body.startswith(b"\xef\xbb\xbf"):
+        body = body[3:]  # the CSV's BOM, on purpose (Excel in Japan)
+    if b"\x1b" in body:
+        bad.add("a raw ESC")
+    for c in body.decode("utf-8", "surrogateescape"):
+        o = ord(c)
+        if 0xdc80 <= o <= 0xdc9f:
+            bad.add(f"a raw byte 0x{o - 0xdc00:02x}")
+        elif 0x80 <= o <= 0x9f or o in (0x200b, 0x200e, 0x200f, 0x2028, 0x2029, 0xfeff) \
+                or 0x202a <= o <= 0x202e or 0x2066 <= o <= 0x2069:
+            bad.add(f"U+{o:04X}")
+    if bad:
+        print(f"{name.decode(errors='replace')}: {', '.join(sorted(bad))}")
+print(f"{n} outputs scanned")
+PY
+t "no output of this script held a raw ESC, C1 or bidi control ($(tail -1 "$tmp/out"))" \
+	eval '[ "$(wc -l <"$tmp/out")" -eq 1 ]'
 
 tap_done
