@@ -1407,6 +1407,68 @@ START_TEST(test_content_order_later)
 }
 END_TEST
 
+/* Schema 4 (form 3 seals, content frozen without order, no
+ * application_id): a reader reads it as it is; the kiosk migrates it to 5
+ * (application_id, content_files.ord), old seals keep verifying, new ones
+ * are form 4, and the old content gets its order when frozen again. */
+START_TEST(test_migrate_from_4)
+{
+	struct store *st = test_open(0);
+	struct store_session s;
+	struct store_report r;
+	char sql[1024], seal[65], *err = NULL, *v;
+	unsigned char digest[32], buf[72], sealbin[32];
+	size_t len;
+	char *canon;
+
+	ck_assert_int_eq(store_content_file(st, VERSION, "ja/manifest", "m", 1,
+					    &err), 0);
+	test_session(st, STORE_COMPLETED);
+	store_session_init(&s);
+	ck_assert_int_eq(store_session_get(st, 1, &s, &err), 0);
+	store_close(st);
+	/* session 1 as isokiosk sealed it under schema 4 */
+	s.seal_form = 3;
+	canon = store_canonical(&s, &len);
+	ck_assert_ptr_null(strstr(canon, "\nfiles\t"));
+	crypto_hash_sha256(digest, (unsigned char *)canon, len);
+	memset(buf, 0, sizeof buf);
+	memcpy(buf + 32, digest, 32);
+	buf[71] = 1;
+	crypto_hash_sha256(sealbin, buf, sizeof buf);
+	test_hex(sealbin, seal);
+	free(canon);
+	store_session_done(&s);
+	snprintf(sql, sizeof sql, "UPDATE sessions SET seal_hash = '%s',"
+		 " seal_form = 3 WHERE id = 1;" TEST_TO_SCHEMA_4, seal);
+	test_sql_tamper(sql);
+	v = test_sql_text("PRAGMA application_id");
+	ck_assert_str_eq(v, "0");
+	free(v);
+	ck_assert_int_eq(test_verify(&r), 0);
+	ck_assert_uint_eq(r.sealed, 1);
+	ck_assert_uint_eq(r.unordered, 1);
+	store_report_done(&r);
+	st = test_open(0); /* migrates */
+	test_session(st, STORE_STOPPED);
+	store_close(st);
+	v = test_sql_text("SELECT (SELECT user_version FROM pragma_user_version)"
+			  " || ',' || (SELECT application_id FROM"
+			  " pragma_application_id)");
+	ck_assert_str_eq(v, "5,1232292713");
+	free(v);
+	v = test_sql_text("SELECT group_concat(seal_form) FROM sessions");
+	ck_assert_str_eq(v, "3,4");
+	free(v);
+	v = test_sql_text("SELECT quote(ord) FROM content_files");
+	ck_assert_str_eq(v, "NULL");
+	free(v);
+	ck_assert_int_eq(test_verify(&r), 0);
+	ck_assert_uint_eq(r.sealed, 2);
+	store_report_done(&r);
+}
+END_TEST
+
 START_TEST(test_migrate_from_1)
 {
 	struct store *st = test_open(0);
@@ -1921,6 +1983,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_open_symlink_refused);
 	tcase_add_test(tc, test_open_foreign_refused);
 	tcase_add_test(tc, test_verify_content_swap);
+	tcase_add_test(tc, test_migrate_from_4);
 	tcase_add_test(tc, test_content_order_later);
 	tcase_add_test(tc, test_one_writer);
 	tcase_add_test(tc, test_readonly_missing);
