@@ -28,6 +28,7 @@ kiosk_run(struct kiosk_app *app)
 	double next_tick = kiosk_clock() + KIOSK_TICK_MS / 1000.0;
 
 	app->now = kiosk_clock();
+	app->clock = kiosk_clock;
 	{
 		/* the PIN wait is wall-clock time: it survives a restart */
 		struct timespec rt;

@@ -178,6 +178,13 @@ kiosk_pin_handle(struct kiosk_app *app, const struct kiosk_input *in)
 			kiosk_pin_clear(app);
 			return KIOSK_GO(KIOSK_STAFF_MENU);
 		}
+		/* The wait counts from the verdict: saving the count and
+		 * checking the PIN take time of their own. */
+		if (app->clock != NULL)
+			app->now = app->clock();
+		pin_attempt_wrong(app->cfg->pin_state, &app->pin_st,
+				  kiosk_pin_now(app), &err);
+		free(err);
 		app->message = N_("Wrong PIN.");
 		kiosk_pin_clear(app);
 		return KIOSK_REDRAW;

@@ -288,6 +288,9 @@ struct kiosk_app {
 					checked (owned) */
 	double wall_offset;          /* wall clock minus now, in seconds (the
 					PIN wait outlives the process) */
+	double (*clock)(void);       /* the loop's clock (monotonic seconds),
+					read again after slow work (a PIN
+					check); NULL: now stands (tests) */
 	const char *message;         /* a msgid shown in the staff states */
 	int staff_sel;
 	int staff_last;              /* the staff menu item used last + 1,

@@ -194,6 +194,19 @@ pin_attempt(const char *path, struct pin_state *ps, int64_t now_ms,
 }
 
 int
+pin_attempt_wrong(const char *path, struct pin_state *ps, int64_t now_ms,
+		  char **err)
+{
+	struct pin_state next = *ps;
+
+	next.wait_until = now_ms + (int64_t)pin_delay(next.fails) * 1000;
+	if (pin_state_save(path, &next, err) != 0)
+		return -1;
+	*ps = next;
+	return 0;
+}
+
+int
 pin_attempt_ok(const char *path, struct pin_state *ps, char **err)
 {
 	struct pin_state next = { 0 };

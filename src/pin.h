@@ -73,6 +73,10 @@ int64_t pin_wait_left(const struct pin_state *ps, int64_t now_ms);
  */
 int pin_attempt(const char *path, struct pin_state *ps, int64_t now_ms,
 		char **err);
+/* The PIN was wrong: its wait counts from now_ms (checking it took time),
+ * saved. -1 with *err when it cannot be (the wait from pin_attempt stays). */
+int pin_attempt_wrong(const char *path, struct pin_state *ps, int64_t now_ms,
+		      char **err);
 /* The PIN was right: no wrong PINs, saved. */
 int pin_attempt_ok(const char *path, struct pin_state *ps, char **err);
 

@@ -394,6 +394,10 @@ START_TEST(test_pin_state)
 	ck_assert_int_eq(ps.wait_until, 1001000);
 	ck_assert_int_eq(pin_wait_left(&ps, 1000500), 500);
 	ck_assert_int_eq(pin_wait_left(&ps, 1001000), 0);
+	/* checking the PIN took 0.5 s: the wait counts from the verdict */
+	ck_assert_int_eq(pin_attempt_wrong(path, &ps, 1000500, &err), 0);
+	ck_assert_int_eq(ps.wait_until, 1001500);
+	ck_assert_int_eq(ps.fails, 1);
 	/* a clock set back waits no longer than the delay */
 	ck_assert_int_eq(pin_wait_left(&ps, 5), 1000);
 	ck_assert_int_eq(stat(path, &st), 0);
