@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "config-build.h"
+#include "outgate.h"
 
 static const struct cmd cli_cmds[] = {
 	/* run */
@@ -48,8 +49,10 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_list ap;
 
 	fprintf(stderr, "isokiosk%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	/* The arguments are what was typed: an option or a name with ESC in
+	 * it is shown, not obeyed (outgate). */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	outgate_vprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry 'isokiosk %s%s--help' for more information.\n",
 		cmd ? cmd : "", cmd ? " " : "");

@@ -17,6 +17,7 @@
 #include "decode.h"
 #include "i18n.h"
 #include "kiosk.h"
+#include "outgate.h"
 #include "strbuf.h"
 #include "term.h"
 #include "xmalloc.h"
@@ -142,7 +143,7 @@ cmd_preview(int argc, char **argv)
 		return cli_usage_error("preview", "expected one FILE");
 	path = argv[optind];
 	if (stat(path, &cmd_preview_st) != 0) {
-		fprintf(stderr, "isokiosk preview: %s: cannot read\n", path);
+		outgate_printf(stderr, "isokiosk preview: %s: cannot read\n", path);
 		return 1;
 	}
 	i18n_init();

@@ -314,7 +314,7 @@ cmd_run(int argc, char **argv)
 	diag_sort(&dl);
 	diag_print(&dl, stderr);
 	if (b == NULL || diag_count(&dl, DIAG_ERROR) > 0 || b->nlangs == 0) {
-		fprintf(stderr, "isokiosk: the content in %s has errors; not starting "
+		outgate_printf(stderr, "isokiosk: the content in %s has errors; not starting "
 			"(see 'isokiosk check %s')\n", content, content);
 		if (b != NULL)
 			bundle_free(b);

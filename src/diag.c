@@ -11,6 +11,7 @@
 #include <unistr.h>
 #include <uniwidth.h>
 
+#include "outgate.h"
 #include "text.h"
 #include "xmalloc.h"
 
@@ -136,10 +137,19 @@ diag_format(const struct diag *d)
 void
 diag_print(const struct diag_list *dl, FILE *fp)
 {
+	/* The path is what was typed or found in a folder: through the
+	 * output gate, so a file name holding ESC cannot act on the
+	 * terminal. Messages are the program's own, quoting decoded text. */
 	for (size_t i = 0; i < dl->n; i++) {
-		char *s = diag_format(&dl->v[i]);
+		struct diag d = dl->v[i];
+		char *path = outgate_asprintf("%s", d.path);
+		char *s;
+
+		d.path = path;
+		s = diag_format(&d);
 		fprintf(fp, "%s\n", s);
 		free(s);
+		free(path);
 	}
 }
 

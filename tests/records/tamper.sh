@@ -339,7 +339,7 @@ else
 fi
 
 # ---- what enters the records from the command line and the config ----
-runk() { "$ISOKIOSK" run "$@" </dev/null >"$tmp/out" 2>&1; }
+runk() { "$ISOKIOSK" run "$@" </dev/null >"$tmp/out" 2>&1; local st=$?; scan "$tmp/out"; return $st; }
 runk --patient $'P\e[31m1' --profile pregnancy --db "$tmp/argv.db"; st=$?
 t "run --patient with ESC: usage error before anything starts" \
 	eval '[ $st -eq 2 ] && has "^isokiosk run: --patient: .*U\+001B" && [ ! -e "$tmp/argv.db" ]'
@@ -371,6 +371,14 @@ rec list --since yesterday --db "$db"; st=$?
 t "list --since yesterday: 2" [ $st -eq 2 ]
 rec show 99 --db "$db"; st=$?
 t "show 99: 1, no such session" eval '[ $st -eq 1 ] && has "no session 99"'
+rec $'sh\e[8mow\xc2\x9b' --db "$db"; st=$?
+t "an unknown command with ESC and C1: 2, echoed escaped" eval '[ $st -eq 2 ] && has "unknown records command .sh\\\\x1b\\[8mow<U\\+009B>."'
+rec show $'1\e]0;x\a' --db "$db"; st=$?
+t "show with OSC as the session: 2, echoed escaped" eval '[ $st -eq 2 ] && has "1\\\\x1b\\]0;x\\\\x07"'
+runk $'--\e[8mx'; st=$?
+t "run with an unknown option holding ESC: 2, echoed escaped" eval '[ $st -eq 2 ] && has "unknown option .--\\\\x1b\\[8mx."'
+"$ISOKIOSK" check $'x\e[8m.md' >"$tmp/out" 2>&1; st=$?; scan "$tmp/out"
+t "check a file name with ESC: 1, the name escaped" eval '[ $st -eq 1 ] && has "^x\\\\x1b\\[8m\\.md: error: cannot read"'
 rec verify --db "$tmp/missing.db"; st=$?
 t "verify a missing database: 1, says why" eval '[ $st -eq 1 ] && has "missing.db: No such file"'
 t "a missing database is not created" [ ! -e "$tmp/missing.db" ]
