@@ -108,14 +108,72 @@ pin_fail(char **err, const char *path, const char *what)
 	return -1;
 }
 
+/* "KEY DIGITS\n" at *p: the number (at most max), *p past it; -1 if not. */
+static int
+pin_state_field(const char **p, const char *end, const char *key,
+		long long max, long long *v)
+{
+	size_t kl = strlen(key);
+	const char *q = *p;
+	long long x = 0;
+	int digits = 0;
+
+	if ((size_t)(end - q) < kl + 1 || memcmp(q, key, kl) != 0 || q[kl] != ' ')
+		return -1;
+	q += kl + 1;
+	while (q < end && *q >= '0' && *q <= '9') {
+		if (*q - '0' > max || x > (max - (*q - '0')) / 10)
+			return -1;
+		x = x * 10 + (*q - '0');
+		q++;
+		digits++;
+	}
+	/* no leading zero: the text is exactly what pin_state_format wrote */
+	if (digits == 0 || digits > 19 || (digits > 1 && q[-digits] == '0') ||
+	    q == end || *q != '\n')
+		return -1;
+	*p = q + 1;
+	*v = x;
+	return 0;
+}
+
+int
+pin_state_parse(const char *buf, size_t n, struct pin_state *ps)
+{
+	static const char magic[] = "isokiosk-pin-state 1\n";
+	const char *p = buf, *end = buf + n;
+	long long fails, wait, locked;
+
+	memset(ps, 0, sizeof *ps);
+	if (n < sizeof magic - 1 || memcmp(p, magic, sizeof magic - 1) != 0)
+		return -1;
+	p += sizeof magic - 1;
+	if (pin_state_field(&p, end, "fails", 1000000, &fails) != 0 ||
+	    pin_state_field(&p, end, "wait_until", INT64_MAX, &wait) != 0 ||
+	    pin_state_field(&p, end, "locked", 1, &locked) != 0 || p != end)
+		return -1;
+	ps->fails = (int)fails;
+	ps->wait_until = wait;
+	ps->locked = locked == 1 || fails >= PIN_LOCK_AFTER;
+	return 0;
+}
+
+size_t
+pin_state_format(const struct pin_state *ps, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "isokiosk-pin-state 1\nfails %d\n"
+			 "wait_until %" PRId64 "\nlocked %d\n", ps->fails,
+			 ps->wait_until, ps->locked ? 1 : 0);
+
+	return n < 0 ? 0 : (size_t)n;
+}
+
 int
 pin_state_load(const char *path, struct pin_state *ps, char **err)
 {
 	char buf[256];
 	ssize_t n;
 	struct stat st;
-	long long fails, wait;
-	int locked, used = 0;
 	int fd;
 
 	memset(ps, 0, sizeof *ps);
@@ -132,20 +190,15 @@ pin_state_load(const char *path, struct pin_state *ps, char **err)
 		close(fd);
 		return pin_fail(err, path, "is not a regular file");
 	}
-	n = read(fd, buf, sizeof buf - 1);
+	/* The whole file: one more byte than a state can have tells a longer
+	 * one (which the parse then refuses) from one cut at the buffer. */
+	n = read(fd, buf, sizeof buf);
 	close(fd);
 	if (n < 0)
 		return pin_fail(err, path, strerror(errno));
-	buf[n] = '\0';
-	if (sscanf(buf, "isokiosk-pin-state 1\nfails %lld\nwait_until %lld\n"
-		   "locked %d\n%n", &fails, &wait, &locked, &used) != 3 ||
-	    used != (int)n || fails < 0 || fails > 1000000 || wait < 0 ||
-	    (locked != 0 && locked != 1))
+	if (pin_state_parse(buf, (size_t)n, ps) != 0 || (size_t)n == sizeof buf)
 		return pin_fail(err, path, "damaged (not a PIN state this"
 				" isokiosk wrote)");
-	ps->fails = (int)fails;
-	ps->wait_until = wait;
-	ps->locked = locked == 1 || fails >= PIN_LOCK_AFTER;
 	return 0;
 }
 
@@ -153,14 +206,12 @@ int
 pin_state_save(const char *path, const struct pin_state *ps, char **err)
 {
 	char buf[160];
-	int n;
+	size_t n;
 
 	if (path == NULL)
 		return 0;
-	n = snprintf(buf, sizeof buf, "isokiosk-pin-state 1\nfails %d\n"
-		     "wait_until %" PRId64 "\nlocked %d\n", ps->fails,
-		     ps->wait_until, ps->locked ? 1 : 0);
-	if (afile_replace(path, buf, (size_t)n, 0600) != 0)
+	n = pin_state_format(ps, buf, sizeof buf);
+	if (afile_replace(path, buf, n, 0600) != 0)
 		return pin_fail(err, path, errno == ELOOP ? "is a symbolic link"
 				: strerror(errno));
 	return 0;

@@ -56,6 +56,12 @@ struct pin_state {
  */
 char *pin_state_path(const char *configured, const char *db_path);
 
+/* Parse a state file's n bytes exactly as pin_state_format writes them
+ * (no other spacing, no sign, numbers in range): 0, or -1 (ps zeroed). */
+int pin_state_parse(const char *buf, size_t n, struct pin_state *ps);
+/* Write ps as the file holds it into buf (NUL-terminated); its length. */
+size_t pin_state_format(const struct pin_state *ps, char *buf, size_t size);
+
 /* Read the state: 0 (a missing file is no wrong PIN yet), or -1 with *err
  * (caller frees) for a file that cannot be read or is damaged. */
 int pin_state_load(const char *path, struct pin_state *ps, char **err);

@@ -376,6 +376,68 @@ START_TEST(test_write_key_keeps_owner)
 }
 END_TEST
 
+/* The state file's text: exactly what pin_state_format writes, nothing
+ * near it (a sign, a space, a number out of range, a line more, a file
+ * longer than any state). */
+START_TEST(test_pin_state_parse)
+{
+	static const char *const bad[] = {
+		"",
+		"isokiosk-pin-state 2\nfails 1\nwait_until 5\nlocked 0\n",
+		"isokiosk-pin-state 1\nfails 1\nwait_until 5\nlocked 0",
+		"isokiosk-pin-state 1\nfails -1\nwait_until 5\nlocked 0\n",
+		"isokiosk-pin-state 1\nfails +1\nwait_until 5\nlocked 0\n",
+		"isokiosk-pin-state 1\nfails  1\nwait_until 5\nlocked 0\n",
+		"isokiosk-pin-state 1\nfails 01\nwait_until 5\nlocked 0\n",
+		"isokiosk-pin-state 1\nfails 1000001\nwait_until 5\nlocked 0\n",
+		"isokiosk-pin-state 1\nfails 1\nwait_until 9223372036854775808\nlocked 0\n",
+		"isokiosk-pin-state 1\nfails 1\nwait_until 5\nlocked 2\n",
+		"isokiosk-pin-state 1\nfails 1\nwait_until 5\nlocked 0\nlocked 0\n",
+		"isokiosk-pin-state 1\r\nfails 1\nwait_until 5\nlocked 0\n",
+		"isokiosk-pin-state 1\nwait_until 5\nfails 1\nlocked 0\n",
+	};
+	struct pin_state ps = { 7, 1795244403000, false }, back;
+	char buf[160], *dir = test_tmpdir(), *path = xasprintf("%s/pin-state", dir);
+	char *err = NULL;
+	const char *s;
+	char big[300];
+	size_t n;
+
+	n = pin_state_format(&ps, buf, sizeof buf);
+	ck_assert_str_eq(buf, "isokiosk-pin-state 1\nfails 7\n"
+			 "wait_until 1795244403000\nlocked 0\n");
+	ck_assert_int_eq(pin_state_parse(buf, n, &back), 0);
+	ck_assert_int_eq(back.fails, 7);
+	ck_assert(back.wait_until == 1795244403000);
+	ck_assert(!back.locked);
+	/* ten in a row is locked, whatever the flag says */
+	s = "isokiosk-pin-state 1\nfails 10\nwait_until 0\nlocked 0\n";
+	ck_assert_int_eq(pin_state_parse(s, strlen(s), &back), 0);
+	ck_assert(back.locked);
+	s = "isokiosk-pin-state 1\nfails 0\nwait_until 9223372036854775807\n"
+	    "locked 1\n";
+	ck_assert_int_eq(pin_state_parse(s, strlen(s), &back), 0);
+	ck_assert(back.locked);
+	ck_assert(back.wait_until == INT64_MAX);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		ck_assert_msg(pin_state_parse(bad[i], strlen(bad[i]), &back) == -1,
+			      "accepted: %s", bad[i]);
+	/* a state followed by a NUL and more is not a state */
+	memcpy(big, buf, n + 1);
+	ck_assert_int_eq(pin_state_parse(big, n + 1, &back), -1);
+	/* a file longer than any state: damaged, even when it starts with
+	 * one */
+	memset(big, 'x', sizeof big);
+	memcpy(big, buf, n);
+	test_write(path, big, sizeof big);
+	ck_assert_int_eq(pin_state_load(path, &back, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "damaged"));
+	free(err);
+	free(path);
+	test_rmdir(dir);
+}
+END_TEST
+
 /* The PIN state file: a missing file is no wrong PIN; written atomically;
  * a damaged one is an error; the count is saved before a PIN is
  * checked. */
@@ -455,6 +517,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_fail_closed);
 	tcase_add_test(tc, test_write_key_keeps_owner);
 	tcase_add_test(tc, test_pin_state);
+	tcase_add_test(tc, test_pin_state_parse);
 	suite_add_tcase(s, tc);
 	return s;
 }
