@@ -334,7 +334,7 @@ cmd_run(int argc, char **argv)
 		clinic_check_deploy(b->values, conf, &dl);
 		diag_print(&dl, stderr);
 		diag_list_done(&dl);
-		fprintf(stderr, "isokiosk: %s still has the bundled sample values "
+		outgate_printf(stderr, "isokiosk: %s still has the bundled sample values "
 			"above; outside demo mode, consent sessions are refused "
 			"until each is the clinic's own. Edit those lines, then "
 			"run 'isokiosk check --deploy %s'\n", conf, content);
