@@ -12,6 +12,9 @@ cp "$E2E_TMP/k.conf" "$E2E_TMP/i.conf"
 printf 'idle_timeout = 600\n' >>"$E2E_TMP/k.conf"
 # ... and one that comes soon and stays, for the idle-warning state.
 printf 'idle_timeout = 5\nidle_warning = 600\n' >>"$E2E_TMP/i.conf"
+# The quiz session: no PIN (a kiosk with one refuses consent sessions on
+# the bundled sample clinic.conf).
+printf 'idle_timeout = 600\n' >"$E2E_TMP/q.conf"
 
 # Deterministic junk: control bytes, broken escape sequences, bytes that are
 # not UTF-8, printable characters. No F12 (the staff key) can form by chance
@@ -120,7 +123,7 @@ e2e_check 'staff-menu: control keys' drawn_ok 'スタッフメニュー'
 answers() { # the answers recorded in session 1
 	"$ISOKIOSK" records show 1 --db "$E2E_TMP/lock.db" | grep -c ' attempt [0-9]'
 }
-e2e_start 80 24 run --config "$E2E_TMP/k.conf" --db "$E2E_TMP/lock.db" \
+e2e_start 80 24 run --config "$E2E_TMP/q.conf" --db "$E2E_TMP/lock.db" \
 	--patient L-1 --profile pregnancy
 for i in $(seq 1 "$n"); do
 	e2e_wait " $i / $n" >/dev/null
