@@ -41,7 +41,7 @@ e2e_check 'check --deploy: names the value and says what to edit' \
 e2e_check 'check --deploy on a file: usage error (2)' test $? = 2
 
 # A kiosk with a staff PIN: not demo mode.
-printf '2468\n2468\n' | "$ISOKIOSK" staff set-pin --config "$E2E_TMP/k.conf" >/dev/null
+printf '246813\n246813\n' | "$ISOKIOSK" staff set-pin --config "$E2E_TMP/k.conf" >/dev/null
 "$ISOKIOSK" run --config "$E2E_TMP/k.conf" --content "$E2E_TMP/content" \
 	--db "$E2E_TMP/r.db" --patient P-1 --profile pregnancy >"$E2E_TMP/out" 2>&1
 st=$?
@@ -58,7 +58,7 @@ e2e_start 80 24 run --config "$E2E_TMP/k.conf" --content "$E2E_TMP/content" \
 e2e_wait '1  日本語' >/dev/null
 e2e_keys 1 F12
 e2e_wait 'PIN:' >/dev/null
-e2e_keys 2 4 6 8 Enter
+e2e_keys 2 4 6 8 1 3 Enter
 e2e_check 'staff menu' e2e_wait 'スタッフメニュー'
 e2e_keys 1
 e2e_wait '患者番号：' >/dev/null
