@@ -28,6 +28,7 @@
 #include <ncursesw/term.h>
 
 #include "input.h"
+#include "outgate.h"
 #include "theme.h"
 #include "xmalloc.h"
 
@@ -158,25 +159,26 @@ term_check(void)
 		return -1;
 	}
 	if (t == NULL || *t == '\0') {
-		fprintf(stderr, "isokiosk: TERM is not set: %s\n", need);
+		outgate_printf(stderr, "isokiosk: TERM is not set: %s\n", need);
 		return -1;
 	}
 	if (setupterm(t, STDOUT_FILENO, &err) != OK) {
 		if (err == 0)
-			fprintf(stderr, "isokiosk: TERM=%s: no terminfo entry for this"
-				" terminal type here (is ncurses-term installed?): %s\n",
-				t, need);
+			outgate_printf(stderr, "isokiosk: TERM=%s: no terminfo entry"
+				       " for this terminal type here (is ncurses-term"
+				       " installed?): %s\n", t, need);
 		else
-			fprintf(stderr, "isokiosk: TERM=%s: cannot use this terminal"
-				" type: %s\n", t, need);
+			outgate_printf(stderr, "isokiosk: TERM=%s: cannot use this"
+				       " terminal type: %s\n", t, need);
 		return -1;
 	}
 	cup = tigetstr("cup");
 	cls = tigetstr("clear");
 	if (cup == NULL || cup == (char *)-1 || cls == NULL ||
 	    cls == (char *)-1 || tigetflag("hc") > 0 || tigetflag("gn") > 0) {
-		fprintf(stderr, "isokiosk: TERM=%s cannot move the cursor (its"
-			" terminfo has no 'cup' or 'clear'): %s\n", t, need);
+		outgate_printf(stderr, "isokiosk: TERM=%s cannot move the cursor"
+			       " (its terminfo has no 'cup' or 'clear'): %s\n",
+			       t, need);
 		del_curterm(cur_term);
 		return -1;
 	}
@@ -211,8 +213,8 @@ term_init(const struct term_opts *opts, int *w, int *h)
 	}
 	term_screen = newterm(NULL, stdout, stdin);
 	if (term_screen == NULL) {
-		fprintf(stderr, "isokiosk: TERM=%s: ncurses cannot drive this"
-			" terminal\n", getenv("TERM"));
+		outgate_printf(stderr, "isokiosk: TERM=%s: ncurses cannot drive"
+			       " this terminal\n", getenv("TERM"));
 		return -2;
 	}
 	xmalloc_set_fatal_hook(term_fatal_hook);

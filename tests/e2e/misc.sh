@@ -100,5 +100,14 @@ for t in dumb unset; do
 		grep -q 'needs a screen terminal that can move the cursor' "$E2E_TMP/stderr"
 	e2e_check "TERM $t: nothing drawn" bash -c '! tmux -S "$1" capture-pane -p | grep -qE "※|ようこそ"' _ "$E2E_SOCK"
 done
+# A TERM holding an escape sequence: named in the message, escaped (it
+# would set the window title and hide what follows).
+E2E_WRAP="env TERM=x"$'\033]0;owned\a\033[8m'
+e2e_start_wrapped 80 24 run
+e2e_check 'TERM with ESC: exit status 2' e2e_wait 'exit=2'
+e2e_check 'TERM with ESC: named, escaped' \
+	grep -qF 'TERM=x\x1b]0;owned\x07\x1b[8m:' "$E2E_TMP/stderr"
+e2e_check 'TERM with ESC: no raw ESC or BEL on stderr' \
+	bash -c '! LC_ALL=C grep -q $'"'"'[\x07\x1b]'"'"' "$1"' _ "$E2E_TMP/stderr"
 E2E_WRAP=
 e2e_end
