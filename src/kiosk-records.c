@@ -31,6 +31,7 @@
 #include "clock.h"
 #include "i18n.h"
 #include "kiosk-int.h"
+#include "outgate.h"
 #include "receipt.h"
 #include "rectext.h"
 #include "store.h"
@@ -130,19 +131,39 @@ kiosk_records_load(struct kiosk_app *app, const char *ref)
 	kiosk_records_reverse(r);
 }
 
-/* The text of a record made visible: control characters (C0, DEL, C1)
- * as '?', so nothing stored can act on the terminal. */
-static void
-kiosk_records_visible(char *s)
+/*
+ * The text of a record made visible through the output gate's terminal
+ * sink (outgate.h), line by line: control characters, invalid bytes, C1,
+ * bidi and invisible characters are shown as \x1b, <U+202E> and so on, as
+ * `records show` prints them, so nothing stored can act on the terminal or
+ * reorder what staff read. A new string; caller frees.
+ */
+static char *
+kiosk_records_visible(const char *s)
 {
-	unsigned char *p = (unsigned char *)s;
+	struct strbuf sb;
 
-	for (; *p; p++) {
-		if ((*p < 0x20 && *p != '\n') || *p == 0x7f)
-			*p = '?';
-		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-			p[0] = p[1] = '?';
+	strbuf_init(&sb);
+	for (;;) {
+		size_t n = strcspn(s, "\n");
+
+		outgate_term_n(&sb, s, n);
+		if (s[n] == '\0')
+			break;
+		strbuf_addch(&sb, '\n');
+		s += n + 1;
 	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* The same, in place of *sp. */
+static void
+kiosk_records_make_visible(char **sp)
+{
+	char *v = kiosk_records_visible(*sp);
+
+	free(*sp);
+	*sp = v;
 }
 
 /* Lay the open record out at the current width. */
@@ -203,6 +224,7 @@ kiosk_records_read(struct kiosk_app *app, int64_t id)
 				  : err;
 		if (rc == 1)
 			free(err);
+		kiosk_records_make_visible(&r->text);
 		store_session_done(&s);
 		return;
 	}
@@ -215,7 +237,7 @@ kiosk_records_read(struct kiosk_app *app, int64_t id)
 	rectext_show(&out, app->cs.store, &s, &q);
 	r->text = strbuf_detach(&out, NULL);
 	strbuf_done(&out);
-	kiosk_records_visible(r->text);
+	kiosk_records_make_visible(&r->text);
 	rectext_code(s.seal_hash, r->code);
 	r->sealed = s.seal_hash != NULL;
 	rectext_questions_done(&q);
@@ -517,13 +539,13 @@ kiosk_records_draw(const struct kiosk_app *app, struct grid *g)
 					 kiosk_records_profile(row->col[RECTEXT_PROFILE]),
 					 kiosk_records_outcome(row->col[RECTEXT_OUTCOME]),
 					 row->col[RECTEXT_CODE]);
-		kiosk_records_visible(line);
+		kiosk_records_make_visible(&line);
 		grid_fill(g, 1, y, g->w - 2, KIOSK_REC_ROWS, st);
 		grid_put(g, 2, y, line, g->w - 4, st);
 		free(line);
 		if (strcmp(row->col[RECTEXT_REASON], "-") != 0) {
 			line = xasprintf("    %s", row->col[RECTEXT_REASON]);
-			kiosk_records_visible(line);
+			kiosk_records_make_visible(&line);
 			grid_put(g, 2, y + 1, line, g->w - 4,
 				 i == r->sel ? st : GRID_DIM);
 			free(line);
@@ -590,7 +612,7 @@ kiosk_record_print(struct kiosk_app *app)
 		free(app->cs.print_error);
 		app->cs.print_error = err != NULL ? err : xstrdup("?");
 		err = NULL;
-		kiosk_records_visible(app->cs.print_error);
+		kiosk_records_make_visible(&app->cs.print_error);
 		app->message = kiosk_record_not_printed;
 	}
 	free(err);
