@@ -289,7 +289,7 @@ cmd_run(int argc, char **argv)
 		char *zerr = NULL;
 
 		if (clock_set_zone(cfg.time_zone, &zerr) != 0) {
-			fprintf(stderr, "isokiosk: time_zone: %s\n", zerr);
+			outgate_printf(stderr, "isokiosk: time_zone: %s\n", zerr);
 			free(zerr);
 			config_done(&cfg);
 			return 1;
