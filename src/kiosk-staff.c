@@ -74,9 +74,13 @@ kiosk_pin_leave(struct kiosk_app *app)
 /*
  * The on-screen PIN pad (osk.h: digits, backspace, clear and OK), for a
  * terminal used by touch alone: placed below the PIN and its messages.
- * false when the screen has no room for it (keys still work).
+ * false when the screen has no room for it (keys still work), and while
+ * the PIN entry is closed (locked, or its state cannot be read or saved):
+ * no digit is taken then, and the rows are the message's, which says how
+ * to lift it.
  */
-#define KIOSK_PIN_PAD_Y 8 /* rows from the body's top */
+#define KIOSK_PIN_PAD_Y 9 /* rows from the body's top: the PIN, then two rows of
+			     message (wrong PINs, the wait) and one free */
 
 static bool
 kiosk_pin_pad(const struct kiosk_app *app, struct osk *k)
@@ -84,6 +88,8 @@ kiosk_pin_pad(const struct kiosk_app *app, struct osk *k)
 	struct kiosk_frame f;
 	int y, w;
 
+	if (app->pin_st.locked || app->pin_error != NULL)
+		return false;
 	kiosk_frame(app, &f);
 	y = f.body_y + KIOSK_PIN_PAD_Y;
 	w = app->w - 4 < 36 ? app->w - 4 : 36;
