@@ -991,7 +991,7 @@ def _full_disk(k, db, filler):
     ok(True, "space returns: the kiosk starts the session")
     k.keys("F12")
     k.wait("スタッフメニュー")
-    k.keys("1")
+    k.keys("8", "2")  # exit, and yes (#12's menu)
     k.exited_clean("full at start-up")
 
 
