@@ -89,13 +89,15 @@ content_entry_key(struct content_parser *cp, struct content_node *q,
 			q->method_class = CONTENT_METHOD_HIGHLY_EFFECTIVE;
 		else if (end - v == 9 && memcmp(v, "effective", 9) == 0)
 			q->method_class = CONTENT_METHOD_EFFECTIVE;
+		else if (end - v == 7 && memcmp(v, "barrier", 7) == 0)
+			q->method_class = CONTENT_METHOD_BARRIER;
 		else if (end - v == 14 && memcmp(v, "does-not-count", 14) == 0)
 			q->method_class = CONTENT_METHOD_DOES_NOT_COUNT;
 		else
 			q->method_class = CONTENT_METHOD_DOES_NOT_COUNT,
 			content_err(cp, l, v < end ? v : key, "unknown class "
 				    "'%.*s' (expected highly-effective, "
-				    "effective or does-not-count)",
+				    "effective, barrier or does-not-count)",
 				    (int)(end - v), v);
 		break;
 	case ENTRY_K_CODE:
@@ -277,8 +279,8 @@ content_entry(struct content_parser *cp, struct content_sections *ss,
 	} else if (q->entry == CONTENT_ENTRY_METHOD) {
 		if (!(keys & ENTRY_K_CLASS))
 			content_err(cp, hl, hl->p, "method '%s' has no 'class:' "
-				    "line (highly-effective, effective or "
-				    "does-not-count)", q->id);
+				    "line (highly-effective, effective, "
+				    "barrier or does-not-count)", q->id);
 		else if (q->method_class == CONTENT_METHOD_HIGHLY_EFFECTIVE)
 			ss->nhighly++;
 	} else if (q->entry == CONTENT_ENTRY_BAND) {

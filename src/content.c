@@ -171,6 +171,8 @@ content_method_class_name(enum content_method_class c)
 		return "highly-effective";
 	case CONTENT_METHOD_EFFECTIVE:
 		return "effective";
+	case CONTENT_METHOD_BARRIER:
+		return "barrier";
 	case CONTENT_METHOD_DOES_NOT_COUNT:
 		return "does-not-count";
 	}

@@ -80,7 +80,10 @@ enum content_entry {
 /* A contraception method's class (content_node.method_class). */
 enum content_method_class {
 	CONTENT_METHOD_HIGHLY_EFFECTIVE,
-	CONTENT_METHOD_EFFECTIVE,
+	CONTENT_METHOD_EFFECTIVE,      /* highly effective only if taken
+					  right: needs a barrier with it */
+	CONTENT_METHOD_BARRIER,        /* a condom: counts only with an
+					  effective method */
 	CONTENT_METHOD_DOES_NOT_COUNT,
 };
 
