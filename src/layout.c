@@ -1124,18 +1124,21 @@ layout_entry(const struct content_node *nd, const struct layout_opts *o,
 			      content_method_class_name(nd->method_class));
 		break;
 	case CONTENT_ENTRY_ITEM:
-		s = xasprintf("[%s]%s%s%s urgent-from: %d", nd->id,
+		s = nd->urgent_from > 0 ?
+		    xasprintf("[%s]%s%s%s urgent-from: %d", nd->id,
 			      nd->code ? " code: " : "", nd->code ? nd->code : "",
-			      nd->code ? "," : "", nd->urgent_from);
+			      nd->code ? "," : "", nd->urgent_from) :
+		    xasprintf("[%s]%s%s", nd->id, nd->code ? " code: " : "",
+			      nd->code ? nd->code : "");
 		break;
 	case CONTENT_ENTRY_BAND:
 		s = xasprintf("[%s] min-total: %d, flag: %s", nd->id,
 			      nd->min_total, content_flag_name(nd->flag));
 		break;
 	case CONTENT_ENTRY_CHECK:
-		s = xasprintf("[%s]%s%s urgent: %s", nd->id,
+		s = xasprintf("[%s]%s%s%s", nd->id,
 			      nd->code ? " code: " : "", nd->code ? nd->code : "",
-			      nd->urgent_from ? "yes" : "no");
+			      nd->urgent_from ? " urgent: yes" : "");
 		break;
 	default:
 		s = xasprintf("[%s] message: %s", nd->id,
@@ -1161,15 +1164,16 @@ layout_entry(const struct content_node *nd, const struct layout_opts *o,
 		struct layout_flat f;
 
 		snprintf(marker, sizeof marker, "(%zu) ", i + 1);
-		snprintf(score, sizeof score, " [%d]", it->score);
+		snprintf(score, sizeof score, "[%d] ", it->score);
 		mw = text_strwidth(marker, o->ambiguous);
 		if (width - mw < 2)
 			marker[0] = '\0', mw = 0;
 		memset(&f, 0, sizeof f);
 		strbuf_init(&f.s);
+		/* the score first, where the source has it ("- [2] text") */
+		layout_flat_add(&f, score, strlen(score), LAYOUT_BORDER);
 		layout_flat_spans(&f, it->text.spans, it->text.n, 0, o,
 				  width - mw);
-		layout_flat_add(&f, score, strlen(score), LAYOUT_BORDER);
 		layout_flat_finish(&f, o->ambiguous);
 		layout_hang(l, layout_flat_wrap(&f, width - mw < 1 ? 1 : width - mw,
 						o->ambiguous),
