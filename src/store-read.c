@@ -44,6 +44,8 @@ store_session_done(struct store_session *s)
 	free(s->acks);
 	free(s->signs);
 	free(s->verifications);
+	free(s->vanswers);
+	free(s->flags);
 	memset(s, 0, sizeof *s);
 }
 
@@ -154,9 +156,9 @@ store_session_view(struct store_session *s, sqlite3_stmt *q)
 		s->seal_form = s->seal_hash != NULL ? 1 : 0;
 	} else {
 		s->seal_form = store_col_int(&bad, q, 15, false);
-		if (s->seal_form != 2 && s->seal_form != 3) {
+		if (s->seal_form < 2 || s->seal_form > 4) {
 			bad = true;
-			s->seal_form = 3;
+			s->seal_form = 4;
 		}
 	}
 	s->malformed = bad;
@@ -416,6 +418,8 @@ store_session_get(struct store *st, int64_t id, struct store_session *out,
 		}
 	}
 	strbuf_done(&sql);
+	if (store_visit_load(st, out, err) != 0)
+		return -1;
 	return store_fill_texts(st, out, err);
 }
 
@@ -570,6 +574,8 @@ store_walk_copy_end(struct store_session *v, void *ctx)
 	struct store_walk_copy *w = ctx;
 
 	w->s.malformed = v->malformed;
+	if (store_visit_load(w->st, &w->s, w->err) != 0)
+		return -1;
 	if (w->texts && store_fill_texts(w->st, &w->s, w->err) != 0)
 		return -1;
 	return w->fn(&w->s, w->ctx);

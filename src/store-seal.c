@@ -18,6 +18,10 @@
  *     malformed<TAB>1     only when a stored value has the wrong type
  *                         (text where a number belongs, a flag not 0/1)
  *
+ * Version 4 (header isokiosk-session<TAB>4, from schema 5 on) is version 3
+ * with the visit block of store-visit.c (the visit, a follow-up's answers
+ * and flags) between the g lines and malformed.
+ *
  * rows of each kind in seq order; the n-th t line and the n-th k line are
  * the same acknowledgement (its statement id and the SHA-256 of its exact
  * text, then its seq and time); numbers in decimal; content is the content
@@ -263,7 +267,7 @@ store_canon_begin(struct store_canon *k, struct strbuf *shared,
 {
 	k->shared = shared;
 	k->own = own;
-	k->form = s->seal_form == 1 ? 1 : s->seal_form == 2 ? 2 : 3;
+	k->form = s->seal_form >= 1 && s->seal_form <= 3 ? s->seal_form : 4;
 	/* Forms 2 and 3 write times as distances from the start. */
 	k->ck.rel = false;
 	k->ck.started = s->started_at;
@@ -273,8 +277,11 @@ store_canon_begin(struct store_canon *k, struct strbuf *shared,
 		k->ck.day0 = k->ck.t0 -
 			     (k->ck.t0 % 86400000 + 86400000) % 86400000;
 	}
-	if (k->form == 3) {
-		store_canon_lit(shared, "isokiosk-session\t3\n");
+	if (k->form >= 3) {
+		if (k->form == 3)
+			store_canon_lit(shared, "isokiosk-session\t3\n");
+		else
+			store_canon_lit(shared, "isokiosk-session\t4\n");
 		store_canon_field(shared, "content", s->content_version);
 		store_canon_field(shared, "lang", s->lang);
 		store_canon_field(shared, "profile", s->profile);
@@ -355,7 +362,7 @@ store_canon_row(struct store_canon *k, enum store_child c,
 	case CHILD_ACKS: {
 		const struct store_ack_row *r = &row->ack;
 
-		if (k->form == 3) {
+		if (k->form >= 3) {
 			/* statement and text hash in the shared part */
 			store_canon_lit(k->shared, "t");
 			store_canon_value(k->shared, r->statement_id);
@@ -391,11 +398,29 @@ store_canon_row(struct store_canon *k, enum store_child c,
 	}
 }
 
-static void
-store_canon_end(struct store_canon *k, bool malformed)
+void
+store_canon_put(struct strbuf *sb, const char *v)
 {
-	if (malformed)
+	store_canon_value(sb, v);
+}
+
+/* The form's end: form 4's visit block (from s's loaded rows, or read
+ * through db when not NULL), then malformed. */
+static int
+store_canon_end(struct store_canon *k, const struct store_session *s,
+		struct store *db, char **err)
+{
+	if (k->form >= 4) {
+		if (db != NULL) {
+			if (store_visit_canon_db(db, s->id, k->own, err) != 0)
+				return -1;
+		} else {
+			store_visit_canon(s, k->own);
+		}
+	}
+	if (s->malformed)
 		store_canon_lit(k->own, "malformed\t1\n");
+	return 0;
 }
 
 /* The whole canonical form of s into sb. */
@@ -427,7 +452,7 @@ store_canonical_into(struct strbuf *sb, const struct store_session *s)
 		r.sign = s->signs[i];
 		store_canon_row(&k, CHILD_SIGNS, &r);
 	}
-	store_canon_end(&k, s->malformed);
+	store_canon_end(&k, s, NULL, NULL);
 	if (f3)
 		strbuf_add(sb, own.s, own.len);
 	strbuf_done(&own);
@@ -528,7 +553,7 @@ store_chain_head(struct store *st, int64_t *seq, char hash[65], char **err)
 		}
 		sqlite3_reset(s);
 	}
-	return 0;
+	return store_visit_head(st, seq, hash, err);
 }
 
 int
@@ -579,7 +604,7 @@ store_seal_session(struct store *st, int64_t id, enum store_outcome outcome,
 	ss.outcome = outcome;
 	ss.outcome_name = store_outcome_name(outcome);
 	ss.reason = reason;
-	ss.seal_form = 3;
+	ss.seal_form = 4;
 	if (store_chain_head(st, &seq, head, err) != 0)
 		goto fail;
 	canon = store_canonical(&ss, &len);
@@ -731,6 +756,7 @@ struct store_link {
 	int64_t orig;           /* the seq its seal holds with; 0: none */
 	int64_t session;
 	int64_t verification;   /* 0 for a session's own seal */
+	const char *what;       /* a store_visit_links link: its kind */
 	char prev[65];
 	char hash[65];
 	unsigned char digest[32];
@@ -887,8 +913,9 @@ store_verify_end(struct store_session *s, void *vctx)
 	if (c->mode != STORE_VERIFY_SEALED)
 		return 0;
 	l = &c->links[c->cur];
-	store_canon_end(&c->canon, s->malformed);
-	if (c->canon.form == 3)
+	if (store_canon_end(&c->canon, s, c->st, &c->err) != 0)
+		return -1;
+	if (c->canon.form >= 3)
 		store_memo_digest(&c->memo, &c->shared, &c->sb, l->digest);
 	else
 		crypto_hash_sha256(l->digest, (const unsigned char *)c->sb.s,
@@ -948,7 +975,12 @@ store_link_holds(const struct store_link *l, int64_t seq)
 static const char *
 store_link_what(const struct store_link *l, char buf[64])
 {
-	if (l->verification == 0)
+	if (l->what != NULL && strcmp(l->what, "pregnancy test") == 0)
+		snprintf(buf, 64, "pregnancy test %lld", (long long)l->session);
+	else if (l->what != NULL)
+		snprintf(buf, 64, "session %lld (%s)", (long long)l->session,
+			 l->what);
+	else if (l->verification == 0)
 		snprintf(buf, 64, "session %lld", (long long)l->session);
 	else
 		snprintf(buf, 64, "session %lld (staff verification)",
@@ -1118,6 +1150,27 @@ store_verify_worker(void *arg)
 	return NULL;
 }
 
+/* A link that is neither a session nor a verification, added to the
+ * merged links. */
+static void
+store_verify_xlink(void *vctx, const struct store_xlink *x)
+{
+	struct store_verify_ctx *c = vctx;
+	struct store_link *l;
+
+	XGROW(c->links, c->nlinks, c->caplinks);
+	l = &c->links[c->nlinks++];
+	memset(l, 0, sizeof *l);
+	l->seq = x->seq;
+	l->session = x->id;
+	l->what = x->what;
+	l->verification = -1;
+	store_verify_copy_hex(l->prev, x->prev);
+	store_verify_copy_hex(l->hash, x->hash);
+	memcpy(l->digest, x->digest, 32);
+	l->flagged = !store_link_holds(l, l->seq);
+}
+
 /* The range of session ids and the chain's head as the walk begins. */
 static int
 store_verify_bounds(struct store *st, int64_t *min_id, int64_t *max_id,
@@ -1267,6 +1320,9 @@ store_verify(struct store *st, struct store_report *r, char **err)
 					 " remain)", (long long)c.orphans[i]);
 	}
 
+	/* Pregnancy tests and flag acknowledgements (store-visit.c). */
+	if (store_visit_links(st, bound, store_verify_xlink, &c, err) != 0)
+		goto out;
 	store_links_sort(&c.links, c.nlinks);
 	r->sealed = c.nlinks;
 	if (c.nlinks > 0) {
@@ -1449,16 +1505,28 @@ static int
 store_link_field(struct store *st, int64_t seq, int which, char out[80],
 		 char **err)
 {
-	static const char *const sql[2] = {
+	static const char *const sql[4] = {
 		"SELECT seal_hash FROM sessions WHERE seal_seq = ?1 UNION ALL"
 		" SELECT seal_hash FROM verifications WHERE seal_seq = ?1",
 		"SELECT seal_prev FROM sessions WHERE seal_seq = ?1 UNION ALL"
 		" SELECT seal_prev FROM verifications WHERE seal_seq = ?1",
+		/* schema 5: the links of store-visit.c too */
+		"SELECT seal_hash FROM sessions WHERE seal_seq = ?1 UNION ALL"
+		" SELECT seal_hash FROM verifications WHERE seal_seq = ?1"
+		" UNION ALL SELECT seal_hash FROM pregnancy_tests WHERE"
+		" seal_seq = ?1 UNION ALL SELECT seal_hash FROM flag_acks"
+		" WHERE seal_seq = ?1",
+		"SELECT seal_prev FROM sessions WHERE seal_seq = ?1 UNION ALL"
+		" SELECT seal_prev FROM verifications WHERE seal_seq = ?1"
+		" UNION ALL SELECT seal_prev FROM pregnancy_tests WHERE"
+		" seal_seq = ?1 UNION ALL SELECT seal_prev FROM flag_acks"
+		" WHERE seal_seq = ?1",
 	};
 	sqlite3_stmt *q;
 	int rc;
 
-	if (sqlite3_prepare_v2(st->db, sql[which], -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, sql[which + (st->schema >= 5 ? 2 : 0)],
+			       -1, &q, NULL) != SQLITE_OK)
 		return store_fail(st, err, "reading the chain");
 	sqlite3_bind_int64(q, 1, seq);
 	rc = sqlite3_step(q);

@@ -721,6 +721,9 @@ store_migrate(struct store *st, char **err)
 		strbuf_addstr(&sb, store_schema_2);
 	if (version < 3)
 		strbuf_addstr(&sb, store_schema_3);
+	/* Schema 5: follow-up visits (store-visit.c), form 4 seals. */
+	if (version < 5)
+		strbuf_addstr(&sb, store_visit_schema_5);
 	/* Schema 4 seals with canonical form 3: no table changes, but an
 	 * older isokiosk would take those seals for changed records. */
 	if (version < STORE_SCHEMA_VERSION) {
@@ -733,6 +736,7 @@ store_migrate(struct store *st, char **err)
 	}
 	if (store_txn_commit(st, err) != 0)
 		goto out;
+	st->schema = STORE_SCHEMA_VERSION;
 	rc = 0;
 out:
 	strbuf_done(&sb);
@@ -923,9 +927,11 @@ store_open(const char *path, const struct store_opts *opts, char **err)
 			store_fail(st, err, path);
 			goto fail;
 		}
-		/* Schema 3 has the same tables (it only never holds a form
-		 * 3 seal): readable as it is. */
-		if (version != STORE_SCHEMA_VERSION && version != 3) {
+		/* Schemas 3 and 4 are readable as they are (no form 3 seal,
+		 * no visits: store-visit.c reads none). */
+		st->schema = version;
+		if (version != STORE_SCHEMA_VERSION && version != 3 &&
+		    version != 4) {
 			store_failf(err, "%s: schema version %d, expected %d%s",
 				    path, version, STORE_SCHEMA_VERSION,
 				    version == 0 ? " (not a records database)"
@@ -956,6 +962,7 @@ store_reader(struct store *st, char **err)
 	r->lock_fd = -1;
 	r->path = xstrdup(st->path);
 	r->flags = STORE_READONLY;
+	r->schema = st->schema;
 	r->clock = st->clock;
 	r->clock_ctx = st->clock_ctx;
 	if (sqlite3_open_v2(st->path, &r->db, SQLITE_OPEN_READONLY |
@@ -978,6 +985,7 @@ store_close(struct store *st)
 		return;
 	for (int i = 0; i < STMT_N; i++)
 		sqlite3_finalize(st->stmt[i]);
+	store_visit_close(st);
 	if (st->db != NULL)
 		sqlite3_close(st->db);
 	if (st->lock_fd >= 0)
@@ -1078,6 +1086,8 @@ store_session_begin(struct store *st, const struct store_start *ss,
 	if (store_step_done(st, s, err, "starting the session") != 0)
 		goto fail;
 	*id = sqlite3_last_insert_rowid(st->db);
+	if (store_visit_begin(st, *id, ss->visit, err) != 0)
+		goto fail;
 	if (store_txn_commit(st, err) != 0)
 		return -1;
 	return 0;

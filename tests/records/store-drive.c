@@ -104,7 +104,7 @@ drive_sample(struct store *st, long n, char **err)
 	for (long k = 0; k < n; k++) {
 		struct store_start s = { "kiosk-1", "nurse-a", name,
 			k % 2 ? "pregnancy" : "no-pregnancy", "ja", VERSION,
-			k % 17 == 0 };
+			k % 17 == 0, NULL };
 		int64_t id;
 
 		snprintf(name, sizeof name, "患者 %06ld", k + 1);
@@ -210,7 +210,7 @@ main(int argc, char **argv)
 		err = NULL;
 		if (strcmp(f[0], "begin") == 0 && nf >= 2) {
 			struct store_start s = { "kiosk-1", "nurse-a", f[1],
-				nf > 2 ? f[2] : "pregnancy", "ja", VERSION, false };
+				nf > 2 ? f[2] : "pregnancy", "ja", VERSION, false, NULL };
 
 			rc = store_session_begin(st, &s, &out_id, &err);
 		} else if (strcmp(f[0], "screen") == 0 && nf == 4) {

@@ -71,6 +71,11 @@ test_open(unsigned flags)
 	return st;
 }
 
+/* What schema 5 added, undone: an older database made from a new one. */
+#define TEST_UNDO_5 " DROP TABLE visit_answers; DROP TABLE flags; DROP TABLE flag_acks;" \
+	" DROP TABLE pregnancy_tests; DROP INDEX sessions_patient;" \
+	" ALTER TABLE sessions DROP COLUMN visit;"
+
 static const struct store_start test_start = {
 	.kiosk_id = "kiosk-1", .staff_id = "nurse-a",
 	.patient_ref = "山田\t太郎", .profile = "pregnancy", .lang = "ja",
@@ -154,7 +159,7 @@ START_TEST(test_open_mode_schema)
 	ck_assert_int_eq(stat(shm, &sb), 0);
 	ck_assert_int_eq(sb.st_mode & 0777, 0600);
 	v = test_sql_text("PRAGMA user_version");
-	ck_assert_str_eq(v, "4");
+	ck_assert_str_eq(v, "5");
 	free(v);
 	v = test_sql_text("PRAGMA journal_mode");
 	ck_assert_str_eq(v, "wal");
@@ -307,8 +312,16 @@ START_TEST(test_canonical_and_seal)
 	ck_assert_int_eq(store_session_get(st, 1, &s, &err), 0);
 	store_sha256_hex("未承認です。", strlen("未承認です。"), h1);
 	store_sha256_hex("妊娠しないこと。\n二行目", strlen("妊娠しないこと。\n二行目"), h2);
-	ck_assert_int_eq(s.seal_form, 3);
-	expect = xasprintf(test_canon_3, h1, h2);
+	ck_assert_int_eq(s.seal_form, 4);
+	ck_assert_str_eq(s.visit, "first");
+	/* Form 4: form 3 with its header and the visit block. */
+	{
+		char *f3 = xasprintf(test_canon_3, h1, h2);
+
+		expect = xasprintf("isokiosk-session\t4\n%svisit\tfirst\n",
+				   f3 + strlen("isokiosk-session\t3\n"));
+		free(f3);
+	}
 	canon = store_canonical(&s, &len);
 	ck_assert_str_eq(canon, expect);
 	ck_assert_uint_eq(len, strlen(expect));
@@ -327,6 +340,13 @@ START_TEST(test_canonical_and_seal)
 	ck_assert_str_eq(s.seal_hash, seal);
 	ck_assert_int_eq(s.outcome, STORE_COMPLETED);
 	ck_assert_str_eq(s.ended_at, "2026-11-21T07:00:10.000Z");
+	free(canon);
+	free(expect);
+	/* Form 3, for seals made under schema 4. */
+	s.seal_form = 3;
+	expect = xasprintf(test_canon_3, h1, h2);
+	canon = store_canonical(&s, &len);
+	ck_assert_str_eq(canon, expect);
 	free(canon);
 	free(expect);
 	/* Form 2, for seals made under schema 3. */
@@ -767,7 +787,7 @@ START_TEST(test_verify_form_1)
 	struct store *st = test_open(0);
 	struct store_session s;
 	struct store_report r;
-	char sql[512], seal[65], *err = NULL;
+	char sql[1024], seal[65], *err = NULL;
 	unsigned char digest[32], buf[72], sealbin[32];
 	size_t len;
 	char *canon;
@@ -790,7 +810,7 @@ START_TEST(test_verify_form_1)
 	store_session_done(&s);
 	snprintf(sql, sizeof sql, "UPDATE sessions SET seal_hash = '%s'"
 		 " WHERE id = 1; ALTER TABLE sessions DROP COLUMN seal_form;"
-		 " PRAGMA user_version = 2;", seal);
+		 " PRAGMA user_version = 2;" TEST_UNDO_5, seal);
 	test_sql_tamper(sql);
 	st = test_open(0); /* migrates */
 	test_session(st, STORE_STOPPED);
@@ -824,7 +844,7 @@ START_TEST(test_verify_form_1)
 	ck_assert_uint_eq(r.n, 1);
 	store_report_done(&r);
 	ck_assert_int_eq(sqlite3_open(test_db, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, "UPDATE sessions SET seal_form = 4"
+	ck_assert_int_eq(sqlite3_exec(db, "UPDATE sessions SET seal_form = 7"
 				      " WHERE id = 2", NULL, NULL, NULL),
 			 SQLITE_OK);
 	sqlite3_close(db);
@@ -854,7 +874,7 @@ START_TEST(test_verify_form_2)
 	struct store *st = test_open(0);
 	struct store_session s;
 	struct store_report r;
-	char sql[512], seal[65], *err = NULL;
+	char sql[1024], seal[65], *err = NULL;
 	unsigned char digest[32], buf[72], sealbin[32];
 	size_t len;
 	char *canon, *v;
@@ -878,19 +898,20 @@ START_TEST(test_verify_form_2)
 	free(canon);
 	store_session_done(&s);
 	snprintf(sql, sizeof sql, "UPDATE sessions SET seal_hash = '%s',"
-		 " seal_form = 2 WHERE id = 1; PRAGMA user_version = 3;", seal);
+		 " seal_form = 2 WHERE id = 1; PRAGMA user_version = 3;"
+		 TEST_UNDO_5, seal);
 	test_sql_tamper(sql);
 	ck_assert_int_eq(test_verify(&r), 0);
 	ck_assert_uint_eq(r.sealed, 1);
 	store_report_done(&r);
 	st = test_open(0); /* migrates */
 	v = test_sql_text("PRAGMA user_version");
-	ck_assert_str_eq(v, "4");
+	ck_assert_str_eq(v, "5");
 	free(v);
 	test_session(st, STORE_STOPPED);
 	store_close(st);
 	v = test_sql_text("SELECT group_concat(seal_form) FROM sessions");
-	ck_assert_str_eq(v, "2,3");
+	ck_assert_str_eq(v, "2,4");
 	free(v);
 	ck_assert_int_eq(test_verify(&r), 0);
 	ck_assert_uint_eq(r.sealed, 2);
@@ -1068,10 +1089,10 @@ START_TEST(test_migrate_from_1)
 	store_close(st);
 	test_sql_tamper("DROP TABLE texts; DROP TABLE content_files;"
 			"ALTER TABLE sessions DROP COLUMN seal_form;"
-			"PRAGMA user_version = 1;");
+			"PRAGMA user_version = 1;" TEST_UNDO_5);
 	st = test_open(0);
 	v = test_sql_text("PRAGMA user_version");
-	ck_assert_str_eq(v, "4");
+	ck_assert_str_eq(v, "5");
 	free(v);
 	v = test_sql_text("SELECT count(*) FROM texts");
 	ck_assert_str_eq(v, "0");
