@@ -1515,12 +1515,14 @@ store_link_field(struct store *st, int64_t seq, int which, char out[80],
 		" SELECT seal_hash FROM verifications WHERE seal_seq = ?1"
 		" UNION ALL SELECT seal_hash FROM pregnancy_tests WHERE"
 		" seal_seq = ?1 UNION ALL SELECT seal_hash FROM flag_acks"
-		" WHERE seal_seq = ?1",
+		" WHERE seal_seq = ?1 UNION ALL SELECT seal_hash FROM"
+		" prescriptions WHERE seal_seq = ?1",
 		"SELECT seal_prev FROM sessions WHERE seal_seq = ?1 UNION ALL"
 		" SELECT seal_prev FROM verifications WHERE seal_seq = ?1"
 		" UNION ALL SELECT seal_prev FROM pregnancy_tests WHERE"
 		" seal_seq = ?1 UNION ALL SELECT seal_prev FROM flag_acks"
-		" WHERE seal_seq = ?1",
+		" WHERE seal_seq = ?1 UNION ALL SELECT seal_prev FROM"
+		" prescriptions WHERE seal_seq = ?1",
 	};
 	sqlite3_stmt *q;
 	int rc;

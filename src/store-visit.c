@@ -18,6 +18,9 @@
  *
  *     isokiosk-flag-ack<TAB>1
  *     session, session-seal, flag (its seq), source, entry, level, staff, at
+ *
+ *     isokiosk-prescription<TAB>1
+ *     session, session-seal, staff, test (the test's id; 0: none needed), at
  */
 #include "store-visit.h"
 
@@ -27,6 +30,7 @@
 #include <sodium.h>
 
 #include "store-int.h"
+#include "visit.h"
 #include "xmalloc.h"
 
 /* ---- schema ---------------------------------------------------------------- */
@@ -55,6 +59,18 @@ const char store_visit_schema_5[] =
 	" seal_prev TEXT NOT NULL, seal_hash TEXT NOT NULL);"
 	"CREATE INDEX pregnancy_tests_patient ON"
 	" pregnancy_tests(patient_ref, test_date);"
+	"CREATE TABLE prescriptions(id INTEGER PRIMARY KEY,"
+	" session_id INTEGER NOT NULL UNIQUE, staff_id TEXT NOT NULL,"
+	" test_id INTEGER, at TEXT NOT NULL, seal_seq INTEGER NOT NULL UNIQUE,"
+	" seal_prev TEXT NOT NULL, seal_hash TEXT NOT NULL);"
+	"CREATE TRIGGER prescriptions_no_update BEFORE UPDATE ON prescriptions"
+	" BEGIN SELECT RAISE(ABORT, 'prescriptions never change'); END;"
+	"CREATE TRIGGER prescriptions_no_delete BEFORE DELETE ON prescriptions"
+	" BEGIN SELECT RAISE(ABORT, 'prescriptions never change'); END;"
+	"CREATE TRIGGER prescriptions_sealed_only BEFORE INSERT ON"
+	" prescriptions WHEN (SELECT seal_hash FROM sessions WHERE id ="
+	" NEW.session_id) IS NULL BEGIN"
+	" SELECT RAISE(ABORT, 'the session is not sealed'); END;"
 	"CREATE TRIGGER visit_answers_no_update BEFORE UPDATE ON visit_answers"
 	" BEGIN SELECT RAISE(ABORT, 'consent records never change'); END;"
 	"CREATE TRIGGER visit_answers_no_delete BEFORE DELETE ON visit_answers"
@@ -95,6 +111,7 @@ enum store_vstmt {
 	VSTMT_FLAG_INSERT,
 	VSTMT_HEAD_TESTS,
 	VSTMT_HEAD_ACKS,
+	VSTMT_HEAD_PRESC,
 	VSTMT_CANON_VISIT,
 	VSTMT_CANON_ANSWERS,
 	VSTMT_CANON_FLAGS,
@@ -125,6 +142,9 @@ static const char *const store_vstmt_sql[VSTMT_N] = {
 		" ORDER BY seal_seq DESC LIMIT 1",
 	[VSTMT_HEAD_ACKS] =
 		"SELECT seal_seq, seal_hash FROM flag_acks"
+		" ORDER BY seal_seq DESC LIMIT 1",
+	[VSTMT_HEAD_PRESC] =
+		"SELECT seal_seq, seal_hash FROM prescriptions"
 		" ORDER BY seal_seq DESC LIMIT 1",
 	[VSTMT_CANON_VISIT] =
 		"SELECT visit FROM sessions WHERE id = ?1",
@@ -191,7 +211,7 @@ static const char *const store_results[] = { "negative", "positive",
 static const char *const store_settings[] = { "clinic", "laboratory",
 					      "home-supervised", NULL };
 static const char *const store_kinds[] = { "method", "mood", "effect",
-					   NULL };
+					   "reconsent", NULL };
 static const char *const store_sources[] = { "methods", "mood", "effects",
 					     "staff", NULL };
 static const char *const store_levels[] = { "staff", "urgent", NULL };
@@ -271,7 +291,8 @@ store_visit_answer(struct store *st, int64_t id,
 	if (!store_in(a->kind, store_kinds) || !store_id_ok(a->entry) ||
 	    a->choice < 0)
 		return store_failf(err, "a visit answer needs a kind (method,"
-				   " mood or effect), an entry id and a"
+				   " mood, effect or reconsent), an entry id"
+				   " and a"
 				   " choice >= 0");
 	if (store_txn_begin(st, err) != 0)
 		return -1;
@@ -624,7 +645,27 @@ store_visit_load(struct store *st, struct store_session *s, char **err)
 		s->malformed = true;
 	if (s->visit == NULL)
 		s->visit = "first";
-	if (st->schema < 5 || s->nflags == 0)
+	s->presc_staff = s->presc_at = NULL;
+	s->presc_test = s->presc_seq = 0;
+	if (st->schema < 5)
+		return 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT staff_id, at, test_id, seal_seq"
+			       " FROM prescriptions WHERE session_id = ?1", -1,
+			       &q, NULL) != SQLITE_OK)
+		return store_fail(st, err, "reading the prescription");
+	sqlite3_bind_int64(q, 1, s->id);
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		s->presc_staff = store_vdup(l.a, (const char *)
+					    sqlite3_column_text(q, 0));
+		s->presc_at = store_vdup(l.a, (const char *)
+					 sqlite3_column_text(q, 1));
+		s->presc_test = sqlite3_column_int64(q, 2);
+		s->presc_seq = sqlite3_column_int64(q, 3);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, err, "reading the prescription");
+	if (s->nflags == 0)
 		return 0;
 	/* The acknowledgements of its flags. */
 	if (sqlite3_prepare_v2(st->db, "SELECT flag_seq, staff_id, at,"
@@ -700,14 +741,31 @@ store_canon_flag_ack(int64_t session, const char *session_seal,
 	return strbuf_detach(&sb, len);
 }
 
+static char *
+store_canon_presc(int64_t session, const char *session_seal,
+		  const char *staff, int64_t test, const char *at, size_t *len)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_addstr(&sb, "isokiosk-prescription\t1\n");
+	store_vint(&sb, "session", session);
+	store_vfield(&sb, "session-seal", session_seal);
+	store_vfield(&sb, "staff", staff);
+	store_vint(&sb, "test", test);
+	store_vfield(&sb, "at", at);
+	return strbuf_detach(&sb, len);
+}
+
 int
 store_visit_head(struct store *st, int64_t *seq, char hash[65], char **err)
 {
-	enum store_vstmt which[2] = { VSTMT_HEAD_TESTS, VSTMT_HEAD_ACKS };
+	enum store_vstmt which[3] = { VSTMT_HEAD_TESTS, VSTMT_HEAD_ACKS,
+				      VSTMT_HEAD_PRESC };
 
 	if (st->schema < 5)
 		return 0;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		sqlite3_stmt *s = store_vstmt(st, which[i], err);
 		int rc;
 
@@ -966,8 +1024,211 @@ store_visit_links(struct store *st, int64_t bound,
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, err, "reading the acknowledgements");
+	if (sqlite3_prepare_v2(st->db, "SELECT p.session_id, s.seal_hash,"
+			       " p.staff_id, p.test_id, p.at, p.seal_seq,"
+			       " p.seal_prev, p.seal_hash FROM prescriptions p"
+			       " LEFT JOIN sessions s ON s.id = p.session_id"
+			       " WHERE p.seal_seq <= ?1", -1, &q,
+			       NULL) != SQLITE_OK)
+		return store_fail(st, err, "reading the prescriptions");
+	sqlite3_bind_int64(q, 1, bound);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct store_xlink l = { 0 };
+		char *canon;
+		size_t len;
+
+		canon = store_canon_presc(sqlite3_column_int64(q, 0),
+			(const char *)sqlite3_column_text(q, 1),
+			(const char *)sqlite3_column_text(q, 2),
+			sqlite3_column_int64(q, 3),
+			(const char *)sqlite3_column_text(q, 4), &len);
+		crypto_hash_sha256(l.digest, (const unsigned char *)canon, len);
+		free(canon);
+		l.seq = sqlite3_column_int64(q, 5);
+		l.what = "prescription";
+		l.id = sqlite3_column_int64(q, 0);
+		l.prev = (const char *)sqlite3_column_text(q, 6);
+		l.hash = (const char *)sqlite3_column_text(q, 7);
+		add(ctx, &l);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, err, "reading the prescriptions");
 	return 0;
 }
+
+/* ---- may prescribe ------------------------------------------------------------ */
+
+struct store_presc_tests {
+	struct visit_test *v;
+	int64_t *ids;
+	char **keep;
+	size_t n, cap, nkeep, capkeep;
+};
+
+static char *
+store_presc_keep(struct store_presc_tests *t, const char *s)
+{
+	char *c = xstrdup(s != NULL ? s : "");
+
+	XGROW(t->keep, t->nkeep, t->capkeep);
+	t->keep[t->nkeep++] = c;
+	return c;
+}
+
+static int
+store_presc_test(const struct store_test_row *r, void *ctx)
+{
+	struct store_presc_tests *t = ctx;
+
+	/* A test whose seal does not hold is not relied on. */
+	if (!r->holds)
+		return 0;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 8;
+		t->v = xreallocarray(t->v, t->cap, sizeof *t->v);
+		t->ids = xreallocarray(t->ids, t->cap, sizeof *t->ids);
+	}
+	t->v[t->n].date = store_presc_keep(t, r->date);
+	t->v[t->n].result = store_presc_keep(t, r->result);
+	t->ids[t->n++] = r->id;
+	return 0;
+}
+
+static const char *
+store_presc_why(enum visit_prescribe v, int window, char buf[160])
+{
+	switch (v) {
+	case VISIT_NO_TEST:
+		return "no pregnancy test is recorded";
+	case VISIT_TEST_TOO_OLD:
+		snprintf(buf, 160, "no pregnancy test in the last %d days",
+			 window);
+		return buf;
+	case VISIT_TEST_POSITIVE:
+		return "a pregnancy test in the window is positive";
+	case VISIT_TEST_INVALID:
+		return "the last pregnancy test is invalid: test again";
+	case VISIT_MAY_PRESCRIBE:
+		break;
+	}
+	return "";
+}
+
+int
+store_prescribe(struct store *st, int64_t id, const char *staff_id,
+		const char *today, int window_days, int *verdict, char **err)
+{
+	struct store_session ss;
+	struct store_presc_tests t = { 0 };
+	enum visit_prescribe v;
+	char now[32], head[65], seal[65], why[160];
+	int64_t hseq, test = 0, tday, d, best = -1;
+	sqlite3_stmt *q;
+	char *canon;
+	size_t len;
+	int rc;
+
+	if (!store_id_ok(staff_id))
+		return store_failf(err, "may prescribe needs a staff id");
+	if (!visit_date_days(today, &tday))
+		return store_failf(err, "today '%s': not a date",
+				   today ? today : "");
+	if (store_txn_begin(st, err) != 0)
+		return -1;
+	store_session_init(&ss);
+	rc = store_session_get(st, id, &ss, err);
+	if (rc != 0) {
+		if (rc == 1)
+			store_failf(err, "no session %lld", (long long)id);
+		goto fail;
+	}
+	if (ss.seal_hash == NULL) {
+		store_failf(err, "session %lld is still open", (long long)id);
+		goto fail;
+	}
+	if (ss.outcome != STORE_COMPLETED) {
+		store_failf(err, "session %lld did not complete (%s): the"
+			    " prescription may not be issued", (long long)id,
+			    ss.outcome_name ? ss.outcome_name : "?");
+		goto fail;
+	}
+	if (ss.presc_staff != NULL) {
+		store_failf(err, "session %lld: may prescribe was already"
+			    " recorded by %s", (long long)id, ss.presc_staff);
+		goto fail;
+	}
+	for (size_t i = 0; i < ss.nflags; i++) {
+		if (ss.flags[i].ack_staff == NULL) {
+			store_failf(err, "session %lld: flag %s %s is not"
+				    " acknowledged yet", (long long)id,
+				    ss.flags[i].source, ss.flags[i].entry);
+			goto fail;
+		}
+	}
+	if (store_tests_each(st, ss.patient_ref, store_presc_test, &t,
+			     err) != 0)
+		goto fail;
+	v = visit_may_prescribe(ss.profile, t.v, t.n, today, window_days);
+	if (verdict != NULL)
+		*verdict = (int)v;
+	if (v != VISIT_MAY_PRESCRIBE) {
+		store_failf(err, "session %lld: the prescription may not be"
+			    " issued: %s (%s)", (long long)id,
+			    store_presc_why(v, window_days, why),
+			    visit_prescribe_name(v));
+		goto fail;
+	}
+	/* The negative test relied on: the newest in the window. */
+	for (size_t i = 0; strcmp(ss.profile, "pregnancy") == 0 && i < t.n;
+	     i++) {
+		if (visit_date_days(t.v[i].date, &d) && d <= tday &&
+		    d > tday - window_days && d >= best &&
+		    strcmp(t.v[i].result, "negative") == 0) {
+			best = d;
+			test = t.ids[i];
+		}
+	}
+	if (store_chain_head(st, &hseq, head, err) != 0)
+		goto fail;
+	store_now(st, now);
+	canon = store_canon_presc(id, ss.seal_hash, staff_id, test, now, &len);
+	store_seal_canonical(head, canon, len, hseq + 1, seal);
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO prescriptions(session_id,"
+			       " staff_id, test_id, at, seal_seq, seal_prev,"
+			       " seal_hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+			       -1, &q, NULL) != SQLITE_OK) {
+		store_fail(st, err, "recording the prescription");
+		goto fail;
+	}
+	sqlite3_bind_int64(q, 1, id);
+	store_bind_text(q, 2, staff_id);
+	sqlite3_bind_int64(q, 3, test);
+	store_bind_text(q, 4, now);
+	sqlite3_bind_int64(q, 5, hseq + 1);
+	store_bind_text(q, 6, hseq == 0 ? "" : head);
+	store_bind_text(q, 7, seal);
+	rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		store_fail(st, err, "recording the prescription");
+		goto fail;
+	}
+	rc = store_txn_commit(st, err);
+	goto out;
+fail:
+	store_txn_rollback(st);
+	rc = -1;
+out:
+	store_session_done(&ss);
+	for (size_t i = 0; i < t.nkeep; i++)
+		free(t.keep[i]);
+	free(t.keep);
+	free(t.v);
+	free(t.ids);
+	return rc;
+}
+
 
 /* ---- reading ---------------------------------------------------------------- */
 

@@ -33,7 +33,8 @@ bool store_visit_valid(const char *visit);
 /* ---- during a follow-up (the session open) ------------------------------- */
 
 struct store_visit_answer {
-	const char *kind;  /* "method", "mood", "effect" */
+	const char *kind;  /* "method", "mood", "effect", "reconsent" (a
+			      statement shown again: its wording changed) */
 	const char *entry; /* the content entry id */
 	int choice;        /* mood: the choice's index (0-based); method and
 			      effect: 1 (chosen / ticked) */
@@ -72,6 +73,19 @@ struct store_test {
  * which and what is allowed. */
 int store_test_add(struct store *st, const struct store_test *t, int64_t *id,
 		   char **err);
+
+/*
+ * Staff record that the prescription may be issued after visit id (a
+ * completed session): its own link of the chain, naming the pregnancy test
+ * it relied on. Refused (-1, *err saying why, nothing stored) when the
+ * rule of visit_may_prescribe is not met for the session's profile on
+ * today ("YYYY-MM-DD", the clinic's date) with window_days, when the
+ * session is open or did not complete, or when it was already given.
+ * *verdict (may be NULL) gets the rule's verdict.
+ */
+int store_prescribe(struct store *st, int64_t id, const char *staff_id,
+		    const char *today, int window_days, int *verdict,
+		    char **err);
 
 /* Is value one of the allowed results / settings? */
 bool store_test_result_valid(const char *v);

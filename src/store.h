@@ -317,6 +317,10 @@ struct store_session {
 	size_t nvanswers;
 	struct store_flag_row *flags;
 	size_t nflags;
+	/* staff's "may prescribe" for this visit (NULL: not given) */
+	const char *presc_staff, *presc_at;
+	int64_t presc_test;      /* the test it relied on; 0: none needed */
+	int64_t presc_seq;       /* its link */
 
 	void *arena_;            /* private */
 };

@@ -3,9 +3,11 @@
  * questionnaire scoring and urgent flags, stop-and-call checklist items,
  * the rotation of re-check questions. Pure: owns nothing.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clinic.h"
 #include "visit.h"
 #include "xmalloc.h"
 
@@ -239,4 +241,113 @@ visit_recheck_pick(const struct content_doc *quiz, const char *profile,
 	free(c);
 	qsort(out, k, sizeof *out, visit_size_cmp);
 	return k;
+}
+
+/* ---- the clinic's numbers and the prescription ---------------------------- */
+
+int
+visit_days(const struct content_values *cv, const char *key, int def,
+	   int min, int max, int *out, char **err)
+{
+	const char *v = cv != NULL ? clinic_get(cv, key, strlen(key), NULL)
+				   : NULL;
+	long n = 0;
+	size_t i;
+
+	if (v == NULL) {
+		*out = def;
+		return 0;
+	}
+	for (i = 0; v[i] >= '0' && v[i] <= '9' && i < 6; i++)
+		n = n * 10 + (v[i] - '0');
+	if (i == 0 || v[i] != '\0' || n < min || n > max) {
+		if (err != NULL)
+			*err = xasprintf("clinic.conf: %s: '%s' is not a number"
+					 " of days from %d to %d", key, v, min,
+					 max);
+		return -1;
+	}
+	*out = (int)n;
+	return 0;
+}
+
+bool
+visit_date_days(const char *date, int64_t *days)
+{
+	static const unsigned char mdays[12] = { 31, 29, 31, 30, 31, 30, 31,
+						 31, 30, 31, 30, 31 };
+	int64_t y, m, d, era, yoe, doy, doe;
+
+	if (date == NULL || strlen(date) != 10 || date[4] != '-' ||
+	    date[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (date[i] < '0' || date[i] > '9'))
+			return false;
+	y = atoi(date);
+	m = atoi(date + 5);
+	d = atoi(date + 8);
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
+	    (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 ||
+						   y % 400 == 0))))
+		return false;
+	/* days from civil (H. Hinnant) */
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	*days = era * 146097 + doe - 719468;
+	return true;
+}
+
+const char *
+visit_prescribe_name(enum visit_prescribe v)
+{
+	switch (v) {
+	case VISIT_MAY_PRESCRIBE: return "may-prescribe";
+	case VISIT_NO_TEST: return "no-test";
+	case VISIT_TEST_TOO_OLD: return "test-too-old";
+	case VISIT_TEST_POSITIVE: return "test-positive";
+	case VISIT_TEST_INVALID: return "test-invalid";
+	}
+	return "?";
+}
+
+enum visit_prescribe
+visit_may_prescribe(const char *profile, const struct visit_test *tests,
+		    size_t n, const char *today, int window_days)
+{
+	const struct visit_test *last = NULL;
+	int64_t t, d, lastd = 0;
+	bool any = false, positive = false;
+
+	if (profile == NULL || strcmp(profile, "pregnancy") != 0)
+		return VISIT_MAY_PRESCRIBE;
+	if (!visit_date_days(today, &t) || window_days < 1)
+		return VISIT_NO_TEST;
+	for (size_t i = 0; i < n; i++) {
+		if (!visit_date_days(tests[i].date, &d) || d > t)
+			continue;
+		any = true;
+		if (d <= t - window_days)
+			continue;
+		positive |= strcmp(tests[i].result, "positive") == 0;
+		/* the latest day; the last entered of that day */
+		if (last == NULL || d >= lastd) {
+			last = &tests[i];
+			lastd = d;
+		}
+	}
+	if (last == NULL)
+		return any ? VISIT_TEST_TOO_OLD : VISIT_NO_TEST;
+	/* A positive test in the window is for a doctor to resolve, whatever
+	 * follows it: fail closed. */
+	if (positive)
+		return VISIT_TEST_POSITIVE;
+	if (strcmp(last->result, "negative") == 0)
+		return VISIT_MAY_PRESCRIBE;
+	if (strcmp(last->result, "positive") == 0)
+		return VISIT_TEST_POSITIVE;
+	return VISIT_TEST_INVALID;
 }

@@ -102,4 +102,53 @@ size_t visit_recheck_pick(const struct content_doc *quiz, const char *profile,
 			  const int64_t *last, uint32_t seed, size_t k,
 			  size_t *out);
 
+/* ---- the clinic's numbers and the prescription ---------------------------- */
+
+#define VISIT_INTERVAL_DAYS 30       /* clinic.conf visit_interval_days */
+#define VISIT_TEST_WINDOW_DAYS 7     /* pregnancy_test_window_days */
+
+/*
+ * A whole number of days from the clinic's values (clinic.conf: key =
+ * N), def when the key is absent. Returns 0 with *out set, or -1 with
+ * *err (caller frees: "clinic.conf: key: 'x' is not a number of days
+ * from min to max") when the value is not one.
+ */
+struct content_values;
+int visit_days(const struct content_values *cv, const char *key, int def,
+	       int min, int max, int *out, char **err);
+
+/* "YYYY-MM-DD" as days since 1970-01-01; false if not a real date. */
+bool visit_date_days(const char *date, int64_t *days);
+
+struct visit_test {
+	const char *date;    /* "YYYY-MM-DD" */
+	const char *result;  /* "negative", "positive", "invalid" */
+};
+
+enum visit_prescribe {
+	VISIT_MAY_PRESCRIBE,     /* not pregnancy profile, or a negative test
+				    inside the window and nothing after it */
+	VISIT_NO_TEST,           /* no test at all */
+	VISIT_TEST_TOO_OLD,      /* tests, none inside the window */
+	VISIT_TEST_POSITIVE,     /* any test inside the window */
+	VISIT_TEST_INVALID,      /* the last test inside the window */
+};
+/* "may-prescribe", "no-test", "test-too-old", "test-positive",
+ * "test-invalid" */
+const char *visit_prescribe_name(enum visit_prescribe v);
+
+/*
+ * May the prescription be issued today ("YYYY-MM-DD", the clinic's local
+ * date)? For profile "pregnancy" only with a negative pregnancy test
+ * dated inside the window (today and the window_days - 1 days before it)
+ * as the last test of that window and no positive test in it (a positive
+ * is for a doctor to resolve, whatever follows it); other profiles
+ * need none. tests in the order entered (by date, then as entered: the
+ * last of a day wins). A test dated after today does not count.
+ */
+enum visit_prescribe visit_may_prescribe(const char *profile,
+					 const struct visit_test *tests,
+					 size_t n, const char *today,
+					 int window_days);
+
 #endif

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "store-visit.h"
+#include "visit.h"
 #include "strbuf.h"
 #include "tap.h"
 #include "xmalloc.h"
@@ -421,7 +422,8 @@ START_TEST(test_schema_4_read)
 	test_visits(st, STORE_COMPLETED);
 	store_close(st);
 	test_sql("DROP TABLE visit_answers; DROP TABLE flags; DROP TABLE"
-		 " flag_acks; DROP TABLE pregnancy_tests; DROP INDEX"
+		 " flag_acks; DROP TABLE pregnancy_tests; DROP TABLE"
+		 " prescriptions; DROP INDEX"
 		 " sessions_patient; ALTER TABLE sessions DROP COLUMN visit;"
 		 " PRAGMA user_version = 4;");
 	st = test_open(STORE_READONLY);
@@ -439,6 +441,73 @@ START_TEST(test_schema_4_read)
 }
 END_TEST
 
+START_TEST(test_prescribe)
+{
+	struct store *st = test_open(0);
+	struct store_test t = { "P-001", "2026-11-10", "negative", "clinic",
+				"nurse-b" };
+	struct store_session s;
+	struct store_report r;
+	char *err = NULL;
+	int64_t id;
+	int v = -1;
+
+	id = test_visits(st, STORE_COMPLETED);
+	ck_assert_int_eq(store_prescribe(st, id, "dr-a", "2026-11-21", 7, &v,
+					 &err), -1);
+	ck_assert_str_eq(err, "session 2: flag mood mood-harm is not"
+			 " acknowledged yet");
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(store_flag_ack(st, id, 1, "nurse-b", &err), 0);
+	ck_assert_int_eq(store_prescribe(st, id, "dr-a", "2026-11-21", 7, &v,
+					 &err), -1);
+	ck_assert_str_eq(err, "session 2: the prescription may not be issued:"
+			 " no pregnancy test is recorded (no-test)");
+	ck_assert_int_eq(v, VISIT_NO_TEST);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(store_test_add(st, &t, NULL, &err), 0);
+	ck_assert_int_eq(store_prescribe(st, id, "dr-a", "2026-11-21", 7, &v,
+					 &err), -1);
+	ck_assert_str_eq(err, "session 2: the prescription may not be issued:"
+			 " no pregnancy test in the last 7 days (test-too-old)");
+	free(err);
+	err = NULL;
+	t.date = "2026-11-20";
+	ck_assert_int_eq(store_test_add(st, &t, NULL, &err), 0);
+	ck_assert_int_eq(store_prescribe(st, id, "dr-a", "2026-11-21", 7, &v,
+					 &err), 0);
+	ck_assert_int_eq(v, VISIT_MAY_PRESCRIBE);
+	ck_assert_int_eq(store_prescribe(st, id, "dr-a", "2026-11-21", 7, &v,
+					 &err), -1);
+	ck_assert_str_eq(err, "session 2: may prescribe was already recorded"
+			 " by dr-a");
+	free(err);
+	err = NULL;
+	store_session_init(&s);
+	ck_assert_int_eq(store_session_get(st, id, &s, &err), 0);
+	ck_assert_str_eq(s.presc_staff, "dr-a");
+	ck_assert_int_eq(s.presc_test, 2);
+	ck_assert_int_eq(store_session_check(st, &s, &err), 0);
+	store_session_done(&s);
+	/* the first visit did not need... it is a first visit: the rule is
+	 * the same (pregnancy profile), and this test is inside the window */
+	ck_assert_int_eq(store_prescribe(st, 1, "dr-a", "2026-11-21", 7, &v,
+					 &err), 0);
+	store_close(st);
+	ck_assert_int_eq(test_verify(&r), 0);
+	ck_assert_uint_eq(r.sealed, 7);
+	store_report_done(&r);
+	test_sql("DROP TRIGGER prescriptions_no_update;"
+		 "UPDATE prescriptions SET staff_id = 'dr-b' WHERE session_id = 2");
+	ck_assert_int_eq(test_verify(&r), 1);
+	ck_assert_str_eq(r.v[0].message, "session 2 (prescription): does not"
+			 " match its seal (link #6): changed");
+	store_report_done(&r);
+}
+END_TEST
+
 Suite *
 tap_suite(void)
 {
@@ -452,6 +521,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_links);
 	tcase_add_test(tc, test_readers);
 	tcase_add_test(tc, test_schema_4_read);
+	tcase_add_test(tc, test_prescribe);
 	suite_add_tcase(s, tc);
 	return s;
 }

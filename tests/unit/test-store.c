@@ -73,7 +73,8 @@ test_open(unsigned flags)
 
 /* What schema 5 added, undone: an older database made from a new one. */
 #define TEST_UNDO_5 " DROP TABLE visit_answers; DROP TABLE flags; DROP TABLE flag_acks;" \
-	" DROP TABLE pregnancy_tests; DROP INDEX sessions_patient;" \
+	" DROP TABLE pregnancy_tests; DROP TABLE prescriptions;" \
+	" DROP INDEX sessions_patient;" \
 	" ALTER TABLE sessions DROP COLUMN visit;"
 
 static const struct store_start test_start = {

@@ -9,6 +9,7 @@
 
 #include "bundle.h"
 #include "tap.h"
+#include "clinic.h"
 #include "visit.h"
 #include "xmalloc.h"
 
@@ -295,6 +296,88 @@ START_TEST(test_bundled)
 }
 END_TEST
 
+START_TEST(test_prescribe)
+{
+	const struct visit_test neg[] = { { "2026-11-20", "negative" } };
+	const struct visit_test seq[] = {
+		{ "2026-11-10", "negative" }, { "2026-11-18", "invalid" },
+		{ "2026-11-19", "negative" },
+	};
+	const struct visit_test pos[] = {
+		{ "2026-11-18", "positive" }, { "2026-11-20", "negative" },
+	};
+	const struct visit_test day[] = {
+		{ "2026-11-20", "negative" }, { "2026-11-20", "invalid" },
+	};
+	const struct visit_test future[] = { { "2026-11-22", "negative" } };
+	struct content_values *cv = clinic_new();
+	char *err = NULL;
+	int64_t d;
+	int v;
+
+	/* no test needed */
+	ck_assert_int_eq(visit_may_prescribe("no-pregnancy", NULL, 0,
+					     "2026-11-21", 7), VISIT_MAY_PRESCRIBE);
+	ck_assert_int_eq(visit_may_prescribe("pregnancy", NULL, 0,
+					     "2026-11-21", 7), VISIT_NO_TEST);
+	ck_assert_int_eq(visit_may_prescribe("pregnancy", neg, 1,
+					     "2026-11-21", 7), VISIT_MAY_PRESCRIBE);
+	/* the window: today and the 6 days before it */
+	ck_assert_int_eq(visit_may_prescribe("pregnancy", neg, 1,
+					     "2026-11-26", 7), VISIT_MAY_PRESCRIBE);
+	ck_assert_int_eq(visit_may_prescribe("pregnancy", neg, 1,
+					     "2026-11-27", 7), VISIT_TEST_TOO_OLD);
+	ck_assert_int_eq(visit_may_prescribe("pregnancy", neg, 1,
+					     "2026-11-23", 3), VISIT_TEST_TOO_OLD);
+	ck_assert_int_eq(visit_may_prescribe("pregnancy", seq, 3,
+					     "2026-11-21", 7), VISIT_MAY_PRESCRIBE);
+	ck_assert_int_eq(visit_may_prescribe("pregnancy", seq, 2,
+					     "2026-11-21", 7), VISIT_TEST_INVALID);
+	ck_assert_int_eq(visit_may_prescribe("pregnancy", pos, 2,
+					     "2026-11-21", 7), VISIT_TEST_POSITIVE);
+	ck_assert_int_eq(visit_may_prescribe("pregnancy", day, 2,
+					     "2026-11-21", 7), VISIT_TEST_INVALID);
+	ck_assert_int_eq(visit_may_prescribe("pregnancy", future, 1,
+					     "2026-11-21", 7), VISIT_NO_TEST);
+	ck_assert_str_eq(visit_prescribe_name(VISIT_TEST_TOO_OLD),
+			 "test-too-old");
+	/* across a month and a leap day */
+	ck_assert(visit_date_days("1970-01-01", &d) && d == 0);
+	ck_assert(visit_date_days("2024-03-01", &d) && d == 19783);
+	ck_assert(!visit_date_days("2023-02-29", &d));
+	{
+		const struct visit_test leap[] = { { "2024-02-25", "negative" } };
+
+		ck_assert_int_eq(visit_may_prescribe("pregnancy", leap, 1,
+						     "2024-03-02", 7),
+				 VISIT_MAY_PRESCRIBE);
+		ck_assert_int_eq(visit_may_prescribe("pregnancy", leap, 1,
+						     "2024-03-03", 7),
+				 VISIT_TEST_TOO_OLD);
+	}
+	/* clinic.conf values */
+	ck_assert_int_eq(visit_days(cv, "pregnancy_test_window_days", 7, 1, 30,
+				    &v, &err), 0);
+	ck_assert_int_eq(v, 7);
+	clinic_set(cv, "pregnancy_test_window_days", NULL, "3");
+	ck_assert_int_eq(visit_days(cv, "pregnancy_test_window_days", 7, 1, 30,
+				    &v, &err), 0);
+	ck_assert_int_eq(v, 3);
+	clinic_set(cv, "pregnancy_test_window_days", NULL, "three");
+	ck_assert_int_eq(visit_days(cv, "pregnancy_test_window_days", 7, 1, 30,
+				    &v, &err), -1);
+	ck_assert_str_eq(err, "clinic.conf: pregnancy_test_window_days:"
+			 " 'three' is not a number of days from 1 to 30");
+	free(err);
+	err = NULL;
+	clinic_set(cv, "visit_interval_days", NULL, "0");
+	ck_assert_int_eq(visit_days(cv, "visit_interval_days", 30, 1, 365, &v,
+				    &err), -1);
+	free(err);
+	clinic_free(cv);
+}
+END_TEST
+
 Suite *
 tap_suite(void)
 {
@@ -306,6 +389,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_checklist);
 	tcase_add_test(tc, test_recheck_rotation);
 	tcase_add_test(tc, test_bundled);
+	tcase_add_test(tc, test_prescribe);
 	suite_add_tcase(s, tc);
 	return s;
 }
