@@ -876,7 +876,8 @@ store_open(const char *path, const struct store_opts *opts, char **err)
 		 * as abandoned, which must never hit another kiosk's live
 		 * one. The flock is held (this fd open) until store_close;
 		 * closing it earlier would also drop SQLite's own locks. */
-		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		if (!(st->flags & STORE_APPEND) &&
+		    flock(fd, LOCK_EX | LOCK_NB) != 0) {
 			store_failf(err, "%s: %s", path, errno == EWOULDBLOCK
 				    ? "another isokiosk is writing this database"
 				    : strerror(errno));
@@ -907,7 +908,8 @@ store_open(const char *path, const struct store_opts *opts, char **err)
 			goto fail_prefix;
 		if (store_migrate(st, err) != 0)
 			goto fail_prefix;
-		if (!(st->flags & STORE_NO_RECOVER) && store_recover(st, err) != 0)
+		if (!(st->flags & (STORE_NO_RECOVER | STORE_APPEND)) &&
+		    store_recover(st, err) != 0)
 			goto fail_prefix;
 	} else {
 		sqlite3_stmt *s;

@@ -51,6 +51,10 @@ struct store;
 enum store_flags {
 	STORE_READONLY = 1 << 0,  /* records commands: no writes, no recovery */
 	STORE_NO_RECOVER = 1 << 1, /* do not seal open sessions as abandoned */
+	STORE_APPEND = 1 << 2,     /* a shell command adding links of its
+				      own (a pregnancy test) while a kiosk
+				      may run: no writer lock, no recovery,
+				      never seals a session */
 };
 
 struct store_opts {
