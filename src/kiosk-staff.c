@@ -230,6 +230,9 @@ enum kiosk_staff_item {
 	KIOSK_ITEM_SAVE,
 	KIOSK_ITEM_LANG,
 	KIOSK_ITEM_RELOAD,
+	KIOSK_ITEM_FOLLOWUP, /* follow-up visits: a new one, the flags to
+				acknowledge, a pregnancy test and may
+				prescribe (kiosk-staff-visit.c) */
 	KIOSK_ITEM_BACK,
 	KIOSK_ITEM_EXIT,
 	KIOSK_ITEM_NITEMS
@@ -238,7 +241,7 @@ enum kiosk_staff_item {
 static bool
 kiosk_staff_needs_store(int item)
 {
-	return item <= KIOSK_ITEM_SAVE;
+	return item <= KIOSK_ITEM_SAVE || item == KIOSK_ITEM_FOLLOWUP;
 }
 
 /* The items shown, into items; returns how many. */
@@ -294,6 +297,7 @@ kiosk_staff_enter(struct kiosk_app *app)
 	app->staff_confirm = false;
 	kiosk_records_done(app); /* what the records screens read */
 	app->message = NULL;
+	kiosk_staff_flags_load(app); /* the banner */
 }
 
 static const char *
@@ -323,6 +327,10 @@ kiosk_staff_label(const struct kiosk_app *app, int item)
 		return _("Today's sessions: find, read, countersign");
 	case KIOSK_ITEM_VERIFY_LAST:
 		return _("Staff verification of the last session");
+	case KIOSK_ITEM_FOLLOWUP:
+		snprintf(buf, sizeof buf, _("Follow-up visits, pregnancy tests, flags (%zu open)"),
+			 app->cs.nflags_open);
+		return buf;
 	default:
 		snprintf(buf, sizeof buf, _("Save the records now (%zu waiting)"),
 			 app->cs.nops);
@@ -468,7 +476,10 @@ kiosk_staff_do(struct kiosk_app *app, int item)
 			app->message = N_("Save the records first.");
 			return KIOSK_REDRAW;
 		}
+		app->cs.form_visit = false;
 		return KIOSK_GO(KIOSK_STAFF_NEW);
+	case KIOSK_ITEM_FOLLOWUP:
+		return KIOSK_GO(KIOSK_STAFF_FLAGS);
 	case KIOSK_ITEM_RECORDS:
 		return app->cs.store != NULL ? KIOSK_GO(KIOSK_STAFF_RECORDS)
 					     : KIOSK_STAY;
@@ -561,6 +572,7 @@ kiosk_staff_draw(const struct kiosk_app *app, struct grid *g)
 
 	kiosk_frame(app, &f);
 	kiosk_draw_header(app, g, _("Staff menu"), NULL);
+	kiosk_staff_banner(app, g);
 	n = kiosk_staff_buttons(app, b);
 	if (app->staff_confirm)
 		kiosk_draw_text(g, 2, f.body_y + 1, g->w - 4, 3,
@@ -808,7 +820,8 @@ kiosk_form_start(struct kiosk_app *app)
 	kiosk_use_lang(app, cs->form_lang);
 	memcpy(ref, cs->ref, sizeof ref);
 	memcpy(staff, cs->staff, sizeof staff);
-	rc = kiosk_consent_start(app, ref, profile, minor, staff);
+	rc = cs->form_visit ? kiosk_visit_start(app, ref, profile, minor, staff)
+			    : kiosk_consent_start(app, ref, profile, minor, staff);
 	sodium_memzero(ref, sizeof ref);
 	sodium_memzero(staff, sizeof staff);
 	if (rc < 0) {
@@ -905,7 +918,9 @@ kiosk_staff_new_draw(const struct kiosk_app *app, struct grid *g)
 	int y;
 
 	kiosk_frame(app, &f);
-	kiosk_draw_header(app, g, _("New consent session"), NULL);
+	kiosk_draw_header(app, g, app->cs.form_visit ? _("New follow-up visit")
+						    : _("New consent session"),
+			  NULL);
 	kiosk_draw_text(g, 2, f.body_y, g->w - 4, 1,
 			_("Tab or arrows move; Enter or a number changes a choice."),
 			GRID_DIM, false);
