@@ -85,7 +85,7 @@ kiosk_staff_flags_load(struct kiosk_app *app)
 		strbuf_addf(&r.text, _("The flags cannot be read: %s"), err);
 		free(err);
 	} else if (r.urgent == 0 && r.n > 0) {
-		strbuf_addf(&r.text, _("%zu flag(s) for staff: see Flags."),
+		strbuf_addf(&r.text, _("%zu flag(s) for staff: see Follow-up visits in the staff menu."),
 			    r.n);
 	}
 	cs->nflags_open = r.n;
@@ -308,10 +308,13 @@ enum kiosk_test_field {
 	KIOSK_TEST_N
 };
 
-static const char *const kiosk_test_results[] = { "negative", "positive",
-						  "invalid" };
-static const char *const kiosk_test_settings[] = { "clinic", "laboratory",
-						   "home-supervised" };
+/* Stored as they are; shown translated. */
+static const char *const kiosk_test_results[] = { N_("negative"),
+						  N_("positive"),
+						  N_("invalid") };
+static const char *const kiosk_test_settings[] = { N_("clinic"),
+						   N_("laboratory"),
+						   N_("home-supervised") };
 
 static void
 kiosk_staff_test_enter(struct kiosk_app *app)
