@@ -341,6 +341,9 @@ kiosk_staff_test_enter(struct kiosk_app *app)
 			 s.patient_ref);
 	free(err);
 	store_session_done(&s);
+	/* With the patient known, the numbers choose (1-7), not type. */
+	if (cs->test_ref[0] != '\0')
+		cs->field = KIOSK_TEST_RECORD;
 	kiosk_staff_flags_load(app);
 }
 

@@ -147,6 +147,7 @@ kiosk_visit_reset(struct kiosk_consent *cs)
 	cs->vend = NULL;
 	cs->follow = false;
 	cs->vtop = 0;
+	cs->vfocus = 0;
 	kiosk_page_free(&cs->vpage);
 	cs->vpage_state = -1;
 }
@@ -480,6 +481,18 @@ kiosk_visit_relayout(struct kiosk_app *app)
 	}
 	if (!same)
 		cs->vtop = 0;
+	/* A toggle pressed by its number is brought into view. */
+	for (size_t i = 0; cs->vfocus > 0 && i < cs->vpage->nbuttons; i++) {
+		const struct kiosk_page_button *pb = &cs->vpage->buttons[i];
+
+		if (pb->arg != cs->vfocus - 1 || f.body_h <= 0)
+			continue;
+		if (pb->row < cs->vtop)
+			cs->vtop = pb->row;
+		else if (pb->row + pb->nrows > cs->vtop + (size_t)f.body_h)
+			cs->vtop = pb->row + pb->nrows - (size_t)f.body_h;
+	}
+	cs->vfocus = 0;
 	cs->vpage_state = (int)app->state;
 	cs->vpage_item = cs->mood_cur;
 	cs->vstamp = stamp;
@@ -667,6 +680,7 @@ kiosk_visit_handle(struct kiosk_app *app, const struct kiosk_input *in)
 		if (i >= ntoggles)
 			return KIOSK_STAY;
 		toggles[i] = !toggles[i];
+		cs->vfocus = (int)i + 1;
 		return KIOSK_REDRAW;
 	}
 	case KEYS_A_NEXT:

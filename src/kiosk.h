@@ -234,6 +234,9 @@ struct kiosk_consent {
 	struct kiosk_page *vpage;    /* the follow-up state's page */
 	int vpage_state, vpage_w, vpage_h;
 	size_t vpage_item, vtop;
+	int vfocus;                  /* a toggle pressed by its number: 1 +
+					its index, shown whole after the
+					relayout; 0 none */
 	unsigned vstamp;
 	char *flags_text;            /* staff: open flags (banner), or NULL */
 	size_t nflags_open;
