@@ -733,10 +733,11 @@ kiosk_visit_draw(const struct kiosk_app *app, struct grid *g)
 			  kiosk_where(app, where, sizeof where));
 	kiosk_draw_progress(app, g);
 	kiosk_draw_page(app, g, cs->vpage, cs->vtop);
-	if (app->state == KIOSK_VISIT_END)
-		hint = _("Please wait here: a member of staff is coming.");
-	else if (!kiosk_page_at_end(app, cs->vpage, cs->vtop))
+	if (!kiosk_page_at_end(app, cs->vpage, cs->vtop))
+		/* the end screen too: 119 may be below the fold */
 		hint = _("More below: touch ▼ or scroll down.");
+	else if (app->state == KIOSK_VISIT_END)
+		hint = _("Please wait here: a member of staff is coming.");
 	else if (app->state == KIOSK_VISIT_MOOD)
 		hint = _("Touch your answer or press its number.");
 	else
