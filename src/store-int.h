@@ -188,6 +188,15 @@ struct store_xlink {
 	const char *prev, *hash;
 	unsigned char digest[32];
 };
+/* The exports' part (store-export-visit.c): a follow-up's
+ * QuestionnaireResponse and Flags after its session's entries; every
+ * pregnancy test (from since's day) as an Observation; a session row's
+ * visit columns, cells written by cell. Entries begin ",\n". */
+void store_fhir_visit(struct strbuf *sb, const struct store_session *s);
+int store_fhir_tests(struct store *st, const char *since, struct strbuf *sb,
+		     char **err);
+void store_csv_visit(struct strbuf *sb, const struct store_session *s,
+		     void (*cell)(struct strbuf *, const char *, bool));
 int store_visit_links(struct store *st, int64_t bound,
 		      void (*add)(void *ctx, const struct store_xlink *l),
 		      void *ctx, char **err);
