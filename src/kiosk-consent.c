@@ -315,6 +315,7 @@ kiosk_consent_done(struct kiosk_app *app)
 	free(cs->print_error);
 	free(cs->default_staff);
 	free(cs->flags_text);
+	free(cs->visit_info);
 	memset(cs, 0, sizeof *cs);
 }
 

@@ -44,6 +44,9 @@ bool kiosk_visit_progress(const struct kiosk_app *app,
 /* Staff (kiosk-staff-visit.c): read the open flags for the banner; draw
  * the banner on a staff screen (nothing when none is open). */
 void kiosk_staff_flags_load(struct kiosk_app *app);
+/* The follow-up form: what the store knows of the patient typed (last
+ * visit, its outcome, open flags) into cs.visit_info. */
+void kiosk_staff_visit_info(struct kiosk_app *app);
 void kiosk_staff_banner(const struct kiosk_app *app, struct grid *g);
 
 /* The staff's records screens (kiosk-records.c): forget what they read

@@ -104,6 +104,48 @@ kiosk_staff_banner(const struct kiosk_app *app, struct grid *g)
 	grid_put(g, 1, 1, app->cs.flags_text, g->w - 2, GRID_ALERT);
 }
 
+/* ---- the patient of a new follow-up ---- */
+
+void
+kiosk_staff_visit_info(struct kiosk_app *app)
+{
+	struct kiosk_consent *cs = &app->cs;
+	int64_t *ids = NULL;
+	size_t n = 0, open = 0;
+	char *err = NULL, t[CLOCK_MAX];
+	struct store_session s;
+
+	free(cs->visit_info);
+	cs->visit_info = NULL;
+	if (cs->store == NULL || !cs->form_visit || cs->ref[0] == '\0')
+		return;
+	if (store_patient_sessions(cs->store, cs->ref, &ids, &n, &err) != 0) {
+		free(err);
+		return;
+	}
+	if (n == 0) {
+		cs->visit_info = xstrdup(_("No earlier visit of this patient on this kiosk."));
+		free(ids);
+		return;
+	}
+	store_session_init(&s);
+	for (size_t i = 0; i < n; i++) {
+		if (store_session_get(cs->store, ids[i], &s, &err) != 0)
+			break;
+		for (size_t k = 0; k < s.nflags; k++)
+			open += s.flags[k].ack_staff == NULL;
+	}
+	free(err);
+	if (s.started_at != NULL)
+		cs->visit_info = xasprintf(_("Last visit: %s (%s, %s); %zu visit(s); open flags: %zu"),
+			clock_format_utc(s.started_at, CLOCK_DATE, t) ? t : "-",
+			s.visit != NULL && strcmp(s.visit, "follow-up") == 0
+			? _("follow-up") : _("first visit"),
+			s.outcome_name != NULL ? s.outcome_name : "-", n, open);
+	store_session_done(&s);
+	free(ids);
+}
+
 /* ---- flags ---- */
 
 static void

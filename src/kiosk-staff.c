@@ -659,6 +659,8 @@ static void
 kiosk_staff_new_leave(struct kiosk_app *app)
 {
 	kiosk_form_why(&app->cs, NULL);
+	free(app->cs.visit_info);
+	app->cs.visit_info = NULL;
 }
 
 /*
@@ -712,6 +714,12 @@ kiosk_form_label(const struct kiosk_app *app, int i, char *buf, size_t n)
 		bool preg = i == KIOSK_FORM_PREGNANCY;
 		bool on = cs->form_profile == (preg ? 1 : 0);
 
+		if (cs->form_visit) { /* a follow-up asks a few of them */
+			snprintf(buf, n, "[%s] %s", on ? "x" : " ",
+				 preg ? _("Can become pregnant")
+				      : _("Cannot become pregnant"));
+			break;
+		}
 		kiosk_form_counts(app, preg ? "pregnancy" : "no-pregnancy",
 				  cs->minor, &q, &st);
 		snprintf(buf, n, _("[%s] %s: %zu questions, %zu statements"),
@@ -872,6 +880,8 @@ kiosk_staff_new_handle(struct kiosk_app *app, const struct kiosk_input *in)
 	}
 	if (text != NULL && kiosk_type(text, KIOSK_FIELD_MAX, in)) {
 		kiosk_form_why(cs, NULL);
+		if (text == cs->ref)
+			kiosk_staff_visit_info(app);
 		return KIOSK_REDRAW;
 	}
 	if (text == NULL && in->action == KEYS_A_DIGIT && in->arg >= 1 &&
@@ -882,6 +892,8 @@ kiosk_staff_new_handle(struct kiosk_app *app, const struct kiosk_input *in)
 		if (text != NULL) {
 			kiosk_erase(text);
 			kiosk_form_why(cs, NULL);
+			if (text == cs->ref)
+				kiosk_staff_visit_info(app);
 		}
 		return KIOSK_REDRAW;
 	case KEYS_A_UP:
@@ -940,6 +952,9 @@ kiosk_staff_new_draw(const struct kiosk_app *app, struct grid *g)
 	}
 	/* Why the form cannot start yet, under it. */
 	y = b[n - 2].y + 2;
+	if (app->cs.form_visit && app->cs.visit_info != NULL)
+		y += kiosk_draw_text(g, 2, y, g->w - 4, 2, app->cs.visit_info,
+				     GRID_BOLD, false);
 	if (app->cs.form_why != NULL)
 		y += kiosk_draw_text(g, 2, y, g->w - 4, 2, app->cs.form_why,
 				     GRID_ALERT, false);

@@ -239,6 +239,8 @@ struct kiosk_consent {
 					relayout; 0 none */
 	unsigned vstamp;
 	char *flags_text;            /* staff: open flags (banner), or NULL */
+	char *visit_info;            /* staff form of a follow-up: the
+					patient's last visit and open flags */
 	size_t nflags_open;
 	int64_t flag_session[8], flag_seq[8]; /* the first open flags */
 	char flag_label[8][200];
