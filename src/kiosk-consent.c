@@ -528,6 +528,12 @@ kiosk_ack_page(struct kiosk_app *app, struct kiosk_page *p,
 	const char *label = kiosk_ack_label(app);
 	size_t need;
 
+	/* A follow-up shows again a statement whose wording changed. */
+	if (cs->follow && cs->vchanged != NULL && cs->vchanged[cs->ack_cur]) {
+		kiosk_page_add_text(p, _("New or changed wording since you last confirmed it: please read it again."),
+				    GRID_ALERT, app->ambiguous);
+		kiosk_page_blank(p);
+	}
 	kiosk_page_add_nodes(p, s->children, s->nchildren, 0, o);
 	kiosk_page_blank(p);
 	need = p->n + kiosk_page_rows_of(p, NULL, label, app->ambiguous) + 2;

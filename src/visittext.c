@@ -131,7 +131,8 @@ visittext_session(struct strbuf *out, const struct store_session *s)
 	every = s->nacks;
 	strbuf_addf(out, "  statements: %zu confirmed", every);
 	if (reconsent > 0) {
-		strbuf_addstr(out, "; shown again, wording changed: ");
+		strbuf_addstr(out, "; shown again (new or changed"
+			      " wording): ");
 		visittext_answers(out, s, "reconsent", false, NULL);
 	}
 	strbuf_addstr(out, "\n");

@@ -324,6 +324,61 @@ START_TEST(test_staff_test_form)
 }
 END_TEST
 
+/* A statement whose wording changed since the patient confirmed it is
+ * shown again, with the every-visit ones; the others are not. */
+START_TEST(test_reconsent)
+{
+	const struct content_doc *cd = kiosk_lang(&app)->consent;
+	struct store_start s = { .kiosk_id = "k", .staff_id = "n",
+		.patient_ref = "P-6", .profile = "pregnancy", .lang = "ja",
+		.content_version = kiosk_lang(&app)->version };
+	const char *changed = NULL;
+	size_t every = 0;
+	char *err = NULL;
+	int64_t id;
+
+	/* The first visit: every statement confirmed as it reads now, but
+	 * one (not every-visit) in an older wording. */
+	ck_assert_int_eq(store_session_begin(st, &s, &id, &err), 0);
+	for (size_t i = 0; i < cd->n; i++) {
+		const struct content_node *n = &cd->nodes[i];
+		char *text;
+
+		if (n->kind != CONTENT_STATEMENT || n->signer != NULL)
+			continue;
+		every += n->every_visit;
+		text = content_nodes_text(n->children, n->nchildren);
+		if (changed == NULL && !n->every_visit) {
+			changed = n->id;
+			ck_assert_int_eq(store_ack(st, id, n->id, "an older wording",
+						   &err), 0);
+		} else {
+			ck_assert_int_eq(store_ack(st, id, n->id, text, &err), 0);
+		}
+		free(text);
+	}
+	ck_assert_int_eq(store_sign(st, id, "patient", "ヤマダ", "m", &err), 0);
+	ck_assert_int_eq(store_session_end(st, id, STORE_COMPLETED, NULL, &err),
+			 0);
+	ck_assert_ptr_nonnull(changed);
+	ck_assert_uint_eq(every, 6);
+	ck_assert_int_eq(kiosk_visit_start(&app, "P-6", "pregnancy", false,
+					   "nurse-a"), 0);
+	ck_assert_uint_eq(app.cs.nstmts, every + 1);
+	for (size_t i = 0; i < app.cs.nstmts; i++) {
+		const struct content_node *n = &cd->nodes[app.cs.stmts[i]];
+
+		ck_assert(n->every_visit || strcmp(n->id, changed) == 0);
+		ck_assert(app.cs.vchanged[i] == (strcmp(n->id, changed) == 0));
+	}
+	load(2);
+	ck_assert_uint_eq(kinds("reconsent"), 1);
+	for (size_t i = 0; i < sess.nvanswers; i++)
+		if (strcmp(sess.vanswers[i].kind, "reconsent") == 0)
+			ck_assert_str_eq(sess.vanswers[i].entry, changed);
+}
+END_TEST
+
 Suite *
 tap_suite(void)
 {
@@ -337,6 +392,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_normal_followup);
 	tcase_add_test(tc, test_refused);
 	tcase_add_test(tc, test_staff_test_form);
+	tcase_add_test(tc, test_reconsent);
 	suite_add_tcase(s, tc);
 	return s;
 }

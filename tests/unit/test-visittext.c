@@ -54,8 +54,8 @@ START_TEST(test_session_lines)
 		"  mood check: total 3 (low-mood 2, worry 1)\n"
 		"  side effects: none ticked\n"
 		"  re-check: q-a wrong then right; q-b right\n"
-		"  statements: 7 confirmed; shown again, wording changed:"
-		" preg-risk\n"
+		"  statements: 7 confirmed; shown again (new or changed"
+		" wording): preg-risk\n"
 		"  flag: staff mood low-mood, NOT ACKNOWLEDGED\n"
 		"  may prescribe: not recorded\n");
 	/* nothing chosen by a patient who can become pregnant */
