@@ -11,6 +11,7 @@
  * need the SHA-256 of each file's exact bytes.
  */
 #include "bundle.h"
+#include "visit.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -845,6 +846,35 @@ bundle_cmp_lang(const void *a, const void *b)
 	return strcmp(x, y);
 }
 
+/* The follow-up's numbers in clinic.conf (visit.h): whole days in range,
+ * an error at the value's line:col otherwise. */
+static void
+bundle_check_days(const struct content_values *cv, const char *path,
+		  struct diag_list *dl)
+{
+	static const struct { const char *key; int def, min, max; } k[] = {
+		{ "visit_interval_days", VISIT_INTERVAL_DAYS, 1, 365 },
+		{ "pregnancy_test_window_days", VISIT_TEST_WINDOW_DAYS, 1, 30 },
+	};
+
+	for (size_t i = 0; cv != NULL && i < sizeof k / sizeof k[0]; i++) {
+		char *err = NULL;
+		int v;
+
+		if (visit_days(cv, k[i].key, k[i].def, k[i].min, k[i].max, &v,
+			       &err) == 0)
+			continue;
+		for (size_t j = 0; j < cv->n; j++) {
+			if (strcmp(cv->v[j].key, k[i].key) != 0)
+				continue;
+			diag_error(dl, path, cv->v[j].line, cv->v[j].col,
+				   "%s", strchr(err, ' ') + 1);
+			break;
+		}
+		free(err);
+	}
+}
+
 struct bundle *
 bundle_load(const char *root, struct diag_list *dl)
 {
@@ -896,6 +926,7 @@ bundle_load(const char *root, struct diag_list *dl)
 			if (decode_bytes(clinic_path, bytes, len, &t, dl) == 0) {
 				b->values = clinic_parse(clinic_path, t.text, t.len, dl);
 				decode_text_done(&t);
+				bundle_check_days(b->values, clinic_path, dl);
 			}
 			free(bytes);
 		}
