@@ -11,6 +11,7 @@
  * need the SHA-256 of each file's exact bytes.
  */
 #include "bundle.h"
+#include "visit.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -36,12 +37,42 @@ struct bundle_entry {
 	char sha256[65];               /* of the file, "" when unread */
 };
 
+/* The follow-up files a manifest may name ("key: id"). */
+enum { BUNDLE_FU_N = 4 };
+static const struct {
+	const char *key;
+	enum content_kind kind;
+	const char *what;
+} bundle_fu_kinds[BUNDLE_FU_N] = {
+	{ "methods", CONTENT_KIND_METHODS, "the contraception methods" },
+	{ "mood", CONTENT_KIND_QUESTIONNAIRE, "the mood check" },
+	{ "effects", CONTENT_KIND_CHECKLIST, "the side-effects checklist" },
+	{ "urgent", CONTENT_KIND_SCREEN, "the urgent ending screen" },
+};
+
+static struct content_doc **
+bundle_fu_slot(struct bundle_lang *l, int k)
+{
+	switch (k) {
+	case 0:
+		return &l->methods;
+	case 1:
+		return &l->mood;
+	case 2:
+		return &l->effects;
+	default:
+		return &l->urgent;
+	}
+}
+
 /* Per-language state kept while loading (not part of the result). */
 struct bundle_aux {
 	char *manifest;               /* its path */
 	struct bundle_entry *screens;
 	size_t nscreens, cap;
 	struct bundle_entry quiz, consent; /* id NULL when not named */
+	struct bundle_entry fu[BUNDLE_FU_N]; /* follow-up files, as fu_kinds */
+	int recheck_line;                    /* where "recheck:" stands */
 };
 
 static char *
@@ -219,14 +250,42 @@ bundle_manifest(struct bundle_lang *l, struct bundle_aux *aux,
 					l->name = xstrndup(v, (size_t)(e - v));
 				goto next;
 			}
+			if (kl == 7 && memcmp(s, "recheck", 7) == 0) {
+				int n = 0;
+				bool ok = v < e && e - v <= 2;
+
+				for (const char *q = v; ok && q < e; q++) {
+					ok = *q >= '0' && *q <= '9';
+					n = n * 10 + (*q - '0');
+				}
+				if (aux->recheck_line != 0)
+					diag_error(dl, path, lineno, bundle_col(p, s),
+						   "'recheck:' is given twice");
+				else if (!ok)
+					diag_error(dl, path, lineno,
+						   bundle_col(p, v < e ? v : s),
+						   "'recheck:' needs the number of "
+						   "quiz questions a follow-up asks "
+						   "again (0 to 99)");
+				else
+					l->recheck = n;
+				aux->recheck_line = lineno;
+				goto next;
+			}
 			if (kl == 4 && memcmp(s, "quiz", 4) == 0)
 				slot = &aux->quiz;
 			else if (kl == 7 && memcmp(s, "consent", 7) == 0)
 				slot = &aux->consent;
+			for (int k = 0; k < BUNDLE_FU_N; k++)
+				if (kl == strlen(bundle_fu_kinds[k].key) &&
+				    memcmp(s, bundle_fu_kinds[k].key, kl) == 0)
+					slot = &aux->fu[k];
 			if (slot == NULL) {
 				diag_error(dl, path, lineno, bundle_col(p, s),
 					   "unknown setting '%.*s' (expected "
-					   "language, quiz or consent)", (int)kl, s);
+					   "language, quiz, consent, methods, "
+					   "mood, effects, urgent or recheck)",
+					   (int)kl, s);
 			} else if (slot->id != NULL) {
 				diag_error(dl, path, lineno, bundle_col(p, s),
 					   "'%.*s:' is given twice", (int)kl, s);
@@ -297,6 +356,9 @@ bundle_named(const struct bundle_aux *aux, const char *id)
 {
 	for (size_t i = 0; i < aux->nscreens; i++)
 		if (strcmp(aux->screens[i].id, id) == 0)
+			return true;
+	for (int k = 0; k < BUNDLE_FU_N; k++)
+		if (aux->fu[k].id != NULL && strcmp(aux->fu[k].id, id) == 0)
 			return true;
 	return (aux->quiz.id != NULL && strcmp(aux->quiz.id, id) == 0) ||
 	       (aux->consent.id != NULL && strcmp(aux->consent.id, id) == 0);
@@ -456,6 +518,33 @@ bundle_lang_load(struct bundle *b, struct bundle_lang *l, struct bundle_aux *aux
 		free(path);
 		free(rel);
 	}
+	for (int k = 0; k < BUNDLE_FU_N; k++) {
+		struct bundle_entry *e = &aux->fu[k];
+		char *rel, *path;
+		struct content_doc *doc;
+
+		if (e->id == NULL)
+			continue;
+		rel = xasprintf("%s.md", e->id);
+		path = bundle_join(l->dir, rel);
+		if (!bundle_exists(path, false)) {
+			diag_error(dl, aux->manifest, e->line, e->col, "%s '%s' "
+				   "has no file %s", bundle_fu_kinds[k].key,
+				   e->id, path);
+		} else if ((doc = bundle_doc(b, l, &fcap, e->id, e->sha256,
+					     dl)) != NULL) {
+			bundle_want_kind(doc, false, bundle_fu_kinds[k].kind,
+					 bundle_fu_kinds[k].what, dl);
+			*bundle_fu_slot(l, k) = doc;
+			e->doc = doc;
+		}
+		free(path);
+		free(rel);
+	}
+	if (l->recheck > 0 && l->quiz == NULL)
+		diag_error(dl, aux->manifest, aux->recheck_line, 1, "'recheck:'"
+			   " asks quiz questions again, but the manifest names "
+			   "no quiz");
 	if (clinic_path != NULL)
 		bundle_add_file(l, &fcap, clinic_path, "../clinic.conf", clinic_hex);
 	bundle_extra_files(l, aux, dl);
@@ -496,7 +585,8 @@ bundle_section(const struct content_doc *doc, const char *id)
 {
 	for (size_t i = 0; i < doc->n; i++) {
 		const struct content_node *n = &doc->nodes[i];
-		if ((n->kind == CONTENT_QUESTION || n->kind == CONTENT_STATEMENT) &&
+		if ((n->kind == CONTENT_QUESTION || n->kind == CONTENT_STATEMENT ||
+		     n->kind == CONTENT_ENTRY) &&
 		    n->id != NULL && strcmp(n->id, id) == 0)
 			return n;
 	}
@@ -557,6 +647,18 @@ bundle_check_sections(const struct content_doc *src, const struct content_doc *t
 				   "%s:%d", t->id, t->signer != NULL ?
 				   t->signer : "patient", s->signer != NULL ?
 				   s->signer : "patient", src->path, s->line);
+		if (s->every_visit != t->every_visit)
+			diag_error(dl, tr->path, t->line, t->col, "statement "
+				   "'%s' is every-visit: %s here but %s in %s:%d",
+				   t->id, t->every_visit ? "yes" : "no",
+				   s->every_visit ? "yes" : "no", src->path,
+				   s->line);
+		if (s->no_recheck != t->no_recheck)
+			diag_error(dl, tr->path, t->line, t->col, "question "
+				   "'%s' is recheck: %s here but %s in %s:%d",
+				   t->id, t->no_recheck ? "no" : "yes",
+				   s->no_recheck ? "no" : "yes", src->path,
+				   s->line);
 		if (s->kind != CONTENT_QUESTION)
 			continue;
 		if (!bundle_streq(s->reread, t->reread))
@@ -591,6 +693,65 @@ bundle_check_sections(const struct content_doc *src, const struct content_doc *t
 				   t->kind == CONTENT_QUESTION ? "question" :
 				   "statement", t->id, BUNDLE_SOURCE_LANG,
 				   src->path);
+	}
+}
+
+/* The sections of a follow-up file, both ways: same ids, same order, same
+ * keys (what the kiosk scores by), same number of choices and scores. */
+static void
+bundle_check_entries(const struct content_doc *src,
+		     const struct content_doc *tr, const char *code,
+		     struct diag_list *dl)
+{
+	size_t last = 0;
+	bool order_reported = false;
+
+	if (src->validated != tr->validated ||
+	    (src->code == NULL) != (tr->code == NULL) ||
+	    (src->code != NULL && strcmp(src->code, tr->code) != 0))
+		diag_error(dl, tr->path, 1, 1, "the front matter's validated: "
+			   "and code: must be as in %s", src->path);
+	for (size_t i = 0; i < src->n; i++) {
+		const struct content_node *s = &src->nodes[i], *t;
+		bool same;
+
+		if (s->kind != CONTENT_ENTRY)
+			continue;
+		t = bundle_section(tr, s->id);
+		if (t == NULL) {
+			diag_error(dl, src->path, s->line, s->col, "'%s' is "
+				   "missing from the %s translation (%s)",
+				   s->id, code, tr->path);
+			continue;
+		}
+		if ((size_t)(t - tr->nodes) < last && !order_reported) {
+			diag_error(dl, tr->path, t->line, t->col, "'%s' is in "
+				   "a different place than in %s (keep the same "
+				   "order)", t->id, src->path);
+			order_reported = true;
+		}
+		last = (size_t)(t - tr->nodes);
+		same = s->entry == t->entry && s->method_class ==
+		       t->method_class && s->urgent_from == t->urgent_from &&
+		       s->min_total == t->min_total && s->flag == t->flag &&
+		       bundle_streq(s->code, t->code) &&
+		       bundle_streq(s->message, t->message) &&
+		       s->nitems == t->nitems;
+		for (size_t j = 0; same && j < s->nitems; j++)
+			same = s->items[j].score == t->items[j].score;
+		if (!same)
+			diag_error(dl, tr->path, t->line, t->col, "'%s' must "
+				   "have the same keys, choices and scores as "
+				   "in %s:%d (only the words are translated)",
+				   t->id, src->path, s->line);
+	}
+	for (size_t i = 0; i < tr->n; i++) {
+		const struct content_node *t = &tr->nodes[i];
+
+		if (t->kind == CONTENT_ENTRY && bundle_section(src, t->id) == NULL)
+			diag_error(dl, tr->path, t->line, t->col, "'%s' is not "
+				   "in the source language %s (%s)", t->id,
+				   BUNDLE_SOURCE_LANG, src->path);
 	}
 }
 
@@ -648,6 +809,27 @@ bundle_check_translation(const struct bundle_lang *src,
 			bundle_check_sections(s->doc, t->doc, tr->code, dl);
 		}
 	}
+	for (int k = 0; k < BUNDLE_FU_N; k++) {
+		const struct bundle_entry *s = &sa->fu[k], *t = &ta->fu[k];
+		const char *what = bundle_fu_kinds[k].key;
+
+		if (s->id != NULL && t->id == NULL) {
+			diag_error(dl, sa->manifest, s->line, s->col, "the %s "
+				   "translation has no %s (%s has no '%s:' line)",
+				   tr->code, what, ta->manifest, what);
+		} else if (s->id == NULL && t->id != NULL) {
+			diag_error(dl, ta->manifest, t->line, t->col, "the source "
+				   "language %s has no %s (%s has no '%s:' line)",
+				   src->code, what, sa->manifest, what);
+		} else if (s->id != NULL && s->doc != NULL && t->doc != NULL) {
+			bundle_check_source(s, t, dl);
+			bundle_check_entries(s->doc, t->doc, tr->code, dl);
+		}
+	}
+	if (src->recheck != tr->recheck)
+		diag_error(dl, ta->manifest, ta->recheck_line, 1, "'recheck:' "
+			   "is %d here but %d in %s", tr->recheck, src->recheck,
+			   sa->manifest);
 }
 
 /* ---- the bundle -------------------------------------------------------- */
@@ -662,6 +844,35 @@ bundle_cmp_lang(const void *a, const void *b)
 	if (strcmp(y, BUNDLE_SOURCE_LANG) == 0)
 		return 1;
 	return strcmp(x, y);
+}
+
+/* The follow-up's numbers in clinic.conf (visit.h): whole days in range,
+ * an error at the value's line:col otherwise. */
+static void
+bundle_check_days(const struct content_values *cv, const char *path,
+		  struct diag_list *dl)
+{
+	static const struct { const char *key; int def, min, max; } k[] = {
+		{ "visit_interval_days", VISIT_INTERVAL_DAYS, 1, 365 },
+		{ "pregnancy_test_window_days", VISIT_TEST_WINDOW_DAYS, 1, 30 },
+	};
+
+	for (size_t i = 0; cv != NULL && i < sizeof k / sizeof k[0]; i++) {
+		char *err = NULL;
+		int v;
+
+		if (visit_days(cv, k[i].key, k[i].def, k[i].min, k[i].max, &v,
+			       &err) == 0)
+			continue;
+		for (size_t j = 0; j < cv->n; j++) {
+			if (strcmp(cv->v[j].key, k[i].key) != 0)
+				continue;
+			diag_error(dl, path, cv->v[j].line, cv->v[j].col,
+				   "%s", strchr(err, ' ') + 1);
+			break;
+		}
+		free(err);
+	}
 }
 
 struct bundle *
@@ -715,6 +926,7 @@ bundle_load(const char *root, struct diag_list *dl)
 			if (decode_bytes(clinic_path, bytes, len, &t, dl) == 0) {
 				b->values = clinic_parse(clinic_path, t.text, t.len, dl);
 				decode_text_done(&t);
+				bundle_check_days(b->values, clinic_path, dl);
 			}
 			free(bytes);
 		}
@@ -748,6 +960,8 @@ bundle_load(const char *root, struct diag_list *dl)
 		free(aux[i].screens);
 		free(aux[i].quiz.id);
 		free(aux[i].consent.id);
+		for (int k = 0; k < BUNDLE_FU_N; k++)
+			free(aux[i].fu[k].id);
 		free(aux[i].manifest);
 	}
 	free(aux);
@@ -769,6 +983,10 @@ bundle_free(struct bundle *b)
 		free(l->screens);
 		content_doc_free(l->quiz);
 		content_doc_free(l->consent);
+		content_doc_free(l->methods);
+		content_doc_free(l->mood);
+		content_doc_free(l->effects);
+		content_doc_free(l->urgent);
 		for (size_t k = 0; k < l->nfiles; k++) {
 			free(l->files[k].path);
 			free(l->files[k].rel);

@@ -30,6 +30,15 @@ struct bundle_lang {
 	size_t nscreens;
 	struct content_doc *quiz;       /* NULL when the manifest names none */
 	struct content_doc *consent;    /* NULL when the manifest names none */
+	/* Follow-up visits (each NULL when the manifest names none): */
+	struct content_doc *methods;    /* "methods:" kind methods */
+	struct content_doc *mood;       /* "mood:" kind questionnaire */
+	struct content_doc *effects;    /* "effects:" kind checklist */
+	struct content_doc *urgent;     /* "urgent:" a screen shown when an
+					   answer is urgent (not in the
+					   screen order) */
+	int recheck;                    /* "recheck: N": quiz questions a
+					   follow-up asks again (0: none) */
 	struct bundle_file *files;      /* every file used, manifest order */
 	size_t nfiles;
 	char version[65];               /* SHA-256 (hex) over the files used:
@@ -43,7 +52,8 @@ struct bundle_lang {
  *     L(f)    = f.rel || "\0" || f.sha256 || "\n"
  *
  * over files[] in this order: "manifest"; each screen "<id>.md" in manifest
- * order; the quiz "<id>.md"; the consent "<id>.md"; and "../clinic.conf" when
+ * order; the quiz "<id>.md"; the consent "<id>.md"; the follow-up files
+ * (methods, mood, effects, urgent) when named; and "../clinic.conf" when
  * the content folder has one (its values are part of what the patient reads).
  * f.sha256 is the lower-case hex SHA-256 of the file's exact bytes (before
  * decoding). A file that could not be read is left out (and is an error).

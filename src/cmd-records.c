@@ -50,6 +50,13 @@ cmd_records_help(FILE *fp)
 	      " [--lang ja|en]\n"
 	      "                [--paper a4|receipt] [--with-content] [--db FILE]"
 	      "\n"
+	      "       isokiosk records patient REF [--db FILE]\n"
+	      "       isokiosk records list --due [--content DIR] [--db FILE]\n"
+	      "       isokiosk records add-test --patient REF --date YYYY-MM-DD"
+	      " --result R\n"
+	      "                --setting S [--staff ID] [--db FILE]\n"
+	      "       isokiosk records prescribe ID|CODE [--staff ID]"
+	      " [--db FILE]\n"
 	      "Staff and admin access to the consent records.\n\n"
 	      "  list     a header, then one line per session: id, start,"
 	      " outcome,\n"
@@ -66,7 +73,23 @@ cmd_records_help(FILE *fp)
 	      " event)\n"
 	      "           or an HL7 FHIR R4 Bundle (JSON) to standard output\n"
 	      "  receipt  the patient's copy of one session as a PDF (records"
-	      " receipt --help)\n\n"
+	      " receipt --help)\n"
+	      "  patient  a patient's timeline: the first visit, each follow-up"
+	      " (contraception,\n"
+	      "           mood score, side effects, re-check, flags and who"
+	      " acknowledged\n"
+	      "           them, may prescribe) and the pregnancy tests\n"
+	      "  list --due  patients whose last completed visit is older than"
+	      " clinic.conf's\n"
+	      "           visit_interval_days (default 30)\n"
+	      "  add-test a pregnancy test: result negative, positive or"
+	      " invalid; setting\n"
+	      "           clinic, laboratory or home-supervised (works while"
+	      " the kiosk runs)\n"
+	      "  prescribe  may prescribe after a completed visit; refused for"
+	      " the pregnancy\n"
+	      "           profile without a negative test inside clinic.conf's\n"
+	      "           pregnancy_test_window_days (default 7)\n\n"
 	      "  --db FILE      the records database (default: $ISOKIOSK_DB,"
 	      " else db = in\n"
 	      "                 the configuration file, else\n"
@@ -128,7 +151,7 @@ cmd_records_since(const char *in, char out[80])
  * kiosk's clock for people, clock.h): -1 (said on stderr) when it names a
  * zone this machine does not know.
  */
-static int
+int
 cmd_records_setup(const char *opt, char **dbp)
 {
 	const char *env = getenv("ISOKIOSK_DB");
@@ -170,6 +193,26 @@ cmd_records_setup(const char *opt, char **dbp)
 	return rc;
 }
 
+char *
+cmd_records_content_dir(void)
+{
+	char *path = config_default_path(), *dir = NULL;
+
+	if (path != NULL && access(path, R_OK) == 0) {
+		struct config cfg;
+		struct diag_list dl;
+
+		config_init(&cfg);
+		diag_list_init(&dl);
+		if (config_load(&cfg, path, &dl) == 0 && cfg.content_dir != NULL)
+			dir = xstrdup(cfg.content_dir);
+		diag_list_done(&dl);
+		config_done(&cfg);
+	}
+	free(path);
+	return dir != NULL ? dir : xstrdup(cli_default_content_dir());
+}
+
 static struct store *
 cmd_records_open(const char *db)
 {
@@ -191,7 +234,7 @@ cmd_records_open(const char *db)
  * back may hold escape sequences, C1 controls, bidi overrides or bytes that
  * are not UTF-8, and none of it may act on the terminal.
  */
-static void
+void
 cmd_records_put(FILE *fp, const char *text)
 {
 	const char *p = text;
@@ -523,10 +566,14 @@ cmd_records(int argc, char **argv)
 		{ "since", required_argument, NULL, 's' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "detail", no_argument, NULL, 'D' },
+		{ "due", no_argument, NULL, 'u' },
+		{ "content", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dbopt = NULL, *sinceopt = NULL, *format = NULL, *verb;
+	const char *content = NULL;
+	bool due = false;
 	char since[80], *db, *err = NULL;
 	bool detail = false;
 	struct store *st;
@@ -540,6 +587,8 @@ cmd_records(int argc, char **argv)
 		case 's': sinceopt = optarg; break;
 		case 'f': format = optarg; break;
 		case 'D': detail = true; break;
+		case 'u': due = true; break;
+		case 'C': content = optarg; break;
 		case 'h': cmd_records_help(stdout); return 0;
 		default:
 			return cli_usage_error("records", "unknown option '%s'",
@@ -547,12 +596,19 @@ cmd_records(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return cli_usage_error("records", "list, show, verify or"
-				       " export?");
+		return cli_usage_error("records", "list, show, verify,"
+				       " export, patient, add-test or"
+				       " prescribe?");
 	verb = argv[optind++];
 	if (strcmp(verb, "receipt") == 0)
 		return cmd_records_receipt(argc - optind + 1, argv + optind - 1,
 					   dbopt);
+	if (strcmp(verb, "add-test") == 0)
+		return cmd_records_add_test(argc - optind + 1,
+					    argv + optind - 1, dbopt);
+	if (strcmp(verb, "prescribe") == 0)
+		return cmd_records_prescribe(argc - optind + 1,
+					     argv + optind - 1, dbopt);
 	/* Options may also follow the verb. */
 	{
 		int vargc = argc - optind + 1;
@@ -565,6 +621,8 @@ cmd_records(int argc, char **argv)
 			case 's': sinceopt = optarg; break;
 			case 'f': format = optarg; break;
 			case 'D': detail = true; break;
+			case 'u': due = true; break;
+			case 'C': content = optarg; break;
 			case 'h': cmd_records_help(stdout); return 0;
 			default:
 				return cli_usage_error("records",
@@ -586,6 +644,13 @@ cmd_records(int argc, char **argv)
 		if (strcmp(verb, "verify") == 0 && sinceopt != NULL)
 			return cli_usage_error("records", "verify checks the"
 					       " whole chain: no --since");
+		if (due && (strcmp(verb, "list") != 0 || sinceopt != NULL))
+			return cli_usage_error("records", "--due is for list,"
+					       " without --since");
+	} else if (strcmp(verb, "patient") == 0) {
+		if (argc != 1)
+			return cli_usage_error("records", "patient takes one"
+					       " patient reference");
 	} else if (strcmp(verb, "show") == 0) {
 		char digits[65], *why = NULL;
 
@@ -630,7 +695,13 @@ cmd_records(int argc, char **argv)
 	if (store_open_note(st) != NULL)
 		outgate_printf(stderr, "isokiosk records: note: %s\n",
 			       store_open_note(st));
-	if (strcmp(verb, "list") == 0) {
+	if (strcmp(verb, "list") == 0 && due) {
+		if (cmd_records_due(st, content, &err) != 0)
+			rc = 1;
+	} else if (strcmp(verb, "patient") == 0) {
+		if (cmd_records_patient(st, argv[0], &err) != 0)
+			rc = 1;
+	} else if (strcmp(verb, "list") == 0) {
 		if (cmd_records_list(st, sinceopt ? since : NULL, &err) != 0)
 			rc = 1;
 	} else if (strcmp(verb, "show") == 0) {

@@ -49,6 +49,9 @@ cmd_run_help(void)
 	      "  --profile P    pregnancy (can become pregnant) or no-pregnancy\n"
 	      "  --minor        the patient is a minor: a guardian signs too\n"
 	      "  --staff ID     the staff member starting sessions (default: $USER)\n"
+	      "  --visit V      first (the consent, default) or follow-up (the\n"
+	      "                 monthly visit: contraception, mood check, side\n"
+	      "                 effects, re-check questions, statements again)\n"
 	      "  -h, --help     show this help and exit\n\n"
 	      "A consent session: the guided screens, the teach-back quiz, each\n"
 	      "statement acknowledged, a review page, the typed signature, then a\n"
@@ -221,11 +224,13 @@ cmd_run(int argc, char **argv)
 		{ "profile", required_argument, NULL, 'P' },
 		{ "minor", no_argument, NULL, 'm' },
 		{ "staff", required_argument, NULL, 's' },
+		{ "visit", required_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *content = NULL, *config = NULL, *lang = NULL, *db = NULL;
 	const char *patient = NULL, *profile = NULL, *staff = NULL;
+	const char *visit = NULL;
 	bool consent = false, minor = false;
 	struct store *st = NULL;
 	char *dbpath = NULL;
@@ -249,6 +254,7 @@ cmd_run(int argc, char **argv)
 		case 'P': profile = optarg; break;
 		case 'm': minor = true; break;
 		case 's': staff = optarg; break;
+		case 'v': visit = optarg; break;
 		case 'h': cmd_run_help(); return 0;
 		default:
 			return cli_usage_error("run", "unknown option '%s'",
@@ -264,6 +270,13 @@ cmd_run(int argc, char **argv)
 				       profile);
 	if ((profile != NULL || minor) && patient == NULL)
 		return cli_usage_error("run", "--profile and --minor need --patient");
+	if (visit != NULL && strcmp(visit, "first") != 0 &&
+	    strcmp(visit, "follow-up") != 0)
+		return cli_usage_error("run", "--visit: expected first or"
+				       " follow-up, not '%s'", visit);
+	if (visit != NULL && patient == NULL)
+		return cli_usage_error("run", "--visit needs --patient and"
+				       " --profile");
 	/* What the command line puts into the records: the input gate, before
 	 * anything starts (the messages hold no byte of the argument). */
 	if (patient != NULL && cmd_run_gate(INGATE_REF, "--patient", patient) != 0)
@@ -402,7 +415,9 @@ cmd_run(int argc, char **argv)
 	app.cs.default_staff = staff != NULL ? xstrdup(staff) : NULL;
 	rc = 0;
 	if (patient != NULL &&
-	    kiosk_consent_start(&app, patient, profile, minor, staff) < 0) {
+	    (visit != NULL && strcmp(visit, "follow-up") == 0
+	     ? kiosk_visit_start(&app, patient, profile, minor, staff)
+	     : kiosk_consent_start(&app, patient, profile, minor, staff)) < 0) {
 		term_done();
 		outgate_printf(stderr, "isokiosk: cannot start the session: %s\n",
 			       app.cs.error != NULL ? app.cs.error : "?");

@@ -30,4 +30,19 @@ int cmd_preview(int argc, char **argv);
 int cmd_records(int argc, char **argv);
 int cmd_staff(int argc, char **argv);
 
+/* Shared by cmd-records.c and cmd-visit.c (the follow-up verbs). */
+struct store;
+/* The database (--db, $ISOKIOSK_DB, the configuration's, the default) and
+ * the configuration's time zone: 0, or -1 said on stderr. */
+int cmd_records_setup(const char *opt, char **dbp);
+/* text made of recorded values, control characters escaped. */
+void cmd_records_put(FILE *fp, const char *text);
+/* The content folder the kiosk uses (configuration, else bundled);
+ * caller frees. */
+char *cmd_records_content_dir(void);
+int cmd_records_add_test(int argc, char **argv, const char *dbopt);
+int cmd_records_prescribe(int argc, char **argv, const char *dbopt);
+int cmd_records_patient(struct store *st, const char *ref, char **err);
+int cmd_records_due(struct store *st, const char *content, char **err);
+
 #endif

@@ -233,6 +233,7 @@ content_block_list(struct content_parser *cp, const struct content_line *lines,
 		XGROW(items, nitems, cap);
 		it = &items[nitems++];
 		it->checked = m.checked;
+		it->score = -1;
 		it->line = l->lineno;
 		it->col = content_col(cp, l->src, (size_t)(m.mark - l->src));
 		XGROW(parts, np, pcap);

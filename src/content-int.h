@@ -126,6 +126,20 @@ content_is_id(const char *s, size_t n)
 	return true;
 }
 
+/* An item or instrument code: letters, digits and '-' (LOINC: 44249-1). */
+static inline bool
+content_is_code(const char *s, size_t n)
+{
+	if (n == 0 || n > 32)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+		      s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		      s[i] == '-'))
+			return false;
+	return true;
+}
+
 static inline const char *
 content_skip_space(const char *p, const char *end)
 {
@@ -259,6 +273,11 @@ void content_qa_group(struct content_parser *cp, struct content_nodes *in,
 struct content_sections {
 	struct content_section_seen *seen;
 	size_t nseen, seencap;
+	/* follow-up files: what the whole file must have (content-entry.c) */
+	size_t nentries[5];       /* by enum content_entry */
+	size_t nhighly;           /* methods of the highly effective class */
+	int band_totals[64];      /* bands' min-total, to find duplicates */
+	size_t nbands;
 };
 
 /* Whether line l starts a section ("##", but not "###"). */
@@ -268,6 +287,20 @@ bool content_section_starts(const struct content_line *l);
 void content_section(struct content_parser *cp, struct content_sections *ss,
 		     const struct content_line *lines, size_t n,
 		     struct content_node *out);
+/* content-entry.c: a follow-up file's section, after its keys were read
+ * (content_section) and its body parsed. Takes body. */
+void content_entry(struct content_parser *cp, struct content_sections *ss,
+		   struct content_node *q, const struct content_line *hl,
+		   struct content_nodes *body);
+/* content-entry.c: what a whole follow-up file must have. */
+void content_entries_done(struct content_parser *cp,
+			  struct content_sections *ss);
+/* content-entry.c: one key of a follow-up file's section; false when the
+ * key is not one of its kind. */
+bool content_entry_key(struct content_parser *cp, struct content_node *q,
+		       const struct content_line *l, const char *key,
+		       size_t kl, const char *v, const char *end);
+
 /* After the last section: a file without one is an error. */
 void content_sections_done(struct content_parser *cp,
 			   struct content_sections *ss);

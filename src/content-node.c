@@ -30,6 +30,8 @@ content_node_done(struct content_node *n)
 	free(n->profile);
 	free(n->signer);
 	free(n->reread);
+	free(n->code);
+	free(n->message);
 }
 
 struct content_node *
@@ -127,10 +129,12 @@ content_nodes_text_add(struct strbuf *sb, const struct content_node *nodes,
 		case CONTENT_CALLOUT:
 		case CONTENT_QUESTION:
 		case CONTENT_STATEMENT:
+		case CONTENT_ENTRY:
 			break;
 		}
 		if (nd->kind == CONTENT_CALLOUT || nd->kind == CONTENT_QA ||
-		    nd->kind == CONTENT_STATEMENT || nd->kind == CONTENT_QUESTION)
+		    nd->kind == CONTENT_STATEMENT || nd->kind == CONTENT_QUESTION ||
+		    nd->kind == CONTENT_ENTRY)
 			content_nodes_text_add(sb, nd->children, nd->nchildren);
 	}
 }

@@ -1,7 +1,8 @@
 /*
  * content-section: the body of a quiz or consent file, a "## id" section at
  * a time. A section starts with its keys (profile:, in a quiz reread:, in a
- * consent file signer:),
+ * consent file signer: and every-visit:, in a quiz recheck:; a follow-up
+ * file's keys are content-entry.c's),
  * then blocks: in a quiz, a question (the prompt, one task list of choices
  * with exactly one "- [x]", an explanation), in a consent file, one
  * statement. Ids are checked for their form and for duplicates across the
@@ -21,22 +22,72 @@ struct content_section_seen {
 	int line;
 };
 
+/* "yes" or "no" into *b; an error otherwise. */
+static void
+content_section_yesno(struct content_parser *cp, const struct content_line *l,
+		      const char *key, const char *v, const char *end, bool *b)
+{
+	if (end - v == 3 && memcmp(v, "yes", 3) == 0)
+		*b = true;
+	else if (end - v == 2 && memcmp(v, "no", 2) == 0)
+		*b = false;
+	else
+		content_err(cp, l, v < end ? v : l->p, "%s must be yes or no, "
+			    "not '%.*s'", key, (int)(end - v), v);
+}
+
 static void
 content_section_keys(struct content_parser *cp, struct content_node *node,
-		     const struct content_line *lines, size_t n, size_t *k,
-		     bool quiz)
+		     const struct content_line *lines, size_t n, size_t *k)
 {
+	bool quiz = cp->kind == CONTENT_KIND_QUIZ;
+	bool consent = cp->kind == CONTENT_KIND_CONSENT;
+	unsigned seen = 0; /* bool keys given: 1 recheck, 2 every-visit */
+
 	while (*k < n) {
 		const struct content_line *l = &lines[*k];
 		const char *end = content_trim_end(l->p, l->p + l->len);
 		const char *p = l->p, *v;
 		char **slot;
 
-		while (p < end && *p >= 'a' && *p <= 'z')
+		while (p < end && ((*p >= 'a' && *p <= 'z') || *p == '-'))
 			p++;
 		if (p == l->p || p >= end || *p != ':')
 			break;
 		v = content_skip_space(p + 1, end);
+		if (!quiz && !consent) {
+			if (!content_entry_key(cp, node, l, l->p,
+					       (size_t)(p - l->p), v, end))
+				content_err(cp, l, l->p, "unknown key '%.*s' "
+					    "(expected %s)", (int)(p - l->p),
+					    l->p, cp->kind == CONTENT_KIND_METHODS ?
+					    "class or message" : cp->kind ==
+					    CONTENT_KIND_CHECKLIST ? "urgent, "
+					    "code or message" : "code, "
+					    "urgent-from, min-total, flag or "
+					    "message");
+			(*k)++;
+			continue;
+		}
+		if ((quiz && p - l->p == 7 && memcmp(l->p, "recheck", 7) == 0) ||
+		    (consent && p - l->p == 11 &&
+		     memcmp(l->p, "every-visit", 11) == 0)) {
+			unsigned bit = quiz ? 1 : 2;
+			bool yes = false;
+
+			if (seen & bit)
+				content_err(cp, l, l->p, "'%.*s:' is given twice",
+					    (int)(p - l->p), l->p);
+			seen |= bit;
+			content_section_yesno(cp, l, quiz ? "recheck" :
+					      "every-visit", v, end, &yes);
+			if (quiz)
+				node->no_recheck = !yes;
+			else
+				node->every_visit = yes;
+			(*k)++;
+			continue;
+		}
 		if (p - l->p == 7 && memcmp(l->p, "profile", 7) == 0) {
 			slot = &node->profile;
 			if (!((end - v == 3 && memcmp(v, "all", 3) == 0) ||
@@ -65,8 +116,8 @@ content_section_keys(struct content_parser *cp, struct content_node *node,
 		} else {
 			content_err(cp, l, l->p, "unknown key '%.*s' (expected %s)",
 				    (int)(p - l->p), l->p,
-				    quiz ? "profile or reread" :
-				    "profile or signer");
+				    quiz ? "profile, reread or recheck" :
+				    "profile, signer or every-visit");
 			(*k)++;
 			continue;
 		}
@@ -176,7 +227,10 @@ content_section(struct content_parser *cp, struct content_sections *ss,
 		struct content_node *out)
 {
 	bool quiz = cp->kind == CONTENT_KIND_QUIZ;
-	const char *what = quiz ? "question" : "statement";
+	bool followup = cp->kind != CONTENT_KIND_QUIZ &&
+			cp->kind != CONTENT_KIND_CONSENT;
+	const char *what = quiz ? "question" : followup ? "section" :
+			   "statement";
 	const struct content_line *hl = &lines[0];
 	const char *end = content_trim_end(hl->p, hl->p + hl->len);
 	const char *id = content_skip_space(hl->p + 2, end);
@@ -184,7 +238,9 @@ content_section(struct content_parser *cp, struct content_sections *ss,
 	struct content_node q = { 0 };
 	size_t s = 1, k = n;
 
-	q.kind = quiz ? CONTENT_QUESTION : CONTENT_STATEMENT;
+	q.kind = quiz ? CONTENT_QUESTION : followup ? CONTENT_ENTRY :
+		 CONTENT_STATEMENT;
+	q.min_total = -1;
 	q.line = hl->lineno;
 	q.col = 1;
 	if (id == hl->p + 2 && id < end)
@@ -209,12 +265,12 @@ content_section(struct content_parser *cp, struct content_sections *ss,
 	XGROW(ss->seen, ss->nseen, ss->seencap);
 	ss->seen[ss->nseen].id = xstrdup(q.id);
 	ss->seen[ss->nseen++].line = hl->lineno;
-	content_section_keys(cp, &q, lines, k, &s, quiz);
+	content_section_keys(cp, &q, lines, k, &s);
 	if (q.signer != NULL && strcmp(q.signer, "patient") == 0) {
 		free(q.signer); /* the default, said out loud */
 		q.signer = NULL;
 	}
-	if (q.profile == NULL)
+	if (q.profile == NULL && !followup)
 		content_err(cp, hl, hl->p, "%s '%s' has no 'profile:' "
 			    "line (all or pregnancy)", what, q.id);
 	if (quiz && q.reread == NULL)
@@ -224,6 +280,8 @@ content_section(struct content_parser *cp, struct content_sections *ss,
 	content_blocks(cp, lines + s, k - s, 0, &body);
 	if (quiz) {
 		content_section_question(cp, &q, hl, &body);
+	} else if (followup) {
+		content_entry(cp, ss, &q, hl, &body);
 	} else {
 		if (body.n == 0)
 			content_err(cp, hl, hl->p, "statement '%s' has "
@@ -241,7 +299,9 @@ content_sections_done(struct content_parser *cp, struct content_sections *ss)
 {
 	bool quiz = cp->kind == CONTENT_KIND_QUIZ;
 
-	if (ss->nseen == 0)
+	if (cp->kind != CONTENT_KIND_QUIZ && cp->kind != CONTENT_KIND_CONSENT)
+		content_entries_done(cp, ss);
+	else if (ss->nseen == 0)
 		content_err_at(cp, 0, 0, "the %s file has no %ss: expected "
 			       "'## id' sections", quiz ? "quiz" : "consent",
 			       quiz ? "question" : "statement");

@@ -147,6 +147,48 @@ content_kind_name(enum content_kind kind)
 		return "quiz";
 	case CONTENT_KIND_CONSENT:
 		return "consent";
+	case CONTENT_KIND_METHODS:
+		return "methods";
+	case CONTENT_KIND_QUESTIONNAIRE:
+		return "questionnaire";
+	case CONTENT_KIND_CHECKLIST:
+		return "checklist";
+	}
+	return "?";
+}
+
+bool
+content_kind_sections(enum content_kind kind)
+{
+	return kind != CONTENT_KIND_SCREEN && kind != CONTENT_KIND_QA;
+}
+
+const char *
+content_method_class_name(enum content_method_class c)
+{
+	switch (c) {
+	case CONTENT_METHOD_HIGHLY_EFFECTIVE:
+		return "highly-effective";
+	case CONTENT_METHOD_EFFECTIVE:
+		return "effective";
+	case CONTENT_METHOD_BARRIER:
+		return "barrier";
+	case CONTENT_METHOD_DOES_NOT_COUNT:
+		return "does-not-count";
+	}
+	return "?";
+}
+
+const char *
+content_flag_name(enum content_flag f)
+{
+	switch (f) {
+	case CONTENT_FLAG_NONE:
+		return "none";
+	case CONTENT_FLAG_STAFF:
+		return "staff";
+	case CONTENT_FLAG_URGENT:
+		return "urgent";
 	}
 	return "?";
 }
@@ -170,7 +212,9 @@ content_front_matter(struct content_parser *cp, struct content_doc *doc,
 		     const struct content_line *lines, size_t close)
 {
 	bool have_kind = false;
+	int q_line[3] = { 0 }; /* validated, code, licence: where given */
 
+	doc->validated = -1;
 	for (size_t i = 1; i < close; i++) {
 		const struct content_line *l = &lines[i];
 		const char *end = content_trim_end(l->p, l->p + l->len);
@@ -211,8 +255,9 @@ content_front_matter(struct content_parser *cp, struct content_doc *doc,
 			content_inline_piece(cp, l, v, end, &doc->title_inline);
 			doc->title = content_inline_text(&doc->title_inline);
 		} else if (KEY("kind")) {
-			static const char *const kinds[] = {
-				"screen", "qa", "quiz", "consent",
+			static const char *const kinds[CONTENT_KIND_N] = {
+				"screen", "qa", "quiz", "consent", "methods",
+				"questionnaire", "checklist",
 			};
 			bool found = false;
 
@@ -223,7 +268,7 @@ content_front_matter(struct content_parser *cp, struct content_doc *doc,
 			have_kind = true;
 			doc->kind_line = l->lineno;
 			doc->kind_col = content_col(cp, l->src, (size_t)(v - l->src));
-			for (size_t k = 0; k < 4; k++) {
+			for (size_t k = 0; k < CONTENT_KIND_N; k++) {
 				if ((size_t)(end - v) == strlen(kinds[k]) &&
 				    memcmp(v, kinds[k], strlen(kinds[k])) == 0) {
 					doc->kind = (enum content_kind)k;
@@ -232,8 +277,9 @@ content_front_matter(struct content_parser *cp, struct content_doc *doc,
 			}
 			if (!found)
 				content_err(cp, l, v < end ? v : l->p, "unknown kind "
-					    "'%.*s' (expected screen, qa, quiz or "
-					    "consent)", (int)(end - v), v);
+					    "'%.*s' (expected screen, qa, quiz, "
+					    "consent, methods, questionnaire or "
+					    "checklist)", (int)(end - v), v);
 		} else if (KEY("source")) {
 			bool hex = end - v == 64;
 
@@ -261,12 +307,70 @@ content_front_matter(struct content_parser *cp, struct content_doc *doc,
 					if (*q >= 'A' && *q <= 'F')
 						*q = (char)(*q - 'A' + 'a');
 			}
+		} else if (KEY("validated") || KEY("code") || KEY("licence")) {
+			/* a questionnaire's: checked against the kind below */
+			int w = KEY("validated") ? 0 : KEY("code") ? 1 : 2;
+
+			if (q_line[w] != 0) {
+				content_err(cp, l, l->p, "'%.*s:' is given twice",
+					    (int)kl, l->p);
+				continue;
+			}
+			q_line[w] = l->lineno;
+			if (w == 0) {
+				if (end - v == 3 && memcmp(v, "yes", 3) == 0)
+					doc->validated = 1;
+				else if (end - v == 2 && memcmp(v, "no", 2) == 0)
+					doc->validated = 0;
+				else
+					content_err(cp, l, v < end ? v : l->p,
+						    "validated must be yes or no,"
+						    " not '%.*s'", (int)(end - v),
+						    v);
+			} else if (v == end) {
+				content_err(cp, l, l->p, "'%.*s:' needs a value",
+					    (int)kl, l->p);
+			} else if (w == 1) {
+				doc->code = xstrndup(v, (size_t)(end - v));
+				if (!content_is_code(v, (size_t)(end - v)))
+					content_err(cp, l, v, "code '%s' must be "
+						    "letters, digits and '-' "
+						    "(a LOINC code: 44249-1)",
+						    doc->code);
+			} else {
+				doc->licence = xstrndup(v, (size_t)(end - v));
+			}
 		} else {
 			content_err(cp, l, l->p, "unknown front matter key "
 				    "'%.*s' (expected id, title, kind or source)",
 				    (int)kl, l->p);
 		}
 #undef KEY
+	}
+	if (have_kind && doc->kind != CONTENT_KIND_QUESTIONNAIRE) {
+		static const char *const qkeys[] = {
+			"validated", "code", "licence",
+		};
+		for (int w = 0; w < 3; w++)
+			if (q_line[w] != 0)
+				content_err_at(cp, q_line[w], 1, "'%s:' belongs "
+					       "in a questionnaire only, not in a "
+					       "%s file", qkeys[w],
+					       content_kind_name(doc->kind));
+	} else if (have_kind) {
+		if (q_line[0] == 0)
+			content_err_at(cp, 1, 1, "a questionnaire needs "
+				       "'validated: yes' (an instrument a clinic "
+				       "supplies, e.g. PHQ-9) or 'validated: no' "
+				       "(our own words, not validated)");
+		else if (doc->validated == 1 && doc->licence == NULL)
+			content_err_at(cp, q_line[0], 1, "a validated instrument "
+				       "needs a 'licence:' line (the terms it is "
+				       "used under)");
+		else if (doc->validated == 1 && doc->code == NULL)
+			content_err_at(cp, q_line[0], 1, "a validated instrument "
+				       "needs a 'code:' line (its LOINC panel "
+				       "code, e.g. 44249-1 for PHQ-9)");
 	}
 	if (doc->id == NULL)
 		content_err_at(cp, 1, 1, "front matter has no 'id:'");
@@ -478,7 +582,7 @@ content_parse_each(const char *path, const char *text, size_t len,
 	content_front_matter(&cp, doc, rd.win, close);
 	cp.kind = doc->kind;
 	each->head(each->ctx, doc);
-	if (cp.kind == CONTENT_KIND_QUIZ || cp.kind == CONTENT_KIND_CONSENT)
+	if (content_kind_sections(cp.kind))
 		content_each_sections(&cp, &rd, each);
 	else
 		content_each_blocks(&cp, &rd, each);
@@ -536,5 +640,7 @@ content_doc_free(struct content_doc *doc)
 	free(doc->id);
 	free(doc->title);
 	free(doc->source);
+	free(doc->code);
+	free(doc->licence);
 	free(doc);
 }

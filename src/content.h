@@ -62,6 +62,36 @@ enum content_node_kind {
 			      items = choices (checked marks the right one),
 			      explain = the explanation */
 	CONTENT_STATEMENT, /* consent: id, profile, children = the statement */
+	CONTENT_ENTRY,     /* a section of a follow-up file (methods,
+			      questionnaire, checklist): entry says which,
+			      id, children = its text, items = a
+			      questionnaire item's choices (with scores) */
+};
+
+/* What a section of a follow-up file is (content_node.entry). */
+enum content_entry {
+	CONTENT_ENTRY_METHOD,  /* methods: one method, with its class */
+	CONTENT_ENTRY_ITEM,    /* questionnaire: one item, scored choices */
+	CONTENT_ENTRY_BAND,    /* questionnaire: a band of the total */
+	CONTENT_ENTRY_CHECK,   /* checklist: one thing to tick */
+	CONTENT_ENTRY_MESSAGE, /* any of them: a message the kiosk shows */
+};
+
+/* A contraception method's class (content_node.method_class). */
+enum content_method_class {
+	CONTENT_METHOD_HIGHLY_EFFECTIVE,
+	CONTENT_METHOD_EFFECTIVE,      /* highly effective only if taken
+					  right: needs a barrier with it */
+	CONTENT_METHOD_BARRIER,        /* a condom: counts only with an
+					  effective method */
+	CONTENT_METHOD_DOES_NOT_COUNT,
+};
+
+/* What a band of a questionnaire's total raises (content_node.flag). */
+enum content_flag {
+	CONTENT_FLAG_NONE,
+	CONTENT_FLAG_STAFF,  /* staff see it and talk with the patient */
+	CONTENT_FLAG_URGENT, /* a person must come now */
 };
 
 enum content_callout {
@@ -80,6 +110,7 @@ struct content_item {
 	struct content_inline text;
 	int checked; /* -1: not a task item; 0: "[ ]"; 1: "[x]" */
 	int line, col;
+	int score;   /* questionnaire choices "- [N] text": N; else -1 */
 };
 
 struct content_table {
@@ -117,6 +148,22 @@ struct content_node {
 			  confirms it; shown in minor sessions only) */
 	char *reread;  /* question: screen id to re-read */
 	int reread_line, reread_col; /* where the reread value stands */
+
+	/* Follow-up keys (additive): */
+	bool every_visit;  /* statement: "every-visit: yes", confirmed again
+			      at each follow-up */
+	bool no_recheck;   /* question: "recheck: no", never in a
+			      follow-up's re-check */
+	enum content_entry entry;       /* CONTENT_ENTRY: which */
+	enum content_method_class method_class; /* method: "class:" */
+	char *code;        /* item, check: "code:" (e.g. a LOINC code) */
+	int urgent_from;   /* item: "urgent-from: N", a choice scoring N or
+			      more is urgent; check: 1 with "urgent: yes"
+			      (stop and call); 0: never urgent */
+	int min_total;     /* band: "min-total: N", its lowest total */
+	enum content_flag flag; /* band: "flag:" */
+	char *message;     /* message: its name ("message: not-met") */
+	unsigned entry_keys; /* the parser's: which keys were given */
 };
 
 enum content_kind {
@@ -124,7 +171,11 @@ enum content_kind {
 	CONTENT_KIND_QA,
 	CONTENT_KIND_QUIZ,
 	CONTENT_KIND_CONSENT,
+	CONTENT_KIND_METHODS,       /* the contraception methods to choose */
+	CONTENT_KIND_QUESTIONNAIRE, /* a scored questionnaire (mood check) */
+	CONTENT_KIND_CHECKLIST,     /* side effects to tick, some urgent */
 };
+#define CONTENT_KIND_N 7
 
 struct content_doc {
 	char *path;   /* as given to the parser, for diagnostics */
@@ -143,6 +194,12 @@ struct content_doc {
 	int source_col;          /* where the source value starts */
 	int id_line, id_col;     /* where the id value stands (0 if absent) */
 	int kind_line, kind_col; /* where the kind value stands (0 if absent) */
+
+	/* A questionnaire's front matter (additive): */
+	int validated;  /* "validated: yes" 1, "no" 0, absent -1 */
+	char *code;     /* "code:": the instrument's code (LOINC panel) */
+	char *licence;  /* "licence:": the licence a clinic-supplied
+			   instrument is used under */
 };
 
 /* Clinic values ({{key}} in content); see content/clinic.conf. */
@@ -212,8 +269,16 @@ char *content_inline_text(const struct content_inline *in);
  */
 char *content_nodes_text(const struct content_node *nodes, size_t n);
 
-/* The name of a kind ("screen", "qa", "quiz", "consent"). */
+/* The name of a kind ("screen", "qa", "quiz", "consent", "methods",
+ * "questionnaire", "checklist"). */
 const char *content_kind_name(enum content_kind kind);
+
+/* Whether a kind's body is "## id" sections (quiz, consent, follow-up). */
+bool content_kind_sections(enum content_kind kind);
+/* "highly-effective", "effective", "does-not-count" */
+const char *content_method_class_name(enum content_method_class c);
+/* "none", "staff", "urgent" */
+const char *content_flag_name(enum content_flag f);
 
 /*
  * Hard limits, so that hostile input cannot blow up time or memory: a longer

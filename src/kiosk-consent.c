@@ -26,6 +26,7 @@
 #include "kiosk-int.h"
 #include "quiz.h"
 #include "store.h"
+#include "store-visit.h"
 #include "xmalloc.h"
 
 /* Seconds between retries of a record that could not be written. */
@@ -97,7 +98,8 @@ kiosk_op_write(struct kiosk_app *app, struct kiosk_op *op, char **err)
 		struct store_start st = { .kiosk_id = op->s[0], .staff_id = op->s[1],
 			.patient_ref = op->s[2], .profile = op->s[3],
 			.lang = op->s[4], .content_version = op->s[5],
-			.minor = op->flag };
+			.minor = op->flag,
+			.visit = op->n[1] ? "follow-up" : NULL };
 
 		return store_session_begin(cs->store, &st, &cs->qid, err);
 	}
@@ -124,10 +126,22 @@ kiosk_op_write(struct kiosk_app *app, struct kiosk_op *op, char **err)
 			cs->last_done = cs->qid;
 			kiosk_consent_receipt(app, cs->qid);
 		}
+		if (cs->follow)
+			cs->last_follow = cs->qid;
 		cs->qid = 0;
 		return 0;
 	case KIOSK_OP_VERIFY:
 		return store_staff_verify(cs->store, op->n[0], op->s[0], err);
+	case KIOSK_OP_VANSWER: {
+		struct store_visit_answer a = { .kind = op->s[0],
+			.entry = op->s[1], .choice = (int)op->n[0],
+			.score = (int)op->n[1] };
+
+		return store_visit_answer(cs->store, cs->qid, &a, err);
+	}
+	case KIOSK_OP_FLAG:
+		return store_flag_raise(cs->store, cs->qid, op->s[0], op->s[1],
+					op->s[2], NULL, err);
 	}
 	return 0;
 }
@@ -254,6 +268,9 @@ kiosk_consent_reset(struct kiosk_app *app)
 	free(cs->stmts);
 	free(cs->acked);
 	free(cs->chosen);
+	free(cs->vchanged);
+	cs->vchanged = NULL;
+	kiosk_visit_reset(cs);
 	cs->stmts = NULL;
 	cs->acked = NULL;
 	cs->chosen = NULL;
@@ -300,6 +317,8 @@ kiosk_consent_done(struct kiosk_app *app)
 	free(cs->error);
 	free(cs->print_error);
 	free(cs->default_staff);
+	free(cs->flags_text);
+	free(cs->visit_info);
 	memset(cs, 0, sizeof *cs);
 }
 
@@ -529,6 +548,12 @@ kiosk_ack_page(struct kiosk_app *app, struct kiosk_page *p,
 	const char *label = kiosk_ack_label(app);
 	size_t need;
 
+	/* A follow-up shows again a statement whose wording changed. */
+	if (cs->follow && cs->vchanged != NULL && cs->vchanged[cs->ack_cur]) {
+		kiosk_page_add_text(p, _("New or changed wording since you last confirmed it: please read it again."),
+				    GRID_ALERT, app->ambiguous);
+		kiosk_page_blank(p);
+	}
 	kiosk_page_add_nodes(p, s->children, s->nchildren, 0, o);
 	kiosk_page_blank(p);
 	need = p->n + kiosk_page_rows_of(p, NULL, label, app->ambiguous) + 2;
@@ -622,6 +647,8 @@ kiosk_consent_patient_state(int s)
 	case KIOSK_STAFF_MENU:
 	case KIOSK_STAFF_NEW:
 	case KIOSK_STAFF_VERIFY:
+	case KIOSK_STAFF_FLAGS:
+	case KIOSK_STAFF_TEST:
 	case KIOSK_TOO_SMALL:
 		return false;
 	default:
@@ -644,6 +671,7 @@ kiosk_consent_after_event(struct kiosk_app *app, bool tick)
 	if (tick && cs->nops > 0 && app->now >= cs->retry_at)
 		kiosk_consent_flush(app);
 	kiosk_consent_relayout(app);
+	kiosk_visit_relayout(app);
 	if (cs->nops > 0 && kiosk_consent_patient_state(app->state)) {
 		/* Nothing unsaved is ever shown as done. */
 		cs->after = app->state;

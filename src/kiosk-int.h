@@ -26,6 +26,28 @@ extern const struct kiosk_state_ops kiosk_staff_new_ops;
 extern const struct kiosk_state_ops kiosk_staff_verify_ops;
 extern const struct kiosk_state_ops kiosk_staff_records_ops;
 extern const struct kiosk_state_ops kiosk_staff_record_ops;
+extern const struct kiosk_state_ops kiosk_visit_methods_ops;
+extern const struct kiosk_state_ops kiosk_visit_mood_ops;
+extern const struct kiosk_state_ops kiosk_visit_effects_ops;
+extern const struct kiosk_state_ops kiosk_visit_end_ops;
+extern const struct kiosk_state_ops kiosk_staff_flags_ops;
+extern const struct kiosk_state_ops kiosk_staff_test_ops;
+
+/* The follow-up (kiosk-visit.c): lay out its state's page; forget the
+ * visit (kiosk_consent_reset's part); its progress (false: not a
+ * follow-up). */
+void kiosk_visit_relayout(struct kiosk_app *app);
+void kiosk_visit_reset(struct kiosk_consent *cs);
+struct kiosk_progress;
+bool kiosk_visit_progress(const struct kiosk_app *app,
+			  struct kiosk_progress *p);
+/* Staff (kiosk-staff-visit.c): read the open flags for the banner; draw
+ * the banner on a staff screen (nothing when none is open). */
+void kiosk_staff_flags_load(struct kiosk_app *app);
+/* The follow-up form: what the store knows of the patient typed (last
+ * visit, its outcome, open flags) into cs.visit_info. */
+void kiosk_staff_visit_info(struct kiosk_app *app);
+void kiosk_staff_banner(const struct kiosk_app *app, struct grid *g);
 
 /* The staff's records screens (kiosk-records.c): forget what they read
  * (staff left them, or the kiosk resets). */

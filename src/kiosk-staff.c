@@ -293,6 +293,9 @@ enum kiosk_staff_item {
 	KIOSK_ITEM_SAVE,
 	KIOSK_ITEM_LANG,
 	KIOSK_ITEM_RELOAD,
+	KIOSK_ITEM_FOLLOWUP, /* follow-up visits: a new one, the flags to
+				acknowledge, a pregnancy test and may
+				prescribe (kiosk-staff-visit.c) */
 	KIOSK_ITEM_BACK,
 	KIOSK_ITEM_EXIT,
 	KIOSK_ITEM_NITEMS
@@ -301,7 +304,7 @@ enum kiosk_staff_item {
 static bool
 kiosk_staff_needs_store(int item)
 {
-	return item <= KIOSK_ITEM_SAVE;
+	return item <= KIOSK_ITEM_SAVE || item == KIOSK_ITEM_FOLLOWUP;
 }
 
 /* The items shown, into items; returns how many. */
@@ -357,6 +360,7 @@ kiosk_staff_enter(struct kiosk_app *app)
 	app->staff_confirm = false;
 	kiosk_records_done(app); /* what the records screens read */
 	app->message = NULL;
+	kiosk_staff_flags_load(app); /* the banner */
 }
 
 /* Back goes where the patient was: a running session, or a record that
@@ -397,6 +401,10 @@ kiosk_staff_label(const struct kiosk_app *app, int item)
 		return _("Today's sessions: find, read, countersign");
 	case KIOSK_ITEM_VERIFY_LAST:
 		return _("Staff verification of the last session");
+	case KIOSK_ITEM_FOLLOWUP:
+		snprintf(buf, sizeof buf, _("Follow-up visits, pregnancy tests, flags (%zu open)"),
+			 app->cs.nflags_open);
+		return buf;
 	default:
 		snprintf(buf, sizeof buf, _("Save the records now (%zu waiting)"),
 			 app->cs.nops);
@@ -542,7 +550,10 @@ kiosk_staff_do(struct kiosk_app *app, int item)
 			app->message = N_("Save the records first.");
 			return KIOSK_REDRAW;
 		}
+		app->cs.form_visit = false;
 		return KIOSK_GO(KIOSK_STAFF_NEW);
+	case KIOSK_ITEM_FOLLOWUP:
+		return KIOSK_GO(KIOSK_STAFF_FLAGS);
 	case KIOSK_ITEM_RECORDS:
 		return app->cs.store != NULL ? KIOSK_GO(KIOSK_STAFF_RECORDS)
 					     : KIOSK_STAY;
@@ -635,6 +646,7 @@ kiosk_staff_draw(const struct kiosk_app *app, struct grid *g)
 
 	kiosk_frame(app, &f);
 	kiosk_draw_header(app, g, _("Staff menu"), NULL);
+	kiosk_staff_banner(app, g);
 	n = kiosk_staff_buttons(app, b);
 	if (app->staff_confirm)
 		kiosk_draw_text(g, 2, f.body_y + 1, g->w - 4, 3,
@@ -721,6 +733,8 @@ static void
 kiosk_staff_new_leave(struct kiosk_app *app)
 {
 	kiosk_form_why(&app->cs, NULL);
+	free(app->cs.visit_info);
+	app->cs.visit_info = NULL;
 }
 
 /*
@@ -774,6 +788,12 @@ kiosk_form_label(const struct kiosk_app *app, int i, char *buf, size_t n)
 		bool preg = i == KIOSK_FORM_PREGNANCY;
 		bool on = cs->form_profile == (preg ? 1 : 0);
 
+		if (cs->form_visit) { /* a follow-up asks a few of them */
+			snprintf(buf, n, "[%s] %s", on ? "x" : " ",
+				 preg ? _("Can become pregnant")
+				      : _("Cannot become pregnant"));
+			break;
+		}
 		kiosk_form_counts(app, preg ? "pregnancy" : "no-pregnancy",
 				  cs->minor, &q, &st);
 		snprintf(buf, n, _("[%s] %s: %zu questions, %zu statements"),
@@ -882,7 +902,8 @@ kiosk_form_start(struct kiosk_app *app)
 	kiosk_use_lang(app, cs->form_lang);
 	memcpy(ref, cs->ref, sizeof ref);
 	memcpy(staff, cs->staff, sizeof staff);
-	rc = kiosk_consent_start(app, ref, profile, minor, staff);
+	rc = cs->form_visit ? kiosk_visit_start(app, ref, profile, minor, staff)
+			    : kiosk_consent_start(app, ref, profile, minor, staff);
 	sodium_memzero(ref, sizeof ref);
 	sodium_memzero(staff, sizeof staff);
 	if (rc < 0) {
@@ -933,6 +954,8 @@ kiosk_staff_new_handle(struct kiosk_app *app, const struct kiosk_input *in)
 	}
 	if (text != NULL && kiosk_type(text, KIOSK_FIELD_MAX, in)) {
 		kiosk_form_why(cs, NULL);
+		if (text == cs->ref)
+			kiosk_staff_visit_info(app);
 		return KIOSK_REDRAW;
 	}
 	if (text == NULL && in->action == KEYS_A_DIGIT && in->arg >= 1 &&
@@ -943,6 +966,8 @@ kiosk_staff_new_handle(struct kiosk_app *app, const struct kiosk_input *in)
 		if (text != NULL) {
 			kiosk_erase(text);
 			kiosk_form_why(cs, NULL);
+			if (text == cs->ref)
+				kiosk_staff_visit_info(app);
 		}
 		return KIOSK_REDRAW;
 	case KEYS_A_UP:
@@ -979,7 +1004,9 @@ kiosk_staff_new_draw(const struct kiosk_app *app, struct grid *g)
 	int y;
 
 	kiosk_frame(app, &f);
-	kiosk_draw_header(app, g, _("New consent session"), NULL);
+	kiosk_draw_header(app, g, app->cs.form_visit ? _("New follow-up visit")
+						    : _("New consent session"),
+			  NULL);
 	kiosk_draw_text(g, 2, f.body_y, g->w - 4, 1,
 			_("Tab or arrows move; Enter or a number changes a choice."),
 			GRID_DIM, false);
@@ -999,6 +1026,9 @@ kiosk_staff_new_draw(const struct kiosk_app *app, struct grid *g)
 	}
 	/* Why the form cannot start yet, under it. */
 	y = b[n - 2].y + 2;
+	if (app->cs.form_visit && app->cs.visit_info != NULL)
+		y += kiosk_draw_text(g, 2, y, g->w - 4, 2, app->cs.visit_info,
+				     GRID_BOLD, false);
 	if (app->cs.form_why != NULL)
 		y += kiosk_draw_text(g, 2, y, g->w - 4, 2, app->cs.form_why,
 				     GRID_ALERT, false);

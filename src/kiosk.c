@@ -44,6 +44,12 @@ static const struct kiosk_state_ops *const kiosk_states[KIOSK_NSTATES] = {
 	[KIOSK_STAFF_VERIFY] = &kiosk_staff_verify_ops,
 	[KIOSK_STAFF_RECORDS] = &kiosk_staff_records_ops,
 	[KIOSK_STAFF_RECORD] = &kiosk_staff_record_ops,
+	[KIOSK_VISIT_METHODS] = &kiosk_visit_methods_ops,
+	[KIOSK_VISIT_MOOD] = &kiosk_visit_mood_ops,
+	[KIOSK_VISIT_EFFECTS] = &kiosk_visit_effects_ops,
+	[KIOSK_VISIT_END] = &kiosk_visit_end_ops,
+	[KIOSK_STAFF_FLAGS] = &kiosk_staff_flags_ops,
+	[KIOSK_STAFF_TEST] = &kiosk_staff_test_ops,
 };
 
 const char *
@@ -572,6 +578,8 @@ kiosk_progress(const struct kiosk_app *app, struct kiosk_progress *p)
 
 	memset(p, 0, sizeof *p);
 	if (app->preview_path != NULL)
+		return;
+	if (kiosk_visit_progress(app, p))
 		return;
 	if (qi > nq)
 		qi = nq;

@@ -53,6 +53,14 @@ enum kiosk_state_id {
 	KIOSK_STAFF_RECORDS,/* staff: today's sessions, search by reference
 			       or receipt code */
 	KIOSK_STAFF_RECORD, /* staff: one session as `records show` prints it */
+	/* A follow-up visit (kiosk-visit.c, kiosk-staff-visit.c). */
+	KIOSK_VISIT_METHODS, /* contraception: the methods used now */
+	KIOSK_VISIT_MOOD,    /* the mood check, one item at a time */
+	KIOSK_VISIT_EFFECTS, /* side effects since the last visit */
+	KIOSK_VISIT_END,     /* urgent, or not met: wait for staff */
+	KIOSK_STAFF_FLAGS,   /* staff: follow-ups: a new one, a test, the
+				open flags (acknowledged by staff ID) */
+	KIOSK_STAFF_TEST,    /* staff: a pregnancy test, may prescribe */
 	KIOSK_NSTATES,
 
 	/* Pseudo states a step may name. */
@@ -125,6 +133,8 @@ enum kiosk_op_kind {
 	KIOSK_OP_SIGN,   /* s0 role, s1 name, s2 meaning */
 	KIOSK_OP_END,    /* n0 outcome; s0 reason */
 	KIOSK_OP_VERIFY, /* n0 session; s0 staff id */
+	KIOSK_OP_VANSWER, /* s0 kind, s1 entry; n0 choice, n1 score */
+	KIOSK_OP_FLAG,   /* s0 source, s1 entry, s2 level */
 };
 
 struct kiosk_op {
@@ -207,6 +217,37 @@ struct kiosk_consent {
 	char *form_why;              /* why the input gate refused a typed
 					field (shown under the form), or NULL */
 	char staff_id[KIOSK_FIELD_MAX];
+	/* A follow-up visit (kiosk-visit.c). */
+	bool follow;                 /* the session is a follow-up */
+	bool form_visit;             /* the staff form starts a follow-up */
+	bool *vmethods;              /* per method: chosen */
+	int *vmood;                  /* per mood item: the choice, -1 none */
+	size_t nmood, mood_cur;
+	bool *veffects;              /* per checklist item: ticked */
+	bool *vchanged;              /* per statement shown: its wording
+					changed since last confirmed */
+	struct content_node *recheck;/* the re-check's questions (shallow
+					copies; the bundle owns their text) */
+	size_t nrecheck;
+	const struct content_doc *vend;       /* the end screen's file */
+	const struct content_node *vend_node; /* or one message of it */
+	struct kiosk_page *vpage;    /* the follow-up state's page */
+	int vpage_state, vpage_w, vpage_h;
+	size_t vpage_item, vtop;
+	int vfocus;                  /* a toggle pressed by its number: 1 +
+					its index, shown whole after the
+					relayout; 0 none */
+	unsigned vstamp;
+	char *flags_text;            /* staff: open flags (banner), or NULL */
+	char *visit_info;            /* staff form of a follow-up: the
+					patient's last visit and open flags */
+	size_t nflags_open;
+	int64_t flag_session[8], flag_seq[8]; /* the first open flags */
+	char flag_label[8][200];
+	char test_ref[KIOSK_FIELD_MAX]; /* staff: the test form */
+	char test_date[40];
+	int test_result, test_setting;
+	int64_t last_follow;         /* the last follow-up ended here */
 	int64_t verify_id;           /* the session being countersigned */
 	char verify_code[16];        /* its receipt code */
 	int verify_back;             /* where the verification form returns */
@@ -351,6 +392,9 @@ void kiosk_consent_use_store(struct kiosk_app *app, struct store *st);
 int kiosk_consent_start(struct kiosk_app *app, const char *ref,
 			const char *profile, bool minor, const char *staff);
 int kiosk_consent_finish(struct kiosk_app *app, const char *reason);
+/* A follow-up visit (kiosk-visit.c), as kiosk_consent_start. */
+int kiosk_visit_start(struct kiosk_app *app, const char *ref,
+		      const char *profile, bool minor, const char *staff);
 
 /* The smallest usable terminal. */
 #define KIOSK_MIN_W 40

@@ -1020,12 +1020,14 @@ static void
 layout_id_line(struct layout *l, const struct content_node *nd,
 	       const struct layout_opts *o, int width)
 {
-	char *s = xasprintf("[%s] profile: %s%s%s%s%s", nd->id ? nd->id : "?",
+	char *s = xasprintf("[%s] profile: %s%s%s%s%s%s%s", nd->id ? nd->id : "?",
 			    nd->profile ? nd->profile : "?",
 			    nd->reread ? ", reread: " : "",
 			    nd->reread ? nd->reread : "",
+			    nd->no_recheck ? ", recheck: no" : "",
 			    nd->signer ? ", signer: " : "",
-			    nd->signer ? nd->signer : "");
+			    nd->signer ? nd->signer : "",
+			    nd->every_visit ? ", every-visit: yes" : "");
 	struct content_span sp = { .text = s, .style = CONTENT_PLAIN };
 
 	layout_append(l, layout_spans(&sp, 1, LAYOUT_HEADING, o, width), NULL,
@@ -1106,6 +1108,81 @@ layout_statement(const struct content_node *nd, const struct layout_opts *o,
 	return l;
 }
 
+/* A section of a follow-up file: its keys, its text, and a questionnaire
+ * item's choices with their scores. */
+static struct layout *
+layout_entry(const struct content_node *nd, const struct layout_opts *o,
+	     int width)
+{
+	struct layout *l = layout_new();
+	char *s;
+	struct content_span sp = { .style = CONTENT_PLAIN };
+
+	switch (nd->entry) {
+	case CONTENT_ENTRY_METHOD:
+		s = xasprintf("[%s] class: %s", nd->id,
+			      content_method_class_name(nd->method_class));
+		break;
+	case CONTENT_ENTRY_ITEM:
+		s = nd->urgent_from > 0 ?
+		    xasprintf("[%s]%s%s%s urgent-from: %d", nd->id,
+			      nd->code ? " code: " : "", nd->code ? nd->code : "",
+			      nd->code ? "," : "", nd->urgent_from) :
+		    xasprintf("[%s]%s%s", nd->id, nd->code ? " code: " : "",
+			      nd->code ? nd->code : "");
+		break;
+	case CONTENT_ENTRY_BAND:
+		s = xasprintf("[%s] min-total: %d, flag: %s", nd->id,
+			      nd->min_total, content_flag_name(nd->flag));
+		break;
+	case CONTENT_ENTRY_CHECK:
+		s = xasprintf("[%s]%s%s%s", nd->id,
+			      nd->code ? " code: " : "", nd->code ? nd->code : "",
+			      nd->urgent_from ? " urgent: yes" : "");
+		break;
+	default:
+		s = xasprintf("[%s] message: %s", nd->id,
+			      nd->message ? nd->message : "?");
+		break;
+	}
+	sp.text = s;
+	layout_append(l, layout_spans(&sp, 1, LAYOUT_HEADING, o, width), NULL,
+		      NULL, 0, o->ambiguous);
+	free(s);
+	if (nd->nchildren > 0) {
+		layout_blank(l);
+		layout_append(l, layout_block_list(nd->children, nd->nchildren,
+						   o, width),
+			      NULL, NULL, 0, o->ambiguous);
+	}
+	if (nd->nitems > 0)
+		layout_blank(l);
+	for (size_t i = 0; i < nd->nitems; i++) {
+		const struct content_item *it = &nd->items[i];
+		char marker[32], score[32];
+		int mw;
+		struct layout_flat f;
+
+		snprintf(marker, sizeof marker, "(%zu) ", i + 1);
+		snprintf(score, sizeof score, "[%d] ", it->score);
+		mw = text_strwidth(marker, o->ambiguous);
+		if (width - mw < 2)
+			marker[0] = '\0', mw = 0;
+		memset(&f, 0, sizeof f);
+		strbuf_init(&f.s);
+		/* the score first, where the source has it ("- [2] text") */
+		layout_flat_add(&f, score, strlen(score), LAYOUT_BORDER);
+		layout_flat_spans(&f, it->text.spans, it->text.n, 0, o,
+				  width - mw);
+		layout_flat_finish(&f, o->ambiguous);
+		layout_hang(l, layout_flat_wrap(&f, width - mw < 1 ? 1 : width - mw,
+						o->ambiguous),
+			    marker, LAYOUT_BORDER, o);
+		layout_flat_done(&f);
+	}
+	return l;
+}
+
 static struct layout *
 layout_block(const struct content_node *nd, const struct layout_opts *o,
 	     int width)
@@ -1127,6 +1204,8 @@ layout_block(const struct content_node *nd, const struct layout_opts *o,
 		return layout_question(nd, o, width);
 	case CONTENT_STATEMENT:
 		return layout_statement(nd, o, width);
+	case CONTENT_ENTRY:
+		return layout_entry(nd, o, width);
 	}
 	return layout_new();
 }

@@ -518,8 +518,9 @@ lint_ruby(const struct content_doc *doc, struct diag_list *dl)
 
 	if (doc == NULL)
 		return;
-	if (doc->kind == CONTENT_KIND_QUIZ || doc->kind == CONTENT_KIND_CONSENT) {
-		/* each question and each statement is a screen of its own */
+	if (content_kind_sections(doc->kind)) {
+		/* each question, statement and follow-up item is a screen of
+		   its own */
 		for (size_t i = 0; i < doc->n; i++) {
 			s.n = 0;
 			lint_spans_node(&s, &doc->nodes[i]);

@@ -209,6 +209,14 @@ receipt_manifest_read(struct arena *a, const char *text, size_t len,
 				slot = &out->quiz;
 			else if (kl == 7 && memcmp(key, "consent", 7) == 0)
 				slot = &out->consent;
+			else if (kl == 7 && memcmp(key, "methods", 7) == 0)
+				slot = &out->followup[0];
+			else if (kl == 4 && memcmp(key, "mood", 4) == 0)
+				slot = &out->followup[1];
+			else if (kl == 7 && memcmp(key, "effects", 7) == 0)
+				slot = &out->followup[2];
+			else if (kl == 6 && memcmp(key, "urgent", 6) == 0)
+				slot = &out->followup[3];
 			if (slot != NULL && *slot == NULL && v < e)
 				*slot = arena_strndup(a, v, (size_t)(e - v));
 			continue;
@@ -267,7 +275,7 @@ rx_version(const struct rx_frozen *fz, const char *lang, char out[65])
 	char *name;
 	bool ok = true;
 
-	rels = xcalloc(fz->man.nscreens + 4, sizeof *rels);
+	rels = xcalloc(fz->man.nscreens + 8, sizeof *rels);
 	rels[nrel++] = xstrdup("manifest");
 	for (size_t i = 0; i < fz->man.nscreens; i++)
 		rels[nrel++] = xasprintf("%s.md", fz->man.screens[i]);
@@ -275,6 +283,9 @@ rx_version(const struct rx_frozen *fz, const char *lang, char out[65])
 		rels[nrel++] = xasprintf("%s.md", fz->man.quiz);
 	if (fz->man.consent != NULL)
 		rels[nrel++] = xasprintf("%s.md", fz->man.consent);
+	for (int i = 0; i < 4; i++)
+		if (fz->man.followup[i] != NULL)
+			rels[nrel++] = xasprintf("%s.md", fz->man.followup[i]);
 	name = xstrdup("../clinic.conf");
 	if (rx_file(fz, lang, name) != NULL)
 		rels[nrel++] = name;

@@ -175,6 +175,8 @@ int receipt_pdf(const struct receipt_model *m, const struct receipt_opts *o,
  */
 struct receipt_manifest {
 	const char *language, *quiz, *consent;
+	/* the follow-up files, in bundle.h's version order (NULL: none) */
+	const char *followup[4]; /* methods, mood, effects, urgent */
 	const char **screens;
 	size_t nscreens;
 };

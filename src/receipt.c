@@ -1164,6 +1164,7 @@ rx_nodes(struct rx *r, const struct content_node *nodes, size_t n, double x,
 		}
 		case CONTENT_QUESTION:
 		case CONTENT_STATEMENT:
+		case CONTENT_ENTRY:
 			rx_nodes(r, nd->children, nd->nchildren, x, w);
 			break;
 		}

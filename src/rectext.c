@@ -5,6 +5,7 @@
  * writes to a terminal or changes a record.
  */
 #include "rectext.h"
+#include "visittext.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -379,6 +380,11 @@ rectext_show(struct strbuf *out, struct store *st,
 	rectext_field(out, "Outcome:", s->outcome_name);
 	if (s->reason != NULL)
 		rectext_field(out, "Reason:", s->reason);
+	/* A follow-up's answers, flags and may prescribe (visittext.h). */
+	if (s->visit != NULL && strcmp(s->visit, "follow-up") == 0) {
+		rectext_field(out, "Visit:", "follow-up");
+		visittext_session(out, s);
+	}
 
 	strbuf_addf(out, "%-20s%zu\n", "Screens shown:", s->nscreens);
 	for (size_t i = 0; i < s->nscreens; i++) {

@@ -162,6 +162,7 @@ store_csv_session(struct strbuf *sb, const struct store_session *s)
 		strbuf_addch(sb, ',');
 	store_csv_cell(sb, s->seal_prev, false);
 	store_csv_cell(sb, s->seal_hash, false);
+	store_csv_visit(sb, s, store_csv_cell); /* store-export-visit.c */
 	store_csv_end(sb);
 }
 
@@ -274,7 +275,8 @@ store_export_csv(struct store *st, const char *since, bool detail, FILE *fp,
 		      "screens,screen_seconds,questions,attempts,wrong_attempts,"
 		      "acknowledgements,signed_by,signature_meaning,signed_at,"
 		      "guardian,verified_by,verified_at,seal_seq,seal_prev,"
-		      "seal_hash\r\n", fp);
+		      "seal_hash,visit,methods,mood_total,effects,flags,"
+		      "may_prescribe_by\r\n", fp);
 	strbuf_init(&c.sb);
 	errno = 0;
 	rc = store_each(st, since, store_csv_row, &c, err);
@@ -877,6 +879,7 @@ store_fhir_session(struct strbuf *sb, const struct store_session *s,
 	store_fj_lit(sb, ",\"sourceReference\":{\"reference\":");
 	store_fj_value(sb, json_string_nocheck(qr_url));
 	store_fj_lit(sb, "}}}");
+	store_fhir_visit(sb, s); /* a follow-up's (store-export-visit.c) */
 }
 
 /* ---- the export, in parallel chunks -------------------------------------- */
@@ -1274,6 +1277,20 @@ store_export_fhir_chunks(struct store *st, const char *since,
 	if (rc == 0 && x.failed) {
 		rc = -1;
 		store_failf(err, "%s", x.err ? x.err : "exporting failed");
+	}
+	if (rc == 0) {
+		/* The pregnancy tests (store-export-visit.c). */
+		struct strbuf tb;
+
+		strbuf_init(&tb);
+		if (store_fhir_tests(st, since, &tb, err) != 0) {
+			rc = -1;
+		} else if (tb.len > 2) {
+			fputs(first ? ",\"entry\":[\n" : ",\n", fp);
+			fwrite(tb.s + 2, 1, tb.len - 2, fp);
+			first = false;
+		}
+		strbuf_done(&tb);
 	}
 	if (rc == 0)
 		fputs(first ? "}\n" : "\n]}\n", fp);

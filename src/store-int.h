@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "arena.h"
+#include "ingate.h"
 #include "store.h"
 #include "strbuf.h"
 
@@ -49,12 +50,14 @@ struct store {
 	void *clock_ctx;
 	bool bulk;
 	int lock_fd;          /* writers: the database file, flock'ed */
-	int schema;           /* user_version as opened (readers: 3 to 5) */
+	int schema;           /* user_version as opened (readers: 3 to 6;
+				 writers: after migrating) */
 	char *uri;            /* how SQLite was given the file (readers) */
 	char *note;           /* store_open_note */
 	struct store_files_block *files; /* by version, read once each */
 	size_t nfiles, capfiles, files_next;
 	sqlite3_stmt *stmt[STMT_N];
+	sqlite3_stmt *vstmt[16]; /* store-visit.c's */
 };
 
 /* v in decimal, written backwards from the end of buf; returns where it
@@ -179,5 +182,51 @@ int store_chain_head(struct store *st, int64_t *seq, char hash[65], char **err);
 /* Seal an open session (inside a transaction the caller holds). */
 int store_seal_session(struct store *st, int64_t id, enum store_outcome outcome,
 		       const char *reason, const char *ended_at, char **err);
+
+/* v is what the input gate (ingate.h) lets through, unchanged: 0, or -1
+ * with *err saying why not (store.c). */
+int store_clean(enum ingate_kind kind, const char *v, char **err);
+
+/* ---- hooks into store-visit.c (follow-up visits) ------------------------- */
+
+/* Schema 6's tables (appended to a migration). */
+extern const char store_visit_schema_6[];
+/* Mark a session just inserted as visit (NULL or "first": nothing). */
+int store_visit_begin(struct store *st, int64_t id, const char *visit,
+		      char **err);
+void store_visit_close(struct store *st);
+/* Fill s's visit, vanswers and flags (with their acknowledgements). */
+int store_visit_load(struct store *st, struct store_session *s, char **err);
+/* Canonical form 4's visit block: from a loaded session, or read from the
+ * database (verification); the same bytes. */
+struct strbuf;
+void store_visit_canon(const struct store_session *s, struct strbuf *sb);
+int store_visit_canon_db(struct store *st, int64_t id, struct strbuf *sb,
+			 char **err);
+/* TAB and v escaped as the canonical form writes values (store-seal.c). */
+void store_canon_put(struct strbuf *sb, const char *v);
+/* Raise *seq/hash to the newest pregnancy-test or flag-ack link. */
+int store_visit_head(struct store *st, int64_t *seq, char hash[65],
+		     char **err);
+/* A link of the chain that is neither a session nor a verification. */
+struct store_xlink {
+	int64_t seq;
+	const char *what;       /* "pregnancy test", "flag acknowledgement" */
+	int64_t id;             /* the test's id, or the flag's session */
+	const char *prev, *hash;
+	unsigned char digest[32];
+};
+/* The exports' part (store-export-visit.c): a follow-up's
+ * QuestionnaireResponse and Flags after its session's entries; every
+ * pregnancy test (from since's day) as an Observation; a session row's
+ * visit columns, cells written by cell. Entries begin ",\n". */
+void store_fhir_visit(struct strbuf *sb, const struct store_session *s);
+int store_fhir_tests(struct store *st, const char *since, struct strbuf *sb,
+		     char **err);
+void store_csv_visit(struct strbuf *sb, const struct store_session *s,
+		     void (*cell)(struct strbuf *, const char *, bool));
+int store_visit_links(struct store *st, int64_t bound,
+		      void (*add)(void *ctx, const struct store_xlink *l),
+		      void *ctx, char **err);
 
 #endif

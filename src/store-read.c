@@ -44,6 +44,8 @@ store_session_done(struct store_session *s)
 	free(s->acks);
 	free(s->signs);
 	free(s->verifications);
+	free(s->vanswers);
+	free(s->flags);
 	memset(s, 0, sizeof *s);
 }
 
@@ -149,14 +151,15 @@ store_session_view(struct store_session *s, sqlite3_stmt *q)
 	s->seal_prev = store_col(q, 13);
 	s->seal_hash = store_col(q, 14);
 	/* NULL: sealed before schema 3 (form 1), or open; else only 2 (before
-	 * schema 4), 3 (before schema 5) and 4 are ever written. */
+	 * schema 4), 3 (before schema 5), 4 (before schema 6) and 5 are
+	 * ever written. */
 	if (sqlite3_column_type(q, 15) == SQLITE_NULL) {
 		s->seal_form = s->seal_hash != NULL ? 1 : 0;
 	} else {
 		s->seal_form = store_col_int(&bad, q, 15, false);
-		if (s->seal_form < 2 || s->seal_form > 4) {
+		if (s->seal_form < 2 || s->seal_form > 5) {
 			bad = true;
-			s->seal_form = 4;
+			s->seal_form = 5;
 		}
 	}
 	s->content_files = NULL;
@@ -423,6 +426,8 @@ store_session_get(struct store *st, int64_t id, struct store_session *out,
 		}
 	}
 	strbuf_done(&sql);
+	if (store_visit_load(st, out, err) != 0)
+		return -1;
 	return store_fill_texts(st, out, err);
 }
 
@@ -580,6 +585,8 @@ store_walk_copy_end(struct store_session *v, void *ctx)
 	struct store_walk_copy *w = ctx;
 
 	w->s.malformed = v->malformed;
+	if (store_visit_load(w->st, &w->s, w->err) != 0)
+		return -1;
 	if (w->texts && store_fill_texts(w->st, &w->s, w->err) != 0)
 		return -1;
 	return w->fn(&w->s, w->ctx);

@@ -2,11 +2,11 @@
  * store-seal: the hash chain over consent records: the canonical form of a
  * session, sealing a session when it ends, and verifying the whole chain.
  *
- * The canonical form (version 4; versions 3, 2 and 1 below) of a session
- * is UTF-8 text, one field per line, fields "name<TAB>value", lines ending
- * in LF, in exactly this order:
+ * The canonical form (version 5; versions 4, 3, 2 and 1 below) of a
+ * session is UTF-8 text, one field per line, fields "name<TAB>value", lines
+ * ending in LF, in exactly this order:
  *
- *     isokiosk-session<TAB>4
+ *     isokiosk-session<TAB>5
  *     content
  *     files<TAB>n                                the content version's files
  *     f<TAB>name<TAB>sha256                      per file, by name
@@ -18,6 +18,7 @@
  *           <TAB>order<TAB>correct (0|1)<TAB>at               per attempt
  *     k<TAB>seq<TAB>at                                        per statement
  *     g<TAB>seq<TAB>role<TAB>name<TAB>meaning<TAB>at          per signature
+ *     visit<TAB>first|follow-up, then v and x lines  (store-visit.c)
  *     malformed<TAB>1     only when a stored value has the wrong type
  *                         (text where a number belongs, a flag not 0/1)
  *
@@ -51,20 +52,23 @@
  * the whole form; that part (some 720 of 1,550 bytes of a session with eight
  * statements, most of it their hashes) just costs nothing to hash again.
  *
- * Version 3 (header isokiosk-session<TAB>3) is version 4 without the files
- * and f lines. Version 2 (header isokiosk-session<TAB>2) writes, after the
- * header, id,
- * kiosk, staff, patient, profile, lang, content, minor, started, ended,
- * outcome, reason; then the s and a rows as above; then per statement
+ * The visit block (store-visit.c) is the visit, a follow-up's answers and
+ * its flags.
+ *
+ * Version 4 (header isokiosk-session<TAB>4, schema 5) is version 5 without
+ * the visit block. Version 3 (header isokiosk-session<TAB>3) is version 4
+ * without the files and f lines. Version 2 (header isokiosk-session<TAB>2)
+ * writes, after the header, id, kiosk, staff, patient, profile, lang,
+ * content, minor, started, ended, outcome, reason; then the s and a rows as above; then per statement
  * k<TAB>seq<TAB>statement<TAB>text_sha256<TAB>at (no t lines); then the g
  * rows and malformed as above. Version 1 (header isokiosk-session<TAB>1) is
  * version 2 with every time written as a value and the rows named screen,
  * answer, ack and sign rather than s, a, k and g.
  *
  * Sessions keep the form they were sealed with: the sessions table records
- * each seal's form (seal_form: 4 from schema 5 on, 3 for seals made under
- * schema 4, 2 under schema 3, NULL for form 1, made before), which
- * verification follows. The
+ * each seal's form (seal_form: 5 from schema 6 on, 4 for seals made under
+ * schema 5, 3 under schema 4, 2 under schema 3, NULL for form 1, made
+ * before), which verification follows. The
  * header names the form, so a link read in another form does not match its
  * seal.
  *
@@ -278,7 +282,7 @@ store_canon_begin(struct store_canon *k, struct strbuf *shared,
 {
 	k->shared = shared;
 	k->own = own;
-	k->form = s->seal_form >= 1 && s->seal_form <= 3 ? s->seal_form : 4;
+	k->form = s->seal_form >= 1 && s->seal_form <= 4 ? s->seal_form : 5;
 	/* Forms 2 and 3 write times as distances from the start. */
 	k->ck.rel = false;
 	k->ck.started = s->started_at;
@@ -293,7 +297,10 @@ store_canon_begin(struct store_canon *k, struct strbuf *shared,
 			store_canon_lit(shared, "isokiosk-session\t3\n");
 			store_canon_field(shared, "content", s->content_version);
 		} else {
-			store_canon_lit(shared, "isokiosk-session\t4\n");
+			if (k->form == 4)
+				store_canon_lit(shared, "isokiosk-session\t4\n");
+			else
+				store_canon_lit(shared, "isokiosk-session\t5\n");
 			store_canon_field(shared, "content", s->content_version);
 			if (s->content_files != NULL)
 				store_canon_add(shared, s->content_files,
@@ -416,18 +423,36 @@ store_canon_row(struct store_canon *k, enum store_child c,
 	}
 }
 
-static void
-store_canon_end(struct store_canon *k, bool malformed)
+void
+store_canon_put(struct strbuf *sb, const char *v)
 {
-	if (malformed)
+	store_canon_value(sb, v);
+}
+
+/* The form's end: form 5's visit block (from s's loaded rows, or read
+ * through db when not NULL), then malformed. */
+static int
+store_canon_end(struct store_canon *k, const struct store_session *s,
+		struct store *db, char **err)
+{
+	if (k->form >= 5) {
+		if (db != NULL) {
+			if (store_visit_canon_db(db, s->id, k->own, err) != 0)
+				return -1;
+		} else {
+			store_visit_canon(s, k->own);
+		}
+	}
+	if (s->malformed)
 		store_canon_lit(k->own, "malformed\t1\n");
+	return 0;
 }
 
 /* The whole canonical form of s into sb. */
 static void
 store_canonical_into(struct strbuf *sb, const struct store_session *s)
 {
-	bool f3 = s->seal_form != 1 && s->seal_form != 2; /* forms 3 and 4 */
+	bool f3 = s->seal_form != 1 && s->seal_form != 2; /* forms 3 to 5 */
 	struct store_canon k;
 	struct strbuf own;
 	union store_child_row r;
@@ -452,7 +477,7 @@ store_canonical_into(struct strbuf *sb, const struct store_session *s)
 		r.sign = s->signs[i];
 		store_canon_row(&k, CHILD_SIGNS, &r);
 	}
-	store_canon_end(&k, s->malformed);
+	store_canon_end(&k, s, NULL, NULL);
 	if (f3)
 		strbuf_add(sb, own.s, own.len);
 	strbuf_done(&own);
@@ -553,7 +578,7 @@ store_chain_head(struct store *st, int64_t *seq, char hash[65], char **err)
 		}
 		sqlite3_reset(s);
 	}
-	return 0;
+	return store_visit_head(st, seq, hash, err);
 }
 
 int
@@ -604,7 +629,7 @@ store_seal_session(struct store *st, int64_t id, enum store_outcome outcome,
 	ss.outcome = outcome;
 	ss.outcome_name = store_outcome_name(outcome);
 	ss.reason = reason;
-	ss.seal_form = 4;
+	ss.seal_form = 5;
 	if (store_chain_head(st, &seq, head, err) != 0)
 		goto fail;
 	canon = store_canonical(&ss, &len);
@@ -756,6 +781,7 @@ struct store_link {
 	int64_t orig;           /* the seq its seal holds with; 0: none */
 	int64_t session;
 	int64_t verification;   /* 0 for a session's own seal */
+	const char *what;       /* a store_visit_links link: its kind */
 	char prev[65];
 	char hash[65];
 	unsigned char digest[32];
@@ -912,7 +938,8 @@ store_verify_end(struct store_session *s, void *vctx)
 	if (c->mode != STORE_VERIFY_SEALED)
 		return 0;
 	l = &c->links[c->cur];
-	store_canon_end(&c->canon, s->malformed);
+	if (store_canon_end(&c->canon, s, c->st, &c->err) != 0)
+		return -1;
 	if (c->canon.form >= 3)
 		store_memo_digest(&c->memo, &c->shared, &c->sb, l->digest);
 	else
@@ -973,7 +1000,12 @@ store_link_holds(const struct store_link *l, int64_t seq)
 static const char *
 store_link_what(const struct store_link *l, char buf[64])
 {
-	if (l->verification == 0)
+	if (l->what != NULL && strcmp(l->what, "pregnancy test") == 0)
+		snprintf(buf, 64, "pregnancy test %lld", (long long)l->session);
+	else if (l->what != NULL)
+		snprintf(buf, 64, "session %lld (%s)", (long long)l->session,
+			 l->what);
+	else if (l->verification == 0)
 		snprintf(buf, 64, "session %lld", (long long)l->session);
 	else
 		snprintf(buf, 64, "session %lld (staff verification)",
@@ -1262,6 +1294,27 @@ store_verify_worker(void *arg)
 	return NULL;
 }
 
+/* A link that is neither a session nor a verification, added to the
+ * merged links. */
+static void
+store_verify_xlink(void *vctx, const struct store_xlink *x)
+{
+	struct store_verify_ctx *c = vctx;
+	struct store_link *l;
+
+	XGROW(c->links, c->nlinks, c->caplinks);
+	l = &c->links[c->nlinks++];
+	memset(l, 0, sizeof *l);
+	l->seq = x->seq;
+	l->session = x->id;
+	l->what = x->what;
+	l->verification = -1;
+	store_verify_copy_hex(l->prev, x->prev);
+	store_verify_copy_hex(l->hash, x->hash);
+	memcpy(l->digest, x->digest, 32);
+	l->flagged = !store_link_holds(l, l->seq);
+}
+
 /* The range of session ids and the chain's head as the walk begins. */
 static int
 store_verify_bounds(struct store *st, int64_t *min_id, int64_t *max_id,
@@ -1411,6 +1464,9 @@ store_verify(struct store *st, struct store_report *r, char **err)
 					 " remain)", (long long)c.orphans[i]);
 	}
 
+	/* Pregnancy tests and flag acknowledgements (store-visit.c). */
+	if (store_visit_links(st, bound, store_verify_xlink, &c, err) != 0)
+		goto out;
 	store_links_sort(&c.links, c.nlinks);
 	r->sealed = c.nlinks;
 	if (c.nlinks > 0) {
@@ -1594,16 +1650,30 @@ static int
 store_link_field(struct store *st, int64_t seq, int which, char out[80],
 		 char **err)
 {
-	static const char *const sql[2] = {
+	static const char *const sql[4] = {
 		"SELECT seal_hash FROM sessions WHERE seal_seq = ?1 UNION ALL"
 		" SELECT seal_hash FROM verifications WHERE seal_seq = ?1",
 		"SELECT seal_prev FROM sessions WHERE seal_seq = ?1 UNION ALL"
 		" SELECT seal_prev FROM verifications WHERE seal_seq = ?1",
+		/* schema 6: the links of store-visit.c too */
+		"SELECT seal_hash FROM sessions WHERE seal_seq = ?1 UNION ALL"
+		" SELECT seal_hash FROM verifications WHERE seal_seq = ?1"
+		" UNION ALL SELECT seal_hash FROM pregnancy_tests WHERE"
+		" seal_seq = ?1 UNION ALL SELECT seal_hash FROM flag_acks"
+		" WHERE seal_seq = ?1 UNION ALL SELECT seal_hash FROM"
+		" prescriptions WHERE seal_seq = ?1",
+		"SELECT seal_prev FROM sessions WHERE seal_seq = ?1 UNION ALL"
+		" SELECT seal_prev FROM verifications WHERE seal_seq = ?1"
+		" UNION ALL SELECT seal_prev FROM pregnancy_tests WHERE"
+		" seal_seq = ?1 UNION ALL SELECT seal_prev FROM flag_acks"
+		" WHERE seal_seq = ?1 UNION ALL SELECT seal_prev FROM"
+		" prescriptions WHERE seal_seq = ?1",
 	};
 	sqlite3_stmt *q;
 	int rc;
 
-	if (sqlite3_prepare_v2(st->db, sql[which], -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, sql[which + (st->schema >= 6 ? 2 : 0)],
+			       -1, &q, NULL) != SQLITE_OK)
 		return store_fail(st, err, "reading the chain");
 	sqlite3_bind_int64(q, 1, seq);
 	rc = sqlite3_step(q);

@@ -747,6 +747,9 @@ store_migrate(struct store *st, char **err)
 	 * older isokiosk would take those seals for changed records. */
 	if (version < 5)
 		strbuf_addstr(&sb, store_schema_5);
+	/* Schema 6: follow-up visits (store-visit.c), form 5 seals. */
+	if (version < 6)
+		strbuf_addstr(&sb, store_visit_schema_6);
 	if (version < STORE_SCHEMA_VERSION) {
 		strbuf_addf(&sb, "PRAGMA application_id = %d;"
 			    "PRAGMA user_version = %d;", STORE_APPLICATION_ID,
@@ -758,6 +761,7 @@ store_migrate(struct store *st, char **err)
 	}
 	if (store_txn_commit(st, err) != 0)
 		goto out;
+	st->schema = STORE_SCHEMA_VERSION;
 	rc = 0;
 out:
 	strbuf_done(&sb);
@@ -922,7 +926,14 @@ store_open_file(struct store *st, const char *path, char **err)
 	/* One writer per database: start-up seals every open session as
 	 * abandoned, which must never hit another kiosk's live one. The
 	 * flock is held (this fd open) until store_close; closing it earlier
-	 * would also drop SQLite's own locks. */
+	 * would also drop SQLite's own locks. A shell command that only adds
+	 * links (STORE_APPEND: never recovers or seals sessions) takes no
+	 * lock, so it works while a kiosk runs; SQLite serialises the
+	 * writes. */
+	if (st->flags & STORE_APPEND) {
+		st->lock_fd = fd;
+		return 0;
+	}
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		int e = errno;
 
@@ -1125,8 +1136,9 @@ store_open(const char *path, const struct store_opts *opts, char **err)
 			}
 			goto fail;
 		}
-		/* Schemas 3 and 4 have what reading needs (4 only never
-		 * holds a form 4 seal, 3 a form 3 one). */
+		/* Schemas 3 to 5 have what reading needs (5 only never
+		 * holds a form 5 seal or a follow-up, 4 a form 4 seal, 3 a
+		 * form 3 one). */
 		if (version > STORE_SCHEMA_VERSION) {
 			store_failf(err, "%s: written by a newer isokiosk"
 				    " (schema %d; this one reads 3 to %d): use"
@@ -1174,7 +1186,8 @@ store_open(const char *path, const struct store_opts *opts, char **err)
 	if (store_migrate(st, err) != 0)
 		goto fail_prefix;
 	st->schema = STORE_SCHEMA_VERSION;
-	if (!(st->flags & STORE_NO_RECOVER) && store_recover(st, err) != 0)
+	if (!(st->flags & (STORE_NO_RECOVER | STORE_APPEND)) &&
+	    store_recover(st, err) != 0)
 		goto fail_prefix;
 	return st;
 
@@ -1231,6 +1244,7 @@ store_close(struct store *st)
 		return;
 	for (int i = 0; i < STMT_N; i++)
 		sqlite3_finalize(st->stmt[i]);
+	store_visit_close(st);
 	if (st->db != NULL)
 		sqlite3_close(st->db);
 	if (st->lock_fd >= 0)
@@ -1291,7 +1305,7 @@ store_is_hex64(const char *s)
 
 /* v is what the input gate (ingate.h) lets through, unchanged: 0, or -1
  * with *err saying why not. */
-static int
+int
 store_clean(enum ingate_kind kind, const char *v, char **err)
 {
 	char *why = NULL;
@@ -1357,6 +1371,8 @@ store_session_begin(struct store *st, const struct store_start *ss,
 	if (store_step_done(st, s, err, "starting the session") != 0)
 		goto fail;
 	*id = sqlite3_last_insert_rowid(st->db);
+	if (store_visit_begin(st, *id, ss->visit, err) != 0)
+		goto fail;
 	if (store_txn_commit(st, err) != 0)
 		return -1;
 	return 0;

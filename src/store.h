@@ -46,7 +46,7 @@
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 /* PRAGMA application_id of every isokiosk records database ("IsKi"): a
  * SQLite file without it is not ours (see store_open). */
 #define STORE_APPLICATION_ID 0x49734b69
@@ -54,6 +54,10 @@ struct store;
 enum store_flags {
 	STORE_READONLY = 1 << 0,  /* records commands: no writes, no recovery */
 	STORE_NO_RECOVER = 1 << 1, /* do not seal open sessions as abandoned */
+	STORE_APPEND = 1 << 2,     /* a shell command adding links of its
+				      own (a pregnancy test) while a kiosk
+				      may run: no writer lock, no recovery,
+				      never seals a session */
 };
 
 struct store_opts {
@@ -127,6 +131,8 @@ struct store_start {
 	const char *lang;            /* "ja" */
 	const char *content_version; /* bundle_lang.version: 64 hex digits */
 	bool minor;                  /* a guardian signs too */
+	const char *visit;           /* "first" (NULL too) or "follow-up"
+					(store-visit.h) */
 };
 
 /* Start a session; *id is its number (1, 2, ...). */
@@ -283,6 +289,22 @@ struct store_verify_row {
 	const char *seal_hash;
 };
 
+/* A follow-up's answers and flags (store-visit.h). */
+struct store_vanswer_row {
+	int64_t seq;
+	const char *kind, *entry;
+	int choice, score;
+	const char *at;
+};
+
+struct store_flag_row {
+	int64_t seq;
+	const char *source, *entry, *level, *at;
+	const char *ack_staff, *ack_at;   /* NULL until acknowledged */
+	int64_t ack_seq;                  /* its link; 0 until acknowledged */
+	const char *ack_prev, *ack_hash;
+};
+
 /*
  * A session as stored. Every string belongs to the session (an arena freed by
  * store_session_done); a session passed to a store_each callback is only
@@ -300,11 +322,12 @@ struct store_session {
 	const char *reason;      /* may be NULL */
 	int64_t seal_seq;        /* 0 while open */
 	int64_t seal_form;       /* the canonical form its seal was made with
-				    (store-seal.c): 4; 3 for a session sealed
-				    before schema 5, 2 before schema 4, 1
-				    before schema 3; 0 while open */
+				    (store-seal.c): 5; 4 for a session sealed
+				    before schema 6, 3 before schema 5, 2
+				    before schema 4, 1 before schema 3; 0
+				    while open */
 	const char *content_files; /* its content version's frozen files as
-				    form 4 writes them (store-seal.c); NULL
+				    forms 4 and 5 write them (store-seal.c); NULL
 				    when not read */
 	bool malformed;          /* a stored value of the wrong type: only an
 				    edited database has one; such a session
@@ -321,6 +344,17 @@ struct store_session {
 	size_t nsigns;
 	struct store_verify_row *verifications;
 	size_t nverifications;
+
+	/* A visit (store-visit.h; store_session_get fills them): */
+	const char *visit;       /* "first" or "follow-up" */
+	struct store_vanswer_row *vanswers;
+	size_t nvanswers;
+	struct store_flag_row *flags;
+	size_t nflags;
+	/* staff's "may prescribe" for this visit (NULL: not given) */
+	const char *presc_staff, *presc_at;
+	int64_t presc_test;      /* the test it relied on; 0: none needed */
+	int64_t presc_seq;       /* its link */
 
 	void *arena_;            /* private */
 };

@@ -66,7 +66,7 @@ bench_commit(const char *dir)
 	char *path = xasprintf("%s/bench-commit.db", dir);
 	char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
 	struct store_start s = { "kiosk-1", "nurse-a", "bench", "pregnancy",
-				 "ja", VERSION, false };
+				 "ja", VERSION, false, NULL };
 	enum { N = 200 };
 	double t[N];
 	char *err = NULL;
@@ -126,7 +126,7 @@ bench_make(const char *path, long n)
 	for (long k = 0; k < n; k++) {
 		struct store_start s = { "kiosk-1", "nurse-a", name,
 			k % 2 ? "pregnancy" : "no-pregnancy", "ja", VERSION,
-			k % 17 == 0 };
+			k % 17 == 0, NULL };
 		int64_t id;
 		int rc = 0;
 

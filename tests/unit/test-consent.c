@@ -783,7 +783,7 @@ START_TEST(test_three_wrong_stop)
 	key('1');
 	ck_assert_str_eq(state(), "call-staff");
 	key(KEYS_F12);
-	key('7');
+	key('8');
 	ck_assert_str_eq(state(), "welcome");
 	store_session_done(&sess);
 }
@@ -827,7 +827,7 @@ START_TEST(test_write_fails_then_saved)
 	key(KEYS_F12);
 	ck_assert_str_eq(state(), "staff-menu");
 	ck_assert(shows("未保存（1 件）"));
-	key('7');
+	key('8');
 	ck_assert_str_eq(state(), "call-staff");
 	tick(200.0); /* retried: still full */
 	ck_assert_str_eq(state(), "call-staff");
@@ -872,8 +872,8 @@ START_TEST(test_receipt_after_staff_save)
 	store_test_fail_io(-1, false);
 	key('4'); /* save the records now */
 	ck_assert(shows("すべての記録を保存しました。"));
-	ck_assert(shows("7  セッションに戻る"));
-	key('7');
+	ck_assert(shows("8  セッションに戻る"));
+	key('8');
 	ck_assert_str_eq(state(), "call-staff");
 	tick(app.now + 1.0);
 	ck_assert_str_eq(state(), "done");
@@ -913,7 +913,7 @@ START_TEST(test_end_while_unsaved)
 	key('1');
 	ck_assert(!app.cs.on && !app.cs.quiz_on);
 	ck_assert_uint_eq(app.cs.nops, 2); /* the answer, then the end */
-	key('7');
+	key('8');
 	ck_assert_str_eq(state(), "call-staff");
 	store_test_fail_io(-1, false);
 	tick(400.0);
@@ -974,11 +974,11 @@ START_TEST(test_staff_exit_abandons)
 	ck_assert_int_eq(kiosk_consent_start(&app, "P-6", "pregnancy", true,
 					     NULL), 0);
 	key(KEYS_F12);
-	ck_assert(shows("7  セッションに戻る"));
-	key('7');
+	ck_assert(shows("8  セッションに戻る"));
+	key('8');
 	ck_assert_str_eq(state(), "screen"); /* back to the session */
 	key(KEYS_F12);
-	key('8');
+	key('9');
 	ck_assert(!app.quit); /* exit asks first */
 	key('2');
 	ck_assert(app.quit);

@@ -101,24 +101,49 @@ dump_node(struct strbuf *sb, const struct content_node *nd, int depth)
 		strbuf_addch(sb, '\n');
 		break;
 	case CONTENT_QUESTION:
-		strbuf_addf(sb, "Q@%d:%d %s profile=%s reread=%s@%d:%d\n",
+		strbuf_addf(sb, "Q@%d:%d %s profile=%s reread=%s@%d:%d%s\n",
 			    nd->line, nd->col, nd->id,
 			    nd->profile ? nd->profile : "-",
 			    nd->reread ? nd->reread : "-", nd->reread_line,
-			    nd->reread_col);
+			    nd->reread_col, nd->no_recheck ? " recheck=no" : "");
 		break;
 	case CONTENT_STATEMENT:
-		strbuf_addf(sb, "S@%d:%d %s profile=%s%s%s\n", nd->line, nd->col,
+		strbuf_addf(sb, "S@%d:%d %s profile=%s%s%s%s\n", nd->line, nd->col,
 			    nd->id, nd->profile ? nd->profile : "-",
 			    nd->signer ? " signer=" : "",
-			    nd->signer ? nd->signer : "");
+			    nd->signer ? nd->signer : "",
+			    nd->every_visit ? " every-visit" : "");
+		break;
+	case CONTENT_ENTRY: {
+		static const char *const e[] = {
+			"method", "item", "band", "check", "message",
+		};
+		strbuf_addf(sb, "E@%d:%d %s %s", nd->line, nd->col, e[nd->entry],
+			    nd->id);
+		if (nd->entry == CONTENT_ENTRY_METHOD)
+			strbuf_addf(sb, " class=%s",
+				    content_method_class_name(nd->method_class));
+		if (nd->code != NULL)
+			strbuf_addf(sb, " code=%s", nd->code);
+		if (nd->urgent_from > 0)
+			strbuf_addf(sb, " urgent=%d", nd->urgent_from);
+		if (nd->entry == CONTENT_ENTRY_BAND)
+			strbuf_addf(sb, " min=%d flag=%s", nd->min_total,
+				    content_flag_name(nd->flag));
+		if (nd->message != NULL)
+			strbuf_addf(sb, " message=%s", nd->message);
+		strbuf_addch(sb, '\n');
 		break;
 	}
-	if (nd->kind == CONTENT_LIST || nd->kind == CONTENT_QUESTION) {
+	}
+	if (nd->kind == CONTENT_LIST || nd->kind == CONTENT_QUESTION ||
+	    nd->kind == CONTENT_ENTRY) {
 		for (size_t i = 0; i < nd->nitems; i++) {
 			const struct content_item *it = &nd->items[i];
 
 			strbuf_addpad(sb, ' ', (size_t)depth * 2 + 2);
+			if (it->score >= 0)
+				strbuf_addf(sb, "[%d]", it->score);
 			strbuf_addf(sb, "%s@%d:%d ",
 				    it->checked < 0 ? "-" :
 				    it->checked ? "[x]" : "[ ]", it->line, it->col);
@@ -296,7 +321,8 @@ START_TEST(test_front_matter_errors)
 		    "quiz or consent)\n", true);
 	check_diags("ja", "---\nid: x\ntitle: T\nkind: scren\n---\n",
 		    "x.md:4:7: error: unknown kind 'scren' (expected screen, qa, "
-		    "quiz or consent)\n", true);
+		    "quiz, consent, methods, questionnaire or checklist)\n",
+		    true);
 	check_diags("ja", "---\nid: y\ntitle: T\nkind: screen\n---\n",
 		    "x.md:2:5: error: id 'y' does not match the file name x.md "
 		    "(expected id: x)\n", true);
@@ -754,8 +780,8 @@ START_TEST(test_quiz_errors)
 		   "pregnancy)\n"
 		   "x.md:19:9: error: reread must name a screen id (lowercase "
 		   "letters, digits and '-'), not 'Bad_Id'\n"
-		   "x.md:20:1: error: unknown key 'color' (expected profile or "
-		   "reread)\n"
+		   "x.md:20:1: error: unknown key 'color' (expected profile, "
+		   "reread or recheck)\n"
 		   "x.md:24:1: error: question 'q-a' has no right answer: mark one "
 		   "choice '- [x]'\n"
 		   "x.md:29:1: error: question 'q-c' has no 'profile:' line (all "
@@ -800,8 +826,8 @@ START_TEST(test_consent)
 		   "    -@17:1 避妊する\n", "");
 	check_body("consent", "## ack-a\nprofile: all\nreread: x\n\n文\n\n"
 		   "## ack-a\nprofile: all\n\n## ack-b\n\n文\n", NULL,
-		   "x.md:8:1: error: unknown key 'reread' (expected profile or "
-		   "signer)\n"
+		   "x.md:8:1: error: unknown key 'reread' (expected profile, "
+		   "signer or every-visit)\n"
 		   "x.md:12:1: error: statement 'ack-a' has no text\n"
 		   "x.md:12:4: error: duplicate statement id 'ack-a' (first at line 6)\n"
 		   "x.md:15:1: error: statement 'ack-b' has no 'profile:' line (all "
@@ -822,14 +848,179 @@ START_TEST(test_consent)
 		   "x.md:9:1: error: 'signer:' is given twice\n");
 	check_body("quiz", "## q-a\nprofile: all\nreread: x\nsigner: guardian\n\n"
 		   "問い\n\n- [x] 一\n- [ ] 二\n\n説明\n", NULL,
-		   "x.md:9:1: error: unknown key 'signer' (expected profile or "
-		   "reread)\n");
+		   "x.md:9:1: error: unknown key 'signer' (expected profile, "
+		   "reread or recheck)\n");
 	check_body("consent", "前書き\n", NULL,
 		   "x.md: error: the consent file has no statements: expected "
 		   "'## id' sections\n");
 	check_body("quiz", "", NULL,
 		   "x.md: error: the quiz file has no questions: expected "
 		   "'## id' sections\n");
+}
+END_TEST
+
+START_TEST(test_followup_keys)
+{
+	check_body("consent",
+		   "## a\nprofile: all\nevery-visit: yes\n\n文\n\n"
+		   "## b\nprofile: all\nevery-visit: no\n\n文\n",
+		   "S@6:1 a profile=all every-visit\n"
+		   "  P@10:1 文\n"
+		   "S@12:1 b profile=all\n"
+		   "  P@16:1 文\n", "");
+	check_body("consent",
+		   "## a\nprofile: all\nevery-visit: maybe\nevery-visit: no\n\n文\n",
+		   NULL,
+		   "x.md:8:14: error: every-visit must be yes or no, not 'maybe'\n"
+		   "x.md:9:1: error: 'every-visit:' is given twice\n");
+	check_body("quiz", "## q-a\nprofile: all\nreread: x\nrecheck: no\n\n"
+		   "問い\n\n- [x] 一\n- [ ] 二\n\n説明\n",
+		   "Q@6:1 q-a profile=all reread=x@8:9 recheck=no\n"
+		   "  [x]@13:1 一\n"
+		   "  [ ]@14:1 二\n"
+		   "  P@11:1 問い\n"
+		   "  explain:\n"
+		   "    P@16:1 説明\n", "");
+	check_body("quiz", "## q-a\nprofile: all\nreread: x\nevery-visit: yes\n\n"
+		   "問い\n\n- [x] 一\n- [ ] 二\n\n説明\n", NULL,
+		   "x.md:9:1: error: unknown key 'every-visit' (expected "
+		   "profile, reread or recheck)\n");
+}
+END_TEST
+
+START_TEST(test_methods)
+{
+	check_body("methods",
+		   "どれを使っていますか。\n\n"
+		   "## iud\nclass: highly-effective\n\n子宮内避妊具\n\n"
+		   "## condom\nclass: effective\n\nコンドーム\n\n"
+		   "## rhythm\nclass: does-not-count\n\n日を数える\n\n"
+		   "## not-met\nmessage: not-met\n\nスタッフと話しましょう。\n",
+		   "P@6:1 どれを使っていますか。\n"
+		   "E@8:1 method iud class=highly-effective\n"
+		   "  P@11:1 子宮内避妊具\n"
+		   "E@13:1 method condom class=effective\n"
+		   "  P@16:1 コンドーム\n"
+		   "E@18:1 method rhythm class=does-not-count\n"
+		   "  P@21:1 日を数える\n"
+		   "E@23:1 message not-met message=not-met\n"
+		   "  P@26:1 スタッフと話しましょう。\n", "");
+	check_body("methods",
+		   "## a\nclass: best\n\n文\n\n## b\n\n文\n\n"
+		   "## c\nclass: effective\nurgent: yes\n\n文\n\n"
+		   "## m\nmessage: other\n\n",
+		   NULL,
+		   "x.md: error: the methods file has no method of class "
+		   "highly-effective: the rule (one highly effective method, "
+		   "or two) could only be met by two\n"
+		   "x.md:7:8: error: unknown class 'best' (expected "
+		   "highly-effective, effective, barrier or does-not-count)\n"
+		   "x.md:11:1: error: method 'b' has no 'class:' line "
+		   "(highly-effective, effective, barrier or does-not-count)\n"
+		   "x.md:17:1: error: unknown key 'urgent' (expected class or "
+		   "message)\n"
+		   "x.md:21:1: error: unknown message 'other' (a methods file "
+		   "has 'not-met'; a methods file has none)\n"
+		   "x.md:21:1: error: message 'm' has no text\n");
+	check_body("methods", "## iud\nclass: highly-effective\n\n文\n", NULL,
+		   "x.md: error: the methods file needs exactly one 'message: "
+		   "not-met' section (what the patient reads when the methods "
+		   "chosen do not meet the rule); it has 0\n");
+}
+END_TEST
+
+START_TEST(test_questionnaire)
+{
+	check_body("questionnaire\nvalidated: no",
+		   "これは検証された尺度ではありません。\n\n"
+		   "## low\ncode: 44250-9\n\n気分が沈む。\n\n"
+		   "- [0] ない\n- [1] 少し\n- [3] よくある\n\n"
+		   "## harm\nurgent-from: 1\n\n傷つけたい。\n\n"
+		   "- [0] ない\n- [1] ある\n\n"
+		   "## band-mid\nmin-total: 3\nflag: staff\n\n中くらい\n",
+		   "P@7:1 これは検証された尺度ではありません。\n"
+		   "E@9:1 item low code=44250-9\n"
+		   "  [0]-@14:1 ない\n"
+		   "  [1]-@15:1 少し\n"
+		   "  [3]-@16:1 よくある\n"
+		   "  P@12:1 気分が沈む。\n"
+		   "E@18:1 item harm urgent=1\n"
+		   "  [0]-@23:1 ない\n"
+		   "  [1]-@24:1 ある\n"
+		   "  P@21:1 傷つけたい。\n"
+		   "E@26:1 band band-mid min=3 flag=staff\n"
+		   "  P@30:1 中くらい\n", "");
+	check_body("questionnaire\nvalidated: no",
+		   "## a\nurgent-from: 5\n\n問い\n\n- [0] ない\n- **[1]** ある\n"
+		   "- [x] 三\n\n後ろ\n\n"
+		   "## b\n\n- [0] x\n\n"
+		   "## c\nmin-total: 2\nflag: loud\ncode: 1\n\n文\n\n"
+		   "## d\nmin-total: 2\nflag: none\n\n文\n\n"
+		   "## e\nurgent-from: 0\n\n問\n\n- [0] a\n- [1] b\n",
+		   NULL,
+		   "x.md:7:1: error: item 'a': urgent-from 5 is more than its "
+		   "highest score 0, so it can never be urgent\n"
+		   "x.md:13:1: error: every choice of item 'a' starts with its "
+		   "score: '- [0] text'\n"
+		   "x.md:14:1: error: every choice of item 'a' starts with its "
+		   "score: '- [0] text'\n"
+		   "x.md:16:1: error: item 'a': nothing may follow its choices\n"
+		   "x.md:18:1: error: item 'b' has no question: expected a "
+		   "paragraph before the choices\n"
+		   "x.md:20:1: error: item 'b' has only 1 choice; it needs at "
+		   "least 2\n"
+		   "x.md:22:1: error: band 'c' takes only min-total and flag\n"
+		   "x.md:24:7: error: unknown flag 'loud' (expected none, staff "
+		   "or urgent)\n"
+		   "x.md:29:1: error: band 'd': another band starts at total 2 "
+		   "too\n"
+		   "x.md:36:14: error: urgent-from must be a score from 1 to 999 "
+		   "(a choice scoring that or more is urgent), not '0'\n");
+	/* the front matter of an instrument */
+	check_body("questionnaire", "## a\n\n問\n\n- [0] a\n- [1] b\n", NULL,
+		   "x.md:1:1: error: a questionnaire needs 'validated: yes' (an "
+		   "instrument a clinic supplies, e.g. PHQ-9) or 'validated: "
+		   "no' (our own words, not validated)\n");
+	check_body("questionnaire\nvalidated: yes",
+		   "## a\n\n問\n\n- [0] a\n- [1] b\n", NULL,
+		   "x.md:5:1: error: a validated instrument needs a 'licence:' "
+		   "line (the terms it is used under)\n");
+	check_body("questionnaire\nvalidated: yes\nlicence: free\ncode: 44249-1",
+		   "## a\ncode: 44250-9\n\n問\n\n- [0] a\n- [1] b\n", NULL, "");
+	check_body("screen\nvalidated: no\ncode: x y", "文\n", NULL,
+		   "x.md:5:1: error: 'validated:' belongs in a questionnaire "
+		   "only, not in a screen file\n"
+		   "x.md:6:1: error: 'code:' belongs in a questionnaire only, "
+		   "not in a screen file\n"
+		   "x.md:6:7: error: code 'x y' must be letters, digits and '-' "
+		   "(a LOINC code: 44249-1)\n");
+	check_body("checklist", "前書き\n", NULL,
+		   "x.md: error: the checklist has no items: expected '## id' "
+		   "sections\n");
+	check_body("questionnaire\nvalidated: no", "前書き\n", NULL,
+		   "x.md: error: the questionnaire has no items: expected '## "
+		   "id' sections with scored choices\n");
+}
+END_TEST
+
+START_TEST(test_checklist)
+{
+	check_body("checklist",
+		   "## dry\n\n唇が乾く\n\n## vision\nurgent: yes\ncode: X-1\n\n"
+		   "夜に見えにくい\n",
+		   "E@6:1 check dry\n"
+		   "  P@8:1 唇が乾く\n"
+		   "E@10:1 check vision code=X-1 urgent=1\n"
+		   "  P@14:1 夜に見えにくい\n", "");
+	check_body("checklist",
+		   "## a\nurgent: maybe\nclass: effective\n\n## b\nmessage: not-met\n\n文\n",
+		   NULL,
+		   "x.md:6:1: error: item 'a' has no text\n"
+		   "x.md:7:9: error: urgent must be yes or no, not 'maybe'\n"
+		   "x.md:8:1: error: unknown key 'class' (expected urgent, code "
+		   "or message)\n"
+		   "x.md:10:1: error: unknown message 'not-met' (a methods file "
+		   "has 'not-met'; a checklist file has none)\n");
 }
 END_TEST
 
@@ -1134,6 +1325,10 @@ tap_suite(void)
 	tcase_add_test(tc, test_quiz);
 	tcase_add_test(tc, test_quiz_errors);
 	tcase_add_test(tc, test_consent);
+	tcase_add_test(tc, test_followup_keys);
+	tcase_add_test(tc, test_methods);
+	tcase_add_test(tc, test_questionnaire);
+	tcase_add_test(tc, test_checklist);
 	tcase_add_test(tc, test_statement_text);
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_many_errors);

@@ -358,7 +358,7 @@ START_TEST(test_model_ja)
 	char *err = NULL;
 	size_t k = 0;
 
-	ck_assert_int_eq(receipt_model_load(st, id, &o, &m, &err), 0);
+	ck_assert_msg(receipt_model_load(st, id, &o, &m, &err) == 0, "%s", err);
 	ck_assert_ptr_null(err);
 	ck_assert_str_eq(m.L[RX_TITLE], "同意書の控え");
 	ck_assert_str_eq(m.clinic, "みほん皮膚科クリニック");

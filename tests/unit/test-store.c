@@ -71,6 +71,12 @@ test_open(unsigned flags)
 	return st;
 }
 
+/* What schema 6 added, undone: an older database made from a new one. */
+#define TEST_UNDO_6 " DROP TABLE visit_answers; DROP TABLE flags; DROP TABLE flag_acks;" \
+	" DROP TABLE pregnancy_tests; DROP TABLE prescriptions;" \
+	" DROP INDEX sessions_patient;" \
+	" ALTER TABLE sessions DROP COLUMN visit;"
+
 static const struct store_start test_start = {
 	.kiosk_id = "kiosk-1", .staff_id = "nurse-a",
 	.patient_ref = "山田 太郎", .profile = "pregnancy", .lang = "ja",
@@ -145,15 +151,18 @@ test_sql_raw(const char *sql)
 	sqlite3_close(db);
 }
 
-/* SQL that turns a schema 5 database back into schema 4 as an older
- * isokiosk left it: no content_files.ord, no application_id. */
+/* SQL that turns a schema 6 database back into schema 4 as an older
+ * isokiosk left it: no content_files.ord, no application_id, no visits. */
 #define TEST_TO_SCHEMA_4                                                     \
 	"DROP TRIGGER content_files_no_update;"                               \
 	"ALTER TABLE content_files DROP COLUMN ord;"                          \
 	"CREATE TRIGGER content_files_no_update BEFORE UPDATE ON"             \
 	" content_files BEGIN SELECT RAISE(ABORT, 'stored content never"      \
 	" changes'); END;"                                                    \
-	"PRAGMA application_id = 0; PRAGMA user_version = 4;"
+	"PRAGMA application_id = 0; PRAGMA user_version = 4;" TEST_UNDO_6
+
+/* ... and a schema 6 database back into schema 5 (no follow-up visits). */
+#define TEST_TO_SCHEMA_5 TEST_UNDO_6 " PRAGMA user_version = 5;"
 
 /* Run SQL as the sqlite3 shell would: no triggers in the way. */
 static void
@@ -191,7 +200,7 @@ START_TEST(test_open_mode_schema)
 	ck_assert_int_eq(stat(shm, &sb), 0);
 	ck_assert_int_eq(sb.st_mode & 0777, 0600);
 	v = test_sql_text("PRAGMA user_version");
-	ck_assert_str_eq(v, "5");
+	ck_assert_str_eq(v, "6");
 	free(v);
 	v = test_sql_text("PRAGMA application_id");
 	ck_assert_str_eq(v, "1232292713"); /* 0x49734b69, "IsKi" */
@@ -494,8 +503,16 @@ START_TEST(test_canonical_and_seal)
 	store_sha256_hex("妊娠しないこと。\n二行目", strlen("妊娠しないこと。\n二行目"), h2);
 	store_sha256_hex("A", 1, fa);
 	store_sha256_hex("B", 1, fb);
-	ck_assert_int_eq(s.seal_form, 4);
-	expect = xasprintf(test_canon_4, fa, fb, h1, h2);
+	ck_assert_int_eq(s.seal_form, 5);
+	ck_assert_str_eq(s.visit, "first");
+	/* Form 5: form 4 with its header and the visit block. */
+	{
+		char *f4 = xasprintf(test_canon_4, fa, fb, h1, h2);
+
+		expect = xasprintf("isokiosk-session\t5\n%svisit\tfirst\n",
+				   f4 + strlen("isokiosk-session\t4\n"));
+		free(f4);
+	}
 	canon = store_canonical(&s, &len);
 	ck_assert_str_eq(canon, expect);
 	ck_assert_uint_eq(len, strlen(expect));
@@ -516,10 +533,19 @@ START_TEST(test_canonical_and_seal)
 	ck_assert_str_eq(s.ended_at, "2026-11-21T07:00:10.000Z");
 	free(canon);
 	free(expect);
+	/* Form 4, for seals made under schema 5: no visit block. */
+	s.seal_form = 4;
+	expect = xasprintf(test_canon_4, fa, fb, h1, h2);
+	canon = store_canonical(&s, &len);
+	ck_assert_str_eq(canon, expect);
+	ck_assert_uint_eq(len, strlen(expect));
+	free(canon);
+	free(expect);
 	/* The older forms, byte for byte; with a value to escape (no such
 	 * value is recorded any more: the input gate turns a TAB into a
 	 * space, but older records may hold one). */
 	s.patient_ref = "山田\t太郎";
+	/* Form 3, for seals made under schema 4. */
 	s.seal_form = 3;
 	expect = xasprintf(test_canon_3, h1, h2);
 	canon = store_canonical(&s, &len);
@@ -576,7 +602,7 @@ START_TEST(test_canonical_and_seal)
 	ck_assert_ptr_nonnull(strstr(canon, "\t1\t\\d40176000000\n"));
 	ck_assert_ptr_nonnull(strstr(canon, "\t1\t\\d-1001\n"));
 	free(canon);
-	for (int64_t form = 2; form <= 4; form++) {
+	for (int64_t form = 2; form <= 5; form++) {
 		s.seal_form = form;
 		s.started_at = "2026-11-21 07:00:01";
 		canon = store_canonical(&s, &len);
@@ -965,7 +991,7 @@ START_TEST(test_verify_form_1)
 	struct store *st = test_open(0);
 	struct store_session s;
 	struct store_report r;
-	char sql[512], seal[65], *err = NULL;
+	char sql[1024], seal[65], *err = NULL;
 	unsigned char digest[32], buf[72], sealbin[32];
 	size_t len;
 	char *canon;
@@ -1030,9 +1056,18 @@ START_TEST(test_verify_form_1)
 	ck_assert(test_report_has(&r, STORE_CHANGED, 2));
 	ck_assert_uint_eq(r.n, 1);
 	store_report_done(&r);
+	ck_assert_int_eq(sqlite3_open(test_db, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "UPDATE sessions SET seal_form = 7"
+				      " WHERE id = 2", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_int_eq(test_verify(&r), 1);
+	ck_assert(test_report_has(&r, STORE_CHANGED, 2));
+	ck_assert_uint_eq(r.n, 1);
+	store_report_done(&r);
 	/* The same instant written another way is a changed record. */
 	ck_assert_int_eq(sqlite3_open(test_db, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, "UPDATE sessions SET seal_form = 4"
+	ck_assert_int_eq(sqlite3_exec(db, "UPDATE sessions SET seal_form = 5"
 				      " WHERE id = 2; UPDATE acks SET at ="
 				      " replace(at, 'Z', '+00:00')"
 				      " WHERE session_id = 2 AND seq = 1", NULL,
@@ -1052,7 +1087,7 @@ START_TEST(test_verify_form_2)
 	struct store *st = test_open(0);
 	struct store_session s;
 	struct store_report r;
-	char sql[512], seal[65], *err = NULL;
+	char sql[1024], seal[65], *err = NULL;
 	unsigned char digest[32], buf[72], sealbin[32];
 	size_t len;
 	char *canon, *v;
@@ -1084,12 +1119,12 @@ START_TEST(test_verify_form_2)
 	store_report_done(&r);
 	st = test_open(0); /* migrates */
 	v = test_sql_text("PRAGMA user_version");
-	ck_assert_str_eq(v, "5");
+	ck_assert_str_eq(v, "6");
 	free(v);
 	test_session(st, STORE_STOPPED);
 	store_close(st);
 	v = test_sql_text("SELECT group_concat(seal_form) FROM sessions");
-	ck_assert_str_eq(v, "2,4");
+	ck_assert_str_eq(v, "2,5");
 	free(v);
 	ck_assert_int_eq(test_verify(&r), 0);
 	ck_assert_uint_eq(r.sealed, 2);
@@ -1098,7 +1133,7 @@ START_TEST(test_verify_form_2)
 	/* Each link read in the other form. */
 	ck_assert_int_eq(sqlite3_open(test_db, &db), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(db, "UPDATE sessions SET seal_form ="
-				      " 5 - seal_form", NULL, NULL, NULL),
+				      " 7 - seal_form", NULL, NULL, NULL),
 			 SQLITE_OK);
 	sqlite3_close(db);
 	ck_assert_int_eq(test_verify(&r), 1);
@@ -1455,13 +1490,71 @@ START_TEST(test_migrate_from_4)
 	v = test_sql_text("SELECT (SELECT user_version FROM pragma_user_version)"
 			  " || ',' || (SELECT application_id FROM"
 			  " pragma_application_id)");
-	ck_assert_str_eq(v, "5,1232292713");
+	ck_assert_str_eq(v, "6,1232292713");
 	free(v);
 	v = test_sql_text("SELECT group_concat(seal_form) FROM sessions");
-	ck_assert_str_eq(v, "3,4");
+	ck_assert_str_eq(v, "3,5");
 	free(v);
 	v = test_sql_text("SELECT quote(ord) FROM content_files");
 	ck_assert_str_eq(v, "NULL");
+	free(v);
+	ck_assert_int_eq(test_verify(&r), 0);
+	ck_assert_uint_eq(r.sealed, 2);
+	store_report_done(&r);
+}
+END_TEST
+
+/* Schema 5 (form 4 seals, no follow-up visits): a reader reads it as it
+ * is; the kiosk migrates it to 6, the form 4 seal keeps verifying, new
+ * seals are form 5 (with the visit block). */
+START_TEST(test_migrate_from_5)
+{
+	struct store *st = test_open(0);
+	struct store_session s;
+	struct store_report r;
+	char sql[1024], seal[65], *err = NULL, *v;
+	unsigned char digest[32], buf[72], sealbin[32];
+	size_t len;
+	char *canon;
+
+	ck_assert_int_eq(store_content_file(st, VERSION, "ja/manifest", "m", 1,
+					    &err), 0);
+	test_session(st, STORE_COMPLETED);
+	store_session_init(&s);
+	ck_assert_int_eq(store_session_get(st, 1, &s, &err), 0);
+	store_close(st);
+	/* session 1 as isokiosk sealed it under schema 5 */
+	s.seal_form = 4;
+	canon = store_canonical(&s, &len);
+	ck_assert_ptr_nonnull(strstr(canon, "isokiosk-session\t4\n"));
+	ck_assert_ptr_nonnull(strstr(canon, "\nfiles\t1\n"));
+	ck_assert_ptr_null(strstr(canon, "\nvisit\t"));
+	crypto_hash_sha256(digest, (unsigned char *)canon, len);
+	memset(buf, 0, sizeof buf);
+	memcpy(buf + 32, digest, 32);
+	buf[71] = 1;
+	crypto_hash_sha256(sealbin, buf, sizeof buf);
+	test_hex(sealbin, seal);
+	ck_assert_str_ne(seal, s.seal_hash);
+	free(canon);
+	store_session_done(&s);
+	snprintf(sql, sizeof sql, "UPDATE sessions SET seal_hash = '%s',"
+		 " seal_form = 4 WHERE id = 1;" TEST_TO_SCHEMA_5, seal);
+	test_sql_tamper(sql);
+	ck_assert_int_eq(test_verify(&r), 0);
+	ck_assert_uint_eq(r.sealed, 1);
+	store_report_done(&r);
+	st = test_open(0); /* migrates */
+	test_session(st, STORE_STOPPED);
+	store_close(st);
+	v = test_sql_text("PRAGMA user_version");
+	ck_assert_str_eq(v, "6");
+	free(v);
+	v = test_sql_text("SELECT group_concat(seal_form) FROM sessions");
+	ck_assert_str_eq(v, "4,5");
+	free(v);
+	v = test_sql_text("SELECT group_concat(visit) FROM sessions");
+	ck_assert_str_eq(v, "first,first");
 	free(v);
 	ck_assert_int_eq(test_verify(&r), 0);
 	ck_assert_uint_eq(r.sealed, 2);
@@ -1478,10 +1571,11 @@ START_TEST(test_migrate_from_1)
 	store_close(st);
 	test_sql_tamper("DROP TABLE texts; DROP TABLE content_files;"
 			"ALTER TABLE sessions DROP COLUMN seal_form;"
-			"PRAGMA application_id = 0; PRAGMA user_version = 1;");
+			"PRAGMA application_id = 0; PRAGMA user_version = 1;"
+			TEST_UNDO_6);
 	st = test_open(0);
 	v = test_sql_text("PRAGMA user_version");
-	ck_assert_str_eq(v, "5");
+	ck_assert_str_eq(v, "6");
 	free(v);
 	v = test_sql_text("SELECT count(*) FROM texts");
 	ck_assert_str_eq(v, "0");
@@ -2005,6 +2099,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_migrate_from_1);
 	tcase_add_test(tc, test_verify_form_1);
 	tcase_add_test(tc, test_verify_form_2);
+	tcase_add_test(tc, test_migrate_from_5);
 	tcase_add_test(tc, test_verify_shared_part);
 	tcase_add_test(tc, test_verify_shared_parts_many);
 	tcase_add_test(tc, test_verify_ranges);
