@@ -25,6 +25,7 @@
 #include "i18n.h"
 #include "ingate.h"
 #include "kiosk-int.h"
+#include "outgate.h"
 #include "store-visit.h"
 #include "strbuf.h"
 #include "visit.h"
@@ -40,6 +41,18 @@ struct kiosk_flags_read {
 	struct kiosk_app *app;
 };
 
+/* A stored value as staff may see it on the terminal: through the output
+ * gate's terminal sink (outgate.h), "-" when NULL. A new string. */
+static char *
+kiosk_visit_shown(const char *v)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	outgate_term(&sb, v != NULL ? v : "-");
+	return strbuf_detach(&sb, NULL);
+}
+
 static int
 kiosk_flags_one(int64_t session, const char *ref,
 		const struct store_flag_row *f, void *ctx)
@@ -47,6 +60,9 @@ kiosk_flags_one(int64_t session, const char *ref,
 	struct kiosk_flags_read *r = ctx;
 	struct kiosk_consent *cs = &r->app->cs;
 	bool urgent = f->level != NULL && strcmp(f->level, "urgent") == 0;
+	char *vref = kiosk_visit_shown(ref);
+	char *vsrc = kiosk_visit_shown(f->source);
+	char *vent = kiosk_visit_shown(f->entry);
 
 	if (r->n < KIOSK_FLAGS_MAX) {
 		cs->flag_session[r->n] = session;
@@ -54,16 +70,15 @@ kiosk_flags_one(int64_t session, const char *ref,
 		snprintf(cs->flag_label[r->n], sizeof cs->flag_label[r->n],
 			 "%s  %s  #%lld  %s %s", urgent ? _("URGENT")
 						 : _("staff"),
-			 ref != NULL ? ref : "-", (long long)session,
-			 f->source != NULL ? f->source : "-",
-			 f->entry != NULL ? f->entry : "-");
+			 vref, (long long)session, vsrc, vent);
 	}
 	if (urgent && r->urgent++ == 0)
 		strbuf_addf(&r->text, _("URGENT: patient %s (session %lld):"
 					" %s %s. Acknowledge it under Follow-up visits in the staff menu."),
-			    ref != NULL ? ref : "-", (long long)session,
-			    f->source != NULL ? f->source : "-",
-			    f->entry != NULL ? f->entry : "-");
+			    vref, (long long)session, vsrc, vent);
+	free(vref);
+	free(vsrc);
+	free(vent);
 	r->n++;
 	return 0;
 }
@@ -82,7 +97,10 @@ kiosk_staff_flags_load(struct kiosk_app *app)
 		return;
 	strbuf_init(&r.text);
 	if (store_open_flags(cs->store, kiosk_flags_one, &r, &err) != 0) {
-		strbuf_addf(&r.text, _("The flags cannot be read: %s"), err);
+		char *v = kiosk_visit_shown(err);
+
+		strbuf_addf(&r.text, _("The flags cannot be read: %s"), v);
+		free(v);
 		free(err);
 	} else if (r.urgent == 0 && r.n > 0) {
 		strbuf_addf(&r.text, _("%zu flag(s) for staff: see Follow-up visits in the staff menu."),
