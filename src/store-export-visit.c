@@ -27,8 +27,10 @@
 #include <sodium.h>
 
 #include "clock.h"
+#include "outgate.h"
 #include "store-int.h"
 #include "store-visit.h"
+#include "xmalloc.h"
 
 #define FHIR_PATIENT_SYSTEM "urn:isokiosk:patient-ref"
 
@@ -107,6 +109,15 @@ store_xv_entry(struct strbuf *sb, const char *url, json_t *res)
 	json_object_set_new(e, "fullUrl", json_string(url));
 	json_object_set_new(e, "resource", res);
 	txt = json_dumps(e, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	/* A C1 control or an invisible (bidi, zero-width) character is
+	 * written as a \u escape, as store-export.c writes the session's
+	 * (outgate.h): exact, and inert on a terminal that shows the file. */
+	if (txt != NULL && outgate_json_unsafe(txt, strlen(txt))) {
+		json_get_alloc_funcs(&m, &f);
+		f(txt);
+		txt = json_dumps(e, JSON_COMPACT | JSON_PRESERVE_ORDER |
+				 JSON_ENSURE_ASCII);
+	}
 	json_decref(e);
 	if (txt == NULL)
 		return;
@@ -272,7 +283,40 @@ struct store_xv_tests {
 	struct strbuf *sb;
 	const char *since;
 	size_t n;
+	char **err;
 };
+
+/* Every text of a pregnancy test is UTF-8, or the export stops naming the
+ * test and the field (as store_fhir_check does for a session): JSON
+ * cannot hold other bytes, and dropping them would export something the
+ * database does not hold. 0, or -1 with *err. */
+static int
+store_xv_test_check(const struct store_test_row *r, char **err)
+{
+	const struct { const char *what; const char *v; } f[] = {
+		{ "patient_ref", r->patient_ref }, { "date", r->date },
+		{ "result", r->result }, { "setting", r->setting },
+		{ "staff_id", r->staff_id }, { "at", r->at },
+		{ "seal_hash", r->seal_hash },
+	};
+	char *bad = NULL;
+
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+		if (f[i].v == NULL ||
+		    outgate_json_check(f[i].v, strlen(f[i].v), &bad) == 0)
+			continue;
+		if (err != NULL) {
+			free(*err);
+			*err = xasprintf("pregnancy test #%lld, %s: %s: the"
+					 " export stops here (run 'isokiosk"
+					 " records verify')", (long long)r->id,
+					 f[i].what, bad);
+		}
+		free(bad);
+		return -1;
+	}
+	return 0;
+}
 
 static int
 store_xv_test(const struct store_test_row *r, void *vctx)
@@ -285,6 +329,8 @@ store_xv_test(const struct store_test_row *r, void *vctx)
 	if (x->since != NULL && r->date != NULL &&
 	    strncmp(r->date, x->since, 10) < 0)
 		return 0;
+	if (store_xv_test_check(r, x->err) != 0)
+		return -1;
 	o = json_object();
 	json_object_set_new(o, "resourceType", json_string("Observation"));
 	store_xv_uuid("Observation", r->seal_hash, r->id, url);
@@ -339,7 +385,7 @@ int
 store_fhir_tests(struct store *st, const char *since, struct strbuf *sb,
 		 char **err)
 {
-	struct store_xv_tests x = { sb, since, 0 };
+	struct store_xv_tests x = { sb, since, 0, err };
 
 	return store_tests_each(st, NULL, store_xv_test, &x, err);
 }

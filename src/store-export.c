@@ -1072,6 +1072,39 @@ store_fhir_check(const struct store_session *s, char **why)
 					 why))
 			return 1;
 	}
+	/* A follow-up's (store-export-visit.c). */
+	if (store_fhir_check_one(s, "visit", 0, s->visit, why) ||
+	    store_fhir_check_one(s, "prescription staff_id", 0, s->presc_staff,
+				 why) ||
+	    store_fhir_check_one(s, "prescription at", 0, s->presc_at, why))
+		return 1;
+	for (size_t i = 0; i < s->nvanswers; i++) {
+		const struct store_vanswer_row *r = &s->vanswers[i];
+
+		if (store_fhir_check_one(s, "visit answer kind", r->seq,
+					 r->kind, why) ||
+		    store_fhir_check_one(s, "visit answer entry_id", r->seq,
+					 r->entry, why) ||
+		    store_fhir_check_one(s, "visit answer at", r->seq, r->at,
+					 why))
+			return 1;
+	}
+	for (size_t i = 0; i < s->nflags; i++) {
+		const struct store_flag_row *r = &s->flags[i];
+
+		if (store_fhir_check_one(s, "flag source", r->seq, r->source,
+					 why) ||
+		    store_fhir_check_one(s, "flag entry_id", r->seq, r->entry,
+					 why) ||
+		    store_fhir_check_one(s, "flag level", r->seq, r->level,
+					 why) ||
+		    store_fhir_check_one(s, "flag at", r->seq, r->at, why) ||
+		    store_fhir_check_one(s, "flag ack staff_id", r->seq,
+					 r->ack_staff, why) ||
+		    store_fhir_check_one(s, "flag ack at", r->seq, r->ack_at,
+					 why))
+			return 1;
+	}
 	return 0;
 }
 

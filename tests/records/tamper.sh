@@ -320,7 +320,7 @@ cp "$db" "$tmp/newer.db"
 sqlite3 "$tmp/newer.db" "PRAGMA user_version = 99"
 rec verify --db "$tmp/newer.db"; st=$?
 t "a newer schema: records say to use the newer isokiosk (not to migrate)" \
-	eval '[ $st -eq 1 ] && has "newer\.db: written by a newer isokiosk \(schema 99; this one reads 3 to 5\): use that isokiosk$"'
+	eval '[ $st -eq 1 ] && has "newer\.db: written by a newer isokiosk \(schema 99; this one reads 3 to 6\): use that isokiosk$"'
 printf 'sample\t1\n' | "$drive" "$tmp/newer.db" >"$tmp/out" 2>&1; st=$?
 t "a newer schema: the kiosk's store refuses it, naming the file once" \
 	eval '[ $st -ne 0 ] && has "^error: [^ ]*newer\.db: written by a newer isokiosk" && lines 1 "newer\.db"'
