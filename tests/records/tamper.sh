@@ -240,6 +240,64 @@ sys.exit(0 if want in refs else 1)' "$tmp/h.json"
 	fi
 done
 
+# The follow-up's records (#14): a flag, its acknowledgement, a visit
+# answer and a pregnancy test edited the same way. records patient and
+# list --due print them escaped; CSV makes them visible; FHIR writes C1
+# and invisibles as \u escapes and refuses bytes that are not UTF-8,
+# naming where.
+vdb=$tmp/visit.db
+{
+	printf 'follow-up\tP-700\n'
+	printf 'vanswer\t1\tmood\tlow-mood\t1\t1\n'
+	printf 'flag\t1\tmood\tlow-mood\tstaff\n'
+	printf 'end\t1\tstopped\tflag\n'
+	printf 'flag-ack\t1\t1\tnurse-c\n'
+	printf 'test\tP-700\t2026-11-20\tnegative\tclinic\tnurse-c\n'
+} | "$drive" "$vdb" 1795244400000 >"$tmp/out" 2>&1
+t "follow-up: a visit, a flag, its acknowledgement and a test recorded" eval '! grep -q "^error" "$tmp/out"'
+for bad in 1 0; do
+	kind=$([ $bad = 1 ] && echo "with invalid bytes" || echo "valid UTF-8")
+	badv=""
+	[ $bad = 1 ] && badv=" || CAST(X'9bff' AS TEXT)"
+	cp "$vdb" "$tmp/hv.db"
+	alltrig "$tmp/hv.db"
+	sqlite3 "$tmp/hv.db" "
+UPDATE flags SET entry_id = $(payload entry_id)$badv;
+UPDATE flag_acks SET staff_id = $(payload staff_id)$badv;
+UPDATE visit_answers SET entry_id = $(payload entry_id)$badv;
+UPDATE pregnancy_tests SET patient_ref = $(payload patient_ref)$badv, staff_id = $(payload staff_id)$badv;" >"$tmp/out" 2>&1
+	rec patient P-700 --db "$tmp/hv.db"; st=$?
+	t "follow-up hostile ($kind): records patient: exit 0, escaped" \
+		eval '[ $st -eq 0 ] && has "low-mood\\\\x1b\[8m<U\+009B><U\+202E><U\+200B>\\\\x07"'
+	rec list --due --db "$tmp/hv.db"; st=$?
+	t "follow-up hostile ($kind): list --due: exit 0" [ $st -eq 0 ]
+	rec verify --db "$tmp/hv.db"; st=$?
+	t "follow-up hostile ($kind): verify: exit 1, the edits found" [ $st -eq 1 ]
+	"$ISOKIOSK" records export --format csv --db "$tmp/hv.db" >"$tmp/hv.csv" 2>"$tmp/out"; st=$?
+	scan "$tmp/hv.csv"
+	t "follow-up hostile ($kind): csv: exit 0, the flag made visible" \
+		eval '[ $st -eq 0 ] && grep -q "low-mood\\\\x1b\[8m<U+009B><U+202E>" "$tmp/hv.csv"'
+	"$ISOKIOSK" records export --format fhir --db "$tmp/hv.db" >"$tmp/hv.json" 2>"$tmp/out"; st=$?
+	scan "$tmp/hv.json"
+	scan "$tmp/out"
+	if [ $bad = 1 ]; then
+		t "follow-up hostile ($kind): fhir: refused, naming session or test and field" \
+			eval '[ $st -eq 1 ] && has "(session 1, (visit answer|flag) [a-z_ ]+ #[0-9]+|pregnancy test #1, [a-z_]+): not valid UTF-8 \(byte [0-9]+\): the export stops here"'
+	else
+		t "follow-up hostile ($kind): fhir: exit 0, the values exact" \
+			python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+res = [e["resource"] for e in d["entry"]]
+obs = [r for r in res if r["resourceType"] == "Observation"]
+want = "P-700\x1b[8m\x9b\u202e\u200b\x07"
+ok = obs and obs[0]["subject"]["identifier"]["value"] == want
+sys.exit(0 if ok else 1)' "$tmp/hv.json"
+		t "follow-up hostile ($kind): fhir: C1 and bidi as \\u escapes, never raw" \
+			eval 'grep -q "\\\\u202e\|\\\\u202E" "$tmp/hv.json" && ! grep -q "$(printf "\xe2\x80\xae")" "$tmp/hv.json"'
+	fi
+done
+
 # the CSV formula guard, with the leading TAB, CR or sign a spreadsheet takes
 cp "$db" "$tmp/f.db"
 alltrig "$tmp/f.db"
