@@ -874,7 +874,9 @@ store_open_file(struct store *st, const char *path, char **err)
 	int fd;
 
 	fd = open(path, (write ? O_RDWR : O_RDONLY) | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT && write) {
+	/* A shell command adding a link never makes a database: there is
+	 * nothing to add a test or a prescription to. */
+	if (fd < 0 && errno == ENOENT && write && !(st->flags & STORE_APPEND)) {
 		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 			  0600);
 		created = fd >= 0;

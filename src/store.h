@@ -57,7 +57,8 @@ enum store_flags {
 	STORE_APPEND = 1 << 2,     /* a shell command adding links of its
 				      own (a pregnancy test) while a kiosk
 				      may run: no writer lock, no recovery,
-				      never seals a session */
+				      never seals a session, never creates
+				      the database */
 };
 
 struct store_opts {

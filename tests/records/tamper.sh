@@ -298,6 +298,32 @@ sys.exit(0 if ok else 1)' "$tmp/hv.json"
 	fi
 done
 
+# records add-test opens for writing as the kiosk does (never through a
+# symbolic link, never a database others may read, never a foreign one),
+# but never makes one, and its patient reference passes the input gate.
+at() { rec add-test --date 2026-11-20 --result negative --setting clinic --staff nurse-c "$@"; }
+at --patient P-700 --db "$tmp/none.db"; st=$?
+t "add-test: no database: exit 1, none made" eval '[ $st -eq 1 ] && [ ! -e "$tmp/none.db" ]'
+ln -s "$vdb" "$tmp/link.db"
+at --patient P-700 --db "$tmp/link.db"; st=$?
+t "add-test: a symbolic link: refused" eval '[ $st -eq 1 ] && has "link\.db: is a symbolic link"'
+cp "$vdb" "$tmp/loose-v.db"
+chmod 644 "$tmp/loose-v.db"
+at --patient P-700 --db "$tmp/loose-v.db"; st=$?
+t "add-test: a database others may read: refused, mode kept" \
+	eval '[ $st -eq 1 ] && has "mode 644 lets others read" && [ "$(stat -c %a "$tmp/loose-v.db")" = 644 ]'
+sqlite3 "$tmp/foreign-v.db" "CREATE TABLE t(x); INSERT INTO t VALUES (1);"
+chmod 600 "$tmp/foreign-v.db"
+at --patient P-700 --db "$tmp/foreign-v.db"; st=$?
+t "add-test: a foreign SQLite file: refused, left as it was" \
+	eval '[ $st -eq 1 ] && [ "$(sqlite3 "$tmp/foreign-v.db" "PRAGMA user_version")" = 0 ]'
+at --patient "P-7$(printf '\033')[8m00" --db "$vdb"; st=$?
+t "add-test: an ESC in --patient: a usage error, said escaped" eval '[ $st -eq 2 ] && has "--patient"'
+at --patient P-700 --db "$vdb"; st=$?
+t "add-test: recorded (exit 0)" eval '[ $st -eq 0 ] && has "^pregnancy test #2 recorded: P-700  2026-11-20  negative  clinic$"'
+rec verify --db "$vdb"; st=$?
+t "add-test: the chain still holds" [ $st -eq 0 ]
+
 # the CSV formula guard, with the leading TAB, CR or sign a spreadsheet takes
 cp "$db" "$tmp/f.db"
 alltrig "$tmp/f.db"
