@@ -95,8 +95,16 @@ if [ "$(id -u)" = 0 ]; then
 	e2e_wait 'PIN:' >/dev/null
 	e2e_keys 2 4 6 8 1 3 Enter
 	e2e_check 'unlocked: the right PIN opens the staff menu' e2e_wait 'スタッフメニュー'
-	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$ISOKIOSK" \
+	# a copy that anyone may run: the build can sit in a home only root
+	# enters (/root on a fresh machine), and the sanitizers' suppression
+	# file with it
+	nb=$(mktemp -d /tmp/isokiosk-nobody.XXXXXX)
+	chmod 755 "$nb"
+	cp "$ISOKIOSK" "$nb/isokiosk"
+	out=$(cd / && env ASAN_OPTIONS=detect_leaks=0 LSAN_OPTIONS= \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$nb/isokiosk" \
 		staff unlock --config "$E2E_TMP/k.conf" 2>&1)
+	rm -rf "$nb"
 	e2e_check 'staff unlock is refused to anyone but root' \
 		test "$out" = "isokiosk staff unlock: only root may lift the PIN lock (run it as root, e.g. with sudo)"
 else
