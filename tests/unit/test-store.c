@@ -473,6 +473,21 @@ test_hex(const unsigned char *h, char out[65])
 	sodium_bin2hex(out, 65, h, 32);
 }
 
+/* The seal of a chain's first link, as the store computes it:
+ * SHA-256(32 zero bytes || SHA-256(canonical) || seq 1), in hex. */
+static void
+test_first_seal(const char *canon, size_t len, char out[65])
+{
+	unsigned char digest[32], buf[72], sealbin[32];
+
+	crypto_hash_sha256(digest, (const unsigned char *)canon, len);
+	memset(buf, 0, sizeof buf);
+	memcpy(buf + 32, digest, 32);
+	buf[71] = 1;
+	crypto_hash_sha256(sealbin, buf, sizeof buf);
+	test_hex(sealbin, out);
+}
+
 START_TEST(test_canonical_and_seal)
 {
 	struct store *st = test_open(0);
@@ -966,7 +981,6 @@ START_TEST(test_verify_form_1)
 	struct store_session s;
 	struct store_report r;
 	char sql[512], seal[65], *err = NULL;
-	unsigned char digest[32], buf[72], sealbin[32];
 	size_t len;
 	char *canon;
 	sqlite3 *db;
@@ -978,12 +992,7 @@ START_TEST(test_verify_form_1)
 	/* Session 1 as an older isokiosk sealed it. */
 	s.seal_form = 1;
 	canon = store_canonical(&s, &len);
-	crypto_hash_sha256(digest, (unsigned char *)canon, len);
-	memset(buf, 0, sizeof buf);
-	memcpy(buf + 32, digest, 32);
-	buf[71] = 1;
-	crypto_hash_sha256(sealbin, buf, sizeof buf);
-	test_hex(sealbin, seal);
+	test_first_seal(canon, len, seal);
 	free(canon);
 	store_session_done(&s);
 	snprintf(sql, sizeof sql, "UPDATE sessions SET seal_hash = '%s'"
@@ -1053,7 +1062,6 @@ START_TEST(test_verify_form_2)
 	struct store_session s;
 	struct store_report r;
 	char sql[512], seal[65], *err = NULL;
-	unsigned char digest[32], buf[72], sealbin[32];
 	size_t len;
 	char *canon, *v;
 	sqlite3 *db;
@@ -1066,12 +1074,7 @@ START_TEST(test_verify_form_2)
 	s.seal_form = 2;
 	canon = store_canonical(&s, &len);
 	ck_assert_ptr_nonnull(strstr(canon, "isokiosk-session\t2\nid\t1\n"));
-	crypto_hash_sha256(digest, (unsigned char *)canon, len);
-	memset(buf, 0, sizeof buf);
-	memcpy(buf + 32, digest, 32);
-	buf[71] = 1;
-	crypto_hash_sha256(sealbin, buf, sizeof buf);
-	test_hex(sealbin, seal);
+	test_first_seal(canon, len, seal);
 	ck_assert_str_ne(seal, s.seal_hash);
 	free(canon);
 	store_session_done(&s);
@@ -1417,7 +1420,6 @@ START_TEST(test_migrate_from_4)
 	struct store_session s;
 	struct store_report r;
 	char sql[1024], seal[65], *err = NULL, *v;
-	unsigned char digest[32], buf[72], sealbin[32];
 	size_t len;
 	char *canon;
 
@@ -1431,12 +1433,7 @@ START_TEST(test_migrate_from_4)
 	s.seal_form = 3;
 	canon = store_canonical(&s, &len);
 	ck_assert_ptr_null(strstr(canon, "\nfiles\t"));
-	crypto_hash_sha256(digest, (unsigned char *)canon, len);
-	memset(buf, 0, sizeof buf);
-	memcpy(buf + 32, digest, 32);
-	buf[71] = 1;
-	crypto_hash_sha256(sealbin, buf, sizeof buf);
-	test_hex(sealbin, seal);
+	test_first_seal(canon, len, seal);
 	free(canon);
 	store_session_done(&s);
 	snprintf(sql, sizeof sql, "UPDATE sessions SET seal_hash = '%s',"
