@@ -41,6 +41,9 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 commit=$(git -C "$repo" rev-parse --verify "$rev^{commit}") || die "no such commit: $rev"
 mirror=${FRESH_MIRROR:-http://deb.debian.org/debian}
 [ -n "$root" ] || root=$(mktemp -d /var/tmp/isokiosk-fresh.XXXXXX)
+# the root's / as on any machine: mktemp made it 0700, which no user but
+# root can enter (e2e-staff runs the program as nobody)
+chmod 755 "$root"
 mkdir -p "$root"
 [ -z "$(ls -A "$root")" ] || die "$root is not empty"
 

@@ -482,13 +482,27 @@ test_hex(const unsigned char *h, char out[65])
 	sodium_bin2hex(out, 65, h, 32);
 }
 
+/* The seal of a chain's first link, as the store computes it:
+ * SHA-256(32 zero bytes || SHA-256(canonical) || seq 1), in hex. */
+static void
+test_first_seal(const char *canon, size_t len, char out[65])
+{
+	unsigned char digest[32], buf[72], sealbin[32];
+
+	crypto_hash_sha256(digest, (const unsigned char *)canon, len);
+	memset(buf, 0, sizeof buf);
+	memcpy(buf + 32, digest, 32);
+	buf[71] = 1;
+	crypto_hash_sha256(sealbin, buf, sizeof buf);
+	test_hex(sealbin, out);
+}
+
 START_TEST(test_canonical_and_seal)
 {
 	struct store *st = test_open(0);
 	struct store_session s;
 	char h1[65], h2[65], fa[65], fb[65], seal[65], *expect, *canon;
 	char *err = NULL;
-	unsigned char digest[32], buf[72], sealbin[32];
 	size_t len;
 
 	/* the content version's files, frozen before the session */
@@ -520,12 +534,7 @@ START_TEST(test_canonical_and_seal)
 	ck_assert_str_eq(s.acks[1].text_sha256, h2);
 
 	/* seal = SHA-256(32 zero bytes || SHA-256(canonical) || seq 1) */
-	crypto_hash_sha256(digest, (unsigned char *)expect, strlen(expect));
-	memset(buf, 0, sizeof buf);
-	memcpy(buf + 32, digest, 32);
-	buf[71] = 1;
-	crypto_hash_sha256(sealbin, buf, sizeof buf);
-	test_hex(sealbin, seal);
+	test_first_seal(expect, strlen(expect), seal);
 	ck_assert_int_eq(s.seal_seq, 1);
 	ck_assert_str_eq(s.seal_prev, "");
 	ck_assert_str_eq(s.seal_hash, seal);
@@ -992,7 +1001,6 @@ START_TEST(test_verify_form_1)
 	struct store_session s;
 	struct store_report r;
 	char sql[1024], seal[65], *err = NULL;
-	unsigned char digest[32], buf[72], sealbin[32];
 	size_t len;
 	char *canon;
 	sqlite3 *db;
@@ -1004,12 +1012,7 @@ START_TEST(test_verify_form_1)
 	/* Session 1 as an older isokiosk sealed it. */
 	s.seal_form = 1;
 	canon = store_canonical(&s, &len);
-	crypto_hash_sha256(digest, (unsigned char *)canon, len);
-	memset(buf, 0, sizeof buf);
-	memcpy(buf + 32, digest, 32);
-	buf[71] = 1;
-	crypto_hash_sha256(sealbin, buf, sizeof buf);
-	test_hex(sealbin, seal);
+	test_first_seal(canon, len, seal);
 	free(canon);
 	store_session_done(&s);
 	snprintf(sql, sizeof sql, "UPDATE sessions SET seal_hash = '%s'"
@@ -1088,7 +1091,6 @@ START_TEST(test_verify_form_2)
 	struct store_session s;
 	struct store_report r;
 	char sql[1024], seal[65], *err = NULL;
-	unsigned char digest[32], buf[72], sealbin[32];
 	size_t len;
 	char *canon, *v;
 	sqlite3 *db;
@@ -1101,12 +1103,7 @@ START_TEST(test_verify_form_2)
 	s.seal_form = 2;
 	canon = store_canonical(&s, &len);
 	ck_assert_ptr_nonnull(strstr(canon, "isokiosk-session\t2\nid\t1\n"));
-	crypto_hash_sha256(digest, (unsigned char *)canon, len);
-	memset(buf, 0, sizeof buf);
-	memcpy(buf + 32, digest, 32);
-	buf[71] = 1;
-	crypto_hash_sha256(sealbin, buf, sizeof buf);
-	test_hex(sealbin, seal);
+	test_first_seal(canon, len, seal);
 	ck_assert_str_ne(seal, s.seal_hash);
 	free(canon);
 	store_session_done(&s);
@@ -1452,7 +1449,6 @@ START_TEST(test_migrate_from_4)
 	struct store_session s;
 	struct store_report r;
 	char sql[1024], seal[65], *err = NULL, *v;
-	unsigned char digest[32], buf[72], sealbin[32];
 	size_t len;
 	char *canon;
 
@@ -1466,12 +1462,7 @@ START_TEST(test_migrate_from_4)
 	s.seal_form = 3;
 	canon = store_canonical(&s, &len);
 	ck_assert_ptr_null(strstr(canon, "\nfiles\t"));
-	crypto_hash_sha256(digest, (unsigned char *)canon, len);
-	memset(buf, 0, sizeof buf);
-	memcpy(buf + 32, digest, 32);
-	buf[71] = 1;
-	crypto_hash_sha256(sealbin, buf, sizeof buf);
-	test_hex(sealbin, seal);
+	test_first_seal(canon, len, seal);
 	free(canon);
 	store_session_done(&s);
 	snprintf(sql, sizeof sql, "UPDATE sessions SET seal_hash = '%s',"
@@ -1513,7 +1504,6 @@ START_TEST(test_migrate_from_5)
 	struct store_session s;
 	struct store_report r;
 	char sql[1024], seal[65], *err = NULL, *v;
-	unsigned char digest[32], buf[72], sealbin[32];
 	size_t len;
 	char *canon;
 
@@ -1529,12 +1519,7 @@ START_TEST(test_migrate_from_5)
 	ck_assert_ptr_nonnull(strstr(canon, "isokiosk-session\t4\n"));
 	ck_assert_ptr_nonnull(strstr(canon, "\nfiles\t1\n"));
 	ck_assert_ptr_null(strstr(canon, "\nvisit\t"));
-	crypto_hash_sha256(digest, (unsigned char *)canon, len);
-	memset(buf, 0, sizeof buf);
-	memcpy(buf + 32, digest, 32);
-	buf[71] = 1;
-	crypto_hash_sha256(sealbin, buf, sizeof buf);
-	test_hex(sealbin, seal);
+	test_first_seal(canon, len, seal);
 	ck_assert_str_ne(seal, s.seal_hash);
 	free(canon);
 	store_session_done(&s);
