@@ -891,6 +891,15 @@ store_open_file(struct store *st, const char *path, char **err)
 		if (errno == EISDIR)
 			return store_open_fail(err, path, "is a directory, not"
 					       " a records database");
+		if (errno == ENOENT)
+			return store_open_fail(err, path, st->flags &
+					       STORE_APPEND
+					       ? "no such records database (a"
+						 " test or a prescription is"
+						 " added to the kiosk's own"
+						 " database: give its path"
+						 " with --db)"
+					       : "no such records database");
 		return store_open_fail(err, path, strerror(errno));
 	}
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {

@@ -303,7 +303,7 @@ done
 # but never makes one, and its patient reference passes the input gate.
 at() { rec add-test --date 2026-11-20 --result negative --setting clinic --staff nurse-c "$@"; }
 at --patient P-700 --db "$tmp/none.db"; st=$?
-t "add-test: no database: exit 1, none made" eval '[ $st -eq 1 ] && [ ! -e "$tmp/none.db" ]'
+t "add-test: no database: exit 1, says why, none made" eval '[ $st -eq 1 ] && has "none.db: no such records database .a test or a prescription is added to the kiosk.s own database" && [ ! -e "$tmp/none.db" ]'
 ln -s "$vdb" "$tmp/link.db"
 at --patient P-700 --db "$tmp/link.db"; st=$?
 t "add-test: a symbolic link: refused" eval '[ $st -eq 1 ] && has "link\.db: is a symbolic link"'
@@ -474,7 +474,7 @@ t "run with an unknown option holding ESC: 2, echoed escaped" eval '[ $st -eq 2 
 "$ISOKIOSK" check $'x\e[8m.md' >"$tmp/out" 2>&1; st=$?; scan "$tmp/out"
 t "check a file name with ESC: 1, the name escaped" eval '[ $st -eq 1 ] && has "^x\\\\x1b\\[8m\\.md: error: cannot read"'
 rec verify --db "$tmp/missing.db"; st=$?
-t "verify a missing database: 1, says why" eval '[ $st -eq 1 ] && has "missing.db: No such file"'
+t "verify a missing database: 1, says why" eval '[ $st -eq 1 ] && has "missing.db: no such records database"'
 t "a missing database is not created" [ ! -e "$tmp/missing.db" ]
 
 "$ISOKIOSK" records export --format csv --detail --db "$db" >"$tmp/csv" 2>&1

@@ -267,7 +267,18 @@ START_TEST(test_readonly_missing)
 	char *err = NULL;
 
 	ck_assert_ptr_null(store_open(test_db, &o, &err));
-	ck_assert_ptr_nonnull(strstr(err, "No such file"));
+	ck_assert_ptr_nonnull(strstr(err, ": no such records database"));
+	ck_assert_ptr_null(strstr(err, "--db"));
+	free(err);
+	/* A shell command adding a link never makes one, and says where
+	 * a link goes. */
+	o.flags = STORE_APPEND;
+	err = NULL;
+	ck_assert_ptr_null(store_open(test_db, &o, &err));
+	ck_assert_ptr_nonnull(strstr(err, ": no such records database (a test"
+				     " or a prescription is added to the"
+				     " kiosk's own database"));
+	ck_assert_int_eq(access(test_db, F_OK), -1);
 	free(err);
 }
 END_TEST
