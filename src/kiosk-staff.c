@@ -441,7 +441,11 @@ kiosk_staff_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 			.hot = app->staff_last > 0 &&
 			       items[i] == app->staff_last - 1 };
 	}
-	kiosk_stack(app, b, (size_t)n, f.body_y + 1, f.body_h - 3);
+	/* The menu has no bar: the items may use the rows to the last but
+	 * one (kiosk_staff_draw says what happened in the rows under them),
+	 * and start a row higher when they would not fit otherwise. */
+	kiosk_stack(app, b, (size_t)n, n + 2 > app->h - 1 - f.body_y
+		    ? f.body_y : f.body_y + 1, f.body_h - 3);
 	w = app->w - 4 < 56 ? app->w - 4 : 56; /* room for longer labels */
 	for (int i = 0; i < n; i++) {
 		b[i].w = w;
@@ -643,6 +647,7 @@ kiosk_staff_draw(const struct kiosk_app *app, struct grid *g)
 	struct kiosk_button b[KIOSK_ITEM_NITEMS];
 	struct kiosk_frame f;
 	size_t n;
+	int y, end;
 
 	kiosk_frame(app, &f);
 	kiosk_draw_header(app, g, _("Staff menu"), NULL);
@@ -653,19 +658,33 @@ kiosk_staff_draw(const struct kiosk_app *app, struct grid *g)
 			_("Exit the kiosk? It stays off until it is started again; a patient cannot use it meanwhile."),
 			GRID_ALERT, true);
 	kiosk_draw_buttons(g, b, n);
-	if (app->cs.error != NULL && app->cs.nops > 0) {
+	/* What happened, under the items and never over them: from the row
+	 * after the last item (at the foot when there is room) to the last
+	 * row. When rows run short the error comes first, and the demo line
+	 * gives way (the header says デモ / demo too). */
+	y = n > 0 ? b[n - 1].y + b[n - 1].h + 1 : f.body_y;
+	if (y > app->h - 1)
+		y = app->h - 1;
+	end = app->h;
+	if (app->cs.error != NULL && app->cs.nops > 0 && y < end) {
 		/* The exact error, for staff only. */
 		char *e = xasprintf(_("Not saved (%zu records waiting): %s"),
 				    app->cs.nops, app->cs.error);
 
-		kiosk_draw_text(g, 2, f.hint_y - 4, g->w - 4, 2, e, GRID_ALERT, false);
+		if (y < f.hint_y - 4)
+			y = f.hint_y - 4;
+		y += kiosk_draw_text(g, 2, y, g->w - 4, end - y < 2
+				     ? end - y : 2, e, GRID_ALERT, false);
 		free(e);
 	}
-	if (app->message != NULL)
-		kiosk_draw_text(g, 2, f.hint_y - 2, g->w - 4, 2, _(app->message),
-				GRID_ALERT, true);
-	else if (app->demo)
-		kiosk_draw_text(g, 2, f.hint_y - 2, g->w - 4, 2,
+	if (y < f.hint_y - 2)
+		y = f.hint_y - 2;
+	if (app->message != NULL && y < end)
+		kiosk_draw_text(g, 2, y, g->w - 4, end - y < 2 ? end - y : 2,
+				_(app->message), GRID_ALERT, true);
+	else if (app->demo && end - y >= kiosk_text_rows(g, g->w - 4,
+		 _("Demo mode: no staff PIN is set (isokiosk staff set-pin).")))
+		kiosk_draw_text(g, 2, y, g->w - 4, 2,
 			_("Demo mode: no staff PIN is set (isokiosk staff set-pin)."),
 			GRID_ALERT, true);
 }
