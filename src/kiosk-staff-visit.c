@@ -172,6 +172,7 @@ kiosk_staff_flags_enter(struct kiosk_app *app)
 	sodium_memzero(app->cs.staff_id, sizeof app->cs.staff_id);
 	snprintf(app->cs.staff_id, sizeof app->cs.staff_id, "%s",
 		 app->staff_keep);
+	app->cs.id_typing = false;
 	free(app->cs.form_why);
 	app->cs.form_why = NULL;
 	app->message = NULL;
@@ -179,14 +180,15 @@ kiosk_staff_flags_enter(struct kiosk_app *app)
 }
 
 /* Place i of the list: 0 a new follow-up, 1 the test form, 2.. the open
- * flags. */
+ * flags; the staff ID line above them. */
 #define KIOSK_FOLLOW_NEW 100
 #define KIOSK_FOLLOW_TEST 101
+#define KIOSK_FOLLOW_STAFF 102
 
 static size_t
 kiosk_staff_flags_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 {
-	static char labels[2 + KIOSK_FLAGS_MAX][240];
+	static char labels[3 + KIOSK_FLAGS_MAX][240];
 	struct kiosk_frame f;
 	size_t nf = app->cs.nflags_open < KIOSK_FLAGS_MAX ? app->cs.nflags_open
 							  : KIOSK_FLAGS_MAX;
@@ -196,6 +198,13 @@ kiosk_staff_flags_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 	kiosk_frame(app, &f);
 	b[0] = (struct kiosk_button){ .action = KEYS_A_BACK, .label = _("Back") };
 	kiosk_bar(app, b, 1);
+	/* The staff ID line: touched, it takes digits too. */
+	snprintf(labels[0], sizeof labels[0], _("Staff ID: %s"),
+		 app->cs.staff_id);
+	b[n++] = (struct kiosk_button){ .x = 2, .y = f.body_y,
+		.w = app->w - 4, .h = 1, .action = KEYS_A_PICK,
+		.arg = KIOSK_FOLLOW_STAFF, .label = labels[0],
+		.selected = app->cs.id_typing };
 	y = f.body_y + 3;
 	step = f.hint_y - 3 - y >= (int)(nf + 2) * 2 ? 2 : 1;
 	for (size_t i = 0; i < nf + 2; i++) {
@@ -203,21 +212,23 @@ kiosk_staff_flags_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 
 		if (row >= f.hint_y - 2)
 			break;
+		char *l = labels[i + 1];
+
 		if (i == 0)
-			snprintf(labels[i], sizeof labels[i], "1  %s",
+			snprintf(l, sizeof labels[0], "1  %s",
 				 _("New follow-up visit"));
 		else if (i == 1)
-			snprintf(labels[i], sizeof labels[i], "2  %s",
+			snprintf(l, sizeof labels[0], "2  %s",
 				 _("Pregnancy test and may prescribe"));
 		else
-			snprintf(labels[i], sizeof labels[i], "%zu  %s: %s",
+			snprintf(l, sizeof labels[0], "%zu  %s: %s",
 				 i + 1, _("Acknowledge"),
 				 app->cs.flag_label[i - 2]);
 		b[n++] = (struct kiosk_button){ .x = 2, .y = row,
 			.w = app->w - 4, .h = 1, .action = KEYS_A_PICK,
 			.arg = i == 0 ? KIOSK_FOLLOW_NEW : i == 1
 			       ? KIOSK_FOLLOW_TEST : (int)i - 2,
-			.label = labels[i], .hot = i == 2 };
+			.label = l, .hot = i == 2 };
 	}
 	return n;
 }
@@ -260,8 +271,22 @@ kiosk_staff_flags_ack(struct kiosk_app *app, size_t i)
 static struct kiosk_step
 kiosk_staff_follow_pick(struct kiosk_app *app, int arg)
 {
-	if (arg == KIOSK_FOLLOW_TEST)
+	if (arg == KIOSK_FOLLOW_STAFF) {
+		app->cs.id_typing = !app->cs.id_typing;
+		return KIOSK_REDRAW;
+	}
+	app->cs.id_typing = false;
+	if (arg == KIOSK_FOLLOW_TEST) {
+		/* The staff ID typed here goes along to the test form. */
+		char *clean = ingate_clean(INGATE_STAFF, app->cs.staff_id,
+					   strlen(app->cs.staff_id), 0, NULL);
+
+		if (clean != NULL && clean[0] != '\0')
+			snprintf(app->staff_keep, sizeof app->staff_keep,
+				 "%s", clean);
+		free(clean);
 		return KIOSK_GO(KIOSK_STAFF_TEST);
+	}
 	if (arg != KIOSK_FOLLOW_NEW)
 		return kiosk_staff_flags_ack(app, (size_t)arg);
 	if (app->cs.on) {
@@ -281,7 +306,13 @@ kiosk_staff_flags_handle(struct kiosk_app *app, const struct kiosk_input *in)
 {
 	struct kiosk_consent *cs = &app->cs;
 
-	if (in->action != KEYS_A_DIGIT &&
+	if (in->ev->kind == KEYS_EV_KEY && in->ev->key == '\t') {
+		cs->id_typing = !cs->id_typing;
+		return KIOSK_REDRAW;
+	}
+	/* Digits choose from the list, unless the staff ID is being typed
+	 * (its line touched, or Tab): a staff ID may hold digits. */
+	if ((cs->id_typing || in->action != KEYS_A_DIGIT) &&
 	    kiosk_type(cs->staff_id, sizeof cs->staff_id, in)) {
 		free(cs->form_why);
 		cs->form_why = NULL;
@@ -290,6 +321,11 @@ kiosk_staff_flags_handle(struct kiosk_app *app, const struct kiosk_input *in)
 	switch (in->action) {
 	case KEYS_A_ERASE:
 		kiosk_erase(cs->staff_id);
+		return KIOSK_REDRAW;
+	case KEYS_A_ACTIVATE:
+		if (!cs->id_typing)
+			return KIOSK_STAY;
+		cs->id_typing = false;
 		return KIOSK_REDRAW;
 	case KEYS_A_DIGIT:
 		if (in->arg == 1)
@@ -302,6 +338,10 @@ kiosk_staff_flags_handle(struct kiosk_app *app, const struct kiosk_input *in)
 	case KEYS_A_PICK:
 		return kiosk_staff_follow_pick(app, in->arg);
 	case KEYS_A_BACK:
+		if (cs->id_typing) {
+			cs->id_typing = false;
+			return KIOSK_REDRAW;
+		}
 		return KIOSK_GO(KIOSK_STAFF_MENU);
 	default:
 		return KIOSK_STAY;
@@ -311,24 +351,27 @@ kiosk_staff_flags_handle(struct kiosk_app *app, const struct kiosk_input *in)
 static void
 kiosk_staff_flags_draw(const struct kiosk_app *app, struct grid *g)
 {
-	struct kiosk_button b[3 + KIOSK_FLAGS_MAX];
+	struct kiosk_button b[4 + KIOSK_FLAGS_MAX];
 	struct kiosk_frame f;
 	size_t n;
-	char *s;
-	int y;
+	int x, y;
 
 	kiosk_frame(app, &f);
 	kiosk_draw_header(app, g, _("Follow-up visits"), NULL);
 	kiosk_staff_banner(app, g);
 	y = f.body_y;
-	s = xasprintf(_("Staff ID: %s"), app->cs.staff_id);
-	grid_put(g, 2, y, s, g->w - 4, GRID_SELECTED);
-	free(s);
-	kiosk_draw_text(g, 2, y + 1, g->w - 4, 2, app->cs.nflags_open > 0
-			? _("Talk with the patient, then touch a flag to acknowledge it under your staff ID.")
-			: _("No flag is open."), GRID_DIM, false);
 	n = kiosk_staff_flags_buttons(app, b);
-	for (size_t i = 1; i < n; i++) {
+	/* b[1], the staff ID: a field, with a cursor while typed */
+	x = 2 + grid_put(g, 2, y, b[1].label, g->w - 4, GRID_SELECTED);
+	if (app->cs.id_typing)
+		grid_put(g, x, y, "_", 1, GRID_SELECTED);
+	kiosk_draw_text(g, 2, y + 1, g->w - 4, 2, app->cs.id_typing
+			? _("Type the staff ID (digits too), then press Enter.")
+			: app->cs.nflags_open > 0
+			? _("Talk with the patient, then touch a flag to acknowledge it under your staff ID. To type digits in the ID, touch it first.")
+			: _("No flag is open. To type digits in the staff ID, touch it first."),
+			GRID_DIM, false);
+	for (size_t i = 2; i < n; i++) {
 		enum grid_style st = b[i].hot ? GRID_BUTTON_HOT : GRID_BUTTON;
 
 		grid_fill(g, b[i].x, b[i].y, b[i].w, 1, st);
@@ -501,13 +544,26 @@ kiosk_test_record(struct kiosk_app *app)
 {
 	struct kiosk_consent *cs = &app->cs;
 	char ref[KIOSK_FIELD_MAX], staff[KIOSK_FIELD_MAX], *err = NULL;
+	char today[CLOCK_MAX];
 	struct store_test t;
+	int64_t d;
 
 	if (!kiosk_test_gate(app, INGATE_REF, cs->test_ref, ref, sizeof ref,
 			     KIOSK_TEST_REF) ||
 	    !kiosk_test_gate(app, INGATE_STAFF, cs->staff_id, staff,
 			     sizeof staff, KIOSK_TEST_STAFF))
 		return KIOSK_REDRAW;
+	clock_format(clock_now_ms(), CLOCK_DATE, today);
+	if (!visit_date_days(cs->test_date, &d) ||
+	    strcmp(cs->test_date, today) > 0) {
+		kiosk_test_say(app, N_("The test was not recorded (see below)."),
+			       xstrdup(visit_date_days(cs->test_date, &d)
+				       ? _("The date of the test is after today.")
+				       : _("The date of the test is not a date: write it as YYYY-MM-DD, e.g. 2026-12-07.")));
+		cs->field = KIOSK_TEST_DATE;
+		sodium_memzero(ref, sizeof ref);
+		return KIOSK_REDRAW;
+	}
 	snprintf(app->staff_keep, sizeof app->staff_keep, "%s", staff);
 	t.patient_ref = ref;
 	t.date = cs->test_date;
@@ -523,6 +579,26 @@ kiosk_test_record(struct kiosk_app *app)
 	return KIOSK_REDRAW;
 }
 
+/* Why the prescription may not be issued, from the store's verdict, in
+ * the staff's language (caller frees); NULL for another refusal. */
+static char *
+kiosk_test_verdict(int verdict, int window)
+{
+	switch (verdict) {
+	case VISIT_NO_TEST:
+		return xstrdup(_("No pregnancy test is on record for this patient. Record a negative test first."));
+	case VISIT_TEST_TOO_OLD:
+		return xasprintf(_("No pregnancy test inside the clinic's window (%d days, today included). Test again and record it."),
+				 window);
+	case VISIT_TEST_POSITIVE:
+		return xstrdup(_("A pregnancy test in the window is positive. A doctor decides what happens next."));
+	case VISIT_TEST_INVALID:
+		return xstrdup(_("The last pregnancy test is invalid. Test again and record it."));
+	default:
+		return NULL;
+	}
+}
+
 static struct kiosk_step
 kiosk_test_prescribe(struct kiosk_app *app)
 {
@@ -530,8 +606,9 @@ kiosk_test_prescribe(struct kiosk_app *app)
 	char ref[KIOSK_FIELD_MAX], staff[KIOSK_FIELD_MAX], today[CLOCK_MAX];
 	char *err = NULL;
 	int64_t *ids = NULL, id = 0;
-	size_t n = 0;
-	int window;
+	size_t n = 0, open = 0;
+	int window, verdict = -1;
+	bool done = false;
 
 	if (!kiosk_test_gate(app, INGATE_REF, cs->test_ref, ref, sizeof ref,
 			     KIOSK_TEST_REF) ||
@@ -553,8 +630,12 @@ kiosk_test_prescribe(struct kiosk_app *app)
 
 		store_session_init(&s);
 		if (store_session_get(cs->store, ids[i], &s, &err) == 0 &&
-		    s.outcome == STORE_COMPLETED)
+		    s.outcome == STORE_COMPLETED) {
 			id = s.id;
+			done = s.presc_staff != NULL;
+			for (size_t k = 0; k < s.nflags; k++)
+				open += s.flags[k].ack_staff == NULL;
+		}
 		free(err);
 		err = NULL;
 		store_session_done(&s);
@@ -565,14 +646,33 @@ kiosk_test_prescribe(struct kiosk_app *app)
 			       NULL);
 		return KIOSK_REDRAW;
 	}
+	/* What staff can act on, in their language; the store checks all
+	 * of it again and has the last word. */
+	if (done) {
+		kiosk_test_say(app, N_("May prescribe is already recorded for this patient's last visit."),
+			       NULL);
+		return KIOSK_REDRAW;
+	}
+	if (open > 0) {
+		kiosk_test_say(app, N_("May prescribe is refused: acknowledge this patient's open flags first (Back, then touch each flag)."),
+			       NULL);
+		return KIOSK_REDRAW;
+	}
 	snprintf(app->staff_keep, sizeof app->staff_keep, "%s", staff);
 	clock_format(clock_now_ms(), CLOCK_DATE, today);
-	if (store_prescribe(cs->store, id, staff, today, window, NULL,
-			    &err) != 0)
+	if (store_prescribe(cs->store, id, staff, today, window, &verdict,
+			    &err) != 0) {
+		char *why = kiosk_test_verdict(verdict, window);
+
+		if (why != NULL) {
+			free(err);
+			err = why;
+		}
 		kiosk_test_say(app, N_("May prescribe is refused (see below)."),
 			       err);
-	else
+	} else {
 		kiosk_test_say(app, N_("May prescribe: recorded."), NULL);
+	}
 	sodium_memzero(ref, sizeof ref);
 	return KIOSK_REDRAW;
 }

@@ -217,6 +217,9 @@ struct kiosk_consent {
 	char *form_why;              /* why the input gate refused a typed
 					field (shown under the form), or NULL */
 	char staff_id[KIOSK_FIELD_MAX];
+	bool id_typing;              /* staff follow-up screen: the staff ID
+					is being typed, so digits type (else
+					they choose) */
 	/* A follow-up visit (kiosk-visit.c). */
 	bool follow;                 /* the session is a follow-up */
 	bool form_visit;             /* the staff form starts a follow-up */

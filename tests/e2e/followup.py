@@ -17,13 +17,16 @@ then `records patient`, `records verify`, add-test and prescribe from the
 shell. Output is TAP. Reuses the consent test's terminal and quiz helpers.
 """
 import os
+import datetime
 import re
 import sys
 import tempfile
+import zoneinfo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import consent  # noqa: E402
 from consent import Kiosk, Log, Timeout, ok, finish, records, progress, header  # noqa: E402
+from touch import Touch  # noqa: E402
 
 STOP_TITLE = "スタッフとお話しください"
 
@@ -160,14 +163,25 @@ def run(k, tmp):
     ok("至急：患者 P-F" in s, "the staff menu shows the urgent banner", s)
     k.keys("7")
     s = k.wait("対応済みにする")
-    k.text("nurse-b")
-    k.wait("スタッフID：nurse-b")
+    # digits choose from the list until the staff ID is touched (or Tab)
+    k.text("nurse-")
+    k.wait("スタッフID：nurse-")
+    s = k.wait("先にIDにふれて")
+    ok("スタッフID：nurse-_" not in s, "the ID is not being typed yet", s)
+    Touch(k).tap("スタッフID：nurse-")
+    s = k.wait("スタッフID：nurse-_")
+    ok("数字も入ります" in s, "touched, the staff ID takes digits", s)
+    k.text("b7")
+    k.keys("Enter")
+    s = k.wait(lambda s: "スタッフID：nurse-b7" in s and
+               "スタッフID：nurse-b7_" not in s)
+    ok("対応済みにする" in s, "a digit typed into the ID chose nothing", s)
     k.keys("3")
     s = k.wait("対応済みにしました")
     ok("未対応の知らせはありません" in s and "至急" not in s,
        "acknowledged: the banner is gone", s)
     rc, out = records("patient", "P-F", "--db", db)
-    ok(re.search(r"flag: URGENT mood self-harm, acknowledged by nurse-b at "
+    ok(re.search(r"flag: URGENT mood self-harm, acknowledged by nurse-b7 at "
                  r"\d{4}-\d\d-\d\d \d\d:\d\d [+-]\d\d:\d\d", out) is not None,
        "records patient: who acknowledged it and when", out)
     # may prescribe for the last completed visit (#2): no test yet
@@ -175,9 +189,30 @@ def run(k, tmp):
     s = k.wait("妊娠検査と処方の可否")
     ok("P-F" in s and "陰性" in s and "院内" in s,
        "the test form: the patient, negative, at the clinic", s)
+    ok("スタッフID：nurse-b7" in s, "the staff ID typed there came along", s)
     k.keys("7")
     s = k.wait("処方してよいと記録できません")
-    ok("no pregnancy test is" in s and "(no-test)" in s, "refused without a test, saying why", s)
+    ok("妊娠検査の記録がありません" in s and "no pregnancy" not in s,
+       "refused without a test, saying why in the staff's language", s)
+    # a date that is not one, then one after today: refused, said in
+    # Japanese, nothing recorded; then today's date again
+    today = datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Tokyo")).strftime("%Y-%m-%d")
+    k.keys("2")
+    k.wait("検査日：" + today + "_")
+    for bad, said in (("2026-13-01", "検査日が日付になっていません"),
+                      ("2099-01-01", "検査日が今日より後")):
+        k.keys(*["BSpace"] * 10)
+        k.text(bad)
+        k.keys("Tab")
+        k.wait("検査日：" + bad)
+        k.keys("6")
+        s = k.wait(said)
+        ok("検査は記録されませんでした" in s and "検査日：" + bad + "_" in s,
+           f"test date {bad}: refused, saying why, the date ready to fix", s)
+    k.keys(*["BSpace"] * 10)
+    k.text(today)
+    k.keys("Tab")
+    k.wait(lambda s: "検査日：" + today in s and "検査日：" + today + "_" not in s)
     k.keys("6")
     s = k.wait("妊娠検査を記録しました")
     k.keys("7")
@@ -190,7 +225,7 @@ def run(k, tmp):
     k.keys("9", "2")
     k.exited_clean("urgent follow-up")
     rc, out = records("patient", "P-F", "--db", db)
-    ok(re.search(r"may prescribe: nurse-b at .* \(pregnancy test #1\)", out)
+    ok(re.search(r"may prescribe: nurse-b7 at .* \(pregnancy test #1\)", out)
        is not None and "#1  " in out.split("Pregnancy tests:")[1],
        "records patient: may prescribe, the test it relied on", out)
 
@@ -214,7 +249,7 @@ def run(k, tmp):
     ok(rc == 1 and "did not complete" in out,
        "prescribe after the urgent visit: refused (it did not complete)", out)
     rc, out = records("prescribe", "2", "--staff", "dr-a", "--db", db)
-    ok(rc == 1 and "already recorded by nurse-b" in out,
+    ok(rc == 1 and "already recorded by nurse-b7" in out,
        "prescribe twice: refused", out)
     rc, out = records("add-test", "--patient", "P-G", "--date", "2026-02-30",
                       "--result", "negative", "--setting", "clinic", "--db", db)
