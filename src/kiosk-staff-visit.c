@@ -199,7 +199,8 @@ kiosk_staff_flags_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 	b[0] = (struct kiosk_button){ .action = KEYS_A_BACK, .label = _("Back") };
 	kiosk_bar(app, b, 1);
 	/* The staff ID line: touched, it takes digits too. */
-	snprintf(labels[0], sizeof labels[0], _("Staff ID: %s"),
+	snprintf(labels[0], sizeof labels[0], app->cs.id_typing
+		 ? _("Staff ID: %s") : _("Staff ID: %s (touch to type digits too)"),
 		 app->cs.staff_id);
 	b[n++] = (struct kiosk_button){ .x = 2, .y = f.body_y,
 		.w = app->w - 4, .h = 1, .action = KEYS_A_PICK,
@@ -361,15 +362,20 @@ kiosk_staff_flags_draw(const struct kiosk_app *app, struct grid *g)
 	kiosk_staff_banner(app, g);
 	y = f.body_y;
 	n = kiosk_staff_flags_buttons(app, b);
-	/* b[1], the staff ID: a field, with a cursor while typed */
-	x = 2 + grid_put(g, 2, y, b[1].label, g->w - 4, GRID_SELECTED);
-	if (app->cs.id_typing)
+	/* b[1], the staff ID: a button to touch, a field with a cursor while
+	 * it is typed */
+	if (app->cs.id_typing) {
+		x = 2 + grid_put(g, 2, y, b[1].label, g->w - 4, GRID_SELECTED);
 		grid_put(g, x, y, "_", 1, GRID_SELECTED);
+	} else {
+		grid_fill(g, 2, y, g->w - 4, 1, GRID_BUTTON);
+		grid_put(g, 3, y, b[1].label, g->w - 6, GRID_BUTTON);
+	}
 	kiosk_draw_text(g, 2, y + 1, g->w - 4, 2, app->cs.id_typing
 			? _("Type the staff ID (digits too), then press Enter.")
 			: app->cs.nflags_open > 0
-			? _("Talk with the patient, then touch a flag to acknowledge it under your staff ID. To type digits in the ID, touch it first.")
-			: _("No flag is open. To type digits in the staff ID, touch it first."),
+			? _("Talk with the patient, then touch a flag to acknowledge it under your staff ID.")
+			: _("No flag is open."),
 			GRID_DIM, false);
 	for (size_t i = 2; i < n; i++) {
 		enum grid_style st = b[i].hot ? GRID_BUTTON_HOT : GRID_BUTTON;
