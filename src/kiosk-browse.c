@@ -133,8 +133,10 @@ kiosk_welcome_draw(const struct kiosk_app *app, struct grid *g)
 	nb = kiosk_welcome_buttons(app, b);
 	kiosk_draw_buttons(g, b, nb);
 	y = nb > 0 ? b[nb - 1].y + b[nb - 1].h + (tall ? 1 : 0) : y;
-	for (size_t i = 0; i < n && y < g->h - 1; i++, y++)
-		kiosk_draw_text(g, 1, y, g->w - 2, 1,
+	/* Each hint whole, wrapped if it must be (at 40 columns the
+	 * Japanese one takes two rows), above the last row. */
+	for (size_t i = 0; i < n && y < g->h - 1; i++)
+		y += kiosk_draw_text(g, 1, y, g->w - 2, g->h - 1 - y,
 			i18n_gettext_in(app->bundle->langs[i].code,
 					N_("Touch a language or press its number.")),
 			GRID_DIM, true);
