@@ -644,6 +644,7 @@ kiosk_staff_handle(struct kiosk_app *app, const struct kiosk_input *in)
 static void
 kiosk_staff_draw(const struct kiosk_app *app, struct grid *g)
 {
+	const char *demo = _("Demo mode: no staff PIN is set (isokiosk staff set-pin).");
 	struct kiosk_button b[KIOSK_ITEM_NITEMS];
 	struct kiosk_frame f;
 	size_t n;
@@ -682,11 +683,9 @@ kiosk_staff_draw(const struct kiosk_app *app, struct grid *g)
 	if (app->message != NULL && y < end)
 		kiosk_draw_text(g, 2, y, g->w - 4, end - y < 2 ? end - y : 2,
 				_(app->message), GRID_ALERT, true);
-	else if (app->demo && end - y >= kiosk_text_rows(g, g->w - 4,
-		 _("Demo mode: no staff PIN is set (isokiosk staff set-pin).")))
-		kiosk_draw_text(g, 2, y, g->w - 4, 2,
-			_("Demo mode: no staff PIN is set (isokiosk staff set-pin)."),
-			GRID_ALERT, true);
+	else if (app->demo && end - y >= kiosk_text_rows(g, g->w - 4, demo))
+		kiosk_draw_text(g, 2, y, g->w - 4, end - y, demo, GRID_ALERT,
+				true);
 }
 
 const struct kiosk_state_ops kiosk_staff_ops = {
