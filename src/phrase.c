@@ -81,8 +81,8 @@ phrase_gram(unsigned feature, unsigned a, unsigned b, unsigned c)
 /* The features in convert.py's order. */
 enum { BW1, BW2, BW3, TW1, TW2, TW3, TW4 };
 
-static bool
-phrase_score(const unsigned x[6])
+static long
+phrase_sum(const unsigned x[6])
 {
 	const int16_t *uw = phrase_uw;
 	unsigned stride = phrase_nvocab + 1;
@@ -105,7 +105,7 @@ phrase_score(const unsigned x[6])
 	if (x[3] && x[4] && x[5])
 		sum += phrase_gram(TW4, x[3], x[4], x[5]);
 	/* BudouX: base score -total/2, a boundary where the score is > 0 */
-	return 2 * sum > (long)phrase_total;
+	return 2 * sum - (long)phrase_total;
 }
 
 bool
@@ -116,7 +116,7 @@ phrase_boundary(const uint32_t c[6])
 	pthread_once(&phrase_once, phrase_init);
 	for (unsigned k = 0; k < 6; k++)
 		x[k] = phrase_index(c[k]);
-	return phrase_score(x);
+	return phrase_sum(x) > 0;
 }
 
 void
@@ -134,6 +134,6 @@ phrase_split(const uint32_t *c, size_t n, bool *brk)
 
 			x[k] = j >= 3 && j - 3 < n ? phrase_index(c[j - 3]) : 0;
 		}
-		brk[i] = phrase_score(x);
+		brk[i] = phrase_sum(x) > 0;
 	}
 }
