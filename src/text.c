@@ -310,6 +310,17 @@ text_is_unit_word(const uint32_t *c, size_t i, size_t m)
 	return false;
 }
 
+/* Whether the ASCII word that ends before c[e] starts with a capital. */
+static bool
+text_word_capital(const uint32_t *c, size_t e)
+{
+	size_t a = e;
+
+	while (a > 0 && c[a - 1] < 0x80 && text_is_letter(c[a - 1]))
+		a--;
+	return a < e && c[a] >= 'A' && c[a] <= 'Z';
+}
+
 /* NONE < SOFT < HARD */
 static int
 text_keep_rank(unsigned char k)
@@ -449,11 +460,14 @@ text_scan(const char *s, size_t n, int ambiguous, unsigned char *keep,
 		}
 		for (size_t t = k + 1; t <= j; t++)
 			text_raise(keep, off[t], TEXT_KEEP_HARD);
-		/* "vitamin A", "SPF 30": a lone capital or a number after a
-		   word and one space stays with the word */
+		/* "vitamin A", "SPF 30": a lone capital (not the pronoun I)
+		   after a word and one space, or a number after a word that
+		   starts with a capital, stays with the word while the line
+		   has room ("or 0.5", "to 40" part freely) */
 		if (k >= 2 && c[k - 1] == ' ' && c[k - 2] < 0x80 &&
 		    text_is_letter(c[k - 2]) &&
-		    ((j == k && c[k] >= 'A' && c[k] <= 'Z') || text_is_digit(c[k])))
+		    ((j == k && c[k] >= 'A' && c[k] <= 'Z' && c[k] != 'I') ||
+		     (text_is_digit(c[k]) && text_word_capital(c, k - 1))))
 			text_raise(keep, off[k], TEXT_KEEP_SOFT);
 		/* "20 mg": a number and a unit word after one space. */
 		if (text_is_digit(c[j]) && j + 2 < m && c[j + 1] == ' ' &&

@@ -10,8 +10,10 @@
  * 4051): the no-start and no-end characters, a number never split from its
  * unit (20mg, 0.5〜2mg/kg, 32〜34℃, ２０ｍｇ) nor a Latin or number token
  * (SPF30, PA+++, UV-B), a numeral kept with its counter (1日, 1か月) when the
- * line has room, and in English a word never parted from a lone capital or
- * number after it (vitamin A, SPF 30, up to 40 mg).
+ * line has room, and in English, also while the line has room, a word kept
+ * with a lone capital after it (vitamin A; not the pronoun I) and a word
+ * that starts with a capital kept with a number after it (SPF 30; "or 0.5"
+ * and "up to 40" part freely).
  *
  * Which opportunity ends a line (the rule; text_wrap keeps it):
  *   1. the last one that fits and lies between phrases (a phrase boundary

@@ -146,9 +146,10 @@ def is_latin(c):
 
 READING = re.compile(r"（[\u3041-\u309f\u30fc]+）")
 MARKER = re.compile(r"(?:・|- |\d+\. |\[[ x]\] |\(\d+\) |Q\. |A\. )")
-# a lone capital letter or number after a word: vitamin A, SPF 30 (an
-# article "a" belongs with the word after it, not before)
-LONE = re.compile(r"^(?:[A-Z]|[0-9]+(?:[.,][0-9]+)*%?)[.,;:!?)\"”’]*$")
+# a lone capital after a word (vitamin A; not the pronoun I, and an article
+# "a" belongs with the word after it), or a number after a word that starts
+# with a capital (SPF 30; "or 0.5", "up to 40" may part)
+LONE = re.compile(r"^(?:[A-HJ-Z]|[0-9]+(?:[.,][0-9]+)*%?)[.,;:!?)\"”’]*$")
 # labels the quiz layout puts on a line of their own, right above text
 LABEL = re.compile(r"^(?:解説|Explanation|\[[^\]]+\] profile:.*)$")
 WORD = re.compile(r"^[A-Za-z]+$")  # a word, no punctuation after it
@@ -378,7 +379,8 @@ def classify(u, bx, hard=frozenset()):
         if prev == " ":
             before = clean[:k - 1].split(" ")[-1]
             after = clean[k:].split(" ")[0]
-            if LONE.match(after) and WORD.match(before):
+            if (LONE.match(after) and WORD.match(before) and
+                    (not after[0].isdigit() or before[0].isupper())):
                 out.append(("tok", ctx))
             else:
                 out.append(("ok", ctx))

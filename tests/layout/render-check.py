@@ -13,8 +13,9 @@ the C side) of what `isokiosk render` promises:
     text, and are skipped before the first character is looked at);
   * no unit or Latin token of the source (20mg, 32〜34℃, 0.5〜2mg/kg, SPF30,
     PA+++, UV-B, ２０ｍｇ ...) is split across lines;
-  * no line break between an English word and a lone capital or number
-    after it (vitamin A, SPF 30, up to 40 mg);
+  * no line break between an English word and a lone capital after it
+    (vitamin A; not I), nor between a word with a capital and a number
+    after it (SPF 30);
   * a ruby reading is never split from its base nor cut in two: in
     parentheses, no line ends inside "（reading）"; a compound may be split
     at a kanji boundary only with its reading divided with it (JLREQ jukugo
@@ -272,8 +273,8 @@ def reading_in_lines(sr, sigs):
     return False
 
 
-LONE = re.compile(r"^(?:[A-Z]|[0-9]+(?:[.,][0-9]+)*%?)(?=[\s.,;:!?)\"”’]|$)")
-WORD_END = re.compile(r"(?:^|\s)[A-Za-z]+$")
+LONE = re.compile(r"^(?:[A-HJ-Z]|[0-9]+(?:[.,][0-9]+)*%?)(?=[\s.,;:!?)\"”’]|$)")
+WORD_END = re.compile(r"(?:^|\s)([A-Za-z]+)$")
 
 
 def check(source, render, width, amb, ruby):
@@ -307,7 +308,8 @@ def check(source, render, width, amb, ruby):
     for a, b in pairs:
         a = a.rstrip()
         b = MARKER.sub("", b.strip()).lstrip()
-        if WORD_END.search(a) and LONE.match(b):
+        w, t = WORD_END.search(a), LONE.match(b)
+        if w and t and (not b[0].isdigit() or w.group(1)[0].isupper()):
             problems.append(f"{render}: '{a.split()[-1]}' and '{b.split()[0]}' "
                             f"broken apart: {a.strip()[-20:]} | {b[:20]}")
 

@@ -243,10 +243,17 @@ START_TEST(test_word_token)
 		"use|vitamin A or|SPF 30 daily");
 	WRAP_EQ("a relative of vitamin A. Taking", 12, 1,
 		"a relative|of|vitamin A.|Taking");
-	WRAP_EQ("up to 40 mg a day", 12, 1, "up to 40 mg|a day");
-	/* not after punctuation (a new clause), not a lower-case "a" */
+	/* a number after a word without a capital parts freely ("or 0.5",
+	   "up to 40"), but 40 mg stays whole */
+	WRAP_EQ("a day, or 0.5 mg/kg", 10, 1, "a day, or|0.5 mg/kg");
+	WRAP_EQ("up to 40 mg a day", 10, 1, "up to|40 mg a|day");
+	/* not after punctuation (a new clause), not a lower-case "a", not I */
 	WRAP_EQ("myself, I will", 8, 1, "myself,|I will");
 	WRAP_EQ("take a pill", 5, 1, "take|a|pill");
+	WRAP_EQ("what should I do", 12, 1, "what should|I do");
+	/* longer than the line: the keep gives way first (SOFT) */
+	WRAP_EQ("dose SPF 30 now", 6, 1, "dose|SPF 30|now");
+	BRK_EQ("dose SPF 30 now", 5, "dose[1]|SPF[4]|30[1]|now[0]");
 }
 END_TEST
 
