@@ -1089,11 +1089,12 @@ text_para_wrap(struct text_para *tp, int width, struct text_line **lines)
 		cut = text_force_break(s, a, text_piece_end(tp, a, width),
 				       tp->keep, width, tp->ambiguous);
 		k = text_trim(s, a, cut);
-		text_emit(lines, &nl, &cap, a, k, cols[k] - base,
-			  TEXT_BRK_FORCED);
 		while (cut < n && text_is_space(s[cut]))
 			cut++;
-		if (cut < n && text_is_hard(p[cut])) {
+		hard = cut < n && text_is_hard(p[cut]);
+		text_emit(lines, &nl, &cap, a, k, cols[k] - base,
+			  hard || cut >= n ? TEXT_BRK_END : TEXT_BRK_FORCED);
+		if (hard) {
 			/* its hard break ends the line cut here */
 			cut += text_char_len(s, cut, n);
 			if (cut == n) {
