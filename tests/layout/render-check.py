@@ -304,11 +304,20 @@ def check(source, render, width, amb, ruby):
         if t and t[-1] in NO_END:
             problems.append(f"{render}: line ends with {t[-1]}: {seg.strip()}")
 
-    # a word and a lone capital or number after it: never parted
+    # a word and a lone capital or number after it: never parted, when
+    # they were one line's neighbours in the source (a list item starting
+    # "A condom" after one ending "pregnancy", or the quiz's "Explanation"
+    # label above "A strong headache", are not such a pair)
+    text, cells, readings = read_source(source, ruby)
+    src_all = text + "\n" + "\n".join(c for c, _ in cells)
     for a, b in pairs:
         a = a.rstrip()
         b = MARKER.sub("", b.strip()).lstrip()
         w, t = WORD_END.search(a), LONE.match(b)
+        if w and t and not re.search(
+                r"(?<![A-Za-z])" + re.escape(w.group(1)) + r"[ \t]+"
+                + re.escape(t.group(0)) + r"(?![A-Za-z0-9])", src_all):
+            continue
         if w and t and (not b[0].isdigit() or w.group(1)[0].isupper()):
             problems.append(f"{render}: '{a.split()[-1]}' and '{b.split()[0]}' "
                             f"broken apart: {a.strip()[-20:]} | {b[:20]}")
@@ -325,9 +334,6 @@ def check(source, render, width, amb, ruby):
                             for _, r in rubies):
                 problems.append(f"{render}: ruby reading cut at the line's "
                                 f"end: {t.strip()[-20:]}")
-
-    text, cells, readings = read_source(source, ruby)
-    src_all = text + "\n" + "\n".join(c for c, _ in cells)
 
     # tokens: each must sit whole inside one line (or one cell line)
     for m in TOKEN.finditer(src_all):
