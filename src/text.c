@@ -720,6 +720,24 @@ text_context(const char *s, size_t n, const unsigned char *keep, size_t e,
 	}
 }
 
+/*
+ * BudouX's one mistake that our content makes often: it starts a phrase
+ * inside the ending 〜にくい "hard to" (見えに|くくなります, 気づきに|
+ * くいです, 勃起しに|くい), reading に as the particle. A verb's stem
+ * before it (a kanji, 々 or hiragana; not the text's start or punctuation) and
+ * くい, くく or くかっ after it make it the ending, which is one phrase with
+ * its verb.
+ */
+static bool
+text_nikui(const uint32_t c[6])
+{
+	return c[2] == 0x306B /* に */ && c[3] == 0x304F /* く */ &&
+	       ((c[1] >= 0x3041 && c[1] <= 0x3096) || c[1] == 0x3005 ||
+		(c[1] >= 0x3400 && c[1] <= 0x9FFF)) &&
+	       (c[4] == 0x3044 /* い */ || c[4] == 0x304F /* く */ ||
+		(c[4] == 0x304B /* か */ && c[5] == 0x3063 /* っ */));
+}
+
 /* What kind of place byte e (a break opportunity, 0 < e < n) is. */
 static enum text_rank
 text_rank_at(const char *s, size_t n, const unsigned char *keep, size_t e)
@@ -734,8 +752,11 @@ text_rank_at(const char *s, size_t n, const unsigned char *keep, size_t e)
 		return TEXT_RANK_INWORD;
 	if (text_is_latin(c[2]) && text_is_latin(c[3]))
 		return TEXT_RANK_INWORD;
-	if (text_is_cjk(c[2]) || text_is_cjk(c[3]))
+	if (text_is_cjk(c[2]) || text_is_cjk(c[3])) {
+		if (text_nikui(c))
+			return TEXT_RANK_INPHRASE;
 		return phrase_boundary(c) ? TEXT_RANK_PHRASE : TEXT_RANK_INPHRASE;
+	}
 	return TEXT_RANK_PHRASE;
 }
 

@@ -17,7 +17,8 @@
  *
  * Which opportunity ends a line (the rule; text_wrap keeps it):
  *   1. the last one that fits and lies between phrases (a phrase boundary
- *      found by phrase.h, or after a space) and leaves the line at least
+ *      found by phrase.h, but not the に|く of the ending 〜にくい, which
+ *      BudouX splits; or after a space) and leaves the line at least
  *      TEXT_FULL_NUM / TEXT_FULL_DEN (half) of the width full;
  *   2. else the last one that fits and leaves the line that full, inside a
  *      phrase but not inside a katakana or Latin word (受診の目|安 only

@@ -87,6 +87,16 @@ class Budoux:
         self.total = sum(sum(g.values()) for g in self.m.values())
         self.memo = {}
 
+    @staticmethod
+    def nikui(s, i):
+        """The ending 〜にくい (見えに|くく), which BudouX splits, reading に
+        as a particle: one phrase with its verb, as text.c reads it."""
+        stem = s[i - 2] if i > 1 else ""
+        return (s[i - 1] == "に" and s[i:i + 1] == "く" and bool(stem) and
+                ("\u3041" <= stem <= "\u3096" or stem == "々" or
+                 "\u3400" <= stem <= "\u9fff") and
+                (s[i + 1:i + 2] in ("い", "く") or s[i + 1:i + 3] == "かっ"))
+
     def starts(self, s):
         """starts[i] for 0 < i < len(s): a phrase starts at s[i]."""
         got = self.memo.get(s)
@@ -109,7 +119,7 @@ class Budoux:
                 sc += g["TW3"].get(s[i - 1:i + 2], 0)
             if i + 2 < n:
                 sc += g["UW6"].get(s[i + 2], 0) + g["TW4"].get(s[i:i + 3], 0)
-            out[i] = 2 * sc > self.total
+            out[i] = 2 * sc > self.total and not self.nikui(s, i)
         self.memo[s] = out
         return out
 

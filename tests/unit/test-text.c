@@ -206,6 +206,13 @@ START_TEST(test_phrases)
 	/* rule 4: a katakana word longer than the line is cut */
 	WRAP_EQ("アセトアミノフェンアセトアミノフェン", 10, 1,
 		"アセトアミ|ノフェンア|セトアミノ|フェン");
+	/* 〜にくい is one phrase with its verb (BudouX reads に|くい) */
+	WRAP_EQ("このような変化は、自分では気づきにくいです。", 40, 1,
+		"このような変化は、自分では|気づきにくいです。");
+	WRAP_EQ("暗いところが見えにくくなります。", 24, 1,
+		"暗いところが|見えにくくなります。");
+	/* ...but the particle に before 来る-less く stays a boundary */
+	WRAP_EQ("病院にくる日を決めます。", 14, 1, "病院にくる日を|決めます。");
 	/* what ended each line */
 	BRK_EQ("受診の目安を確かめます。", 20, "受診の目安を[1]|確かめます。[0]");
 	BRK_EQ("アセトアミノフェン", 10, "アセトアミ[3]|ノフェン[0]");
