@@ -760,6 +760,19 @@ text_rank_at(const char *s, size_t n, const unsigned char *keep, size_t e)
 	return TEXT_RANK_PHRASE;
 }
 
+void
+text_keep_phrases(const char *s, size_t n, unsigned char *keep)
+{
+	for (size_t i = 1; i < n; i++) {
+		if (((unsigned char)s[i] & 0xC0) == 0x80 || s[i] == '\n' ||
+		    s[i - 1] == '\n' || (keep[i] & TEXT_KEEP_MASK) != TEXT_KEEP_NONE)
+			continue;
+		if (text_rank_at(s, n, keep, i) != TEXT_RANK_PHRASE)
+			keep[i] = (unsigned char)((keep[i] & ~TEXT_KEEP_MASK) |
+						  TEXT_KEEP_SOFT);
+	}
+}
+
 /* --- a text to wrap --- */
 
 struct text_para {

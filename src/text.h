@@ -100,6 +100,17 @@ enum text_keep {
 void text_keep_rules(const char *s, size_t n, unsigned char *keep);
 
 /*
+ * For a line breaker that cannot choose among break places by kind, as
+ * text_wrap does (pango, for the patient's copy): raise keep[i] from NONE to
+ * SOFT at every place inside a phrase or inside a katakana or Latin word
+ * (rules 2 to 4 above), so that lines end between phrases and a phrase or
+ * word is broken only when it does not fit a line of its own. Bytes marked
+ * TEXT_ASIDE are read around, as text_wrap does; call after
+ * text_keep_rules.
+ */
+void text_keep_phrases(const char *s, size_t n, unsigned char *keep);
+
+/*
  * text_keep_rules (when keep is not NULL) and the display columns (when cols
  * is not NULL: n + 1 entries, cols[i] the width of s[0..i) at every character
  * start i and at n) in one pass over the text, for text_wrap_cols.

@@ -243,6 +243,38 @@ START_TEST(test_phrases)
 }
 END_TEST
 
+/* text_keep_phrases: SOFT inside phrases and katakana words, not between
+ * phrases, after a space or inside a reading marked aside. */
+START_TEST(test_keep_phrases)
+{
+	const char *s = "たとえば、アダパレンの塗り薬です。 承認（しょうにん）されて";
+	size_t n = strlen(s);
+	unsigned char *keep = xcalloc(n + 1, 1);
+	size_t kata = (size_t)(strstr(s, "ダ") - s);
+	size_t after = (size_t)(strstr(s, "アダ") - s);
+	size_t noun = (size_t)(strstr(s, "塗り") - s);
+	size_t inph = (size_t)(strstr(s, "り薬") - s);
+	size_t r = (size_t)(strstr(s, "（") - s), e = (size_t)(strstr(s, "）") - s) + 3;
+	size_t sare = e;
+
+	text_keep_rules(s, n, keep);
+	for (size_t i = r; i < e; i++)
+		keep[i] |= TEXT_ASIDE;
+	text_keep_phrases(s, n, keep);
+	ck_assert_int_eq(keep[kata] & TEXT_KEEP_MASK, TEXT_KEEP_SOFT);
+	ck_assert_int_eq(keep[after] & TEXT_KEEP_MASK, TEXT_KEEP_NONE);
+	ck_assert_int_eq(keep[noun] & TEXT_KEEP_MASK, TEXT_KEEP_NONE);
+	ck_assert_int_eq(keep[inph] & TEXT_KEEP_MASK, TEXT_KEEP_SOFT);
+	/* 承認されて is one phrase: no boundary after the reading */
+	ck_assert_int_eq(keep[sare] & TEXT_KEEP_MASK, TEXT_KEEP_SOFT);
+	ck_assert(keep[r + 3] & TEXT_ASIDE);
+	/* only raised: a HARD keep (no-start 。) stays HARD */
+	ck_assert_int_eq(keep[(size_t)(strstr(s, "。") - s)] & TEXT_KEEP_MASK,
+			 TEXT_KEEP_HARD);
+	free(keep);
+}
+END_TEST
+
 /* English: a word keeps the lone capital or number after it. */
 START_TEST(test_word_token)
 {
@@ -466,6 +498,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_long);
 	tcase_add_test(tc, test_measure);
 	tcase_add_test(tc, test_phrases);
+	tcase_add_test(tc, test_keep_phrases);
 	tcase_add_test(tc, test_word_token);
 	tcase_add_test(tc, test_para);
 	tcase_add_test(tc, test_ruby_split);
