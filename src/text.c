@@ -920,28 +920,55 @@ text_rest(const struct text_para *tp, size_t e)
 	return tp->cols[text_trim(tp->s, e, end)] - tp->cols[e];
 }
 
+/* Whether the place e follows a comma or a full stop (spaces aside): a
+ * clause's end, which a short last line does not move (肝臓の値、|脂質). */
+static bool
+text_after_punct(const char *s, size_t e)
+{
+	uint32_t c;
+
+	e = text_trim(s, 0, e);
+	if (e == 0)
+		return false;
+	c = text_char_before(s, e);
+	return c == 0x3001 || c == 0x3002 || c == 0xFF0C || c == 0xFF0E ||
+	       c == ',' || c == '.' || c == ';' || c == ':';
+}
+
 /* Which of the m places that fit (in order) ends the line: the rule. */
 static size_t
 text_choose(struct text_para *tp, const struct text_cand *cand, size_t m,
 	    int width, unsigned char *brk)
 {
 	size_t k, full, inphrase = m;
+	int lone = 2 * text_char_width(0x3042, tp->ambiguous);
 
-	/* rule 1: from the last place back while the line is full */
+	/* rule 1: from the last place back while the line is full; but if
+	   that leaves one or two characters for a last line (a doctor
+	   prescribed|it), an earlier one after which the rest fits on one
+	   line, the line still full (a doctor|prescribed it); not after a
+	   comma or full stop */
 	for (k = m; k-- > 0 && text_full(cand[k].w, width);) {
 		enum text_rank r = text_para_rank(tp, cand[k].e);
 
-		if (r == TEXT_RANK_PHRASE) {
-			*brk = TEXT_BRK_PHRASE;
+		if (r != TEXT_RANK_PHRASE)
+			continue;
+		*brk = TEXT_BRK_PHRASE;
+		if (text_rest(tp, cand[k].e) > lone ||
+		    text_after_punct(tp->s, cand[k].e))
 			return k;
-		}
+		for (size_t j = k; j-- > 0 && text_full(cand[j].w, width);)
+			if (text_para_rank(tp, cand[j].e) == TEXT_RANK_PHRASE &&
+			    text_rest(tp, cand[j].e) <= width)
+				return j;
+		return k;
 	}
 	full = k + 1; /* cand[full..m) leave the line full */
 	/* rule 2: the last of those inside a phrase; but if that leaves one
 	   or two characters for a last line (確かめま|す。), an earlier one
 	   after which the rest fits on one line (確か|めます。) */
 	for (k = m; k-- > full;) {
-		int rest, lone = 2 * text_char_width(0x3042, tp->ambiguous);
+		int rest;
 
 		if (text_para_rank(tp, cand[k].e) != TEXT_RANK_INPHRASE)
 			continue;

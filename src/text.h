@@ -19,7 +19,10 @@
  *   1. the last one that fits and lies between phrases (a phrase boundary
  *      found by phrase.h, but not the に|く of the ending 〜にくい, which
  *      BudouX splits; or after a space) and leaves the line at least
- *      TEXT_FULL_NUM / TEXT_FULL_DEN (half) of the width full;
+ *      TEXT_FULL_NUM / TEXT_FULL_DEN (half) of the width full; if it
+ *      leaves one or two characters for the last line (prescribed|it), an
+ *      earlier such place after which the rest fits on one line instead
+ *      (a doctor|prescribed it), unless the line ends a clause (、 。 , .);
  *   2. else the last one that fits and leaves the line that full, inside a
  *      phrase but not inside a katakana or Latin word (受診の目|安 only
  *      when 受診の|目安 would leave more than half the line empty); if it

@@ -206,6 +206,12 @@ START_TEST(test_phrases)
 	/* rule 4: a katakana word longer than the line is cut */
 	WRAP_EQ("アセトアミノフェンアセトアミノフェン", 10, 1,
 		"アセトアミ|ノフェンア|セトアミノ|フェン");
+	/* no lone word of one or two characters on a last line when an
+	   earlier phrase boundary keeps the lines as many and full */
+	WRAP_EQ("Yes, because a doctor prescribed it", 32, 1,
+		"Yes, because a doctor|prescribed it");
+	WRAP_EQ("Yes, because a doctor prescribed it", 35, 1,
+		"Yes, because a doctor prescribed it");
 	/* 〜にくい is one phrase with its verb (BudouX reads に|くい) */
 	WRAP_EQ("このような変化は、自分では気づきにくいです。", 40, 1,
 		"このような変化は、自分では|気づきにくいです。");
@@ -285,7 +291,7 @@ START_TEST(test_word_token)
 	/* a number after a word without a capital parts freely ("or 0.5",
 	   "up to 40"), but 40 mg stays whole */
 	WRAP_EQ("a day, or 0.5 mg/kg", 10, 1, "a day, or|0.5 mg/kg");
-	WRAP_EQ("up to 40 mg a day", 10, 1, "up to|40 mg a|day");
+	WRAP_EQ("up to 40 mg a day", 10, 1, "up to|40 mg|a day");
 	/* not after punctuation (a new clause), not a lower-case "a", not I */
 	WRAP_EQ("myself, I will", 8, 1, "myself,|I will");
 	WRAP_EQ("take a pill", 5, 1, "take|a|pill");
