@@ -910,14 +910,23 @@ text_word_fits(struct text_para *tp, size_t e, int width)
 	return true;
 }
 
-/* The columns from e to the end of the text or its next hard break. */
+/*
+ * The columns from e to the end of the text or its next hard break, or
+ * limit + 1 if they are more than limit: the scan stops there, so asking at
+ * each line of a long paragraph costs a line, not the paragraph.
+ */
 static int
-text_rest(const struct text_para *tp, size_t e)
+text_rest(const struct text_para *tp, size_t e, int limit)
 {
-	const char *q = memchr(tp->s + e, '\n', tp->n - e);
-	size_t end = q != NULL ? (size_t)(q - tp->s) : tp->n;
+	const char *s = tp->s;
+	size_t i = e;
 
-	return tp->cols[text_trim(tp->s, e, end)] - tp->cols[e];
+	while (i < tp->n && s[i] != '\n' &&
+	       (tp->cols[i] - tp->cols[e] <= limit || text_is_space(s[i])))
+		i++;
+	if (i < tp->n && s[i] != '\n')
+		return limit + 1;
+	return tp->cols[text_trim(s, e, i)] - tp->cols[e];
 }
 
 /* Whether the place e follows a comma or a full stop (spaces aside): a
@@ -954,12 +963,12 @@ text_choose(struct text_para *tp, const struct text_cand *cand, size_t m,
 		if (r != TEXT_RANK_PHRASE)
 			continue;
 		*brk = TEXT_BRK_PHRASE;
-		if (text_rest(tp, cand[k].e) > lone ||
+		if (text_rest(tp, cand[k].e, lone) > lone ||
 		    text_after_punct(tp->s, cand[k].e))
 			return k;
 		for (size_t j = k; j-- > 0 && text_full(cand[j].w, width);)
 			if (text_para_rank(tp, cand[j].e) == TEXT_RANK_PHRASE &&
-			    text_rest(tp, cand[j].e) <= width)
+			    text_rest(tp, cand[j].e, width) <= width)
 				return j;
 		return k;
 	}
@@ -972,7 +981,7 @@ text_choose(struct text_para *tp, const struct text_cand *cand, size_t m,
 
 		if (text_para_rank(tp, cand[k].e) != TEXT_RANK_INPHRASE)
 			continue;
-		rest = text_rest(tp, cand[k].e);
+		rest = text_rest(tp, cand[k].e, width > lone ? width : lone);
 		if (inphrase == m) {
 			inphrase = k;
 			if (rest > lone)
