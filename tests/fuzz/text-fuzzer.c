@@ -10,8 +10,9 @@
  * width unless it holds a single character, the last line and every line
  * before a hard break ended by it (TEXT_BRK_END) and no other; that
  * text_para wraps the same at other widths and measures min <= word <=
- * phrase; and that text_ruby_split, given the text split at its first 《,
- * divides it into whole characters in order or not at all.
+ * phrase; that text_ruby_split, given the text split at its first 《,
+ * divides it into whole characters in order or not at all; and that
+ * text_keep_phrases only raises NONE to SOFT.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -83,6 +84,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (i >= 2 && memcmp(s + i - 2, "\xef\xbc\x89", 3) == 0)
 				in = false;
 		}
+	}
+	{ /* text_keep_phrases only raises NONE to SOFT, keeps TEXT_ASIDE */
+		unsigned char *k2 = malloc(n + 1);
+
+		memcpy(k2, keep, n + 1);
+		text_keep_phrases(s, n, k2);
+		for (size_t i = 0; i <= n; i++) {
+			int was = keep[i] & TEXT_KEEP_MASK, is = k2[i] & TEXT_KEEP_MASK;
+
+			TEXT_FUZZ_CHECK((k2[i] & ~TEXT_KEEP_MASK) ==
+					(keep[i] & ~TEXT_KEEP_MASK));
+			TEXT_FUZZ_CHECK(is == was ||
+					(was == TEXT_KEEP_NONE && is == TEXT_KEEP_SOFT));
+		}
+		free(k2);
 	}
 	nl = text_wrap(s, n, keep, width, amb, &lines);
 	TEXT_FUZZ_CHECK(nl > 0);
