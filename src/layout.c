@@ -1816,15 +1816,18 @@ layout_entry(const struct content_node *nd, const struct layout_opts *o,
 		mw = text_strwidth(marker, o->ambiguous);
 		if (width - mw < 2)
 			marker[0] = '\0', mw = 0;
-		memset(&f, 0, sizeof f);
-		strbuf_init(&f.s);
+		layout_flat_init(&f);
 		/* the score first, where the source has it ("- [2] text") */
 		layout_flat_add(&f, score, strlen(score), LAYOUT_BORDER);
 		layout_flat_spans(&f, it->text.spans, it->text.n, 0, o,
 				  width - mw);
 		layout_flat_finish(&f, o->ambiguous);
-		layout_hang(l, layout_flat_wrap(&f, width - mw < 1 ? 1 : width - mw,
-						o->ambiguous),
+		/* the score stays with the text's first word */
+		if (f.s.len > strlen(score))
+			f.keep[strlen(score)] = (unsigned char)((f.keep[strlen(score)] &
+								 ~TEXT_KEEP_MASK) |
+								TEXT_KEEP_HARD);
+		layout_hang(l, layout_flat_wrap(&f, width - mw < 1 ? 1 : width - mw),
 			    marker, LAYOUT_BORDER, o);
 		layout_flat_done(&f);
 	}
