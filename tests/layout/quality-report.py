@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """quality-report: how well `isokiosk render` breaks lines, measured.
 
-Renders every bundled content file (content/*/*.md) and every layout test
-document (tests/layout/docs/*.md) at each width (default 20 to 80, ruby in
-parentheses, East Asian Ambiguous 1 column) and reads the renders back, with
-no help from the C side: paragraphs, list items, Q&A, callout bodies and
+Renders every bundled content file (content/*/*.md: the screens, quiz,
+consent and the follow-up's methods, mood check, side-effects checklist and
+urgent screen, whose choices render as "(1) [score] text" and are read as
+list items) and every layout test document (tests/layout/docs/*.md) at
+each width (default 20 to 80, ruby in parentheses, East Asian Ambiguous 1
+column) and reads the renders back, with no help from the C side:
+paragraphs, list items, Q&A, callout bodies and
 table cells are found from the text and its frames, their lines joined, and
 every line break classified by an independent reading of BudouX's model
 (src/phrase/budoux-ja.json; the C code is src/phrase.c):
