@@ -1822,11 +1822,6 @@ layout_entry(const struct content_node *nd, const struct layout_opts *o,
 		layout_flat_spans(&f, it->text.spans, it->text.n, 0, o,
 				  width - mw);
 		layout_flat_finish(&f, o->ambiguous);
-		/* the score stays with the text's first word */
-		if (f.s.len > strlen(score))
-			f.keep[strlen(score)] = (unsigned char)((f.keep[strlen(score)] &
-								 ~TEXT_KEEP_MASK) |
-								TEXT_KEEP_HARD);
 		layout_hang(l, layout_flat_wrap(&f, width - mw < 1 ? 1 : width - mw),
 			    marker, LAYOUT_BORDER, o);
 		layout_flat_done(&f);
