@@ -266,7 +266,28 @@ struct layout_atom {
 	size_t start, end;   /* bytes of the flat text */
 	size_t mid;          /* paren mode: where "（reading）" starts, else 0 */
 	const char *reading; /* over mode: the reading drawn above */
+	size_t readlen;      /* its bytes */
 	int readw, atomw;
+	size_t ruby;         /* a jukugo ruby's index in the flat's rubies,
+				LAYOUT_NO_RUBY for a group ruby */
+	unsigned p0, p1;     /* the jukugo's parts [p0, p1) this atom shows */
+};
+
+#define LAYOUT_NO_RUBY ((size_t)-1)
+
+/*
+ * A jukugo ruby (text_ruby_split): a compound whose reading divides among
+ * its kanji, so that it may be split at a kanji boundary with its reading
+ * split with it. The flat text shows it whole, base（reading）; a line that
+ * would end early before it, or cut through it, has it split (see
+ * layout_flat_lines).
+ */
+struct layout_jukugo {
+	const char *base, *reading; /* the span's (the document owns them) */
+	size_t nparts;
+	size_t bcut[TEXT_RUBY_MAX + 1]; /* part k: base [bcut[k], bcut[k+1]) */
+	size_t rcut[TEXT_RUBY_MAX + 1]; /* and reading [rcut[k], rcut[k+1]) */
+	unsigned attr, extra;
 };
 
 /* The attribute from byte start of the flat text on (to the next one's). */
@@ -283,6 +304,10 @@ struct layout_flat {
 	int *cols;           /* text_scan's columns of s */
 	struct layout_atom *atoms;
 	size_t natoms, atcap;
+	struct layout_jukugo *rubies;
+	size_t nrubies, rubcap;
+	const struct layout_opts *o; /* as flattened (for splitting a ruby) */
+	int width;
 };
 
 static void
@@ -307,16 +332,23 @@ layout_flat_add(struct layout_flat *f, const char *s, size_t n, unsigned attr)
 
 static void
 layout_flat_atom(struct layout_flat *f, size_t start, size_t mid,
-		 const char *reading, int readw, int atomw)
+		 const char *reading, size_t readlen, int readw, int atomw,
+		 size_t ruby, unsigned p0, unsigned p1)
 {
+	struct layout_atom *at;
+
 	XGROW(f->atoms, f->natoms, f->atcap);
-	f->atoms[f->natoms].start = start;
-	f->atoms[f->natoms].mid = mid;
-	f->atoms[f->natoms].end = f->s.len;
-	f->atoms[f->natoms].reading = reading;
-	f->atoms[f->natoms].readw = readw;
-	f->atoms[f->natoms].atomw = atomw;
-	f->natoms++;
+	at = &f->atoms[f->natoms++];
+	at->start = start;
+	at->mid = mid;
+	at->end = f->s.len;
+	at->reading = reading;
+	at->readlen = readlen;
+	at->readw = readw;
+	at->atomw = atomw;
+	at->ruby = ruby;
+	at->p0 = p0;
+	at->p1 = p1;
 }
 
 static unsigned
@@ -326,9 +358,69 @@ layout_span_attr(const struct content_span *sp, unsigned extra)
 }
 
 /*
+ * One ruby (or the parts [p0, p1) of a jukugo ruby, base and reading the
+ * whole span's) as an atom: base（reading）, or the base padded to the
+ * reading's width with the reading recorded for the line above, or the base
+ * alone. A jukugo ruby with its reading off is plain text.
+ */
+static void
+layout_flat_ruby(struct layout_flat *f, const char *base, size_t blen,
+		 const char *rd, size_t rlen, unsigned attr, unsigned extra,
+		 size_t ruby, unsigned p0, unsigned p1)
+{
+	const struct layout_opts *o = f->o;
+	size_t start = f->s.len, mid;
+
+	if (o->ruby == LAYOUT_RUBY_OFF && ruby != LAYOUT_NO_RUBY) {
+		layout_flat_add(f, base, blen, attr);
+		return;
+	}
+	if (o->ruby == LAYOUT_RUBY_OVER) {
+		int bw = text_width(base, blen, o->ambiguous);
+		int rw = text_width(rd, rlen, o->ambiguous);
+		int aw = bw > rw ? bw : rw;
+
+		if (aw <= f->width && memchr(base, '\n', blen) == NULL) {
+			int left = (aw - bw) / 2;
+
+			for (int k = 0; k < left; k++)
+				layout_flat_add(f, " ", 1, attr);
+			layout_flat_add(f, base, blen, attr);
+			for (int k = left + bw; k < aw; k++)
+				layout_flat_add(f, " ", 1, attr);
+			layout_flat_atom(f, start, 0, rd, rlen, rw, aw, ruby, p0,
+					 p1);
+			return;
+		}
+		/* too wide to stand over its base: in parentheses */
+	}
+	layout_flat_add(f, base, blen, attr);
+	mid = o->ruby != LAYOUT_RUBY_OFF ? f->s.len : 0;
+	if (o->ruby != LAYOUT_RUBY_OFF) {
+		layout_flat_add(f, "\xef\xbc\x88", 3, extra | LAYOUT_RUBY);
+		layout_flat_add(f, rd, rlen, extra | LAYOUT_RUBY);
+		layout_flat_add(f, "\xef\xbc\x89", 3, extra | LAYOUT_RUBY);
+	}
+	layout_flat_atom(f, start, mid, NULL, 0, 0, 0, ruby, p0, p1);
+}
+
+/* Parts [p0, p1) of jukugo ruby r as one atom. */
+static void
+layout_flat_ruby_parts(struct layout_flat *f, size_t r, unsigned p0,
+		       unsigned p1)
+{
+	const struct layout_jukugo *rb = &f->rubies[r];
+
+	layout_flat_ruby(f, rb->base + rb->bcut[p0], rb->bcut[p1] - rb->bcut[p0],
+			 rb->reading + rb->rcut[p0], rb->rcut[p1] - rb->rcut[p0],
+			 rb->attr, rb->extra, r, p0, p1);
+}
+
+/*
  * Flatten spans (optionally after a prefix span list) for wrapping at width.
  * A ruby becomes base（reading）, the base padded to the reading's width with
- * the reading recorded for the line above, or the base alone.
+ * the reading recorded for the line above, or the base alone; a jukugo ruby
+ * is remembered so that it can be split.
  */
 static void
 layout_flat_spans(struct layout_flat *f, const struct content_span *spans,
@@ -337,6 +429,8 @@ layout_flat_spans(struct layout_flat *f, const struct content_span *spans,
 {
 	size_t need = 16;
 
+	f->o = o;
+	f->width = width;
 	/* the flat text's size up front (a reading adds its brackets, or
 	   padding for a few columns): one allocation */
 	for (size_t i = 0; i < n; i++)
@@ -346,40 +440,37 @@ layout_flat_spans(struct layout_flat *f, const struct content_span *spans,
 	for (size_t i = 0; i < n; i++) {
 		const struct content_span *sp = &spans[i];
 		unsigned attr = layout_span_attr(sp, extra);
-		size_t start = f->s.len;
-		size_t tlen = sp->text ? strlen(sp->text) : 0, mid;
+		size_t tlen = sp->text ? strlen(sp->text) : 0, rlen, np;
+		size_t bcut[TEXT_RUBY_MAX], rcut[TEXT_RUBY_MAX];
+		size_t r = LAYOUT_NO_RUBY;
 
 		if (sp->ruby == NULL || sp->ruby[0] == '\0' || tlen == 0) {
 			layout_flat_add(f, sp->text ? sp->text : "", tlen, attr);
 			continue;
 		}
-		if (o->ruby == LAYOUT_RUBY_OVER) {
-			int bw = text_width(sp->text, tlen, o->ambiguous);
-			int rw = text_strwidth(sp->ruby, o->ambiguous);
-			int aw = bw > rw ? bw : rw;
+		rlen = strlen(sp->ruby);
+		np = text_ruby_split(sp->text, tlen, sp->ruby, rlen, bcut, rcut);
+		if (np >= 2) {
+			struct layout_jukugo *rb;
 
-			if (aw <= width && strchr(sp->text, '\n') == NULL) {
-				int left = (aw - bw) / 2;
-
-				for (int k = 0; k < left; k++)
-					layout_flat_add(f, " ", 1, attr);
-				layout_flat_add(f, sp->text, tlen, attr);
-				for (int k = left + bw; k < aw; k++)
-					layout_flat_add(f, " ", 1, attr);
-				layout_flat_atom(f, start, 0, sp->ruby, rw, aw);
-				continue;
+			XGROW(f->rubies, f->nrubies, f->rubcap);
+			r = f->nrubies++;
+			rb = &f->rubies[r];
+			rb->base = sp->text;
+			rb->reading = sp->ruby;
+			rb->nparts = np;
+			rb->bcut[0] = rb->rcut[0] = 0;
+			for (size_t k = 0; k + 1 < np; k++) {
+				rb->bcut[k + 1] = bcut[k];
+				rb->rcut[k + 1] = rcut[k];
 			}
-			/* too wide to stand over its base: in parentheses */
+			rb->bcut[np] = tlen;
+			rb->rcut[np] = rlen;
+			rb->attr = attr;
+			rb->extra = extra;
 		}
-		layout_flat_add(f, sp->text, tlen, attr);
-		mid = o->ruby != LAYOUT_RUBY_OFF ? f->s.len : 0;
-		if (o->ruby != LAYOUT_RUBY_OFF) {
-			layout_flat_add(f, "\xef\xbc\x88", 3, extra | LAYOUT_RUBY);
-			layout_flat_add(f, sp->ruby, strlen(sp->ruby),
-					extra | LAYOUT_RUBY);
-			layout_flat_add(f, "\xef\xbc\x89", 3, extra | LAYOUT_RUBY);
-		}
-		layout_flat_atom(f, start, mid, NULL, 0, 0);
+		layout_flat_ruby(f, sp->text, tlen, sp->ruby, rlen, attr, extra,
+				 r, 0, r != LAYOUT_NO_RUBY ? (unsigned)np : 1);
 	}
 }
 
@@ -404,11 +495,32 @@ layout_flat_finish(struct layout_flat *f, int amb)
 		 * it is before the reading, keeping both whole */
 		if (at->mid > at->start && at->mid < at->end)
 			f->keep[at->mid] = TEXT_KEEP_SOFT;
-		/* an atom that starts with padding may still start a line */
-		if (at->start > 0 && f->s.s[at->start] == ' ' &&
-		    f->keep[at->start] == TEXT_KEEP_NONE)
+		/* an atom that starts with padding, or a jukugo ruby's part
+		 * after another, may still start a line */
+		if (at->start > 0 && f->keep[at->start] == TEXT_KEEP_NONE &&
+		    (f->s.s[at->start] == ' ' ||
+		     (at->ruby != LAYOUT_NO_RUBY && at->p0 > 0)))
 			f->keep[at->start] = TEXT_KEEP_BREAK;
+		/* the reading in parentheses, or the padding around a base
+		 * under its reading, is not running text: the phrase model
+		 * reads 承認されて, not 承認（しょうにん）されて */
+		for (size_t i = at->mid > at->start ? at->mid : at->end;
+		     i < at->end; i++)
+			f->keep[i] |= TEXT_ASIDE;
+		if (at->reading != NULL) {
+			for (size_t i = at->start; i < at->end && f->s.s[i] == ' '; i++)
+				f->keep[i] |= TEXT_ASIDE;
+			for (size_t i = at->end; i > at->start && f->s.s[i - 1] == ' '; i--)
+				f->keep[i - 1] |= TEXT_ASIDE;
+		}
 	}
+}
+
+static void
+layout_flat_init(struct layout_flat *f)
+{
+	memset(f, 0, sizeof *f);
+	strbuf_init(&f->s);
 }
 
 static void
@@ -418,6 +530,208 @@ layout_flat_done(struct layout_flat *f)
 	free(f->seg);
 	free(f->cols); /* and keep with it */
 	free(f->atoms);
+	free(f->rubies);
+}
+
+/* Bytes [a, e) of f added to out with their attributes. */
+static void
+layout_flat_copy(struct layout_flat *out, const struct layout_flat *f,
+		 size_t a, size_t e)
+{
+	size_t k = 0;
+
+	while (a < e) {
+		size_t j;
+
+		while (k + 1 < f->nseg && f->seg[k + 1].start <= a)
+			k++;
+		j = k + 1 < f->nseg && f->seg[k + 1].start < e ? f->seg[k + 1].start
+							       : e;
+		layout_flat_add(out, f->s.s + a, j - a, f->seg[k].attr);
+		a = j;
+	}
+}
+
+/*
+ * f (with every jukugo ruby whole) made again into out with the rubies
+ * split where open says: bit k of open[r] splits ruby r between its parts k
+ * and k + 1.
+ */
+static void
+layout_flat_resplit(const struct layout_flat *f, const uint32_t *open,
+		    struct layout_flat *out)
+{
+	size_t pos = 0;
+
+	layout_flat_init(out);
+	out->o = f->o;
+	out->width = f->width;
+	strbuf_reserve(&out->s, f->s.len + 64);
+	if (f->nrubies > 0) {
+		out->rubies = xreallocarray(NULL, f->nrubies, sizeof *f->rubies);
+		memcpy(out->rubies, f->rubies, f->nrubies * sizeof *f->rubies);
+		out->nrubies = out->rubcap = f->nrubies;
+	}
+	for (size_t a = 0; a < f->natoms; a++) {
+		const struct layout_atom *at = &f->atoms[a];
+		unsigned p0;
+
+		layout_flat_copy(out, f, pos, at->start);
+		pos = at->end;
+		if (at->ruby == LAYOUT_NO_RUBY || open[at->ruby] == 0) {
+			size_t start = out->s.len;
+
+			layout_flat_copy(out, f, at->start, at->end);
+			layout_flat_atom(out, start,
+					 at->mid ? start + (at->mid - at->start) : 0,
+					 at->reading, at->readlen, at->readw,
+					 at->atomw, at->ruby, at->p0, at->p1);
+			continue;
+		}
+		p0 = at->p0;
+		for (unsigned k = at->p0; k + 1 < at->p1; k++) {
+			if (open[at->ruby] & (1u << k)) {
+				layout_flat_ruby_parts(out, at->ruby, p0, k + 1);
+				p0 = k + 1;
+			}
+		}
+		layout_flat_ruby_parts(out, at->ruby, p0, at->p1);
+	}
+	layout_flat_copy(out, f, pos, f->s.len);
+	layout_flat_finish(out, f->o->ambiguous);
+}
+
+/* Columns of parts [p0, p1) of jukugo ruby r as an atom would show them. */
+static int
+layout_ruby_width(const struct layout_flat *f, size_t r, unsigned p0,
+		  unsigned p1)
+{
+	const struct layout_jukugo *rb = &f->rubies[r];
+	int amb = f->o->ambiguous;
+	int bw = text_width(rb->base + rb->bcut[p0], rb->bcut[p1] - rb->bcut[p0],
+			    amb);
+	int rw = text_width(rb->reading + rb->rcut[p0],
+			    rb->rcut[p1] - rb->rcut[p0], amb);
+
+	if (f->o->ruby == LAYOUT_RUBY_OVER && (bw > rw ? bw : rw) <= f->width)
+		return bw > rw ? bw : rw;
+	return bw + 4 + rw; /* base（reading） */
+}
+
+/*
+ * The decisions of layout_flat_lines after one wrap (lines tl of cur): a
+ * jukugo ruby is split, at every kanji boundary not merged back before,
+ * when a line cuts through it (it is wider than a line) or when the line
+ * before it ended early (not full, or not between phrases) and its first
+ * part would fit there; a boundary that was split but ended up inside a
+ * line is merged back, for good. Returns whether anything changed.
+ */
+static bool
+layout_flat_replan(const struct layout_flat *cur, const struct text_line *tl,
+		   size_t nl, int width, uint32_t *open, uint32_t *closed)
+{
+	bool changed = false;
+	size_t i = 0, joined = LAYOUT_NO_RUBY;
+
+	for (size_t a = 0; a < cur->natoms; a++) {
+		const struct layout_atom *at = &cur->atoms[a];
+		size_t r = at->ruby;
+		uint32_t inner = 0;
+
+		if (r == LAYOUT_NO_RUBY)
+			continue;
+		while (i + 1 < nl && tl[i + 1].start <= at->start)
+			i++; /* tl[i]: the line the atom starts on */
+		/* a part after a split that is not at a line's start, or that
+		   would fit on the line before with the part it was split from
+		   (joined, they are narrower: 奇形（きけい） against
+		   奇（き）形（けい）) */
+		if (at->p0 > 0 && (open[r] & (1u << (at->p0 - 1))) &&
+		    (tl[i].start != at->start ||
+		     (joined != r && i > 0 && a > 0 && cur->atoms[a - 1].ruby == r &&
+		      cur->atoms[a - 1].p1 == at->p0 &&
+		      tl[i - 1].end == cur->atoms[a - 1].end &&
+		      tl[i - 1].width -
+				      layout_ruby_width(cur, r, cur->atoms[a - 1].p0,
+							at->p0) +
+				      layout_ruby_width(cur, r, cur->atoms[a - 1].p0,
+							at->p1) <=
+			      width))) {
+			open[r] &= ~(1u << (at->p0 - 1));
+			closed[r] |= 1u << (at->p0 - 1);
+			changed = true;
+			joined = r; /* one join a round: the next is measured
+				       after this one */
+		}
+		for (unsigned k = at->p0; k + 1 < at->p1; k++)
+			inner |= 1u << k;
+		inner &= ~closed[r] & ~open[r];
+		if (inner == 0)
+			continue;
+		if (i + 1 < nl && tl[i + 1].start < at->end) {
+			/* a line cuts through it */
+			open[r] |= inner;
+			changed = true;
+		} else if (i > 0 && tl[i].start == at->start &&
+			   tl[i - 1].brk != TEXT_BRK_END &&
+			   !(tl[i - 1].brk == TEXT_BRK_PHRASE &&
+			     (long)tl[i - 1].width * TEXT_FULL_DEN >=
+				     (long)width * TEXT_FULL_NUM) &&
+			   tl[i - 1].width +
+					   layout_ruby_width(cur, r, at->p0,
+							     at->p0 + 1) <=
+				   width) {
+			/* the line before ended early: its first part there */
+			open[r] |= inner;
+			changed = true;
+		}
+	}
+	return changed;
+}
+
+/*
+ * Wrap f at width: the lines (caller frees *tl), with the flat text they are
+ * of. That is f itself unless a jukugo ruby had to be split: then *own,
+ * which the caller frees with layout_flat_done when *owned; *splits (when
+ * not NULL) gets the number of kanji boundaries split. Splitting and
+ * merging back go on until nothing changes (each kanji boundary is split at
+ * most once and merged back at most once).
+ */
+static size_t
+layout_flat_lines(const struct layout_flat *f, int width,
+		  struct layout_flat *own, bool *owned, struct text_line **tl,
+		  int *splits)
+{
+	int amb = f->o != NULL ? f->o->ambiguous : 1;
+	size_t nl = text_wrap_cols(f->s.s, f->s.len, f->keep, f->cols, width,
+				   amb, tl);
+	uint32_t *open, *closed;
+	const struct layout_flat *cur = f;
+
+	*owned = false;
+	if (splits != NULL)
+		*splits = 0;
+	if (f->nrubies == 0)
+		return nl;
+	open = xcalloc(2 * f->nrubies, sizeof *open);
+	closed = open + f->nrubies;
+	for (int round = 0; round <= 2 * TEXT_RUBY_MAX * (int)f->nrubies; round++) {
+		if (!layout_flat_replan(cur, *tl, nl, width, open, closed))
+			break;
+		if (*owned)
+			layout_flat_done(own);
+		layout_flat_resplit(f, open, own);
+		*owned = true;
+		cur = own;
+		free(*tl);
+		nl = text_wrap_cols(cur->s.s, cur->s.len, cur->keep, cur->cols,
+				    width, amb, tl);
+	}
+	for (size_t r = 0; splits != NULL && r < f->nrubies; r++)
+		for (uint32_t m = open[r]; m != 0; m &= m - 1)
+			(*splits)++;
+	free(open);
+	return nl;
 }
 
 /*
@@ -446,14 +760,56 @@ layout_flat_runs(const struct layout_flat *f, struct layout *l,
 	*sg = k;
 }
 
+/*
+ * What a text's breaks cost (tables weigh their columns with it, and a table
+ * against its blocks): each break inside a phrase, each inside a word, and
+ * a last line of one or two characters (す。). The weights say what we would
+ * trade: a line more for two phrases kept whole, any number of lines for a
+ * word kept whole (nearly).
+ */
+enum {
+	LAYOUT_COST_LINE = 4,
+	LAYOUT_COST_PHRASE = 3,
+	LAYOUT_COST_WORD = 12,
+	LAYOUT_COST_LONE = 3,
+	/* a compound with its reading split at a kanji boundary (the word
+	   cut and its reading in two parentheses): twice a phrase */
+	LAYOUT_COST_RUBY = 6,
+};
+
+static long
+layout_break_cost(const struct text_line *tl, size_t nl, int amb)
+{
+	long cost = 0;
+
+	for (size_t i = 0; i < nl; i++) {
+		if (tl[i].brk == TEXT_BRK_INPHRASE)
+			cost += LAYOUT_COST_PHRASE;
+		else if (tl[i].brk >= TEXT_BRK_INWORD)
+			cost += LAYOUT_COST_WORD;
+	}
+	if (nl > 1 && tl[nl - 2].brk != TEXT_BRK_END &&
+	    tl[nl - 1].width <= 2 * text_char_width(0x3042, amb))
+		cost += LAYOUT_COST_LONE;
+	return cost;
+}
+
+/* Lay f out at width; *cost (when not NULL) gets what its breaks cost. */
 static struct layout *
-layout_flat_wrap(const struct layout_flat *f, int width, int amb)
+layout_flat_wrap_cost(const struct layout_flat *f0, int width, long *cost)
 {
 	struct layout *l = layout_new();
 	struct text_line *tl;
-	size_t nl = text_wrap_cols(f->s.s, f->s.len, f->keep, f->cols, width,
-				   amb, &tl);
+	struct layout_flat own;
+	bool owned;
+	int splits;
+	size_t nl = layout_flat_lines(f0, width, &own, &owned, &tl, &splits);
+	const struct layout_flat *f = owned ? &own : f0;
 	size_t at = 0, sg = 0;
+
+	if (cost != NULL)
+		*cost = layout_break_cost(tl, nl, f->o != NULL ? f->o->ambiguous : 1) +
+			(long)splits * LAYOUT_COST_RUBY;
 
 	for (size_t i = 0; i < nl; i++) {
 		struct layout_line *ln;
@@ -482,7 +838,8 @@ layout_flat_wrap(const struct layout_flat *f, int width, int amb)
 				if (c < col)
 					c = col;
 				layout_line_pad(l, ln, c - col, LAYOUT_RUBY);
-				layout_line_str(l, ln, t->reading, LAYOUT_RUBY, amb);
+				layout_line_add(l, ln, t->reading, t->readlen,
+						t->readw, LAYOUT_RUBY);
 				col = c + t->readw;
 			}
 			layout_line_trim(ln);
@@ -492,7 +849,15 @@ layout_flat_wrap(const struct layout_flat *f, int width, int amb)
 		layout_line_trim(ln);
 	}
 	free(tl);
+	if (owned)
+		layout_flat_done(&own);
 	return l;
+}
+
+static struct layout *
+layout_flat_wrap(const struct layout_flat *f, int width)
+{
+	return layout_flat_wrap_cost(f, width, NULL);
 }
 
 static struct layout *
@@ -502,11 +867,10 @@ layout_spans(const struct content_span *spans, size_t n, unsigned extra,
 	struct layout_flat f;
 	struct layout *l;
 
-	memset(&f, 0, sizeof f);
-	strbuf_init(&f.s);
+	layout_flat_init(&f);
 	layout_flat_spans(&f, spans, n, extra, o, width);
 	layout_flat_finish(&f, o->ambiguous);
-	l = layout_flat_wrap(&f, width < 1 ? 1 : width, o->ambiguous);
+	l = layout_flat_wrap(&f, width < 1 ? 1 : width);
 	layout_flat_done(&f);
 	return l;
 }
@@ -680,9 +1044,10 @@ layout_table_rule(struct layout *l, const int *colw, size_t ncols,
 /* A table that cannot fit: each body row as "header: value" lines. */
 static struct layout *
 layout_table_blocks(const struct content_table *t, const struct layout_opts *o,
-		    int width)
+		    int width, long *pen)
 {
 	struct layout *l = layout_new();
+	long c0;
 	size_t first = t->nrows > 1 ? 1 : 0;
 	int inner = width - 2 < 1 ? 1 : width - 2;
 
@@ -697,8 +1062,7 @@ layout_table_blocks(const struct content_table *t, const struct layout_opts *o,
 			struct layout_flat f;
 			struct layout *cell;
 
-			memset(&f, 0, sizeof f);
-			strbuf_init(&f.s);
+			layout_flat_init(&f);
 			layout_flat_spans(&f, h->spans, h->n, LAYOUT_BOLD, o,
 					  inner);
 			if (r > 0) {
@@ -710,11 +1074,12 @@ layout_table_blocks(const struct content_table *t, const struct layout_opts *o,
 			layout_flat_finish(&f, o->ambiguous);
 			/* one line at the full width if it fits, else hang the
 			 * rest under a two-column indent */
-			cell = layout_flat_wrap(&f, width, o->ambiguous);
+			cell = layout_flat_wrap_cost(&f, width, &c0);
 			if (cell->n > 1) {
 				layout_free(cell);
-				cell = layout_flat_wrap(&f, inner, o->ambiguous);
+				cell = layout_flat_wrap_cost(&f, inner, &c0);
 			}
+			*pen += c0;
 			layout_append(l, cell, "", "  ", 0, o->ambiguous);
 			layout_flat_done(&f);
 		}
@@ -760,92 +1125,358 @@ layout_table_flats_free(struct layout_flat *fl, size_t ncell)
 }
 
 /*
- * Per column, the widest of its cells' max-content (or with min, min-content)
- * widths and of their ruby atoms (a base padded to its reading).
+ * Sizing a table's columns. A cell's cost at a column width: its lines, and
+ * what its breaks did (layout_break_cost). A table's cost: the lines of its
+ * rows (each as tall as its tallest cell) and the sum of its cells' break
+ * costs.
  */
-static void
-layout_table_columns(const struct content_table *t,
-		     const struct layout_flat *fl, int amb, bool min, int *w)
-{
-	for (size_t r = 0; r < t->nrows; r++) {
-		for (size_t c = 0; c < t->ncols; c++) {
-			const struct layout_flat *f = &fl[r * t->ncols + c];
-			int z, unused;
+enum {
+	/* the widest single move the search tries, in border widths */
+	LAYOUT_MOVE_MAX = 8,
+};
 
-			if (min)
-				text_measure(f->s.s, f->s.len, f->keep, amb, &z,
-					     &unused);
-			else
-				z = text_max_content(f->s.s, f->s.len, amb);
-			for (size_t k = 0; k < f->natoms; k++)
-				if (f->atoms[k].atomw > z)
-					z = f->atoms[k].atomw;
-			if (z > w[c])
-				w[c] = z;
+struct layout_tcell {
+	const struct layout_flat *f;
+	struct text_para *tp; /* made when the cell is first wrapped */
+	int mx;               /* max-content, ruby atoms counted */
+	int hard;             /* its hard lines */
+};
+
+/* One column wrapped at one width. */
+struct layout_tfit {
+	size_t col;
+	int width;
+	int *lines; /* per row */
+	long cost;  /* the column's penalties */
+	int used;   /* its widest line */
+};
+
+struct layout_tsize {
+	size_t nr, nc;
+	int amb, b;
+	struct layout_tcell *cell; /* nr * nc */
+	struct layout_tfit *fit;   /* what was tried (the search's memo) */
+	size_t nfit, fitcap;
+};
+
+static struct text_para *
+layout_tcell_para(struct layout_tsize *ts, struct layout_tcell *tc)
+{
+	if (tc->tp == NULL)
+		tc->tp = text_para_new(tc->f->s.s, tc->f->s.len, tc->f->keep,
+				       tc->f->cols, ts->amb);
+	return tc->tp;
+}
+
+/* Column c at width w, wrapped once and remembered. */
+static const struct layout_tfit *
+layout_tfit(struct layout_tsize *ts, size_t c, int w)
+{
+	struct layout_tfit *ft;
+
+	for (size_t k = 0; k < ts->nfit; k++)
+		if (ts->fit[k].col == c && ts->fit[k].width == w)
+			return &ts->fit[k];
+	XGROW(ts->fit, ts->nfit, ts->fitcap);
+	ft = &ts->fit[ts->nfit++];
+	ft->col = c;
+	ft->width = w;
+	ft->lines = xcalloc(ts->nr, sizeof *ft->lines);
+	ft->cost = 0;
+	ft->used = 0;
+	for (size_t r = 0; r < ts->nr; r++) {
+		struct layout_tcell *tc = &ts->cell[r * ts->nc + c];
+		struct text_line *tl;
+		size_t nl;
+
+		if (tc->mx <= w) {
+			ft->lines[r] = tc->hard;
+			if (tc->mx > ft->used)
+				ft->used = tc->mx;
+			continue;
 		}
+		if (tc->f->nrubies > 0) {
+			/* as it will be wrapped, its rubies split if need be */
+			struct layout_flat own;
+			bool owned;
+			int splits;
+
+			nl = layout_flat_lines(tc->f, w, &own, &owned, &tl,
+					       &splits);
+			if (owned)
+				layout_flat_done(&own);
+			ft->cost += (long)splits * LAYOUT_COST_RUBY;
+		} else {
+			nl = text_para_wrap(layout_tcell_para(ts, tc), w, &tl);
+		}
+		ft->lines[r] = (int)nl;
+		ft->cost += layout_break_cost(tl, nl, ts->amb);
+		for (size_t i = 0; i < nl; i++)
+			if (tl[i].width > ft->used)
+				ft->used = tl[i].width;
+		free(tl);
 	}
+	return ft;
+}
+
+/* The min-content width of f with every jukugo ruby split at every kanji
+ * boundary (and its atoms as wide as they are then). */
+static int
+layout_flat_min_split(const struct layout_flat *f)
+{
+	uint32_t *open = xcalloc(f->nrubies, sizeof *open);
+	struct layout_flat sp;
+	struct text_para *tp;
+	int m[3];
+
+	for (size_t r = 0; r < f->nrubies; r++)
+		open[r] = ~0u;
+	layout_flat_resplit(f, open, &sp);
+	tp = text_para_new(sp.s.s, sp.s.len, sp.keep, sp.cols, f->o->ambiguous);
+	text_para_measure(tp, &m[0], &m[1], &m[2]);
+	for (size_t k = 0; k < sp.natoms; k++)
+		if (sp.atoms[k].atomw > m[0])
+			m[0] = sp.atoms[k].atomw;
+	text_para_free(tp);
+	layout_flat_done(&sp);
+	free(open);
+	return m[0];
 }
 
 /*
- * Column widths as a browser's automatic table layout does it: every column
- * at its max-content width if that fits, else min-content plus a share of the
- * room left in proportion to (max - min). Widths are multiples of the border
- * width b so that rules of ─ (b columns each) meet the joints. Returns false
- * when even the min-content widths do not fit. The min-content widths (which
- * need every break opportunity) are only found when the max-content ones do
- * not fit: a column's max-content width is at least its min-content one but
- * for a ruby atom's padding, which is counted in it.
+ * The table's cost with columns w, times 256, plus the columns' free width
+ * (the width no line of a column uses): of equal tables, the one whose
+ * columns have least room to spare, so that a column that breaks a phrase
+ * has what another would not use.
+ */
+static long
+layout_tcost(struct layout_tsize *ts, const int *w)
+{
+	const struct layout_tfit **ft = xcalloc(ts->nc, sizeof *ft);
+	long cost = 0, spare = 0;
+
+	/* every column first: layout_tfit may move the memo */
+	for (size_t c = 0; c < ts->nc; c++)
+		(void)layout_tfit(ts, c, w[c]);
+	for (size_t c = 0; c < ts->nc; c++) {
+		ft[c] = layout_tfit(ts, c, w[c]);
+		cost += ft[c]->cost;
+		spare += w[c] - ft[c]->used;
+	}
+	for (size_t r = 0; r < ts->nr; r++) {
+		int h = 0;
+
+		for (size_t c = 0; c < ts->nc; c++)
+			if (ft[c]->lines[r] > h)
+				h = ft[c]->lines[r];
+		cost += (long)h * LAYOUT_COST_LINE;
+	}
+	free(ft);
+	return cost * 256 + (spare < 255 ? spare : 255);
+}
+
+/* Raise w toward want with at most *room columns, in proportion to what
+ * each column lacks, in multiples of b. */
+static void
+layout_share(int *w, const int *want, size_t nc, int b, long *room)
+{
+	long need = 0, used = 0;
+
+	for (size_t c = 0; c < nc; c++)
+		if (want[c] > w[c])
+			need += want[c] - w[c];
+	if (need == 0 || *room < b)
+		return;
+	if (need <= *room) {
+		for (size_t c = 0; c < nc; c++)
+			if (want[c] > w[c])
+				w[c] = want[c];
+		*room -= need;
+		return;
+	}
+	for (size_t c = 0; c < nc; c++) {
+		long share;
+
+		if (want[c] <= w[c])
+			continue;
+		share = *room * (want[c] - w[c]) / need / b * b;
+		w[c] += (int)share;
+		used += share;
+	}
+	/* what rounding left over, to the columns that still lack most */
+	while (*room - used >= b) {
+		size_t best = nc;
+
+		for (size_t c = 0; c < nc; c++)
+			if (want[c] > w[c] &&
+			    (best == nc || want[c] - w[c] > want[best] - w[best]))
+				best = c;
+		if (best == nc)
+			break;
+		w[best] += b;
+		used += b;
+	}
+	*room -= used;
+}
+
+/*
+ * Column widths when the max-content widths do not fit. Every column gets
+ * its min-content width (no piece overflows), then, as far as the room
+ * goes, the width of its widest word (no katakana or Latin word broken),
+ * then of its widest phrase (no phrase broken), then a share of what is
+ * left in proportion to its content beyond that; and then a search moves
+ * width between columns, a border width to LAYOUT_MOVE_MAX of them at a
+ * time, while that lowers the table's cost (its lines and broken phrases:
+ * a column with room to spare gives it to a cell that breaks a word, and a
+ * lone す。 is absorbed when a little more width does it). Returns false
+ * when even min-content does not fit.
+ */
+static bool
+layout_table_fit(struct layout_tsize *ts, const int *mx, long avail,
+		 int *colw, long *pen)
+{
+	size_t nc = ts->nc;
+	int *lv = xcalloc(3 * nc, sizeof *lv); /* min, word, phrase */
+	int *w = xcalloc(2 * nc, sizeof *w), *t = w + nc;
+	long room = avail, cost;
+	bool ok = false;
+	int b = ts->b;
+
+	for (size_t i = 0; i < ts->nr * nc; i++) {
+		struct layout_tcell *tc = &ts->cell[i];
+		size_t c = i % nc;
+		int m[3];
+
+		text_para_measure(layout_tcell_para(ts, tc), &m[0], &m[1], &m[2]);
+		for (size_t k = 0; k < tc->f->natoms; k++)
+			for (int j = 0; j < 3; j++)
+				if (tc->f->atoms[k].atomw > m[j])
+					m[j] = tc->f->atoms[k].atomw;
+		if (tc->f->nrubies > 0) {
+			/* a jukugo ruby may split: min-content is its widest
+			   part's */
+			m[0] = layout_flat_min_split(tc->f);
+		}
+		for (int j = 0; j < 3; j++)
+			if (m[j] > lv[j * nc + c])
+				lv[j * nc + c] = m[j];
+	}
+	for (size_t c = 0; c < nc; c++) {
+		for (int j = 0; j < 3; j++) {
+			int *v = &lv[j * nc + c];
+
+			*v = layout_round_up(*v < 1 ? 1 : *v, b);
+			if (*v > mx[c])
+				*v = mx[c];
+		}
+		w[c] = lv[c];
+		room -= w[c];
+	}
+	if (room < 0)
+		goto done;
+	ok = true;
+	layout_share(w, lv + nc, nc, b, &room);
+	layout_share(w, lv + 2 * nc, nc, b, &room);
+	layout_share(w, mx, nc, b, &room);
+	/* the room left when every column is at max-content cannot be: the
+	   max-content widths did not fit */
+	cost = layout_tcost(ts, w);
+	for (int round = 0; round < 32; round++) {
+		long best = cost;
+		size_t bi = nc, bj = nc;
+		int bd = 0;
+
+		for (size_t i = 0; i < nc; i++) {
+			for (size_t j = 0; j < nc; j++) {
+				if (i == j)
+					continue;
+				for (int d = b; d <= LAYOUT_MOVE_MAX * b; d += b) {
+					long c2;
+
+					if (w[j] - d < lv[j] || w[i] + d > mx[i])
+						break;
+					memcpy(t, w, nc * sizeof *t);
+					t[i] += d;
+					t[j] -= d;
+					c2 = layout_tcost(ts, t);
+					if (c2 < best) {
+						best = c2;
+						bi = i, bj = j, bd = d;
+					}
+				}
+			}
+		}
+		if (bi == nc)
+			break;
+		w[bi] += bd;
+		w[bj] -= bd;
+		cost = best;
+	}
+	memcpy(colw, w, nc * sizeof *colw);
+	*pen = 0;
+	for (size_t c = 0; c < nc; c++)
+		*pen += layout_tfit(ts, c, w[c])->cost;
+done:
+	free(lv);
+	free(w);
+	return ok;
+}
+
+/*
+ * Column widths. Every column at its max-content width if that fits (the
+ * common case, nothing else measured; *pen 0); else layout_table_fit
+ * (*pen what the breaks in its cells cost). Widths are multiples of the
+ * border width b so that rules
+ * of ─ (b columns each) meet the joints. Returns false when even the
+ * min-content widths do not fit.
  */
 static bool
 layout_table_widths(const struct content_table *t,
 		    const struct layout_flat *fl, int amb, int width, int b,
-		    int *colw)
+		    int *colw, long *pen)
 {
 	size_t nc = t->ncols;
-	int *mn = xcalloc(nc, sizeof *mn), *mx = xcalloc(nc, sizeof *mx);
-	long summin = 0, summax = 0, avail;
-	bool ok = true;
+	int *mx = xcalloc(nc, sizeof *mx);
+	long summax = 0, avail = (long)width - (long)(nc + 1) * b - 2L * (long)nc;
+	struct layout_tsize ts = { .nr = t->nrows, .nc = nc, .amb = amb, .b = b };
+	bool ok;
 
-	layout_table_columns(t, fl, amb, false, mx);
+	ts.cell = xcalloc(t->nrows * nc, sizeof *ts.cell);
+	for (size_t i = 0; i < t->nrows * nc; i++) {
+		const struct layout_flat *f = &fl[i];
+		struct layout_tcell *tc = &ts.cell[i];
+		int z = text_max_content(f->s.s, f->s.len, amb);
+
+		for (size_t k = 0; k < f->natoms; k++)
+			if (f->atoms[k].atomw > z)
+				z = f->atoms[k].atomw;
+		tc->f = f;
+		tc->mx = z;
+		tc->hard = 1;
+		for (const char *q = f->s.s;
+		     (q = memchr(q, '\n', f->s.len - (size_t)(q - f->s.s))) != NULL;
+		     q++)
+			tc->hard++;
+		if (z > mx[i % nc])
+			mx[i % nc] = z;
+	}
 	for (size_t c = 0; c < nc; c++) {
 		mx[c] = layout_round_up(mx[c] < 1 ? 1 : mx[c], b);
 		summax += mx[c];
 	}
-	avail = (long)width - (long)(nc + 1) * b - 2L * (long)nc;
+	*pen = 0; /* no break inside a cell costs anything */
 	if (summax <= avail) {
 		memcpy(colw, mx, nc * sizeof *colw);
-		goto done;
-	}
-	layout_table_columns(t, fl, amb, true, mn);
-	for (size_t c = 0; c < nc; c++) {
-		mn[c] = layout_round_up(mn[c] < 1 ? 1 : mn[c], b);
-		summin += mn[c];
-	}
-	if (summin <= avail) {
-		long extra = avail - summin, used = 0;
-
-		for (size_t c = 0; c < nc; c++) {
-			long share = extra * (mx[c] - mn[c]) / (summax - summin);
-
-			colw[c] = mn[c] + (int)(share / b * b);
-			used += colw[c] - mn[c];
-		}
-		/* what rounding left over, to the columns that want more */
-		for (bool grew = true; grew && extra - used >= b;) {
-			grew = false;
-			for (size_t c = 0; c < nc && extra - used >= b; c++) {
-				if (colw[c] < mx[c]) {
-					colw[c] += b;
-					used += b;
-					grew = true;
-				}
-			}
-		}
+		ok = true;
 	} else {
-		ok = false;
+		ok = layout_table_fit(&ts, mx, avail, colw, pen);
 	}
-done:
-	free(mn);
+	for (size_t i = 0; i < t->nrows * nc; i++)
+		text_para_free(ts.cell[i].tp);
+	for (size_t k = 0; k < ts.nfit; k++)
+		free(ts.fit[k].lines);
+	free(ts.fit);
+	free(ts.cell);
 	free(mx);
 	return ok;
 }
@@ -860,15 +1491,29 @@ layout_table(const struct content_table *t, const struct layout_opts *o,
 	struct layout_flat *fl;
 	struct layout *l;
 	int *colw;
+	long pen, bpen = 0;
 
 	if (t->ncols == 0 || t->nrows == 0 || t->cells == NULL)
 		return layout_new();
 	colw = xcalloc(t->ncols, sizeof *colw);
 	fl = layout_table_flats(t, o, width);
-	if (!layout_table_widths(t, fl, amb, width, b, colw)) {
+	if (!layout_table_widths(t, fl, amb, width, b, colw, &pen)) {
 		layout_table_flats_free(fl, t->nrows * nc);
 		free(colw);
-		return layout_table_blocks(t, o, width);
+		return layout_table_blocks(t, o, width, &bpen);
+	}
+	if (pen > 0) {
+		/* columns so narrow that cells break phrases: one block per
+		   row instead when the blocks break far fewer (less than half,
+		   by more than a word's worth) */
+		struct layout *bl = layout_table_blocks(t, o, width, &bpen);
+
+		if (pen > 2 * bpen && pen - bpen > LAYOUT_COST_WORD) {
+			layout_table_flats_free(fl, t->nrows * nc);
+			free(colw);
+			return bl;
+		}
+		layout_free(bl);
 	}
 	l = layout_new();
 	layout_table_rule(l, colw, t->ncols, BOX_TL, BOX_H, BOX_T, BOX_TR,
@@ -879,8 +1524,7 @@ layout_table(const struct content_table *t, const struct layout_opts *o,
 
 		for (size_t c = 0; c < t->ncols; c++) {
 			cell[c] = layout_flat_wrap(&fl[r * nc + c],
-						   colw[c] < 1 ? 1 : colw[c],
-						   amb);
+						   colw[c] < 1 ? 1 : colw[c]);
 			if (cell[c]->n > height)
 				height = cell[c]->n;
 		}
@@ -1057,21 +1701,25 @@ layout_question(const struct content_node *nd, const struct layout_opts *o,
 		const struct content_item *it = &nd->items[i];
 		char marker[32];
 		int mw;
+		size_t xpos;
 		struct layout_flat f;
 
 		snprintf(marker, sizeof marker, "(%zu) ", i + 1);
 		mw = text_strwidth(marker, o->ambiguous);
 		if (width - mw < 2)
 			marker[0] = '\0', mw = 0;
-		memset(&f, 0, sizeof f);
-		strbuf_init(&f.s);
+		layout_flat_init(&f);
 		layout_flat_spans(&f, it->text.spans, it->text.n, 0, o,
 				  width - mw);
+		xpos = f.s.len + 1;
 		if (it->checked == 1)
 			layout_flat_add(&f, " [x]", 4, LAYOUT_BORDER);
 		layout_flat_finish(&f, o->ambiguous);
-		layout_hang(l, layout_flat_wrap(&f, width - mw < 1 ? 1 : width - mw,
-						o->ambiguous),
+		/* the mark stays with the last word: never a line of its own */
+		if (it->checked == 1)
+			f.keep[xpos] = (unsigned char)((f.keep[xpos] & ~TEXT_KEEP_MASK) |
+						       TEXT_KEEP_HARD);
+		layout_hang(l, layout_flat_wrap(&f, width - mw < 1 ? 1 : width - mw),
 			    marker, LAYOUT_BORDER, o);
 		layout_flat_done(&f);
 	}
@@ -1168,15 +1816,13 @@ layout_entry(const struct content_node *nd, const struct layout_opts *o,
 		mw = text_strwidth(marker, o->ambiguous);
 		if (width - mw < 2)
 			marker[0] = '\0', mw = 0;
-		memset(&f, 0, sizeof f);
-		strbuf_init(&f.s);
+		layout_flat_init(&f);
 		/* the score first, where the source has it ("- [2] text") */
 		layout_flat_add(&f, score, strlen(score), LAYOUT_BORDER);
 		layout_flat_spans(&f, it->text.spans, it->text.n, 0, o,
 				  width - mw);
 		layout_flat_finish(&f, o->ambiguous);
-		layout_hang(l, layout_flat_wrap(&f, width - mw < 1 ? 1 : width - mw,
-						o->ambiguous),
+		layout_hang(l, layout_flat_wrap(&f, width - mw < 1 ? 1 : width - mw),
 			    marker, LAYOUT_BORDER, o);
 		layout_flat_done(&f);
 	}

@@ -5,8 +5,10 @@
  * How a copy is set. Text is laid out by pango (Noto Sans CJK JP), but
  * where a line may break is our text module's rule, not pango's alone:
  * UAX #14 from libunistring plus text_keep_rules (JIS X 4051 kinsoku, a
- * number kept with its unit, a numeral with its counter) and a ruby kept
- * with its reading, as on the kiosk's screen. Every stretch between two
+ * number kept with its unit, a numeral with its counter), text_keep_phrases
+ * (a line ends between phrases, not inside a katakana word, unless what
+ * follows is too long for a line) and a ruby kept with its reading, as on
+ * the kiosk's screen. Every stretch between two
  * places our rules allow a break gets pango's allow-breaks attribute set
  * to false, so pango breaks only where both agree; a stretch wider than
  * the line is let go (first at the place before a reading, then wholly),
@@ -322,6 +324,15 @@ rx_breaks(const struct rx *r, const struct rx_text *t)
 	char *p = xmalloc(n + 1);
 
 	text_keep_rules(s, n, keep);
+	/* lines end between phrases, as on the screen (a reading is not
+	 * running text for the phrase model) */
+	for (size_t a = 0; a < t->natoms; a++)
+		for (size_t i = t->atoms[a].mid; i < t->atoms[a].end; i++)
+			if (t->atoms[a].mid > t->atoms[a].start)
+				keep[i] |= TEXT_ASIDE;
+	text_keep_phrases(s, n, keep);
+	for (size_t i = 0; i < n; i++)
+		keep[i] &= TEXT_KEEP_MASK;
 	for (size_t a = 0; a < t->natoms; a++) {
 		const struct rx_atom *at = &t->atoms[a];
 
@@ -428,10 +439,25 @@ rx_break_attrs(const struct rx_text *t, const unsigned char *ok,
 
 enum rx_align { AL_LEFT, AL_CENTER, AL_RIGHT };
 
+/* Whether a line that ends at byte b was broken there to fit (not at the
+ * text's end, a newline or a U+2028 line separator). */
+static bool
+rx_soft_end(const struct rx_text *t, size_t b)
+{
+	const char *s = t->s.s;
+
+	if (b == 0 || b >= t->s.len || s[b] == '\n' || s[b - 1] == '\n')
+		return false;
+	if (b >= 3 && memcmp(s + b - 3, "\xe2\x80\xa8", 3) == 0)
+		return false;
+	return b + 3 > t->s.len || memcmp(s + b, "\xe2\x80\xa8", 3) != 0;
+}
+
 /*
  * A layout of t in font f at width w (pt; <= 0: one line per hard line),
  * broken by our rules. A stretch that cannot fit the width is loosened:
- * first at a SOFT place (before a reading), then wholly.
+ * first at a SOFT place (inside a phrase or word, before a reading), then
+ * wholly; so is one whose start left the line before it under half full.
  */
 static PangoLayout *
 rx_layout(struct rx *r, const struct rx_text *t, enum rx_font f, double w,
@@ -453,7 +479,7 @@ rx_layout(struct rx *r, const struct rx_text *t, enum rx_font f, double w,
 		pango_layout_set_width(l, (int)(w * PANGO_SCALE));
 		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
 	}
-	for (int round = 0; round < 3; round++) {
+	for (int round = 0; round < 5; round++) {
 		PangoAttrList *al = rx_break_attrs(t, ok, seg, nseg,
 						   f == F_MONO || f == F_BIG_MONO);
 		PangoLayoutIter *it;
@@ -471,6 +497,18 @@ rx_layout(struct rx *r, const struct rx_text *t, enum rx_font f, double w,
 			size_t b = a + (size_t)ln->length;
 
 			pango_layout_iter_get_line_extents(it, NULL, &lr);
+			if (lr.width < w * PANGO_SCALE / 2 &&
+			    rx_soft_end(t, b)) {
+				/* a line under half full because the phrase
+				 * after it is long: that phrase may break
+				 * inside (text.h's rule 2) */
+				for (size_t k = 0; k < nseg; k++)
+					if (seg[k].a == b && seg[k].loose == 0) {
+						seg[k].loose = 1;
+						again = true;
+					}
+				continue;
+			}
 			if (lr.width <= w * PANGO_SCALE + PANGO_SCALE / 2)
 				continue;
 			for (size_t k = 0; k < nseg; k++)

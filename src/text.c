@@ -18,6 +18,7 @@
 #include <unistr.h>
 #include <uniwidth.h>
 
+#include "phrase.h"
 #include "text.h"
 #include "xmalloc.h"
 
@@ -214,7 +215,8 @@ text_no_end(uint32_t c)
 	return c < 0x10000 && (text_class_bits[c] & 2);
 }
 
-/* --- tokens: numbers with units, Latin words, numeral + counter --- */
+/* --- tokens: numbers with units, Latin words, numeral + counter, a word
+ * with a lone capital or number after it --- */
 
 static bool
 text_is_digit(uint32_t c)
@@ -308,18 +310,31 @@ text_is_unit_word(const uint32_t *c, size_t i, size_t m)
 	return false;
 }
 
+/* Whether the ASCII word that ends before c[e] starts with a capital. */
+static bool
+text_word_capital(const uint32_t *c, size_t e)
+{
+	size_t a = e;
+
+	while (a > 0 && c[a - 1] < 0x80 && text_is_letter(c[a - 1]))
+		a--;
+	return a < e && c[a] >= 'A' && c[a] <= 'Z';
+}
+
 /* NONE < SOFT < HARD */
 static int
 text_keep_rank(unsigned char k)
 {
+	k &= TEXT_KEEP_MASK;
 	return k == TEXT_KEEP_HARD ? 2 : k == TEXT_KEEP_SOFT ? 1 : 0;
 }
 
+/* Raise keep[at] to level, its TEXT_ASIDE flag left as it is. */
 static void
 text_raise(unsigned char *keep, size_t at, unsigned char level)
 {
 	if (text_keep_rank(level) > text_keep_rank(keep[at]))
-		keep[at] = level;
+		keep[at] = (unsigned char)((keep[at] & ~TEXT_KEEP_MASK) | level);
 }
 
 void
@@ -445,6 +460,15 @@ text_scan(const char *s, size_t n, int ambiguous, unsigned char *keep,
 		}
 		for (size_t t = k + 1; t <= j; t++)
 			text_raise(keep, off[t], TEXT_KEEP_HARD);
+		/* "vitamin A", "SPF 30": a lone capital (not the pronoun I)
+		   after a word and one space, or a number after a word that
+		   starts with a capital, stays with the word while the line
+		   has room ("or 0.5", "to 40" part freely) */
+		if (k >= 2 && c[k - 1] == ' ' && c[k - 2] < 0x80 &&
+		    text_is_letter(c[k - 2]) &&
+		    ((j == k && c[k] >= 'A' && c[k] <= 'Z' && c[k] != 'I') ||
+		     (text_is_digit(c[k]) && text_word_capital(c, k - 1))))
+			text_raise(keep, off[k], TEXT_KEEP_SOFT);
 		/* "20 mg": a number and a unit word after one space. */
 		if (text_is_digit(c[j]) && j + 2 < m && c[j + 1] == ' ' &&
 		    text_is_unit_word(c, j + 2, m))
@@ -514,7 +538,8 @@ text_char_before(const char *s, size_t i)
 
 /*
  * Where to cut the too-wide line [a, e): the last soft keep that fits, else
- * the last place UAX #14 alone would break that fits and obeys kinsoku, else
+ * the last place UAX #14 alone would break that fits and obeys kinsoku (one
+ * that keeps a token whole before one inside a token), else
  * the last grapheme boundary that fits and obeys kinsoku, else the last that
  * fits, else (one grapheme wider than the line: a long emoji sequence) the
  * last character boundary that fits, else one grapheme.
@@ -523,7 +548,8 @@ static size_t
 text_force_break(const char *s, size_t a, size_t e, const unsigned char *keep,
 		 int width, int ambiguous)
 {
-	size_t soft = 0, uax = 0, ok = 0, any = 0, first = 0, chr = 0;
+	size_t soft = 0, uax = 0, uaxkept = 0, ok = 0, any = 0, first = 0;
+	size_t chr = 0;
 	size_t first_chr = 0;
 	int w = 0;
 	char *g, *u;
@@ -563,10 +589,16 @@ text_force_break(const char *s, size_t a, size_t e, const unsigned char *keep,
 		if (!text_no_start(text_char_at(s, e, i)) &&
 		    !text_no_end(text_char_before(s, i))) {
 			ok = i;
-			if (keep != NULL && keep[i] == TEXT_KEEP_SOFT)
+			if (keep != NULL &&
+			    (keep[i] & TEXT_KEEP_MASK) == TEXT_KEEP_SOFT)
 				soft = i;
-			if (u[i - a] == UC_BREAK_POSSIBLE)
-				uax = i;
+			if (u[i - a] == UC_BREAK_POSSIBLE) {
+				if (keep != NULL && (keep[i] & TEXT_KEEP_MASK) ==
+							    TEXT_KEEP_HARD)
+					uaxkept = i;
+				else
+					uax = i;
+			}
 		}
 	}
 	free(g);
@@ -575,6 +607,8 @@ text_force_break(const char *s, size_t a, size_t e, const unsigned char *keep,
 		return soft;
 	if (uax)
 		return uax;
+	if (uaxkept)
+		return uaxkept;
 	if (ok)
 		return ok;
 	if (any)
@@ -595,33 +629,407 @@ text_char_len(const char *s, size_t i, size_t n)
 	return len > 0 ? (size_t)len : 1;
 }
 
-/* U+2028 LINE SEPARATOR or U+2029 PARAGRAPH SEPARATOR at i: hard breaks
- * (UAX #14 class BK) like '\n', never overridden. */
+/* --- what kind of place a break is --- */
+
+enum text_rank {
+	TEXT_RANK_PHRASE = 0,   /* between phrases, after a space */
+	TEXT_RANK_INPHRASE = 1, /* inside a phrase */
+	TEXT_RANK_INWORD = 2,   /* inside a katakana or Latin word */
+	TEXT_RANK_UNKNOWN = 0xFF,
+};
+
 static bool
-text_is_line_sep(const char *s, size_t i, size_t n)
+text_is_katakana(uint32_t c)
 {
-	return i + 2 < n && s[i] == '\xe2' && s[i + 1] == '\x80' &&
-	       (s[i + 2] == '\xa8' || s[i + 2] == '\xa9');
+	/* the katakana letters, ー and the iteration marks (not ・, which
+	   separates words), the small-kana extensions, halfwidth katakana */
+	return (c >= 0x30A1 && c <= 0x30FA) || (c >= 0x30FC && c <= 0x30FE) ||
+	       (c >= 0x31F0 && c <= 0x31FF) || (c >= 0xFF66 && c <= 0xFF9F);
+}
+
+static bool
+text_is_latin(uint32_t c)
+{
+	if (c < 0x80)
+		return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+	return (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) ||
+	       (c >= 0xFF10 && c <= 0xFF19) || (c >= 0xFF21 && c <= 0xFF3A) ||
+	       (c >= 0xFF41 && c <= 0xFF5A);
+}
+
+/* Japanese (kana, kanji, CJK punctuation, fullwidth forms): where the
+ * phrase model decides. */
+static bool
+text_is_cjk(uint32_t c)
+{
+	return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+	       (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFFEF) ||
+	       (c >= 0x20000 && c <= 0x3FFFF);
+}
+
+/* Up to three characters of running text before byte e (c[2] nearest) and
+ * from e on (c[3] first), 0 past the text, a hard break or a NUL; bytes
+ * marked TEXT_ASIDE are skipped. */
+static void
+text_context(const char *s, size_t n, const unsigned char *keep, size_t e,
+	     uint32_t c[6])
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t i = e;
+
+	for (int k = 2; k >= 0; k--) {
+		ucs4_t uc = 0;
+
+		while (i > 0) {
+			size_t b = i - 1;
+
+			while (b > 0 && (p[b] & 0xC0) == 0x80 && i - b < 4)
+				b--;
+			i = b;
+			if (keep != NULL && (keep[b] & TEXT_ASIDE))
+				continue;
+			text_mbtouc(&uc, p + b, n - b);
+			break;
+		}
+		if (uc == '\n' || uc == 0) {
+			for (; k >= 0; k--)
+				c[k] = 0;
+			break;
+		}
+		c[k] = uc;
+	}
+	i = e;
+	for (int k = 3; k < 6; k++) {
+		ucs4_t uc = 0;
+
+		while (i < n) {
+			int len = text_mbtouc(&uc, p + i, n - i);
+			bool aside = keep != NULL && (keep[i] & TEXT_ASIDE);
+
+			i += len > 0 ? (size_t)len : 1;
+			if (!aside)
+				break;
+			uc = 0;
+		}
+		if (uc == '\n' || uc == 0) {
+			for (; k < 6; k++)
+				c[k] = 0;
+			break;
+		}
+		c[k] = uc;
+	}
+}
+
+/*
+ * BudouX's one mistake that our content makes often: it starts a phrase
+ * inside the ending 〜にくい "hard to" (見えに|くくなります, 気づきに|
+ * くいです, 勃起しに|くい), reading に as the particle. A verb's stem
+ * before it (a kanji, 々 or hiragana; not the text's start or punctuation) and
+ * くい, くく or くかっ after it make it the ending, which is one phrase with
+ * its verb.
+ */
+static bool
+text_nikui(const uint32_t c[6])
+{
+	return c[2] == 0x306B /* に */ && c[3] == 0x304F /* く */ &&
+	       ((c[1] >= 0x3041 && c[1] <= 0x3096) || c[1] == 0x3005 ||
+		(c[1] >= 0x3400 && c[1] <= 0x9FFF)) &&
+	       (c[4] == 0x3044 /* い */ || c[4] == 0x304F /* く */ ||
+		(c[4] == 0x304B /* か */ && c[5] == 0x3063 /* っ */));
+}
+
+/* What kind of place byte e (a break opportunity, 0 < e < n) is. */
+static enum text_rank
+text_rank_at(const char *s, size_t n, const unsigned char *keep, size_t e)
+{
+	uint32_t c[6];
+
+	text_context(s, n, keep, e, c);
+	if (c[2] == 0 || c[3] == 0 || c[2] == ' ' || c[2] == '\t' ||
+	    c[2] == 0x3000)
+		return TEXT_RANK_PHRASE;
+	if (text_is_katakana(c[2]) && text_is_katakana(c[3]))
+		return TEXT_RANK_INWORD;
+	if (text_is_latin(c[2]) && text_is_latin(c[3]))
+		return TEXT_RANK_INWORD;
+	if (text_is_cjk(c[2]) || text_is_cjk(c[3])) {
+		if (text_nikui(c))
+			return TEXT_RANK_INPHRASE;
+		return phrase_boundary(c) ? TEXT_RANK_PHRASE : TEXT_RANK_INPHRASE;
+	}
+	return TEXT_RANK_PHRASE;
+}
+
+void
+text_keep_phrases(const char *s, size_t n, unsigned char *keep)
+{
+	for (size_t i = 1; i < n; i++) {
+		if (((unsigned char)s[i] & 0xC0) == 0x80 || s[i] == '\n' ||
+		    s[i - 1] == '\n' || (keep[i] & TEXT_KEEP_MASK) != TEXT_KEEP_NONE)
+			continue;
+		if (text_rank_at(s, n, keep, i) != TEXT_RANK_PHRASE)
+			keep[i] = (unsigned char)((keep[i] & ~TEXT_KEEP_MASK) |
+						  TEXT_KEEP_SOFT);
+	}
+}
+
+/* --- a text to wrap --- */
+
+struct text_para {
+	const char *s;
+	size_t n;
+	const unsigned char *keep;
+	const int *cols;
+	int ambiguous;
+	char *p;             /* break opportunities: UAX #14 with keep applied */
+	unsigned char *rank; /* enum text_rank of each, TEXT_RANK_UNKNOWN until
+				asked (p and rank are one allocation) */
+};
+
+static bool
+text_is_hard(char b)
+{
+	return b == UC_BREAK_MANDATORY;
+}
+
+static bool
+text_is_opp(char b)
+{
+	return b == UC_BREAK_POSSIBLE || b == UC_BREAK_HYPHENATION;
+}
+
+/*
+ * UAX #14's opportunities, then keep: HARD and SOFT prohibit a break, BREAK
+ * allows one, except at a continuation byte, at the first byte, at a hard
+ * break and right after one, where UAX #14 alone decides.
+ */
+static void
+text_opportunities(const char *s, size_t n, const unsigned char *keep,
+		   int ambiguous, char *p)
+{
+	if (n == 0)
+		return;
+	u8_possible_linebreaks((const uint8_t *)s, n, text_encoding(ambiguous),
+			       p);
+	if (keep == NULL)
+		return;
+	for (size_t i = 1; i < n; i++) {
+		unsigned k = keep[i] & TEXT_KEEP_MASK;
+
+		if (k == TEXT_KEEP_NONE || ((unsigned char)s[i] & 0xC0) == 0x80 ||
+		    text_is_hard(p[i]) || text_is_hard(p[i - 1]) ||
+		    p[i] == UC_BREAK_CR_BEFORE_LF)
+			continue;
+		p[i] = k == TEXT_KEEP_BREAK ? UC_BREAK_POSSIBLE
+					    : UC_BREAK_PROHIBITED;
+	}
+}
+
+struct text_para *
+text_para_new(const char *s, size_t n, const unsigned char *keep,
+	      const int *cols, int ambiguous)
+{
+	struct text_para *tp = xcalloc(1, sizeof *tp);
+
+	tp->s = s;
+	tp->n = n;
+	tp->keep = keep;
+	tp->cols = cols;
+	tp->ambiguous = ambiguous;
+	tp->p = xreallocarray(NULL, n + 1, 2);
+	tp->rank = (unsigned char *)tp->p + n + 1;
+	memset(tp->rank, TEXT_RANK_UNKNOWN, n + 1);
+	text_opportunities(s, n, keep, ambiguous, tp->p);
+	return tp;
+}
+
+void
+text_para_free(struct text_para *tp)
+{
+	if (tp == NULL)
+		return;
+	free(tp->p); /* and rank */
+	free(tp);
+}
+
+static enum text_rank
+text_para_rank(struct text_para *tp, size_t e)
+{
+	if (tp->rank[e] == TEXT_RANK_UNKNOWN)
+		tp->rank[e] = (unsigned char)text_rank_at(tp->s, tp->n,
+							   tp->keep, e);
+	return (enum text_rank)tp->rank[e];
+}
+
+/* e with the spaces before it (down to a) taken off. */
+static size_t
+text_trim(const char *s, size_t a, size_t e)
+{
+	while (e > a && text_is_space(s[e - 1]))
+		e--;
+	return e;
+}
+
+/* A place a line may end at: the opportunity e, the line's width then. */
+struct text_cand {
+	size_t e;
+	int w;
+};
+
+/* Whether a line w columns wide is full enough (rules 1 and 2). */
+static bool
+text_full(int w, int width)
+{
+	return (long)w * TEXT_FULL_DEN >= (long)width * TEXT_FULL_NUM;
+}
+
+/*
+ * Rule 3's test: whether the word that starts at opportunity e (running to
+ * the next opportunity that is not inside a word, or to a hard break or the
+ * end) fits on a line of its own.
+ */
+static bool
+text_word_fits(struct text_para *tp, size_t e, int width)
+{
+	const char *s = tp->s;
+	const char *p = tp->p;
+	int base = tp->cols[e];
+
+	for (size_t i = e + 1; i <= tp->n; i++) {
+		if (i < tp->n && !text_is_hard(p[i]) && !text_is_opp(p[i])) {
+			if (tp->cols[i] - base > width && !text_is_space(s[i - 1]))
+				return false;
+			continue;
+		}
+		if (tp->cols[text_trim(s, e, i)] - base > width)
+			return false;
+		if (i == tp->n || text_is_hard(p[i]) ||
+		    text_para_rank(tp, i) != TEXT_RANK_INWORD)
+			return true;
+	}
+	return true;
+}
+
+/*
+ * The columns from e to the end of the text or its next hard break, or
+ * limit + 1 if they are more than limit: the scan stops there, so asking at
+ * each line of a long paragraph costs a line, not the paragraph.
+ */
+static int
+text_rest(const struct text_para *tp, size_t e, int limit)
+{
+	const char *s = tp->s;
+	size_t i = e;
+
+	while (i < tp->n && s[i] != '\n' &&
+	       (tp->cols[i] - tp->cols[e] <= limit || text_is_space(s[i])))
+		i++;
+	if (i < tp->n && s[i] != '\n')
+		return limit + 1;
+	return tp->cols[text_trim(s, e, i)] - tp->cols[e];
+}
+
+/* Whether the place e follows a comma or a full stop (spaces aside): a
+ * clause's end, which a short last line does not move (肝臓の値、|脂質). */
+static bool
+text_after_punct(const char *s, size_t e)
+{
+	uint32_t c;
+
+	e = text_trim(s, 0, e);
+	if (e == 0)
+		return false;
+	c = text_char_before(s, e);
+	return c == 0x3001 || c == 0x3002 || c == 0xFF0C || c == 0xFF0E ||
+	       c == ',' || c == '.' || c == ';' || c == ':';
+}
+
+/* Which of the m places that fit (in order) ends the line: the rule. */
+static size_t
+text_choose(struct text_para *tp, const struct text_cand *cand, size_t m,
+	    int width, unsigned char *brk)
+{
+	size_t k, full, inphrase = m;
+	int lone = 2 * text_char_width(0x3042, tp->ambiguous);
+
+	/* rule 1: from the last place back while the line is full; but if
+	   that leaves one or two characters for a last line (a doctor
+	   prescribed|it), an earlier one after which the rest fits on one
+	   line, the line still full (a doctor|prescribed it); not after a
+	   comma or full stop */
+	for (k = m; k-- > 0 && text_full(cand[k].w, width);) {
+		enum text_rank r = text_para_rank(tp, cand[k].e);
+
+		if (r != TEXT_RANK_PHRASE)
+			continue;
+		*brk = TEXT_BRK_PHRASE;
+		if (text_rest(tp, cand[k].e, lone) > lone ||
+		    text_after_punct(tp->s, cand[k].e))
+			return k;
+		for (size_t j = k; j-- > 0 && text_full(cand[j].w, width);)
+			if (text_para_rank(tp, cand[j].e) == TEXT_RANK_PHRASE &&
+			    text_rest(tp, cand[j].e, width) <= width)
+				return j;
+		return k;
+	}
+	full = k + 1; /* cand[full..m) leave the line full */
+	/* rule 2: the last of those inside a phrase; but if that leaves one
+	   or two characters for a last line (確かめま|す。), an earlier one
+	   after which the rest fits on one line (確か|めます。) */
+	for (k = m; k-- > full;) {
+		int rest;
+
+		if (text_para_rank(tp, cand[k].e) != TEXT_RANK_INPHRASE)
+			continue;
+		rest = text_rest(tp, cand[k].e, width > lone ? width : lone);
+		if (inphrase == m) {
+			inphrase = k;
+			if (rest > lone)
+				break;
+		} else if (rest > lone && rest <= width) {
+			inphrase = k;
+			break;
+		}
+	}
+	if (inphrase < m) {
+		*brk = TEXT_BRK_INPHRASE;
+		return inphrase;
+	}
+	/* rule 3: every place that leaves the line full is inside a word */
+	for (k = m; k-- > 0;) {
+		enum text_rank r = text_para_rank(tp, cand[k].e);
+
+		if (r != TEXT_RANK_INWORD && text_word_fits(tp, cand[k].e, width)) {
+			*brk = r == TEXT_RANK_PHRASE ? TEXT_BRK_PHRASE
+						     : TEXT_BRK_INPHRASE;
+			return k;
+		}
+	}
+	/* rule 4 */
+	*brk = text_para_rank(tp, cand[m - 1].e) == TEXT_RANK_INWORD
+		       ? TEXT_BRK_INWORD
+		       : TEXT_BRK_INPHRASE;
+	return m - 1;
 }
 
 static void
 text_emit(struct text_line **lines, size_t *nl, size_t *cap, size_t a,
-	  size_t e, int w)
+	  size_t e, int w, unsigned char brk)
 {
 	XGROW(*lines, *nl, *cap);
 	(*lines)[*nl].start = a;
 	(*lines)[*nl].end = e;
 	(*lines)[*nl].width = w;
+	(*lines)[*nl].brk = brk;
 	(*nl)++;
 }
 
 /*
  * The common case of text_wrap cut short: when every hard line fits in width
- * counting its trailing spaces (the sum u8_width_linebreaks fills by), the
- * greedy fill breaks nowhere, so the lines are the hard lines. Handles '\n'
- * as the only hard break and gives up (false, nothing emitted) at a hard
- * line that is too wide or at any other character UAX #14 breaks at (VT,
- * FF, CR, NEL, U+2028, U+2029).
+ * counting its trailing spaces, no line has a choice to make, so the lines
+ * are the hard lines. Handles '\n' as the only hard break and gives up
+ * (false, nothing emitted) at a hard line that is too wide or at any other
+ * character UAX #14 breaks at (VT, FF, CR, NEL, U+2028, U+2029).
  */
 static bool
 text_wrap_fits(const char *s, size_t n, const int *cols, int width,
@@ -631,7 +1039,7 @@ text_wrap_fits(const char *s, size_t n, const int *cols, int width,
 	size_t a, e;
 
 	if (n == 0) {
-		text_emit(lines, nl, cap, 0, 0, 0);
+		text_emit(lines, nl, cap, 0, 0, 0, TEXT_BRK_END);
 		return true;
 	}
 	for (a = 0;; a = e + 1) {
@@ -654,64 +1062,157 @@ text_wrap_fits(const char *s, size_t n, const int *cols, int width,
 		size_t t;
 
 		e = q != NULL ? (size_t)(q - s) : n;
-		for (t = e; t > a && (s[t - 1] == ' ' || s[t - 1] == '\t'); t--)
-			;
-		text_emit(lines, nl, cap, a, t, cols[t] - cols[a]);
+		t = text_trim(s, a, e);
+		text_emit(lines, nl, cap, a, t, cols[t] - cols[a], TEXT_BRK_END);
 		if (q == NULL)
 			return true;
 	}
 }
 
-/* Whether the 8 bytes at p are all b. */
-static inline bool
-text_all8(const char *p, unsigned char b)
+/*
+ * A piece longer than the line starts at a: the end of the piece for
+ * text_force_break (the next opportunity or hard break), looked for no
+ * further than text_force_break looks.
+ */
+static size_t
+text_piece_end(const struct text_para *tp, size_t a, int width)
 {
-	uint64_t v;
+	size_t lim = tp->n - a > (size_t)width * 16 + 272
+			     ? a + (size_t)width * 16 + 272
+			     : tp->n;
+	size_t i = a + 1;
 
-	memcpy(&v, p, sizeof v);
-	return v == (uint64_t)b * 0x0101010101010101u;
+	while (i < lim && !text_is_hard(tp->p[i]) && !text_is_opp(tp->p[i]))
+		i++;
+	return i;
 }
 
-/*
- * keep as u8_width_linebreaks' override array: NONE → UNDEFINED, HARD and
- * SOFT → PROHIBITED, BREAK → POSSIBLE (k - k / 2, a loop the compiler makes
- * vector code of), except at a continuation byte, at the first byte, and at
- * and after a hard break, where UAX #14 alone decides.
- */
-_Static_assert(UC_BREAK_UNDEFINED == 0 && UC_BREAK_PROHIBITED == 1 &&
-		       UC_BREAK_POSSIBLE == 2 && TEXT_KEEP_NONE == 0 &&
-		       TEXT_KEEP_HARD == 1 && TEXT_KEEP_SOFT == 2 &&
-		       TEXT_KEEP_BREAK == 3,
-	       "keep k maps to override k - k / 2");
-
-static void
-text_overrides(const char *s, size_t n, const unsigned char *keep, char *o)
+size_t
+text_para_wrap(struct text_para *tp, int width, struct text_line **lines)
 {
-	const char *q;
+	const char *s = tp->s;
+	const char *p = tp->p;
+	const int *cols = tp->cols;
+	size_t n = tp->n;
+	size_t nl = 0, cap = 0, a = 0;
+	struct text_cand *cand = NULL;
+	size_t ccap = 0;
 
-	if (keep == NULL || n == 0) {
-		memset(o, UC_BREAK_UNDEFINED, n);
-		return;
-	}
-	for (size_t i = 0; i < n; i++)
-		o[i] = (char)(((s[i] & 0xC0) != 0x80) *
-			      (keep[i] - (keep[i] >> 1)));
-	o[0] = UC_BREAK_UNDEFINED;
-	for (size_t i = 0; i < n; i++) {
-		if ((q = memchr(s + i, '\n', n - i)) == NULL)
+	*lines = NULL;
+	if (width < 1)
+		width = 1;
+	if (text_wrap_fits(s, n, cols, width, lines, &nl, &cap))
+		return nl;
+	for (;;) {
+		int base = cols[a];
+		size_t m = 0, i, k, cut;
+		bool hard = false;
+		unsigned char brk;
+
+		/* the places this line may end at, until one does not fit */
+		for (i = a; i < n; i++) {
+			char b = p[i];
+
+			if (text_is_hard(b)) {
+				hard = true;
+				break;
+			}
+			if (i == a)
+				continue;
+			if (text_is_opp(b)) {
+				int w = cols[text_trim(s, a, i)] - base;
+
+				if (w > width)
+					break;
+				XGROW(cand, m, ccap);
+				cand[m].e = i;
+				cand[m++].w = w;
+			} else if (cols[i] - base > width &&
+				   !text_is_space(s[i - 1])) {
+				break;
+			}
+		}
+		if ((hard || i == n) && cols[text_trim(s, a, i)] - base <= width) {
+			/* the text or the hard line ends on this line */
+			size_t t = text_trim(s, a, i);
+
+			text_emit(lines, &nl, &cap, a, t, cols[t] - base,
+				  TEXT_BRK_END);
+			if (i == n)
+				break;
+			a = i + text_char_len(s, i, n);
+			if (a == n) {
+				text_emit(lines, &nl, &cap, n, n, 0, TEXT_BRK_END);
+				break;
+			}
+			continue;
+		}
+		if (m > 0) {
+			k = text_choose(tp, cand, m, width, &brk);
+			cut = cand[k].e;
+			text_emit(lines, &nl, &cap, a, text_trim(s, a, cut),
+				  cand[k].w, brk);
+			a = cut;
+			continue;
+		}
+		/* a piece longer than the line */
+		cut = text_force_break(s, a, text_piece_end(tp, a, width),
+				       tp->keep, width, tp->ambiguous);
+		k = text_trim(s, a, cut);
+		while (cut < n && text_is_space(s[cut]))
+			cut++;
+		hard = cut < n && text_is_hard(p[cut]);
+		text_emit(lines, &nl, &cap, a, k, cols[k] - base,
+			  hard || cut >= n ? TEXT_BRK_END : TEXT_BRK_FORCED);
+		if (hard) {
+			/* its hard break ends the line cut here */
+			cut += text_char_len(s, cut, n);
+			if (cut == n) {
+				text_emit(lines, &nl, &cap, n, n, 0,
+					  TEXT_BRK_END);
+				break;
+			}
+		}
+		if (cut >= n)
 			break;
-		i = (size_t)(q - s);
-		o[i] = UC_BREAK_UNDEFINED;
-		if (i + 1 < n)
-			o[i + 1] = UC_BREAK_UNDEFINED;
+		a = cut;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if ((q = memchr(s + i, '\xe2', n - i)) == NULL)
-			break;
-		i = (size_t)(q - s);
-		if (text_is_line_sep(s, i, n))
-			o[i] = UC_BREAK_UNDEFINED;
+	free(cand);
+	return nl;
+}
+
+void
+text_para_measure(struct text_para *tp, int *min, int *word, int *phrase)
+{
+	const char *s = tp->s;
+	size_t n = tp->n;
+	/* where the current piece of each kind started */
+	size_t from[3] = { 0, 0, 0 };
+	int best[3] = { 0, 0, 0 };
+
+	for (size_t i = 1; i <= n; i++) {
+		bool hard = i == n || text_is_hard(tp->p[i]);
+		int r;
+
+		if (!hard && !text_is_opp(tp->p[i]))
+			continue;
+		/* the piece of kind k ends here if this place is of rank <= k
+		   (every place ends a min-content piece) */
+		r = hard ? 0 : (int)text_para_rank(tp, i);
+		for (int k = 0; k < 3; k++) {
+			int w;
+
+			if (r > 2 - k)
+				continue;
+			w = tp->cols[text_trim(s, from[k], i)] - tp->cols[from[k]];
+			if (w > best[k])
+				best[k] = w;
+			from[k] = hard && i < n ? i + text_char_len(s, i, n) : i;
+		}
 	}
+	*min = best[0];
+	*word = best[1];
+	*phrase = best[2];
 }
 
 size_t
@@ -719,97 +1220,18 @@ text_wrap_cols(const char *s, size_t n, const unsigned char *keep,
 	       const int *cols, int width, int ambiguous,
 	       struct text_line **lines)
 {
-	const char *enc = text_encoding(ambiguous);
-	/* Breaks are computed a window at a time so that a forced break
-	 * (which refills from there) costs a window, not the whole text. */
-	size_t win;
-	char *o, *p;
-	size_t nl = 0, cap = 0, pos = 0;
+	struct text_para *tp;
+	size_t nl = 0, cap = 0;
 
 	*lines = NULL;
 	if (width < 1)
 		width = 1;
-	win = 8192 + (size_t)width * 16;
+	/* most paragraphs of a wide screen, most cells: no allocation */
 	if (text_wrap_fits(s, n, cols, width, lines, &nl, &cap))
 		return nl;
-	o = xreallocarray(NULL, n, 2); /* the overrides, then the breaks */
-	p = o + n;
-	text_overrides(s, n, keep, o);
-
-	for (;;) {
-		size_t lim = n - pos > win ? pos + win : n, a = pos;
-
-		while (lim < n && lim > pos + 1 && (s[lim] & 0xC0) == 0x80)
-			lim--;
-		u8_width_linebreaks((const uint8_t *)s + pos, lim - pos, width,
-				    0, 0, o + pos, enc, p + pos);
-		for (size_t i = pos;; i++) {
-			bool atend, hard, partial;
-			size_t e, cut, next;
-			int w;
-
-			/* most bytes are neither a break nor the end */
-			while (i < lim && (p[i] == UC_BREAK_PROHIBITED ||
-					   (p[i] == UC_BREAK_POSSIBLE && i == a))) {
-				i++;
-				while (i + 8 <= lim &&
-				       text_all8(p + i, UC_BREAK_PROHIBITED))
-					i += 8;
-			}
-			atend = i == lim;
-			hard = !atend && p[i] == UC_BREAK_MANDATORY;
-			partial = atend && lim < n; /* cut by the window */
-
-			if (!(atend || hard ||
-			      (i > a && p[i] == UC_BREAK_POSSIBLE)))
-				continue;
-			if (partial && a > pos) {
-				pos = a; /* redo this line in a new window */
-				break;
-			}
-			e = i;
-			while (e > a && text_is_space(s[e - 1]))
-				e--;
-			w = cols[e] - cols[a];
-			if (w <= width && !partial) {
-				text_emit(lines, &nl, &cap, a, e, w);
-				cut = i;
-			} else {
-				/* a piece longer than the line */
-				cut = w <= width ? e
-						 : text_force_break(s, a, e, keep,
-								    width,
-								    ambiguous);
-				next = cut;
-				while (next > a && text_is_space(s[next - 1]))
-					next--;
-				text_emit(lines, &nl, &cap, a, next,
-					  cols[next] - cols[a]);
-				if (cut < e || partial) {
-					/* the rest may share a line with what
-					 * follows: refill from there */
-					pos = cut;
-					while (pos < lim && text_is_space(s[pos]))
-						pos++;
-					if (hard && pos == i) /* its hard break */
-						pos += text_char_len(s, i, n);
-					if (pos >= n)
-						goto done;
-					break;
-				}
-				cut = i;
-			}
-			if (i == n)
-				goto done;
-			a = hard ? i + text_char_len(s, i, n) : i;
-			if (hard && a == n) {
-				text_emit(lines, &nl, &cap, n, n, 0);
-				goto done;
-			}
-		}
-	}
-done:
-	free(o);
+	tp = text_para_new(s, n, keep, cols, ambiguous);
+	nl = text_para_wrap(tp, width, lines);
+	text_para_free(tp);
 	return nl;
 }
 
@@ -824,6 +1246,132 @@ text_wrap(const char *s, size_t n, const unsigned char *keep, int width,
 	nl = text_wrap_cols(s, n, keep, cols, width, ambiguous, lines);
 	free(cols);
 	return nl;
+}
+
+/* --- jukugo ruby --- */
+
+/* Small kana: they join the mora before them (きょ, しゅ). */
+static bool
+text_is_small_kana(uint32_t c)
+{
+	switch (c) {
+	case 0x3041: case 0x3043: case 0x3045: case 0x3047: case 0x3049:
+	case 0x3083: case 0x3085: case 0x3087: case 0x308E:
+	case 0x30A1: case 0x30A3: case 0x30A5: case 0x30A7: case 0x30A9:
+	case 0x30E3: case 0x30E5: case 0x30E7: case 0x30EE:
+		return true;
+	}
+	return false;
+}
+
+/* Kana as hiragana (katakana readings divide the same way). */
+static uint32_t
+text_hira(uint32_t c)
+{
+	return c >= 0x30A1 && c <= 0x30F6 ? c - 0x60 : c;
+}
+
+/* The second mora an on-reading may have: い う ん つ く き ち っ ー. */
+static bool
+text_is_mora2(uint32_t c)
+{
+	c = text_hira(c);
+	return c == 0x3044 || c == 0x3046 || c == 0x3093 || c == 0x3064 ||
+	       c == 0x304F || c == 0x304D || c == 0x3061 || c == 0x3063 ||
+	       c == 0x30FC;
+}
+
+/* A mora no reading starts with: ん っ ー (small kana never start one). */
+static bool
+text_is_no_lead(uint32_t c)
+{
+	c = text_hira(c);
+	return c == 0x3093 || c == 0x3063 || c == 0x30FC;
+}
+
+static bool
+text_is_kana(uint32_t c)
+{
+	return (c >= 0x3041 && c <= 0x3096) || (c >= 0x30A1 && c <= 0x30FA) ||
+	       c == 0x30FC;
+}
+
+struct text_mora {
+	size_t at;  /* byte offset in the reading */
+	uint32_t c; /* its first kana */
+};
+
+/* Give kanji k.. the morae m.. (nm in all), one or two each; cut[k] the
+ * mora the next kanji starts at. */
+static bool
+text_ruby_fit(const struct text_mora *mo, size_t nm, size_t m, size_t k,
+	      size_t nk, size_t *cut)
+{
+	if (k == nk)
+		return m == nm;
+	if (m >= nm || text_is_no_lead(mo[m].c))
+		return false;
+	for (size_t len = 2; len >= 1; len--) {
+		if (m + len > nm)
+			continue;
+		if (len == 2 && !text_is_mora2(mo[m + 1].c))
+			continue;
+		/* a lone い or う after a one-mora part: the two are one
+		   reading (今日 きょう), not two */
+		if (len == 1 && k > 0 && m - (k >= 2 ? cut[k - 2] : 0) == 1 &&
+		    (text_hira(mo[m].c) == 0x3044 || text_hira(mo[m].c) == 0x3046))
+			continue;
+		cut[k] = m + len;
+		if (text_ruby_fit(mo, nm, m + len, k + 1, nk, cut))
+			return true;
+	}
+	return false;
+}
+
+size_t
+text_ruby_split(const char *base, size_t blen, const char *reading,
+		size_t rlen, size_t *bcut, size_t *rcut)
+{
+	struct text_mora mo[4 * TEXT_RUBY_MAX];
+	size_t boff[TEXT_RUBY_MAX + 1], cut[TEXT_RUBY_MAX + 1];
+	size_t nk = 0, nm = 0;
+
+	for (size_t i = 0; i < blen;) {
+		ucs4_t c;
+		int len = u8_mbtouc(&c, (const uint8_t *)base + i, blen - i);
+
+		if (len <= 0 || nk == TEXT_RUBY_MAX ||
+		    !(uc_is_property_ideographic(c) || c == 0x3005))
+			return 0;
+		boff[nk++] = i;
+		i += (size_t)len;
+	}
+	if (nk < 2)
+		return 0;
+	for (size_t i = 0; i < rlen;) {
+		ucs4_t c;
+		int len = u8_mbtouc(&c, (const uint8_t *)reading + i, rlen - i);
+
+		if (len <= 0 || !text_is_kana(c))
+			return 0;
+		if (text_is_small_kana(c)) {
+			if (nm == 0)
+				return 0;
+		} else {
+			if (nm == sizeof mo / sizeof mo[0])
+				return 0;
+			mo[nm].at = i;
+			mo[nm++].c = c;
+		}
+		i += (size_t)len;
+	}
+	if (!text_ruby_fit(mo, nm, 0, 0, nk, cut))
+		return 0;
+	for (size_t k = 0; k + 1 < nk; k++) {
+		bcut[k] = boff[k + 1];
+		rcut[k] = mo[cut[k]].at;
+	}
+	return nk;
 }
 
 void
@@ -846,12 +1394,13 @@ text_measure(const char *s, size_t n, const unsigned char *keep,
 		int len = u8_mbtouc(&uc, (const uint8_t *)s + i, n - i);
 		int w;
 
+		unsigned k = keep != NULL ? keep[i] & TEXT_KEEP_MASK
+					  : TEXT_KEEP_NONE;
+
 		if (i > 0 && uc != '\n' &&
-		    (keep != NULL && keep[i] == TEXT_KEEP_BREAK
+		    (k == TEXT_KEEP_BREAK
 			     ? true
-			     : p[i] == UC_BREAK_POSSIBLE &&
-				       !(keep != NULL &&
-					 keep[i] != TEXT_KEEP_NONE))) {
+			     : p[i] == UC_BREAK_POSSIBLE && k == TEXT_KEEP_NONE)) {
 			if (piece - pspace > minw)
 				minw = piece - pspace;
 			piece = pspace = 0;

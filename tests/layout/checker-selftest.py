@@ -3,7 +3,8 @@
 the checker passes it, then break the render in one way at a time (a line
 starting with 。, a line too wide, a trailing space, a lost character, a
 split unit token, a cell ending with （ or starting with 、, text out of
-order, a changed ruby reading) and check that the checker rejects each.
+order, a changed ruby reading, a reading cut at a line's end, a word parted
+from the lone capital after it) and check that the checker rejects each.
 
 Usage: checker-selftest.py ISOKIOSK LAYOUT_DIR
 """
@@ -55,7 +56,7 @@ selftest("tables.md", {
     "trailing space": ("対処です。", "対処です。 "),
     "lost character": ("メガ", "メ"),
     "cell ending with （": ("│ 唇の乾燥", "│ 唇の乾（"),
-    "cell starting with 、": ("│ ネにします。  ", "│ 、ネにします。"),
+    "cell starting with 、": ("│ メガネにします。", "│ 、メガネにします"),
     "text out of order": ("検査の予定です。", "予定の検査です。"),
 })
 selftest("paragraphs.md", {
@@ -64,6 +65,11 @@ selftest("paragraphs.md", {
     "PA+++ split": ("PA+++", "PA+\n++"),
     "ruby reading changed": ("（さいきけいせい）", "（さいきけせい）"),
     "line ending with 「": ("「炎症」", "「\n炎症」"),
+    "ruby reading cut": ("（さいきけいせい）", "（さいき\nけいせい）"),
+})
+selftest("english.md", {
+    "vitamin|A": ("about vitamin A supplements",
+                  "about vitamin\n  A supplements"),
 })
 print(f"# {failures} failures")
 sys.exit(1 if failures else 0)

@@ -13,9 +13,17 @@ the C side) of what `isokiosk render` promises:
     text, and are skipped before the first character is looked at);
   * no unit or Latin token of the source (20mg, 32〜34℃, 0.5〜2mg/kg, SPF30,
     PA+++, UV-B, ２０ｍｇ ...) is split across lines;
+  * no line break between an English word and a lone capital after it
+    (vitamin A; not I), nor between a word with a capital and a number
+    after it (SPF 30);
+  * a ruby reading is never split from its base nor cut in two: in
+    parentheses, no line ends inside "（reading）"; a compound may be split
+    at a kanji boundary only with its reading divided with it (JLREQ jukugo
+    ruby: 承（しょう）|認（にん）, never 承認（しょう|にん）);
   * no character of the source is lost: the letters and digits of the
     source (markup removed) appear in the render in order, table cells as
-    whole strings, ruby readings as the mode shows them.
+    whole strings, ruby readings as the mode shows them (a compound split
+    as above is read back whole).
 
 Usage: render-check.py [-w WIDTH] [-a 1|2] [-r paren|over|off] SOURCE RENDER
 Exit 0 when every check passes, 1 with one line per problem on stdout.
@@ -150,16 +158,22 @@ def read_source(path, ruby):
 def render_units(lines):
     """The render as units of text: plain lines, and each table or frame
     cell (its lines joined), so that a cell reads as it did in the source.
-    Also yields every cell line on its own for the kinsoku check."""
-    units, cell_lines = [], []
+    Also yields every cell line on its own for the kinsoku check, and the
+    pairs of lines that follow each other in one paragraph or cell."""
+    units, cell_lines, pairs = [], [], []
     i = 0
+    prev = None
     while i < len(lines):
         s = lines[i].strip()
         if not s.startswith("┌"):
             units.append(lines[i])
             cell_lines.append(lines[i])
+            if prev is not None and s:
+                pairs.append((prev, lines[i]))
+            prev = lines[i] if s else None
             i += 1
             continue
+        prev = None
         units.append(s)  # the top rule: a callout's label
         i += 1
         row = {}
@@ -167,6 +181,8 @@ def render_units(lines):
         def flush():
             for k in sorted(row):
                 units.append("".join(row[k]))
+                cell = [c for c in row[k] if c]
+                pairs.extend(zip(cell, cell[1:]))
             row.clear()
 
         while i < len(lines) and not lines[i].strip().startswith("└"):
@@ -184,7 +200,81 @@ def render_units(lines):
             i += 1
         flush()
         i += 1
-    return units, cell_lines
+    return units, cell_lines, pairs
+
+
+def read_rubies(path):
+    """Every (base, reading) of the source."""
+    with open(path, encoding="utf-8-sig") as f:
+        text = f.read()
+    return [(m.group(1), m.group(2)) for rx in (RUBY_BAR, RUBY_KANJI)
+            for m in rx.finditer(text)]
+
+
+def join_split_rubies(sig, rubies):
+    """sig (significant characters) with every compound whose reading was
+    divided among its kanji (結けつ膜まく炎えん) read back whole
+    (結膜炎けつまくえん): each kanji followed by a part of the reading, the
+    parts in order the whole reading."""
+
+    def match(at, base, reading):
+        """End of a split form of base/reading at sig[at], or -1."""
+        k, r = at, 0
+        for n, b in enumerate(base):
+            if k >= len(sig) or sig[k] != b:
+                return -1
+            k += 1
+            if n + 1 < len(base):
+                # the part: kana of the reading up to the next kanji
+                while (k < len(sig) and r < len(reading) and
+                       sig[k] == reading[r] and sig[k] != base[n + 1]):
+                    k += 1
+                    r += 1
+            else:
+                if sig[k:k + len(reading) - r] != reading[r:]:
+                    return -1
+                return k + len(reading) - r
+        return -1
+
+    for base, reading in rubies:
+        if len(base) < 2:
+            continue
+        out, i = [], 0
+        while i < len(sig):
+            e = match(i, base, reading) if sig[i] == base[0] else -1
+            if e > 0:
+                out.append(base + reading)
+                i = e
+            else:
+                out.append(sig[i])
+                i += 1
+        sig = "".join(out)
+    return sig
+
+
+def reading_in_lines(sr, sigs):
+    """Whether reading sr is whole in one line, or (split with its base)
+    ends one line and goes on at the start of later lines."""
+    if any(sr in s for s in sigs):
+        return True
+
+    def rest(r, k):
+        for j in range(k, len(sigs)):
+            if sigs[j].startswith(r):
+                return True
+            if sigs[j] and r.startswith(sigs[j]) and rest(r[len(sigs[j]):], j + 1):
+                return True
+        return False
+
+    for i, s in enumerate(sigs):
+        for m in range(1, len(sr)):
+            if s.endswith(sr[:m]) and rest(sr[m:], i + 1):
+                return True
+    return False
+
+
+LONE = re.compile(r"^(?:[A-HJ-Z]|[0-9]+(?:[.,][0-9]+)*%?)(?=[\s.,;:!?)\"”’]|$)")
+WORD_END = re.compile(r"(?:^|\s)([A-Za-z]+)$")
 
 
 def check(source, render, width, amb, ruby):
@@ -202,7 +292,8 @@ def check(source, render, width, amb, ruby):
         if line != line.rstrip(" "):
             problems.append(f"{render}:{n}: trailing space")
 
-    units, cell_lines = render_units(lines)
+    units, cell_lines, pairs = render_units(lines)
+    rubies = read_rubies(source)
     for seg in cell_lines:
         t = seg.strip(" ")
         if not t or all(c in BOX or c in "=-" for c in t):
@@ -213,8 +304,36 @@ def check(source, render, width, amb, ruby):
         if t and t[-1] in NO_END:
             problems.append(f"{render}: line ends with {t[-1]}: {seg.strip()}")
 
+    # a word and a lone capital or number after it: never parted, when
+    # they were one line's neighbours in the source (a list item starting
+    # "A condom" after one ending "pregnancy", or the quiz's "Explanation"
+    # label above "A strong headache", are not such a pair)
     text, cells, readings = read_source(source, ruby)
     src_all = text + "\n" + "\n".join(c for c, _ in cells)
+    for a, b in pairs:
+        a = a.rstrip()
+        b = MARKER.sub("", b.strip()).lstrip()
+        w, t = WORD_END.search(a), LONE.match(b)
+        if w and t and not re.search(
+                r"(?<![A-Za-z])" + re.escape(w.group(1)) + r"[ \t]+"
+                + re.escape(t.group(0)) + r"(?![A-Za-z0-9])", src_all):
+            continue
+        if w and t and (not b[0].isdigit() or w.group(1)[0].isupper()):
+            problems.append(f"{render}: '{a.split()[-1]}' and '{b.split()[0]}' "
+                            f"broken apart: {a.strip()[-20:]} | {b[:20]}")
+
+    # a reading in parentheses never cut: no line ends inside one
+    if ruby == "paren":
+        for seg in cell_lines:
+            t = seg.rstrip()
+            k = t.rfind("（")
+            if k < 0 or "）" in t[k:]:
+                continue
+            part = t[k + 1:]
+            if part and any(r.startswith(part) and r != part
+                            for _, r in rubies):
+                problems.append(f"{render}: ruby reading cut at the line's "
+                                f"end: {t.strip()[-20:]}")
 
     # tokens: each must sit whole inside one line (or one cell line)
     for m in TOKEN.finditer(src_all):
@@ -229,6 +348,8 @@ def check(source, render, width, amb, ruby):
 
     # nothing lost: the text in order, each cell and reading whole
     out_sig = significant("".join(units))
+    if ruby == "paren":
+        out_sig = join_split_rubies(out_sig, rubies)
     src_sig = significant(text)
     k = 0
     for pos, c in enumerate(src_sig):
@@ -253,9 +374,10 @@ def check(source, render, width, amb, ruby):
             if not whole:
                 problems.append(f"{render}: table cell text '{piece}' "
                                 "not found whole")
+    line_sigs = [significant(seg) for seg in cell_lines]
     for r in readings:
         sr = significant(r)
-        if sr and not any(sr in significant(seg) for seg in cell_lines):
+        if sr and not reading_in_lines(sr, line_sigs):
             problems.append(f"{render}: ruby reading '{r}' not found")
     src_count = {}
     for c in significant(src_all) + "".join(significant(r) for r in readings):

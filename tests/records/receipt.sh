@@ -66,6 +66,16 @@ all_statements_in() { # ID TEXTFILE
 	done < <(statements "$1")
 	[ "$n" -gt 0 ] && [ "$missing" -eq 0 ]
 }
+# Katakana words kept whole (text_keep_phrases): each as often in the
+# lines as in the text with the line breaks taken out.
+katakana_whole() {
+	local w f
+	f=$(flat "$1")
+	for w in クリニック アダパレン ピーリング サプリメント; do
+		[ "$(grep -o "$w" "$1" | wc -l)" = "$(grep -o "$w" <<<"$f" | wc -l)" ] ||
+			{ echo "$w broken at a line's end" >>"$tmp/out"; return 1; }
+	done
+}
 # Kinsoku, as a reader sees the lines: none starts with 、。，．）」』】〉》ー
 # ・：；？！ or a small kana (but "・ " is a list's bullet), none ends with
 # （「『【〈《.
@@ -145,6 +155,7 @@ check_copy() { # TAG ID CODE SEAL NAMES... -- ARGS...
 	t "$tag: times in the kiosk's zone with the offset" grep -q '+09:00' "$tmp/$tag.txt"
 	t "$tag: page numbers" grep -qE '^1 ?/ ?[0-9]+$' "$tmp/$tag.txt"
 	t "$tag: no line breaks against kinsoku" kinsoku_ok "$tmp/$tag.txt"
+	t "$tag: katakana words not broken at a line's end" katakana_whole "$tmp/$tag.txt"
 	pdffonts "$pdf" >"$tmp/out" 2>&1
 	t "$tag: Noto Sans CJK JP embedded" grep -qE '^[A-Z]{6}\+NotoSansCJKjp-Regular +CID Type 0C +Identity-H +yes +yes +yes' "$tmp/out"
 	qr_of "$pdf" >"$tmp/qr.txt"

@@ -14,7 +14,8 @@
 
 /* Parse a body (front matter added) and render it; caller frees. */
 static char *
-render(const char *body, int width, int amb, enum layout_ruby ruby)
+render_kind(const char *kind, const char *body, int width, int amb,
+	    enum layout_ruby ruby)
 {
 	char *src;
 	size_t n;
@@ -26,7 +27,7 @@ render(const char *body, int width, int amb, enum layout_ruby ruby)
 
 	n = strlen(body) + 64;
 	src = malloc(n);
-	snprintf(src, n, "---\nid: t\ntitle: T\nkind: screen\n---\n\n%s", body);
+	snprintf(src, n, "---\nid: t\ntitle: T\nkind: %s\n---\n\n%s", kind, body);
 	diag_list_init(&dl);
 	doc = content_parse("t.md", src, strlen(src), NULL, "ja", &dl);
 	ck_assert_ptr_nonnull(doc);
@@ -48,6 +49,12 @@ render(const char *body, int width, int amb, enum layout_ruby ruby)
 	return s;
 }
 
+static char *
+render(const char *body, int width, int amb, enum layout_ruby ruby)
+{
+	return render_kind("screen", body, width, amb, ruby);
+}
+
 #define RENDER_EQ(body, w, a, r, expect)                                      \
 	do {                                                                  \
 		char *got_ = render((body), (w), (a), (r));                   \
@@ -59,12 +66,17 @@ render(const char *body, int width, int amb, enum layout_ruby ruby)
 
 START_TEST(test_paragraph)
 {
-	/* こ goes down with 、 (no 、 at a line start); 1日20mg stays whole */
-	RENDER_EQ("あいうえおかきくけこ、さしすせそ。たちつてと1日20mgです。\n",
+	/* lines end between phrases (飲み忘れたときは、|気づいたときに|...),
+	   1日20mg stays whole */
+	RENDER_EQ("飲み忘れたときは、気づいたときに1回分を飲みます。"
+		  "次の日に2回分を飲まないでください。量は1日20mgです。\n",
 		  20, 1, LAYOUT_RUBY_PAREN,
-		  HEAD "あいうえおかきくけ\n"
-		  "こ、さしすせそ。たち\n"
-		  "つてと1日20mgです。\n");
+		  HEAD "飲み忘れたときは、\n"
+		  "気づいたときに\n"
+		  "1回分を飲みます。\n"
+		  "次の日に2回分を\n"
+		  "飲まないでください。\n"
+		  "量は1日20mgです。\n");
 }
 END_TEST
 
@@ -72,8 +84,10 @@ START_TEST(test_ruby)
 {
 	const char *b = "これは｜催奇形性《さいきけいせい》の話。\n";
 
+	/* a jukugo ruby: "これは" alone would leave the line nearly empty,
+	   so the compound splits at a kanji boundary with its reading */
 	RENDER_EQ(b, 30, 1, LAYOUT_RUBY_PAREN,
-		  HEAD "これは\n催奇形性（さいきけいせい）の\n話。\n");
+		  HEAD "これは催奇（さいき）\n形性（けいせい）の話。\n");
 	/* the reading centred over its base, the base padded to its width */
 	RENDER_EQ(b, 30, 1, LAYOUT_RUBY_OVER,
 		  HEAD "      さいきけいせい\n"
@@ -84,14 +98,47 @@ START_TEST(test_ruby)
 }
 END_TEST
 
+/* JLREQ jukugo ruby: split only at a kanji boundary, each part with its own
+ * reading, parts on one line joined again; a group ruby never splits. */
+START_TEST(test_jukugo)
+{
+	const char *b = "これは｜催奇形性《さいきけいせい》の話。\n";
+
+	/* 奇形（きけい） rather than 奇（き）|形（けい）: joined, the two
+	   parts fit where apart they did not */
+	RENDER_EQ(b, 16, 1, LAYOUT_RUBY_PAREN,
+		  HEAD "これは催（さい）\n奇形（きけい）\n性（せい）の話。\n");
+	/* no two parts fit a line: one a line, never a reading cut */
+	RENDER_EQ(b, 12, 1, LAYOUT_RUBY_PAREN,
+		  HEAD "これは\n催（さい）\n奇（き）\n形（けい）\n"
+		  "性（せい）の\n話。\n");
+	/* over the line: each part's reading stays over it */
+	RENDER_EQ(b, 16, 1, LAYOUT_RUBY_OVER,
+		  HEAD "      さいきけい\n"
+		  "これは  催奇形\n"
+		  "せい\n"
+		  " 性 の話。\n");
+	/* with the readings off, the compound is plain text, broken between
+	   phrases like any */
+	RENDER_EQ(b, 12, 1, LAYOUT_RUBY_OFF, HEAD "これは\n催奇形性の\n話。\n");
+	RENDER_EQ(b, 8, 1, LAYOUT_RUBY_OFF, HEAD "これは\n催奇形性\nの話。\n");
+	/* a group ruby (今日 read as a whole) never splits between its
+	   kanji; wider than the line, it breaks before its reading only */
+	RENDER_EQ("これは｜今日《きょう》の話。\n", 18, 1, LAYOUT_RUBY_PAREN,
+		  HEAD "これは\n今日（きょう）の\n話。\n");
+	RENDER_EQ("これは｜今日《きょう》の話。\n", 10, 1, LAYOUT_RUBY_PAREN,
+		  HEAD "これは\n今日\n（きょう）\nの話。\n");
+}
+END_TEST
+
 START_TEST(test_list)
 {
 	RENDER_EQ("- 1日20mgを飲みます。長い項目は次の行にぶら下がります。\n"
 		  "- 短い\n\n3. 三\n4. 四\n",
 		  24, 1, LAYOUT_RUBY_PAREN,
-		  HEAD "・1日20mgを飲みます。長\n"
-		  "  い項目は次の行にぶら下\n"
-		  "  がります。\n"
+		  HEAD "・1日20mgを飲みます。\n"
+		  "  長い項目は次の行に\n"
+		  "  ぶら下がります。\n"
 		  "・短い\n\n"
 		  "3. 三\n"
 		  "4. 四\n");
@@ -111,20 +158,37 @@ START_TEST(test_table)
 		  "│ B    │ 0.5〜2mg/kg │\n"
 		  "│ 改行 │             │\n"
 		  "└──────┴─────────────┘\n");
-	/* narrow: min-content plus shares of the rest, cells wrapped */
-	RENDER_EQ("| 症状 | どうするか |\n|---|---|\n"
-		  "| 唇の乾燥 | リップクリームを塗ります。 |\n",
-		  16, 1, LAYOUT_RUBY_PAREN,
-		  HEAD "┌─────┬────────┐\n"
-		  "│ 症  │ どうす │\n"
-		  "│ 状  │ るか   │\n"
-		  "╞═════╪════════╡\n"
-		  "│ 唇  │ リップ │\n"
-		  "│ の  │ クリー │\n"
-		  "│ 乾  │ ムを塗 │\n"
-		  "│ 燥  │ りま   │\n"
-		  "│     │ す。   │\n"
-		  "└─────┴────────┘\n");
+	/* not at max-content: the first column keeps its phrase
+	   脂質（コレステロールなど） whole, the second breaks between
+	   phrases */
+	RENDER_EQ("| 検査 | 何を確かめるか |\n|---|---|\n"
+		  "| 肝機能 | 肝臓に負担がかかっていないか |\n"
+		  "| 脂質（コレステロールなど） | 値が上がりすぎていないか |\n",
+		  50, 1, LAYOUT_RUBY_PAREN,
+		  HEAD "┌────────────────────────────┬───────────────────┐\n"
+		  "│ 検査                       │ 何を確かめるか    │\n"
+		  "╞════════════════════════════╪═══════════════════╡\n"
+		  "│ 肝機能                     │ 肝臓に負担が      │\n"
+		  "│                            │ かかっていないか  │\n"
+		  "├────────────────────────────┼───────────────────┤\n"
+		  "│ 脂質（コレステロールなど） │ 値が上がりすぎて  │\n"
+		  "│                            │ いないか          │\n"
+		  "└────────────────────────────┴───────────────────┘\n");
+	/* narrower: the break inside the phrase goes where it costs least
+	   (コレステロール|など, never inside the katakana word) */
+	RENDER_EQ("| 検査 | 何を確かめるか |\n|---|---|\n"
+		  "| 肝機能 | 肝臓に負担がかかっていないか |\n"
+		  "| 脂質（コレステロールなど） | 値が上がりすぎていないか |\n",
+		  44, 1, LAYOUT_RUBY_PAREN,
+		  HEAD "┌──────────────────────┬───────────────────┐\n"
+		  "│ 検査                 │ 何を確かめるか    │\n"
+		  "╞══════════════════════╪═══════════════════╡\n"
+		  "│ 肝機能               │ 肝臓に負担が      │\n"
+		  "│                      │ かかっていないか  │\n"
+		  "├──────────────────────┼───────────────────┤\n"
+		  "│ 脂質（コレステロール │ 値が上がりすぎて  │\n"
+		  "│ など）               │ いないか          │\n"
+		  "└──────────────────────┴───────────────────┘\n");
 }
 END_TEST
 
@@ -148,15 +212,32 @@ START_TEST(test_callout)
 	RENDER_EQ("> [!NOTE]\n> 飲み忘れても2回分を飲まないでください。\n",
 		  30, 2, LAYOUT_RUBY_PAREN,
 		  HEAD "┌─ [i] メモ ───────┐\n"
-		  "│ 飲み忘れても2回分を飲ま  │\n"
-		  "│ ないでください。         │\n"
+		  "│ 飲み忘れても2回分を      │\n"
+		  "│ 飲まないでください。     │\n"
 		  "└─────────────┘\n");
 	RENDER_EQ("> [!WARNING]\n> 妊娠しないでください。\n",
 		  24, 1, LAYOUT_RUBY_PAREN,
 		  HEAD "┌─ [!] 注意 ───────────┐\n"
-		  "│ 妊娠しないでくださ   │\n"
-		  "│ い。                 │\n"
+		  "│ 妊娠しないでくだ     │\n"
+		  "│ さい。               │\n"
 		  "└──────────────────────┘\n");
+}
+END_TEST
+
+/* A choice's [x] stays with its last word; the hanging indent holds. */
+START_TEST(test_choice)
+{
+	char *got = render_kind("quiz",
+				"## q-food\nprofile: all\nreread: t\n\n"
+				"When do you take it?\n\n"
+				"- [ ] As soon as you wake up\n"
+				"- [x] During a meal or right after a meal\n\n"
+				"It dissolves in fat.\n",
+				40, 1, LAYOUT_RUBY_PAREN);
+
+	ck_assert_ptr_nonnull(strstr(got, "(2) During a meal or right after a\n"
+					  "    meal [x]\n"));
+	free(got);
 }
 END_TEST
 
@@ -211,6 +292,8 @@ tap_suite(void)
 
 	tcase_add_test(tc, test_paragraph);
 	tcase_add_test(tc, test_ruby);
+	tcase_add_test(tc, test_jukugo);
+	tcase_add_test(tc, test_choice);
 	tcase_add_test(tc, test_list);
 	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_table_blocks);

@@ -82,6 +82,7 @@ START_TEST(test_kinsoku)
 	/* 。 would start line 2: お goes down with it. */
 	WRAP_EQ("あいうお。かき", 8, 1, "あいう|お。かき");
 	WRAP_EQ("あいうえお。かき", 10, 1, "あいうえ|お。かき");
+	WRAP_EQ("これは薬です。あと", 12, 1, "これは|薬です。あと");
 	/* 「 never ends a line */
 	WRAP_EQ("あいうえ「かき」", 10, 1, "あいうえ|「かき」");
 	/* small kana and ー never start one */
@@ -114,8 +115,9 @@ END_TEST
 
 START_TEST(test_counter)
 {
-	WRAP_EQ("あいうえお1か月です", 12, 1, "あいうえお|1か月です");
-	WRAP_EQ("あいうえお1日2回", 12, 1, "あいうえお|1日2回");
+	/* 1か月 and 1日2回 go down whole while the line has room */
+	WRAP_EQ("治療は、ふつう1か月です", 12, 1, "治療は、|ふつう|1か月です");
+	WRAP_EQ("今日から1日2回です", 12, 1, "今日から|1日2回です");
 	/* no room: the counter is the first place to break */
 	WRAP_EQ("1日20mg", 4, 1, "1日|20mg");
 }
@@ -136,22 +138,250 @@ END_TEST
 
 START_TEST(test_spaces_and_breaks)
 {
-	/* libunistring counts the spaces after a word: "aaa bbb " is 8 */
-	WRAP_EQ("aaa bbb    ccc", 7, 1, "aaa|bbb|ccc");
-	WRAP_EQ("aaa bbb ccc", 8, 1, "aaa bbb|ccc");
+	/* the spaces after a word hang: "aaa bbb" fits in 7 */
+	WRAP_EQ("aaa bbb    ccc", 7, 1, "aaa bbb|ccc");
+	WRAP_EQ("aaa bbb ccc", 7, 1, "aaa bbb|ccc");
+	WRAP_EQ("aaa bbb ccc", 6, 1, "aaa|bbb|ccc");
 	WRAP_EQ("one\ntwo", 20, 1, "one|two");
 	WRAP_EQ("one\n\ntwo", 20, 1, "one||two");
 	/* U+2028 and U+2029 are hard breaks too, wholly consumed */
 	WRAP_EQ("one\xe2\x80\xa8two\xe2\x80\xa9three", 20, 1, "one|two|three");
 	WRAP_EQ("", 20, 1, "");
 	WRAP_EQ("ab ", 20, 1, "ab");
-	/* text that fits takes a short cut; the trailing space still counts */
+	/* text that fits takes a short cut, its trailing space hangs too */
 	WRAP_EQ("aaa bbb", 7, 1, "aaa bbb");
-	WRAP_EQ("aaa bbb ", 7, 1, "aaa|bbb");
+	WRAP_EQ("aaa bbb ", 7, 1, "aaa bbb");
 	WRAP_EQ("aaa\nbbb ccc ", 8, 1, "aaa|bbb ccc");
 	WRAP_EQ("ab\tcd", 4, 1, "ab\tcd"); /* a tab has no width */
 	WRAP_EQ("ab\tcd", 3, 1, "ab|cd");
 	WRAP_EQ("ab\xe2\x80\xa8", 20, 1, "ab|");
+}
+END_TEST
+
+/* The lines of s at width with what ended each: "line[k]|..." with k the
+ * enum text_brk; caller frees. */
+static char *
+wrap_brk(const char *s, int width)
+{
+	size_t n = strlen(s), nl;
+	unsigned char *keep = xcalloc(n + 1, 1);
+	struct text_line *lines;
+	struct strbuf sb;
+
+	text_keep_rules(s, n, keep);
+	nl = text_wrap(s, n, keep, width, 1, &lines);
+	strbuf_init(&sb);
+	for (size_t i = 0; i < nl; i++) {
+		if (i)
+			strbuf_addch(&sb, '|');
+		strbuf_add(&sb, s + lines[i].start, lines[i].end - lines[i].start);
+		strbuf_addf(&sb, "[%d]", lines[i].brk);
+	}
+	free(lines);
+	free(keep);
+	return strbuf_detach(&sb, NULL);
+}
+
+#define BRK_EQ(s, w, expect)                                                  \
+	do {                                                                  \
+		char *got_ = wrap_brk((s), (w));                              \
+		ck_assert_str_eq(got_, (expect));                             \
+		free(got_);                                                   \
+	} while (0)
+
+/* The rule of text.h: phrase boundaries first, words kept whole. */
+START_TEST(test_phrases)
+{
+	/* rule 1: 受診の|目安を|確かめます。 (the line at least half full) */
+	WRAP_EQ("受診の目安を確かめます。", 20, 1, "受診の目安を|確かめます。");
+	WRAP_EQ("受診の目安を確かめます。", 10, 1, "受診の|目安を|確かめ|ます。");
+	/* rule 2: no boundary leaves the line half full: inside the phrase,
+	   where the model finds it most like a boundary */
+	WRAP_EQ("飲み終えてから1か月は、献血をしないでください。", 12, 1,
+		"飲み終えてか|ら1か月は、|献血を|しないでくだ|さい。");
+	/* rule 3: a short line rather than ス|タッフ or リップク|リーム */
+	WRAP_EQ("いつもリップクリームを塗ります。", 18, 1,
+		"いつも|リップクリームを|塗ります。");
+	WRAP_EQ("リップクリームを塗る", 14, 1, "リップクリーム|を塗る");
+	/* rule 4: a katakana word longer than the line is cut */
+	WRAP_EQ("アセトアミノフェンアセトアミノフェン", 10, 1,
+		"アセトアミ|ノフェンア|セトアミノ|フェン");
+	/* no lone word of one or two characters on a last line when an
+	   earlier phrase boundary keeps the lines as many and full */
+	WRAP_EQ("Yes, because a doctor prescribed it", 32, 1,
+		"Yes, because a doctor|prescribed it");
+	WRAP_EQ("Yes, because a doctor prescribed it", 35, 1,
+		"Yes, because a doctor prescribed it");
+	/* 〜にくい is one phrase with its verb (BudouX reads に|くい) */
+	WRAP_EQ("このような変化は、自分では気づきにくいです。", 40, 1,
+		"このような変化は、自分では|気づきにくいです。");
+	WRAP_EQ("暗いところが見えにくくなります。", 24, 1,
+		"暗いところが|見えにくくなります。");
+	/* ...but the particle に before 来る-less く stays a boundary */
+	WRAP_EQ("病院にくる日を決めます。", 14, 1, "病院にくる日を|決めます。");
+	/* what ended each line */
+	BRK_EQ("受診の目安を確かめます。", 20, "受診の目安を[1]|確かめます。[0]");
+	BRK_EQ("アセトアミノフェン", 10, "アセトアミ[3]|ノフェン[0]");
+	BRK_EQ("abcdefghij", 4, "abcd[4]|efgh[4]|ij[0]");
+	BRK_EQ("one\ntwo three", 5, "one[0]|two[1]|three[0]");
+	/* readings in parentheses are not running text: the model reads
+	   承認されていない, one phrase, only when keep marks the reading
+	   TEXT_ASIDE; else it sees a boundary after "）" */
+	for (int aside = 0; aside < 2; aside++) {
+		const char *s = "これは、日本という国の承認（しょうにん）されていないため";
+		size_t n = strlen(s), nl;
+		unsigned char *keep = xcalloc(n + 1, 1);
+		size_t r = (size_t)(strstr(s, "\xef\xbc\x88") - s);
+		size_t e = (size_t)(strstr(s, "\xef\xbc\x89") - s) + 3;
+		struct text_line *lines;
+
+		text_keep_rules(s, n, keep);
+		for (size_t i = r; i < e; i++)
+			keep[i] |= (i > r ? TEXT_KEEP_HARD : 0) |
+				   (aside ? TEXT_ASIDE : 0);
+		nl = text_wrap(s, n, keep, 44, 1, &lines);
+		ck_assert_uint_eq(nl, 2);
+		ck_assert_uint_eq(lines[0].end, aside ? strlen("これは、日本という国の") : e);
+		ck_assert_int_eq(lines[0].brk, TEXT_BRK_PHRASE);
+		free(lines);
+		free(keep);
+	}
+}
+END_TEST
+
+/* text_keep_phrases: SOFT inside phrases and katakana words, not between
+ * phrases, after a space or inside a reading marked aside. */
+START_TEST(test_keep_phrases)
+{
+	const char *s = "たとえば、アダパレンの塗り薬です。 承認（しょうにん）されて";
+	size_t n = strlen(s);
+	unsigned char *keep = xcalloc(n + 1, 1);
+	size_t kata = (size_t)(strstr(s, "ダ") - s);
+	size_t after = (size_t)(strstr(s, "アダ") - s);
+	size_t noun = (size_t)(strstr(s, "塗り") - s);
+	size_t inph = (size_t)(strstr(s, "り薬") - s);
+	size_t r = (size_t)(strstr(s, "（") - s), e = (size_t)(strstr(s, "）") - s) + 3;
+	size_t sare = e;
+
+	text_keep_rules(s, n, keep);
+	for (size_t i = r; i < e; i++)
+		keep[i] |= TEXT_ASIDE;
+	text_keep_phrases(s, n, keep);
+	ck_assert_int_eq(keep[kata] & TEXT_KEEP_MASK, TEXT_KEEP_SOFT);
+	ck_assert_int_eq(keep[after] & TEXT_KEEP_MASK, TEXT_KEEP_NONE);
+	ck_assert_int_eq(keep[noun] & TEXT_KEEP_MASK, TEXT_KEEP_NONE);
+	ck_assert_int_eq(keep[inph] & TEXT_KEEP_MASK, TEXT_KEEP_SOFT);
+	/* 承認されて is one phrase: no boundary after the reading */
+	ck_assert_int_eq(keep[sare] & TEXT_KEEP_MASK, TEXT_KEEP_SOFT);
+	ck_assert(keep[r + 3] & TEXT_ASIDE);
+	/* only raised: a HARD keep (no-start 。) stays HARD */
+	ck_assert_int_eq(keep[(size_t)(strstr(s, "。") - s)] & TEXT_KEEP_MASK,
+			 TEXT_KEEP_HARD);
+	free(keep);
+}
+END_TEST
+
+/* English: a word keeps the lone capital or number after it. */
+START_TEST(test_word_token)
+{
+	WRAP_EQ("use vitamin A or SPF 30 daily", 12, 1,
+		"use|vitamin A or|SPF 30 daily");
+	WRAP_EQ("a relative of vitamin A. Taking", 12, 1,
+		"a relative|of|vitamin A.|Taking");
+	/* a number after a word without a capital parts freely ("or 0.5",
+	   "up to 40"), but 40 mg stays whole */
+	WRAP_EQ("a day, or 0.5 mg/kg", 10, 1, "a day, or|0.5 mg/kg");
+	WRAP_EQ("up to 40 mg a day", 10, 1, "up to|40 mg|a day");
+	/* not after punctuation (a new clause), not a lower-case "a", not I */
+	WRAP_EQ("myself, I will", 8, 1, "myself,|I will");
+	WRAP_EQ("take a pill", 5, 1, "take|a|pill");
+	WRAP_EQ("what should I do", 12, 1, "what should|I do");
+	/* longer than the line: the keep gives way first (SOFT) */
+	WRAP_EQ("dose SPF 30 now", 6, 1, "dose|SPF 30|now");
+	BRK_EQ("dose SPF 30 now", 5, "dose[1]|SPF[4]|30[1]|now[0]");
+}
+END_TEST
+
+/* text_para: wrapping at many widths is text_wrap at each; measures. */
+START_TEST(test_para)
+{
+	const char *s = "皮膚の乾燥、かゆみには、保湿剤（ワセリンなど）を1日に何回も塗ります。";
+	size_t n = strlen(s);
+	unsigned char *keep = xcalloc(n + 1, 1);
+	int *cols = xcalloc(n + 1, sizeof *cols);
+	struct text_para *tp;
+	int mn, word, phrase;
+
+	text_scan(s, n, 1, keep, cols);
+	tp = text_para_new(s, n, keep, cols, 1);
+	for (int w = 1; w <= 80; w++) {
+		struct text_line *a, *b;
+		size_t na = text_para_wrap(tp, w, &a);
+		size_t nb = text_wrap(s, n, keep, w, 1, &b);
+
+		ck_assert_uint_eq(na, nb);
+		for (size_t i = 0; i < na; i++) {
+			ck_assert_uint_eq(a[i].start, b[i].start);
+			ck_assert_uint_eq(a[i].end, b[i].end);
+			ck_assert_int_eq(a[i].brk, b[i].brk);
+		}
+		free(a);
+		free(b);
+	}
+	text_para_measure(tp, &mn, &word, &phrase);
+	ck_assert_int_eq(mn, 4);      /* ワセ, 1日 ... (no-start ー aside) */
+	ck_assert_int_eq(word, 10);   /* （ワセリン */
+	ck_assert_int_eq(phrase, 18); /* （ワセリンなど）を */
+	ck_assert_int_ge(phrase, word);
+	text_para_free(tp);
+	free(cols);
+	free(keep);
+}
+END_TEST
+
+/* Jukugo ruby: the reading divided over the kanji. */
+static void
+check_ruby(const char *base, const char *reading, const char *want)
+{
+	size_t bc[TEXT_RUBY_MAX], rc[TEXT_RUBY_MAX];
+	size_t n = text_ruby_split(base, strlen(base), reading, strlen(reading),
+				   bc, rc);
+	struct strbuf sb;
+	size_t pb = 0, pr = 0;
+
+	strbuf_init(&sb);
+	for (size_t k = 0; k < n; k++) {
+		size_t eb = k + 1 < n ? bc[k] : strlen(base);
+		size_t er = k + 1 < n ? rc[k] : strlen(reading);
+
+		strbuf_addf(&sb, "%s%.*s(%.*s)", k ? "|" : "", (int)(eb - pb),
+			    base + pb, (int)(er - pr), reading + pr);
+		pb = eb;
+		pr = er;
+	}
+	ck_assert_msg(strcmp(sb.s, want) == 0, "%s %s: got %s, want %s", base,
+		      reading, sb.s, want);
+	strbuf_done(&sb);
+}
+
+START_TEST(test_ruby_split)
+{
+	check_ruby("承認", "しょうにん", "承(しょう)|認(にん)");
+	check_ruby("催奇形性", "さいきけいせい", "催(さい)|奇(き)|形(けい)|性(せい)");
+	check_ruby("皮脂腺", "ひしせん", "皮(ひ)|脂(し)|腺(せん)");
+	check_ruby("授乳", "じゅにゅう", "授(じゅ)|乳(にゅう)");
+	check_ruby("自費診療", "じひしんりょう", "自(じ)|費(ひ)|診(しん)|療(りょう)");
+	check_ruby("発疹", "ほっしん", "発(ほっ)|疹(しん)");
+	check_ruby("医院", "いいん", "医(い)|院(いん)");
+	check_ruby("緊急避妊", "きんきゅうひにん", "緊(きん)|急(きゅう)|避(ひ)|妊(にん)");
+	check_ruby("人々", "ひとびと", ""); /* kun: no division of 1-2 morae */
+	/* group ruby: one kanji, kana in the base, a reading that will not
+	   divide, a reading read as a whole */
+	check_ruby("傷", "きず", "");
+	check_ruby("受け付け", "うけつけ", "");
+	check_ruby("今日", "きょう", "");
+	check_ruby("承認", "Shounin", "");
+	check_ruby("承認", "ん", "");
 }
 END_TEST
 
@@ -273,6 +503,11 @@ tap_suite(void)
 	tcase_add_test(tc, test_scan);
 	tcase_add_test(tc, test_long);
 	tcase_add_test(tc, test_measure);
+	tcase_add_test(tc, test_phrases);
+	tcase_add_test(tc, test_keep_phrases);
+	tcase_add_test(tc, test_word_token);
+	tcase_add_test(tc, test_para);
+	tcase_add_test(tc, test_ruby_split);
 	suite_add_tcase(s, tc);
 	return s;
 }
