@@ -25,6 +25,8 @@ static const struct cmd cli_cmds[] = {
 	{ "records", cmd_records, "list, show, verify or export consent records" },
 	/* staff */
 	{ "staff", cmd_staff, "staff tasks: set-pin" },
+	/* keys (cmd-anchor.c) */
+	{ "keys", cmd_keys, "show the kiosk's signing key" },
 	{ NULL, NULL, NULL },
 };
 

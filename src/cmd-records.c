@@ -29,6 +29,7 @@
 
 #include "cmd.h"
 #include "clock.h"
+#include "cmd-anchor.h"
 #include "config.h"
 #include "i18n.h"
 #include "outgate.h"
@@ -43,7 +44,9 @@ cmd_records_help(FILE *fp)
 {
 	fputs("Usage: isokiosk records list [--since DATE] [--db FILE]\n"
 	      "       isokiosk records show ID|CODE [--db FILE]\n"
-	      "       isokiosk records verify [--db FILE]\n"
+	      "       isokiosk records verify [--checkpoint FILE] [--receipt"
+	      " CODE] [--key HEX] [--db FILE]\n"
+	      "       isokiosk records checkpoint [--key FILE] [--db FILE]\n"
 	      "       isokiosk records export --format csv|fhir [--detail]"
 	      " [--since DATE] [--db FILE]\n"
 	      "       isokiosk records receipt ID|CODE --output FILE.pdf|--print"
@@ -68,7 +71,18 @@ cmd_records_help(FILE *fp)
 	      " seal\n"
 	      "  verify   recompute every seal and walk the chain; exit 0 when it"
 	      " holds,\n"
-	      "           1 naming each session changed, removed or reordered\n"
+	      "           1 naming each session changed, removed or reordered;"
+	      " every\n"
+	      "           link's signature against the kiosk's key; with"
+	      " --checkpoint,\n"
+	      "           each checkpoint line of FILE (links cut off, rolled"
+	      " back or\n"
+	      "           rewritten before it); with --receipt, the session a"
+	      " patient's\n"
+	      "           receipt code names\n"
+	      "  checkpoint  check the chain, then print one signed line"
+	      " (kiosk, chain\n"
+	      "           length, head seal, time) to keep outside the kiosk\n"
 	      "  export   CSV (UTF-8 with a BOM, CRLF; --detail: one row per"
 	      " event)\n"
 	      "           or an HL7 FHIR R4 Bundle (JSON) to standard output\n"
@@ -97,6 +111,10 @@ cmd_records_help(FILE *fp)
 	      "  --since DATE   sessions started at or after DATE (UTC):"
 	      " YYYY-MM-DD or\n"
 	      "                 YYYY-MM-DDTHH:MM[:SS[.mmm]][Z]\n"
+	      "  --key HEX|FILE verify: the kiosk's public key (default: its"
+	      " key file,\n"
+	      "                 when readable); checkpoint: the key file\n"
+	      "  --config FILE  the configuration (key =, kiosk_id =)\n"
 	      "  -h, --help     show this help and exit\n\n"
 	      "Times are shown in the time zone of the configuration's"
 	      " time_zone\n"
@@ -568,9 +586,16 @@ cmd_records(int argc, char **argv)
 		{ "detail", no_argument, NULL, 'D' },
 		{ "due", no_argument, NULL, 'u' },
 		{ "content", required_argument, NULL, 'C' },
+		/* the kiosk's key (cmd-anchor.c) */
+		{ "checkpoint", required_argument, NULL, 'c' },
+		{ "receipt", required_argument, NULL, 'r' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "config", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *cpopt = NULL, *receiptopt = NULL, *keyopt = NULL;
+	const char *configopt = NULL;
 	const char *dbopt = NULL, *sinceopt = NULL, *format = NULL, *verb;
 	const char *content = NULL;
 	bool due = false;
@@ -589,6 +614,10 @@ cmd_records(int argc, char **argv)
 		case 'D': detail = true; break;
 		case 'u': due = true; break;
 		case 'C': content = optarg; break;
+		case 'c': cpopt = optarg; break;
+		case 'r': receiptopt = optarg; break;
+		case 'k': keyopt = optarg; break;
+		case 'F': configopt = optarg; break;
 		case 'h': cmd_records_help(stdout); return 0;
 		default:
 			return cli_usage_error("records", "unknown option '%s'",
@@ -597,8 +626,8 @@ cmd_records(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error("records", "list, show, verify,"
-				       " export, patient, add-test or"
-				       " prescribe?");
+				       " checkpoint, export, patient,"
+				       " add-test or prescribe?");
 	verb = argv[optind++];
 	if (strcmp(verb, "receipt") == 0)
 		return cmd_records_receipt(argc - optind + 1, argv + optind - 1,
@@ -623,6 +652,10 @@ cmd_records(int argc, char **argv)
 			case 'D': detail = true; break;
 			case 'u': due = true; break;
 			case 'C': content = optarg; break;
+			case 'c': cpopt = optarg; break;
+			case 'r': receiptopt = optarg; break;
+			case 'k': keyopt = optarg; break;
+			case 'F': configopt = optarg; break;
 			case 'h': cmd_records_help(stdout); return 0;
 			default:
 				return cli_usage_error("records",
@@ -637,7 +670,19 @@ cmd_records(int argc, char **argv)
 		return cli_usage_error("records", "--since '%s': not a date"
 				       " (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)",
 				       sinceopt);
-	if (strcmp(verb, "list") == 0 || strcmp(verb, "verify") == 0) {
+	if ((cpopt != NULL || receiptopt != NULL) &&
+	    strcmp(verb, "verify") != 0)
+		return cli_usage_error("records", "--checkpoint and --receipt"
+				       " are for verify");
+	if (keyopt != NULL && strcmp(verb, "verify") != 0 &&
+	    strcmp(verb, "checkpoint") != 0)
+		return cli_usage_error("records", "--key is for verify and"
+				       " checkpoint");
+	if (strcmp(verb, "checkpoint") == 0) {
+		if (argc != 0 || sinceopt != NULL)
+			return cli_usage_error("records", "checkpoint takes no"
+					       " argument");
+	} else if (strcmp(verb, "list") == 0 || strcmp(verb, "verify") == 0) {
 		if (argc != 0)
 			return cli_usage_error("records", "%s takes no argument",
 					       verb);
@@ -761,6 +806,11 @@ cmd_records(int argc, char **argv)
 		}
 		rc = c == 0 ? 0 : 1;
 		store_report_done(&r);
+		if (c >= 0)
+			rc = cmd_anchor_verify(st, rc, configopt, keyopt, cpopt,
+					       receiptopt);
+	} else if (strcmp(verb, "checkpoint") == 0) {
+		rc = cmd_anchor_checkpoint(st, configopt, keyopt);
 	} else if (strcmp(format, "csv") == 0) {
 		rc = store_export_csv(st, sinceopt ? since : NULL, detail,
 				      stdout, &err) == 0 ? 0 : 1;

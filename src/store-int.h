@@ -58,6 +58,7 @@ struct store {
 	size_t nfiles, capfiles, files_next;
 	sqlite3_stmt *stmt[STMT_N];
 	sqlite3_stmt *vstmt[16]; /* store-visit.c's */
+	struct store_signer signer; /* store-sign.c; none: sign_link NULL */
 };
 
 /* v in decimal, written backwards from the end of buf; returns where it
@@ -179,6 +180,12 @@ char *store_canonical_verification(const struct store_session *s,
 				   size_t *len);
 /* The last link of the chain: *seq 0 and hash "" when empty. */
 int store_chain_head(struct store *st, int64_t *seq, char hash[65], char **err);
+/* Schema 6 (store-sign.c): append its SQL. */
+void store_schema_sign(struct strbuf *sb);
+/* Sign link seq (sealed with seal) when a signer is set, and write a
+ * checkpoint when one is due; inside the sealing transaction. */
+int store_sign_link(struct store *st, int64_t seq, const char *seal,
+		    char **err);
 /* Seal an open session (inside a transaction the caller holds). */
 int store_seal_session(struct store *st, int64_t id, enum store_outcome outcome,
 		       const char *reason, const char *ended_at, char **err);

@@ -750,6 +750,9 @@ store_migrate(struct store *st, char **err)
 	/* Schema 6: follow-up visits (store-visit.c), form 5 seals. */
 	if (version < 6)
 		strbuf_addstr(&sb, store_visit_schema_6);
+	/* Schema 7: the kiosk's signatures and checkpoints (store-sign.c). */
+	if (version < 7)
+		store_schema_sign(&sb);
 	if (version < STORE_SCHEMA_VERSION) {
 		strbuf_addf(&sb, "PRAGMA application_id = %d;"
 			    "PRAGMA user_version = %d;", STORE_APPLICATION_ID,
@@ -1655,6 +1658,8 @@ store_staff_verify(struct store *st, int64_t id, const char *staff_id,
 	store_bind_text(s, 5, head);
 	store_bind_text(s, 6, seal);
 	if (store_step_done(st, s, err, "recording the verification") != 0)
+		goto fail;
+	if (store_sign_link(st, seq + 1, seal, err) != 0)
 		goto fail;
 	store_session_done(&ss);
 	return store_txn_commit(st, err);

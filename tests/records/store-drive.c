@@ -26,6 +26,9 @@
  * Usage: store-drive DB [CLOCK_MS]  (CLOCK_MS: a fixed clock that starts
  * there and steps 1 s per reading, so output is reproducible). With
  * STORE_DRIVE_NO_RECOVER set, open sessions are left open (not sealed).
+ * With STORE_DRIVE_KEY=FILE, every link is signed with that key (made if
+ * missing) as the kiosk signs them, kiosk id "kiosk-1", a checkpoint every
+ * $STORE_DRIVE_CHECKPOINT_EVERY links (default: the kiosk's).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +40,7 @@
 #include <sodium.h>
 
 #include "bundle.h"
+#include "identity.h"
 #include "store.h"
 #include "store-visit.h"
 #include "xmalloc.h"
@@ -44,6 +48,8 @@
 #define VERSION "5f2b9c1d0e8a7f6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b"
 
 static char *drive_unescape(const char *s);
+
+static struct identity drive_id;
 
 /* The content version sessions are begun with. */
 static char drive_version[65] = VERSION;
@@ -252,6 +258,22 @@ main(int argc, char **argv)
 		printf("error: %s\n", err);
 		free(err);
 		return 1;
+	}
+	if (getenv("STORE_DRIVE_KEY") != NULL) {
+		const char *every = getenv("STORE_DRIVE_CHECKPOINT_EVERY");
+		struct store_signer sg;
+
+		if (identity_load(getenv("STORE_DRIVE_KEY"), true, &drive_id,
+				  &err) < 0) {
+			printf("error: %s\n", err);
+			free(err);
+			store_close(st);
+			return 1;
+		}
+		identity_store_signer(&drive_id, "kiosk-1", every != NULL ?
+				      (unsigned)atoi(every) :
+				      IDENTITY_CHECKPOINT_EVERY, &sg);
+		store_set_signer(st, &sg);
 	}
 	while ((len = getline(&line, &cap, stdin)) > 0) {
 		char *f[12] = { 0 }, *p = line;

@@ -20,6 +20,9 @@ command -v sqlite3 >/dev/null || { echo "1..0 # SKIP the sqlite3 shell is not in
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# records verify checks signatures against the kiosk key when one exists:
+# these chains are made without one
+export ISOKIOSK_KEY="$tmp/no-such.key"
 . "$(dirname "$0")/tap.sh"
 
 db=$tmp/records.db
