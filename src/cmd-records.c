@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "central.h"
 #include "cmd.h"
 #include "clock.h"
 #include "cmd-anchor.h"
@@ -574,6 +575,50 @@ out:
 	return rc;
 }
 
+/* ---- the central store ------------------------------------------------------ */
+
+/* records list|show|verify --db postgresql://... [--kiosk ID] */
+static int
+cmd_records_central(const char *verb, const char *url, const char *kiosk,
+		    int argc, char **argv)
+{
+	char *err = NULL;
+	int rc;
+
+	if (strcmp(verb, "list") == 0) {
+		rc = central_list(url, kiosk, stdout, &err);
+	} else if (strcmp(verb, "verify") == 0) {
+		rc = central_verify(url, kiosk, stdout, &err);
+	} else if (strcmp(verb, "show") == 0) {
+		char *end;
+		long long id = strtoll(argv[0], &end, 10);
+
+		(void)argc;
+		if (kiosk == NULL)
+			return cli_usage_error("records", "show on the central"
+					       " store needs --kiosk ID");
+		if (*argv[0] == '\0' || *end != '\0' || id <= 0)
+			return cli_usage_error("records", "'%s' is not a session"
+					       " id", argv[0]);
+		rc = central_show(url, kiosk, id, stdout, &err);
+		if (rc == 1)
+			err = xasprintf("kiosk %s: no session %lld centrally",
+					kiosk, id);
+	} else {
+		return cli_usage_error("records", "%s is not done on the"
+				       " central store yet (list, show,"
+				       " verify are)", verb);
+	}
+	if (rc < 0 || (rc == 1 && err != NULL)) {
+		outgate_printf(stderr, "isokiosk records: %s\n", err);
+		free(err);
+		return 1;
+	}
+	if (fflush(stdout) != 0)
+		return 1;
+	return rc == 0 ? 0 : 1;
+}
+
 /* ---- the command ----------------------------------------------------------- */
 
 int
@@ -591,11 +636,13 @@ cmd_records(int argc, char **argv)
 		{ "receipt", required_argument, NULL, 'r' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "config", required_argument, NULL, 'F' },
+		/* the central store (central.c) */
+		{ "kiosk", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cpopt = NULL, *receiptopt = NULL, *keyopt = NULL;
-	const char *configopt = NULL;
+	const char *configopt = NULL, *kioskopt = NULL;
 	const char *dbopt = NULL, *sinceopt = NULL, *format = NULL, *verb;
 	const char *content = NULL;
 	bool due = false;
@@ -618,6 +665,7 @@ cmd_records(int argc, char **argv)
 		case 'r': receiptopt = optarg; break;
 		case 'k': keyopt = optarg; break;
 		case 'F': configopt = optarg; break;
+		case 'K': kioskopt = optarg; break;
 		case 'h': cmd_records_help(stdout); return 0;
 		default:
 			return cli_usage_error("records", "unknown option '%s'",
@@ -656,6 +704,7 @@ cmd_records(int argc, char **argv)
 			case 'r': receiptopt = optarg; break;
 			case 'k': keyopt = optarg; break;
 			case 'F': configopt = optarg; break;
+			case 'K': kioskopt = optarg; break;
 			case 'h': cmd_records_help(stdout); return 0;
 			default:
 				return cli_usage_error("records",
@@ -728,6 +777,11 @@ cmd_records(int argc, char **argv)
 				       " '%s'", verb);
 	}
 
+	if (central_is_url(dbopt))
+		return cmd_records_central(verb, dbopt, kioskopt, argc, argv);
+	if (kioskopt != NULL)
+		return cli_usage_error("records", "--kiosk is for the central"
+				       " store (--db postgresql://...)");
 	if (cmd_records_setup(dbopt, &db) != 0) {
 		free(db);
 		return 1;

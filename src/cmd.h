@@ -30,6 +30,8 @@ int cmd_preview(int argc, char **argv);
 int cmd_records(int argc, char **argv);
 int cmd_staff(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
+int cmd_central(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
 
 /* Shared by cmd-records.c and cmd-visit.c (the follow-up verbs). */
 struct store;

@@ -27,7 +27,7 @@
  * there and steps 1 s per reading, so output is reproducible). With
  * STORE_DRIVE_NO_RECOVER set, open sessions are left open (not sealed).
  * With STORE_DRIVE_KEY=FILE, every link is signed with that key (made if
- * missing) as the kiosk signs them, kiosk id "kiosk-1", a checkpoint every
+ * missing) as the kiosk signs them, kiosk id $STORE_DRIVE_KIOSK (default "kiosk-1"), a checkpoint every
  * $STORE_DRIVE_CHECKPOINT_EVERY links (default: the kiosk's).
  */
 #include <errno.h>
@@ -48,6 +48,7 @@
 #define VERSION "5f2b9c1d0e8a7f6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b"
 
 static char *drive_unescape(const char *s);
+static const char *drive_kiosk = "kiosk-1"; /* $STORE_DRIVE_KIOSK */
 
 static struct identity drive_id;
 
@@ -173,7 +174,7 @@ drive_sample(struct store *st, long n, char **err)
 	char name[64], text[256];
 
 	for (long k = 0; k < n; k++) {
-		struct store_start s = { "kiosk-1", "nurse-a", name,
+		struct store_start s = { drive_kiosk, "nurse-a", name,
 			k % 2 ? "pregnancy" : "no-pregnancy", "ja", drive_version,
 			k % 17 == 0, NULL };
 		int64_t id;
@@ -259,6 +260,8 @@ main(int argc, char **argv)
 		free(err);
 		return 1;
 	}
+	if (getenv("STORE_DRIVE_KIOSK") != NULL)
+		drive_kiosk = getenv("STORE_DRIVE_KIOSK");
 	if (getenv("STORE_DRIVE_KEY") != NULL) {
 		const char *every = getenv("STORE_DRIVE_CHECKPOINT_EVERY");
 		struct store_signer sg;
@@ -270,7 +273,7 @@ main(int argc, char **argv)
 			store_close(st);
 			return 1;
 		}
-		identity_store_signer(&drive_id, "kiosk-1", every != NULL ?
+		identity_store_signer(&drive_id, drive_kiosk, every != NULL ?
 				      (unsigned)atoi(every) :
 				      IDENTITY_CHECKPOINT_EVERY, &sg);
 		store_set_signer(st, &sg);
@@ -296,7 +299,7 @@ main(int argc, char **argv)
 		free(err);
 		err = NULL;
 		if (strcmp(f[0], "begin") == 0 && nf >= 2) {
-			struct store_start s = { "kiosk-1", "nurse-a", f[1],
+			struct store_start s = { drive_kiosk, "nurse-a", f[1],
 				nf > 2 ? f[2] : "pregnancy", "ja", drive_version,
 				false, NULL };
 

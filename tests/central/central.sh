@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# Clinic-wide records on a real PostgreSQL (issue #16), on a private cluster
+# (tests/central/pg.sh: a temporary folder, a Unix socket, no TCP), always
+# stopped at the end. Scenarios: the schema and its roles; three kiosks
+# syncing at once; sync again (idempotent); the server killed in the middle
+# of a sync and restarted (nothing lost, nothing doubled); a kiosk offline,
+# then catching up; an unregistered kiosk and a key that is not the
+# registered one, refused; the red-team attacks of the issue replayed
+# against a kiosk with checkpoints and a central copy.
+# Prints TAP.
+#
+# usage: central.sh STORE_DRIVE FORGE   (ISOKIOSK: the binary)
+set -u
+drive=$1 forge=$2
+: "${ISOKIOSK:?}"
+. "$(dirname "$0")/pg.sh"
+[ -n "$pg_bin" ] && command -v psql >/dev/null ||
+	{ echo "1..0 # SKIP PostgreSQL is not installed (.ci/install installs it)"; exit 0; }
+
+tmp=$(mktemp -d)
+trap 'pg_cleanup; rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../records/tap.sh"
+out=$tmp/out
+has() { grep -qE -- "$1" "$out"; }
+K=$ISOKIOSK
+# the chain length of a local database (links: sessions and verifications)
+head_of() { sqlite3 "$1" "SELECT max(s) FROM (SELECT max(seal_seq) s FROM sessions
+ UNION ALL SELECT max(seal_seq) FROM verifications)"; }
+
+pg_start
+t "a private cluster starts (socket only, no TCP)" eval '[ -S "$PGDIR/sock/.s.PGSQL.5432" ] && [ "$(pg_psql -c "SHOW listen_addresses")" = "" ]'
+admin=$PGURL_ADMIN
+
+$K central init --db "$admin" >"$out" 2>&1
+t "central init makes the schema" has '^central store: schema 1 ready$'
+$K central init --db "$admin" >"$out" 2>&1
+t "central init again: up to date, nothing changed" has 'up to date$'
+pg_psql -c "CREATE ROLE kiosk_a LOGIN IN ROLE isokiosk_kiosk;
+CREATE ROLE kiosk_b LOGIN IN ROLE isokiosk_kiosk;
+CREATE ROLE kiosk_c LOGIN IN ROLE isokiosk_kiosk;
+CREATE ROLE staff LOGIN IN ROLE isokiosk_staff;"
+
+# three kiosks, each its own key, database and configuration
+for k in a b c; do
+	printf 'kiosk_id = kiosk-%s\n' "$k" >"$tmp/$k.conf"
+	printf 'sample\t%s\n' 300 | STORE_DRIVE_KEY="$tmp/$k.key" STORE_DRIVE_KIOSK=kiosk-$k \
+		STORE_DRIVE_CHECKPOINT_EVERY=50 "$drive" "$tmp/$k.db" >/dev/null
+	$K keys show --config "$tmp/$k.conf" --key "$tmp/$k.key" >"$out"
+	pk=$(awk '/^public key:/ {print $3}' "$out")
+	$K central add-kiosk "kiosk-$k" "$pk" --db "$admin" >/dev/null
+done
+t "keys show: the public key and a fingerprint" has '^fingerprint: SHA256(:[0-9a-f]{4}){8}$'
+$K central add-kiosk kiosk-a "$(awk '/^public key:/ {print $3}' "$out")" --db "$admin" >"$out" 2>&1; st=$?
+t "add-kiosk: another key for a registered kiosk is refused" eval '[ $st -eq 1 ] && has "registered with another key"'
+
+sync() { # sync KIOSK [ROLE]
+	$K sync --to "$(pg_url "${2:-kiosk_$1}")" --db "$tmp/$1.db" --config "$tmp/$1.conf"
+}
+for k in a b c; do sync $k >"$tmp/sync-$k" 2>&1 & done
+wait
+ok=0
+for k in a b c; do grep -q 'sync: kiosk kiosk-'$k': '"$(head_of "$tmp/$k.db")"' links pushed' "$tmp/sync-$k" && ok=$((ok + 1)); done
+total=$(( $(head_of "$tmp/a.db") + $(head_of "$tmp/b.db") + $(head_of "$tmp/c.db") ))
+t "three kiosks sync at once: each pushes its whole chain" [ $ok -eq 3 ]
+t "the central copy holds every link ($total)" [ "$(pg_psql -c 'SELECT count(*) FROM links')" = $total ]
+t "and their checkpoints (every 50 links)" [ "$(pg_psql -c 'SELECT count(*) FROM checkpoints')" = 18 ]
+sync a >"$out" 2>&1
+t "sync again: idempotent, nothing pushed" has '0 links pushed'
+$K records verify --db "$(pg_url staff)" >"$out" 2>&1; st=$?
+t "central verify: every kiosk's chain, signatures, checkpoints hold" \
+	eval '[ $st -eq 0 ] && has "^central: 3 kiosks, $total links, 0 problems$"'
+$K records list --kiosk kiosk-b --db "$(pg_url staff)" >"$out" 2>&1
+t "records list --kiosk across the central store" eval '[ "$(grep -c "^kiosk-b " "$out")" -eq 300 ]'
+$K records show 7 --kiosk kiosk-c --db "$(pg_url staff)" >"$out" 2>&1
+t "records show --kiosk: the canonical form as sealed" has '^  patient 患者 000007$'
+
+# ---- the roles ----
+PGUSER_AS=kiosk_a pg_psql -c "UPDATE links SET outcome = 'x'" >"$out" 2>&1; st=$?
+t "the kiosk role cannot UPDATE" eval '[ $st -ne 0 ] && has "permission denied"'
+PGUSER_AS=kiosk_a pg_psql -c "DELETE FROM links" >"$out" 2>&1; st=$?
+t "the kiosk role cannot DELETE" eval '[ $st -ne 0 ] && has "permission denied"'
+PGUSER_AS=kiosk_a pg_psql -c "SELECT patient_ref FROM links LIMIT 1" >"$out" 2>&1; st=$?
+t "the kiosk role cannot read patients" eval '[ $st -ne 0 ] && has "permission denied"'
+PGUSER_AS=staff pg_psql -c "INSERT INTO kiosks VALUES ('x', repeat('0', 64))" >"$out" 2>&1; st=$?
+t "the staff role cannot write" eval '[ $st -ne 0 ] && has "permission denied"'
+pg_psql -c "DELETE FROM links WHERE seq = 1" >"$out" 2>&1; st=$?
+t "even the owner: the triggers refuse DELETE" eval '[ $st -ne 0 ] && has "never change"'
+pg_psql -c "TRUNCATE links CASCADE" >"$out" 2>&1; st=$?
+t "even the owner: the triggers refuse TRUNCATE" eval '[ $st -ne 0 ] && has "never change"'
+pg_psql -c "INSERT INTO links(kiosk_id, seq, kind, session_id, prev, seal, canonical, pubkey, sig)
+ SELECT kiosk_id, 301, kind, 999, seal, seal, 'made up'::bytea, pubkey, sig FROM links
+ WHERE kiosk_id = 'kiosk-a' AND seq = 300" >"$out" 2>&1; st=$?
+t "a made-up link: its seal does not match its canonical form, refused" \
+	eval '[ $st -ne 0 ] && has "seal does not match"'
+
+# ---- the server killed in the middle of a sync, and restarted ----
+a0=$(head_of "$tmp/a.db")
+printf 'sample\t3000\n' | STORE_DRIVE_KEY="$tmp/a.key" STORE_DRIVE_KIOSK=kiosk-a \
+	STORE_DRIVE_CHECKPOINT_EVERY=500 "$drive" "$tmp/a.db" >/dev/null
+sync a >"$tmp/killed" 2>&1 &
+spid=$!
+while [ "$(pg_psql -c "SELECT count(*) FROM links WHERE kiosk_id = 'kiosk-a'" 2>/dev/null || echo 0)" -le "$a0" ]; do
+	kill -0 $spid 2>/dev/null || break
+	sleep 0.05
+done
+pg_kill
+wait $spid; st=$?
+mid=$(grep -o '[0-9]* links pushed before the failure' "$tmp/killed" | cut -d' ' -f1)
+t "killed mid-sync: the sync fails, saying how far it got" eval '[ $st -eq 1 ] && [ -n "$mid" ]'
+pg_restart
+cnt=$(pg_psql -c "SELECT count(*) FROM links WHERE kiosk_id = 'kiosk-a'")
+ha=$(head_of "$tmp/a.db")
+t "after the restart the central copy holds whole batches only ($a0 + $mid = $cnt of $ha)" \
+	eval '[ "$cnt" -eq $((a0 + mid)) ] && [ "$cnt" -lt "$ha" ]'
+sync a >"$out" 2>&1
+t "sync again: resumes where it stopped" has "pushed \(the central copy was $((ha - cnt)) behind; now at #$ha\)"
+t "nothing lost, nothing doubled" \
+	[ "$(pg_psql -c "SELECT count(*), count(DISTINCT seq), max(seq) FROM links WHERE kiosk_id = 'kiosk-a'")" = "$ha|$ha|$ha" ]
+$K records verify --kiosk kiosk-a --db "$(pg_url staff)" >"$out" 2>&1; st=$?
+t "the chain holds centrally after the crash" eval '[ $st -eq 0 ] && has "kiosk kiosk-a: chain holds: $ha links"'
+
+# ---- a kiosk offline for a day ----
+pg_stop
+printf 'sample\t40\n' | STORE_DRIVE_KEY="$tmp/b.key" STORE_DRIVE_KIOSK=kiosk-b "$drive" "$tmp/b.db" >/dev/null
+sync b >"$out" 2>&1; st=$?
+t "offline: sync fails clearly, the kiosk keeps recording" eval '[ $st -eq 1 ] && has "cannot connect to the central store"'
+pg_restart
+sync b >"$out" 2>&1
+t "back online: it catches up" has 'sync: kiosk kiosk-b: [0-9]+ links pushed .*now at #'"$(head_of "$tmp/b.db")"'\)'
+# --follow, as a service: picks up new sessions, stops on SIGTERM
+$K sync --follow --interval 1 --to "$(pg_url kiosk_c)" --db "$tmp/c.db" --config "$tmp/c.conf" >"$tmp/follow" 2>&1 &
+fpid=$!
+printf 'sample\t5\n' | STORE_DRIVE_KEY="$tmp/c.key" STORE_DRIVE_KIOSK=kiosk-c "$drive" "$tmp/c.db" >/dev/null
+for _ in $(seq 100); do grep -q "now at #$(head_of "$tmp/c.db")" "$tmp/follow" && break; sleep 0.1; done
+kill -TERM $fpid; wait $fpid; st=$?
+t "sync --follow pushes new sessions as they are sealed, ends on SIGTERM" \
+	eval 'grep -q "now at #$(head_of "$tmp/c.db")" "$tmp/follow" && [ $st -eq 0 ]'
+
+# ---- keys that are not registered ----
+printf 'kiosk_id = kiosk-d\n' >"$tmp/d.conf"
+printf 'sample\t3\n' | STORE_DRIVE_KEY="$tmp/d.key" STORE_DRIVE_KIOSK=kiosk-d "$drive" "$tmp/d.db" >/dev/null
+$K sync --to "$(pg_url kiosk_a)" --db "$tmp/d.db" --config "$tmp/d.conf" >"$out" 2>&1; st=$?
+t "an unregistered kiosk is refused" eval '[ $st -eq 1 ] && has "kiosk-d is not registered"'
+# kiosk-e registered with its own key, but its records signed with another
+printf 'kiosk_id = kiosk-e\n' >"$tmp/e.conf"
+$K central add-kiosk kiosk-e "$($K keys show --key "$tmp/e.key" | awk '/^public key:/ {print $3}')" --db "$admin" >/dev/null
+$K sync --to "$(pg_url kiosk_a)" --db "$tmp/d.db" --config "$tmp/e.conf" >"$out" 2>&1; st=$?
+t "a kiosk pushing with a key that is not registered for it is refused" \
+	eval '[ $st -eq 1 ] && has "not signed by this kiosk.s registered key"'
+PGUSER_AS=kiosk_a pg_psql -c "INSERT INTO links(kiosk_id, seq, kind, session_id, prev, seal, canonical, pubkey, sig)
+ VALUES ('kiosk-b', (SELECT max(seq) + 1 FROM links WHERE kiosk_id = 'kiosk-b'), 'session', 1, repeat('0', 64), repeat('0', 64), 'x', repeat('1', 64), repeat('0', 128))" >"$out" 2>&1; st=$?
+t "the central store itself refuses a key that is not registered" \
+	eval '[ $st -ne 0 ] && has "not the one registered"'
+
+# ---- the red-team attacks, against kiosk b (340 links, all synced) ----
+verify_local() { $K records verify --db "$tmp/b.db" --key "$pkb" "$@" >"$out" 2>&1; }
+pkb=$($K keys show --key "$tmp/b.key" | awk '/^public key:/ {print $3}')
+$K records checkpoint --db "$tmp/b.db" --key "$tmp/b.key" --config "$tmp/b.conf" >"$tmp/b.cp"
+t "records checkpoint: one signed line" eval '[ "$(wc -l <"$tmp/b.cp")" -eq 1 ] && grep -q "^isokiosk-checkpoint 1 kiosk-b $(head_of "$tmp/b.db") " "$tmp/b.cp"'
+cp "$tmp/b.db" "$tmp/b.orig"
+attack() { cp "$tmp/b.orig" "$tmp/b.db"; rm -f "$tmp/b.db-wal" "$tmp/b.db-shm"; }
+drop="DROP TRIGGER sessions_sealed; DROP TRIGGER sessions_no_delete;
+DROP TRIGGER verifications_no_delete; DROP TRIGGER verifications_no_update;"
+
+# 1. a session edited, the chain sealed again (no key)
+attack
+sqlite3 "$tmp/b.db" "$drop UPDATE sessions SET patient_ref = 'P-OTHER' WHERE id = 100"
+"$forge" "$tmp/b.db" >/dev/null
+verify_local; st=$?
+t "edit + seals recomputed: the seals hold (as the issue found)" has '^chain holds'
+t "edit + seals recomputed, no key: the signatures name it" eval '[ $st -eq 1 ] && has "its seal is not the one signed"'
+sync b >"$out" 2>&1; st=$?
+t "edit + seals recomputed: the central copy refuses the rewritten chain" eval '[ $st -eq 1 ] && has "rewritten since it was pushed"'
+
+# 2. an edit re-signed by someone holding the secret key
+attack
+sqlite3 "$tmp/b.db" "$drop UPDATE sessions SET patient_ref = 'P-OTHER' WHERE id = 100"
+"$forge" "$tmp/b.db" "$tmp/b.key" >/dev/null
+verify_local; st=$?
+t "edit re-signed with the stolen key: local verify cannot tell" [ $st -eq 0 ]
+verify_local --checkpoint "$tmp/b.cp"; st=$?
+t "edit re-signed with the key: the checkpoint names it" eval '[ $st -eq 1 ] && has "not the link it saw: rewritten since"'
+sync b >"$out" 2>&1; st=$?
+t "edit re-signed with the key: the central copy refuses it" eval '[ $st -eq 1 ] && has "rewritten since it was pushed"'
+
+# 3. a session deleted and the rest renumbered (re-signed with the key)
+attack
+sqlite3 "$tmp/b.db" "$drop DROP TRIGGER screens_no_delete; DROP TRIGGER answers_no_delete;
+DROP TRIGGER acks_no_delete; DROP TRIGGER signatures_no_delete;
+DELETE FROM screens WHERE session_id = 50; DELETE FROM answers WHERE session_id = 50;
+DELETE FROM acks WHERE session_id = 50; DELETE FROM signatures WHERE session_id = 50;
+DELETE FROM verifications WHERE session_id = 50; DELETE FROM sessions WHERE id = 50;
+UPDATE sessions SET seal_seq = seal_seq - 1 WHERE seal_seq > 50;
+UPDATE verifications SET seal_seq = seal_seq - 1 WHERE seal_seq > 50;"
+"$forge" "$tmp/b.db" "$tmp/b.key" >/dev/null
+verify_local --checkpoint "$tmp/b.cp"; st=$?
+t "delete + renumber, re-signed: the checkpoint names it" eval '[ $st -eq 1 ] && has "cut off or rolled back|rewritten since"'
+sync b >"$out" 2>&1; st=$?
+t "delete + renumber: the central copy refuses it" eval '[ $st -eq 1 ] && has "cut off|rewritten"'
+
+# 4. a made-up session appended (P-NEVER-CONSENTED): without the key
+attack
+nid=$(( $(sqlite3 "$tmp/b.db" "SELECT max(id) FROM sessions") + 1 ))
+printf 'begin\tP-NEVER-CONSENTED\nsign\t%s\tpatient\tx\tpatient acknowledgement\nend\t%s\tcompleted\n' $nid $nid |
+	"$drive" "$tmp/b.db" >/dev/null
+verify_local; st=$?
+t "append without the key: unsigned, named" eval '[ $st -eq 1 ] && has "not signed, after signed links"'
+sync b >"$out" 2>&1; st=$?
+t "append without the key: not pushed" eval '[ $st -eq 1 ] && has "not signed by this kiosk"'
+
+# 5. the newest sessions cut off (and sqlite_sequence set back)
+attack
+sqlite3 "$tmp/b.db" "$drop DROP TRIGGER screens_no_delete; DROP TRIGGER answers_no_delete;
+DROP TRIGGER acks_no_delete; DROP TRIGGER signatures_no_delete;
+DELETE FROM screens WHERE session_id > 330; DELETE FROM answers WHERE session_id > 330;
+DELETE FROM acks WHERE session_id > 330; DELETE FROM signatures WHERE session_id > 330;
+DELETE FROM verifications WHERE seal_seq > 330; DELETE FROM sessions WHERE seal_seq > 330;
+UPDATE sqlite_sequence SET seq = (SELECT max(id) FROM sessions) WHERE name = 'sessions';"
+verify_local; st=$?
+t "tail cut off: local verify without a checkpoint cannot tell" [ $st -eq 0 ]
+verify_local --checkpoint "$tmp/b.cp"; st=$?
+hb=$(head_of "$tmp/b.orig")
+t "tail cut off: the checkpoint names the links" eval '[ $st -eq 1 ] && has "links #331 to #$hb were cut off or rolled back"'
+sync b >"$out" 2>&1; st=$?
+t "tail cut off: the central copy names it" eval '[ $st -eq 1 ] && has "links #331 to #$hb were cut off or rolled back here"'
+
+# 6. an older copy of the file restored
+cp "$tmp/b.orig" "$tmp/b.old"
+printf 'sample\t5\n' | STORE_DRIVE_KEY="$tmp/b.key" STORE_DRIVE_KIOSK=kiosk-b "$drive" "$tmp/b.orig" >/dev/null
+sync b >/dev/null 2>&1 || true
+cp "$tmp/b.orig" "$tmp/b.db"; sync b >/dev/null 2>&1
+$K records checkpoint --db "$tmp/b.db" --key "$tmp/b.key" --config "$tmp/b.conf" >"$tmp/b2.cp"
+cp "$tmp/b.old" "$tmp/b.db"; rm -f "$tmp/b.db-wal" "$tmp/b.db-shm"
+verify_local; st=$?
+t "older copy restored: local verify cannot tell" [ $st -eq 0 ]
+verify_local --checkpoint "$tmp/b2.cp"; st=$?
+t "older copy restored: the checkpoint names it" eval '[ $st -eq 1 ] && has "cut off or rolled back"'
+sync b >"$out" 2>&1; st=$?
+t "older copy restored: the central copy names it" eval '[ $st -eq 1 ] && has "cut off or rolled back here"'
+
+# ---- receipts ----
+cp "$tmp/b.orig" "$tmp/b.db"
+code=$($K records show 12 --db "$tmp/b.db" | awk '/^  this:/ {print substr($2, 1, 4) "-" substr($2, 5, 4)}')
+verify_local --receipt "$code"; st=$?
+t "verify --receipt: the code matches, signed by the kiosk" eval '[ $st -eq 0 ] && has "receipt $code: session 12" && has "signed by this kiosk.s key"'
+verify_local --receipt 0000-0000; st=$?
+t "verify --receipt: an unknown code is said so" eval '[ $st -eq 1 ] && has "^receipt 0000-0000: "'
+
+# a checkpoint file with a damaged line
+sed 's/^\(isokiosk-checkpoint 1 kiosk-b [0-9]*\)[0-9] /\19 /' "$tmp/b2.cp" >"$tmp/bad.cp"
+verify_local --checkpoint "$tmp/bad.cp"; st=$?
+t "a changed checkpoint line: its signature fails" \
+	eval '[ $st -eq 1 ] && has "bad.cp:1: the checkpoint.s signature does not verify"'
+{ cat "$tmp/b2.cp"; printf 'not a checkpoint\n'; } >"$tmp/bad.cp"
+verify_local --checkpoint "$tmp/bad.cp"; st=$?
+t "a damaged checkpoint file: named with line and column" \
+	eval '[ $st -eq 1 ] && has "bad.cp:2:1: not a checkpoint line"'
+
+tap_done
