@@ -66,7 +66,8 @@ for k in a b c; do grep -q 'sync: kiosk kiosk-'$k': '"$(head_of "$tmp/$k.db")"' 
 total=$(( $(head_of "$tmp/a.db") + $(head_of "$tmp/b.db") + $(head_of "$tmp/c.db") ))
 t "three kiosks sync at once: each pushes its whole chain" [ $ok -eq 3 ]
 t "the central copy holds every link ($total)" [ "$(pg_psql -c 'SELECT count(*) FROM links')" = $total ]
-t "and their checkpoints (every 50 links)" [ "$(pg_psql -c 'SELECT count(*) FROM checkpoints')" = 18 ]
+cps=$(( $(head_of "$tmp/a.db") / 50 + $(head_of "$tmp/b.db") / 50 + $(head_of "$tmp/c.db") / 50 ))
+t "and their checkpoints (every 50 links: $cps)" [ "$(pg_psql -c 'SELECT count(*) FROM checkpoints')" = $cps ]
 sync a >"$out" 2>&1
 t "sync again: idempotent, nothing pushed" has '0 links pushed'
 $K records verify --db "$(pg_url staff)" >"$out" 2>&1; st=$?
@@ -250,7 +251,8 @@ verify_local --receipt 0000-0000; st=$?
 t "verify --receipt: an unknown code is said so" eval '[ $st -eq 1 ] && has "^receipt 0000-0000: "'
 
 # a checkpoint file with a damaged line
-sed 's/^\(isokiosk-checkpoint 1 kiosk-b [0-9]*\)[0-9] /\19 /' "$tmp/b2.cp" >"$tmp/bad.cp"
+# one hex digit of the head seal changed: still a checkpoint line, not the one signed
+awk '{ $5 = (substr($5, 1, 1) == "0" ? "1" : "0") substr($5, 2); print }' "$tmp/b2.cp" >"$tmp/bad.cp"
 verify_local --checkpoint "$tmp/bad.cp"; st=$?
 t "a changed checkpoint line: its signature fails" \
 	eval '[ $st -eq 1 ] && has "bad.cp:1: the checkpoint.s signature does not verify"'
