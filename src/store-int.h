@@ -34,6 +34,15 @@ enum store_stmt {
 	STMT_N
 };
 
+/* store_session_get's statements: the session, its child tables (enum
+ * store_child, from STORE_GET_CHILD), the statements' texts. */
+enum store_get_slot {
+	STORE_GET_SESSION,
+	STORE_GET_TEXT,
+	STORE_GET_CHILD,
+	STORE_GET_N = STORE_GET_CHILD + 5
+};
+
 /* A content version's file list as the canonical form writes it. */
 struct store_files_block {
 	char *version;
@@ -58,6 +67,7 @@ struct store {
 	size_t nfiles, capfiles, files_next;
 	sqlite3_stmt *stmt[STMT_N];
 	sqlite3_stmt *vstmt[16]; /* store-visit.c's */
+	sqlite3_stmt *get_stmt[STORE_GET_N]; /* store_session_get's */
 	struct store_signer signer; /* store-sign.c; none: sign_link NULL */
 };
 

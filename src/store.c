@@ -1259,6 +1259,8 @@ store_close(struct store *st)
 	for (int i = 0; i < STMT_N; i++)
 		sqlite3_finalize(st->stmt[i]);
 	store_visit_close(st);
+	for (int i = 0; i < STORE_GET_N; i++)
+		sqlite3_finalize(st->get_stmt[i]);
 	if (st->db != NULL)
 		sqlite3_close(st->db);
 	if (st->lock_fd >= 0)
