@@ -4,8 +4,9 @@
  *
  * Each kiosk writes locally first (store.h) and pushes its sealed, signed
  * links here (central_sync): idempotent (a link is kiosk id + chain
- * position + seal; pushing it again stores nothing), resumable (it starts
- * after the central copy's last link of that kiosk), refusing anything the
+ * position + seal; a sync pushes only what the central copy lacks, one
+ * sync of a kiosk at a time), resumable (it starts after the central
+ * copy's last link of that kiosk), refusing anything the
  * central copy contradicts (a local chain shorter than the central one, or
  * a different seal at a position both hold: cut off, rolled back or
  * rewritten since the last sync).
@@ -52,6 +53,7 @@ int central_add_kiosk(const char *url, const char *id, const char *pubkey,
 
 struct central_sync_stats {
 	int64_t central_before; /* the central copy's last link before */
+	int64_t central_now;    /* and as last known (-1: not read) */
 	int64_t local_head;     /* the local chain's last link */
 	size_t pushed;          /* links pushed now */
 	size_t checkpoints;     /* checkpoint lines pushed now */
@@ -68,6 +70,17 @@ int central_sync(struct store *st, const char *kiosk, const char *url,
 
 /* records list across kiosks (kiosk NULL: all): one line per session. */
 int central_list(const char *url, const char *kiosk, FILE *fp, char **err);
+
+/*
+ * records export --format csv across kiosks (kiosk NULL: all; since NULL or
+ * an ISO 8601 prefix: links of sessions started then or later): one row a
+ * link, in each kiosk's chain order, as the local CSV export writes (UTF-8
+ * with a BOM, CRLF, RFC 4180, formula-guarded): kiosk, link, kind,
+ * session, start, outcome, staff, patient, seals, signature, when the
+ * central store received it. 0, or -1 with *err.
+ */
+int central_export_csv(const char *url, const char *kiosk, const char *since,
+		       FILE *fp, char **err);
 
 /* records show: a session of kiosk (its canonical form, as sealed, and
  * its seal and signature). 0, 1 no such session, -1 error. */

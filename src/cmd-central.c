@@ -11,7 +11,8 @@
  * far the central copy was behind. --follow syncs every S seconds (10)
  * until SIGTERM or SIGINT, going on after failures (a server restarting,
  * the network away), and prints one line per sync that pushed something
- * or failed.
+ * or failed. After each attempt it writes DB.sync (syncstate.h), which the
+ * kiosk's staff screens read to show how far behind the central copy is.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -26,6 +27,7 @@
 #include "config.h"
 #include "outgate.h"
 #include "store.h"
+#include "syncstate.h"
 #include "xmalloc.h"
 
 static void
@@ -146,12 +148,50 @@ cmd_sync_help(FILE *fp)
 	      "  -h, --help     show this help and exit\n", fp);
 }
 
+/*
+ * After each attempt, the state the kiosk shows staff (syncstate.h): when,
+ * whether it worked, and the central copy's last link as last known. Not
+ * being able to write it does not fail the sync (it is said on stderr).
+ */
+static void
+cmd_sync_state(const char *db, const struct central_sync_stats *s,
+	       const char *error)
+{
+	char *path = syncstate_path(db), *err = NULL;
+	struct syncstate st;
+
+	/* what the last attempt knew, if anything */
+	if (syncstate_load(path, &st, &err) != 0) {
+		free(err);
+		err = NULL;
+		memset(&st, 0, sizeof st);
+	}
+	st.attempt = (int64_t)time(NULL);
+	if (s->central_now >= 0)
+		st.central = s->central_now;
+	if (error == NULL) {
+		st.synced = st.attempt;
+		st.failed = false;
+		st.error[0] = '\0';
+	} else {
+		syncstate_set_error(&st, error);
+	}
+	if (st.synced > st.attempt)
+		st.synced = st.attempt; /* the clock went back */
+	if (syncstate_save(path, &st, &err) != 0) {
+		outgate_printf(stderr, "isokiosk sync: the state for the"
+			       " kiosk's staff screens not saved: %s\n", err);
+		free(err);
+	}
+	free(path);
+}
+
 /* One sync; prints what it did. 0 or 1. */
 static int
 cmd_sync_once(const char *db, const char *kiosk, const char *url, bool quiet)
 {
 	struct store_opts o = { .flags = STORE_READONLY };
-	struct central_sync_stats s;
+	struct central_sync_stats s = { .central_now = -1 };
 	char *err = NULL;
 	struct store *st = store_open(db, &o, &err);
 	int rc;
@@ -163,6 +203,7 @@ cmd_sync_once(const char *db, const char *kiosk, const char *url, bool quiet)
 	}
 	rc = central_sync(st, kiosk, url, &s, &err);
 	store_close(st);
+	cmd_sync_state(db, &s, rc != 0 ? err : NULL);
 	if (rc != 0) {
 		outgate_printf(stderr, "isokiosk sync: %s (%zu links pushed"
 			       " before the failure)\n", err, s.pushed);

@@ -109,6 +109,12 @@ cmd_records_help(FILE *fp)
 	      " else db = in\n"
 	      "                 the configuration file, else\n"
 	      "                 ~/.local/share/isokiosk/records.db)\n"
+	      "  --db postgresql://...  the clinic's central store, across"
+	      " kiosks: list,\n"
+	      "                 show (with --kiosk), verify, export --format"
+	      " csv (a row\n"
+	      "                 a link)\n"
+	      "  --kiosk ID     the central store: one kiosk only\n"
 	      "  --since DATE   sessions started at or after DATE (UTC):"
 	      " YYYY-MM-DD or\n"
 	      "                 YYYY-MM-DDTHH:MM[:SS[.mmm]][Z]\n"
@@ -577,15 +583,26 @@ out:
 
 /* ---- the central store ------------------------------------------------------ */
 
-/* records list|show|verify --db postgresql://... [--kiosk ID] */
+/* records list|show|verify|export --db postgresql://... [--kiosk ID] */
 static int
 cmd_records_central(const char *verb, const char *url, const char *kiosk,
+		    const char *format, bool detail, const char *since,
 		    int argc, char **argv)
 {
 	char *err = NULL;
 	int rc;
 
-	if (strcmp(verb, "list") == 0) {
+	if (strcmp(verb, "export") == 0) {
+		/* the central copy holds each session's canonical form, not
+		 * its rows: the detailed CSV and FHIR come from the kiosk */
+		if (strcmp(format, "csv") != 0 || detail)
+			return cli_usage_error("records", "the central store"
+					       " exports --format csv, a row a"
+					       " link (--detail and FHIR come"
+					       " from each kiosk's own"
+					       " database)");
+		rc = central_export_csv(url, kiosk, since, stdout, &err);
+	} else if (strcmp(verb, "list") == 0) {
 		rc = central_list(url, kiosk, stdout, &err);
 	} else if (strcmp(verb, "verify") == 0) {
 		rc = central_verify(url, kiosk, stdout, &err);
@@ -606,8 +623,8 @@ cmd_records_central(const char *verb, const char *url, const char *kiosk,
 					kiosk, id);
 	} else {
 		return cli_usage_error("records", "%s is not done on the"
-				       " central store yet (list, show,"
-				       " verify are)", verb);
+				       " central store (list, show, verify,"
+				       " export are)", verb);
 	}
 	if (rc < 0 || (rc == 1 && err != NULL)) {
 		outgate_printf(stderr, "isokiosk records: %s\n", err);
@@ -778,7 +795,9 @@ cmd_records(int argc, char **argv)
 	}
 
 	if (central_is_url(dbopt))
-		return cmd_records_central(verb, dbopt, kioskopt, argc, argv);
+		return cmd_records_central(verb, dbopt, kioskopt, format,
+					   detail, sinceopt ? since : NULL,
+					   argc, argv);
 	if (kioskopt != NULL)
 		return cli_usage_error("records", "--kiosk is for the central"
 				       " store (--db postgresql://...)");

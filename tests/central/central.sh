@@ -70,6 +70,8 @@ cps=$(( $(head_of "$tmp/a.db") / 50 + $(head_of "$tmp/b.db") / 50 + $(head_of "$
 t "and their checkpoints (every 50 links: $cps)" [ "$(pg_psql -c 'SELECT count(*) FROM checkpoints')" = $cps ]
 sync a >"$out" 2>&1
 t "sync again: idempotent, nothing pushed" has '0 links pushed'
+t "each sync leaves its state beside the database for the staff menu" \
+	eval 'grep -qx "central $(head_of "$tmp/a.db")" "$tmp/a.db.sync" && ! grep -q "^error" "$tmp/a.db.sync"'
 $K records verify --db "$(pg_url staff)" >"$out" 2>&1; st=$?
 t "central verify: every kiosk's chain, signatures, checkpoints hold" \
 	eval '[ $st -eq 0 ] && has "^central: 3 kiosks, $total links, 0 problems$"'
@@ -77,6 +79,17 @@ $K records list --kiosk kiosk-b --db "$(pg_url staff)" >"$out" 2>&1
 t "records list --kiosk across the central store" eval '[ "$(grep -c "^kiosk-b " "$out")" -eq "$per" ]'
 $K records show 7 --kiosk kiosk-c --db "$(pg_url staff)" >"$out" 2>&1
 t "records show --kiosk: the canonical form as sealed" has '^  patient 患者 000007$'
+$K records export --format csv --db "$(pg_url staff)" >"$out" 2>&1
+bom=$(head -c 3 "$out" | od -An -tx1 | tr -d ' ')
+crlf=$(grep -c $'\r$' "$out")
+t "records export --format csv across kiosks: a BOM, a header, a row a link ($crlf lines)" \
+	eval '[ "$bom" = efbbbf ] && head -1 "$out" | grep -q "kiosk_id,link,kind,session_id," && [ "$crlf" -eq $((total + 1)) ]'
+$K records export --format csv --kiosk kiosk-a --db "$(pg_url staff)" >"$out" 2>&1
+t "records export --kiosk: that kiosk's links, in chain order" \
+	eval '[ "$(grep -c "^kiosk-a," "$out")" -eq "$(head_of "$tmp/a.db")" ] && [ "$(wc -l <"$out")" -eq $(($(head_of "$tmp/a.db") + 1)) ] && sed -n 2p "$out" | grep -q "^kiosk-a,1,session,1,"'
+$K records export --format fhir --db "$(pg_url staff)" >"$out" 2>&1; st=$?
+t "records export --format fhir on the central store: refused, saying where FHIR comes from" \
+	eval '[ $st -eq 2 ] && has "kiosk.s own database"'
 
 # ---- the roles ----
 PGUSER_AS=kiosk_a pg_psql -c "UPDATE links SET outcome = 'x'" >"$out" 2>&1; st=$?
@@ -124,13 +137,29 @@ $K records verify --kiosk kiosk-a --db "$(pg_url staff)" >"$out" 2>&1; st=$?
 t "the chain holds centrally after the crash" eval '[ $st -eq 0 ] && has "kiosk kiosk-a: chain holds: $ha links"'
 
 # ---- a kiosk offline for a day ----
+per_b=$(head_of "$tmp/b.db")
 pg_stop
 printf 'sample\t40\n' | STORE_DRIVE_KEY="$tmp/b.key" STORE_DRIVE_KIOSK=kiosk-b "$drive" "$tmp/b.db" >/dev/null
 sync b >"$out" 2>&1; st=$?
 t "offline: sync fails clearly, the kiosk keeps recording" eval '[ $st -eq 1 ] && has "cannot connect to the central store"'
+t "offline: its state says why, and what the central copy had" \
+	eval 'grep -q "^error cannot connect to the central store" "$tmp/b.db.sync" && grep -qx "central $per_b" "$tmp/b.db.sync"'
 pg_restart
 sync b >"$out" 2>&1
 t "back online: it catches up" has 'sync: kiosk kiosk-b: [0-9]+ links pushed .*now at #'"$(head_of "$tmp/b.db")"'\)'
+t "back online: its state is clear again" \
+	eval 'grep -qx "central $(head_of "$tmp/b.db")" "$tmp/b.db.sync" && ! grep -q "^error" "$tmp/b.db.sync"'
+# two syncs of one kiosk at once: one pushes, the other waits its turn or
+# says another is running; nothing doubled
+printf 'sample\t%s\n' "$per" | STORE_DRIVE_KEY="$tmp/b.key" STORE_DRIVE_KIOSK=kiosk-b "$drive" "$tmp/b.db" >/dev/null
+sync b >"$tmp/twin1" 2>&1 & s1=$!
+sync b >"$tmp/twin2" 2>&1 & s2=$!
+wait $s1; st1=$?; wait $s2; st2=$?
+hb=$(head_of "$tmp/b.db")
+t "two syncs of one kiosk at once: each pushed, or said another sync is running" \
+	eval 'for f in "$tmp/twin1" "$tmp/twin2"; do grep -qE "links pushed|another sync of kiosk kiosk-b is running" "$f" || exit 1; done'
+t "two syncs at once: nothing doubled, nothing lost" \
+	[ "$(pg_psql -c "SELECT count(*), count(DISTINCT seq), max(seq) FROM links WHERE kiosk_id = 'kiosk-b'")" = "$hb|$hb|$hb" ]
 # --follow, as a service: picks up new sessions, stops on SIGTERM
 $K sync --follow --interval 1 --to "$(pg_url kiosk_c)" --db "$tmp/c.db" --config "$tmp/c.conf" >"$tmp/follow" 2>&1 &
 fpid=$!
