@@ -30,6 +30,7 @@
 #include "pin.h"
 #include "quiz.h"
 #include "store.h"
+#include "syncstate.h"
 #include "term.h"
 #include "xmalloc.h"
 
@@ -440,6 +441,9 @@ cmd_run(int argc, char **argv)
 	term_size(&w, &h);
 	kiosk_init(&app, &cfg, b, content, w, h, amb, 0);
 	kiosk_consent_use_store(&app, st);
+	/* how far behind sync is, for the staff menu (written by sync) */
+	if (st != NULL)
+		app.sync_state = syncstate_path(dbpath);
 	app.cs.start_consent = cfg.start_mode == CONFIG_START_CONSENT;
 	app.cs.default_staff = staff != NULL ? xstrdup(staff) : NULL;
 	rc = 0;
