@@ -185,6 +185,21 @@ PGUSER_AS=kiosk_a pg_psql -c "INSERT INTO links(kiosk_id, seq, kind, session_id,
 t "the central store itself refuses a key that is not registered" \
 	eval '[ $st -ne 0 ] && has "not the one registered"'
 
+# a session changed after it was sealed (and not sealed again): sync pushes
+# what the kiosk signed, the central triggers recompute the seal and refuse
+# that link, naming it; the batches before it stay, the rest is not pushed
+printf 'kiosk_id = kiosk-f\n' >"$tmp/f.conf"
+printf 'sample\t%s\n' $((per * 2)) | STORE_DRIVE_KEY="$tmp/f.key" STORE_DRIVE_KIOSK=kiosk-f "$drive" "$tmp/f.db" >/dev/null
+$K central add-kiosk kiosk-f "$($K keys show --key "$tmp/f.key" | awk '/^public key:/ {print $3}')" --db "$admin" >/dev/null
+fid=$((per * 2 - 10))
+sqlite3 "$tmp/f.db" "DROP TRIGGER sessions_sealed; UPDATE sessions SET patient_ref = 'P-EDITED' WHERE id = $fid"
+fseq=$(sqlite3 "$tmp/f.db" "SELECT seal_seq FROM sessions WHERE id = $fid")
+$K sync --to "$(pg_url kiosk_a)" --db "$tmp/f.db" --config "$tmp/f.conf" >"$out" 2>&1; st=$?
+t "a session changed after sealing: the central store refuses its link, naming it" \
+	eval '[ $st -eq 1 ] && has "pushing link #$fseq: link $fseq of kiosk kiosk-f: its seal does not match its canonical form"'
+t "and keeps the whole batches before it ($(( (fseq - 1) / 500 * 500 )) links)" \
+	[ "$(pg_psql -c "SELECT count(*) FROM links WHERE kiosk_id = 'kiosk-f'")" = $(( (fseq - 1) / 500 * 500 )) ]
+
 # ---- the red-team attacks, against kiosk b (340 links, all synced) ----
 verify_local() { $K records verify --db "$tmp/b.db" --key "$pkb" "$@" >"$out" 2>&1; }
 pkb=$($K keys show --key "$tmp/b.key" | awk '/^public key:/ {print $3}')
