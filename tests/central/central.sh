@@ -112,7 +112,10 @@ t "a made-up link: its seal does not match its canonical form, refused" \
 
 # ---- the server killed in the middle of a sync, and restarted ----
 a0=$(head_of "$tmp/a.db")
-printf 'sample\t%s\n' $((per * 10)) | STORE_DRIVE_KEY="$tmp/a.key" STORE_DRIVE_KIOSK=kiosk-a \
+# a backlog of 10 batches at least (sync by COPY is fast: a smaller one
+# could be pushed whole before the first batch is seen and the server killed)
+backlog=$((per * 10 > 5000 ? per * 10 : 5000))
+printf 'bulk\ton\nsample\t%s\nbulk\toff\n' $backlog | STORE_DRIVE_KEY="$tmp/a.key" STORE_DRIVE_KIOSK=kiosk-a \
 	STORE_DRIVE_CHECKPOINT_EVERY=500 "$drive" "$tmp/a.db" >/dev/null
 sync a >"$tmp/killed" 2>&1 &
 spid=$!
