@@ -136,8 +136,12 @@ static const char *const central_schema_1[] = {
 	"CREATE TABLE links("
 	" kiosk_id text NOT NULL REFERENCES kiosks(id),"
 	" seq bigint NOT NULL CHECK (seq > 0),"
-	" kind text NOT NULL CHECK (kind IN ('session', 'verification')),"
-	" session_id bigint NOT NULL,"
+	/* store_link_kind_name's: the kinds of link a kiosk's chain has */
+	" kind text NOT NULL CHECK (kind IN ('session', 'verification',"
+	" 'pregnancy-test', 'flag-ack', 'prescription')),"
+	/* a pregnancy test belongs to a patient, not to a session */
+	" session_id bigint CHECK ((session_id IS NULL) ="
+	" (kind = 'pregnancy-test')),"
 	" prev text NOT NULL,"
 	" seal text NOT NULL CHECK (seal ~ '^[0-9a-f]{64}$'),"
 	" canonical bytea NOT NULL,"
@@ -525,55 +529,48 @@ central_push_link(const struct store_link_info *l, void *ctx)
 {
 	struct central_push *p = ctx;
 	struct store_session s;
-	const char *staff, *outcome;
-	char *canon;
+	char *canon, what[80];
 	size_t len;
 
 	/* Only what the kiosk itself signed leaves it. */
 	if (!l->signed_ || strcmp(l->signed_seal, l->seal) != 0 ||
 	    !identity_verify_link(p->pk, l->seq, l->seal, l->sig)) {
-		central_fail(p->err, "link #%lld (%s %lld) is not signed by"
-			     " this kiosk's registered key: not pushed (run"
+		store_link_describe(l, what);
+		central_fail(p->err, "link #%lld (%s) is not signed by this"
+			     " kiosk's registered key: not pushed (run"
 			     " isokiosk records verify)", (long long)l->seq,
-			     l->verification ? "verification of session" :
-			     "session", (long long)l->session);
+			     what);
 		return p->failed = -1;
 	}
+	/* every kind's canonical form, as the code that sealed it made it:
+	 * the central triggers recompute the seal over it */
 	store_session_init(&s);
 	canon = store_link_canonical(p->st, l, &s, &len, p->err);
-	if (canon == NULL) {
-		store_session_done(&s);
+	store_session_done(&s);
+	if (canon == NULL)
 		return p->failed = -1;
-	}
 	if (p->n == 0 && central_begin_batch(p) != 0) {
 		free(canon);
-		store_session_done(&s);
 		return p->failed = -1;
-	}
-	staff = s.staff_id;
-	outcome = s.outcome_name;
-	if (l->verification) {
-		for (size_t i = 0; i < s.nverifications; i++)
-			if (s.verifications[i].seq == l->seq)
-				staff = s.verifications[i].staff_id;
-		outcome = "verified";
 	}
 	strbuf_add(&p->row, "\0\15", 2); /* 13 fields */
 	central_put_text(&p->row, p->kiosk);
 	central_put_int8(&p->row, l->seq);
-	central_put_text(&p->row, l->verification ? "verification" : "session");
-	central_put_int8(&p->row, l->session);
+	central_put_text(&p->row, store_link_kind_name(l->kind));
+	if (l->kind == STORE_LINK_TEST)
+		central_put_text(&p->row, NULL); /* no session */
+	else
+		central_put_int8(&p->row, l->session);
 	central_put_text(&p->row, l->prev);
 	central_put_text(&p->row, l->seal);
 	central_put_field(&p->row, canon, len);
 	central_put_text(&p->row, l->pubkey);
 	central_put_text(&p->row, l->sig);
-	central_put_text(&p->row, staff);
-	central_put_text(&p->row, s.patient_ref);
-	central_put_text(&p->row, s.started_at);
-	central_put_text(&p->row, outcome);
+	central_put_text(&p->row, l->staff);
+	central_put_text(&p->row, l->patient);
+	central_put_text(&p->row, l->at);
+	central_put_text(&p->row, l->outcome);
 	free(canon);
-	store_session_done(&s);
 	p->seq[p->n++] = l->seq;
 	if (p->row.len >= 65536 && central_put_rows(p) != 0)
 		return p->failed = -1;

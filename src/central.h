@@ -3,7 +3,9 @@
  * only module that uses libpq).
  *
  * Each kiosk writes locally first (store.h) and pushes its sealed, signed
- * links here (central_sync): idempotent (a link is kiosk id + chain
+ * links here (central_sync), every kind of link of its chain (sessions,
+ * staff verifications, pregnancy tests, flag acknowledgements, may
+ * prescribe), each with the canonical form its seal covers: idempotent (a link is kiosk id + chain
  * position + seal; a sync pushes only what the central copy lacks, one
  * sync of a kiosk at a time), resumable (it starts after the central
  * copy's last link of that kiosk), refusing anything the
@@ -75,15 +77,18 @@ int central_list(const char *url, const char *kiosk, FILE *fp, char **err);
  * records export --format csv across kiosks (kiosk NULL: all; since NULL or
  * an ISO 8601 prefix: links of sessions started then or later): one row a
  * link, in each kiosk's chain order, as the local CSV export writes (UTF-8
- * with a BOM, CRLF, RFC 4180, formula-guarded): kiosk, link, kind,
- * session, start, outcome, staff, patient, seals, signature, when the
- * central store received it. 0, or -1 with *err.
+ * with a BOM, CRLF, RFC 4180, formula-guarded): kiosk, link, kind
+ * (session, verification, pregnancy-test, flag-ack, prescription),
+ * session (empty for a pregnancy test), start (a test's: when it was
+ * recorded), outcome (a test's: its result), staff, patient, seals,
+ * signature, when the central store received it. 0, or -1 with *err.
  */
 int central_export_csv(const char *url, const char *kiosk, const char *since,
 		       FILE *fp, char **err);
 
-/* records show: a session of kiosk (its canonical form, as sealed, and
- * its seal and signature). 0, 1 no such session, -1 error. */
+/* records show: a session of kiosk and the links about it (verifications,
+ * acknowledgements, may prescribe): each one's canonical form, as sealed,
+ * its seal and signature. 0, 1 no such session, -1 error. */
 int central_show(const char *url, const char *kiosk, int64_t session,
 		 FILE *fp, char **err);
 

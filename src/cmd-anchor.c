@@ -59,6 +59,36 @@ cmd_anchor_config(const char *configfile, char **key_path, char **kiosk)
 	return rc;
 }
 
+int
+cmd_anchor_signer_load(const char *configfile, struct cmd_anchor_signer *s)
+{
+	char *key_path = NULL, *err = NULL;
+
+	memset(s, 0, sizeof *s);
+	if (cmd_anchor_config(configfile, &key_path, &s->kiosk) != 0)
+		return -1;
+	if (identity_load(key_path, true, &s->id, &err) < 0) {
+		outgate_printf(stderr, "isokiosk records: %s\n", err);
+		free(err);
+		free(key_path);
+		free(s->kiosk);
+		s->kiosk = NULL;
+		return -1;
+	}
+	free(key_path);
+	identity_store_signer(&s->id, s->kiosk, IDENTITY_CHECKPOINT_EVERY,
+			      &s->sg);
+	return 0;
+}
+
+void
+cmd_anchor_signer_done(struct cmd_anchor_signer *s)
+{
+	identity_done(&s->id);
+	free(s->kiosk);
+	memset(s, 0, sizeof *s);
+}
+
 static void
 cmd_anchor_keys_help(FILE *fp)
 {

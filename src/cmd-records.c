@@ -699,10 +699,12 @@ cmd_records(int argc, char **argv)
 					   dbopt);
 	if (strcmp(verb, "add-test") == 0)
 		return cmd_records_add_test(argc - optind + 1,
-					    argv + optind - 1, dbopt);
+					    argv + optind - 1, dbopt,
+					    configopt);
 	if (strcmp(verb, "prescribe") == 0)
 		return cmd_records_prescribe(argc - optind + 1,
-					     argv + optind - 1, dbopt);
+					     argv + optind - 1, dbopt,
+					     configopt);
 	/* Options may also follow the verb. */
 	{
 		int vargc = argc - optind + 1;

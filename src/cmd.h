@@ -43,8 +43,10 @@ void cmd_records_put(FILE *fp, const char *text);
 /* The content folder the kiosk uses (configuration, else bundled);
  * caller frees. */
 char *cmd_records_content_dir(void);
-int cmd_records_add_test(int argc, char **argv, const char *dbopt);
-int cmd_records_prescribe(int argc, char **argv, const char *dbopt);
+int cmd_records_add_test(int argc, char **argv, const char *dbopt,
+			 const char *configopt);
+int cmd_records_prescribe(int argc, char **argv, const char *dbopt,
+			  const char *configopt);
 int cmd_records_patient(struct store *st, const char *ref, char **err);
 int cmd_records_due(struct store *st, const char *content, char **err);
 

@@ -658,13 +658,13 @@ identity_walk_link(const struct store_link_info *l, void *vctx)
 {
 	struct identity_walk *w = vctx;
 	struct identity_chain_report *r = w->r;
-	const char *what = l->verification ? "verification of session"
-					   : "session";
+	char what[80];
 
+	store_link_describe(l, what);
 	r->links++;
 	if (l->seq == w->last_seq)
-		identity_report(r, "link #%lld: held twice (%s %lld)",
-				(long long)l->seq, what, (long long)l->session);
+		identity_report(r, "link #%lld: held twice (%s)",
+				(long long)l->seq, what);
 	w->last_seq = l->seq;
 	r->head_seq = l->seq;
 	snprintf(r->head, sizeof r->head, "%s", l->seal);
@@ -674,29 +674,27 @@ identity_walk_link(const struct store_link_info *l, void *vctx)
 		w->cp_seen[i] = true;
 		if (strcmp(w->cps[i].head, l->seal) != 0)
 			identity_report(r, "%s:%zu: checkpoint of %s: link #%lld"
-					" (%s %lld) is not the link it saw:"
+					" (%s) is not the link it saw:"
 					" rewritten since", w->cp_file,
 					w->cp_lines[i], w->cps[i].at,
-					(long long)l->seq, what,
-					(long long)l->session);
+					(long long)l->seq, what);
 	}
 	if (!l->signed_) {
 		if (r->signed_links == 0)
 			r->unsigned_before++;
 		else
-			identity_report(r, "link #%lld (%s %lld): not signed,"
+			identity_report(r, "link #%lld (%s): not signed,"
 					" after signed links: its signature"
 					" was removed, or it was added by"
 					" someone without the key",
-					(long long)l->seq, what,
-					(long long)l->session);
+					(long long)l->seq, what);
 		return 0;
 	}
 	if (!w->have_pk) {
 		if (identity_hex_decode(l->pubkey, w->pk, 32) != 0) {
-			identity_report(r, "link #%lld (%s %lld): the signing"
+			identity_report(r, "link #%lld (%s): the signing"
 					" key is damaged", (long long)l->seq,
-					what, (long long)l->session);
+					what);
 			return 0;
 		}
 		w->have_pk = true;
@@ -710,25 +708,23 @@ identity_walk_link(const struct store_link_info *l, void *vctx)
 
 		identity_hex(w->pk, 32, pkhex);
 		if (strcmp(pkhex, l->pubkey) != 0) {
-			identity_report(r, "link #%lld (%s %lld): signed with"
+			identity_report(r, "link #%lld (%s): signed with"
 					" another key (%.16s...), not this"
 					" kiosk's", (long long)l->seq, what,
-					(long long)l->session, l->pubkey);
+					l->pubkey);
 			return 0;
 		}
 	}
 	if (strcmp(l->signed_seal, l->seal) != 0) {
-		identity_report(r, "link #%lld (%s %lld): its seal is not the"
+		identity_report(r, "link #%lld (%s): its seal is not the"
 				" one signed: changed after it was sealed",
-				(long long)l->seq, what,
-				(long long)l->session);
+				(long long)l->seq, what);
 		return 0;
 	}
 	if (!identity_verify_link(w->pk, l->seq, l->seal, l->sig))
-		identity_report(r, "link #%lld (%s %lld): the signature does"
+		identity_report(r, "link #%lld (%s): the signature does"
 				" not verify: forged or changed",
-				(long long)l->seq, what,
-				(long long)l->session);
+				(long long)l->seq, what);
 	return 0;
 }
 

@@ -190,7 +190,7 @@ char *store_canonical_verification(const struct store_session *s,
 				   size_t *len);
 /* The last link of the chain: *seq 0 and hash "" when empty. */
 int store_chain_head(struct store *st, int64_t *seq, char hash[65], char **err);
-/* Schema 6 (store-sign.c): append its SQL. */
+/* Schema 7 (store-sign.c): append its SQL. */
 void store_schema_sign(struct strbuf *sb);
 /* Sign link seq (sealed with seal) when a signer is set, and write a
  * checkpoint when one is due; inside the sealing transaction. */
@@ -245,5 +245,10 @@ void store_csv_visit(struct strbuf *sb, const struct store_session *s,
 int store_visit_links(struct store *st, int64_t bound,
 		      void (*add)(void *ctx, const struct store_xlink *l),
 		      void *ctx, char **err);
+/* The canonical form of the link seq of a kind of store-visit.c's own
+ * (a test, an acknowledgement, a prescription), made by the function that
+ * sealed it. Caller frees; NULL with *err (none: "no such link"). */
+char *store_visit_canonical(struct store *st, enum store_link_kind kind,
+			    int64_t seq, size_t *len, char **err);
 
 #endif

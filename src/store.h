@@ -522,11 +522,12 @@ void store_report_done(struct store_report *r);
  */
 int store_verify(struct store *st, struct store_report *r, char **err);
 
-/* ---- signatures and checkpoints (store-sign.c, schema 6) --------------- */
+/* ---- signatures and checkpoints (store-sign.c, schema 7) --------------- */
 
 /*
  * The kiosk's signer (identity.c): when set, every link sealed from then on
- * (a session, a staff verification) is signed in the same transaction, and
+ * (a session, a staff verification, a pregnancy test, a flag's
+ * acknowledgement, may prescribe) is signed in the same transaction, and
  * every `every` links a checkpoint line is written locally too.
  */
 struct store_signer {
@@ -543,30 +544,58 @@ struct store_signer {
 };
 /* Set (or, with NULL, clear) the signer; sg is copied. */
 void store_set_signer(struct store *st, const struct store_signer *sg);
-/* Does the database have the signature tables (schema 6 or later)? */
+/* Does the database have the signature tables (schema 7 or later)? */
 bool store_has_signatures(const struct store *st);
+
+/* What a link of the chain records. */
+enum store_link_kind {
+	STORE_LINK_SESSION,        /* a session, sealed */
+	STORE_LINK_VERIFICATION,   /* a staff verification of a session */
+	STORE_LINK_TEST,           /* a pregnancy test (store-visit.h) */
+	STORE_LINK_FLAG_ACK,       /* a flag of a session acknowledged */
+	STORE_LINK_PRESCRIPTION,   /* may prescribe, after a session */
+	STORE_LINK_KIND_N
+};
+/* "session", "verification", "pregnancy-test", "flag-ack",
+ * "prescription": the kind's name in exports and the central store. */
+const char *store_link_kind_name(enum store_link_kind k);
 
 /* One link of the chain as stored, with its signature if any. */
 struct store_link_info {
 	int64_t seq;
-	bool verification;       /* a staff verification, else a session */
-	int64_t session;         /* the session (verified) */
+	enum store_link_kind kind;
+	int64_t session;         /* its session (0 for a pregnancy test) */
+	int64_t id;              /* its row in its own table (the session's
+				    id for a session, the test's, ...) */
 	char prev[65], seal[65]; /* as stored (prev "" for the first) */
 	bool signed_;            /* a signature row exists for seq */
 	char pubkey[65], sig[129], signed_seal[65]; /* its key, signature and
 				    the seal it was made for */
+	/* For listing (not sealed here: the canonical form is what counts);
+	 * valid only during the callback, NULL when absent: who made it,
+	 * the patient, when (a session's start; a test's recording time)
+	 * and its outcome (a session's, "verified", a test's result,
+	 * "acknowledged", "may prescribe"). */
+	const char *staff, *patient, *at, *outcome;
 };
+/* "session 12", "verification of session 12", "pregnancy test 3",
+ * "flag acknowledgement of session 12", "may prescribe of session 12". */
+void store_link_describe(const struct store_link_info *l, char buf[80]);
 typedef int (*store_link_fn)(const struct store_link_info *l, void *ctx);
 /*
- * Call fn for every link with seq > after, in seq order. A non-zero return
- * stops the walk and is returned; -1 on a database error (*err set).
+ * Call fn for every link with seq > after, in seq order, whatever its
+ * kind. A non-zero return stops the walk and is returned; -1 on a
+ * database error (*err set).
  */
 int store_each_link(struct store *st, int64_t after, store_link_fn fn,
 		    void *ctx, char **err);
 /*
- * The canonical form of link l (a session's, or a verification's), loading
- * its session into s (store_session_init'ed; the caller store_session_done's
- * it). Caller frees; NULL with *err.
+ * The canonical form of link l: the bytes its seal covers, as the code
+ * that sealed it wrote them (a session's and a verification's from
+ * store-seal.c, the others' from store-visit.c). For a session or a
+ * verification its session is loaded into s (store_session_init'ed; the
+ * caller store_session_done's it); s is left alone for the other kinds.
+ * Caller frees; NULL with *err.
  */
 char *store_link_canonical(struct store *st, const struct store_link_info *l,
 			   struct store_session *s, size_t *len, char **err);
@@ -581,7 +610,7 @@ int store_checkpoint_add(struct store *st, int64_t seq, const char *line,
 typedef int (*store_checkpoint_fn)(int64_t id, int64_t seq, const char *line,
 				   void *ctx);
 /* Every checkpoint kept with id > after_id, oldest first (none before
- * schema 6). Return as store_each_link. */
+ * schema 7). Return as store_each_link. */
 int store_each_checkpoint(struct store *st, int64_t after_id,
 			  store_checkpoint_fn fn, void *ctx, char **err);
 

@@ -1,8 +1,9 @@
 /*
  * forge: the red-team attacker of issue #16, as a program using the
  * documented algorithm (store-seal.c): after the database was edited with
- * the sqlite3 shell, recompute every seal of the chain in seq order so
- * that the chain holds again; with a key file (an attacker who holds the
+ * the sqlite3 shell, recompute every seal of the chain in seq order (every
+ * kind of link: sessions, verifications, pregnancy tests, flag
+ * acknowledgements, may prescribe) so that the chain holds again; with a key file (an attacker who holds the
  * kiosk's secret key), also sign every link again.
  *
  * Usage: forge DB [KEYFILE]   (the triggers are dropped first)
@@ -14,6 +15,15 @@
 #include "identity.h"
 #include "store-int.h"
 #include "xmalloc.h"
+
+/* Where each kind of link keeps its seal (enum store_link_kind). */
+static const char *const forge_table[STORE_LINK_KIND_N] = {
+	[STORE_LINK_SESSION] = "sessions",
+	[STORE_LINK_VERIFICATION] = "verifications",
+	[STORE_LINK_TEST] = "pregnancy_tests",
+	[STORE_LINK_FLAG_ACK] = "flag_acks",
+	[STORE_LINK_PRESCRIPTION] = "prescriptions",
+};
 
 struct forge_link {
 	struct store_link_info l;
@@ -71,6 +81,9 @@ main(int argc, char **argv)
 	}
 	forge_exec(st, "DROP TRIGGER IF EXISTS sessions_sealed;"
 		   "DROP TRIGGER IF EXISTS verifications_no_update;"
+		   "DROP TRIGGER IF EXISTS pregnancy_tests_no_update;"
+		   "DROP TRIGGER IF EXISTS flag_acks_no_update;"
+		   "DROP TRIGGER IF EXISTS prescriptions_no_update;"
 		   "DROP TRIGGER IF EXISTS link_signatures_no_delete;");
 	if (store_each_link(st, 0, forge_collect, &f, &err) < 0) {
 		fprintf(stderr, "forge: %s\n", err);
@@ -94,7 +107,7 @@ main(int argc, char **argv)
 		store_seal_canonical(prev, canon, len, l->seq, seal);
 		sql = xasprintf("UPDATE %s SET seal_prev = '%s', seal_hash ="
 				" '%s' WHERE seal_seq = %lld",
-				l->verification ? "verifications" : "sessions",
+				forge_table[l->kind],
 				prev, seal, (long long)l->seq);
 		forge_exec(st, sql);
 		free(sql);
