@@ -308,4 +308,82 @@ verify_local --checkpoint "$tmp/bad.cp"; st=$?
 t "a damaged checkpoint file: named with line and column" \
 	eval '[ $st -eq 1 ] && has "bad.cp:2:1: not a checkpoint line"'
 
+# ---- a kiosk with follow-up visits: every kind of link ----
+# a first visit, a follow-up with an urgent flag, the flag acknowledged
+# (store-drive, signed as the kiosk signs), a pregnancy test and may
+# prescribe from the shell (records add-test / prescribe, signed with the
+# key of the configuration)
+printf 'kiosk_id = kiosk-g\nkey = %s\n' "$tmp/g.key" >"$tmp/g.conf"
+printf '%s\n' "begin	P-FU" "sign	1	patient	x	patient acknowledgement" "end	1	completed" \
+	"follow-up	P-FU" "flag	2	mood	mood-harm	urgent" "sign	2	patient	x	patient acknowledgement" \
+	"end	2	completed" "flag-ack	2	1	nurse-b" |
+	STORE_DRIVE_KEY="$tmp/g.key" STORE_DRIVE_KIOSK=kiosk-g "$drive" "$tmp/g.db" >"$out"
+today=$(date -u +%F)
+$K records add-test --patient P-FU --date "$today" --result negative --setting clinic \
+	--staff nurse-t --config "$tmp/g.conf" --db "$tmp/g.db" >>"$out" 2>&1
+$K records prescribe 2 --staff dr-a --date "$today" --config "$tmp/g.conf" --db "$tmp/g.db" >>"$out" 2>&1
+pkg=$($K keys show --key "$tmp/g.key" | awk '/^public key:/ {print $3}')
+$K central add-kiosk kiosk-g "$pkg" --db "$admin" >/dev/null
+kinds() { sqlite3 "$tmp/g.db" "SELECT group_concat(k, ' ') FROM (SELECT seal_seq s, 'session' k FROM sessions
+ UNION ALL SELECT seal_seq, 'flag-ack' FROM flag_acks UNION ALL SELECT seal_seq, 'pregnancy-test' FROM pregnancy_tests
+ UNION ALL SELECT seal_seq, 'prescription' FROM prescriptions ORDER BY s)"; }
+t "follow-up kiosk: sessions, an acknowledgement, a test and may prescribe, each a link" \
+	eval '[ "$(kinds)" = "session session flag-ack pregnancy-test prescription" ] && grep -q "pregnancy test #1 recorded" "$out" && grep -q "session 2: may prescribe, recorded" "$out"'
+$K records verify --db "$tmp/g.db" --key "$pkg" >"$out" 2>&1; st=$?
+t "follow-up kiosk: every kind of link signed with its key" \
+	eval '[ $st -eq 0 ] && has "^signatures hold: 5 of 5 links signed"'
+$K records checkpoint --db "$tmp/g.db" --key "$tmp/g.key" --config "$tmp/g.conf" >"$tmp/g.cp"
+t "follow-up kiosk: its checkpoint counts every kind (5 links)" grep -q "^isokiosk-checkpoint 1 kiosk-g 5 " "$tmp/g.cp"
+sync g kiosk_a >"$out" 2>&1; st=$?
+t "follow-up kiosk: sync pushes every kind of link" eval '[ $st -eq 0 ] && has "sync: kiosk kiosk-g: 5 links pushed"'
+t "the central copy names each link's kind; a test has no session" \
+	[ "$(pg_psql -c "SELECT string_agg(kind || ':' || coalesce(session_id::text, '-'), ' ' ORDER BY seq) FROM links WHERE kiosk_id = 'kiosk-g'")" = "session:1 session:2 flag-ack:2 pregnancy-test:- prescription:2" ]
+$K records verify --kiosk kiosk-g --db "$(pg_url staff)" >"$out" 2>&1; st=$?
+t "central verify: the follow-up kiosk's chain holds (seals over each kind's canonical form, signatures)" \
+	eval '[ $st -eq 0 ] && has "kiosk kiosk-g: chain holds: 5 links, every one signed"'
+$K records export --format csv --kiosk kiosk-g --db "$(pg_url staff)" >"$out" 2>&1
+t "central CSV export: each kind named, the test's result, staff and patient" \
+	eval 'has "^kiosk-g,3,flag-ack,2,.*,acknowledged,nurse-b,P-FU," && has "^kiosk-g,4,pregnancy-test,,[0-9T:.Z-]+,negative,nurse-t,P-FU," && has "^kiosk-g,5,prescription,2,.*,may prescribe,dr-a,P-FU,"'
+$K records show 2 --kiosk kiosk-g --db "$(pg_url staff)" >"$out" 2>&1
+t "central show: a follow-up with its acknowledgement and may prescribe, as sealed" \
+	eval 'has "^kiosk kiosk-g, link #3 \(flag-ack\)" && has "^  isokiosk-flag-ack 1$" && has "^  isokiosk-prescription 1$"'
+$K records list --kiosk kiosk-g --db "$(pg_url staff)" >"$out" 2>&1
+t "central list: the sessions only" eval '[ "$(grep -c "^kiosk-g " "$out")" -eq 2 ]'
+
+# the pregnancy test's result edited in the kiosk's database, every seal
+# recomputed by the forger: without the key the signatures name it; with
+# it, the checkpoint and the central copy do
+cp "$tmp/g.db" "$tmp/g.orig"
+gforge() {
+	cp "$tmp/g.orig" "$tmp/g.db"; rm -f "$tmp/g.db-wal" "$tmp/g.db-shm"
+	sqlite3 "$tmp/g.db" "DROP TRIGGER pregnancy_tests_no_update; UPDATE pregnancy_tests SET result = 'positive'"
+	"$forge" "$tmp/g.db" "$@" >/dev/null
+}
+gforge
+$K records verify --db "$tmp/g.db" --key "$pkg" >"$out" 2>&1; st=$?
+t "a test's result edited, seals recomputed: the seals hold" has '^chain holds'
+t "a test's result edited, no key: its signature names it" \
+	eval '[ $st -eq 1 ] && has "link #4 \(pregnancy test 1\): its seal is not the one signed"'
+gforge "$tmp/g.key"
+$K records verify --db "$tmp/g.db" --key "$pkg" >"$out" 2>&1; st=$?
+t "a test's result edited and re-signed with the key: local verify cannot tell" [ $st -eq 0 ]
+$K records verify --db "$tmp/g.db" --key "$pkg" --checkpoint "$tmp/g.cp" >"$out" 2>&1; st=$?
+t "a test's result edited and re-signed: the checkpoint names it" \
+	eval '[ $st -eq 1 ] && has "link #5 \(may prescribe of session 2\) is not the link it saw: rewritten since"'
+sync g kiosk_a >"$out" 2>&1; st=$?
+t "a test's result edited and re-signed: the central copy refuses it" \
+	eval '[ $st -eq 1 ] && has "link #5 differs from the central copy of kiosk kiosk-g"'
+$K records verify --kiosk kiosk-g --db "$(pg_url staff)" >"$out" 2>&1; st=$?
+t "and the central copy still holds the result as sealed (negative)" \
+	eval '[ $st -eq 0 ] && [ "$(pg_psql -c "SELECT position(convert_to(E'"'"'result\tnegative'"'"', '"'"'UTF8'"'"') IN canonical) > 0 FROM links WHERE kiosk_id = '"'"'kiosk-g'"'"' AND seq = 4")" = t ]'
+# the same edit in the central copy itself (its owner, triggers off):
+# central verify recomputes the test's seal over its canonical form
+pg_psql -c "ALTER TABLE links DISABLE TRIGGER USER;
+UPDATE links SET canonical = convert_to(replace(convert_from(canonical, 'UTF8'), E'result\tnegative', E'result\tpositive'), 'UTF8')
+ WHERE kiosk_id = 'kiosk-g' AND seq = 4;
+ALTER TABLE links ENABLE TRIGGER USER;" >/dev/null
+$K records verify --kiosk kiosk-g --db "$(pg_url staff)" >"$out" 2>&1; st=$?
+t "a test's result edited in the central copy: central verify names the link" \
+	eval '[ $st -eq 1 ] && has "kiosk kiosk-g: link #4 does not match its seal: changed"'
+
 tap_done

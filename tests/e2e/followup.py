@@ -263,6 +263,10 @@ def run(k, tmp):
     ok(rc == 0 and "chain holds: 4 sessions, 8 links" in out,
        "records verify: the chain holds (sessions, tests, the"
        " acknowledgement, may prescribe)", out)
+    ok("signatures hold: 8 of 8 links signed" in out,
+       "records verify: every link signed with the kiosk's key (the staff"
+       " screen's test, acknowledgement and may prescribe, the shell's"
+       " add-test)", out)
 
 
 if __name__ == "__main__":

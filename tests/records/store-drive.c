@@ -11,6 +11,12 @@
  *   sign ID ROLE NAME MEANING
  *   end ID OUTCOME [REASON]
  *   staff-verify ID STAFF
+ *   follow-up PATIENT [PROFILE]        a follow-up visit begun -> ok ID
+ *   vanswer ID KIND ENTRY CHOICE SCORE a follow-up's answer
+ *   flag ID SOURCE ENTRY LEVEL         a flag raised (staff, urgent)
+ *   flag-ack ID FLAG STAFF             a flag acknowledged (its own link)
+ *   test PATIENT DATE RESULT SETTING STAFF  a pregnancy test (own link)
+ *   prescribe ID STAFF TODAY WINDOW    may prescribe (its own link)
  *   content NAME TEXT                  a frozen content file of VERSION
  *                                      (as before schema 5: no order)
  *   frozen LANG REL TEXT [REL TEXT]... a content version made of these
@@ -305,7 +311,7 @@ main(int argc, char **argv)
 
 			rc = store_session_begin(st, &s, &out_id, &err);
 		} else if (strcmp(f[0], "follow-up") == 0 && nf >= 2) {
-			struct store_start s = { "kiosk-1", "nurse-a", f[1],
+			struct store_start s = { drive_kiosk, "nurse-a", f[1],
 				nf > 2 ? f[2] : "pregnancy", "ja", drive_version,
 				false, "follow-up" };
 
