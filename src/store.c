@@ -1150,9 +1150,10 @@ store_open(const char *path, const struct store_opts *opts, char **err)
 			}
 			goto fail;
 		}
-		/* Schemas 3 to 5 have what reading needs (5 only never
-		 * holds a form 5 seal or a follow-up, 4 a form 4 seal, 3 a
-		 * form 3 one). */
+		/* Schemas 3 to 6 have what reading needs (6 only has no
+		 * signatures: its links read as unsigned; 5 never holds a
+		 * form 5 seal or a follow-up, 4 a form 4 seal, 3 a form 3
+		 * one). */
 		if (version > STORE_SCHEMA_VERSION) {
 			store_failf(err, "%s: written by a newer isokiosk"
 				    " (schema %d; this one reads 3 to %d): use"
