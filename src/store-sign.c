@@ -2,12 +2,12 @@
  * store-sign: what the store keeps of the kiosk's identity (schema 7): the
  * signature of each link of the chain (a session, a staff verification, a
  * pregnancy test, a flag's acknowledgement, may prescribe), made when the
- * link is sealed, in
- * the same transaction (a link is sealed and signed, or neither), and the
- * checkpoints the kiosk writes as its chain grows. The store never sees the
- * secret key: it calls the signer it is given (store_set_signer, from
- * identity.c). Also the walk over the chain's links in seq order that
- * verification with signatures, checkpoints and sync use.
+ * link is sealed, in the same transaction (a link is sealed and signed, or
+ * neither), and the checkpoints the kiosk writes as its chain grows. The
+ * store never sees the secret key: it calls the signer it is given
+ * (store_set_signer, from identity.c). Also the walk over the chain's
+ * links of every kind in seq order that verification with signatures,
+ * checkpoints and sync use.
  */
 #include <assert.h>
 #include <stdio.h>
@@ -18,11 +18,11 @@
 #include "xmalloc.h"
 
 /*
- * Schema 7: link signatures and checkpoints (schema 6 is the follow-up
- * visits'). Both are written once and
- * never change; the triggers stop mistakes, the signatures themselves (and
- * a checkpoint kept elsewhere) what a determined edit does. IF NOT EXISTS:
- * the step does not depend on the order it runs in beside other steps.
+ * Schema 7 (schema 6 is the follow-up visits'): link signatures and
+ * checkpoints. Both are written once and never change; the triggers stop
+ * mistakes, the signatures themselves (and a checkpoint kept elsewhere)
+ * what a determined edit does. IF NOT EXISTS: the step does not depend on
+ * the order it runs in beside other steps.
  */
 static const char store_schema_sign_sql[] =
 	"CREATE TABLE IF NOT EXISTS link_signatures("
