@@ -25,6 +25,11 @@ static const struct cmd cli_cmds[] = {
 	{ "records", cmd_records, "list, show, verify or export consent records" },
 	/* staff */
 	{ "staff", cmd_staff, "staff tasks: set-pin" },
+	/* keys (cmd-anchor.c) */
+	{ "keys", cmd_keys, "show the kiosk's signing key" },
+	/* central, sync (cmd-central.c) */
+	{ "central", cmd_central, "set up the clinic's central store (PostgreSQL)" },
+	{ "sync", cmd_sync, "push this kiosk's records to the central store" },
 	{ NULL, NULL, NULL },
 };
 

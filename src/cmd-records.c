@@ -27,8 +27,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "central.h"
 #include "cmd.h"
 #include "clock.h"
+#include "cmd-anchor.h"
 #include "config.h"
 #include "i18n.h"
 #include "outgate.h"
@@ -43,7 +45,9 @@ cmd_records_help(FILE *fp)
 {
 	fputs("Usage: isokiosk records list [--since DATE] [--db FILE]\n"
 	      "       isokiosk records show ID|CODE [--db FILE]\n"
-	      "       isokiosk records verify [--db FILE]\n"
+	      "       isokiosk records verify [--checkpoint FILE] [--receipt"
+	      " CODE] [--key HEX] [--db FILE]\n"
+	      "       isokiosk records checkpoint [--key FILE] [--db FILE]\n"
 	      "       isokiosk records export --format csv|fhir [--detail]"
 	      " [--since DATE] [--db FILE]\n"
 	      "       isokiosk records receipt ID|CODE --output FILE.pdf|--print"
@@ -54,9 +58,10 @@ cmd_records_help(FILE *fp)
 	      "       isokiosk records list --due [--content DIR] [--db FILE]\n"
 	      "       isokiosk records add-test --patient REF --date YYYY-MM-DD"
 	      " --result R\n"
-	      "                --setting S [--staff ID] [--db FILE]\n"
-	      "       isokiosk records prescribe ID|CODE [--staff ID]"
+	      "                --setting S [--staff ID] [--config FILE]"
 	      " [--db FILE]\n"
+	      "       isokiosk records prescribe ID|CODE [--staff ID]"
+	      " [--config FILE] [--db FILE]\n"
 	      "Staff and admin access to the consent records.\n\n"
 	      "  list     a header, then one line per session: id, start,"
 	      " outcome,\n"
@@ -68,7 +73,18 @@ cmd_records_help(FILE *fp)
 	      " seal\n"
 	      "  verify   recompute every seal and walk the chain; exit 0 when it"
 	      " holds,\n"
-	      "           1 naming each session changed, removed or reordered\n"
+	      "           1 naming each session changed, removed or reordered;"
+	      " every\n"
+	      "           link's signature against the kiosk's key; with"
+	      " --checkpoint,\n"
+	      "           each checkpoint line of FILE (links cut off, rolled"
+	      " back or\n"
+	      "           rewritten before it); with --receipt, the session a"
+	      " patient's\n"
+	      "           receipt code names\n"
+	      "  checkpoint  check the chain, then print one signed line"
+	      " (kiosk, chain\n"
+	      "           length, head seal, time) to keep outside the kiosk\n"
 	      "  export   CSV (UTF-8 with a BOM, CRLF; --detail: one row per"
 	      " event)\n"
 	      "           or an HL7 FHIR R4 Bundle (JSON) to standard output\n"
@@ -94,9 +110,23 @@ cmd_records_help(FILE *fp)
 	      " else db = in\n"
 	      "                 the configuration file, else\n"
 	      "                 ~/.local/share/isokiosk/records.db)\n"
+	      "  --db postgresql://...  the clinic's central store, across"
+	      " kiosks: list,\n"
+	      "                 show (with --kiosk), verify, export --format"
+	      " csv (a row\n"
+	      "                 a link)\n"
+	      "  --kiosk ID     the central store: one kiosk only\n"
 	      "  --since DATE   sessions started at or after DATE (UTC):"
 	      " YYYY-MM-DD or\n"
 	      "                 YYYY-MM-DDTHH:MM[:SS[.mmm]][Z]\n"
+	      "  --key HEX|FILE verify: the kiosk's public key (default: its"
+	      " key file,\n"
+	      "                 when readable); checkpoint: the key file\n"
+	      "  --config FILE  the configuration (key =, kiosk_id =): for"
+	      " verify,\n"
+	      "                 checkpoint, and add-test and prescribe, which"
+	      " sign the\n"
+	      "                 link they seal with the kiosk's key\n"
 	      "  -h, --help     show this help and exit\n\n"
 	      "Times are shown in the time zone of the configuration's"
 	      " time_zone\n"
@@ -556,6 +586,61 @@ out:
 	return rc;
 }
 
+/* ---- the central store ------------------------------------------------------ */
+
+/* records list|show|verify|export --db postgresql://... [--kiosk ID] */
+static int
+cmd_records_central(const char *verb, const char *url, const char *kiosk,
+		    const char *format, bool detail, const char *since,
+		    int argc, char **argv)
+{
+	char *err = NULL;
+	int rc;
+
+	if (strcmp(verb, "export") == 0) {
+		/* the central copy holds each session's canonical form, not
+		 * its rows: the detailed CSV and FHIR come from the kiosk */
+		if (strcmp(format, "csv") != 0 || detail)
+			return cli_usage_error("records", "the central store"
+					       " exports --format csv, a row a"
+					       " link (--detail and FHIR come"
+					       " from each kiosk's own"
+					       " database)");
+		rc = central_export_csv(url, kiosk, since, stdout, &err);
+	} else if (strcmp(verb, "list") == 0) {
+		rc = central_list(url, kiosk, stdout, &err);
+	} else if (strcmp(verb, "verify") == 0) {
+		rc = central_verify(url, kiosk, stdout, &err);
+	} else if (strcmp(verb, "show") == 0) {
+		char *end;
+		long long id = strtoll(argv[0], &end, 10);
+
+		(void)argc;
+		if (kiosk == NULL)
+			return cli_usage_error("records", "show on the central"
+					       " store needs --kiosk ID");
+		if (*argv[0] == '\0' || *end != '\0' || id <= 0)
+			return cli_usage_error("records", "'%s' is not a session"
+					       " id", argv[0]);
+		rc = central_show(url, kiosk, id, stdout, &err);
+		if (rc == 1)
+			err = xasprintf("kiosk %s: no session %lld centrally",
+					kiosk, id);
+	} else {
+		return cli_usage_error("records", "%s is not done on the"
+				       " central store (list, show, verify,"
+				       " export are)", verb);
+	}
+	if (rc < 0 || (rc == 1 && err != NULL)) {
+		outgate_printf(stderr, "isokiosk records: %s\n", err);
+		free(err);
+		return 1;
+	}
+	if (fflush(stdout) != 0)
+		return 1;
+	return rc == 0 ? 0 : 1;
+}
+
 /* ---- the command ----------------------------------------------------------- */
 
 int
@@ -568,9 +653,18 @@ cmd_records(int argc, char **argv)
 		{ "detail", no_argument, NULL, 'D' },
 		{ "due", no_argument, NULL, 'u' },
 		{ "content", required_argument, NULL, 'C' },
+		/* the kiosk's key (cmd-anchor.c) */
+		{ "checkpoint", required_argument, NULL, 'c' },
+		{ "receipt", required_argument, NULL, 'r' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "config", required_argument, NULL, 'F' },
+		/* the central store (central.c) */
+		{ "kiosk", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *cpopt = NULL, *receiptopt = NULL, *keyopt = NULL;
+	const char *configopt = NULL, *kioskopt = NULL;
 	const char *dbopt = NULL, *sinceopt = NULL, *format = NULL, *verb;
 	const char *content = NULL;
 	bool due = false;
@@ -589,6 +683,11 @@ cmd_records(int argc, char **argv)
 		case 'D': detail = true; break;
 		case 'u': due = true; break;
 		case 'C': content = optarg; break;
+		case 'c': cpopt = optarg; break;
+		case 'r': receiptopt = optarg; break;
+		case 'k': keyopt = optarg; break;
+		case 'F': configopt = optarg; break;
+		case 'K': kioskopt = optarg; break;
 		case 'h': cmd_records_help(stdout); return 0;
 		default:
 			return cli_usage_error("records", "unknown option '%s'",
@@ -597,18 +696,20 @@ cmd_records(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error("records", "list, show, verify,"
-				       " export, patient, add-test or"
-				       " prescribe?");
+				       " checkpoint, export, patient,"
+				       " add-test or prescribe?");
 	verb = argv[optind++];
 	if (strcmp(verb, "receipt") == 0)
 		return cmd_records_receipt(argc - optind + 1, argv + optind - 1,
 					   dbopt);
 	if (strcmp(verb, "add-test") == 0)
 		return cmd_records_add_test(argc - optind + 1,
-					    argv + optind - 1, dbopt);
+					    argv + optind - 1, dbopt,
+					    configopt);
 	if (strcmp(verb, "prescribe") == 0)
 		return cmd_records_prescribe(argc - optind + 1,
-					     argv + optind - 1, dbopt);
+					     argv + optind - 1, dbopt,
+					     configopt);
 	/* Options may also follow the verb. */
 	{
 		int vargc = argc - optind + 1;
@@ -623,6 +724,11 @@ cmd_records(int argc, char **argv)
 			case 'D': detail = true; break;
 			case 'u': due = true; break;
 			case 'C': content = optarg; break;
+			case 'c': cpopt = optarg; break;
+			case 'r': receiptopt = optarg; break;
+			case 'k': keyopt = optarg; break;
+			case 'F': configopt = optarg; break;
+			case 'K': kioskopt = optarg; break;
 			case 'h': cmd_records_help(stdout); return 0;
 			default:
 				return cli_usage_error("records",
@@ -637,7 +743,19 @@ cmd_records(int argc, char **argv)
 		return cli_usage_error("records", "--since '%s': not a date"
 				       " (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)",
 				       sinceopt);
-	if (strcmp(verb, "list") == 0 || strcmp(verb, "verify") == 0) {
+	if ((cpopt != NULL || receiptopt != NULL) &&
+	    strcmp(verb, "verify") != 0)
+		return cli_usage_error("records", "--checkpoint and --receipt"
+				       " are for verify");
+	if (keyopt != NULL && strcmp(verb, "verify") != 0 &&
+	    strcmp(verb, "checkpoint") != 0)
+		return cli_usage_error("records", "--key is for verify and"
+				       " checkpoint");
+	if (strcmp(verb, "checkpoint") == 0) {
+		if (argc != 0 || sinceopt != NULL)
+			return cli_usage_error("records", "checkpoint takes no"
+					       " argument");
+	} else if (strcmp(verb, "list") == 0 || strcmp(verb, "verify") == 0) {
 		if (argc != 0)
 			return cli_usage_error("records", "%s takes no argument",
 					       verb);
@@ -683,6 +801,13 @@ cmd_records(int argc, char **argv)
 				       " '%s'", verb);
 	}
 
+	if (central_is_url(dbopt))
+		return cmd_records_central(verb, dbopt, kioskopt, format,
+					   detail, sinceopt ? since : NULL,
+					   argc, argv);
+	if (kioskopt != NULL)
+		return cli_usage_error("records", "--kiosk is for the central"
+				       " store (--db postgresql://...)");
 	if (cmd_records_setup(dbopt, &db) != 0) {
 		free(db);
 		return 1;
@@ -761,6 +886,11 @@ cmd_records(int argc, char **argv)
 		}
 		rc = c == 0 ? 0 : 1;
 		store_report_done(&r);
+		if (c >= 0)
+			rc = cmd_anchor_verify(st, rc, configopt, keyopt, cpopt,
+					       receiptopt);
+	} else if (strcmp(verb, "checkpoint") == 0) {
+		rc = cmd_anchor_checkpoint(st, configopt, keyopt);
 	} else if (strcmp(format, "csv") == 0) {
 		rc = store_export_csv(st, sinceopt ? since : NULL, detail,
 				      stdout, &err) == 0 ? 0 : 1;

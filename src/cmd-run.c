@@ -23,12 +23,14 @@
 #include "config.h"
 #include "grid.h"
 #include "i18n.h"
+#include "identity.h"
 #include "ingate.h"
 #include "outgate.h"
 #include "kiosk.h"
 #include "pin.h"
 #include "quiz.h"
 #include "store.h"
+#include "syncstate.h"
 #include "term.h"
 #include "xmalloc.h"
 
@@ -86,6 +88,8 @@ cmd_run_gate(enum ingate_kind kind, const char *opt, const char *arg)
  * frozen once per start, before a session found open is sealed (its seal
  * covers the content's file list). NULL with *err (naming the database).
  */
+static struct store_signer cmd_run_signer;
+
 static struct store *
 cmd_run_store(struct bundle *b, const char *dbpath, char **err)
 {
@@ -95,6 +99,8 @@ cmd_run_store(struct bundle *b, const char *dbpath, char **err)
 
 	if (st == NULL)
 		return NULL;
+	/* Signed from the first link sealed, sessions found open included. */
+	store_set_signer(st, &cmd_run_signer);
 	for (size_t i = 0; i < b->nlangs && e == NULL; i++)
 		store_content_freeze(st, &b->langs[i], &e);
 	if (e == NULL)
@@ -239,6 +245,7 @@ cmd_run(int argc, char **argv)
 	struct bundle *b;
 	struct kiosk_app app;
 	struct term_opts topts;
+	struct identity ident = { 0 };
 	int c, w, h, amb, rc;
 
 	optind = 1;
@@ -372,6 +379,27 @@ cmd_run(int argc, char **argv)
 		config_done(&cfg);
 		return 2;
 	}
+	/* The kiosk's key signs every link it seals: made at the first
+	 * start; one that cannot be used (its mode, its owner, damaged)
+	 * stops the kiosk before the terminal is taken (fail closed). */
+	if (cfg.start_mode == CONFIG_START_CONSENT || cfg.db_path != NULL) {
+		char *kp = cfg.key_path != NULL ? xstrdup(cfg.key_path)
+						: identity_default_path();
+		char *err = NULL;
+
+		if (identity_load(kp, true, &ident, &err) < 0) {
+			outgate_printf(stderr, "isokiosk: %s\n", err);
+			free(err);
+			free(kp);
+			bundle_free(b);
+			config_done(&cfg);
+			return 1;
+		}
+		free(kp);
+		identity_store_signer(&ident, cfg.kiosk_id,
+				      IDENTITY_CHECKPOINT_EVERY,
+				      &cmd_run_signer);
+	}
 	amb = cfg.ambiguous;
 	if (amb == 0)
 		amb = term_probe_ambiguous();
@@ -380,6 +408,7 @@ cmd_run(int argc, char **argv)
 	topts = (struct term_opts){ .theme = cfg.theme, .mouse = true,
 				    .kiosk = true, .ambiguous = amb };
 	if (term_init(&topts, &w, &h) < 0) {
+		identity_done(&ident);
 		bundle_free(b);
 		config_done(&cfg);
 		return 2;
@@ -400,6 +429,7 @@ cmd_run(int argc, char **argv)
 			term_done();
 			outgate_printf(stderr, "isokiosk: %s\n", err != NULL ? err
 				       : "the records cannot be opened");
+			identity_done(&ident);
 			free(err);
 			free(dbpath);
 			bundle_free(b);
@@ -411,6 +441,9 @@ cmd_run(int argc, char **argv)
 	term_size(&w, &h);
 	kiosk_init(&app, &cfg, b, content, w, h, amb, 0);
 	kiosk_consent_use_store(&app, st);
+	/* how far behind sync is, for the staff menu (written by sync) */
+	if (st != NULL)
+		app.sync_state = syncstate_path(dbpath);
 	app.cs.start_consent = cfg.start_mode == CONFIG_START_CONSENT;
 	app.cs.default_staff = staff != NULL ? xstrdup(staff) : NULL;
 	rc = 0;
@@ -436,6 +469,7 @@ cmd_run(int argc, char **argv)
 	kiosk_done(&app);
 	if (st != NULL)
 		store_close(st);
+	identity_done(&ident);
 	free(dbpath);
 	config_done(&cfg);
 	return rc;

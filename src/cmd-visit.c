@@ -16,7 +16,8 @@
  *
  * add-test and prescribe write: they open the database without the kiosk's
  * writer lock and never seal or recover sessions (STORE_APPEND), so they
- * work while a kiosk runs; SQLite serialises the writes. Inputs pass the
+ * work while a kiosk runs; SQLite serialises the writes. The link each
+ * seals is signed with the kiosk's key (cmd-anchor.h), as the kiosk's own. Inputs pass the
  * input gate; stored text is printed escaped (cmd_records_put).
  */
 #include <getopt.h>
@@ -29,6 +30,7 @@
 #include "clinic.h"
 #include "clock.h"
 #include "cmd.h"
+#include "cmd-anchor.h"
 #include "diag.h"
 #include "ingate.h"
 #include "outgate.h"
@@ -87,7 +89,8 @@ cmd_visit_clean(enum ingate_kind k, const char *opt, const char *v)
 }
 
 int
-cmd_records_add_test(int argc, char **argv, const char *dbopt)
+cmd_records_add_test(int argc, char **argv, const char *dbopt,
+		     const char *configopt)
 {
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
@@ -96,11 +99,14 @@ cmd_records_add_test(int argc, char **argv, const char *dbopt)
 		{ "result", required_argument, NULL, 'r' },
 		{ "setting", required_argument, NULL, 's' },
 		{ "staff", required_argument, NULL, 'S' },
+		{ "config", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *patient = NULL, *staff = NULL;
 	struct store_test t = { 0 };
+	struct cmd_anchor_signer sg;
+	bool signer = false;
 	char *ref = NULL, *sid = NULL, *db = NULL, *err = NULL;
 	struct store_opts o = { .flags = STORE_APPEND };
 	struct store *st;
@@ -117,14 +123,17 @@ cmd_records_add_test(int argc, char **argv, const char *dbopt)
 		case 'r': t.result = optarg; break;
 		case 's': t.setting = optarg; break;
 		case 'S': staff = optarg; break;
+		case 'F': configopt = optarg; break;
 		case 'h':
 			fputs("Usage: isokiosk records add-test --patient REF"
 			      " --date YYYY-MM-DD\n"
 			      "         --result negative|positive|invalid"
 			      " --setting clinic|laboratory|home-supervised\n"
-			      "         [--staff ID] [--db FILE]\n"
+			      "         [--staff ID] [--config FILE] [--db FILE]\n"
 			      "Record a pregnancy test of a patient, as its own"
-			      " link of the records' chain.\n"
+			      " link of the records' chain,\n"
+			      "signed with the kiosk's key (key = of the"
+			      " configuration).\n"
 			      "--staff defaults to $USER.\n", stdout);
 			return 0;
 		default:
@@ -163,6 +172,13 @@ cmd_records_add_test(int argc, char **argv, const char *dbopt)
 		goto out;
 	if ((st = store_open(db, &o, &err)) == NULL)
 		goto out;
+	/* signed as the kiosk signs each link it seals (cmd-anchor.h) */
+	if (cmd_anchor_signer_load(configopt, &sg) != 0) {
+		store_close(st);
+		goto out;
+	}
+	signer = true;
+	store_set_signer(st, &sg.sg);
 	if (store_test_add(st, &t, &id, &err) == 0) {
 		outgate_printf(stdout, "pregnancy test #%lld recorded: %s"
 			       "  %s  %s  %s\n", (long long)id, ref, t.date,
@@ -177,23 +193,29 @@ out:
 	free(db);
 	free(ref);
 	free(sid);
+	if (signer)
+		cmd_anchor_signer_done(&sg);
 	return rc;
 }
 
 int
-cmd_records_prescribe(int argc, char **argv, const char *dbopt)
+cmd_records_prescribe(int argc, char **argv, const char *dbopt,
+		      const char *configopt)
 {
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "staff", required_argument, NULL, 'S' },
 		{ "date", required_argument, NULL, 't' },
 		{ "content", required_argument, NULL, 'C' },
+		{ "config", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *staff = NULL, *date = NULL, *content = NULL;
 	struct store_opts o = { .flags = STORE_APPEND };
 	struct content_values *cv;
+	struct cmd_anchor_signer sg;
+	bool signer = false;
 	char today[CLOCK_MAX], *sid = NULL, *db = NULL, *err = NULL;
 	struct store *st;
 	int64_t id;
@@ -206,14 +228,17 @@ cmd_records_prescribe(int argc, char **argv, const char *dbopt)
 		switch (c) {
 		case 'd': dbopt = optarg; break;
 		case 'S': staff = optarg; break;
+		case 'F': configopt = optarg; break;
 		case 't': date = optarg; break;
 		case 'C': content = optarg; break;
 		case 'h':
 			fputs("Usage: isokiosk records prescribe ID|CODE"
 			      " [--staff ID] [--date YYYY-MM-DD]\n"
-			      "         [--content DIR] [--db FILE]\n"
+			      "         [--content DIR] [--config FILE] [--db FILE]\n"
 			      "Record that the prescription may be issued after"
-			      " a completed visit.\n"
+			      " a completed visit\n"
+			      "(its own link of the chain, signed with the"
+			      " kiosk's key).\n"
 			      "Refused for a patient who can become pregnant"
 			      " without a negative pregnancy\n"
 			      "test inside clinic.conf's"
@@ -254,6 +279,12 @@ cmd_records_prescribe(int argc, char **argv, const char *dbopt)
 		cmd_visit_today(today);
 	if ((st = store_open(db, &o, &err)) == NULL)
 		goto out;
+	if (cmd_anchor_signer_load(configopt, &sg) != 0) {
+		store_close(st);
+		goto out;
+	}
+	signer = true;
+	store_set_signer(st, &sg.sg);
 	if (store_find_session(st, argv[optind], &id, &err) == 0 &&
 	    store_prescribe(st, id, sid, today, window, &verdict, &err) == 0) {
 		outgate_printf(stdout, "session %lld: may prescribe, recorded\n",
@@ -267,6 +298,8 @@ out:
 	free(err);
 	free(db);
 	free(sid);
+	if (signer)
+		cmd_anchor_signer_done(&sg);
 	return rc;
 }
 

@@ -29,6 +29,9 @@ int cmd_run(int argc, char **argv);
 int cmd_preview(int argc, char **argv);
 int cmd_records(int argc, char **argv);
 int cmd_staff(int argc, char **argv);
+int cmd_keys(int argc, char **argv);
+int cmd_central(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
 
 /* Shared by cmd-records.c and cmd-visit.c (the follow-up verbs). */
 struct store;
@@ -40,8 +43,10 @@ void cmd_records_put(FILE *fp, const char *text);
 /* The content folder the kiosk uses (configuration, else bundled);
  * caller frees. */
 char *cmd_records_content_dir(void);
-int cmd_records_add_test(int argc, char **argv, const char *dbopt);
-int cmd_records_prescribe(int argc, char **argv, const char *dbopt);
+int cmd_records_add_test(int argc, char **argv, const char *dbopt,
+			 const char *configopt);
+int cmd_records_prescribe(int argc, char **argv, const char *dbopt,
+			  const char *configopt);
 int cmd_records_patient(struct store *st, const char *ref, char **err);
 int cmd_records_due(struct store *st, const char *content, char **err);
 

@@ -59,6 +59,7 @@ config_done(struct config *c)
 	free(c->time_zone);
 	free(c->print_command);
 	free(c->pin_state);
+	free(c->key_path);
 	memset(c, 0, sizeof *c);
 }
 
@@ -287,6 +288,13 @@ config_line(struct config *c, const char *path, int lineno, char *line,
 				   q);
 		else
 			config_set_str(&c->pin_state, val);
+	} else if (strcmp(key, "key") == 0) {
+		if (*val != '/')
+			diag_error(dl, path, lineno, vcol,
+				   "key: expected an absolute path, not '%s'",
+				   q);
+		else
+			config_set_str(&c->key_path, val);
 	} else {
 		char *qk = config_q(key);
 

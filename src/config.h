@@ -29,6 +29,8 @@
  *     print_paper = a4            a4 | receipt (80 mm): the copy's layout
  *     pin_state = /var/lib/isokiosk/pin-state   wrong PINs and the lockout
  *                                 (default: pin-state beside the database)
+ *     key = /etc/isokiosk/kiosk.key   the kiosk's signing key (identity.h;
+ *                                 default: ~/.config/isokiosk/kiosk.key)
  *
  * Fail closed: a file that cannot be read, is not a regular file (a
  * directory), is not text (a NUL byte, bytes that are not UTF-8, control
@@ -71,6 +73,7 @@ struct config {
 	char *print_command;   /* NULL: no printer (checked when read) */
 	int print_paper;       /* enum receipt_paper */
 	char *pin_state;       /* NULL: beside the database (pin.h) */
+	char *key_path;        /* NULL: identity_default_path() */
 };
 
 /* Defaults (no file). */

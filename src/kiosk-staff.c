@@ -21,6 +21,7 @@
 #include "pin.h"
 #include "quiz.h"
 #include "store.h"
+#include "syncstate.h"
 #include "xmalloc.h"
 
 /* ---- PIN ---- */
@@ -349,6 +350,40 @@ kiosk_staff_place_of(const struct kiosk_app *app, int item)
 	return -1;
 }
 
+/*
+ * How far the central copy is behind, as `isokiosk sync` last wrote it
+ * (syncstate.h), against the local chain now: for the staff menu's header.
+ * No file: sync is not set up, nothing is shown. The kiosk never talks to
+ * the central store itself.
+ */
+static void
+kiosk_staff_sync_line(struct kiosk_app *app)
+{
+	struct syncstate ss;
+	char *err = NULL, seal[65];
+	int64_t head = 0;
+	int rc;
+
+	free(app->sync_line);
+	app->sync_line = NULL;
+	if (app->sync_state == NULL || app->cs.store == NULL)
+		return;
+	rc = syncstate_load(app->sync_state, &ss, &err);
+	free(err);
+	if (rc == 1)
+		return;
+	if (rc != 0) {
+		app->sync_line = xstrdup(_("Sync state unreadable"));
+		return;
+	}
+	err = NULL;
+	if (store_head(app->cs.store, &head, seal, &err) != 0) {
+		free(err);
+		head = ss.central; /* unknown: say only when it last worked */
+	}
+	app->sync_line = syncstate_summary(&ss, head);
+}
+
 static void
 kiosk_staff_enter(struct kiosk_app *app)
 {
@@ -361,6 +396,7 @@ kiosk_staff_enter(struct kiosk_app *app)
 	kiosk_records_done(app); /* what the records screens read */
 	app->message = NULL;
 	kiosk_staff_flags_load(app); /* the banner */
+	kiosk_staff_sync_line(app);
 }
 
 /* Back goes where the patient was: a running session, or a record that
@@ -651,7 +687,7 @@ kiosk_staff_draw(const struct kiosk_app *app, struct grid *g)
 	int y, end;
 
 	kiosk_frame(app, &f);
-	kiosk_draw_header(app, g, _("Staff menu"), NULL);
+	kiosk_draw_header(app, g, _("Staff menu"), app->sync_line);
 	kiosk_staff_banner(app, g);
 	n = kiosk_staff_buttons(app, b);
 	if (app->staff_confirm)

@@ -353,6 +353,8 @@ kiosk_done(struct kiosk_app *app)
 	free(app->preview_error);
 	free(app->content_dir);
 	free(app->pin_error);
+	free(app->sync_state);
+	free(app->sync_line);
 	pin_wipe(app->pin, sizeof app->pin);
 	memset(app, 0, sizeof *app);
 }

@@ -345,6 +345,10 @@ struct kiosk_app {
 					the patient's: kept across resets) */
 	double taps[5];              /* the touch way in: when the top-left
 					corner was last tapped */
+	char *sync_state;            /* the sync state file (syncstate.h),
+					NULL: no records (owned) */
+	char *sync_line;             /* how far behind, read on entering the
+					staff menu; NULL: no sync (owned) */
 	size_t staff_lang;           /* default language chosen by staff */
 	struct kiosk_records rec;
 

@@ -34,6 +34,15 @@ enum store_stmt {
 	STMT_N
 };
 
+/* store_session_get's statements: the session, its child tables (enum
+ * store_child, from STORE_GET_CHILD), the statements' texts. */
+enum store_get_slot {
+	STORE_GET_SESSION,
+	STORE_GET_TEXT,
+	STORE_GET_CHILD,
+	STORE_GET_N = STORE_GET_CHILD + 5
+};
+
 /* A content version's file list as the canonical form writes it. */
 struct store_files_block {
 	char *version;
@@ -58,6 +67,8 @@ struct store {
 	size_t nfiles, capfiles, files_next;
 	sqlite3_stmt *stmt[STMT_N];
 	sqlite3_stmt *vstmt[16]; /* store-visit.c's */
+	sqlite3_stmt *get_stmt[STORE_GET_N]; /* store_session_get's */
+	struct store_signer signer; /* store-sign.c; none: sign_link NULL */
 };
 
 /* v in decimal, written backwards from the end of buf; returns where it
@@ -179,6 +190,12 @@ char *store_canonical_verification(const struct store_session *s,
 				   size_t *len);
 /* The last link of the chain: *seq 0 and hash "" when empty. */
 int store_chain_head(struct store *st, int64_t *seq, char hash[65], char **err);
+/* Schema 7 (store-sign.c): append its SQL. */
+void store_schema_sign(struct strbuf *sb);
+/* Sign link seq (sealed with seal) when a signer is set, and write a
+ * checkpoint when one is due; inside the sealing transaction. */
+int store_sign_link(struct store *st, int64_t seq, const char *seal,
+		    char **err);
 /* Seal an open session (inside a transaction the caller holds). */
 int store_seal_session(struct store *st, int64_t id, enum store_outcome outcome,
 		       const char *reason, const char *ended_at, char **err);
@@ -228,5 +245,10 @@ void store_csv_visit(struct strbuf *sb, const struct store_session *s,
 int store_visit_links(struct store *st, int64_t bound,
 		      void (*add)(void *ctx, const struct store_xlink *l),
 		      void *ctx, char **err);
+/* The canonical form of the link seq of a kind of store-visit.c's own
+ * (a test, an acknowledgement, a prescription), made by the function that
+ * sealed it. Caller frees; NULL with *err (none: "no such link"). */
+char *store_visit_canonical(struct store *st, enum store_link_kind kind,
+			    int64_t seq, size_t *len, char **err);
 
 #endif

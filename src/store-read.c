@@ -352,6 +352,34 @@ store_prepare(struct store *st, const char *sql, sqlite3_stmt **out, char **err)
 	return 0;
 }
 
+/*
+ * store_session_get's statements, prepared once per store (sync reads
+ * every session of a chain one by one: preparing them each time was most
+ * of its reading). Reset after each use: none keeps a read transaction
+ * open between calls.
+ */
+_Static_assert(STORE_GET_CHILD + CHILD_N == STORE_GET_N,
+	       "a statement slot for each child table");
+
+static int
+store_get_stmt(struct store *st, enum store_get_slot slot, const char *sql,
+	       sqlite3_stmt **out, char **err)
+{
+	sqlite3_stmt *q = st->get_stmt[slot];
+
+	if (q == NULL) {
+		if (sqlite3_prepare_v3(st->db, sql, -1,
+				       SQLITE_PREPARE_PERSISTENT, &q,
+				       NULL) != SQLITE_OK) {
+			*out = NULL;
+			return store_fail(st, err, "reading the records");
+		}
+		st->get_stmt[slot] = q;
+	}
+	*out = q;
+	return 0;
+}
+
 static int
 store_fill_texts(struct store *st, struct store_session *s, char **err)
 {
@@ -359,8 +387,8 @@ store_fill_texts(struct store *st, struct store_session *s, char **err)
 
 	if (s->nacks == 0)
 		return 0;
-	if (store_prepare(st, "SELECT text FROM texts WHERE sha256 = ?1", &q,
-			  err) != 0)
+	if (store_get_stmt(st, STORE_GET_TEXT, "SELECT text FROM texts WHERE"
+			   " sha256 = ?1", &q, err) != 0)
 		return -1;
 	for (size_t i = 0; i < s->nacks; i++) {
 		sqlite3_reset(q);
@@ -368,7 +396,8 @@ store_fill_texts(struct store *st, struct store_session *s, char **err)
 		if (sqlite3_step(q) == SQLITE_ROW)
 			s->acks[i].text = store_dup(s, store_col(q, 0));
 	}
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
 	return 0;
 }
 
@@ -378,18 +407,17 @@ store_session_get(struct store *st, int64_t id, struct store_session *out,
 {
 	struct store_session v;
 	sqlite3_stmt *q;
-	struct strbuf sql;
 	int rc;
 
 	if (out->arena_ == NULL)
 		store_session_init(out);
-	if (store_prepare(st, "SELECT " SESSION_COLS " FROM sessions"
-			  " WHERE id = ?1", &q, err) != 0)
+	if (store_get_stmt(st, STORE_GET_SESSION, "SELECT " SESSION_COLS
+			   " FROM sessions WHERE id = ?1", &q, err) != 0)
 		return -1;
 	sqlite3_bind_int64(q, 1, id);
 	rc = sqlite3_step(q);
 	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(q);
+		sqlite3_reset(q);
 		if (rc == SQLITE_DONE)
 			return 1;
 		return store_fail(st, err, "reading the session");
@@ -397,19 +425,24 @@ store_session_get(struct store *st, int64_t id, struct store_session *out,
 	store_session_view(&v, q);
 	v.content_files = store_files_block(st, v.content_version, err);
 	if (v.content_files == NULL) {
-		sqlite3_finalize(q);
+		sqlite3_reset(q);
 		return -1;
 	}
 	store_session_copy(out, &v);
-	sqlite3_finalize(q);
-	strbuf_init(&sql);
+	sqlite3_reset(q);
 	for (int c = 0; c < CHILD_N; c++) {
-		strbuf_reset(&sql);
-		strbuf_addf(&sql, "%s WHERE session_id = ?1%s",
-			    store_child_sql[c], store_child_order[c]);
-		if (store_prepare(st, sql.s, &q, err) != 0) {
+		q = st->get_stmt[STORE_GET_CHILD + c];
+		if (q == NULL) {
+			struct strbuf sql;
+
+			strbuf_init(&sql);
+			strbuf_addf(&sql, "%s WHERE session_id = ?1%s",
+				    store_child_sql[c], store_child_order[c]);
+			rc = store_get_stmt(st, STORE_GET_CHILD + c, sql.s, &q,
+					    err);
 			strbuf_done(&sql);
-			return -1;
+			if (rc != 0)
+				return -1;
 		}
 		sqlite3_bind_int64(q, 1, id);
 		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -419,13 +452,10 @@ store_session_get(struct store *st, int64_t id, struct store_session *out,
 					 &out->malformed);
 			store_child_append(out, (enum store_child)c, &r);
 		}
-		sqlite3_finalize(q);
-		if (rc != SQLITE_DONE) {
-			strbuf_done(&sql);
+		sqlite3_reset(q);
+		if (rc != SQLITE_DONE)
 			return store_fail(st, err, "reading the session");
-		}
 	}
-	strbuf_done(&sql);
 	if (store_visit_load(st, out, err) != 0)
 		return -1;
 	return store_fill_texts(st, out, err);

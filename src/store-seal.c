@@ -655,6 +655,8 @@ store_seal_session(struct store *st, int64_t id, enum store_outcome outcome,
 			    (long long)id);
 		goto fail;
 	}
+	if (store_sign_link(st, seq + 1, seal, err) != 0)
+		goto fail;
 	store_session_done(&ss);
 	return 0;
 fail:

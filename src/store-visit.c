@@ -8,7 +8,9 @@
  * Kept apart from store.c and store-seal.c so that those change only by
  * small hooks: store_session_begin calls store_visit_begin, the canonical
  * form calls store_visit_canon, store_chain_head store_visit_head,
- * store_verify store_visit_links.
+ * store_verify store_visit_links, store-sign.c's walk over the chain
+ * store_visit_canonical; each link made here is signed (store_sign_link)
+ * in the transaction that seals it.
  *
  * Canonical forms of the links this module adds (lines "name<TAB>value",
  * LF, values escaped as in store-seal.c):
@@ -865,6 +867,9 @@ store_test_add(struct store *st, const struct store_test *t, int64_t *id,
 		store_fail(st, err, "recording the test");
 		goto fail;
 	}
+	/* signed in the sealing transaction, as every link (store-sign.c) */
+	if (store_sign_link(st, seq + 1, seal, err) != 0)
+		goto fail;
 	if (id != NULL)
 		*id = nid;
 	return store_txn_commit(st, err);
@@ -943,6 +948,8 @@ store_flag_ack(struct store *st, int64_t id, int64_t seq,
 		store_fail(st, err, "recording the acknowledgement");
 		goto fail;
 	}
+	if (store_sign_link(st, hseq + 1, seal, err) != 0)
+		goto fail;
 	store_session_done(&ss);
 	return store_txn_commit(st, err);
 fail:
@@ -951,115 +958,225 @@ fail:
 	return -1;
 }
 
-/* Every pregnancy test and flag acknowledgement as a link for
- * store_verify (seal_seq <= bound only). */
+/*
+ * The links of their own (pregnancy tests, flag acknowledgements, may
+ * prescribe) read back, each with its canonical form made by the same
+ * function that sealed it: for store_verify, and for store-sign.c's walk
+ * (signatures, checkpoints, sync). kind STORE_LINK_KIND_N: every kind;
+ * cmp "<=" or "=" against v on seal_seq.
+ */
+struct store_vrow {
+	enum store_link_kind kind;
+	int64_t seq;
+	int64_t id;             /* the test's id, or the session's */
+	const char *prev, *hash;
+	char *canon;            /* freed after fn */
+	size_t len;
+};
+
+static int
+store_visit_rows(struct store *st, enum store_link_kind kind, const char *cmp,
+		 int64_t v, int (*fn)(void *ctx, const struct store_vrow *r),
+		 void *ctx, char **err)
+{
+	sqlite3_stmt *q;
+	char *sql;
+	int rc, r = 0;
+
+	if (st->schema < 6)
+		return 0;
+	if (kind == STORE_LINK_TEST || kind == STORE_LINK_KIND_N) {
+		sql = xasprintf("SELECT id, patient_ref, test_date, result,"
+				" setting, staff_id, at, seal_seq, seal_prev,"
+				" seal_hash FROM pregnancy_tests"
+				" WHERE seal_seq %s ?1", cmp);
+		rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL);
+		free(sql);
+		if (rc != SQLITE_OK)
+			return store_fail(st, err,
+					  "reading the pregnancy tests");
+		sqlite3_bind_int64(q, 1, v);
+		while (r == 0 && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+			struct store_vrow l = { STORE_LINK_TEST, 0, 0, 0, 0,
+						0, 0 };
+
+			l.canon = store_canon_test(sqlite3_column_int64(q, 0),
+				(const char *)sqlite3_column_text(q, 1),
+				(const char *)sqlite3_column_text(q, 2),
+				(const char *)sqlite3_column_text(q, 3),
+				(const char *)sqlite3_column_text(q, 4),
+				(const char *)sqlite3_column_text(q, 5),
+				(const char *)sqlite3_column_text(q, 6),
+				&l.len);
+			l.seq = sqlite3_column_int64(q, 7);
+			l.id = sqlite3_column_int64(q, 0);
+			l.prev = (const char *)sqlite3_column_text(q, 8);
+			l.hash = (const char *)sqlite3_column_text(q, 9);
+			r = fn(ctx, &l);
+			free(l.canon);
+		}
+		sqlite3_finalize(q);
+		if (r != 0)
+			return r;
+		if (rc != SQLITE_DONE)
+			return store_fail(st, err,
+					  "reading the pregnancy tests");
+	}
+	if (kind == STORE_LINK_FLAG_ACK || kind == STORE_LINK_KIND_N) {
+		sql = xasprintf("SELECT a.session_id, s.seal_hash, a.flag_seq,"
+				" f.source, f.entry_id, f.level, a.staff_id,"
+				" a.at, a.seal_seq, a.seal_prev, a.seal_hash"
+				" FROM flag_acks a LEFT JOIN sessions s ON"
+				" s.id = a.session_id LEFT JOIN flags f ON"
+				" f.session_id = a.session_id AND"
+				" f.seq = a.flag_seq WHERE a.seal_seq %s ?1",
+				cmp);
+		rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL);
+		free(sql);
+		if (rc != SQLITE_OK)
+			return store_fail(st, err,
+					  "reading the acknowledgements");
+		sqlite3_bind_int64(q, 1, v);
+		while (r == 0 && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+			struct store_vrow l = { STORE_LINK_FLAG_ACK, 0, 0, 0,
+						0, 0, 0 };
+
+			l.canon = store_canon_flag_ack(
+				sqlite3_column_int64(q, 0),
+				(const char *)sqlite3_column_text(q, 1),
+				sqlite3_column_int64(q, 2),
+				(const char *)sqlite3_column_text(q, 3),
+				(const char *)sqlite3_column_text(q, 4),
+				(const char *)sqlite3_column_text(q, 5),
+				(const char *)sqlite3_column_text(q, 6),
+				(const char *)sqlite3_column_text(q, 7),
+				&l.len);
+			l.seq = sqlite3_column_int64(q, 8);
+			l.id = sqlite3_column_int64(q, 0);
+			l.prev = (const char *)sqlite3_column_text(q, 9);
+			l.hash = (const char *)sqlite3_column_text(q, 10);
+			r = fn(ctx, &l);
+			free(l.canon);
+		}
+		sqlite3_finalize(q);
+		if (r != 0)
+			return r;
+		if (rc != SQLITE_DONE)
+			return store_fail(st, err,
+					  "reading the acknowledgements");
+	}
+	if (kind == STORE_LINK_PRESCRIPTION || kind == STORE_LINK_KIND_N) {
+		sql = xasprintf("SELECT p.session_id, s.seal_hash, p.staff_id,"
+				" p.test_id, p.at, p.seal_seq, p.seal_prev,"
+				" p.seal_hash FROM prescriptions p LEFT JOIN"
+				" sessions s ON s.id = p.session_id"
+				" WHERE p.seal_seq %s ?1", cmp);
+		rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL);
+		free(sql);
+		if (rc != SQLITE_OK)
+			return store_fail(st, err,
+					  "reading the prescriptions");
+		sqlite3_bind_int64(q, 1, v);
+		while (r == 0 && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+			struct store_vrow l = { STORE_LINK_PRESCRIPTION, 0, 0,
+						0, 0, 0, 0 };
+
+			l.canon = store_canon_presc(sqlite3_column_int64(q, 0),
+				(const char *)sqlite3_column_text(q, 1),
+				(const char *)sqlite3_column_text(q, 2),
+				sqlite3_column_int64(q, 3),
+				(const char *)sqlite3_column_text(q, 4),
+				&l.len);
+			l.seq = sqlite3_column_int64(q, 5);
+			l.id = sqlite3_column_int64(q, 0);
+			l.prev = (const char *)sqlite3_column_text(q, 6);
+			l.hash = (const char *)sqlite3_column_text(q, 7);
+			r = fn(ctx, &l);
+			free(l.canon);
+		}
+		sqlite3_finalize(q);
+		if (r != 0)
+			return r;
+		if (rc != SQLITE_DONE)
+			return store_fail(st, err,
+					  "reading the prescriptions");
+	}
+	return 0;
+}
+
+struct store_vlinks {
+	void (*add)(void *ctx, const struct store_xlink *l);
+	void *ctx;
+};
+
+static int
+store_vlinks_add(void *ctx, const struct store_vrow *r)
+{
+	static const char *const what[STORE_LINK_KIND_N] = {
+		[STORE_LINK_TEST] = "pregnancy test",
+		[STORE_LINK_FLAG_ACK] = "flag acknowledgement",
+		[STORE_LINK_PRESCRIPTION] = "prescription",
+	};
+	struct store_vlinks *v = ctx;
+	struct store_xlink l = { 0 };
+
+	crypto_hash_sha256(l.digest, (const unsigned char *)r->canon, r->len);
+	l.seq = r->seq;
+	l.what = what[r->kind];
+	l.id = r->id;
+	l.prev = r->prev;
+	l.hash = r->hash;
+	v->add(v->ctx, &l);
+	return 0;
+}
+
+/* Every pregnancy test, flag acknowledgement and prescription as a link
+ * for store_verify (seal_seq <= bound only). */
 int
 store_visit_links(struct store *st, int64_t bound,
 		  void (*add)(void *ctx, const struct store_xlink *l),
 		  void *ctx, char **err)
 {
-	sqlite3_stmt *q;
-	int rc;
+	struct store_vlinks v = { add, ctx };
 
-	if (st->schema < 6)
-		return 0;
-	if (sqlite3_prepare_v2(st->db, "SELECT id, patient_ref, test_date,"
-			       " result, setting, staff_id, at, seal_seq,"
-			       " seal_prev, seal_hash FROM pregnancy_tests"
-			       " WHERE seal_seq <= ?1", -1, &q,
-			       NULL) != SQLITE_OK)
-		return store_fail(st, err, "reading the pregnancy tests");
-	sqlite3_bind_int64(q, 1, bound);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct store_xlink l = { 0 };
-		char *canon;
-		size_t len;
+	return store_visit_rows(st, STORE_LINK_KIND_N, "<=", bound,
+				store_vlinks_add, &v, err);
+}
 
-		canon = store_canon_test(sqlite3_column_int64(q, 0),
-			(const char *)sqlite3_column_text(q, 1),
-			(const char *)sqlite3_column_text(q, 2),
-			(const char *)sqlite3_column_text(q, 3),
-			(const char *)sqlite3_column_text(q, 4),
-			(const char *)sqlite3_column_text(q, 5),
-			(const char *)sqlite3_column_text(q, 6), &len);
-		crypto_hash_sha256(l.digest, (const unsigned char *)canon, len);
-		free(canon);
-		l.seq = sqlite3_column_int64(q, 7);
-		l.what = "pregnancy test";
-		l.id = sqlite3_column_int64(q, 0);
-		l.prev = (const char *)sqlite3_column_text(q, 8);
-		l.hash = (const char *)sqlite3_column_text(q, 9);
-		add(ctx, &l);
+struct store_vcanon {
+	char *canon;
+	size_t len;
+};
+
+static int
+store_vcanon_keep(void *ctx, const struct store_vrow *r)
+{
+	struct store_vcanon *c = ctx;
+
+	c->canon = xmalloc(r->len + 1);
+	memcpy(c->canon, r->canon, r->len);
+	c->canon[r->len] = '\0';
+	c->len = r->len;
+	return 1;
+}
+
+char *
+store_visit_canonical(struct store *st, enum store_link_kind kind,
+		      int64_t seq, size_t *len, char **err)
+{
+	struct store_vcanon c = { NULL, 0 };
+	int rc = store_visit_rows(st, kind, "=", seq, store_vcanon_keep, &c,
+				  err);
+
+	if (rc < 0)
+		return NULL;
+	if (c.canon == NULL) {
+		store_failf(err, "link %lld: no %s with that link",
+			    (long long)seq, store_link_kind_name(kind));
+		return NULL;
 	}
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, err, "reading the pregnancy tests");
-	if (sqlite3_prepare_v2(st->db, "SELECT a.session_id, s.seal_hash,"
-			       " a.flag_seq, f.source, f.entry_id, f.level,"
-			       " a.staff_id, a.at, a.seal_seq, a.seal_prev,"
-			       " a.seal_hash FROM flag_acks a LEFT JOIN"
-			       " sessions s ON s.id = a.session_id LEFT JOIN"
-			       " flags f ON f.session_id = a.session_id AND"
-			       " f.seq = a.flag_seq WHERE a.seal_seq <= ?1",
-			       -1, &q, NULL) != SQLITE_OK)
-		return store_fail(st, err, "reading the acknowledgements");
-	sqlite3_bind_int64(q, 1, bound);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct store_xlink l = { 0 };
-		char *canon;
-		size_t len;
-
-		canon = store_canon_flag_ack(sqlite3_column_int64(q, 0),
-			(const char *)sqlite3_column_text(q, 1),
-			sqlite3_column_int64(q, 2),
-			(const char *)sqlite3_column_text(q, 3),
-			(const char *)sqlite3_column_text(q, 4),
-			(const char *)sqlite3_column_text(q, 5),
-			(const char *)sqlite3_column_text(q, 6),
-			(const char *)sqlite3_column_text(q, 7), &len);
-		crypto_hash_sha256(l.digest, (const unsigned char *)canon, len);
-		free(canon);
-		l.seq = sqlite3_column_int64(q, 8);
-		l.what = "flag acknowledgement";
-		l.id = sqlite3_column_int64(q, 0);
-		l.prev = (const char *)sqlite3_column_text(q, 9);
-		l.hash = (const char *)sqlite3_column_text(q, 10);
-		add(ctx, &l);
-	}
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, err, "reading the acknowledgements");
-	if (sqlite3_prepare_v2(st->db, "SELECT p.session_id, s.seal_hash,"
-			       " p.staff_id, p.test_id, p.at, p.seal_seq,"
-			       " p.seal_prev, p.seal_hash FROM prescriptions p"
-			       " LEFT JOIN sessions s ON s.id = p.session_id"
-			       " WHERE p.seal_seq <= ?1", -1, &q,
-			       NULL) != SQLITE_OK)
-		return store_fail(st, err, "reading the prescriptions");
-	sqlite3_bind_int64(q, 1, bound);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct store_xlink l = { 0 };
-		char *canon;
-		size_t len;
-
-		canon = store_canon_presc(sqlite3_column_int64(q, 0),
-			(const char *)sqlite3_column_text(q, 1),
-			(const char *)sqlite3_column_text(q, 2),
-			sqlite3_column_int64(q, 3),
-			(const char *)sqlite3_column_text(q, 4), &len);
-		crypto_hash_sha256(l.digest, (const unsigned char *)canon, len);
-		free(canon);
-		l.seq = sqlite3_column_int64(q, 5);
-		l.what = "prescription";
-		l.id = sqlite3_column_int64(q, 0);
-		l.prev = (const char *)sqlite3_column_text(q, 6);
-		l.hash = (const char *)sqlite3_column_text(q, 7);
-		add(ctx, &l);
-	}
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, err, "reading the prescriptions");
-	return 0;
+	*len = c.len;
+	return c.canon;
 }
 
 /* ---- may prescribe ------------------------------------------------------------ */
@@ -1221,6 +1338,8 @@ store_prescribe(struct store *st, int64_t id, const char *staff_id,
 		store_fail(st, err, "recording the prescription");
 		goto fail;
 	}
+	if (store_sign_link(st, hseq + 1, seal, err) != 0)
+		goto fail;
 	rc = store_txn_commit(st, err);
 	goto out;
 fail:

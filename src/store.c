@@ -750,6 +750,9 @@ store_migrate(struct store *st, char **err)
 	/* Schema 6: follow-up visits (store-visit.c), form 5 seals. */
 	if (version < 6)
 		strbuf_addstr(&sb, store_visit_schema_6);
+	/* Schema 7: the kiosk's signatures and checkpoints (store-sign.c). */
+	if (version < 7)
+		store_schema_sign(&sb);
 	if (version < STORE_SCHEMA_VERSION) {
 		strbuf_addf(&sb, "PRAGMA application_id = %d;"
 			    "PRAGMA user_version = %d;", STORE_APPLICATION_ID,
@@ -1147,9 +1150,10 @@ store_open(const char *path, const struct store_opts *opts, char **err)
 			}
 			goto fail;
 		}
-		/* Schemas 3 to 5 have what reading needs (5 only never
-		 * holds a form 5 seal or a follow-up, 4 a form 4 seal, 3 a
-		 * form 3 one). */
+		/* Schemas 3 to 6 have what reading needs (6 only has no
+		 * signatures: its links read as unsigned; 5 never holds a
+		 * form 5 seal or a follow-up, 4 a form 4 seal, 3 a form 3
+		 * one). */
 		if (version > STORE_SCHEMA_VERSION) {
 			store_failf(err, "%s: written by a newer isokiosk"
 				    " (schema %d; this one reads 3 to %d): use"
@@ -1256,6 +1260,8 @@ store_close(struct store *st)
 	for (int i = 0; i < STMT_N; i++)
 		sqlite3_finalize(st->stmt[i]);
 	store_visit_close(st);
+	for (int i = 0; i < STORE_GET_N; i++)
+		sqlite3_finalize(st->get_stmt[i]);
 	if (st->db != NULL)
 		sqlite3_close(st->db);
 	if (st->lock_fd >= 0)
@@ -1655,6 +1661,8 @@ store_staff_verify(struct store *st, int64_t id, const char *staff_id,
 	store_bind_text(s, 5, head);
 	store_bind_text(s, 6, seal);
 	if (store_step_done(st, s, err, "recording the verification") != 0)
+		goto fail;
+	if (store_sign_link(st, seq + 1, seal, err) != 0)
 		goto fail;
 	store_session_done(&ss);
 	return store_txn_commit(st, err);

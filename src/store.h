@@ -46,7 +46,7 @@
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 /* PRAGMA application_id of every isokiosk records database ("IsKi"): a
  * SQLite file without it is not ours (see store_open). */
 #define STORE_APPLICATION_ID 0x49734b69
@@ -521,6 +521,98 @@ void store_report_done(struct store_report *r);
  * database error (*err set).
  */
 int store_verify(struct store *st, struct store_report *r, char **err);
+
+/* ---- signatures and checkpoints (store-sign.c, schema 7) --------------- */
+
+/*
+ * The kiosk's signer (identity.c): when set, every link sealed from then on
+ * (a session, a staff verification, a pregnancy test, a flag's
+ * acknowledgement, may prescribe) is signed in the same transaction, and
+ * every `every` links a checkpoint line is written locally too.
+ */
+struct store_signer {
+	/* Sign link seq whose seal is seal (64 hex): key gets the public key
+	 * (64 hex), sig the signature (128 hex). */
+	void (*sign_link)(void *ctx, int64_t seq, const char *seal,
+			  char key[65], char sig[129]);
+	/* A checkpoint line for a chain of seq links ending in head, made at
+	 * at (caller frees). NULL: no checkpoints. */
+	char *(*checkpoint)(void *ctx, int64_t seq, const char *head,
+			    const char *at);
+	unsigned every;
+	void *ctx;
+};
+/* Set (or, with NULL, clear) the signer; sg is copied. */
+void store_set_signer(struct store *st, const struct store_signer *sg);
+/* Does the database have the signature tables (schema 7 or later)? */
+bool store_has_signatures(const struct store *st);
+
+/* What a link of the chain records. */
+enum store_link_kind {
+	STORE_LINK_SESSION,        /* a session, sealed */
+	STORE_LINK_VERIFICATION,   /* a staff verification of a session */
+	STORE_LINK_TEST,           /* a pregnancy test (store-visit.h) */
+	STORE_LINK_FLAG_ACK,       /* a flag of a session acknowledged */
+	STORE_LINK_PRESCRIPTION,   /* may prescribe, after a session */
+	STORE_LINK_KIND_N
+};
+/* "session", "verification", "pregnancy-test", "flag-ack",
+ * "prescription": the kind's name in exports and the central store. */
+const char *store_link_kind_name(enum store_link_kind k);
+
+/* One link of the chain as stored, with its signature if any. */
+struct store_link_info {
+	int64_t seq;
+	enum store_link_kind kind;
+	int64_t session;         /* its session (0 for a pregnancy test) */
+	int64_t id;              /* its row in its own table (the session's
+				    id for a session, the test's, ...) */
+	char prev[65], seal[65]; /* as stored (prev "" for the first) */
+	bool signed_;            /* a signature row exists for seq */
+	char pubkey[65], sig[129], signed_seal[65]; /* its key, signature and
+				    the seal it was made for */
+	/* For listing (not sealed here: the canonical form is what counts);
+	 * valid only during the callback, NULL when absent: who made it,
+	 * the patient, when (a session's start; a test's recording time)
+	 * and its outcome (a session's, "verified", a test's result,
+	 * "acknowledged", "may prescribe"). */
+	const char *staff, *patient, *at, *outcome;
+};
+/* "session 12", "verification of session 12", "pregnancy test 3",
+ * "flag acknowledgement of session 12", "may prescribe of session 12". */
+void store_link_describe(const struct store_link_info *l, char buf[80]);
+typedef int (*store_link_fn)(const struct store_link_info *l, void *ctx);
+/*
+ * Call fn for every link with seq > after, in seq order, whatever its
+ * kind. A non-zero return stops the walk and is returned; -1 on a
+ * database error (*err set).
+ */
+int store_each_link(struct store *st, int64_t after, store_link_fn fn,
+		    void *ctx, char **err);
+/*
+ * The canonical form of link l: the bytes its seal covers, as the code
+ * that sealed it wrote them (a session's and a verification's from
+ * store-seal.c, the others' from store-visit.c). For a session or a
+ * verification its session is loaded into s (store_session_init'ed; the
+ * caller store_session_done's it); s is left alone for the other kinds.
+ * Caller frees; NULL with *err.
+ */
+char *store_link_canonical(struct store *st, const struct store_link_info *l,
+			   struct store_session *s, size_t *len, char **err);
+
+/* The chain's last link: *seq (0 when empty) and its seal (65 bytes, ""
+ * when empty). */
+int store_head(struct store *st, int64_t *seq, char seal[65], char **err);
+
+/* Keep a checkpoint line (for chain length seq) in the database. */
+int store_checkpoint_add(struct store *st, int64_t seq, const char *line,
+			 char **err);
+typedef int (*store_checkpoint_fn)(int64_t id, int64_t seq, const char *line,
+				   void *ctx);
+/* Every checkpoint kept with id > after_id, oldest first (none before
+ * schema 7). Return as store_each_link. */
+int store_each_checkpoint(struct store *st, int64_t after_id,
+			  store_checkpoint_fn fn, void *ctx, char **err);
 
 /* ---- test hooks (never used by the kiosk) ------------------------------ */
 

@@ -92,6 +92,12 @@ def staff_exit(k, what):
 
 def main():
     tmp = tempfile.mkdtemp(prefix="isokiosk-followup.")
+    # a home of its own: the kiosk makes its key there at its first start
+    # (and records add-test signs with it), never in the tester's
+    os.environ.update(HOME=tmp, XDG_CONFIG_HOME=os.path.join(tmp, "xdg"),
+                      XDG_DATA_HOME=os.path.join(tmp, "data"),
+                      ISOKIOSK_CONFIG=os.path.join(tmp, "none.conf"))
+    os.environ.pop("ISOKIOSK_KEY", None)
     k = Kiosk(tmp)
     try:
         run(k, tmp)
@@ -263,6 +269,10 @@ def run(k, tmp):
     ok(rc == 0 and "chain holds: 4 sessions, 8 links" in out,
        "records verify: the chain holds (sessions, tests, the"
        " acknowledgement, may prescribe)", out)
+    ok("signatures hold: 8 of 8 links signed" in out,
+       "records verify: every link signed with the kiosk's key (the staff"
+       " screen's test, acknowledgement and may prescribe, the shell's"
+       " add-test)", out)
 
 
 if __name__ == "__main__":

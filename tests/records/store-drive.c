@@ -11,6 +11,12 @@
  *   sign ID ROLE NAME MEANING
  *   end ID OUTCOME [REASON]
  *   staff-verify ID STAFF
+ *   follow-up PATIENT [PROFILE]        a follow-up visit begun -> ok ID
+ *   vanswer ID KIND ENTRY CHOICE SCORE a follow-up's answer
+ *   flag ID SOURCE ENTRY LEVEL         a flag raised (staff, urgent)
+ *   flag-ack ID FLAG STAFF             a flag acknowledged (its own link)
+ *   test PATIENT DATE RESULT SETTING STAFF  a pregnancy test (own link)
+ *   prescribe ID STAFF TODAY WINDOW    may prescribe (its own link)
  *   content NAME TEXT                  a frozen content file of VERSION
  *                                      (as before schema 5: no order)
  *   frozen LANG REL TEXT [REL TEXT]... a content version made of these
@@ -26,6 +32,9 @@
  * Usage: store-drive DB [CLOCK_MS]  (CLOCK_MS: a fixed clock that starts
  * there and steps 1 s per reading, so output is reproducible). With
  * STORE_DRIVE_NO_RECOVER set, open sessions are left open (not sealed).
+ * With STORE_DRIVE_KEY=FILE, every link is signed with that key (made if
+ * missing) as the kiosk signs them, kiosk id $STORE_DRIVE_KIOSK (default "kiosk-1"), a checkpoint every
+ * $STORE_DRIVE_CHECKPOINT_EVERY links (default: the kiosk's).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +46,7 @@
 #include <sodium.h>
 
 #include "bundle.h"
+#include "identity.h"
 #include "store.h"
 #include "store-visit.h"
 #include "xmalloc.h"
@@ -44,6 +54,9 @@
 #define VERSION "5f2b9c1d0e8a7f6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b"
 
 static char *drive_unescape(const char *s);
+static const char *drive_kiosk = "kiosk-1"; /* $STORE_DRIVE_KIOSK */
+
+static struct identity drive_id;
 
 /* The content version sessions are begun with. */
 static char drive_version[65] = VERSION;
@@ -167,7 +180,7 @@ drive_sample(struct store *st, long n, char **err)
 	char name[64], text[256];
 
 	for (long k = 0; k < n; k++) {
-		struct store_start s = { "kiosk-1", "nurse-a", name,
+		struct store_start s = { drive_kiosk, "nurse-a", name,
 			k % 2 ? "pregnancy" : "no-pregnancy", "ja", drive_version,
 			k % 17 == 0, NULL };
 		int64_t id;
@@ -253,6 +266,24 @@ main(int argc, char **argv)
 		free(err);
 		return 1;
 	}
+	if (getenv("STORE_DRIVE_KIOSK") != NULL)
+		drive_kiosk = getenv("STORE_DRIVE_KIOSK");
+	if (getenv("STORE_DRIVE_KEY") != NULL) {
+		const char *every = getenv("STORE_DRIVE_CHECKPOINT_EVERY");
+		struct store_signer sg;
+
+		if (identity_load(getenv("STORE_DRIVE_KEY"), true, &drive_id,
+				  &err) < 0) {
+			printf("error: %s\n", err);
+			free(err);
+			store_close(st);
+			return 1;
+		}
+		identity_store_signer(&drive_id, drive_kiosk, every != NULL ?
+				      (unsigned)atoi(every) :
+				      IDENTITY_CHECKPOINT_EVERY, &sg);
+		store_set_signer(st, &sg);
+	}
 	while ((len = getline(&line, &cap, stdin)) > 0) {
 		char *f[12] = { 0 }, *p = line;
 		int nf = 0, rc = 0;
@@ -274,13 +305,13 @@ main(int argc, char **argv)
 		free(err);
 		err = NULL;
 		if (strcmp(f[0], "begin") == 0 && nf >= 2) {
-			struct store_start s = { "kiosk-1", "nurse-a", f[1],
+			struct store_start s = { drive_kiosk, "nurse-a", f[1],
 				nf > 2 ? f[2] : "pregnancy", "ja", drive_version,
 				false, NULL };
 
 			rc = store_session_begin(st, &s, &out_id, &err);
 		} else if (strcmp(f[0], "follow-up") == 0 && nf >= 2) {
-			struct store_start s = { "kiosk-1", "nurse-a", f[1],
+			struct store_start s = { drive_kiosk, "nurse-a", f[1],
 				nf > 2 ? f[2] : "pregnancy", "ja", drive_version,
 				false, "follow-up" };
 

@@ -20,6 +20,9 @@ command -v sqlite3 >/dev/null || { echo "1..0 # SKIP the sqlite3 shell is not in
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# records verify checks signatures against the kiosk key when one exists:
+# these chains are made without one
+export ISOKIOSK_KEY="$tmp/no-such.key"
 . "$(dirname "$0")/tap.sh"
 
 db=$tmp/records.db
@@ -301,7 +304,9 @@ done
 # records add-test opens for writing as the kiosk does (never through a
 # symbolic link, never a database others may read, never a foreign one),
 # but never makes one, and its patient reference passes the input gate.
-at() { rec add-test --date 2026-11-20 --result negative --setting clinic --staff nurse-c "$@"; }
+# It signs the test with the kiosk's key (made now, as the kiosk's first
+# start makes it): a key of its own here, the other chains have none.
+at() { ISOKIOSK_KEY="$tmp/at.key" rec add-test --date 2026-11-20 --result negative --setting clinic --staff nurse-c "$@"; }
 at --patient P-700 --db "$tmp/none.db"; st=$?
 t "add-test: no database: exit 1, says why, none made" eval '[ $st -eq 1 ] && has "none.db: no such records database .a test or a prescription is added to the kiosk.s own database" && [ ! -e "$tmp/none.db" ]'
 ln -s "$vdb" "$tmp/link.db"
@@ -323,6 +328,10 @@ at --patient P-700 --db "$vdb"; st=$?
 t "add-test: recorded (exit 0)" eval '[ $st -eq 0 ] && has "^pregnancy test #2 recorded: P-700  2026-11-20  negative  clinic$"'
 rec verify --db "$vdb"; st=$?
 t "add-test: the chain still holds" [ $st -eq 0 ]
+atkey=$("$ISOKIOSK" keys show --key "$tmp/at.key" | sed -n 's/^public key: *//p')
+rec verify --db "$vdb" --key "$atkey"; st=$?
+t "add-test: the test's link is signed with the kiosk's key" \
+	eval '[ $st -eq 0 ] && has "^signatures hold: 1 of [0-9]+ links signed" && has "sealed before the kiosk had a key"'
 
 # the CSV formula guard, with the leading TAB, CR or sign a spreadsheet takes
 cp "$db" "$tmp/f.db"
@@ -404,7 +413,7 @@ cp "$db" "$tmp/newer.db"
 sqlite3 "$tmp/newer.db" "PRAGMA user_version = 99"
 rec verify --db "$tmp/newer.db"; st=$?
 t "a newer schema: records say to use the newer isokiosk (not to migrate)" \
-	eval '[ $st -eq 1 ] && has "newer\.db: written by a newer isokiosk \(schema 99; this one reads 3 to 6\): use that isokiosk$"'
+	eval '[ $st -eq 1 ] && has "newer\.db: written by a newer isokiosk \(schema 99; this one reads 3 to 7\): use that isokiosk$"'
 printf 'sample\t1\n' | "$drive" "$tmp/newer.db" >"$tmp/out" 2>&1; st=$?
 t "a newer schema: the kiosk's store refuses it, naming the file once" \
 	eval '[ $st -ne 0 ] && has "^error: [^ ]*newer\.db: written by a newer isokiosk" && lines 1 "newer\.db"'

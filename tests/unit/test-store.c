@@ -71,8 +71,11 @@ test_open(unsigned flags)
 	return st;
 }
 
-/* What schema 6 added, undone: an older database made from a new one. */
-#define TEST_UNDO_6 " DROP TABLE visit_answers; DROP TABLE flags; DROP TABLE flag_acks;" \
+/* What schema 7 added (signatures, checkpoints), then what schema 6
+ * added (follow-up visits), undone: an older database made from a new
+ * one. */
+#define TEST_UNDO_7 " DROP TABLE link_signatures; DROP TABLE checkpoints;"
+#define TEST_UNDO_6 TEST_UNDO_7 " DROP TABLE visit_answers; DROP TABLE flags; DROP TABLE flag_acks;" \
 	" DROP TABLE pregnancy_tests; DROP TABLE prescriptions;" \
 	" DROP INDEX sessions_patient;" \
 	" ALTER TABLE sessions DROP COLUMN visit;"
@@ -151,7 +154,7 @@ test_sql_raw(const char *sql)
 	sqlite3_close(db);
 }
 
-/* SQL that turns a schema 6 database back into schema 4 as an older
+/* SQL that turns a schema 7 database back into schema 4 as an older
  * isokiosk left it: no content_files.ord, no application_id, no visits. */
 #define TEST_TO_SCHEMA_4                                                     \
 	"DROP TRIGGER content_files_no_update;"                               \
@@ -161,8 +164,11 @@ test_sql_raw(const char *sql)
 	" changes'); END;"                                                    \
 	"PRAGMA application_id = 0; PRAGMA user_version = 4;" TEST_UNDO_6
 
-/* ... and a schema 6 database back into schema 5 (no follow-up visits). */
+/* ... and a schema 7 database back into schema 5 (no follow-up visits). */
 #define TEST_TO_SCHEMA_5 TEST_UNDO_6 " PRAGMA user_version = 5;"
+/* ... and back into schema 6, as the follow-up build left it (no
+ * signatures, no checkpoints). */
+#define TEST_TO_SCHEMA_6 TEST_UNDO_7 " PRAGMA user_version = 6;"
 
 /* Run SQL as the sqlite3 shell would: no triggers in the way. */
 static void
@@ -200,7 +206,7 @@ START_TEST(test_open_mode_schema)
 	ck_assert_int_eq(stat(shm, &sb), 0);
 	ck_assert_int_eq(sb.st_mode & 0777, 0600);
 	v = test_sql_text("PRAGMA user_version");
-	ck_assert_str_eq(v, "6");
+	ck_assert_str_eq(v, "7");
 	free(v);
 	v = test_sql_text("PRAGMA application_id");
 	ck_assert_str_eq(v, "1232292713"); /* 0x49734b69, "IsKi" */
@@ -1127,7 +1133,7 @@ START_TEST(test_verify_form_2)
 	store_report_done(&r);
 	st = test_open(0); /* migrates */
 	v = test_sql_text("PRAGMA user_version");
-	ck_assert_str_eq(v, "6");
+	ck_assert_str_eq(v, "7");
 	free(v);
 	test_session(st, STORE_STOPPED);
 	store_close(st);
@@ -1492,7 +1498,7 @@ START_TEST(test_migrate_from_4)
 	v = test_sql_text("SELECT (SELECT user_version FROM pragma_user_version)"
 			  " || ',' || (SELECT application_id FROM"
 			  " pragma_application_id)");
-	ck_assert_str_eq(v, "6,1232292713");
+	ck_assert_str_eq(v, "7,1232292713");
 	free(v);
 	v = test_sql_text("SELECT group_concat(seal_form) FROM sessions");
 	ck_assert_str_eq(v, "3,5");
@@ -1544,13 +1550,46 @@ START_TEST(test_migrate_from_5)
 	test_session(st, STORE_STOPPED);
 	store_close(st);
 	v = test_sql_text("PRAGMA user_version");
-	ck_assert_str_eq(v, "6");
+	ck_assert_str_eq(v, "7");
 	free(v);
 	v = test_sql_text("SELECT group_concat(seal_form) FROM sessions");
 	ck_assert_str_eq(v, "4,5");
 	free(v);
 	v = test_sql_text("SELECT group_concat(visit) FROM sessions");
 	ck_assert_str_eq(v, "first,first");
+	free(v);
+	ck_assert_int_eq(test_verify(&r), 0);
+	ck_assert_uint_eq(r.sealed, 2);
+	store_report_done(&r);
+}
+END_TEST
+
+/* A follow-up build's database (schema 6): read as it is, then migrated
+ * to 7 (the signature and checkpoint tables) keeping its seals. */
+START_TEST(test_migrate_from_6)
+{
+	struct store *st = test_open(0);
+	struct store_report r;
+	char *v;
+
+	test_session(st, STORE_COMPLETED);
+	store_close(st);
+	test_sql_raw(TEST_TO_SCHEMA_6);
+	v = test_sql_text("SELECT count(*) FROM sqlite_master WHERE name IN"
+			  " ('link_signatures', 'checkpoints')");
+	ck_assert_str_eq(v, "0");
+	free(v);
+	ck_assert_int_eq(test_verify(&r), 0);
+	ck_assert_uint_eq(r.sealed, 1);
+	store_report_done(&r);
+	st = test_open(0); /* migrates */
+	test_session(st, STORE_STOPPED);
+	store_close(st);
+	v = test_sql_text("SELECT (SELECT user_version FROM"
+			  " pragma_user_version) || ' ' || (SELECT count(*)"
+			  " FROM sqlite_master WHERE name IN"
+			  " ('link_signatures', 'checkpoints'))");
+	ck_assert_str_eq(v, "7 2");
 	free(v);
 	ck_assert_int_eq(test_verify(&r), 0);
 	ck_assert_uint_eq(r.sealed, 2);
@@ -1571,7 +1610,7 @@ START_TEST(test_migrate_from_1)
 			TEST_UNDO_6);
 	st = test_open(0);
 	v = test_sql_text("PRAGMA user_version");
-	ck_assert_str_eq(v, "6");
+	ck_assert_str_eq(v, "7");
 	free(v);
 	v = test_sql_text("SELECT count(*) FROM texts");
 	ck_assert_str_eq(v, "0");
@@ -2096,6 +2135,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_verify_form_1);
 	tcase_add_test(tc, test_verify_form_2);
 	tcase_add_test(tc, test_migrate_from_5);
+	tcase_add_test(tc, test_migrate_from_6);
 	tcase_add_test(tc, test_verify_shared_part);
 	tcase_add_test(tc, test_verify_shared_parts_many);
 	tcase_add_test(tc, test_verify_ranges);
