@@ -108,6 +108,7 @@ cmd_records_add_test(int argc, char **argv, const char *dbopt,
 	struct cmd_anchor_signer sg;
 	bool signer = false;
 	char *ref = NULL, *sid = NULL, *db = NULL, *err = NULL;
+	char today[CLOCK_MAX];
 	struct store_opts o = { .flags = STORE_APPEND };
 	struct store *st;
 	int64_t id;
@@ -170,6 +171,13 @@ cmd_records_add_test(int argc, char **argv, const char *dbopt,
 	rc = 1;
 	if (cmd_records_setup(dbopt, &db) != 0)
 		goto out;
+	/* after the setup: today is the clinic's, in its time zone */
+	cmd_visit_today(today);
+	if (strcmp(t.date, today) > 0) {
+		err = xasprintf("--date %s: after today (%s in the kiosk's time"
+				" zone)", t.date, today);
+		goto out;
+	}
 	if ((st = store_open(db, &o, &err)) == NULL)
 		goto out;
 	/* signed as the kiosk signs each link it seals (cmd-anchor.h) */

@@ -324,6 +324,9 @@ t "add-test: a foreign SQLite file: refused, left as it was" \
 	eval '[ $st -eq 1 ] && [ "$(sqlite3 "$tmp/foreign-v.db" "PRAGMA user_version")" = 0 ]'
 at --patient "P-7$(printf '\033')[8m00" --db "$vdb"; st=$?
 t "add-test: an ESC in --patient: a usage error, said escaped" eval '[ $st -eq 2 ] && has "--patient"'
+at --patient P-700 --db "$vdb" --date 2099-01-01; st=$?
+t "add-test: a date after the clinic's today: refused, nothing added" \
+	eval '[ $st -eq 1 ] && has "--date 2099-01-01: after today \(20[0-9-]+ in the kiosk.s time zone\)" && [ "$(sqlite3 "$vdb" "SELECT count(*) FROM pregnancy_tests")" = 1 ]'
 at --patient P-700 --db "$vdb"; st=$?
 t "add-test: recorded (exit 0)" eval '[ $st -eq 0 ] && has "^pregnancy test #2 recorded: P-700  2026-11-20  negative  clinic$"'
 rec verify --db "$vdb"; st=$?

@@ -257,6 +257,28 @@ test_collect_tests(const struct store_test_row *t, void *ctx)
 	return 0;
 }
 
+/* A test dated the clinic's today is taken when the clinic is ahead of
+ * UTC (Tokyo at 05:00 is the day before in UTC); a date after every
+ * clock on earth is not. */
+START_TEST(test_test_date_ahead_of_utc)
+{
+	struct store *st;
+	struct store_test t = { "P-002", "2026-11-22", "negative", "clinic",
+				"nurse-b" };
+	char *err = NULL;
+	int64_t tid;
+
+	test_time = 1795291200000LL; /* 2026-11-21T20:00Z, 05:00 in Tokyo */
+	st = test_open(0);
+	ck_assert_msg(store_test_add(st, &t, &tid, &err) == 0, "%s", err);
+	t.date = "2026-11-23"; /* 10:00 on the 22nd in Kiribati (UTC+14) */
+	ck_assert_int_eq(store_test_add(st, &t, &tid, &err), -1);
+	ck_assert_str_eq(err, "date 2026-11-23: in the future");
+	free(err);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_links)
 {
 	struct store *st = test_open(0);
@@ -519,6 +541,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_followup_sealed);
 	tcase_add_test(tc, test_refused);
 	tcase_add_test(tc, test_links);
+	tcase_add_test(tc, test_test_date_ahead_of_utc);
 	tcase_add_test(tc, test_readers);
 	tcase_add_test(tc, test_schema_5_read);
 	tcase_add_test(tc, test_prescribe);
