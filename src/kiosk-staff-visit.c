@@ -210,11 +210,10 @@ kiosk_staff_flags_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 	step = f.hint_y - 3 - y >= (int)(nf + 2) * 2 ? 2 : 1;
 	for (size_t i = 0; i < nf + 2; i++) {
 		int row = y + (int)i * step;
+		char *l = labels[i + 1];
 
 		if (row >= f.hint_y - 2)
 			break;
-		char *l = labels[i + 1];
-
 		if (i == 0)
 			snprintf(l, sizeof labels[0], "1  %s",
 				 _("New follow-up visit"));
