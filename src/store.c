@@ -894,6 +894,9 @@ store_open_file(struct store *st, const char *path, char **err)
 		if (errno == EISDIR)
 			return store_open_fail(err, path, "is a directory, not"
 					       " a records database");
+		if (errno == ENOENT && write && !(st->flags & STORE_APPEND))
+			return store_open_fail(err, path, "cannot be made: its"
+					       " folder does not exist");
 		if (errno == ENOENT)
 			return store_open_fail(err, path, st->flags &
 					       STORE_APPEND

@@ -286,6 +286,19 @@ START_TEST(test_readonly_missing)
 				     " kiosk's own database"));
 	ck_assert_int_eq(access(test_db, F_OK), -1);
 	free(err);
+	/* the kiosk makes its database, but not the folder it goes in */
+	o.flags = 0;
+	err = NULL;
+	{
+		char *in = xasprintf("%s/no-folder/records.db", test_dir);
+
+		ck_assert_ptr_null(store_open(in, &o, &err));
+		ck_assert_ptr_nonnull(strstr(err, "no-folder/records.db: cannot"
+					     " be made: its folder does not"
+					     " exist"));
+		free(in);
+	}
+	free(err);
 }
 END_TEST
 
