@@ -532,6 +532,11 @@ central_push_link(const struct store_link_info *l, void *ctx)
 	char *canon, what[80];
 	size_t len;
 
+	/* The chain as it stood when this sync read its head (what the sync
+	 * reports, and what DB.sync keeps): links sealed since then are the
+	 * next sync's. */
+	if (l->seq > p->stats->local_head)
+		return 1;
 	/* Only what the kiosk itself signed leaves it. */
 	if (!l->signed_ || strcmp(l->signed_seal, l->seal) != 0 ||
 	    !identity_verify_link(p->pk, l->seq, l->seal, l->sig)) {
@@ -588,6 +593,8 @@ central_push_links(struct central_push *p, int64_t after)
 
 	strbuf_init(&p->row);
 	rc = store_each_link(p->st, after, central_push_link, p, p->err);
+	if (rc == 1 && !p->failed) /* stopped at the head */
+		rc = 0;
 	if (rc == 0 && !p->failed && central_end_batch(p) != 0)
 		p->failed = -1;
 	strbuf_done(&p->row);
@@ -597,6 +604,7 @@ central_push_links(struct central_push *p, int64_t after)
 struct central_cp_push {
 	PGconn *c;
 	const char *kiosk;
+	int64_t head;            /* the local head this sync pushes to */
 	size_t pushed;
 	char **err;
 };
@@ -610,6 +618,8 @@ central_push_checkpoint(int64_t id, int64_t seq, const char *line, void *ctx)
 	PGresult *r;
 
 	(void)id;
+	if (seq > p->head) /* its links go with the next sync */
+		return 0;
 	snprintf(seqs, sizeof seqs, "%lld", (long long)seq);
 	r = central_query(p->c, "INSERT INTO checkpoints(kiosk_id, seq, line)"
 			  " VALUES($1, $2, $3) ON CONFLICT DO NOTHING", 3, v,
@@ -728,6 +738,7 @@ central_sync(struct store *st, const char *kiosk, const char *url,
 	}
 	if (central_push_links(&p, central_seq) != 0)
 		goto fail;
+	cp.head = stats->local_head;
 	if (store_each_checkpoint(st, 0, central_push_checkpoint, &cp,
 				  err) != 0)
 		goto fail;
