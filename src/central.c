@@ -28,20 +28,6 @@ central_is_url(const char *s)
 			     strncmp(s, "postgres://", 11) == 0);
 }
 
-static int
-central_fail(char **err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL) {
-		free(*err);
-		va_start(ap, fmt);
-		*err = xvasprintf(fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 /* libpq's message without its trailing newline (and its "ERROR:  "). */
 static char *
 central_pq_msg(PGconn *c, PGresult *r)
@@ -65,7 +51,7 @@ central_pq_fail(char **err, PGconn *c, PGresult *r, const char *what)
 {
 	char *m = central_pq_msg(c, r);
 
-	central_fail(err, "%s: %s", what, m);
+	xfailf(err, "%s: %s", what, m);
 	free(m);
 	return -1;
 }
@@ -266,7 +252,7 @@ central_init(const char *url, int *version, char **err)
 	if (strcmp(PQgetvalue(r, 0, 0), "t") != 0 &&
 	    atoi(PQgetvalue(r, 0, 1)) != 0) {
 		PQclear(r);
-		central_fail(err, "the database has tables named as isokiosk's"
+		xfailf(err, "the database has tables named as isokiosk's"
 			     " but is not an isokiosk central store: refused");
 		goto fail;
 	}
@@ -282,7 +268,7 @@ central_init(const char *url, int *version, char **err)
 	PQclear(r);
 	*version = v;
 	if (v > CENTRAL_SCHEMA_VERSION) {
-		central_fail(err, "the central store has schema %d, newer than"
+		xfailf(err, "the central store has schema %d, newer than"
 			     " this isokiosk's %d: use the newer isokiosk", v,
 			     CENTRAL_SCHEMA_VERSION);
 		goto fail;
@@ -316,7 +302,7 @@ central_check_schema(PGconn *c, char **err)
 	v = PQntuples(r) == 1 ? atoi(PQgetvalue(r, 0, 0)) : 0;
 	PQclear(r);
 	if (v != CENTRAL_SCHEMA_VERSION)
-		return central_fail(err, "the central store has schema %d,"
+		return xfailf(err, "the central store has schema %d,"
 				    " this isokiosk knows %d", v,
 				    CENTRAL_SCHEMA_VERSION);
 	return 0;
@@ -332,7 +318,7 @@ central_add_kiosk(const char *url, const char *id, const char *pubkey,
 	PGresult *r;
 
 	if (identity_hex_decode(pubkey, pk, 32) != 0)
-		return central_fail(err, "'%s' is not a public key (64"
+		return xfailf(err, "'%s' is not a public key (64"
 				    " lowercase hex digits, as 'isokiosk keys"
 				    " show' prints it)", pubkey);
 	if ((c = central_connect(url, err)) == NULL)
@@ -349,7 +335,7 @@ central_add_kiosk(const char *url, const char *id, const char *pubkey,
 
 		if (same_id && same_key)
 			continue;
-		central_fail(err, same_id ? "kiosk %s is registered with"
+		xfailf(err, same_id ? "kiosk %s is registered with"
 			     " another key: refused (a kiosk's key never"
 			     " changes centrally)" : "that key is registered"
 			     " for kiosk %s already: refused",
@@ -541,7 +527,7 @@ central_push_link(const struct store_link_info *l, void *ctx)
 	if (!l->signed_ || strcmp(l->signed_seal, l->seal) != 0 ||
 	    !identity_verify_link(p->pk, l->seq, l->seal, l->sig)) {
 		store_link_describe(l, what);
-		central_fail(p->err, "link #%lld (%s) is not signed by this"
+		xfailf(p->err, "link #%lld (%s) is not signed by this"
 			     " kiosk's registered key: not pushed (run"
 			     " isokiosk records verify)", (long long)l->seq,
 			     what);
@@ -680,7 +666,7 @@ central_sync(struct store *st, const char *kiosk, const char *url,
 		goto fail;
 	if (strcmp(PQgetvalue(r, 0, 0), "t") != 0) {
 		PQclear(r);
-		central_fail(err, "another sync of kiosk %s is running: nothing"
+		xfailf(err, "another sync of kiosk %s is running: nothing"
 			     " pushed by this one", kiosk);
 		goto fail;
 	}
@@ -691,7 +677,7 @@ central_sync(struct store *st, const char *kiosk, const char *url,
 		goto fail;
 	if (PQntuples(r) != 1) {
 		PQclear(r);
-		central_fail(err, "kiosk %s is not registered centrally:"
+		xfailf(err, "kiosk %s is not registered centrally:"
 			     " refused (register its key: isokiosk central"
 			     " add-kiosk %s KEY, KEY from isokiosk keys show)",
 			     kiosk, kiosk);
@@ -713,7 +699,7 @@ central_sync(struct store *st, const char *kiosk, const char *url,
 	stats->central_before = stats->central_now = central_seq;
 	/* What the central copy holds, the local chain must still hold. */
 	if (central_seq > stats->local_head) {
-		central_fail(err, "the local chain has %lld links, the central"
+		xfailf(err, "the local chain has %lld links, the central"
 			     " copy of kiosk %s has %lld: links #%lld to #%lld"
 			     " were cut off or rolled back here",
 			     (long long)stats->local_head, kiosk,
@@ -729,7 +715,7 @@ central_sync(struct store *st, const char *kiosk, const char *url,
 				    err) < 0)
 			goto fail;
 		if (!f.found || strcmp(f.l.seal, central_seal) != 0) {
-			central_fail(err, "link #%lld differs from the central"
+			xfailf(err, "link #%lld differs from the central"
 				     " copy of kiosk %s: the local chain was"
 				     " rewritten since it was pushed",
 				     (long long)central_seq, kiosk);
@@ -853,7 +839,7 @@ central_export_csv(const char *url, const char *kiosk, const char *since,
 	strbuf_done(&sb);
 	PQclear(PQexec(c, "COMMIT"));
 	if (fflush(fp) != 0 || ferror(fp)) {
-		central_fail(err, "writing the export failed");
+		xfailf(err, "writing the export failed");
 		goto out;
 	}
 	rc = 0;
@@ -1127,7 +1113,7 @@ central_verify(const char *url, const char *kiosk, FILE *fp, char **err)
 		return -1;
 	}
 	if (kiosk != NULL && PQntuples(r) == 0) {
-		central_fail(err, "kiosk %s is not registered", kiosk);
+		xfailf(err, "kiosk %s is not registered", kiosk);
 		PQclear(r);
 		PQfinish(c);
 		return -1;

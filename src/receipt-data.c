@@ -106,23 +106,6 @@ rx_duration(struct receipt_model *m, int64_t ms)
 	return rx_printf(m, m->L[RX_SECONDS], (int)s);
 }
 
-static int
-rx_fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int
-rx_fail(char **err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL) {
-		free(*err);
-		va_start(ap, fmt);
-		*err = xvasprintf(fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 /* The kind of visit a session was. Every session is a first-visit consent
  * until follow-up visits are recorded (#14); then it is read from the
  * session here, and the copy shows it. */
@@ -168,7 +151,7 @@ rx_labels(struct receipt_model *m, const char *lang, char **err)
 	free(saved);
 	if (strcmp(lang, "en") != 0 &&
 	    strcmp(m->L[RX_TITLE], rx_msgids[RX_TITLE]) == 0)
-		return rx_fail(err, "no translation of the copy's words into"
+		return xfailf(err, "no translation of the copy's words into"
 			       " '%s' (looked in %s); --lang en makes an"
 			       " English one", lang, i18n_localedir());
 	return 0;
@@ -362,13 +345,13 @@ rx_frozen_load(struct store *st, const struct store_session *s,
 		return 0;
 	for (size_t i = 0; i < fz->n; i++)
 		if (!fz->files[i].intact)
-			return rx_fail(err, "session %lld: the kept copy of %s"
+			return xfailf(err, "session %lld: the kept copy of %s"
 				       " %s: no copy made", (long long)s->id,
 				       fz->files[i].name,
 				       fz->files[i].bytes == NULL ? "is missing"
 				       : "does not match its hash");
 	if ((f = rx_file(fz, s->lang, "manifest")) == NULL)
-		return rx_fail(err, "session %lld: the kept copy of its content"
+		return xfailf(err, "session %lld: the kept copy of its content"
 			       " has no %s/manifest: no copy made",
 			       (long long)s->id, s->lang);
 	diag_list_init(&dl);
@@ -379,7 +362,7 @@ rx_frozen_load(struct store *st, const struct store_session *s,
 	if (!rx_version(fz, s->lang, version) ||
 	    strcmp(version, s->content_version) != 0) {
 		diag_list_done(&dl);
-		return rx_fail(err, "session %lld: the kept copy of its content"
+		return xfailf(err, "session %lld: the kept copy of its content"
 			       " is not content version %.12s...: no copy made",
 			       (long long)s->id, s->content_version);
 	}
@@ -616,7 +599,7 @@ receipt_model_load(struct store *st, int64_t id, const struct receipt_opts *o,
 	rc = store_session_get(st, id, &s, err);
 	if (rc != 0) {
 		if (rc == 1)
-			rx_fail(err, "no session %lld", (long long)id);
+			xfailf(err, "no session %lld", (long long)id);
 		goto fail;
 	}
 	if ((rc = store_session_check(st, &s, err)) != 0) {
@@ -624,7 +607,7 @@ receipt_model_load(struct store *st, int64_t id, const struct receipt_opts *o,
 			char *why = *err;
 
 			*err = NULL;
-			rx_fail(err, "%s: no copy made%s", why,
+			xfailf(err, "%s: no copy made%s", why,
 				s.seal_hash != NULL ? " (records verify checks"
 				" the whole chain)" : "");
 			free(why);
@@ -633,7 +616,7 @@ receipt_model_load(struct store *st, int64_t id, const struct receipt_opts *o,
 	}
 	lang = o->lang != NULL ? o->lang : s.lang;
 	if (lang == NULL || !rx_lang_ok(lang)) {
-		rx_fail(err, "session %lld: '%s' is not a language code",
+		xfailf(err, "session %lld: '%s' is not a language code",
 			(long long)id, lang != NULL ? lang : "");
 		goto fail;
 	}
@@ -644,7 +627,7 @@ receipt_model_load(struct store *st, int64_t id, const struct receipt_opts *o,
 	if (rx_frozen_load(st, &s, &fz, &m->arena, err) != 0)
 		goto fail;
 	if (o->with_content && fz.n == 0) {
-		rx_fail(err, "session %lld: the content it showed was not kept"
+		xfailf(err, "session %lld: the content it showed was not kept"
 			" with the record (content version %.12s...): no"
 			" appendix can be made", (long long)id,
 			s.content_version);

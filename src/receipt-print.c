@@ -203,24 +203,6 @@ receipt_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int
-receipt_print_fail(char **err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int
-receipt_print_fail(char **err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL) {
-		free(*err);
-		va_start(ap, fmt);
-		*err = xvasprintf(fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 /* In the child: stdin from in, stdout and stderr to out, signals as a
  * fresh program expects them (the kiosk ignores SIGINT, SIGQUIT, SIGTSTP
  * and SIGPIPE, which exec would keep), then the program; 127 if it cannot
@@ -269,7 +251,7 @@ receipt_print(const char *command, const void *pdf, size_t len, int timeout_s,
 		return -1;
 	strbuf_init(&errtext);
 	if (pipe(in) != 0 || pipe(out) != 0) {
-		receipt_print_fail(err, "cannot start the print command: %s",
+		xfailf(err, "cannot start the print command: %s",
 				   strerror(errno));
 		goto done;
 	}
@@ -282,7 +264,7 @@ receipt_print(const char *command, const void *pdf, size_t len, int timeout_s,
 	sigaction(SIGPIPE, &ign, &old_pipe);
 	pid = fork();
 	if (pid < 0) {
-		receipt_print_fail(err, "cannot start the print command: %s",
+		xfailf(err, "cannot start the print command: %s",
 				   strerror(errno));
 		sigaction(SIGPIPE, &old_pipe, NULL);
 		goto done;
@@ -375,20 +357,20 @@ receipt_print(const char *command, const void *pdf, size_t len, int timeout_s,
 		const char *sep = last[0] != '\0' ? ": " : "";
 
 		if (killed)
-			receipt_print_fail(err, "%s did not finish within %d s"
+			xfailf(err, "%s did not finish within %d s"
 					   " and was stopped%s%s", argv[0],
 					   timeout_s, sep, last);
 		else if (!exited)
-			receipt_print_fail(err, "%s: lost track of it", argv[0]);
+			xfailf(err, "%s: lost track of it", argv[0]);
 		else if (WIFSIGNALED(status))
-			receipt_print_fail(err, "%s was killed by signal %d%s%s",
+			xfailf(err, "%s was killed by signal %d%s%s",
 					   argv[0], WTERMSIG(status), sep, last);
 		else if (WEXITSTATUS(status) != 0)
-			receipt_print_fail(err, "%s failed (exit status %d)%s%s",
+			xfailf(err, "%s failed (exit status %d)%s%s",
 					   argv[0], WEXITSTATUS(status), sep,
 					   last);
 		else if (sent < len)
-			receipt_print_fail(err, "%s ended without reading the"
+			xfailf(err, "%s ended without reading the"
 					   " whole copy (%zu of %zu bytes)",
 					   argv[0], sent, len);
 		else

@@ -101,6 +101,20 @@ xvasprintf(const char *fmt, va_list ap)
 	return p;
 }
 
+int
+xfailf(char **err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL) {
+		free(*err);
+		va_start(ap, fmt);
+		*err = xvasprintf(fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
 char *
 xasprintf(const char *fmt, ...)
 {

@@ -17,6 +17,9 @@ char *xstrndup(const char *s, size_t n);
 /* printf into fresh memory; caller frees. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+/* Replace *err (if err is not NULL) with the formatted message; returns -1,
+ * for `return xfailf(err, ...)` in functions that fail with -1 and *err. */
+int xfailf(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Print "isokiosk: <message>" to stderr after running the restore hook; exit 1. */
 _Noreturn void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
