@@ -35,6 +35,7 @@
 #include <qrencode.h>
 #include <unilbrk.h>
 
+#include "receipt-font.h"
 #include "receipt-int.h"
 #include "text.h"
 #include "xmalloc.h"
@@ -1559,7 +1560,7 @@ rx_write(void *closure, const unsigned char *data, unsigned int length)
 }
 
 static void
-rx_draw_text(cairo_t *cr, const struct rx_item *it)
+rx_draw_text(cairo_t *cr, struct receipt_font *fonts, const struct rx_item *it)
 {
 	PangoLayoutIter *iter = pango_layout_get_iter(it->layout);
 	int i = 0;
@@ -1581,7 +1582,7 @@ rx_draw_text(cairo_t *cr, const struct rx_item *it)
 		cairo_move_to(cr, it->x + (double)lr.x / PANGO_SCALE,
 			      it->y - top0 + (double)pango_layout_iter_get_baseline(iter) /
 					      PANGO_SCALE);
-		pango_cairo_show_layout_line(cr,
+		receipt_font_show_line(fonts, cr,
 			pango_layout_iter_get_line_readonly(iter));
 	} while ((void)i++, pango_layout_iter_next_line(iter));
 	pango_layout_iter_free(iter);
@@ -1616,44 +1617,39 @@ rx_draw_qr(cairo_t *cr, const struct rx_item *it, const char *text)
 	return 0;
 }
 
-static void
-rx_draw_foot(struct rx *r, cairo_t *cr, int page, int pages, double page_h)
+/* One of the foot's two texts (caller unrefs). */
+static PangoLayout *
+rx_foot_text(struct rx *r, const char *s, double w, enum rx_align align)
 {
-	const struct receipt_model *m = r->m;
-	char num[32], *left;
 	struct rx_text t;
 	PangoLayout *l;
-	struct rx_item it = { .kind = RX_ITEM_TEXT, .line0 = 0, .line1 = 1,
-			      .gray = 0.35 };
-	double y = page_h - (r->p->roll ? r->p->mb + rx_line_height(r, F_SMALL)
-					: r->p->mb * 0.55);
 
-	snprintf(num, sizeof num, "%d / %d", page + 1, pages);
-	left = xasprintf("%s%s%s %s", m->clinic != NULL ? m->clinic : "",
-			 m->clinic != NULL ? " \xc2\xb7 " : "", m->L[RX_CODE],
-			 m->code);
+	rx_text_init(&t);
+	rx_text_add(&t, s, false, 0);
+	l = rx_layout(r, &t, F_SMALL, w, align, 0);
+	rx_text_done(&t);
+	return l;
+}
+
+/* The foot: a rule, the clinic and the receipt code left, "2 / 5" right. */
+static void
+rx_draw_foot(struct rx *r, cairo_t *cr, struct receipt_font *fonts,
+	     PangoLayout *left, PangoLayout *num, double page_h)
+{
+	struct rx_item it = { .kind = RX_ITEM_TEXT, .line0 = 0, .line1 = 1,
+			      .gray = 0.35, .x = r->left };
+
+	it.y = page_h - (r->p->roll ? r->p->mb + rx_line_height(r, F_SMALL)
+				    : r->p->mb * 0.55);
 	cairo_set_source_rgb(cr, 0.5, 0.5, 0.5);
 	cairo_set_line_width(cr, 0.4);
-	cairo_move_to(cr, r->left, y - 3);
-	cairo_line_to(cr, r->left + r->width, y - 3);
+	cairo_move_to(cr, r->left, it.y - 3);
+	cairo_line_to(cr, r->left + r->width, it.y - 3);
 	cairo_stroke(cr);
-	rx_text_init(&t);
-	rx_text_add(&t, left, false, 0);
-	l = rx_layout(r, &t, F_SMALL, r->width * 0.8, AL_LEFT, 0);
-	it.layout = l;
-	it.x = r->left;
-	it.y = y;
-	rx_draw_text(cr, &it);
-	g_object_unref(l);
-	rx_text_done(&t);
-	rx_text_init(&t);
-	rx_text_add(&t, num, false, 0);
-	l = rx_layout(r, &t, F_SMALL, r->width, AL_RIGHT, 0);
-	it.layout = l;
-	rx_draw_text(cr, &it);
-	g_object_unref(l);
-	rx_text_done(&t);
-	free(left);
+	it.layout = left;
+	rx_draw_text(cr, fonts, &it);
+	it.layout = num;
+	rx_draw_text(cr, fonts, &it);
 }
 
 static int
@@ -1663,9 +1659,32 @@ rx_draw(struct rx *r, struct strbuf *out, char **err)
 	int pages = r->page + 1;
 	cairo_surface_t *s;
 	cairo_t *cr;
-	char *title;
+	char *title, *code;
 	int rc = 0;
 	int *outline_ids = NULL;
+	struct receipt_font *fonts = receipt_font_new();
+	PangoLayout *left, **num = xcalloc((size_t)pages, sizeof *num);
+
+	/* Every text the copy shows, the foot's too, is laid out before the
+	 * first is drawn: the fonts are cut to exactly their glyphs. */
+	code = xasprintf("%s%s%s %s", m->clinic != NULL ? m->clinic : "",
+			 m->clinic != NULL ? " \xc2\xb7 " : "", m->L[RX_CODE],
+			 m->code);
+	left = rx_foot_text(r, code, r->width * 0.8, AL_LEFT);
+	free(code);
+	receipt_font_add(fonts, left);
+	for (int p = 0; p < pages; p++) {
+		char n[32];
+
+		snprintf(n, sizeof n, "%d / %d", p + 1, pages);
+		num[p] = rx_foot_text(r, n, r->width, AL_RIGHT);
+		receipt_font_add(fonts, num[p]);
+	}
+	for (size_t i = 0; i < r->n; i++)
+		if (r->items[i].kind == RX_ITEM_TEXT &&
+		    (i == 0 || r->items[i - 1].layout != r->items[i].layout))
+			receipt_font_add(fonts, r->items[i].layout);
+	receipt_font_cut(fonts);
 
 	s = cairo_pdf_surface_create_for_stream(rx_write, out, r->p->w, r->p->h);
 	title = xasprintf("%s %s", m->L[RX_TITLE], m->code);
@@ -1691,7 +1710,7 @@ rx_draw(struct rx *r, struct strbuf *out, char **err)
 				continue;
 			switch (it->kind) {
 			case RX_ITEM_TEXT:
-				rx_draw_text(cr, it);
+				rx_draw_text(cr, fonts, it);
 				break;
 			case RX_ITEM_RULE:
 				cairo_set_source_rgb(cr, it->gray, it->gray,
@@ -1722,7 +1741,7 @@ rx_draw(struct rx *r, struct strbuf *out, char **err)
 				break;
 			}
 		}
-		rx_draw_foot(r, cr, p, pages, page_h);
+		rx_draw_foot(r, cr, fonts, left, num[p], page_h);
 		cairo_show_page(cr);
 	}
 	for (size_t k = 0; k < r->noutline; k++) {
@@ -1750,6 +1769,11 @@ rx_draw(struct rx *r, struct strbuf *out, char **err)
 		rc = -1;
 	}
 	cairo_surface_destroy(s);
+	g_object_unref(left);
+	for (int p = 0; p < pages; p++)
+		g_object_unref(num[p]);
+	free(num);
+	receipt_font_free(fonts);
 	return rc;
 }
 

@@ -1,0 +1,495 @@
+/*
+ * receipt-font: the copy's fonts cut down to its glyphs (see
+ * receipt-font.h). The only file that uses harfbuzz's subsetter and
+ * FreeType; it hands cairo the cut font through cairo-ft.
+ *
+ * Pango lays the copy out with the installed font, as before; the glyph
+ * numbers of its runs are noted per font file (pango's harfbuzz face), and
+ * each file is cut once, to exactly those glyphs. The cut renumbers them
+ * (harfbuzz's plan says how), so each run is drawn here: its glyphs at
+ * pango's positions, renumbered, in a cairo font made of the cut file at
+ * pango's size, with pango's clusters so that the PDF's text (copy, search,
+ * pdftotext) is the record's own. Bold stays fontconfig's embolden of the
+ * regular face, as pango chose it (see receipt.c, "fonts").
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairo-ft.h>
+#include <fontconfig/fcfreetype.h>
+#include <fontconfig/fontconfig.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_MODULE_H
+#include <hb-subset.h>
+#include <hb.h>
+#include <pango/pangocairo.h>
+
+#include "receipt-font.h"
+#include "xmalloc.h"
+
+/* What cairo reads to embed a font (CFF or TrueType outlines, metrics, the
+ * PostScript name). Shaping tables, vertical metrics and the character map
+ * were pango's, and the layout is done. */
+static const hb_tag_t receipt_font_keep[] = {
+	HB_TAG('C', 'F', 'F', ' '), HB_TAG('C', 'F', 'F', '2'),
+	HB_TAG('g', 'l', 'y', 'f'), HB_TAG('l', 'o', 'c', 'a'),
+	HB_TAG('c', 'v', 't', ' '), HB_TAG('f', 'p', 'g', 'm'),
+	HB_TAG('p', 'r', 'e', 'p'), HB_TAG('h', 'e', 'a', 'd'),
+	HB_TAG('h', 'h', 'e', 'a'), HB_TAG('h', 'm', 't', 'x'),
+	HB_TAG('m', 'a', 'x', 'p'), HB_TAG('n', 'a', 'm', 'e'),
+	HB_TAG('O', 'S', '/', '2'), HB_TAG('p', 'o', 's', 't'),
+};
+
+/* A cut font as FreeType holds it. Its bytes (harfbuzz's blob) must live
+ * as long as the FT_Face, and the face as long as every cairo face made of
+ * it, which cairo may keep after the copy is done: so it is counted, one
+ * for the source that made it and one for each cairo face. */
+struct receipt_font_ft {
+	int refs;
+	FT_Library lib;
+	FT_Face face;
+	hb_blob_t *blob;
+};
+
+/* A font file (and face in it) as pango uses it. */
+struct receipt_font_src {
+	hb_face_t *face;           /* pango's: a reference */
+	hb_set_t *glyphs;          /* the glyphs noted */
+	hb_subset_plan_t *plan;    /* the cut; NULL: not cut */
+	const hb_map_t *map;       /* glyph before the cut → after (the plan's) */
+	struct receipt_font_ft *ft;
+	cairo_font_face_t *cf[2];  /* the cut face as it is, and made bold */
+};
+
+/* A font of pango's (a face at a size). */
+struct receipt_font_one {
+	PangoFont *pf;             /* a reference */
+	size_t src;                /* its file; (size_t)-1: drawn by pango */
+	bool bold;                 /* fontconfig's embolden */
+	cairo_scaled_font_t *sf;   /* the cut face at pango's size, or NULL */
+};
+
+struct receipt_font {
+	FT_Library lib;            /* NULL: FreeType would not start */
+	struct receipt_font_src *src;
+	size_t nsrc, capsrc;
+	struct receipt_font_one *one;
+	size_t none, capone;
+	size_t bytes;
+};
+
+static const cairo_user_data_key_t receipt_font_key;
+
+static void
+receipt_font_ft_unref(void *p)
+{
+	struct receipt_font_ft *ft = p;
+
+	if (ft == NULL || --ft->refs > 0)
+		return;
+	FT_Done_Face(ft->face);
+	FT_Done_Library(ft->lib);
+	hb_blob_destroy(ft->blob);
+	free(ft);
+}
+
+struct receipt_font *
+receipt_font_new(void)
+{
+	struct receipt_font *rf = xcalloc(1, sizeof *rf);
+
+	if (FT_Init_FreeType(&rf->lib) != 0)
+		rf->lib = NULL;
+	return rf;
+}
+
+void
+receipt_font_free(struct receipt_font *rf)
+{
+	if (rf == NULL)
+		return;
+	for (size_t i = 0; i < rf->none; i++) {
+		if (rf->one[i].sf != NULL)
+			cairo_scaled_font_destroy(rf->one[i].sf);
+		g_object_unref(rf->one[i].pf);
+	}
+	for (size_t i = 0; i < rf->nsrc; i++) {
+		struct receipt_font_src *s = &rf->src[i];
+
+		for (int b = 0; b < 2; b++)
+			if (s->cf[b] != NULL)
+				cairo_font_face_destroy(s->cf[b]);
+		receipt_font_ft_unref(s->ft);
+		if (s->plan != NULL)
+			hb_subset_plan_destroy(s->plan);
+		hb_set_destroy(s->glyphs);
+		hb_face_destroy(s->face);
+	}
+	free(rf->src);
+	free(rf->one);
+	if (rf->lib != NULL)
+		FT_Done_Library(rf->lib);
+	free(rf);
+}
+
+static struct receipt_font_one *
+receipt_font_find(const struct receipt_font *rf, PangoFont *pf)
+{
+	for (size_t i = 0; i < rf->none; i++)
+		if (rf->one[i].pf == pf)
+			return &rf->one[i];
+	return NULL;
+}
+
+/* Whether pango's cairo font for pf is fontconfig's embolden of its face;
+ * false with *ok false if it is not a FreeType font cut here can stand in
+ * for (slanted by fontconfig, or not FreeType at all). */
+static bool
+receipt_font_bold(PangoFont *pf, bool *ok)
+{
+	cairo_scaled_font_t *sf;
+	cairo_font_face_t *ff;
+	unsigned int synth;
+
+	*ok = false;
+	if (!PANGO_IS_CAIRO_FONT(pf))
+		return false;
+	sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(pf));
+	if (sf == NULL || cairo_scaled_font_status(sf) != CAIRO_STATUS_SUCCESS)
+		return false;
+	ff = cairo_scaled_font_get_font_face(sf);
+	if (cairo_font_face_get_type(ff) != CAIRO_FONT_TYPE_FT)
+		return false;
+	synth = cairo_ft_font_face_get_synthesize(ff);
+	if (synth & ~(unsigned int)CAIRO_FT_SYNTHESIZE_BOLD)
+		return false;
+	*ok = true;
+	return (synth & CAIRO_FT_SYNTHESIZE_BOLD) != 0;
+}
+
+/* The entry of pango's font pf, made on first sight. */
+static struct receipt_font_one *
+receipt_font_get(struct receipt_font *rf, PangoFont *pf)
+{
+	struct receipt_font_one *o = receipt_font_find(rf, pf);
+	hb_font_t *hb;
+	hb_face_t *face;
+	bool ok;
+
+	if (o != NULL)
+		return o;
+	XGROW(rf->one, rf->none, rf->capone);
+	o = &rf->one[rf->none++];
+	*o = (struct receipt_font_one){ .pf = g_object_ref(pf),
+					.src = (size_t)-1 };
+	o->bold = receipt_font_bold(pf, &ok);
+	hb = ok ? pango_font_get_hb_font(pf) : NULL;
+	if (hb == NULL)
+		return o;
+	face = hb_font_get_face(hb);
+	for (size_t i = 0; i < rf->nsrc; i++)
+		if (rf->src[i].face == face)
+			o->src = i;
+	if (o->src == (size_t)-1) {
+		XGROW(rf->src, rf->nsrc, rf->capsrc);
+		rf->src[rf->nsrc] = (struct receipt_font_src){
+			.face = hb_face_reference(face),
+			.glyphs = hb_set_create(),
+		};
+		o->src = rf->nsrc++;
+	}
+	return o;
+}
+
+static bool
+receipt_font_drawable(PangoGlyph g)
+{
+	return g != PANGO_GLYPH_EMPTY && !(g & PANGO_GLYPH_UNKNOWN_FLAG);
+}
+
+void
+receipt_font_add(struct receipt_font *rf, PangoLayout *l)
+{
+	for (GSList *li = pango_layout_get_lines_readonly(l); li != NULL;
+	     li = li->next) {
+		PangoLayoutLine *line = li->data;
+
+		for (GSList *ri = line->runs; ri != NULL; ri = ri->next) {
+			PangoGlyphItem *run = ri->data;
+			struct receipt_font_one *o =
+				receipt_font_get(rf, run->item->analysis.font);
+
+			if (o->src == (size_t)-1)
+				continue;
+			for (int i = 0; i < run->glyphs->num_glyphs; i++) {
+				PangoGlyph g = run->glyphs->glyphs[i].glyph;
+
+				if (receipt_font_drawable(g))
+					hb_set_add(rf->src[o->src].glyphs, g);
+			}
+		}
+	}
+}
+
+static bool
+receipt_font_kept(hb_tag_t t)
+{
+	for (size_t i = 0; i < sizeof receipt_font_keep /
+				   sizeof receipt_font_keep[0]; i++)
+		if (receipt_font_keep[i] == t)
+			return true;
+	return false;
+}
+
+/* Cut s's face to its glyphs and open the result with FreeType. */
+static bool
+receipt_font_cut_src(struct receipt_font *rf, struct receipt_font_src *s)
+{
+	hb_subset_input_t *in = hb_subset_input_create_or_fail();
+	hb_set_t *drop;
+	hb_face_t *cut;
+	hb_blob_t *blob;
+	const char *data;
+	unsigned int len, start = 0, count, total;
+	hb_tag_t tags[32];
+	FT_Face face;
+
+	if (in == NULL)
+		return false;
+	hb_set_union(hb_subset_input_glyph_set(in), s->glyphs);
+	/* Subroutines inlined: the cut takes a third of the time, and cairo
+	 * subsets the result again anyway. */
+	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_DESUBROUTINIZE);
+	drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+	do {
+		count = sizeof tags / sizeof tags[0];
+		total = hb_face_get_table_tags(s->face, start, &count, tags);
+		for (unsigned int i = 0; i < count; i++)
+			if (!receipt_font_kept(tags[i]))
+				hb_set_add(drop, tags[i]);
+		start += count;
+	} while (count > 0 && start < total);
+	s->plan = hb_subset_plan_create_or_fail(s->face, in);
+	hb_subset_input_destroy(in);
+	if (s->plan == NULL)
+		return false;
+	cut = hb_subset_plan_execute_or_fail(s->plan);
+	if (cut == NULL)
+		return false;
+	blob = hb_face_reference_blob(cut);
+	hb_face_destroy(cut);
+	data = hb_blob_get_data(blob, &len);
+	if (len == 0 || FT_New_Memory_Face(rf->lib, (const FT_Byte *)data,
+					   (FT_Long)len, 0, &face) != 0) {
+		hb_blob_destroy(blob);
+		return false;
+	}
+	s->map = hb_subset_plan_old_to_new_glyph_mapping(s->plan);
+	s->ft = xmalloc(sizeof *s->ft);
+	*s->ft = (struct receipt_font_ft){ .refs = 1, .lib = rf->lib,
+					   .face = face, .blob = blob };
+	FT_Reference_Library(rf->lib);
+	rf->bytes += len;
+	return true;
+}
+
+/* The cut face of s, as it is or made bold as fontconfig would. */
+static cairo_font_face_t *
+receipt_font_face(struct receipt_font_src *s, bool bold)
+{
+	FcPattern *p;
+	cairo_font_face_t *cf;
+
+	if (s->cf[bold] != NULL)
+		return s->cf[bold];
+	p = FcPatternCreate();
+	if (p == NULL)
+		return NULL;
+	FcPatternAddFTFace(p, FC_FT_FACE, s->ft->face);
+	FcPatternAddBool(p, FC_EMBOLDEN, bold ? FcTrue : FcFalse);
+	cf = cairo_ft_font_face_create_for_pattern(p);
+	FcPatternDestroy(p);
+	if (cairo_font_face_status(cf) != CAIRO_STATUS_SUCCESS) {
+		cairo_font_face_destroy(cf);
+		return NULL;
+	}
+	s->ft->refs++;
+	if (cairo_font_face_set_user_data(cf, &receipt_font_key, s->ft,
+					  receipt_font_ft_unref) !=
+	    CAIRO_STATUS_SUCCESS) {
+		s->ft->refs--;
+		cairo_font_face_destroy(cf);
+		return NULL;
+	}
+	s->cf[bold] = cf;
+	return cf;
+}
+
+int
+receipt_font_cut(struct receipt_font *rf)
+{
+	int n = 0;
+
+	if (rf->lib == NULL)
+		return 0;
+	for (size_t i = 0; i < rf->nsrc; i++)
+		if (hb_set_get_population(rf->src[i].glyphs) > 0 &&
+		    receipt_font_cut_src(rf, &rf->src[i]))
+			n++;
+	for (size_t i = 0; i < rf->none; i++) {
+		struct receipt_font_one *o = &rf->one[i];
+		cairo_scaled_font_t *psf;
+		cairo_font_face_t *cf;
+		cairo_font_options_t *fo;
+		cairo_matrix_t fm, ctm;
+
+		if (o->src == (size_t)-1 || rf->src[o->src].ft == NULL)
+			continue;
+		cf = receipt_font_face(&rf->src[o->src], o->bold);
+		if (cf == NULL)
+			continue;
+		/* pango's size, matrix and options, the cut face */
+		psf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(o->pf));
+		fo = cairo_font_options_create();
+		cairo_scaled_font_get_font_matrix(psf, &fm);
+		cairo_scaled_font_get_ctm(psf, &ctm);
+		cairo_scaled_font_get_font_options(psf, fo);
+		o->sf = cairo_scaled_font_create(cf, &fm, &ctm, fo);
+		cairo_font_options_destroy(fo);
+		if (cairo_scaled_font_status(o->sf) != CAIRO_STATUS_SUCCESS) {
+			cairo_scaled_font_destroy(o->sf);
+			o->sf = NULL;
+		}
+	}
+	return n;
+}
+
+size_t
+receipt_font_cut_bytes(const struct receipt_font *rf)
+{
+	return rf->bytes;
+}
+
+/* A run's own foreground colour, as pango's renderer would set it. */
+static void
+receipt_font_color(cairo_t *cr, const PangoItem *item)
+{
+	for (GSList *a = item->analysis.extra_attrs; a != NULL; a = a->next) {
+		const PangoAttribute *at = a->data;
+
+		if (at->klass->type == PANGO_ATTR_FOREGROUND) {
+			const PangoColor *c = &((const PangoAttrColor *)at)->color;
+
+			cairo_set_source_rgb(cr, c->red / 65535.0,
+					     c->green / 65535.0,
+					     c->blue / 65535.0);
+		}
+	}
+}
+
+/* Whether the cut font o can draw every glyph of run (pango draws a glyph
+ * the font lacks as a box with its code: that, it still does itself). */
+static bool
+receipt_font_covers(const struct receipt_font *rf,
+		    const struct receipt_font_one *o, const PangoGlyphItem *run)
+{
+	const hb_map_t *map;
+
+	if (o == NULL || o->sf == NULL)
+		return false;
+	map = rf->src[o->src].map;
+	for (int i = 0; i < run->glyphs->num_glyphs; i++) {
+		PangoGlyph g = run->glyphs->glyphs[i].glyph;
+
+		if (g == PANGO_GLYPH_EMPTY)
+			continue;
+		if (!receipt_font_drawable(g) || !hb_map_has(map, g))
+			return false;
+	}
+	return true;
+}
+
+/* Draw run with the cut font at (x, y), the start of its baseline: its
+ * glyphs renumbered, and its clusters (which bytes of the text each glyph
+ * shows), so that the PDF's text is the layout's. */
+static void
+receipt_font_show_run(cairo_t *cr, const struct receipt_font *rf,
+		      const struct receipt_font_one *o, const char *text,
+		      PangoGlyphItem *run, double x, double y)
+{
+	const PangoGlyphString *gs = run->glyphs;
+	const hb_map_t *map = rf->src[o->src].map;
+	bool backward = (run->item->analysis.level & 1) != 0;
+	cairo_glyph_t *g = xcalloc((size_t)gs->num_glyphs + 1, sizeof *g);
+	cairo_text_cluster_t *cl = xcalloc((size_t)gs->num_glyphs + 1,
+					   sizeof *cl);
+	int n = 0, ncl = 0, at = 0;
+	PangoGlyphItemIter it;
+
+	for (int i = 0; i < gs->num_glyphs; i++) {
+		const PangoGlyphInfo *gi = &gs->glyphs[i];
+
+		if (gi->glyph != PANGO_GLYPH_EMPTY) {
+			g[n].index = hb_map_get(map, gi->glyph);
+			g[n].x = x + (double)(at + gi->geometry.x_offset) /
+					     PANGO_SCALE;
+			g[n].y = y + (double)gi->geometry.y_offset / PANGO_SCALE;
+			n++;
+		}
+		at += gi->geometry.width;
+	}
+	if (pango_glyph_item_iter_init_start(&it, run, text)) {
+		do {
+			int lo = backward ? it.end_glyph + 1 : it.start_glyph;
+			int hi = backward ? it.start_glyph + 1 : it.end_glyph;
+			int glyphs = 0;
+
+			for (int i = lo; i < hi; i++)
+				if (gs->glyphs[i].glyph != PANGO_GLYPH_EMPTY)
+					glyphs++;
+			cl[ncl].num_bytes = it.end_index - it.start_index;
+			cl[ncl].num_glyphs = glyphs;
+			ncl++;
+		} while (pango_glyph_item_iter_next_cluster(&it));
+	}
+	cairo_set_scaled_font(cr, o->sf);
+	cairo_show_text_glyphs(cr, text + run->item->offset, run->item->length,
+			       g, n, cl, ncl,
+			       backward ? CAIRO_TEXT_CLUSTER_FLAG_BACKWARD : 0);
+	free(g);
+	free(cl);
+}
+
+void
+receipt_font_show_line(struct receipt_font *rf, cairo_t *cr,
+		       PangoLayoutLine *line)
+{
+	const char *text = pango_layout_get_text(line->layout);
+	double x0, y0;
+	int x = 0;
+
+	cairo_get_current_point(cr, &x0, &y0);
+	for (GSList *ri = line->runs; ri != NULL; ri = ri->next) {
+		PangoGlyphItem *run = ri->data;
+		const struct receipt_font_one *o =
+			receipt_font_find(rf, run->item->analysis.font);
+		double rx, ry;
+
+		x += run->start_x_offset;
+		rx = x0 + (double)x / PANGO_SCALE;
+		ry = y0 - (double)run->y_offset / PANGO_SCALE;
+		cairo_save(cr);
+		receipt_font_color(cr, run->item);
+		if (receipt_font_covers(rf, o, run)) {
+			receipt_font_show_run(cr, rf, o, text, run, rx, ry);
+		} else {
+			cairo_move_to(cr, rx, ry);
+			pango_cairo_show_glyph_item(cr, text, run);
+		}
+		cairo_restore(cr);
+		x += pango_glyph_string_get_width(run->glyphs) +
+		     run->end_x_offset;
+	}
+}

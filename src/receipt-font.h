@@ -1,0 +1,52 @@
+/*
+ * receipt-font: the fonts a patient's copy embeds, cut down to the glyphs
+ * the copy shows, and its lines drawn with them. Part of the receipt
+ * module (receipt.c lays the copy out and calls this to draw); the only
+ * file that uses harfbuzz's subsetter and FreeType.
+ *
+ * Why: cairo 1.16 embeds a font by reading the font's whole CFF table, once
+ * for each face it meets and once more to cut the glyphs out of it. Noto
+ * Sans CJK's table holds every glyph of Japanese, Chinese and Korean:
+ * 15 MB. A copy of a full session paid three of those reads (half of its
+ * time, 30 MB of its memory) and embedded a 1 MB font for 700 glyphs.
+ * Here harfbuzz's subsetter cuts those glyphs out of the font first and
+ * cairo embeds the small font: the same outlines, metrics and names.
+ *
+ * How to call: receipt_font_new, receipt_font_add for every layout the
+ * copy will draw (all of them, before any is drawn), receipt_font_cut,
+ * then receipt_font_show_line for each line, at cairo's current point,
+ * as pango_cairo_show_layout_line would; receipt_font_free at the end.
+ * A line whose font could not be cut (or that pango could not fill with
+ * that font's glyphs) is drawn by pango with the whole font: slower and
+ * larger, never wrong.
+ */
+#ifndef ISOKIOSK_RECEIPT_FONT_H
+#define ISOKIOSK_RECEIPT_FONT_H
+
+#include <cairo.h>
+#include <pango/pango.h>
+
+struct receipt_font;
+
+/* An empty set of fonts; never NULL (out of memory is fatal). */
+struct receipt_font *receipt_font_new(void);
+
+/* Note the glyphs of every line of l, and the fonts they are in. */
+void receipt_font_add(struct receipt_font *rf, PangoLayout *l);
+
+/* Cut each font down to the glyphs noted; returns how many fonts were cut
+ * (a font that cannot be cut is drawn whole). Call once, after every
+ * receipt_font_add. */
+int receipt_font_cut(struct receipt_font *rf);
+
+/* Draw line at cr's current point (the start of its baseline) in cr's
+ * source colour, or a run's own foreground colour. */
+void receipt_font_show_line(struct receipt_font *rf, cairo_t *cr,
+			    PangoLayoutLine *line);
+
+/* Total size (bytes) of the cut fonts: for tests and the benchmark. */
+size_t receipt_font_cut_bytes(const struct receipt_font *rf);
+
+void receipt_font_free(struct receipt_font *rf);
+
+#endif

@@ -1,0 +1,331 @@
+/*
+ * Unit tests for receipt-font: lines drawn with the cut font are the very
+ * pixels pango draws with the whole font (regular, bold by embolden as the
+ * receipt makes it or from the Bold face, a run's own gray, Latin and
+ * Japanese, digits and kana), a PDF made with it
+ * names the same font and is a fraction of the size, and what was not cut
+ * (a layout never noted, a character no font has, nothing noted at all)
+ * is still drawn, by pango.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairo-pdf.h>
+#include <pango/pangocairo.h>
+#include <pango/pangofc-fontmap.h>
+
+#include "receipt-font.h"
+#include "strbuf.h"
+#include "tap.h"
+#include "xmalloc.h"
+
+static PangoFontMap *fm;
+static PangoContext *pc;
+
+/* Bold as the receipt makes it: the regular face, emboldened. */
+static void
+test_embolden(FcPattern *p, gpointer data)
+{
+	int w;
+
+	(void)data;
+	if (FcPatternGetInteger(p, FC_WEIGHT, 0, &w) == FcResultMatch &&
+	    w > FC_WEIGHT_MEDIUM) {
+		FcPatternDel(p, FC_WEIGHT);
+		FcPatternAddInteger(p, FC_WEIGHT, FC_WEIGHT_REGULAR);
+		FcPatternDel(p, FC_EMBOLDEN);
+		FcPatternAddBool(p, FC_EMBOLDEN, FcTrue);
+	}
+}
+
+/* A font map and context as the receipt's; embolden: bold is the regular
+ * face emboldened (else the Bold face, a second font file). */
+static void
+test_context(bool embolden)
+{
+	cairo_font_options_t *fo = cairo_font_options_create();
+
+	fm = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+	ck_assert_ptr_nonnull(fm);
+	if (embolden)
+		pango_fc_font_map_set_default_substitute(PANGO_FC_FONT_MAP(fm),
+							 test_embolden, NULL,
+							 NULL);
+	pc = pango_font_map_create_context(fm);
+	pango_cairo_context_set_resolution(pc, 72);
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	pango_cairo_context_set_font_options(pc, fo);
+	cairo_font_options_destroy(fo);
+	pango_context_set_language(pc, pango_language_from_string("ja"));
+}
+
+static void
+setup(void)
+{
+	test_context(true);
+}
+
+static void
+teardown(void)
+{
+	g_object_unref(pc);
+	g_object_unref(fm);
+}
+
+/* A layout of text in Noto Sans CJK JP at 12 pt, wrapped at 300 pt, the
+ * bytes [b0, b1) bold and [g0, g1) gray. */
+static PangoLayout *
+test_layout(const char *text, int b0, int b1, int g0, int g1)
+{
+	PangoLayout *l = pango_layout_new(pc);
+	PangoFontDescription *d =
+		pango_font_description_from_string("Noto Sans CJK JP 12");
+	PangoAttrList *al = pango_attr_list_new();
+	PangoAttribute *a;
+
+	pango_font_description_set_absolute_size(d, 12 * PANGO_SCALE);
+	pango_layout_set_font_description(l, d);
+	pango_font_description_free(d);
+	pango_layout_set_width(l, 300 * PANGO_SCALE);
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_text(l, text, -1);
+	if (b1 > b0) {
+		a = pango_attr_weight_new(PANGO_WEIGHT_BOLD);
+		a->start_index = (guint)b0;
+		a->end_index = (guint)b1;
+		pango_attr_list_insert(al, a);
+	}
+	if (g1 > g0) {
+		a = pango_attr_foreground_new(30000, 30000, 30000);
+		a->start_index = (guint)g0;
+		a->end_index = (guint)g1;
+		pango_attr_list_insert(al, a);
+	}
+	pango_layout_set_attributes(l, al);
+	pango_attr_list_unref(al);
+	return l;
+}
+
+/* Draw every line of l on cr, with rf (NULL: pango itself). */
+static void
+test_draw(cairo_t *cr, struct receipt_font *rf, PangoLayout *l)
+{
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	do {
+		int y0, y1;
+
+		pango_layout_iter_get_line_yrange(it, &y0, &y1);
+		cairo_move_to(cr, 4, 4 + (double)pango_layout_iter_get_baseline(it) /
+					     PANGO_SCALE);
+		if (rf != NULL)
+			receipt_font_show_line(rf, cr,
+				pango_layout_iter_get_line_readonly(it));
+		else
+			pango_cairo_show_layout_line(cr,
+				pango_layout_iter_get_line_readonly(it));
+	} while (pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+}
+
+/* l drawn at twice the size, white ground (caller destroys). */
+static cairo_surface_t *
+test_pixels(struct receipt_font *rf, PangoLayout *l)
+{
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
+							620, 200);
+	cairo_t *cr = cairo_create(s);
+
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_scale(cr, 2, 2);
+	test_draw(cr, rf, l);
+	ck_assert_int_eq(cairo_status(cr), CAIRO_STATUS_SUCCESS);
+	cairo_destroy(cr);
+	cairo_surface_flush(s);
+	return s;
+}
+
+static void
+test_same_pixels(struct receipt_font *rf, PangoLayout *l)
+{
+	cairo_surface_t *a = test_pixels(NULL, l), *b = test_pixels(rf, l);
+	int stride = cairo_image_surface_get_stride(a);
+	const unsigned char *pa = cairo_image_surface_get_data(a);
+	const unsigned char *pb = cairo_image_surface_get_data(b);
+	size_t n = (size_t)stride * 200, ink = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (pa[i] != 0xff)
+			ink++;
+	ck_assert_msg(ink > 1000, "nothing drawn (%zu bytes of ink)", ink);
+	ck_assert_msg(memcmp(pa, pb, n) == 0,
+		      "the cut font's pixels differ from pango's");
+	cairo_surface_destroy(a);
+	cairo_surface_destroy(b);
+}
+
+static cairo_status_t
+test_write(void *closure, const unsigned char *data, unsigned int length)
+{
+	strbuf_add(closure, (const char *)data, length);
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/* l as a one-page PDF, with rf (NULL: pango). */
+static void
+test_pdf(struct receipt_font *rf, PangoLayout *l, struct strbuf *out)
+{
+	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(test_write,
+								 out, 320, 120);
+	cairo_t *cr = cairo_create(s);
+
+	test_draw(cr, rf, l);
+	cairo_show_page(cr);
+	cairo_destroy(cr);
+	cairo_surface_finish(s);
+	ck_assert_int_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+	cairo_surface_destroy(s);
+}
+
+static bool
+test_has(const struct strbuf *b, const char *what)
+{
+	size_t n = strlen(what);
+
+	for (size_t i = 0; i + n <= b->len; i++)
+		if (memcmp(b->s + i, what, n) == 0)
+			return true;
+	return false;
+}
+
+static const char test_text[] =
+	"同意書の控え：イソトレチノインを飲む前に、必ず医師に伝えます。"
+	"Receipt 7084-f3bb 2026-12-07 03:06 +09:00";
+
+START_TEST(test_same_as_pango)
+{
+	/* bold: 「同意書の控え」; gray: the receipt code */
+	const char *code = strstr(test_text, "Receipt");
+	PangoLayout *l = test_layout(test_text, 0, 18, (int)(code - test_text),
+				     (int)strlen(test_text));
+	struct receipt_font *rf = receipt_font_new();
+
+	receipt_font_add(rf, l);
+	ck_assert_int_eq(receipt_font_cut(rf), 1);
+	ck_assert_uint_gt(receipt_font_cut_bytes(rf), 1000);
+	ck_assert_uint_lt(receipt_font_cut_bytes(rf), 100000);
+	ck_assert_int_gt(pango_layout_get_line_count(l), 1);
+	test_same_pixels(rf, l);
+	receipt_font_free(rf);
+	g_object_unref(l);
+}
+END_TEST
+
+START_TEST(test_two_files)
+{
+	/* bold from the Bold face: two files cut, drawn as pango would */
+	PangoLayout *l;
+	struct receipt_font *rf = receipt_font_new();
+
+	teardown();
+	test_context(false);
+	l = test_layout(test_text, 0, 18, 0, 0);
+	receipt_font_add(rf, l);
+	ck_assert_int_eq(receipt_font_cut(rf), 2);
+	test_same_pixels(rf, l);
+	receipt_font_free(rf);
+	g_object_unref(l);
+}
+END_TEST
+
+START_TEST(test_pdf_small_same_font)
+{
+	PangoLayout *l = test_layout(test_text, 0, 18, 0, 0);
+	struct receipt_font *rf = receipt_font_new();
+	struct strbuf whole, cut;
+
+	strbuf_init(&whole);
+	strbuf_init(&cut);
+	receipt_font_add(rf, l);
+	ck_assert_int_eq(receipt_font_cut(rf), 1);
+	test_pdf(NULL, l, &whole);
+	test_pdf(rf, l, &cut);
+	/* the font embedded under its own name, both ways */
+	ck_assert(test_has(&whole, "NotoSansCJKjp-Regular"));
+	ck_assert(test_has(&cut, "NotoSansCJKjp-Regular"));
+	ck_assert_msg(cut.len * 4 < whole.len,
+		      "cut %zu bytes, whole %zu bytes", cut.len, whole.len);
+	strbuf_done(&whole);
+	strbuf_done(&cut);
+	receipt_font_free(rf);
+	g_object_unref(l);
+}
+END_TEST
+
+START_TEST(test_not_noted)
+{
+	/* A layout never noted has glyphs the cut lacks: pango draws them. */
+	PangoLayout *a = test_layout("あいう", 0, 0, 0, 0);
+	PangoLayout *b = test_layout("薬を飲む前に、医師と話します。", 0, 9, 0, 0);
+	struct receipt_font *rf = receipt_font_new();
+
+	receipt_font_add(rf, a);
+	ck_assert_int_eq(receipt_font_cut(rf), 1);
+	test_same_pixels(rf, b);
+	test_same_pixels(rf, a);
+	receipt_font_free(rf);
+	g_object_unref(a);
+	g_object_unref(b);
+}
+END_TEST
+
+START_TEST(test_nothing_noted)
+{
+	PangoLayout *l = test_layout(test_text, 0, 18, 0, 0);
+	struct receipt_font *rf = receipt_font_new();
+
+	ck_assert_int_eq(receipt_font_cut(rf), 0);
+	ck_assert_uint_eq(receipt_font_cut_bytes(rf), 0);
+	test_same_pixels(rf, l);
+	receipt_font_free(rf);
+	g_object_unref(l);
+}
+END_TEST
+
+START_TEST(test_no_font_has_it)
+{
+	/* U+E000 (private use): no installed font has it, and pango draws
+	 * its box with the code; the rest of the line is the cut font's. */
+	PangoLayout *l = test_layout("確認\xee\x80\x80します 12", 0, 6, 0, 0);
+	struct receipt_font *rf = receipt_font_new();
+
+	receipt_font_add(rf, l);
+	receipt_font_cut(rf);
+	test_same_pixels(rf, l);
+	receipt_font_free(rf);
+	g_object_unref(l);
+}
+END_TEST
+
+Suite *
+tap_suite(void)
+{
+	Suite *s = suite_create("receipt-font");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_same_as_pango);
+	tcase_add_test(tc, test_two_files);
+	tcase_add_test(tc, test_pdf_small_same_font);
+	tcase_add_test(tc, test_not_noted);
+	tcase_add_test(tc, test_nothing_noted);
+	tcase_add_test(tc, test_no_font_has_it);
+	suite_add_tcase(s, tc);
+	return s;
+}
