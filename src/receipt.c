@@ -1,6 +1,8 @@
 /*
- * receipt: the patient's copy drawn as a PDF (see receipt.h). The only file
- * that includes cairo, pango and libqrencode.
+ * receipt: the patient's copy drawn as a PDF (see receipt.h). With
+ * receipt-font.c (which draws its lines with fonts cut to the copy's
+ * glyphs), the only file that includes cairo and pango; the only one that
+ * includes libqrencode.
  *
  * How a copy is set. Text is laid out by pango (Noto Sans CJK JP), but
  * where a line may break is our text module's rule, not pango's alone:
@@ -1781,11 +1783,11 @@ rx_draw(struct rx *r, struct strbuf *out, char **err)
 
 /*
  * One face for everything: Noto Sans CJK JP Regular. Embedding a CJK face
- * in a PDF is what a copy costs (cairo reads the face's whole 16 MB CFF
- * table to subset it: some 30 MB and 0.1 s a face), so bold is the regular
- * face made bold (fontconfig's embolden, done by cairo: cairo embeds those
- * glyphs from their outlines), and the seal's digits are the same face's
- * tabular figures rather than a second, monospaced face.
+ * in a PDF is what a copy costs (each face is a 20 MB file that
+ * receipt-font.c cuts to the copy's glyphs: some 30 ms a face), so bold is
+ * the regular face made bold (fontconfig's embolden, done by cairo: cairo
+ * embeds those glyphs from their outlines), and the seal's digits are the
+ * same face's tabular figures rather than a second, monospaced face.
  */
 static void
 rx_substitute(FcPattern *p, gpointer data)
