@@ -21,7 +21,6 @@
 #include <fontconfig/fontconfig.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
-#include FT_MODULE_H
 #include <hb-subset.h>
 #include <hb.h>
 #include <pango/pangocairo.h>
@@ -48,7 +47,6 @@ static const hb_tag_t receipt_font_keep[] = {
  * for the source that made it and one for each cairo face. */
 struct receipt_font_ft {
 	int refs;
-	FT_Library lib;
 	FT_Face face;
 	hb_blob_t *blob;
 };
@@ -82,6 +80,22 @@ struct receipt_font {
 
 static const cairo_user_data_key_t receipt_font_key;
 
+/* One FreeType library for the process, never let go: a cut face may
+ * outlive its copy in cairo's caches, and its library must outlive it. */
+static FT_Library
+receipt_font_library(void)
+{
+	static FT_Library lib;
+	static bool tried;
+
+	if (!tried) {
+		tried = true;
+		if (FT_Init_FreeType(&lib) != 0)
+			lib = NULL;
+	}
+	return lib;
+}
+
 static void
 receipt_font_ft_unref(void *p)
 {
@@ -90,7 +104,6 @@ receipt_font_ft_unref(void *p)
 	if (ft == NULL || --ft->refs > 0)
 		return;
 	FT_Done_Face(ft->face);
-	FT_Done_Library(ft->lib);
 	hb_blob_destroy(ft->blob);
 	free(ft);
 }
@@ -100,8 +113,7 @@ receipt_font_new(void)
 {
 	struct receipt_font *rf = xcalloc(1, sizeof *rf);
 
-	if (FT_Init_FreeType(&rf->lib) != 0)
-		rf->lib = NULL;
+	rf->lib = receipt_font_library();
 	return rf;
 }
 
@@ -129,8 +141,6 @@ receipt_font_free(struct receipt_font *rf)
 	}
 	free(rf->src);
 	free(rf->one);
-	if (rf->lib != NULL)
-		FT_Done_Library(rf->lib);
 	free(rf);
 }
 
@@ -288,9 +298,8 @@ receipt_font_cut_src(struct receipt_font *rf, struct receipt_font_src *s)
 	}
 	s->map = hb_subset_plan_old_to_new_glyph_mapping(s->plan);
 	s->ft = xmalloc(sizeof *s->ft);
-	*s->ft = (struct receipt_font_ft){ .refs = 1, .lib = rf->lib,
-					   .face = face, .blob = blob };
-	FT_Reference_Library(rf->lib);
+	*s->ft = (struct receipt_font_ft){ .refs = 1, .face = face,
+					   .blob = blob };
 	rf->bytes += len;
 	return true;
 }
