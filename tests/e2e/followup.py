@@ -21,29 +21,14 @@ import os
 import re
 import sys
 import tempfile
-import time
 import zoneinfo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import consent  # noqa: E402
-from consent import Kiosk, Log, Timeout, ok, finish, records, progress, header  # noqa: E402
-from touch import Touch  # noqa: E402
+from consent import Log, Timeout, ok, finish, records, progress, header  # noqa: E402
+from touch import SettledKiosk, Touch  # noqa: E402
 
 STOP_TITLE = "スタッフとお話しください"
-
-
-class SettledKiosk(Kiosk):
-    """Every wait returns a screen drawn whole: a frame may reach the pane
-    in more than one write, and a check made on half of it (the new header
-    over the old question, seen under ASan) would fail."""
-
-    def wait(self, want, limit=None, poll=0.02):
-        end = time.time() + (limit or consent.TIMEOUT)
-        while True:
-            s = Touch(self).settled(Kiosk.wait(self, want, max(end - time.time(), 0.01), poll),
-                                    max(end - time.time(), 0.01))
-            if want(s) if callable(want) else want in s:
-                return s
 
 
 def start(k, db, ref, profile="pregnancy"):

@@ -18,7 +18,8 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import consent  # noqa: E402  the patient, the terminal, TAP
-from consent import Kiosk, Timeout, ok, records, session  # noqa: E402
+from consent import Timeout, ok, records, session  # noqa: E402
+from touch import SettledKiosk  # noqa: E402
 
 
 def pdftext(path):
@@ -47,7 +48,7 @@ def main():
     conf = os.path.join(tmp, "k.conf")
     with open(conf, "w") as f:
         f.write(f"print_command = {printer}\n")
-    k = Kiosk(tmp)
+    k = SettledKiosk(tmp)
     try:
         run(k, db, conf, printed, jam)
     except Timeout as e:
