@@ -366,6 +366,8 @@ kiosk_staff_sync_line(struct kiosk_app *app)
 
 	free(app->sync_line);
 	app->sync_line = NULL;
+	free(app->sync_error);
+	app->sync_error = NULL;
 	if (app->sync_state == NULL || app->cs.store == NULL)
 		return;
 	rc = syncstate_load(app->sync_state, &ss, &err);
@@ -382,6 +384,8 @@ kiosk_staff_sync_line(struct kiosk_app *app)
 		head = ss.central; /* unknown: say only when it last worked */
 	}
 	app->sync_line = syncstate_summary(&ss, head);
+	if (ss.failed && ss.error[0] != '\0')
+		app->sync_error = xstrdup(ss.error);
 }
 
 static void
@@ -697,8 +701,10 @@ kiosk_staff_draw(const struct kiosk_app *app, struct grid *g)
 	kiosk_draw_buttons(g, b, n);
 	/* What happened, under the items and never over them: from the row
 	 * after the last item (at the foot when there is room) to the last
-	 * row. When rows run short the error comes first, and the demo line
-	 * gives way (the header says デモ / demo too). */
+	 * row. When rows run short the error comes first, then what staff
+	 * just did, then why the last sync failed (the header says that it
+	 * did), and the demo line gives way (the header says デモ / demo
+	 * too). */
 	y = n > 0 ? b[n - 1].y + b[n - 1].h + 1 : f.body_y;
 	if (y > app->h - 1)
 		y = app->h - 1;
@@ -712,6 +718,23 @@ kiosk_staff_draw(const struct kiosk_app *app, struct grid *g)
 			y = f.hint_y - 4;
 		y += kiosk_draw_text(g, 2, y, g->w - 4, end - y < 2
 				     ? end - y : 2, e, GRID_ALERT, false);
+		free(e);
+	}
+	if (app->sync_error != NULL && app->message == NULL && y < end) {
+		/* The sync process's own words, for staff and clinic IT. */
+		char *e = xasprintf(_("Why the last sync failed: %s"),
+				    app->sync_error);
+
+		int rows;
+
+		/* libpq's reasons are long: four rows when there are */
+		if (y < f.hint_y - 6)
+			y = f.hint_y - 6;
+		rows = f.hint_y - 2 - y;
+		if (rows < 1)
+			rows = end - y < 2 ? end - y : 2;
+		y += kiosk_draw_text(g, 2, y, g->w - 4, rows, e, GRID_ALERT,
+				     false);
 		free(e);
 	}
 	if (y < f.hint_y - 2)

@@ -355,6 +355,7 @@ kiosk_done(struct kiosk_app *app)
 	free(app->pin_error);
 	free(app->sync_state);
 	free(app->sync_line);
+	free(app->sync_error);
 	pin_wipe(app->pin, sizeof app->pin);
 	memset(app, 0, sizeof *app);
 }

@@ -349,6 +349,9 @@ struct kiosk_app {
 					NULL: no records (owned) */
 	char *sync_line;             /* how far behind, read on entering the
 					staff menu; NULL: no sync (owned) */
+	char *sync_error;            /* why the last sync failed, as the sync
+					process wrote it; NULL: it did not
+					(owned) */
 	size_t staff_lang;           /* default language chosen by staff */
 	struct kiosk_records rec;
 

@@ -136,6 +136,15 @@ syncstate_set_error(struct syncstate *s, const char *text)
 		ucs4_t uc;
 		int l = u8_strmbtouc(&uc, p);
 
+		if (l > 0 && (uc == '\n' || uc == '\t' || uc == '\r')) {
+			/* a line break or tab (libpq's messages have
+			 * them): one space between words */
+			if (o > 0 && s->error[o - 1] != ' ' &&
+			    o + 1 <= SYNCSTATE_ERROR_MAX)
+				s->error[o++] = ' ';
+			p += l;
+			continue;
+		}
 		if (l <= 0 || uc < 0x20 || (uc >= 0x7f && uc < 0xa0)) {
 			/* not UTF-8, or a control: one '?' */
 			if (o + 1 > SYNCSTATE_ERROR_MAX)
@@ -150,6 +159,8 @@ syncstate_set_error(struct syncstate *s, const char *text)
 		o += (size_t)l;
 		p += l;
 	}
+	while (o > 0 && s->error[o - 1] == ' ')
+		o--;
 	if (o == 0)
 		s->error[o++] = '?';
 	s->error[o] = '\0';

@@ -42,8 +42,9 @@ int syncstate_parse(const char *buf, size_t n, struct syncstate *s);
 /* The file's text into buf; its length (0 if it does not fit). */
 size_t syncstate_format(const struct syncstate *s, char *buf, size_t size);
 
-/* Set s's error from any text: control characters and bytes that are not
- * UTF-8 become '?', cut (on a character boundary) to the maximum. */
+/* Set s's error from any text: a line break or tab becomes one space
+ * between words, other control characters and bytes that are not UTF-8
+ * become '?', cut (on a character boundary) to the maximum. */
 void syncstate_set_error(struct syncstate *s, const char *text);
 
 /* Read path: 0 read, 1 no such file (sync not set up), -1 damaged or

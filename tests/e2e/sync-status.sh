@@ -2,7 +2,8 @@
 # The staff menu shows how far behind the central copy is, as `isokiosk
 # sync` last wrote it beside the database (DB.sync, syncstate.h), against
 # the local chain now: nothing when sync is not set up; "synced, N behind";
-# a failed sync (no server here: it fails, and says so); a damaged state.
+# a failed sync (no server here: it fails, and says so, and the menu says
+# why); a damaged state.
 # The kiosk itself never talks to the central store.
 #   sync-status.sh STORE_DRIVE
 . "$(dirname "$0")/lib.sh"
@@ -27,6 +28,7 @@ hm=$(date -d "@$now" +%H:%M)
 printf 'isokiosk-sync 1\nattempt %s\nsynced %s\ncentral 2\n' "$now" "$now" >"$db.sync"
 staff_menu
 e2e_check "synced, 4 links behind (header: $(header))" e2e_wait "同期 $hm・未送信 4 件"
+e2e_check 'synced: no reason shown' bash -c '! tmux -S "$1" capture-pane -p | grep -q 同期できなかった理由' _ "$E2E_SOCK"
 
 # a sync that fails (no server at that socket) says so, and keeps what it knew
 "$ISOKIOSK" sync --to "postgresql:///isokiosk?host=$E2E_TMP/nowhere" --db "$db" >"$E2E_TMP/out" 2>&1
@@ -36,6 +38,7 @@ e2e_check 'keeping the central copy as last known' grep -qx 'central 2' "$db.syn
 hm=$(date -d "@$(sed -n 's/^attempt //p' "$db.sync")" +%H:%M)
 staff_menu
 e2e_check "the staff menu shows the failure (header: $(header))" e2e_wait "同期失敗 $hm・未送信 4 件"
+e2e_check 'and why, in the sync process'"'"'s own words' e2e_wait '同期できなかった理由：cannot connect to the central store'
 
 printf 'isokiosk-sync 1\nattempt x\n' >"$db.sync"
 staff_menu

@@ -130,9 +130,15 @@ START_TEST(test_error_text)
 	char buf[512], big[1000];
 	size_t n;
 
-	/* escapes, C1 controls, bytes that are not UTF-8: '?' each */
+	/* escapes, C1 controls, bytes that are not UTF-8: '?' each; a line
+	 * break or tab (libpq's "...directory\n\tIs the server running"):
+	 * one space between words, none at the end */
 	syncstate_set_error(&s, "a\x1b[2Jb\xc2\x9b\xff\n接続できません");
-	ck_assert_str_eq(s.error, "a?[2Jb???接続できません");
+	ck_assert_str_eq(s.error, "a?[2Jb?? 接続できません");
+	syncstate_set_error(&s, "failed: No such file\n\tIs the server up?\n");
+	ck_assert_str_eq(s.error, "failed: No such file Is the server up?");
+	syncstate_set_error(&s, "\n\t");
+	ck_assert_str_eq(s.error, "?");
 	n = syncstate_format(&s, buf, sizeof buf);
 	ck_assert_int_eq(syncstate_parse(buf, n, &back), 0);
 	/* cut to the maximum on a character boundary */
