@@ -22,6 +22,7 @@
 #include "quiz.h"
 #include "store.h"
 #include "syncstate.h"
+#include "text.h"
 #include "xmalloc.h"
 
 /* ---- PIN ---- */
@@ -414,8 +415,10 @@ kiosk_staff_resumes(const struct kiosk_app *app)
 		app->cs.after != KIOSK_SAME);
 }
 
+/* An item's label; brief: the short form a narrow screen shows whole
+ * (the same as the long one for items that have none). */
 static const char *
-kiosk_staff_label(const struct kiosk_app *app, int item)
+kiosk_staff_label(const struct kiosk_app *app, int item, bool brief)
 {
 	static char buf[128];
 	const struct bundle_lang *l;
@@ -438,11 +441,15 @@ kiosk_staff_label(const struct kiosk_app *app, int item)
 		return app->cs.on ? _("End this session (recorded as abandoned)")
 				  : _("New consent session");
 	case KIOSK_ITEM_RECORDS:
-		return _("Today's sessions: find, read, countersign");
+		return brief ? _("Today's sessions")
+			     : _("Today's sessions: find, read, countersign");
 	case KIOSK_ITEM_VERIFY_LAST:
 		return _("Staff verification of the last session");
 	case KIOSK_ITEM_FOLLOWUP:
-		snprintf(buf, sizeof buf, _("Follow-up visits, pregnancy tests, flags (%zu open)"),
+		/* the open flags' count, whatever the width */
+		snprintf(buf, sizeof buf, brief
+			 ? _("Follow-ups, tests, flags (%zu open)")
+			 : _("Follow-up visits, pregnancy tests, flags (%zu open)"),
 			 app->cs.nflags_open);
 		return buf;
 	default:
@@ -472,9 +479,13 @@ kiosk_staff_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 		kiosk_stack(app, b, 2, f.body_y + 4, f.body_h - 5);
 		return 2;
 	}
+	w = app->w - 4 < 56 ? app->w - 4 : 56; /* room for longer labels */
 	for (int i = 0; i < n; i++) {
 		snprintf(labels[i], sizeof labels[i], "%d  %s", i + 1,
-			 kiosk_staff_label(app, items[i]));
+			 kiosk_staff_label(app, items[i], false));
+		if (text_strwidth(labels[i], app->ambiguous) > w)
+			snprintf(labels[i], sizeof labels[i], "%d  %s", i + 1,
+				 kiosk_staff_label(app, items[i], true));
 		b[i] = (struct kiosk_button){ .action = KEYS_A_PICK, .arg = i,
 			.label = labels[i], .selected = i == app->staff_sel,
 			/* the last action, one tap (or Enter) away */
@@ -486,7 +497,6 @@ kiosk_staff_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 	 * and start a row higher when they would not fit otherwise. */
 	kiosk_stack(app, b, (size_t)n, n + 2 > app->h - 1 - f.body_y
 		    ? f.body_y : f.body_y + 1, f.body_h - 3);
-	w = app->w - 4 < 56 ? app->w - 4 : 56; /* room for longer labels */
 	for (int i = 0; i < n; i++) {
 		b[i].w = w;
 		b[i].x = (app->w - w) / 2;

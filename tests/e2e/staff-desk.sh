@@ -9,7 +9,8 @@
 #   - today's sessions: the stopped one with its reason, found by the
 #     receipt code the patient saw, read with its answers (the number
 #     pressed), countersigned from there (then in `records show`), another
-#     opened by touching its row.
+#     opened by touching its row;
+#   - at 40x12 every staff-menu item whole, with the open flags' count.
 # usage: staff-desk.sh STORE_DRIVE
 . "$(dirname "$0")/lib.sh"
 drive=$1
@@ -150,4 +151,21 @@ e2e_wait 'スタッフメニュー' >/dev/null
 e2e_keys 9 2
 e2e_check 'exit after the question' e2e_wait_dead
 e2e_check 'nothing on stderr' test ! -s "$E2E_TMP/stderr"
+
+# The smallest screen, 40x12: every item whole, the open flags' count too
+# (the short forms of the two longest labels).
+e2e_start 40 12 run --config "$E2E_TMP/k.conf" --content "$E2E_TMP/content" --db "$db"
+e2e_wait '1  日本語' >/dev/null
+e2e_keys F12
+e2e_wait 'PIN:' >/dev/null
+e2e_keys 2 4 6 8 1 3 Enter
+e2e_wait '1  新しい同意セッション' >/dev/null
+e2e_wait '7  再診' >/dev/null
+row() { bash -c 'tmux -S "$1" capture-pane -p | grep -qxE "$2"' _ "$E2E_SOCK" "$1"; }
+e2e_check '40x12: today'"'"'s sessions, whole (the short form)' row ' *2  今日のセッション *'
+e2e_check '40x12: follow-ups with the open flags'"'"' count, whole' \
+	row ' *7  再診・検査・知らせ：未対応 0 件 *'
+e2e_keys 9 2
+e2e_check '40x12: exit' e2e_wait_dead
+e2e_check '40x12: nothing on stderr' test ! -s "$E2E_TMP/stderr"
 e2e_end
