@@ -206,6 +206,9 @@ int kiosk_draw_text(struct grid *g, int x, int y, int w, int maxrows,
 		    const char *text, enum grid_style st, bool center);
 /* The rows text would take at width w. */
 int kiosk_text_rows(const struct grid *g, int w, const char *text);
+/* The same before there is a grid (the screen's size and widths are the
+ * app's): for placing what comes under a text. */
+int kiosk_app_text_rows(const struct kiosk_app *app, int w, const char *text);
 
 /* ---- consent sessions (kiosk-consent.c) ---- */
 

@@ -81,8 +81,34 @@ kiosk_pin_leave(struct kiosk_app *app)
  * no digit is taken then, and the rows are the message's, which says how
  * to lift it.
  */
-#define KIOSK_PIN_PAD_Y 9 /* rows from the body's top: the PIN, then two rows of
-			     message (wrong PINs, the wait) and one free */
+#define KIOSK_PIN_INTRO N_("Enter the staff PIN on the pad or the keys, then OK (Enter). Cancel (Esc) goes back.")
+
+/* The rows of the instructions: as many as the width needs, 2 to 4 (a
+ * narrow screen took them cut at two: 「…OK（Enter）を」). */
+static int
+kiosk_pin_intro_rows(const struct kiosk_app *app)
+{
+	int rows = kiosk_app_text_rows(app, app->w - 4, _(KIOSK_PIN_INTRO));
+
+	return rows < 2 ? 2 : rows > 4 ? 4 : rows;
+}
+
+/* A screen too short for the pad has no row to spare: no blank above the
+ * instructions nor under the PIN. */
+static bool
+kiosk_pin_short(const struct kiosk_app *app)
+{
+	return app->h < 16;
+}
+
+/* Rows from the body's top to the PIN: a blank, the instructions, a
+ * blank. Then the PIN, a blank, three rows of message (wrong PINs, the
+ * wait) and the pad. */
+static int
+kiosk_pin_row(const struct kiosk_app *app)
+{
+	return !kiosk_pin_short(app) + kiosk_pin_intro_rows(app) + 1;
+}
 
 static bool
 kiosk_pin_pad(const struct kiosk_app *app, struct osk *k)
@@ -93,23 +119,26 @@ kiosk_pin_pad(const struct kiosk_app *app, struct osk *k)
 	if (app->pin_st.locked || app->pin_error != NULL)
 		return false;
 	kiosk_frame(app, &f);
-	y = f.body_y + KIOSK_PIN_PAD_Y;
+	y = f.body_y + kiosk_pin_row(app) + 5;
 	w = app->w - 4 < 36 ? app->w - 4 : 36;
 	osk_init(k, OSK_PIN, OSK_WITH_ENTER);
 	return osk_place(k, (app->w - w) / 2, y, w, f.bar_y - y, app->ambiguous) > 0;
 }
 
-/* The pad's keys as buttons: a digit, erase (arg 1: clear), OK. */
+/* The bar, then the pad's keys as buttons: a digit, erase (arg 1: clear),
+ * OK. OK is once on the screen: the pad's, under its digits, when the pad
+ * fits; else in the bar. */
 static size_t
 kiosk_pin_buttons(const struct kiosk_app *app, struct kiosk_button *b)
 {
 	struct osk k;
-	size_t n = 2;
+	bool pad = kiosk_pin_pad(app, &k);
+	size_t n = pad ? 1 : 2;
 
 	b[0] = (struct kiosk_button){ .action = KEYS_A_BACK, .label = _("Cancel") };
 	b[1] = (struct kiosk_button){ .action = KEYS_A_ACTIVATE, .label = _("OK") };
-	kiosk_bar(app, b, 2);
-	if (!kiosk_pin_pad(app, &k))
+	kiosk_bar(app, b, n);
+	if (!pad)
 		return n;
 	for (size_t i = 0; i < k.n && n < KIOSK_MAX_BUTTONS; i++) {
 		const struct osk_key *key = &k.keys[i];
@@ -220,17 +249,16 @@ kiosk_pin_draw(const struct kiosk_app *app, struct grid *g)
 
 	kiosk_frame(app, &f);
 	kiosk_draw_header(app, g, _("Staff"), NULL);
-	y = f.body_y + 1;
-	kiosk_draw_text(g, 2, y, g->w - 4, 2,
-		_("Enter the staff PIN on the pad or the keys, then OK (Enter). Cancel (Esc) goes back."),
-		GRID_NORMAL, false);
-	y += 3;
+	y = f.body_y + !kiosk_pin_short(app);
+	kiosk_draw_text(g, 2, y, g->w - 4, kiosk_pin_intro_rows(app),
+			_(KIOSK_PIN_INTRO), GRID_NORMAL, false);
+	y = f.body_y + kiosk_pin_row(app);
 	memset(stars, '*', app->pinlen);
 	stars[app->pinlen] = '\0';
 	grid_put(g, 4, y, _("PIN:"), 10, GRID_BOLD);
 	grid_put(g, 4 + grid_strwidth(_("PIN:"), g->ambiguous) + 1, y, stars, -1,
 		 GRID_BOLD);
-	y += 2;
+	y += 1 + !kiosk_pin_short(app);
 	if (app->pin_error != NULL) {
 		/* fail closed, and say why: staff fix it from a shell */
 		y += kiosk_draw_text(g, 2, y, g->w - 4, 2,
@@ -261,8 +289,9 @@ kiosk_pin_draw(const struct kiosk_app *app, struct grid *g)
 		osk_draw(&k, &e, g);
 		osk_edit_wipe(&e);
 	}
+	/* the bar's buttons (the pad drew its keys) */
 	kiosk_pin_buttons(app, b);
-	kiosk_draw_buttons(g, b, 2);
+	kiosk_draw_buttons(g, b, kiosk_pin_pad(app, &k) ? 1 : 2);
 }
 
 const struct kiosk_state_ops kiosk_pin_ops = {

@@ -716,17 +716,34 @@ kiosk_draw_hint(struct grid *g, const struct kiosk_frame *f, const char *text,
 }
 
 static size_t
-kiosk_wrap(const struct grid *g, int w, const char *text,
-	   struct text_line **lines)
+kiosk_wrap_amb(int ambiguous, int w, const char *text,
+	       struct text_line **lines)
 {
 	size_t n = strlen(text);
 	unsigned char *keep = xcalloc(n + 1, 1);
 	size_t nl;
 
 	text_keep_rules(text, n, keep);
-	nl = text_wrap(text, n, keep, w > 0 ? w : 1, g->ambiguous, lines);
+	nl = text_wrap(text, n, keep, w > 0 ? w : 1, ambiguous, lines);
 	free(keep);
 	return nl;
+}
+
+static size_t
+kiosk_wrap(const struct grid *g, int w, const char *text,
+	   struct text_line **lines)
+{
+	return kiosk_wrap_amb(g->ambiguous, w, text, lines);
+}
+
+int
+kiosk_app_text_rows(const struct kiosk_app *app, int w, const char *text)
+{
+	struct text_line *lines;
+	size_t n = kiosk_wrap_amb(app->ambiguous, w, text, &lines);
+
+	free(lines);
+	return (int)n;
 }
 
 int

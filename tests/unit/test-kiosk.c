@@ -520,6 +520,24 @@ START_TEST(test_staff_pin)
 	key('1');
 	key(KEYS_F12);
 	ck_assert_str_eq(state(), "staff-pin");
+	{
+		/* OK once on the screen: the pad's, under its digits */
+		struct kiosk_button b[KIOSK_MAX_BUTTONS];
+		size_t n = kiosk_pin_ops.buttons(&app, b), oks = 0;
+
+		for (size_t i = 0; i < n; i++)
+			oks += strcmp(b[i].label, "OK") == 0;
+		ck_assert_uint_gt(n, 10);
+		ck_assert_uint_eq(oks, 1);
+		/* 40x12: no pad, OK in the bar, the instructions whole */
+		resize(40, 12);
+		n = kiosk_pin_ops.buttons(&app, b);
+		ck_assert_uint_eq(n, 2);
+		ck_assert_str_eq(b[1].label, "OK");
+		ck_assert(shows("戻ります。"));
+		ck_assert(shows("PIN:"));
+		resize(80, 24);
+	}
 	key('1');
 	key('1');
 	ck_assert(shows("PIN: **"));
@@ -527,6 +545,9 @@ START_TEST(test_staff_pin)
 	ck_assert_str_eq(state(), "staff-pin");
 	ck_assert_int_eq(app.pin_st.fails, 1);
 	ck_assert(shows("1 秒お待ちください（まちがい 1 回）"));
+	resize(40, 12); /* the message whole there too */
+	ck_assert(shows("（まちがい 1 回）"));
+	resize(80, 24);
 	/* typing during the wait is ignored */
 	key('2');
 	ck_assert_uint_eq(app.pinlen, 0);
