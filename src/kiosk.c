@@ -694,6 +694,20 @@ kiosk_draw_buttons(struct grid *g, const struct kiosk_button *b, size_t n)
 
 /* The hint is one line: on a narrow screen, its first sentence when the
  * whole does not fit (the rest is the less needed part). */
+/* Whether row y holds nothing drawn (blanks in the normal style). */
+static bool
+kiosk_row_blank(const struct grid *g, int y)
+{
+	for (int x = 0; x < g->w; x++) {
+		const struct grid_cell *c = grid_at(g, x, y);
+
+		if (c == NULL || c->style != GRID_NORMAL ||
+		    strcmp(c->text, " ") != 0)
+			return false;
+	}
+	return true;
+}
+
 void
 kiosk_draw_hint(struct grid *g, const struct kiosk_frame *f, const char *text,
 		enum grid_style st)
@@ -702,6 +716,14 @@ kiosk_draw_hint(struct grid *g, const struct kiosk_frame *f, const char *text,
 
 	if (f->hint_y < 2)
 		return;
+	/* Too wide for its row (a narrow screen): two rows, broken as UI text
+	 * is, when the row above is empty. */
+	if (grid_strwidth(text, g->ambiguous) > g->w &&
+	    kiosk_row_blank(g, f->hint_y - 1) &&
+	    kiosk_text_rows(g, g->w - 2, text) == 2) {
+		kiosk_draw_text(g, 1, f->hint_y - 1, g->w - 2, 2, text, st, true);
+		return;
+	}
 	if (grid_strwidth(text, g->ambiguous) > g->w &&
 	    ((end = strstr(text, "。")) != NULL || (end = strstr(text, ". ")) != NULL ||
 	     (end = strstr(text, ": ")) != NULL) && end[1] != '\0') {

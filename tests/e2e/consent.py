@@ -378,7 +378,7 @@ def sign(k, log, names, steps=None):
            "the review page: every answer first; it reads on before it signs", s)
     k.keys("Enter")  # not at the end: only scrolls, never signs unseen
     k.keys("End")
-    s = k.wait("内容がよければ")
+    s = k.wait("よければ「署名へ進む」")
     if steps is None:
         ok("署名へ進む" in s, "at the end of the review: Go to signing", s)
         ok("[x] " in s and "[ ] " not in s,
@@ -949,7 +949,7 @@ def _full_disk(k, db, filler):
     acknowledge(k, log, "no-pregnancy")
     k.wait("署名の前の確認")
     k.keys("End")
-    k.wait("内容がよければ")
+    k.wait("よければ「署名へ進む」")
     k.keys("Enter")
     k.wait("お名前：")
     k.text("さとう")

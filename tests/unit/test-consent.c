@@ -326,6 +326,18 @@ START_TEST(test_whole_session)
 	/* nothing is signed unseen */
 	key(KEYS_ENTER);
 	ck_assert_str_eq(state(), "review");
+	/* 40x12: the hint whole in its one row */
+	{
+		struct keys_event ev = { .kind = KEYS_EV_RESIZE, .x = 40, .y = 12 };
+
+		kiosk_event(&app, &ev);
+		ck_assert(shows("最後まで読んでください（▼で先へ）。"));
+		key(KEYS_END);
+		ck_assert(shows("よければ「署名へ進む」にふれてください。"));
+		ev.x = 80;
+		ev.y = 24;
+		kiosk_event(&app, &ev);
+	}
 	key(KEYS_END);
 	ck_assert(app.cs.review_end);
 	key(KEYS_ENTER);
@@ -745,6 +757,8 @@ START_TEST(test_ack_small_by_touch)
 			ck_assert_int_lt(k, 100);
 			key(KEYS_DOWN);
 		}
+		ck_assert_msg(shows("読んだら、四角か 1 を押してください。"),
+			      "statement %zu: the hint cut at 40 columns", i + 1);
 		click(box.x + 1, box.y);
 		ck_assert(app.cs.acked[i]);
 		ck_assert_msg(ack_box(&box) && shows("[x] 確認しました"),
