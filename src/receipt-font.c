@@ -213,6 +213,21 @@ receipt_font_get(struct receipt_font *rf, PangoFont *pf)
 	return o;
 }
 
+void
+receipt_font_embolden(FcPattern *p, gpointer data)
+{
+	int w;
+
+	(void)data;
+	if (FcPatternGetInteger(p, FC_WEIGHT, 0, &w) == FcResultMatch &&
+	    w > FC_WEIGHT_MEDIUM) {
+		FcPatternDel(p, FC_WEIGHT);
+		FcPatternAddInteger(p, FC_WEIGHT, FC_WEIGHT_REGULAR);
+		FcPatternDel(p, FC_EMBOLDEN);
+		FcPatternAddBool(p, FC_EMBOLDEN, FcTrue);
+	}
+}
+
 static bool
 receipt_font_drawable(PangoGlyph g)
 {

@@ -24,9 +24,15 @@
 #define ISOKIOSK_RECEIPT_FONT_H
 
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pango.h>
 
 struct receipt_font;
+
+/* The copy's font map's default substitute (pango_fc_font_map_set_default_
+ * substitute): bold asked for is the regular face emboldened, so that one
+ * face is cut and embedded (see receipt.c, "fonts"). */
+void receipt_font_embolden(FcPattern *p, gpointer data);
 
 /* An empty set of fonts; never NULL (out of memory is fatal). */
 struct receipt_font *receipt_font_new(void);

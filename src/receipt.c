@@ -1787,22 +1787,9 @@ rx_draw(struct rx *r, struct strbuf *out, char **err)
  * receipt-font.c cuts to the copy's glyphs: some 30 ms a face), so bold is
  * the regular face made bold (fontconfig's embolden, done by cairo: cairo
  * embeds those glyphs from their outlines), and the seal's digits are the
- * same face's tabular figures rather than a second, monospaced face.
+ * same face's tabular figures rather than a second, monospaced face
+ * (receipt_font_embolden).
  */
-static void
-rx_substitute(FcPattern *p, gpointer data)
-{
-	int w;
-
-	(void)data;
-	if (FcPatternGetInteger(p, FC_WEIGHT, 0, &w) == FcResultMatch &&
-	    w > FC_WEIGHT_MEDIUM) {
-		FcPatternDel(p, FC_WEIGHT);
-		FcPatternAddInteger(p, FC_WEIGHT, FC_WEIGHT_REGULAR);
-		FcPatternDel(p, FC_EMBOLDEN);
-		FcPatternAddBool(p, FC_EMBOLDEN, FcTrue);
-	}
-}
 
 static PangoFontDescription *
 rx_font(double size, bool bold)
@@ -1857,7 +1844,8 @@ rx_setup(struct rx *r, const struct receipt_model *m,
 		return -1;
 	}
 	pango_fc_font_map_set_default_substitute(PANGO_FC_FONT_MAP(r->fm),
-						 rx_substitute, NULL, NULL);
+						 receipt_font_embolden, NULL,
+						 NULL);
 	r->pc = pango_font_map_create_context(r->fm);
 	pango_cairo_context_set_resolution(r->pc, 72);
 	fo = cairo_font_options_create();

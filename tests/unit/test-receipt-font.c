@@ -24,22 +24,6 @@
 static PangoFontMap *fm;
 static PangoContext *pc;
 
-/* Bold as the receipt makes it: the regular face, emboldened. */
-static void
-test_embolden(FcPattern *p, gpointer data)
-{
-	int w;
-
-	(void)data;
-	if (FcPatternGetInteger(p, FC_WEIGHT, 0, &w) == FcResultMatch &&
-	    w > FC_WEIGHT_MEDIUM) {
-		FcPatternDel(p, FC_WEIGHT);
-		FcPatternAddInteger(p, FC_WEIGHT, FC_WEIGHT_REGULAR);
-		FcPatternDel(p, FC_EMBOLDEN);
-		FcPatternAddBool(p, FC_EMBOLDEN, FcTrue);
-	}
-}
-
 /* A font map and context as the receipt's; embolden: bold is the regular
  * face emboldened (else the Bold face, a second font file). */
 static void
@@ -51,8 +35,8 @@ test_context(bool embolden)
 	ck_assert_ptr_nonnull(fm);
 	if (embolden)
 		pango_fc_font_map_set_default_substitute(PANGO_FC_FONT_MAP(fm),
-							 test_embolden, NULL,
-							 NULL);
+							 receipt_font_embolden,
+							 NULL, NULL);
 	pc = pango_font_map_create_context(fm);
 	pango_cairo_context_set_resolution(pc, 72);
 	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
