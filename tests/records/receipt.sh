@@ -14,7 +14,8 @@
 # may prescribe, in the words of the frozen follow-up files; a first
 # visit's copy has none of that.
 # Refused: a tampered session (does not match its seal), a changed stored
-# text, an open session, an appendix without a kept copy of the content.
+# text, a follow-up's flag acknowledgement or may prescribe changed, an
+# open session, an appendix without a kept copy of the content.
 # Printing through print_command: the bytes arrive; a failing printer
 # program is reported and the file is kept. Prints TAP.
 #
@@ -354,4 +355,17 @@ t "a changed statement text: refused" eval '[ $st -eq 1 ] && has "stored text of
 # (s1 shares its Japanese statements' stored texts with s3: s4 is English)
 rec receipt "$c4" --db "$db" -o "$tmp/still.pdf"; st=$?
 t "an untouched session still prints" [ $st -eq 0 ]
+# a follow-up's own links, shown on its copy, are checked too
+sqlite3 "$fdb" "DROP TRIGGER IF EXISTS flag_acks_no_update;
+	UPDATE flag_acks SET staff_id = 'dr-forged' WHERE session_id = $f1"
+rec receipt "$fc1" --db "$fdb" -o "$tmp/ack.pdf"; st=$?
+t "a changed flag acknowledgement: refused" eval \
+	'[ $st -eq 1 ] && has "session $f1 does not match its seal: its flag acknowledgement \(link #[0-9]+\) does not match: no copy made" && [ ! -e "$tmp/ack.pdf" ]'
+sqlite3 "$fdb" "DROP TRIGGER IF EXISTS prescriptions_no_update;
+	UPDATE prescriptions SET staff_id = 'dr-forged' WHERE session_id = $f2"
+rec receipt "$fc2" --db "$fdb" -o "$tmp/presc.pdf"; st=$?
+t "a changed may prescribe: refused" eval \
+	'[ $st -eq 1 ] && has "session $f2 does not match its seal: its may prescribe \(link #[0-9]+\) does not match" && [ ! -e "$tmp/presc.pdf" ]'
+rec receipt "$fc3" --db "$fdb" -o "$tmp/fstill.pdf"; st=$?
+t "an untouched follow-up still prints" [ $st -eq 0 ]
 tap_done
