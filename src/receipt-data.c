@@ -728,15 +728,12 @@ rx_fill(struct receipt_model *m, const struct store_session *s,
 	rx_field(m, RX_KIOSK, rx_value(m, s->kiosk_id, false));
 	rx_field(m, RX_STAFF, rx_value(m, s->staff_id, false));
 	if (s->presc_staff != NULL) {
-		const char *v = rx_printf(m, m->L[RX_PRESCRIBE_BY],
-					  rx_value(m, s->presc_staff, false),
-					  rx_time(m, s->presc_at));
-
+		rx_field(m, RX_PRESCRIBE, m->L[RX_PRESCRIBE_YES]);
+		rx_field(m, RX_PRESCRIBE_BY, rx_value(m, s->presc_staff, false));
+		rx_field(m, RX_PRESCRIBE_AT, rx_time(m, s->presc_at));
 		if (s->presc_test > 0)
-			v = rx_printf(m, "%s%s", v, rx_printf(m,
-				      m->L[RX_PRESCRIBE_TEST],
-				      (long long)s->presc_test));
-		rx_field(m, RX_PRESCRIBE, v);
+			rx_field(m, RX_PRESCRIBE_TEST,
+				 rx_printf(m, "#%lld", (long long)s->presc_test));
 	}
 
 	m->stmts = arena_alloc(&m->arena, (s->nacks + 1) * sizeof *m->stmts,

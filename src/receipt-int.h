@@ -76,8 +76,10 @@
 	X(RX_SECONDS, N_("%d s"))                                            \
 	X(RX_NONE, N_("none"))                                               \
 	X(RX_PRESCRIBE, N_("Prescription"))                                  \
-	X(RX_PRESCRIBE_BY, N_("may be issued: recorded by staff %s, %s"))   \
-	X(RX_PRESCRIBE_TEST, N_(" (pregnancy test #%lld)"))                  \
+	X(RX_PRESCRIBE_YES, N_("may be issued"))                             \
+	X(RX_PRESCRIBE_BY, N_("Recorded by"))                                \
+	X(RX_PRESCRIBE_AT, N_("Recorded"))                                   \
+	X(RX_PRESCRIBE_TEST, N_("Pregnancy test it relied on"))              \
 	X(RX_NOTHING_KEPT, N_("Nothing was recorded."))                      \
 	X(RX_SEC_METHODS, N_("Contraception"))                               \
 	X(RX_METHODS_NOTE, N_("The methods you chose as the ones you use now.")) \
@@ -201,7 +203,7 @@ struct receipt_model {
 	const char *qr;          /* "isokiosk:1a2b-3c4d:<seal>" */
 	const char *made;        /* RX_CHECKED, filled in */
 	bool completed;
-	struct receipt_field fields[16];
+	struct receipt_field fields[20];
 	size_t nfields;
 	struct receipt_stmt *stmts;
 	size_t nstmts;

@@ -268,7 +268,9 @@ for tag in fu-ja fu-ja-roll; do
 	t "$tag: the flag, and who saw it when" eval \
 		'contains "$f" "スタッフへ：気分のチェック" && contains "$f" "スタッフの確認dr-kato" &&
 		 contains "$f" "確認した時刻2026-12-07"'
-	t "$tag: may prescribe, and the test it relied on" contains "$f" '薬を出してよい：スタッフ dr-kato の記録'
+	t "$tag: may prescribe, who recorded it, the test it relied on" eval \
+		'contains "$f" "処方薬を出してよい" && contains "$f" "記録した人dr-kato" &&
+		 contains "$f" "妊娠検査#1"'
 	t "$tag: the statements shown again, the re-check" eval \
 		'grep -q "確認した約束" "$f" && grep -q "理解度の確認" "$f"'
 done
@@ -279,6 +281,8 @@ t "fu-en: a mood question and the answer chosen" eval \
 	'fu_has "$f" en mood-check irritable && fu_has "$f" en mood-check irritable 1'
 t "fu-en: the doctor reads the answers" contains "$f" 'the doctor reads your answers and talks with you about them'
 t "fu-en: a side effect" fu_has "$f" en effects-check nosebleed
+t "fu-en: may prescribe, who recorded it" eval \
+	'contains "$f" "Prescriptionmay be issued" && contains "$f" "Recorded bydr-kato"'
 t "fu-en: the flag, seen by staff" eval 'contains "$f" "For staff: Mood check" && contains "$f" "Seen by staffdr-kato"'
 f=$tmp/fu-urgent.txt
 t "fu-urgent: stopped: marked as not completed" grep -q '完了していません' "$f"
