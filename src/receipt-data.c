@@ -5,7 +5,11 @@
  * frozen files checked against their hashes and, in manifest order,
  * against the session's content version, the labels in the copy's
  * language (gettext), every time in the kiosk's zone with its offset
- * (clock). receipt_make is here: it gathers, then has receipt.c draw.
+ * (clock). A follow-up's own answers (the methods chosen, the mood check,
+ * the side effects ticked, the flags raised and who saw them, may
+ * prescribe) are shown with their words from the frozen follow-up files
+ * too, an id not found there as stored. receipt_make is here: it gathers,
+ * then has receipt.c draw.
  *
  * Owns the model's strings (an arena) and the frozen documents it parsed.
  */
@@ -21,6 +25,7 @@
 #include "decode.h"
 #include "receipt-int.h"
 #include "store.h"
+#include "visit.h"
 #include "xmalloc.h"
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -106,14 +111,13 @@ rx_duration(struct receipt_model *m, int64_t ms)
 	return rx_printf(m, m->L[RX_SECONDS], (int)s);
 }
 
-/* The kind of visit a session was. Every session is a first-visit consent
- * until follow-up visits are recorded (#14); then it is read from the
- * session here, and the copy shows it. */
+/* The kind of visit a session was: "first" (also when not named) or
+ * "follow-up". */
 static const char *
 rx_visit_kind(const struct store_session *s)
 {
-	(void)s;
-	return "first";
+	return s->visit != NULL && strcmp(s->visit, "follow-up") == 0
+	       ? "follow-up" : "first";
 }
 
 /* ---- labels ------------------------------------------------------------- */
@@ -474,6 +478,211 @@ rx_guardian_stmt(const struct content_doc *consent, const char *id)
 	return false;
 }
 
+/* Whether a follow-up showed statement id again because its wording
+ * changed (a visit answer of kind "reconsent"). */
+static bool
+rx_reshown(const struct store_session *s, const char *id)
+{
+	for (size_t i = 0; id != NULL && i < s->nvanswers; i++)
+		if (s->vanswers[i].kind != NULL &&
+		    s->vanswers[i].entry != NULL &&
+		    strcmp(s->vanswers[i].kind, "reconsent") == 0 &&
+		    strcmp(s->vanswers[i].entry, id) == 0)
+			return true;
+	return false;
+}
+
+/* ---- a follow-up's answers ---------------------------------------------- */
+
+/* An entry's text from the frozen file doc, or the id as stored. */
+static struct receipt_text
+rx_entry_text(struct receipt_model *m, const struct content_node *e,
+	      const char *id)
+{
+	if (e != NULL && e->nchildren > 0)
+		return (struct receipt_text){ .nodes = e->children,
+					      .n = e->nchildren };
+	return (struct receipt_text){ .s = rx_value(m, id, false) };
+}
+
+/* The frozen entry of that kind with the stored id, or NULL. */
+static const struct content_node *
+rx_entry(const struct content_doc *doc, enum content_entry kind,
+	 const char *id)
+{
+	const struct content_node *e = doc != NULL && id != NULL
+		? visit_entry(doc, id) : NULL;
+
+	return e != NULL && e->kind == CONTENT_ENTRY && e->entry == kind
+	       ? e : NULL;
+}
+
+/* The answers of one kind, in the order recorded. */
+static struct receipt_answer *
+rx_answers(struct receipt_model *m, const struct store_session *s,
+	   const char *kind, const struct content_doc *doc,
+	   enum content_entry ekind, size_t *n)
+{
+	struct receipt_answer *v = arena_alloc(&m->arena, (s->nvanswers + 1) *
+					       sizeof *v,
+					       _Alignof(struct receipt_answer));
+
+	*n = 0;
+	for (size_t i = 0; i < s->nvanswers; i++) {
+		const struct store_vanswer_row *a = &s->vanswers[i];
+		const struct content_node *e;
+		struct receipt_answer *r;
+
+		if (a->kind == NULL || strcmp(a->kind, kind) != 0)
+			continue;
+		e = rx_entry(doc, ekind, a->entry);
+		r = &v[(*n)++];
+		memset(r, 0, sizeof *r);
+		r->id = rx_value(m, a->entry, false);
+		r->text = rx_entry_text(m, e, a->entry);
+		r->score = a->score;
+		r->urgent = e != NULL && ekind == CONTENT_ENTRY_CHECK &&
+			    e->urgent_from > 0;
+		if (ekind != CONTENT_ENTRY_ITEM)
+			continue;
+		if (e != NULL && a->choice >= 0 &&
+		    (size_t)a->choice < e->nitems)
+			r->choice.in = &e->items[a->choice].text;
+		else
+			r->choice.s = rx_printf(m, m->L[RX_CHOICE_N],
+						a->choice + 1);
+	}
+	return v;
+}
+
+/* The highest total the frozen questionnaire allows (0 when not kept). */
+static int
+rx_mood_max(const struct content_doc *doc)
+{
+	const struct content_node *items[64];
+	size_t n = doc != NULL ? visit_entries(doc, CONTENT_ENTRY_ITEM, items,
+					       64) : 0;
+	int max = 0;
+
+	for (size_t i = 0; i < n && i < 64; i++) {
+		int best = 0;
+
+		for (size_t k = 0; k < items[i]->nitems; k++)
+			if (items[i]->items[k].score > best)
+				best = items[i]->items[k].score;
+		max += best;
+	}
+	return max;
+}
+
+/* What a flag is about, in the patient's words where the frozen files
+ * have them. */
+static struct receipt_text
+rx_flag_what(struct receipt_model *m, const struct store_flag_row *f,
+	     const struct content_doc *mood, const struct content_doc *effects)
+{
+	const char *src = f->source != NULL ? f->source : "";
+	const char *entry = f->entry;
+	const struct content_node *e;
+
+	if (strcmp(src, "methods") == 0 && entry != NULL) {
+		if (strcmp(entry, "none-chosen") == 0)
+			return (struct receipt_text){
+				.s = m->L[RX_METHODS_NONE] };
+		if (strcmp(entry, "not-enough") == 0)
+			return (struct receipt_text){
+				.s = m->L[RX_METHODS_NOT_MET] };
+	}
+	if (strcmp(src, "mood") == 0) {
+		if ((e = rx_entry(mood, CONTENT_ENTRY_ITEM, entry)) != NULL)
+			return rx_entry_text(m, e, entry);
+		if (entry != NULL && (strcmp(entry, "total") == 0 ||
+				      rx_entry(mood, CONTENT_ENTRY_BAND,
+					       entry) != NULL))
+			return (struct receipt_text){ .s = m->mood_total != NULL
+				? rx_printf(m, "%s%s%s", m->L[RX_FLAG_TOTAL],
+					    strcmp(m->lang, "ja") == 0 ? "："
+					    : ": ", m->mood_total)
+				: m->L[RX_FLAG_TOTAL] };
+	}
+	if (strcmp(src, "effects") == 0 &&
+	    (e = rx_entry(effects, CONTENT_ENTRY_CHECK, entry)) != NULL)
+		return rx_entry_text(m, e, entry);
+	return (struct receipt_text){ .s = rx_value(m, entry, false) };
+}
+
+/*
+ * A follow-up's own answers, each with its text from the content frozen
+ * with the record (the files the frozen manifest names as methods, mood
+ * and effects), never today's files: an id not found there is shown as
+ * stored.
+ */
+static void
+rx_followup(struct receipt_model *m, const struct store_session *s,
+	    const struct rx_frozen *fz)
+{
+	const struct content_doc *methods = NULL, *mood = NULL, *effects = NULL;
+	bool methods_flag = false;
+	int total = 0;
+
+	m->followup = true;
+	if (fz->man.followup[0] != NULL)
+		methods = rx_doc(m, fz, s->lang, fz->man.followup[0]);
+	if (fz->man.followup[1] != NULL)
+		mood = rx_doc(m, fz, s->lang, fz->man.followup[1]);
+	if (fz->man.followup[2] != NULL)
+		effects = rx_doc(m, fz, s->lang, fz->man.followup[2]);
+	m->methods = rx_answers(m, s, "method", methods, CONTENT_ENTRY_METHOD,
+				&m->nmethods);
+	m->mood = rx_answers(m, s, "mood", mood, CONTENT_ENTRY_ITEM, &m->nmood);
+	m->effects = rx_answers(m, s, "effect", effects, CONTENT_ENTRY_CHECK,
+				&m->neffects);
+	for (size_t i = 0; i < m->nmood; i++)
+		total += m->mood[i].score;
+	if (m->nmood > 0 && rx_mood_max(mood) > 0)
+		m->mood_total = rx_printf(m, m->L[RX_MOOD_TOTAL_OF], total,
+					  rx_mood_max(mood));
+	else if (m->nmood > 0)
+		m->mood_total = rx_printf(m, "%d", total);
+
+	m->flags = arena_alloc(&m->arena, (s->nflags + 1) * sizeof *m->flags,
+			       _Alignof(struct receipt_flag));
+	for (size_t i = 0; i < s->nflags; i++) {
+		const struct store_flag_row *f = &s->flags[i];
+		const char *src = f->source != NULL ? f->source : "";
+
+		methods_flag |= strcmp(src, "methods") == 0;
+		m->flags[m->nflags++] = (struct receipt_flag){
+			.urgent = f->level != NULL &&
+				  strcmp(f->level, "urgent") == 0,
+			.source = strcmp(src, "methods") == 0
+				  ? m->L[RX_SEC_METHODS]
+				  : strcmp(src, "mood") == 0 ? m->L[RX_SEC_MOOD]
+				  : strcmp(src, "effects") == 0
+				  ? m->L[RX_SEC_EFFECTS]
+				  : strcmp(src, "staff") == 0 ? m->L[RX_STAFF]
+				  : rx_value(m, f->source, false),
+			.what = rx_flag_what(m, f, mood, effects),
+			.at = rx_time(m, f->at),
+			.seen_by = f->ack_staff != NULL
+				? rx_value(m, f->ack_staff, false)
+				: m->L[RX_FLAG_NOT_SEEN],
+			.seen_at = f->ack_staff != NULL ? rx_time(m, f->ack_at)
+				: NULL,
+		};
+	}
+	/* The contraception part is asked of the pregnancy profile only;
+	 * the kiosk records the methods and, when they do not meet the rule,
+	 * a flag, at the same moment: methods without a flag met it. */
+	m->methods_asked = m->nmethods > 0 || methods_flag ||
+			   (s->profile != NULL &&
+			    strcmp(s->profile, "pregnancy") == 0);
+	if (methods_flag)
+		m->methods_verdict = m->L[RX_METHODS_NOT_MET];
+	else if (m->nmethods > 0)
+		m->methods_verdict = m->L[RX_METHODS_MET];
+}
+
 static void
 rx_fill(struct receipt_model *m, const struct store_session *s,
 	const struct rx_frozen *fz, const struct receipt_opts *o)
@@ -518,6 +727,14 @@ rx_fill(struct receipt_model *m, const struct store_session *s,
 		rx_field(m, RX_REASON, rx_value(m, s->reason, false));
 	rx_field(m, RX_KIOSK, rx_value(m, s->kiosk_id, false));
 	rx_field(m, RX_STAFF, rx_value(m, s->staff_id, false));
+	if (s->presc_staff != NULL) {
+		rx_field(m, RX_PRESCRIBE, m->L[RX_PRESCRIBE_YES]);
+		rx_field(m, RX_PRESCRIBE_BY, rx_value(m, s->presc_staff, false));
+		rx_field(m, RX_PRESCRIBE_AT, rx_time(m, s->presc_at));
+		if (s->presc_test > 0)
+			rx_field(m, RX_PRESCRIBE_TEST,
+				 rx_printf(m, "#%lld", (long long)s->presc_test));
+	}
 
 	m->stmts = arena_alloc(&m->arena, (s->nacks + 1) * sizeof *m->stmts,
 			       _Alignof(struct receipt_stmt));
@@ -525,7 +742,8 @@ rx_fill(struct receipt_model *m, const struct store_session *s,
 		m->stmts[m->nstmts++] = (struct receipt_stmt){
 			rx_value(m, s->acks[i].text, true),
 			rx_time(m, s->acks[i].at),
-			rx_guardian_stmt(consent, s->acks[i].statement_id) };
+			rx_guardian_stmt(consent, s->acks[i].statement_id),
+			rx_reshown(s, s->acks[i].statement_id) };
 	m->signs = arena_alloc(&m->arena, (s->nsigns + 1) * sizeof *m->signs,
 			       _Alignof(struct receipt_sign));
 	m->by_patient = m->L[RX_BY_PATIENT];
@@ -634,6 +852,8 @@ receipt_model_load(struct store *st, int64_t id, const struct receipt_opts *o,
 		goto fail;
 	}
 	rx_fill(m, &s, &fz, o);
+	if (strcmp(rx_visit_kind(&s), "follow-up") == 0)
+		rx_followup(m, &s, &fz);
 	rx_questions(m, &s, fz.man.quiz != NULL
 		     ? rx_doc(m, &fz, s.lang, fz.man.quiz) : NULL);
 	if (o->with_content)

@@ -74,7 +74,39 @@
 	X(RX_SHOWN, N_("Shown for %s"))                                      \
 	X(RX_MIN_SEC, N_("%d min %02d s"))                                   \
 	X(RX_SECONDS, N_("%d s"))                                            \
-	X(RX_NONE, N_("none"))
+	X(RX_NONE, N_("none"))                                               \
+	X(RX_PRESCRIBE, N_("Prescription"))                                  \
+	X(RX_PRESCRIBE_YES, N_("may be issued"))                             \
+	X(RX_PRESCRIBE_BY, N_("Recorded by"))                                \
+	X(RX_PRESCRIBE_AT, N_("Recorded"))                                   \
+	X(RX_PRESCRIBE_TEST, N_("Pregnancy test it relied on"))              \
+	X(RX_NOTHING_KEPT, N_("Nothing was recorded."))                      \
+	X(RX_SEC_METHODS, N_("Contraception"))                               \
+	X(RX_METHODS_NOTE, N_("The methods you chose as the ones you use now.")) \
+	X(RX_METHODS_MET, N_("These methods together are enough for this medicine.")) \
+	X(RX_METHODS_NOT_MET, N_("These methods alone are not enough for this medicine. Staff talk with you about which method suits you.")) \
+	X(RX_METHODS_NONE, N_("You chose no method.")) \
+	X(RX_SEC_MOOD, N_("Mood check"))                                     \
+	X(RX_MOOD_NOTE, N_("The answers you chose, as you chose them. This is not a test for an illness: the doctor reads your answers and talks with you about them.")) \
+	X(RX_QUESTION, N_("Question"))                                       \
+	X(RX_POINTS, N_("Points"))                                           \
+	X(RX_MOOD_TOTAL, N_("Total"))                                        \
+	X(RX_MOOD_TOTAL_OF, N_("%d (of %d)"))                                \
+	X(RX_CHOICE_N, N_("choice %d"))                                      \
+	X(RX_SEC_EFFECTS, N_("Changes in your body (side effects)"))         \
+	X(RX_EFFECTS_NOTE, N_("What you ticked as happening since your last visit.")) \
+	X(RX_EFFECTS_NONE, N_("You ticked nothing."))                        \
+	X(RX_CALL_NOW, N_("call the clinic at once"))                        \
+	X(RX_SEC_FLAGS, N_("Messages to staff"))                             \
+	X(RX_FLAGS_NOTE, N_("The kiosk told staff about these answers, so that they talk with you.")) \
+	X(RX_FLAG_URGENT, N_("Urgent"))                                      \
+	X(RX_FLAG_STAFF, N_("For staff"))                                    \
+	X(RX_FLAG_TOTAL, N_("The total of the mood check"))                  \
+	X(RX_FLAG_RAISED, N_("Told staff"))                                  \
+	X(RX_FLAG_SEEN, N_("Seen by staff"))                                 \
+	X(RX_FLAG_SEEN_AT, N_("Seen at"))                                    \
+	X(RX_FLAG_NOT_SEEN, N_("not yet"))                                   \
+	X(RX_RESHOWN, N_("Shown again: its wording changed since you last confirmed it."))
 
 #define RX_LABEL_ID(id, msgid) id,
 enum receipt_label { RECEIPT_LABELS(RX_LABEL_ID) RX_NLABELS };
@@ -103,6 +135,42 @@ struct receipt_stmt {
 	bool guardian;           /* addressed to a minor's guardian, who
 				    confirmed it (signer: guardian in the
 				    frozen consent) */
+	bool reshown;            /* a follow-up showed it again: its wording
+				    changed (visit answer "reconsent") */
+};
+
+/*
+ * A text of a follow-up's answer, from the frozen follow-up files: nodes (a
+ * method's or a side effect's label, a mood item's prompt) or in (a mood
+ * answer's label); when the stored id is not found there, s (the id as
+ * stored, or a label). Exactly one is set.
+ */
+struct receipt_text {
+	const struct content_node *nodes;
+	size_t n;
+	const struct content_inline *in;
+	const char *s;
+};
+
+/* One answer of a follow-up: a method chosen, a mood item answered, a side
+ * effect ticked. */
+struct receipt_answer {
+	const char *id;          /* the entry's id as stored */
+	struct receipt_text text;
+	struct receipt_text choice; /* mood: the answer chosen */
+	int score;               /* mood: its points */
+	bool urgent;             /* a side effect to call about at once (the
+				    frozen file's urgent: yes) */
+};
+
+/* A flag the follow-up raised for staff, and whether staff saw it. */
+struct receipt_flag {
+	bool urgent;
+	const char *source;      /* label: the part it came from */
+	struct receipt_text what;
+	const char *at;
+	const char *seen_by;     /* staff ID, or the label "not yet" */
+	const char *seen_at;     /* NULL: not seen yet */
 };
 
 struct receipt_sign {
@@ -135,7 +203,7 @@ struct receipt_model {
 	const char *qr;          /* "isokiosk:1a2b-3c4d:<seal>" */
 	const char *made;        /* RX_CHECKED, filled in */
 	bool completed;
-	struct receipt_field fields[16];
+	struct receipt_field fields[20];
 	size_t nfields;
 	struct receipt_stmt *stmts;
 	size_t nstmts;
@@ -147,6 +215,15 @@ struct receipt_model {
 	size_t nsigns;
 	struct receipt_staff *staff;
 	size_t nstaff;
+	/* A follow-up's answers (followup false: none of these is set) */
+	bool followup;
+	bool methods_asked;      /* the contraception part is shown */
+	const char *methods_verdict; /* label; NULL when nothing recorded */
+	struct receipt_answer *methods, *mood, *effects;
+	size_t nmethods, nmood, neffects;
+	const char *mood_total;  /* "3 (of 15)"; NULL: nothing answered */
+	struct receipt_flag *flags;
+	size_t nflags;
 	struct receipt_screen *screens; /* with_content: the screens shown */
 	size_t nscreens;
 	const char *appendix_note;

@@ -1360,6 +1360,10 @@ rx_statements(struct rx *r)
 			rx_hang(r, num, true, r->left, ind, r->width, &t, F_BODY);
 			rx_text_done(&t);
 			r->y += 1;
+			if (st->reshown)
+				rx_line(r, m->L[RX_RESHOWN], F_SMALL_BOLD,
+					r->left + ind, r->width - ind, AL_LEFT,
+					0.3, 1);
 			rx_line(r, when, F_SMALL, r->left + ind, r->width - ind,
 				AL_LEFT, 0.3, 0.7 * em);
 		});
@@ -1449,6 +1453,216 @@ rx_quiz(struct rx *r)
 		});
 		rx_table_done(&tb);
 		r->y += 0.4 * em;
+	}
+}
+
+/* ---- a follow-up's answers ---------------------------------------------- */
+
+/* A follow-up answer's text (receipt_text) added to t: the frozen file's
+ * nodes (paragraphs, a list's items, one a line) or inline text, ruby in
+ * parentheses as elsewhere on the copy; else the string as recorded. */
+static void
+rx_text_of(struct rx_text *t, const struct receipt_text *x, bool bold)
+{
+	bool first = true;
+
+	if (x->in != NULL) {
+		rx_text_inline(t, x->in, bold);
+		return;
+	}
+	if (x->nodes == NULL) {
+		rx_text_add(t, x->s != NULL ? x->s : "-", bold, 0);
+		return;
+	}
+	for (size_t i = 0; i < x->n; i++) {
+		const struct content_node *nd = &x->nodes[i];
+
+		if (nd->kind == CONTENT_PARAGRAPH ||
+		    nd->kind == CONTENT_HEADING) {
+			if (!first)
+				rx_text_add(t, "\n", bold, 0);
+			rx_text_inline(t, &nd->text, bold);
+			first = false;
+		} else if (nd->kind == CONTENT_LIST) {
+			for (size_t k = 0; k < nd->nitems; k++) {
+				if (!first)
+					rx_text_add(t, "\n", bold, 0);
+				rx_text_inline(t, &nd->items[k].text, bold);
+				first = false;
+			}
+		}
+	}
+	if (first)
+		rx_text_add(t, "-", bold, 0);
+}
+
+/* "LABEL: value" in the copy's language. */
+static char *
+rx_labelled(const struct rx *r, const char *label, const char *v)
+{
+	return xasprintf("%s%s%s", label, strcmp(r->m->lang, "ja") == 0
+			 ? "：" : ": ", v);
+}
+
+/* A section's note, small and gray under its title. */
+static void
+rx_note(struct rx *r, const char *s)
+{
+	rx_line(r, s, F_SMALL, r->left, r->width, AL_LEFT, 0.3,
+		0.6 * r->size[F_BODY]);
+}
+
+/* The answers of a list (methods, side effects): one a line, bulleted,
+ * a side effect to call about at once marked so in bold. */
+static void
+rx_answer_list(struct rx *r, const struct receipt_answer *v, size_t n)
+{
+	const struct receipt_model *m = r->m;
+	double em = r->size[F_BODY];
+
+	for (size_t i = 0; i < n; i++) {
+		struct rx_text t;
+
+		rx_text_init(&t);
+		rx_text_of(&t, &v[i].text, false);
+		if (v[i].urgent) {
+			bool ja = strcmp(m->lang, "ja") == 0;
+
+			rx_text_add(&t, ja ? "（" : " (", true, 0);
+			rx_text_add(&t, m->L[RX_CALL_NOW], true, 0);
+			rx_text_add(&t, ja ? "）" : ")", true, 0);
+		}
+		RX_KEEP(r, rx_hang(r, "・", false, r->left, 1.2 * em, r->width,
+				   &t, F_BODY));
+		rx_text_done(&t);
+		r->y += 2;
+	}
+	r->y += 0.3 * em;
+}
+
+static void
+rx_methods(struct rx *r)
+{
+	const struct receipt_model *m = r->m;
+	double em = r->size[F_BODY];
+
+	if (!m->methods_asked)
+		return;
+	rx_section(r, m->L[RX_SEC_METHODS]);
+	rx_note(r, m->L[RX_METHODS_NOTE]);
+	if (m->nmethods == 0 && m->methods_verdict != NULL)
+		rx_line(r, m->L[RX_METHODS_NONE], F_BODY, r->left, r->width,
+			AL_LEFT, 0, 0.5 * em);
+	rx_answer_list(r, m->methods, m->nmethods);
+	rx_line(r, m->methods_verdict != NULL ? m->methods_verdict
+		: m->L[RX_NOTHING_KEPT],
+		m->methods_verdict == m->L[RX_METHODS_MET] ||
+		m->methods_verdict == NULL ? F_BODY : F_BOLD, r->left, r->width,
+		AL_LEFT, 0, 0.5 * em);
+}
+
+static void
+rx_mood(struct rx *r)
+{
+	const struct receipt_model *m = r->m;
+	double em = r->size[F_BODY];
+	double cols[2][3] = { { 0.55, 0.33, 0.12 }, { 0.46, 0.34, 0.20 } };
+	struct rx_table tb;
+	char *total;
+
+	if (m->nmood == 0) {
+		rx_section(r, m->L[RX_SEC_MOOD]);
+		rx_note(r, m->L[RX_MOOD_NOTE]);
+		rx_line(r, m->L[RX_NOTHING_KEPT], F_BODY, r->left, r->width,
+			AL_LEFT, 0, 0.5 * em);
+		return;
+	}
+	rx_table_init(&tb, 3, m->nmood + 1, true);
+	rx_text_add(rx_cell(&tb, 0, 0), m->L[RX_QUESTION], true, 0);
+	rx_text_add(rx_cell(&tb, 0, 1), m->L[RX_ANSWER], true, 0);
+	rx_text_add(rx_cell(&tb, 0, 2), m->L[RX_POINTS], true, 0);
+	tb.align[2] = AL_CENTER;
+	tb.fixed = cols[r->p->roll];
+	for (size_t i = 0; i < m->nmood; i++) {
+		char num[16];
+
+		snprintf(num, sizeof num, "%d", m->mood[i].score);
+		rx_text_of(rx_cell(&tb, i + 1, 0), &m->mood[i].text, false);
+		rx_text_of(rx_cell(&tb, i + 1, 1), &m->mood[i].choice, false);
+		rx_text_add(rx_cell(&tb, i + 1, 2), num, false, 0);
+	}
+	total = rx_labelled(r, m->L[RX_MOOD_TOTAL], m->mood_total);
+	/* a short table: kept on one page with its title and its total */
+	RX_KEEP(r, {
+		rx_section(r, m->L[RX_SEC_MOOD]);
+		rx_note(r, m->L[RX_MOOD_NOTE]);
+		rx_table(r, &tb, r->left, r->width);
+		r->y += 3;
+		rx_line(r, total, F_BOLD, r->left, r->width, AL_LEFT, 0,
+			0.5 * em);
+	});
+	free(total);
+	rx_table_done(&tb);
+}
+
+static void
+rx_effects(struct rx *r)
+{
+	const struct receipt_model *m = r->m;
+	double em = r->size[F_BODY];
+
+	rx_section(r, m->L[RX_SEC_EFFECTS]);
+	rx_note(r, m->L[RX_EFFECTS_NOTE]);
+	if (m->neffects == 0)
+		rx_line(r, m->completed ? m->L[RX_EFFECTS_NONE]
+			: m->L[RX_NOTHING_KEPT], F_BODY, r->left, r->width,
+			AL_LEFT, 0, 0.5 * em);
+	rx_answer_list(r, m->effects, m->neffects);
+}
+
+/* Each flag a block: how urgent and where from, what it is about, when
+ * staff were told and who saw it when. */
+static void
+rx_flags(struct rx *r)
+{
+	const struct receipt_model *m = r->m;
+	double em = r->size[F_BODY], pad = 6;
+
+	if (m->nflags == 0)
+		return;
+	rx_section(r, m->L[RX_SEC_FLAGS]);
+	rx_note(r, m->L[RX_FLAGS_NOTE]);
+	for (size_t i = 0; i < m->nflags; i++) {
+		const struct receipt_flag *f = &m->flags[i];
+		struct receipt_field fl[3] = {
+			{ m->L[RX_FLAG_RAISED], f->at },
+			{ m->L[RX_FLAG_SEEN], f->seen_by },
+			{ m->L[RX_FLAG_SEEN_AT], f->seen_at },
+		};
+		char *head = rx_labelled(r, f->urgent ? m->L[RX_FLAG_URGENT]
+					 : m->L[RX_FLAG_STAFF], f->source);
+
+		RX_KEEP(r, {
+			int page = r->page;
+			double y = r->y;
+			struct rx_text t;
+
+			r->y += pad;
+			rx_line(r, head, F_BOLD, r->left + pad,
+				r->width - 2 * pad, AL_LEFT, 0, 2);
+			rx_text_init(&t);
+			rx_text_of(&t, &f->what, false);
+			rx_para(r, &t, F_BODY, r->left + pad,
+				r->width - 2 * pad, AL_LEFT, 0, 4);
+			rx_text_done(&t);
+			rx_fields(r, fl, f->seen_at != NULL ? 3 : 2, F_SMALL,
+				  F_SMALL, r->left + pad, r->width - 2 * pad);
+			r->y += pad - 6;
+			rx_box(r, page, r->left, y, r->width, r->y - y, false,
+			       f->urgent ? 0 : 0.2, f->urgent ? 1.6 : 0.8);
+		});
+		free(head);
+		r->y += 0.6 * em;
 	}
 }
 
@@ -1914,6 +2128,12 @@ receipt_pdf(const struct receipt_model *m, const struct receipt_opts *o,
 		rx_section(&r, m->L[RX_SEC_RECORD]);
 		rx_fields(&r, m->fields, m->nfields, F_BODY, F_BODY, r.left,
 			  r.width);
+		if (m->followup) {
+			rx_methods(&r);
+			rx_mood(&r);
+			rx_effects(&r);
+			rx_flags(&r);
+		}
 		rx_statements(&r);
 		rx_quiz(&r);
 		rx_signatures(&r);

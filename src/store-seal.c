@@ -1713,6 +1713,58 @@ store_check_fails(char **why, int64_t id, const char *fmt, ...)
 	return 1;
 }
 
+/* Link seq of kind (store-visit.c's: an acknowledgement, may prescribe)
+ * of session s matches its seal: 0, 1 with *why, -1. */
+static int
+store_check_visit_link(struct store *st, const struct store_session *s,
+		       enum store_link_kind kind, int64_t seq, const char *what,
+		       char **why)
+{
+	char prev[80], seal[80], hash[65];
+	char *canon, *err = NULL;
+	size_t len;
+	int rc;
+
+	if ((rc = store_link_field(st, seq, 1, prev, why)) < 0 ||
+	    (rc == 0 && (rc = store_link_field(st, seq, 0, seal, why)) < 0))
+		return -1;
+	if (rc == 1)
+		return store_check_fails(why, s->id, "its %s (link #%lld) is"
+					 " missing", what, (long long)seq);
+	if ((canon = store_visit_canonical(st, kind, seq, &len, &err)) == NULL) {
+		rc = store_check_fails(why, s->id, "its %s (link #%lld): %s",
+				       what, (long long)seq, err);
+		free(err);
+		return rc;
+	}
+	store_seal_canonical(prev, canon, len, seq, hash);
+	if (strcmp(hash, seal) != 0)
+		return store_check_fails(why, s->id, "its %s (link #%lld) does"
+					 " not match", what, (long long)seq);
+	return 0;
+}
+
+static int
+store_check_visit_links(struct store *st, const struct store_session *s,
+			char **why)
+{
+	int rc;
+
+	for (size_t i = 0; i < s->nflags; i++)
+		if (s->flags[i].ack_seq > 0 &&
+		    (rc = store_check_visit_link(st, s, STORE_LINK_FLAG_ACK,
+						 s->flags[i].ack_seq,
+						 "flag acknowledgement",
+						 why)) != 0)
+			return rc;
+	if (s->presc_seq > 0 &&
+	    (rc = store_check_visit_link(st, s, STORE_LINK_PRESCRIPTION,
+					 s->presc_seq, "may prescribe",
+					 why)) != 0)
+		return rc;
+	return 0;
+}
+
 int
 store_session_check(struct store *st, const struct store_session *s,
 		    char **why)
@@ -1753,6 +1805,10 @@ store_session_check(struct store *st, const struct store_session *s,
 						 a->text == NULL ? "missing"
 						 : "not the one acknowledged");
 	}
+	/* A follow-up's links a copy shows (a flag's acknowledgement, may
+	 * prescribe): each matches its own seal too. */
+	if ((rc = store_check_visit_links(st, s, why)) != 0)
+		return rc;
 	/* Its place in the chain: the links before and after each of its
 	 * own (the session's, then its verifications'). */
 	for (size_t i = 0; i <= s->nverifications; i++) {

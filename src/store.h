@@ -427,7 +427,8 @@ bool store_seal_holds(const struct store_session *s);
 /*
  * One session checked before its record is handed to a patient (a printed
  * copy): it is sealed; its rows match its seal; each staff verification
- * matches its own; each acknowledged statement's stored text (s from
+ * matches its own, and so do a follow-up's flag acknowledgements and its
+ * may prescribe; each acknowledged statement's stored text (s from
  * store_session_get) hashes to what the record holds; and its neighbours
  * in the chain agree (the link before it has the seal it names as
  * previous, the link after it names its seal). Not the whole chain, which

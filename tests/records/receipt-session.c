@@ -6,8 +6,20 @@
  * guardian's signature, sealed, a staff verification), for the receipt
  * tests and the benchmark. Prints the session id and its receipt code.
  *
+ * With follow-up, a monthly follow-up as the kiosk records it instead
+ * (store-visit.h): for the pregnancy profile the methods pill and condom
+ * (the rule met), the mood check answered 1, 1, 1, 0, 0 (a total of 3: the
+ * staff band's flag), the side effects dry and nosebleed, the re-check
+ * (three questions, the first wrong once), the every-visit statements,
+ * signed and sealed; then staff acknowledge the flag, and for the pregnancy
+ * profile a negative pregnancy test is entered and "may prescribe" given.
+ * With urgent too, the mood check's self-harm item is answered 2: an
+ * urgent flag, the session stopped there (as the kiosk stops it), the flag
+ * acknowledged by staff.
+ *
  * Usage: receipt-session DB CONTENT LANG PROFILE NAME [minor] [guardian NAME]
  *        [outcome abandoned|stopped] [no-verify] [clock MS]
+ *        [follow-up [urgent]]
  * PROFILE: pregnancy | no-pregnancy. The clock starts at 2026-12-06T18:06Z
  * (03:06 in Tokyo) unless given and steps 7 s per reading.
  */
@@ -16,7 +28,9 @@
 #include <string.h>
 
 #include "bundle.h"
+#include "store-visit.h"
 #include "store.h"
+#include "visit.h"
 #include "xmalloc.h"
 
 static int64_t rs_time = 1796580360000LL; /* 2026-12-06T18:06:00Z */
@@ -39,6 +53,49 @@ rs_check(int rc, const char *what, char *err)
 	}
 }
 
+static void
+rs_vanswer(struct store *st, int64_t id, const char *kind, const char *entry,
+	   int choice, int score)
+{
+	struct store_visit_answer a = { kind, entry, choice, score };
+	char *err = NULL;
+
+	rs_check(store_visit_answer(st, id, &a, &err), "visit answer", err);
+}
+
+/* The follow-up's own parts, as kiosk-visit.c records them; false when
+ * the mood check's urgent answer stopped the visit. */
+static bool
+rs_followup(struct store *st, int64_t id, const struct bundle_lang *l,
+	    const char *profile, bool urgent)
+{
+	const struct content_node *items[64];
+	size_t n = visit_entries(l->mood, CONTENT_ENTRY_ITEM, items, 64);
+	int mood[] = { 1, 1, 1, 0, urgent ? 2 : 0 };
+	char *err = NULL;
+
+	if (strcmp(profile, "pregnancy") == 0) {
+		rs_vanswer(st, id, "method", "pill", 1, 0);
+		rs_vanswer(st, id, "method", "condom", 1, 0);
+	}
+	for (size_t i = 0; i < n && i < 5; i++)
+		rs_vanswer(st, id, "mood", items[i]->id, mood[i],
+			   items[i]->items[mood[i]].score);
+	if (urgent) {
+		rs_check(store_flag_raise(st, id, "mood", items[n - 1]->id,
+					  "urgent", NULL, &err), "flag", err);
+		rs_check(store_session_end(st, id, STORE_STOPPED,
+					   "urgent: mood check self-harm",
+					   &err), "end", err);
+		return false;
+	}
+	rs_check(store_flag_raise(st, id, "mood", "band-talk", "staff", NULL,
+				  &err), "flag", err);
+	rs_vanswer(st, id, "effect", "dry", 1, 0);
+	rs_vanswer(st, id, "effect", "nosebleed", 1, 0);
+	return true;
+}
+
 static bool
 rs_profile_ok(const char *node_profile, const char *profile)
 {
@@ -51,7 +108,7 @@ main(int argc, char **argv)
 {
 	const char *dbpath, *root, *lang, *profile, *name, *guardian = NULL;
 	const char *outcome = "completed";
-	bool minor = false, verify = true;
+	bool minor = false, verify = true, follow = false, urgent = false;
 	struct diag_list dl;
 	struct bundle *b;
 	const struct bundle_lang *l;
@@ -85,6 +142,10 @@ main(int argc, char **argv)
 			verify = false;
 		else if (strcmp(argv[i], "clock") == 0 && i + 1 < argc)
 			rs_time = strtoll(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "follow-up") == 0)
+			follow = true;
+		else if (strcmp(argv[i], "urgent") == 0)
+			urgent = true;
 	}
 	diag_list_init(&dl);
 	b = bundle_load(root, &dl);
@@ -105,9 +166,19 @@ main(int argc, char **argv)
 	s = (struct store_start){ .kiosk_id = "waiting-room-1",
 		.staff_id = "nurse-sato", .patient_ref = "P-2026-0042",
 		.profile = profile, .lang = lang, .content_version = l->version,
-		.minor = minor };
+		.minor = minor, .visit = follow ? "follow-up" : NULL };
 	rs_check(store_session_begin(st, &s, &id, &err), "begin", err);
-	for (size_t i = 0; i < l->nscreens; i++)
+	if (follow && (l->mood == NULL || l->methods == NULL)) {
+		fprintf(stderr, "receipt-session: no follow-up content in %s\n",
+			lang);
+		return 1;
+	}
+	if (follow && !rs_followup(st, id, l, profile, urgent)) {
+		rs_check(store_flag_ack(st, id, 1, "dr-kato", &err), "ack",
+			 err);
+		goto done;
+	}
+	for (size_t i = 0; i < (follow ? 0 : l->nscreens); i++)
 		rs_check(store_screen(st, id, l->screens[i]->id,
 				      12000 + 3517 * (int64_t)i, &err),
 			 "screen", err);
@@ -143,7 +214,8 @@ main(int argc, char **argv)
 			free(text);
 		}
 		answered++;
-		if (strcmp(outcome, "stopped") == 0)
+		if (strcmp(outcome, "stopped") == 0 ||
+		    (follow && answered == 3))
 			break;
 	}
 	if (strcmp(outcome, "stopped") == 0) {
@@ -160,7 +232,8 @@ main(int argc, char **argv)
 		 * kiosk's statement filter does */
 		if (n->kind != CONTENT_STATEMENT ||
 		    !rs_profile_ok(n->profile, profile) ||
-		    (n->signer != NULL && !minor))
+		    (n->signer != NULL && !minor) ||
+		    (follow && !n->every_visit))
 			continue;
 		text = content_nodes_text(n->children, n->nchildren);
 		rs_check(store_ack(st, id, n->id, text, &err), "ack", err);
@@ -180,6 +253,20 @@ main(int argc, char **argv)
 	if (verify)
 		rs_check(store_staff_verify(st, id, "nurse-tanaka", &err),
 			 "verify", err);
+	if (follow) {
+		rs_check(store_flag_ack(st, id, 1, "dr-kato", &err), "ack",
+			 err);
+		if (strcmp(profile, "pregnancy") == 0) {
+			struct store_test t = { "P-2026-0042", "2026-12-07",
+				"negative", "clinic", "nurse-tanaka" };
+
+			rs_check(store_test_add(st, &t, NULL, &err), "test",
+				 err);
+		}
+		rs_check(store_prescribe(st, id, "dr-kato", "2026-12-07",
+					 VISIT_TEST_WINDOW_DAYS, NULL, &err),
+			 "prescribe", err);
+	}
 done:
 	store_session_init(&ss);
 	rs_check(store_session_get(st, id, &ss, &err) < 0, "get", err);

@@ -8,8 +8,14 @@
 # character that may not start one, or ends with one that may not end one;
 # pdffonts shows the Japanese font embedded; zbarimg reads the QR code back
 # to the receipt code and seal, and that text finds the session again.
+# A follow-up's copy (ja, en, 80 mm, and one stopped by an urgent mood
+# answer) holds the methods chosen, a mood question and the answer chosen,
+# the total, the side effects ticked, the flag and who saw it when, and
+# may prescribe, in the words of the frozen follow-up files; a first
+# visit's copy has none of that.
 # Refused: a tampered session (does not match its seal), a changed stored
-# text, an open session, an appendix without a kept copy of the content.
+# text, a follow-up's flag acknowledgement or may prescribe changed, an
+# open session, an appendix without a kept copy of the content.
 # Printing through print_command: the bytes arrive; a failing printer
 # program is reported and the file is kept. Prints TAP.
 #
@@ -214,6 +220,86 @@ t "an unknown code: exit 1, said" eval '[ $st -eq 1 ] && has "no sealed session 
 rec receipt 12g4-5678 --db "$db" -o "$tmp/none.pdf"; st=$?
 t "not a code: exit 1, where" eval '[ $st -eq 1 ] && has "character 3 ..g.. is not"'
 
+# ---- follow-up visits: the patient's own answers on the copy ----
+# (a database of their own: the refusals below count sessions in $db)
+fdb=$tmp/followup.db
+fu_session() { "$session" "$fdb" "$content" "$@" 2>"$tmp/out"; }
+read -r f1 fc1 fseal1 < <(fu_session ja pregnancy "山田 花子" follow-up)
+read -r f2 fc2 fseal2 < <(fu_session en pregnancy "Mia Tanaka" follow-up)
+read -r f3 fc3 fseal3 < <(fu_session ja pregnancy "山田 花子" follow-up urgent)
+t "three follow-ups recorded" [ "$f1$f2$f3" = 123 ]
+# The text of section "## ID" of a follow-up file (its keys and choices
+# left out), and its choice N: what the copy must show, from the file the
+# session froze (the bundled content, unchanged since).
+entry_text() { # LANG FILE ID
+	awk -v id="$3" '/^## /{on = ($2 == id); next}
+		on && NF && !/^[a-z-]+: / && !/^- \[/' "$content/$1/$2.md"
+}
+choice_text() { # LANG FILE ID N
+	awk -v id="$3" -v n="$4" '/^## /{on = ($2 == id); next}
+		on && index($0, "- [" n "] ") == 1 { print substr($0, 7) }' "$content/$1/$2.md"
+}
+fu_has() { # TEXTFILE LANG FILE ID [N]: the entry's text (or its choice N)
+	local want
+	if [ $# -gt 4 ]; then want=$(choice_text "$2" "$3" "$4" "$5")
+	else want=$(entry_text "$2" "$3" "$4"); fi
+	[ -n "$want" ] && contains "$1" "$want"
+}
+db_save=$db
+db=$fdb
+check_copy fu-ja "$f1" "$fc1" "$fseal1" "山田花子" -- --paper a4
+check_copy fu-ja-roll "$f1" "$fc1" "$fseal1" "山田花子" -- --paper receipt
+check_copy fu-en "$f2" "$fc2" "$fseal2" "Mia Tanaka" -- --paper a4
+check_copy fu-urgent "$f3" "$fc3" "$fseal3" -- --paper a4
+db=$db_save
+for tag in fu-ja fu-ja-roll; do
+	f=$tmp/$tag.txt
+	t "$tag: a follow-up visit" grep -q '再診' "$f"
+	t "$tag: the methods chosen, as the frozen file words them" eval \
+		'fu_has "$f" ja methods pill && fu_has "$f" ja methods condom'
+	t "$tag: the methods meet the rule" contains "$f" '選んだ方法は、この薬を飲むあいだの避妊として足りています。'
+	t "$tag: a mood question as shown, and the answer chosen" eval \
+		'fu_has "$f" ja mood-check low-mood && fu_has "$f" ja mood-check low-mood 1'
+	t "$tag: the mood check is the patient's answers, read by the doctor" \
+		contains "$f" '病気を決めるためのテストではありません。医師がこの答えを読んで、あなたと話します。'
+	t "$tag: the mood check's total" contains "$f" '合計：3 点（最高 15 点）'
+	t "$tag: the side effects ticked" eval \
+		'fu_has "$f" ja effects-check dry && fu_has "$f" ja effects-check nosebleed'
+	t "$tag: the flag, and who saw it when" eval \
+		'contains "$f" "スタッフへ：気分のチェック" && contains "$f" "スタッフの確認dr-kato" &&
+		 contains "$f" "確認した時刻2026-12-07"'
+	t "$tag: may prescribe, who recorded it, the test it relied on" eval \
+		'contains "$f" "処方薬を出してよい" && contains "$f" "記録した人dr-kato" &&
+		 contains "$f" "妊娠検査#1"'
+	t "$tag: the statements shown again, the re-check" eval \
+		'grep -q "確認した約束" "$f" && grep -q "理解度の確認" "$f"'
+done
+f=$tmp/fu-en.txt
+t "fu-en: a follow-up visit, in English" grep -q 'Follow-up visit' "$f"
+t "fu-en: the methods chosen" eval 'fu_has "$f" en methods pill && fu_has "$f" en methods condom'
+t "fu-en: a mood question and the answer chosen" eval \
+	'fu_has "$f" en mood-check irritable && fu_has "$f" en mood-check irritable 1'
+t "fu-en: the doctor reads the answers" contains "$f" 'the doctor reads your answers and talks with you about them'
+t "fu-en: a side effect" fu_has "$f" en effects-check nosebleed
+t "fu-en: may prescribe, who recorded it" eval \
+	'contains "$f" "Prescriptionmay be issued" && contains "$f" "Recorded bydr-kato"'
+t "fu-en: the flag, seen by staff" eval 'contains "$f" "For staff: Mood check" && contains "$f" "Seen by staffdr-kato"'
+f=$tmp/fu-urgent.txt
+t "fu-urgent: stopped: marked as not completed" grep -q '完了していません' "$f"
+t "fu-urgent: the urgent flag and the answer that raised it" eval \
+	'contains "$f" "急ぎ：気分のチェック" && fu_has "$f" ja mood-check self-harm &&
+	 fu_has "$f" ja mood-check self-harm 2'
+t "fu-urgent: acknowledged by staff" contains "$f" 'スタッフの確認dr-kato'
+t "fu-urgent: no side effects on record (the visit stopped before)" contains "$f" '体の変化（副作用）前の受診から今日までに、あったと選んだものです。記録はありません。'
+t "fu-urgent: no prescription" eval '! grep -q "薬を出してよい" "$f"'
+rec receipt "$f1" --db "$fdb" --lang en -o "$tmp/fu-ja-en.pdf"; st=$?
+pdftotext "$tmp/fu-ja-en.pdf" "$tmp/fu-ja-en.txt"
+t "--lang en on a Japanese follow-up: English labels, the answers as the session showed them" eval \
+	'[ $st -eq 0 ] && grep -q "Mood check" "$tmp/fu-ja-en.txt" &&
+	 fu_has "$tmp/fu-ja-en.txt" ja mood-check low-mood && fu_has "$tmp/fu-ja-en.txt" ja methods pill'
+t "a first visit's copy has no follow-up part" eval \
+	'! grep -qE "いま使っている方法として|病気を決めるためのテストではありません|あったと選んだもの|スタッフへの知らせ|再診" "$tmp/ja-a4.txt"'
+
 # ---- usage ----
 rec receipt "$s1" --db "$db"; st=$?
 t "no --output nor --print: usage (exit 2)" eval '[ $st -eq 2 ] && has "needs --output"'
@@ -273,4 +359,17 @@ t "a changed statement text: refused" eval '[ $st -eq 1 ] && has "stored text of
 # (s1 shares its Japanese statements' stored texts with s3: s4 is English)
 rec receipt "$c4" --db "$db" -o "$tmp/still.pdf"; st=$?
 t "an untouched session still prints" [ $st -eq 0 ]
+# a follow-up's own links, shown on its copy, are checked too
+sqlite3 "$fdb" "DROP TRIGGER IF EXISTS flag_acks_no_update;
+	UPDATE flag_acks SET staff_id = 'dr-forged' WHERE session_id = $f1"
+rec receipt "$fc1" --db "$fdb" -o "$tmp/ack.pdf"; st=$?
+t "a changed flag acknowledgement: refused" eval \
+	'[ $st -eq 1 ] && has "session $f1 does not match its seal: its flag acknowledgement \(link #[0-9]+\) does not match: no copy made" && [ ! -e "$tmp/ack.pdf" ]'
+sqlite3 "$fdb" "DROP TRIGGER IF EXISTS prescriptions_no_update;
+	UPDATE prescriptions SET staff_id = 'dr-forged' WHERE session_id = $f2"
+rec receipt "$fc2" --db "$fdb" -o "$tmp/presc.pdf"; st=$?
+t "a changed may prescribe: refused" eval \
+	'[ $st -eq 1 ] && has "session $f2 does not match its seal: its may prescribe \(link #[0-9]+\) does not match" && [ ! -e "$tmp/presc.pdf" ]'
+rec receipt "$fc3" --db "$fdb" -o "$tmp/fstill.pdf"; st=$?
+t "an untouched follow-up still prints" [ $st -eq 0 ]
 tap_done

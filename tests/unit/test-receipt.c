@@ -8,7 +8,10 @@
  * acknowledged (a guardian's statements marked as the guardian's),
  * attempts grouped per question with their prompts, the
  * signatures and the staff countersignature, the screens shown), the
- * refusals, and a PDF made on both papers.
+ * refusals, and a PDF made on both papers; a follow-up's own answers
+ * (methods, mood check, side effects, flags and who saw them, may
+ * prescribe) with their texts from the frozen content, an id not found
+ * there kept as stored.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -20,6 +23,7 @@
 #include "bundle.h"
 #include "i18n.h"
 #include "receipt-int.h"
+#include "store-visit.h"
 #include "store.h"
 #include "tap.h"
 #include "xmalloc.h"
@@ -461,6 +465,168 @@ START_TEST(test_model_ja)
 }
 END_TEST
 
+/* The plain text of a follow-up answer's text, for comparing. */
+static char *
+test_text(const struct receipt_text *t)
+{
+	if (t->nodes != NULL)
+		return content_nodes_text(t->nodes, t->n);
+	if (t->in != NULL)
+		return content_inline_text(t->in);
+	return xstrdup(t->s);
+}
+
+#define test_text_eq(t, want)                                              \
+	do {                                                               \
+		char *got_ = test_text(t);                                 \
+		ck_assert_str_eq(got_, want);                              \
+		free(got_);                                                \
+	} while (0)
+
+static void
+test_vanswer(struct store *st, int64_t id, const char *kind,
+	     const char *entry, int choice, int score)
+{
+	struct store_visit_answer a = { kind, entry, choice, score };
+	char *err = NULL;
+
+	ck_assert_msg(store_visit_answer(st, id, &a, &err) == 0, "%s", err);
+}
+
+START_TEST(test_model_followup)
+{
+	struct bundle *b = test_bundle();
+	const struct bundle_lang *l = bundle_lang(b, "ja");
+	struct store *st = test_open();
+	int64_t first = test_session(st, l, "pregnancy", false), id;
+	struct store_start s = { .kiosk_id = "k1", .staff_id = "nurse",
+		.patient_ref = "P-1", .profile = "pregnancy", .lang = "ja",
+		.content_version = l->version, .visit = "follow-up" };
+	struct receipt_opts o = { .paper = RECEIPT_A4 };
+	struct receipt_model m;
+	struct strbuf pdf;
+	char *err = NULL;
+
+	ck_assert_int_eq(store_session_begin(st, &s, &id, &err), 0);
+	test_vanswer(st, id, "method", "pill", 1, 0);
+	test_vanswer(st, id, "method", "condom", 1, 0);
+	test_vanswer(st, id, "method", "foam", 1, 0); /* not in the file */
+	test_vanswer(st, id, "mood", "low-mood", 1, 1);
+	test_vanswer(st, id, "mood", "sleep", 2, 2);  /* not in the file */
+	test_vanswer(st, id, "mood", "worry", 9, 0);  /* no such choice */
+	test_vanswer(st, id, "effect", "dry", 1, 0);
+	test_vanswer(st, id, "effect", "head-vision", 1, 0);
+	test_vanswer(st, id, "effect", "x-ray", 1, 0); /* not in the file */
+	ck_assert_int_eq(store_flag_raise(st, id, "mood", "band-talk", "staff",
+					  NULL, &err), 0);
+	ck_assert_int_eq(store_flag_raise(st, id, "effects", "head-vision",
+					  "urgent", NULL, &err), 0);
+	/* two statements confirmed again, the second one because its
+	 * wording changed (as the kiosk records it) */
+	{
+		size_t k = 0;
+
+		for (size_t i = 0; i < l->consent->n && k < 2; i++) {
+			const struct content_node *c = &l->consent->nodes[i];
+			char *text;
+
+			if (c->kind != CONTENT_STATEMENT || c->signer != NULL)
+				continue;
+			if (k++ == 1)
+				test_vanswer(st, id, "reconsent", c->id, 1, 0);
+			text = content_nodes_text(c->children, c->nchildren);
+			ck_assert_int_eq(store_ack(st, id, c->id, text, &err), 0);
+			free(text);
+		}
+	}
+	ck_assert_int_eq(store_session_end(st, id, STORE_STOPPED,
+					   "urgent: side effect head-vision",
+					   &err), 0);
+	ck_assert_int_eq(store_flag_ack(st, id, 2, "dr-kato", &err), 0);
+
+	ck_assert_msg(receipt_model_load(st, id, &o, &m, &err) == 0, "%s", err);
+	ck_assert_str_eq(test_field(&m, RX_VISIT), "再診（経過の確認）");
+	ck_assert(m.followup);
+	/* the methods: the frozen file's labels, an unknown id as stored */
+	ck_assert(m.methods_asked);
+	ck_assert_uint_eq(m.nmethods, 3);
+	test_text_eq(&m.methods[0].text, "毎日飲む避妊薬（ピル）");
+	test_text_eq(&m.methods[1].text, "コンドーム");
+	ck_assert_ptr_null(m.methods[2].text.nodes);
+	ck_assert_str_eq(m.methods[2].text.s, "foam");
+	ck_assert_ptr_eq(m.methods_verdict, m.L[RX_METHODS_MET]);
+	/* the mood check: each prompt and the answer chosen, the total */
+	ck_assert_uint_eq(m.nmood, 3);
+	test_text_eq(&m.mood[0].text, "気分が沈んだり、先が暗く感じたりしましたか。");
+	test_text_eq(&m.mood[0].choice, "何日かあった");
+	ck_assert_int_eq(m.mood[0].score, 1);
+	test_text_eq(&m.mood[1].text, "sleep");
+	test_text_eq(&m.mood[1].choice, "3 番目の答え");
+	test_text_eq(&m.mood[2].text, "不安や心配で、落ち着かないことがありましたか。");
+	test_text_eq(&m.mood[2].choice, "10 番目の答え");
+	ck_assert_str_eq(m.mood_total, "3 点（最高 15 点）");
+	/* the side effects, a stop-and-call one marked */
+	ck_assert_uint_eq(m.neffects, 3);
+	test_text_eq(&m.effects[0].text, "唇・肌・目・鼻の乾燥がつらい");
+	ck_assert(!m.effects[0].urgent);
+	test_text_eq(&m.effects[1].text, "ひどい頭痛や吐き気、見え方の変化（かすむ・二重に見える）");
+	ck_assert(m.effects[1].urgent);
+	test_text_eq(&m.effects[2].text, "x-ray");
+	ck_assert(!m.effects[2].urgent);
+	/* the flags and who saw them */
+	ck_assert_uint_eq(m.nflags, 2);
+	ck_assert(!m.flags[0].urgent);
+	ck_assert_str_eq(m.flags[0].source, "気分のチェック");
+	test_text_eq(&m.flags[0].what, "気分のチェックの合計点：3 点（最高 15 点）");
+	ck_assert_str_eq(m.flags[0].seen_by, "まだです");
+	ck_assert_ptr_null(m.flags[0].seen_at);
+	ck_assert(m.flags[1].urgent);
+	ck_assert_str_eq(m.flags[1].source, "体の変化（副作用）");
+	test_text_eq(&m.flags[1].what, "ひどい頭痛や吐き気、見え方の変化（かすむ・二重に見える）");
+	ck_assert_str_eq(m.flags[1].seen_by, "dr-kato");
+	ck_assert(strstr(m.flags[1].seen_at, "+09:00") != NULL);
+	ck_assert_ptr_null(test_field(&m, RX_PRESCRIBE));
+	ck_assert_uint_eq(m.nstmts, 2);
+	ck_assert(!m.stmts[0].reshown);
+	ck_assert(m.stmts[1].reshown);
+	receipt_model_done(&m);
+
+	/* English labels; the answers' texts stay the session's */
+	o.lang = "en";
+	ck_assert_int_eq(receipt_model_load(st, id, &o, &m, &err), 0);
+	ck_assert_str_eq(test_field(&m, RX_VISIT), "Follow-up visit");
+	ck_assert_str_eq(m.flags[0].source, "Mood check");
+	ck_assert_str_eq(m.flags[0].seen_by, "not yet");
+	test_text_eq(&m.mood[1].choice, "choice 3");
+	ck_assert_str_eq(m.mood_total, "3 (of 15)");
+	test_text_eq(&m.methods[1].text, "コンドーム");
+	receipt_model_done(&m);
+
+	/* a first visit has none of it */
+	o.lang = NULL;
+	ck_assert_int_eq(receipt_model_load(st, first, &o, &m, &err), 0);
+	ck_assert(!m.followup);
+	ck_assert_uint_eq(m.nmethods + m.nmood + m.neffects + m.nflags, 0);
+	for (size_t i = 0; i < m.nstmts; i++)
+		ck_assert(!m.stmts[i].reshown);
+	ck_assert_str_eq(test_field(&m, RX_VISIT), "初回（説明と同意）");
+	receipt_model_done(&m);
+
+	strbuf_init(&pdf);
+	for (int paper = 0; paper < 2; paper++) {
+		o.paper = (enum receipt_paper)paper;
+		strbuf_reset(&pdf);
+		ck_assert_msg(receipt_make(st, id, &o, &pdf, &err) == 0, "%s",
+			      err);
+		ck_assert(memcmp(pdf.s, "%PDF-1.", 7) == 0);
+	}
+	strbuf_done(&pdf);
+	ck_assert_ptr_null(err);
+	store_close(st);
+	bundle_free(b);
+}
+END_TEST
+
 START_TEST(test_pdf)
 {
 	struct bundle *b = test_bundle();
@@ -592,6 +758,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_print);
 	tcase_add_test(tc, test_manifest);
 	tcase_add_test(tc, test_model_ja);
+	tcase_add_test(tc, test_model_followup);
 	tcase_add_test(tc, test_pdf);
 	tcase_add_test(tc, test_refused);
 	suite_add_tcase(s, tc);
