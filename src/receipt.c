@@ -112,6 +112,13 @@ struct rx {
 	const char **outline_text;
 	int *outline_level;
 	size_t noutline, capoutline;
+	struct rx_mark_head {   /* the last section heading (rx_section) */
+		size_t n, noutline;
+		int page;
+		double y, used;
+		bool alone;     /* nothing kept whole placed since */
+	} head;
+	int keeps;              /* RX_KEEP blocks being placed (nested) */
 };
 
 static void
@@ -190,20 +197,59 @@ rx_undo(struct rx *r, struct rx_mark k)
 	r->noutline = k.noutline;
 }
 
+/*
+ * A new page for a block taken back to be placed again (k: where it
+ * started). A section heading with nothing kept under it yet (its note at
+ * most) goes to the new page with it: a heading is never the last thing on
+ * a page (「記録の封印」 was, its seal on the next).
+ */
+static void
+rx_keep_new_page(struct rx *r, struct rx_mark k)
+{
+	double dy;
+
+	/* only a block of its own (not a row inside one: the block it is
+	 * in is taken back whole) */
+	if (r->keeps > 1 || !r->head.alone || r->head.page != k.page ||
+	    r->head.n >= k.n || r->head.y <= r->top + 0.5) {
+		rx_new_page(r);
+		return;
+	}
+	dy = r->head.y - r->top;
+	for (size_t i = r->head.n; i < r->n; i++) {
+		r->items[i].page++;
+		r->items[i].y -= dy;
+	}
+	for (size_t i = r->head.noutline; i < r->noutline; i++) {
+		r->outline_page[i]++;
+		r->outline_y[i] -= dy;
+	}
+	r->used[r->page] = r->head.used;
+	r->page++;
+	r->y -= dy;
+	rx_use(r, r->y);
+	r->head.page = r->page;
+	r->head.y = r->top;
+}
+
 /* After placing a block from k: if it crossed onto another page but would
- * fit on one, place it again (by calling redo) from the top of a new page. */
+ * fit on one, place it again (by calling redo) from the top of a new page
+ * (rx_keep_new_page). */
 #define RX_KEEP(r, ...)                                                       \
 	do {                                                                  \
 		struct rx_mark k_ = rx_mark(r);                               \
+		(r)->keeps++;                                                 \
 		__VA_ARGS__;                                                  \
 		if ((r)->page != k_.page && k_.y > (r)->top + 0.5 &&          \
 		    (r)->page == k_.page + 1 &&                               \
 		    (r)->y - (r)->top + ((r)->bottom - k_.y) <=               \
 			    (r)->bottom - (r)->top) {                         \
 			rx_undo(r, k_);                                       \
-			rx_new_page(r);                                       \
+			rx_keep_new_page(r, k_);                              \
 			__VA_ARGS__;                                          \
 		}                                                             \
+		if (--(r)->keeps == 0)                                        \
+			(r)->head.alone = false;                              \
 	} while (0)
 
 static void
@@ -1221,6 +1267,9 @@ rx_section(struct rx *r, const char *title)
 
 	r->y += 1.1 * em;
 	rx_need(r, rx_line_height(r, F_H1) + 4 * rx_line_height(r, F_BODY));
+	rx_use(r, 0);
+	r->head = (struct rx_mark_head){ r->n, r->noutline, r->page, r->y,
+					 r->used[r->page], true };
 	rx_outline(r, 1, title);
 	rx_line(r, title, F_H1, r->left, r->width, AL_LEFT, 0, 2);
 	rx_rule(r, r->left, r->width, 0.8, 0);

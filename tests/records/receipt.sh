@@ -138,6 +138,19 @@ qr_of() { # PDF: every QR code on its pages, as zbarimg reads them
 	zbarimg --raw -q "$tmp"/qr-*.png 2>/dev/null
 }
 
+# The section headings a copy has (receipt-int.h's RX_SEC_*), in both
+# languages: none may be the last line of a page, its section on the next.
+heads='記録の内容|確認した約束|理解度の確認|署名|記録の封印|付録：表示された説明|避妊の方法|気分のチェック|体の変化（副作用）|スタッフへの知らせ|The session|What you confirmed|Understanding check|Signatures|Seal of the record|Appendix: the screens shown|Contraception|Mood check|Changes in your body \(side effects\)|Messages to staff'
+lone_heads() { # PDF: the pages whose last line (above the foot) is a heading
+	local n p
+	n=$(pdfinfo "$1" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+	for p in $(seq 1 "${n:-0}"); do
+		pdftotext -f "$p" -l "$p" "$1" - 2>/dev/null |
+			grep -v '^[[:space:]]*$' | grep -v '受付番号\|Receipt code' |
+			grep -vxE '[0-9]+ ?/ ?[0-9]+' | tail -n 1 | grep -qxE "$heads" &&
+			echo "$p"
+	done
+}
 check_copy() { # TAG ID CODE SEAL NAMES... -- ARGS...
 	local tag=$1 id=$2 code=$3 seal=$4 pdf
 	shift 4
@@ -150,6 +163,8 @@ check_copy() { # TAG ID CODE SEAL NAMES... -- ARGS...
 	t "$tag: a PDF, mode 0600" eval '[ "$(head -c 5 "$pdf")" = "%PDF-" ] &&
 		[ "$(stat -c %a "$pdf")" = 600 ]'
 	pdftotext "$pdf" "$tmp/$tag.txt" 2>"$tmp/out"
+	t "$tag: no section heading alone at the foot of a page" \
+		eval '[ -z "$(lone_heads "$pdf")" ]'
 	if [ -n "$(statements "$id")" ]; then
 		t "$tag: every acknowledged statement's text" all_statements_in "$id" "$tmp/$tag.txt"
 	fi
