@@ -692,8 +692,6 @@ kiosk_draw_buttons(struct grid *g, const struct kiosk_button *b, size_t n)
 	}
 }
 
-/* The hint is one line: on a narrow screen, its first sentence when the
- * whole does not fit (the rest is the less needed part). */
 /* Whether row y holds nothing drawn (blanks in the normal style). */
 static bool
 kiosk_row_blank(const struct grid *g, int y)
@@ -708,23 +706,25 @@ kiosk_row_blank(const struct grid *g, int y)
 	return true;
 }
 
+/* The hint is one line. On a narrow screen, when the whole does not fit:
+ * two rows if the row above is empty, else its first sentence (the rest is
+ * the less needed part). */
 void
 kiosk_draw_hint(struct grid *g, const struct kiosk_frame *f, const char *text,
 		enum grid_style st)
 {
 	const char *end;
+	bool wide;
 
 	if (f->hint_y < 2)
 		return;
-	/* Too wide for its row (a narrow screen): two rows, broken as UI text
-	 * is, when the row above is empty. */
-	if (grid_strwidth(text, g->ambiguous) > g->w &&
-	    kiosk_row_blank(g, f->hint_y - 1) &&
+	wide = grid_strwidth(text, g->ambiguous) > g->w;
+	if (wide && kiosk_row_blank(g, f->hint_y - 1) &&
 	    kiosk_text_rows(g, g->w - 2, text) == 2) {
 		kiosk_draw_text(g, 1, f->hint_y - 1, g->w - 2, 2, text, st, true);
 		return;
 	}
-	if (grid_strwidth(text, g->ambiguous) > g->w &&
+	if (wide &&
 	    ((end = strstr(text, "。")) != NULL || (end = strstr(text, ". ")) != NULL ||
 	     (end = strstr(text, ": ")) != NULL) && end[1] != '\0') {
 		size_t n = (size_t)(end - text) + (strncmp(end, "。", 3) == 0 ? 3 : 1);
@@ -758,24 +758,26 @@ kiosk_wrap(const struct grid *g, int w, const char *text,
 	return kiosk_wrap_amb(g->ambiguous, w, text, lines);
 }
 
-int
-kiosk_app_text_rows(const struct kiosk_app *app, int w, const char *text)
+static int
+kiosk_rows_amb(int ambiguous, int w, const char *text)
 {
 	struct text_line *lines;
-	size_t n = kiosk_wrap_amb(app->ambiguous, w, text, &lines);
+	size_t n = kiosk_wrap_amb(ambiguous, w, text, &lines);
 
 	free(lines);
 	return (int)n;
 }
 
 int
+kiosk_app_text_rows(const struct kiosk_app *app, int w, const char *text)
+{
+	return kiosk_rows_amb(app->ambiguous, w, text);
+}
+
+int
 kiosk_text_rows(const struct grid *g, int w, const char *text)
 {
-	struct text_line *lines;
-	size_t n = kiosk_wrap(g, w, text, &lines);
-
-	free(lines);
-	return (int)n;
+	return kiosk_rows_amb(g->ambiguous, w, text);
 }
 
 int
