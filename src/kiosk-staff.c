@@ -246,6 +246,7 @@ kiosk_pin_draw(const struct kiosk_app *app, struct grid *g)
 	struct osk_edit e;
 	char stars[PIN_MAX_LEN + 1];
 	int y, wait = kiosk_pin_wait(app);
+	bool pad;
 
 	kiosk_frame(app, &f);
 	kiosk_draw_header(app, g, _("Staff"), NULL);
@@ -282,7 +283,8 @@ kiosk_pin_draw(const struct kiosk_app *app, struct grid *g)
 		kiosk_draw_text(g, 2, y, g->w - 4, 3, msg, GRID_ALERT, false);
 		free(msg);
 	}
-	if (kiosk_pin_pad(app, &k)) {
+	pad = kiosk_pin_pad(app, &k);
+	if (pad) {
 		/* the pad's backspace and clear are on while there is a PIN */
 		osk_edit_init(&e, PIN_MAX_LEN);
 		osk_edit_insert(&e, stars);
@@ -291,7 +293,7 @@ kiosk_pin_draw(const struct kiosk_app *app, struct grid *g)
 	}
 	/* the bar's buttons (the pad drew its keys) */
 	kiosk_pin_buttons(app, b);
-	kiosk_draw_buttons(g, b, kiosk_pin_pad(app, &k) ? 1 : 2);
+	kiosk_draw_buttons(g, b, pad ? 1 : 2);
 }
 
 const struct kiosk_state_ops kiosk_pin_ops = {
