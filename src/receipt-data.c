@@ -623,7 +623,7 @@ rx_followup(struct receipt_model *m, const struct store_session *s,
 {
 	const struct content_doc *methods = NULL, *mood = NULL, *effects = NULL;
 	bool methods_flag = false;
-	int total = 0;
+	int total = 0, max;
 
 	m->followup = true;
 	if (fz->man.followup[0] != NULL)
@@ -639,9 +639,10 @@ rx_followup(struct receipt_model *m, const struct store_session *s,
 				&m->neffects);
 	for (size_t i = 0; i < m->nmood; i++)
 		total += m->mood[i].score;
-	if (m->nmood > 0 && rx_mood_max(mood) > 0)
+	max = rx_mood_max(mood);
+	if (m->nmood > 0 && max > 0)
 		m->mood_total = rx_printf(m, m->L[RX_MOOD_TOTAL_OF], total,
-					  rx_mood_max(mood));
+					  max);
 	else if (m->nmood > 0)
 		m->mood_total = rx_printf(m, "%d", total);
 
