@@ -653,6 +653,15 @@ struct identity_walk {
 	bool *cp_seen;
 };
 
+/* What l is, in a problem's words (described only when there is one: the
+ * walk passes every link of the chain). */
+static const char *
+identity_link_what(const struct store_link_info *l, char what[80])
+{
+	store_link_describe(l, what);
+	return what;
+}
+
 static int
 identity_walk_link(const struct store_link_info *l, void *vctx)
 {
@@ -660,14 +669,15 @@ identity_walk_link(const struct store_link_info *l, void *vctx)
 	struct identity_chain_report *r = w->r;
 	char what[80];
 
-	store_link_describe(l, what);
 	r->links++;
 	if (l->seq == w->last_seq)
 		identity_report(r, "link #%lld: held twice (%s)",
-				(long long)l->seq, what);
+				(long long)l->seq,
+				identity_link_what(l, what));
 	w->last_seq = l->seq;
 	r->head_seq = l->seq;
-	snprintf(r->head, sizeof r->head, "%s", l->seal);
+	_Static_assert(sizeof r->head == sizeof l->seal, "a seal and its NUL");
+	memcpy(r->head, l->seal, sizeof r->head);
 	for (size_t i = 0; i < w->ncps; i++) {
 		if (w->cps[i].seq != l->seq)
 			continue;
@@ -677,7 +687,8 @@ identity_walk_link(const struct store_link_info *l, void *vctx)
 					" (%s) is not the link it saw:"
 					" rewritten since", w->cp_file,
 					w->cp_lines[i], w->cps[i].at,
-					(long long)l->seq, what);
+					(long long)l->seq,
+					identity_link_what(l, what));
 	}
 	if (!l->signed_) {
 		if (r->signed_links == 0)
@@ -687,14 +698,15 @@ identity_walk_link(const struct store_link_info *l, void *vctx)
 					" after signed links: its signature"
 					" was removed, or it was added by"
 					" someone without the key",
-					(long long)l->seq, what);
+					(long long)l->seq,
+					identity_link_what(l, what));
 		return 0;
 	}
 	if (!w->have_pk) {
 		if (identity_hex_decode(l->pubkey, w->pk, 32) != 0) {
 			identity_report(r, "link #%lld (%s): the signing"
 					" key is damaged", (long long)l->seq,
-					what);
+					identity_link_what(l, what));
 			return 0;
 		}
 		w->have_pk = true;
@@ -710,21 +722,21 @@ identity_walk_link(const struct store_link_info *l, void *vctx)
 		if (strcmp(pkhex, l->pubkey) != 0) {
 			identity_report(r, "link #%lld (%s): signed with"
 					" another key (%.16s...), not this"
-					" kiosk's", (long long)l->seq, what,
-					l->pubkey);
+					" kiosk's", (long long)l->seq,
+					identity_link_what(l, what), l->pubkey);
 			return 0;
 		}
 	}
 	if (strcmp(l->signed_seal, l->seal) != 0) {
 		identity_report(r, "link #%lld (%s): its seal is not the"
 				" one signed: changed after it was sealed",
-				(long long)l->seq, what);
+				(long long)l->seq, identity_link_what(l, what));
 		return 0;
 	}
 	if (!identity_verify_link(w->pk, l->seq, l->seal, l->sig))
 		identity_report(r, "link #%lld (%s): the signature does"
 				" not verify: forged or changed",
-				(long long)l->seq, what);
+				(long long)l->seq, identity_link_what(l, what));
 	return 0;
 }
 
