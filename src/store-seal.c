@@ -961,33 +961,56 @@ store_link_cmp_seq(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* The links in seq order: each put in its place when the seqs are 1 to n,
- * once each (an intact chain), else sorted. */
+/*
+ * Every link found (each chunk's, and m's own) into m->links, in seq order:
+ * each put in its place when the seqs are 1 to n, once each (an intact
+ * chain), else all of them one after another and sorted. 100,000s of links:
+ * each is copied once, from where its worker found it.
+ */
 static void
-store_links_sort(struct store_link **links, size_t n)
+store_links_gather(struct store_verify_ctx *m,
+		   const struct store_verify_ctx *w, size_t nw)
 {
-	struct store_link *in = *links, *out;
+	struct store_link *out;
 	unsigned char *seen;
+	size_t n = m->nlinks, at = 0;
+	bool placed = true;
 
+	for (size_t k = 0; k < nw; k++)
+		n += w[k].nlinks;
 	if (n == 0)
 		return;
 	out = xreallocarray(NULL, n, sizeof *out);
 	seen = xcalloc(n, 1);
-	for (size_t i = 0; i < n; i++) {
-		int64_t q = in[i].seq;
+	for (size_t k = 0; k <= nw && placed; k++) {
+		const struct store_link *in = k < nw ? w[k].links : m->links;
+		size_t nin = k < nw ? w[k].nlinks : m->nlinks;
 
-		if (q < 1 || (uint64_t)q > n || seen[q - 1]) {
-			free(out);
-			free(seen);
-			qsort(in, n, sizeof *in, store_link_cmp_seq);
-			return;
+		for (size_t i = 0; i < nin; i++) {
+			int64_t q = in[i].seq;
+
+			if (q < 1 || (uint64_t)q > n || seen[q - 1]) {
+				placed = false;
+				break;
+			}
+			seen[q - 1] = 1;
+			out[q - 1] = in[i];
 		}
-		seen[q - 1] = 1;
-		out[q - 1] = in[i];
 	}
+	for (size_t k = 0; k <= nw && !placed; k++) {
+		const struct store_link *in = k < nw ? w[k].links : m->links;
+		size_t nin = k < nw ? w[k].nlinks : m->nlinks;
+
+		if (nin > 0)
+			memcpy(out + at, in, nin * sizeof *in);
+		at += nin;
+	}
+	if (!placed)
+		qsort(out, n, sizeof *out, store_link_cmp_seq);
 	free(seen);
-	free(in);
-	*links = out;
+	free(m->links);
+	m->links = out;
+	m->nlinks = m->caplinks = n;
 }
 
 static bool
@@ -1342,7 +1365,8 @@ store_verify_bounds(struct store *st, int64_t *min_id, int64_t *max_id,
 	return store_chain_head(st, bound, head, err);
 }
 
-/* Move worker c's findings into the merged ctx m and report r. */
+/* Move worker c's findings but its links (store_links_gather) into the
+ * merged ctx m and report r. */
 static void
 store_verify_merge(struct store_verify_ctx *m, struct store_report *r,
 		   struct store_verify_ctx *c)
@@ -1357,14 +1381,6 @@ store_verify_merge(struct store_verify_ctx *m, struct store_report *r,
 		r->open[r->nopen++] = c->r.open[i];
 	}
 	r->sessions += c->r.sessions;
-	if (c->nlinks > 0) {
-		m->links = xreallocarray(m->links, m->nlinks + c->nlinks,
-					 sizeof *m->links);
-		memcpy(m->links + m->nlinks, c->links,
-		       c->nlinks * sizeof *c->links);
-		m->nlinks += c->nlinks;
-		m->caplinks = m->nlinks;
-	}
 	for (size_t i = 0; i < c->norphans; i++) {
 		XGROW(m->orphans, m->norphans, m->caporphans);
 		m->orphans[m->norphans++] = c->orphans[i];
@@ -1466,10 +1482,11 @@ store_verify(struct store *st, struct store_report *r, char **err)
 					 " remain)", (long long)c.orphans[i]);
 	}
 
-	/* Pregnancy tests and flag acknowledgements (store-visit.c). */
+	/* Pregnancy tests and flag acknowledgements (store-visit.c), then
+	 * every link in seq order. */
 	if (store_visit_links(st, bound, store_verify_xlink, &c, err) != 0)
 		goto out;
-	store_links_sort(&c.links, c.nlinks);
+	store_links_gather(&c, w, nchunks);
 	r->sealed = c.nlinks;
 	if (c.nlinks > 0) {
 		r->head_seq = c.links[c.nlinks - 1].seq;
