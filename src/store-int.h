@@ -214,12 +214,23 @@ int store_visit_begin(struct store *st, int64_t id, const char *visit,
 void store_visit_close(struct store *st);
 /* Fill s's visit, vanswers and flags (with their acknowledgements). */
 int store_visit_load(struct store *st, struct store_session *s, char **err);
-/* Canonical form 4's visit block: from a loaded session, or read from the
+/* Canonical form 5's visit block: from a loaded session, or read from the
  * database (verification); the same bytes. */
 struct strbuf;
 void store_visit_canon(const struct store_session *s, struct strbuf *sb);
-int store_visit_canon_db(struct store *st, int64_t id, struct strbuf *sb,
-			 char **err);
+/*
+ * Verification reads the visit blocks of the sessions lo <= id < hi in
+ * one pass over each visit table, in session order, as store_walk_rows
+ * reads the rest (and in its read transaction): store_visit_walk_canon
+ * for each session asked for, in increasing id order (any may be left
+ * out). new: NULL with *err; free it with store_visit_walk_free.
+ */
+struct store_visit_walk;
+struct store_visit_walk *store_visit_walk_new(struct store *st, int64_t lo,
+					      int64_t hi, char **err);
+void store_visit_walk_free(struct store_visit_walk *w);
+int store_visit_walk_canon(struct store_visit_walk *w, int64_t id,
+			   struct strbuf *sb, char **err);
 /* TAB and v escaped as the canonical form writes values (store-seal.c). */
 void store_canon_put(struct strbuf *sb, const char *v);
 /* Raise *seq/hash to the newest pregnancy-test or flag-ack link. */

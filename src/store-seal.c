@@ -430,14 +430,16 @@ store_canon_put(struct strbuf *sb, const char *v)
 }
 
 /* The form's end: form 5's visit block (from s's loaded rows, or read
- * through db when not NULL), then malformed. */
+ * from visits, verification's pass over them, when not NULL), then
+ * malformed. */
 static int
 store_canon_end(struct store_canon *k, const struct store_session *s,
-		struct store *db, char **err)
+		struct store_visit_walk *visits, char **err)
 {
 	if (k->form >= 5) {
-		if (db != NULL) {
-			if (store_visit_canon_db(db, s->id, k->own, err) != 0)
+		if (visits != NULL) {
+			if (store_visit_walk_canon(visits, s->id, k->own,
+						   err) != 0)
 				return -1;
 		} else {
 			store_visit_canon(s, k->own);
@@ -809,6 +811,7 @@ struct store_verify_ctx {
 	struct store_canon canon;
 	struct strbuf sb, shared, vsb;
 	struct store_digest_memo memo;
+	struct store_visit_walk *visits; /* the chunk's visit blocks */
 	int rc;
 	char *err;
 };
@@ -940,7 +943,7 @@ store_verify_end(struct store_session *s, void *vctx)
 	if (c->mode != STORE_VERIFY_SEALED)
 		return 0;
 	l = &c->links[c->cur];
-	if (store_canon_end(&c->canon, s, c->st, &c->err) != 0)
+	if (store_canon_end(&c->canon, s, c->visits, &c->err) != 0)
 		return -1;
 	if (c->canon.form >= 3)
 		store_memo_digest(&c->memo, &c->shared, &c->sb, l->digest);
@@ -1302,8 +1305,12 @@ store_verify_worker(void *arg)
 		struct store_verify_ctx *c = &p->chunks[i];
 
 		c->st = t->st;
-		c->rc = store_walk_rows(c->st, NULL, c->lo, c->hi, &ops, c,
-					&c->err);
+		c->visits = store_visit_walk_new(c->st, c->lo, c->hi, &c->err);
+		c->rc = c->visits == NULL ? -1
+			: store_walk_rows(c->st, NULL, c->lo, c->hi, &ops, c,
+					  &c->err);
+		store_visit_walk_free(c->visits);
+		c->visits = NULL;
 		/* Ids missing at the chunk's end (the last chunk's end is
 		 * max_id). */
 		for (int64_t m = c->last_id + 1; c->rc == 0 && m < c->hi; m++)

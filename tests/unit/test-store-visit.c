@@ -362,6 +362,91 @@ START_TEST(test_links)
 }
 END_TEST
 
+/* How many problems of kind k r names for session id. */
+static size_t
+test_problems(const struct store_report *r, enum store_problem_kind k,
+	      int64_t id)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->n; i++)
+		n += r->v[i].kind == k && r->v[i].session == id;
+	return n;
+}
+
+/*
+ * Verification reads the visit blocks in one pass per table beside the
+ * sessions, two threads taking ranges of ids in turn: 2,400 follow-ups,
+ * some with a flag, some left open (their rows passed over), each sealed
+ * one matching its seal; then rows moved from one session to the next, a
+ * visit and a flag changed, and only those sessions are named.
+ */
+START_TEST(test_verify_visit_ranges)
+{
+	struct store *st = test_open(0);
+	struct store_start s = {
+		.kiosk_id = "kiosk-1", .staff_id = "nurse-a",
+		.patient_ref = "P-001", .profile = "pregnancy", .lang = "ja",
+		.content_version = VERSION, .visit = "follow-up",
+	};
+	struct store_visit_answer a1 = { "method", "iud-copper", 1, 0 };
+	struct store_visit_answer a2 = { "mood", "mood-low", 2, 2 };
+	struct store_report r;
+	char *err = NULL;
+	size_t open = 0;
+	int64_t id;
+
+	ck_assert_int_eq(store_test_bulk(st, true, &err), 0);
+	for (int i = 0; i < 2400; i++) {
+		ck_assert_int_eq(store_session_begin(st, &s, &id, &err), 0);
+		ck_assert_int_eq(store_visit_answer(st, id, &a1, &err), 0);
+		if (i % 2 == 0)
+			ck_assert_int_eq(store_visit_answer(st, id, &a2, &err),
+					 0);
+		if (i % 3 == 0)
+			ck_assert_int_eq(store_flag_raise(st, id, "mood",
+							  "mood-harm", "urgent",
+							  NULL, &err), 0);
+		if (i % 7 == 3) {
+			open++;
+			continue;
+		}
+		ck_assert_msg(store_session_end(st, id, STORE_STOPPED,
+						"urgent flag", &err) == 0,
+			      "%s", err);
+	}
+	ck_assert_int_eq(store_test_bulk(st, false, &err), 0);
+	store_close(st);
+	setenv("ISOKIOSK_VERIFY_WORKERS", "2", 1);
+	ck_assert_int_eq(test_verify(&r), 0);
+	ck_assert_uint_eq(r.sessions, 2400);
+	ck_assert_uint_eq(r.nopen, open);
+	ck_assert_uint_eq(r.sealed, 2400 - open);
+	store_report_done(&r);
+
+	/* Session 1001's mood answer moved to 1002 (both sealed), 1501's
+	 * flag made lower, 1999's (left open) mood answer moved to 2000, and
+	 * 2100's visit changed. */
+	test_sql("DROP TRIGGER visit_answers_no_update;"
+		 "DROP TRIGGER flags_no_update; DROP TRIGGER sessions_sealed;"
+		 "UPDATE visit_answers SET session_id = 1002, seq = 9"
+		 " WHERE session_id = 1001 AND seq = 2;"
+		 "UPDATE flags SET level = 'staff' WHERE session_id = 1501;"
+		 "UPDATE visit_answers SET session_id = 2000, seq = 9"
+		 " WHERE session_id = 1999 AND seq = 2;"
+		 "UPDATE sessions SET visit = 'first' WHERE id = 2100;");
+	ck_assert_int_eq(test_verify(&r), 1);
+	unsetenv("ISOKIOSK_VERIFY_WORKERS");
+	ck_assert_uint_eq(r.n, 5);
+	ck_assert_uint_eq(test_problems(&r, STORE_CHANGED, 1001), 1);
+	ck_assert_uint_eq(test_problems(&r, STORE_CHANGED, 1002), 1);
+	ck_assert_uint_eq(test_problems(&r, STORE_CHANGED, 1501), 1);
+	ck_assert_uint_eq(test_problems(&r, STORE_CHANGED, 2000), 1);
+	ck_assert_uint_eq(test_problems(&r, STORE_CHANGED, 2100), 1);
+	store_report_done(&r);
+}
+END_TEST
+
 static int
 test_collect_due(const char *ref, const char *last, const char *visit,
 		 void *ctx)
@@ -541,6 +626,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_followup_sealed);
 	tcase_add_test(tc, test_refused);
 	tcase_add_test(tc, test_links);
+	tcase_add_test(tc, test_verify_visit_ranges);
 	tcase_add_test(tc, test_test_date_ahead_of_utc);
 	tcase_add_test(tc, test_readers);
 	tcase_add_test(tc, test_schema_5_read);
