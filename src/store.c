@@ -1177,9 +1177,11 @@ store_open(const char *path, const struct store_opts *opts, char **err)
 			goto fail;
 		}
 		st->schema = version;
-		/* Reading every record: map the file rather than copy it. */
-		sqlite3_exec(st->db, "PRAGMA mmap_size=1073741824", NULL, NULL,
-			     NULL);
+		/* Not memory-mapped (PRAGMA mmap_size): reading every
+		 * record, each connection's first touch of each page of its
+		 * own map is a page fault, which cost more than SQLite's
+		 * copying the pages (records verify of 100,000 sessions:
+		 * 0.89 s mapped, 0.82 s copied; 1.5 and 1.4 s CPU). */
 		return st;
 	}
 	/* As a URI, so that no path ("file:...", ":memory:") means anything
@@ -1251,8 +1253,7 @@ store_reader(struct store *st, char **err)
 	}
 	sqlite3_extended_result_codes(r->db, 1);
 	sqlite3_busy_timeout(r->db, 5000);
-	sqlite3_exec(r->db, "PRAGMA mmap_size=1073741824", NULL, NULL, NULL);
-	return r;
+	return r; /* not memory-mapped: see store_open */
 }
 
 void
