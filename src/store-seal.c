@@ -959,34 +959,35 @@ store_verify_end(struct store_session *s, void *vctx)
 static int
 store_link_cmp_seq(const void *a, const void *b)
 {
-	const struct store_link *x = a, *y = b;
+	const struct store_link *x = *(struct store_link *const *)a;
+	const struct store_link *y = *(struct store_link *const *)b;
 
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
 /*
- * Every link found (each chunk's, and m's own) into m->links, in seq order:
- * each put in its place when the seqs are 1 to n, once each (an intact
- * chain), else all of them one after another and sorted. 100,000s of links:
- * each is copied once, from where its worker found it.
+ * Every link found (each chunk's, and m's own), in seq order: an array of
+ * n pointers to them where they are (caller frees it), rather than 100,000s
+ * of links copied into order. Each is put in its place when the seqs are
+ * 1 to n, once each (an intact chain), else all of them are taken in turn
+ * and sorted.
  */
-static void
-store_links_gather(struct store_verify_ctx *m,
-		   const struct store_verify_ctx *w, size_t nw)
+static struct store_link **
+store_links_order(struct store_verify_ctx *m, struct store_verify_ctx *w,
+		  size_t nw, size_t *np)
 {
-	struct store_link *out;
+	struct store_link **out;
 	unsigned char *seen;
 	size_t n = m->nlinks, at = 0;
 	bool placed = true;
 
 	for (size_t k = 0; k < nw; k++)
 		n += w[k].nlinks;
-	if (n == 0)
-		return;
-	out = xreallocarray(NULL, n, sizeof *out);
-	seen = xcalloc(n, 1);
+	*np = n;
+	out = xreallocarray(NULL, n + 1, sizeof *out);
+	seen = xcalloc(n + 1, 1);
 	for (size_t k = 0; k <= nw && placed; k++) {
-		const struct store_link *in = k < nw ? w[k].links : m->links;
+		struct store_link *in = k < nw ? w[k].links : m->links;
 		size_t nin = k < nw ? w[k].nlinks : m->nlinks;
 
 		for (size_t i = 0; i < nin; i++) {
@@ -997,23 +998,20 @@ store_links_gather(struct store_verify_ctx *m,
 				break;
 			}
 			seen[q - 1] = 1;
-			out[q - 1] = in[i];
+			out[q - 1] = &in[i];
 		}
 	}
 	for (size_t k = 0; k <= nw && !placed; k++) {
-		const struct store_link *in = k < nw ? w[k].links : m->links;
+		struct store_link *in = k < nw ? w[k].links : m->links;
 		size_t nin = k < nw ? w[k].nlinks : m->nlinks;
 
-		if (nin > 0)
-			memcpy(out + at, in, nin * sizeof *in);
-		at += nin;
+		for (size_t i = 0; i < nin; i++)
+			out[at++] = &in[i];
 	}
 	if (!placed)
 		qsort(out, n, sizeof *out, store_link_cmp_seq);
 	free(seen);
-	free(m->links);
-	m->links = out;
-	m->nlinks = m->caplinks = n;
+	return out;
 }
 
 static bool
@@ -1060,17 +1058,17 @@ store_verify_max_id(struct store *st)
 /* Find the link whose seal is hash, by binary search over idx (sorted by
  * hash). */
 static struct store_link *
-store_link_by_hash(struct store_link *links, size_t *idx, size_t n,
+store_link_by_hash(struct store_link **links, size_t *idx, size_t n,
 		   const char *hash)
 {
 	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(links[idx[mid]].hash, hash);
+		int c = strcmp(links[idx[mid]]->hash, hash);
 
 		if (c == 0)
-			return &links[idx[mid]];
+			return links[idx[mid]];
 		if (c < 0)
 			lo = mid + 1;
 		else
@@ -1081,17 +1079,17 @@ store_link_by_hash(struct store_link *links, size_t *idx, size_t n,
 
 /* The link whose prev is hash, by binary search over pidx (sorted by prev). */
 static struct store_link *
-store_link_by_prev(struct store_link *links, size_t *pidx, size_t n,
+store_link_by_prev(struct store_link **links, size_t *pidx, size_t n,
 		   const char *hash)
 {
 	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(links[pidx[mid]].prev, hash);
+		int c = strcmp(links[pidx[mid]]->prev, hash);
 
 		if (c == 0)
-			return &links[pidx[mid]];
+			return links[pidx[mid]];
 		if (c < 0)
 			lo = mid + 1;
 		else
@@ -1100,20 +1098,20 @@ store_link_by_prev(struct store_link *links, size_t *pidx, size_t n,
 	return NULL;
 }
 
-static struct store_link *store_sort_links;
+static struct store_link **store_sort_links;
 
 static int
 store_idx_cmp_prev(const void *a, const void *b)
 {
-	return strcmp(store_sort_links[*(const size_t *)a].prev,
-		      store_sort_links[*(const size_t *)b].prev);
+	return strcmp(store_sort_links[*(const size_t *)a]->prev,
+		      store_sort_links[*(const size_t *)b]->prev);
 }
 
 static int
 store_idx_cmp_hash(const void *a, const void *b)
 {
-	return strcmp(store_sort_links[*(const size_t *)a].hash,
-		      store_sort_links[*(const size_t *)b].hash);
+	return strcmp(store_sort_links[*(const size_t *)a]->hash,
+		      store_sort_links[*(const size_t *)b]->hash);
 }
 
 /*
@@ -1405,6 +1403,8 @@ store_verify(struct store *st, struct store_report *r, char **err)
 	bool *started = NULL;
 	size_t nchunks = 0;
 	size_t *idx = NULL, *pidx = NULL;
+	struct store_link **link = NULL; /* every link, in seq order */
+	size_t nlinks = 0;
 	int64_t min_id = 0, max_id = 0, bound = 0;
 	bool *orig_used = NULL;
 	int64_t max_seq = 0;
@@ -1493,16 +1493,16 @@ store_verify(struct store *st, struct store_report *r, char **err)
 	 * every link in seq order. */
 	if (store_visit_links(st, bound, store_verify_xlink, &c, err) != 0)
 		goto out;
-	store_links_gather(&c, w, nchunks);
-	r->sealed = c.nlinks;
-	if (c.nlinks > 0) {
-		r->head_seq = c.links[c.nlinks - 1].seq;
-		memcpy(r->head, c.links[c.nlinks - 1].hash, 65);
+	link = store_links_order(&c, w, nchunks, &nlinks);
+	r->sealed = nlinks;
+	if (nlinks > 0) {
+		r->head_seq = link[nlinks - 1]->seq;
+		memcpy(r->head, link[nlinks - 1]->hash, 65);
 		max_seq = r->head_seq;
 	}
 	nearby = 0;
-	for (size_t i = 0; i < c.nlinks; i++) {
-		struct store_link *l = &c.links[i];
+	for (size_t i = 0; i < nlinks; i++) {
+		struct store_link *l = link[i];
 
 		if (!l->flagged)
 			l->orig = l->seq;
@@ -1511,15 +1511,15 @@ store_verify(struct store *st, struct store_report *r, char **err)
 	/* Indexes by seal and by prev: only to explain links whose seals do
 	 * not hold where they are (none in an intact chain). */
 	if (nearby > 0) {
-		idx = xreallocarray(NULL, c.nlinks + 1, sizeof *idx);
-		for (size_t i = 0; i < c.nlinks; i++)
+		idx = xreallocarray(NULL, nlinks + 1, sizeof *idx);
+		for (size_t i = 0; i < nlinks; i++)
 			idx[i] = i;
-		store_sort_links = c.links;
-		qsort(idx, c.nlinks, sizeof *idx, store_idx_cmp_hash);
-		pidx = xreallocarray(NULL, c.nlinks + 1, sizeof *pidx);
-		for (size_t i = 0; i < c.nlinks; i++)
+		store_sort_links = link;
+		qsort(idx, nlinks, sizeof *idx, store_idx_cmp_hash);
+		pidx = xreallocarray(NULL, nlinks + 1, sizeof *pidx);
+		for (size_t i = 0; i < nlinks; i++)
 			pidx[i] = i;
-		qsort(pidx, c.nlinks, sizeof *pidx, store_idx_cmp_prev);
+		qsort(pidx, nlinks, sizeof *pidx, store_idx_cmp_prev);
 	}
 
 	/* Each link's seal: does it hold where it is, or somewhere else? A
@@ -1528,15 +1528,15 @@ store_verify(struct store *st, struct store_report *r, char **err)
 	 * successor's (the link whose prev is its seal), or nearby. */
 	for (bool progress = nearby > 0; progress;) {
 		progress = false;
-		for (size_t i = 0; i < c.nlinks; i++) {
-			struct store_link *l = &c.links[i], *p, *q;
+		for (size_t i = 0; i < nlinks; i++) {
+			struct store_link *l = link[i], *p, *q;
 
 			if (l->orig != 0)
 				continue;
-			p = l->prev[0] ? store_link_by_hash(c.links, idx,
-							    c.nlinks, l->prev)
+			p = l->prev[0] ? store_link_by_hash(link, idx, nlinks,
+							    l->prev)
 				       : NULL;
-			q = store_link_by_prev(c.links, pidx, c.nlinks, l->hash);
+			q = store_link_by_prev(link, pidx, nlinks, l->hash);
 			if (l->prev[0] == '\0' && store_link_holds(l, 1))
 				l->orig = 1;
 			else if (p != NULL && p->orig > 0 &&
@@ -1552,10 +1552,10 @@ store_verify(struct store *st, struct store_report *r, char **err)
 	 * for a few unexplained links (a database edited wholesale is
 	 * reported as changed, link by link, without it). */
 	nearby = 0;
-	for (size_t i = 0; i < c.nlinks; i++)
-		nearby += c.links[i].orig == 0;
-	for (size_t i = 0; i < c.nlinks; i++) {
-		struct store_link *l = &c.links[i];
+	for (size_t i = 0; i < nlinks; i++)
+		nearby += link[i]->orig == 0;
+	for (size_t i = 0; i < nlinks; i++) {
+		struct store_link *l = link[i];
 
 		for (int64_t d = 1; d <= 64 && l->orig == 0 && nearby <= 1000;
 		     d++) {
@@ -1582,20 +1582,20 @@ store_verify(struct store *st, struct store_report *r, char **err)
 	/* The chain's length: its last link that is where it was sealed, or
 	 * moved (a changed link's stored seq may be anything). */
 	max_seq = 0;
-	for (size_t i = 0; i < c.nlinks; i++)
-		if (c.links[i].orig > max_seq)
-			max_seq = c.links[i].orig;
+	for (size_t i = 0; i < nlinks; i++)
+		if (link[i]->orig > max_seq)
+			max_seq = link[i]->orig;
 
 	/* Links missing from the chain, and links that do not follow the one
 	 * before them. */
-	if (max_seq > 0 && max_seq < (int64_t)(c.nlinks * 4 + 1024)) {
+	if (max_seq > 0 && max_seq < (int64_t)(nlinks * 4 + 1024)) {
 		orig_used = xcalloc((size_t)max_seq + 1, sizeof *orig_used);
-		for (size_t i = 0; i < c.nlinks; i++) {
-			int64_t o = c.links[i].orig;
+		for (size_t i = 0; i < nlinks; i++) {
+			int64_t o = link[i]->orig;
 
 			/* A changed link still holds its place. */
 			if (o == 0)
-				o = c.links[i].seq;
+				o = link[i]->seq;
 			if (o >= 1 && o <= max_seq)
 				orig_used[o] = true;
 		}
@@ -1608,9 +1608,9 @@ store_verify(struct store *st, struct store_report *r, char **err)
 						 (long long)m);
 		}
 	}
-	for (size_t i = 0; i < c.nlinks; i++) {
-		struct store_link *l = &c.links[i];
-		const struct store_link *before = i > 0 ? &c.links[i - 1] : NULL;
+	for (size_t i = 0; i < nlinks; i++) {
+		struct store_link *l = link[i];
+		const struct store_link *before = i > 0 ? link[i - 1] : NULL;
 
 		if (i > 0 && before->seq == l->seq) {
 			store_report_add(r, STORE_REORDERED, l->session, l->seq,
@@ -1662,6 +1662,7 @@ out:
 	free(idx);
 	free(pidx);
 	free(orig_used);
+	free(link);
 	free(c.links);
 	free(c.orphans);
 	strbuf_done(&c.sb);
