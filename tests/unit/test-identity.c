@@ -657,6 +657,67 @@ START_TEST(test_check_chain)
 }
 END_TEST
 
+/*
+ * Signatures are checked a batch at a time (4,096 links) on every
+ * processor: a forged signature in each of two batches and a removed one
+ * between them are each named once, in the chain's order, with one thread
+ * and with two.
+ */
+START_TEST(test_check_chain_batches)
+{
+	static const char *const workers[] = { "1", "2" };
+	struct store_opts o = { .clock = test_clock };
+	struct identity a;
+	struct store_signer sg;
+	struct identity_chain_report r;
+	struct store *st;
+	char *err = NULL;
+
+	ck_assert_int_eq(identity_load(path("a.key"), true, &a, &err), 1);
+	st = store_open(path("r.db"), &o, &err);
+	ck_assert_ptr_nonnull(st);
+	identity_store_signer(&a, "kiosk-1", 0, &sg);
+	store_set_signer(st, &sg);
+	ck_assert_int_eq(store_test_bulk(st, true, &err), 0);
+	add_sessions(st, 4100);
+	ck_assert_int_eq(store_test_bulk(st, false, &err), 0);
+	for (int k = 0; k < 2; k++) {
+		setenv("ISOKIOSK_VERIFY_WORKERS", workers[k], 1);
+		ck_assert_int_eq(identity_check_chain(st, a.pk, NULL, NULL, 0,
+						      "", &r, &err), 0);
+		ck_assert_int_eq(r.signed_links, 4100);
+		identity_chain_report_done(&r);
+	}
+	/* One hex digit of two signatures changed (links 10 and 4098: the
+	 * first batch and the second), and link 20's removed. */
+	ck_assert_int_eq(store_test_exec(st,
+		"DROP TRIGGER link_signatures_no_update;"
+		"DROP TRIGGER link_signatures_no_delete;"
+		"UPDATE link_signatures SET sig = (CASE substr(sig, 1, 1)"
+		" WHEN '0' THEN '1' ELSE '0' END) || substr(sig, 2)"
+		" WHERE seq IN (10, 4098);"
+		"DELETE FROM link_signatures WHERE seq = 20", &err), 0);
+	for (int k = 0; k < 2; k++) {
+		setenv("ISOKIOSK_VERIFY_WORKERS", workers[k], 1);
+		ck_assert_int_eq(identity_check_chain(st, a.pk, NULL, NULL, 0,
+						      "", &r, &err), 1);
+		ck_assert_int_eq(r.n, 3);
+		ck_assert_str_eq(r.v[0], "link #10 (session 10): the signature"
+				 " does not verify: forged or changed");
+		ck_assert_ptr_nonnull(strstr(r.v[1], "link #20 (session 20):"
+					     " not signed"));
+		ck_assert_str_eq(r.v[2], "link #4098 (session 4098): the"
+				 " signature does not verify: forged or"
+				 " changed");
+		ck_assert_int_eq(r.signed_links, 4099);
+		identity_chain_report_done(&r);
+	}
+	unsetenv("ISOKIOSK_VERIFY_WORKERS");
+	store_close(st);
+	identity_done(&a);
+}
+END_TEST
+
 Suite *
 tap_suite(void)
 {
@@ -669,6 +730,7 @@ tap_suite(void)
 	tcase_add_test(tc, test_checkpoint_line);
 	tcase_add_test(tc, test_checkpoint_bad);
 	tcase_add_test(tc, test_check_chain);
+	tcase_add_test(tc, test_check_chain_batches);
 	tcase_add_test(tc, test_followup_links_signed);
 	tcase_add_test(tc, test_followup_schema_6_migrates);
 	suite_add_tcase(s, tc);
