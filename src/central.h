@@ -25,6 +25,12 @@
  * isokiosk_kiosk may insert links and checkpoints and read only the
  * columns sync needs; isokiosk_staff may read everything and write
  * nothing. Connection strings are libpq's (postgresql://...).
+ *
+ * libpq is loaded at the first connection, not at the program's start
+ * (central.c says why): when it cannot be (Debian's libpq5 missing or
+ * damaged), each function below fails with -1 and an *err naming the
+ * package and the loader's reason, having read or written nothing
+ * centrally (central_sync: having pushed nothing).
  */
 #ifndef ISOKIOSK_CENTRAL_H
 #define ISOKIOSK_CENTRAL_H
