@@ -3,7 +3,7 @@
 # sync` last wrote it beside the database (DB.sync, syncstate.h), against
 # the local chain now: nothing when sync is not set up; "synced, N behind";
 # a failed sync (no server here: it fails, and says so, and the menu says
-# why); a damaged state.
+# why; and without libpq); a damaged state.
 # The kiosk itself never talks to the central store.
 #   sync-status.sh STORE_DRIVE
 . "$(dirname "$0")/lib.sh"
@@ -39,6 +39,17 @@ hm=$(date -d "@$(sed -n 's/^attempt //p' "$db.sync")" +%H:%M)
 staff_menu
 e2e_check "the staff menu shows the failure (header: $(header))" e2e_wait "同期失敗 $hm・未送信 4 件"
 e2e_check 'and why, in the sync process'"'"'s own words' e2e_wait '同期できなかった理由：cannot connect to the central store'
+
+# a sync that cannot load libpq (libpq5 missing, here a damaged file first on
+# the library path) is a failed sync too, and the menu says what is missing
+mkdir "$E2E_TMP/nopq" && : >"$E2E_TMP/nopq/libpq.so.5"
+LD_LIBRARY_PATH=$E2E_TMP/nopq "$ISOKIOSK" sync --to "postgresql:///isokiosk?host=$E2E_TMP/nowhere" --db "$db" >"$E2E_TMP/out" 2>&1
+e2e_check 'sync without libpq fails, naming the package' grep -q 'the central store needs libpq (Debian package libpq5): .*libpq.so.5: file too short' "$E2E_TMP/out"
+e2e_check 'and writes why beside the database, keeping the central copy' \
+	bash -c 'grep -q "^error the central store needs libpq" "$1" && grep -qx "central 2" "$1"' _ "$db.sync"
+staff_menu
+e2e_check "the staff menu shows that failure (header: $(header))" e2e_wait "同期失敗 $(date -d "@$(sed -n 's/^attempt //p' "$db.sync")" +%H:%M)・未送信 4 件"
+e2e_check 'and that libpq is missing' e2e_wait '同期できなかった理由：the central store needs libpq'
 
 printf 'isokiosk-sync 1\nattempt x\n' >"$db.sync"
 staff_menu
