@@ -97,6 +97,12 @@ struct rx {
 	PangoFontDescription *font[F_N];
 	double size[F_N];
 	double lineh[F_N];      /* a line's height, once measured */
+	struct rx_width {       /* rx_text_width's answers (list markers) */
+		enum rx_font f;
+		char *s;
+		double w;
+	} *widths;
+	size_t nwidths, capwidths;
 	const char *breakenc;   /* libunistring's encoding for break classes */
 	double left, width;     /* the text column */
 	double top, bottom;     /* the body of a page, from its top */
@@ -605,7 +611,8 @@ rx_line_height(struct rx *r, enum rx_font f)
 	return h;
 }
 
-/* The width of s in font f (pt). */
+/* The width of s in font f (pt). A list asks for its marker's width once
+ * an item: each answer is kept for the copy. */
 static double
 rx_text_width(struct rx *r, const char *s, enum rx_font f)
 {
@@ -613,13 +620,19 @@ rx_text_width(struct rx *r, const char *s, enum rx_font f)
 	PangoLayout *l;
 	PangoRectangle lr;
 
+	for (size_t i = 0; i < r->nwidths; i++)
+		if (r->widths[i].f == f && strcmp(r->widths[i].s, s) == 0)
+			return r->widths[i].w;
 	rx_text_init(&t);
 	rx_text_add(&t, s, false, 0);
 	l = rx_layout(r, &t, f, 0, AL_LEFT, 0);
 	pango_layout_get_extents(l, NULL, &lr);
 	g_object_unref(l);
 	rx_text_done(&t);
-	return (double)lr.width / PANGO_SCALE;
+	XGROW(r->widths, r->nwidths, r->capwidths);
+	r->widths[r->nwidths++] = (struct rx_width){
+		f, xstrdup(s), (double)lr.width / PANGO_SCALE };
+	return r->widths[r->nwidths - 1].w;
 }
 
 /*
@@ -829,24 +842,32 @@ rx_table_blocks(struct rx *r, const struct rx_table *tb, double x, double w)
 	r->y += 4;
 }
 
-/* Min-content (the widest stretch that may not break) and max-content
- * widths of a cell. */
-static void
-rx_cell_measure(struct rx *r, const struct rx_text *t, enum rx_font f,
-		double *minw, double *maxw)
+/* The max-content width of a cell: its layout unbroken, *l (kept for
+ * rx_cell_min). */
+static double
+rx_cell_max(struct rx *r, const struct rx_text *t, enum rx_font f,
+	    PangoLayout **l)
 {
-	PangoLayout *l = rx_layout(r, t, f, 0, AL_LEFT, 0);
 	PangoRectangle lr;
 
-	pango_layout_get_extents(l, NULL, &lr);
-	*maxw = (double)lr.width / PANGO_SCALE;
+	*l = rx_layout(r, t, f, 0, AL_LEFT, 0);
+	pango_layout_get_extents(*l, NULL, &lr);
+	return (double)lr.width / PANGO_SCALE;
+}
+
+/* The min-content width of the cell laid out in l, max-content wide: the
+ * widest stretch that may not break. */
+static double
+rx_cell_min(PangoLayout *l, double maxw)
+{
+	PangoRectangle lr;
+	double minw;
+
 	pango_layout_set_width(l, 1);
 	pango_layout_set_wrap(l, PANGO_WRAP_WORD);
 	pango_layout_get_extents(l, NULL, &lr);
-	*minw = (double)lr.width / PANGO_SCALE;
-	if (*minw > *maxw)
-		*minw = *maxw;
-	g_object_unref(l);
+	minw = (double)lr.width / PANGO_SCALE;
+	return minw < maxw ? minw : maxw;
 }
 
 #define RX_PAD 3.0
@@ -890,6 +911,13 @@ rx_table_row(struct rx *r, const struct rx_table *tb, PangoLayout **ls,
 	rx_rule(r, x, w, head ? 0.6 : 0.3, head ? 0.2 : 0.6);
 }
 
+/* The font of a table's row: its header's or its body's. */
+static enum rx_font
+rx_cell_font(const struct rx_table *tb, size_t row)
+{
+	return tb->header && row == 0 ? tb->head_font : tb->font;
+}
+
 static void
 rx_table(struct rx *r, const struct rx_table *tb, double x, double w)
 {
@@ -901,28 +929,42 @@ rx_table(struct rx *r, const struct rx_table *tb, double x, double w)
 	double smin = 0, smax = 0, total = 0, xx;
 	PangoLayout **ls, *hs[64];
 	bool blocks = tb->ncols > 64;
+	PangoLayout **ml = xcalloc(tb->ncols * tb->nrows, sizeof *ml);
+	double *cmax = xcalloc(tb->ncols * tb->nrows, sizeof *cmax);
 
+	/* every cell's max-content width; its min-content width only when the
+	 * columns cannot all take theirs */
 	for (size_t c = 0; c < tb->ncols; c++) {
 		for (size_t row = 0; row < tb->nrows; row++) {
-			double a, b;
+			size_t i = row * tb->ncols + c;
 
-			enum rx_font f = tb->header && row == 0 ? tb->head_font
-							       : tb->font;
-
-			rx_cell_measure(r, &tb->cells[row * tb->ncols + c], f,
-					&a, &b);
-			/* a short cell (a word, a number, 不正解) is never
-			 * broken: one character a line is no column */
-			if (b <= 4 * r->size[f])
-				a = b;
-			if (a > minw[c])
-				minw[c] = a;
-			if (b > maxw[c])
-				maxw[c] = b;
+			cmax[i] = rx_cell_max(r, &tb->cells[i],
+					      rx_cell_font(tb, row), &ml[i]);
+			if (cmax[i] > maxw[c])
+				maxw[c] = cmax[i];
 		}
-		smin += minw[c];
 		smax += maxw[c];
 	}
+	if (!blocks && (tb->fixed != NULL || smax > avail))
+		for (size_t c = 0; c < tb->ncols; c++) {
+			for (size_t row = 0; row < tb->nrows; row++) {
+				size_t i = row * tb->ncols + c;
+				double a = cmax[i];
+
+				/* a short cell (a word, a number, 不正解) is
+				 * never broken: one character a line is no
+				 * column */
+				if (a > 4 * r->size[rx_cell_font(tb, row)])
+					a = rx_cell_min(ml[i], a);
+				if (a > minw[c])
+					minw[c] = a;
+			}
+			smin += minw[c];
+		}
+	for (size_t i = 0; i < tb->ncols * tb->nrows; i++)
+		g_object_unref(ml[i]);
+	free(ml);
+	free(cmax);
 	if (blocks) {
 		/* more columns than any page holds */
 	} else if (tb->fixed != NULL) {
@@ -958,20 +1000,19 @@ rx_table(struct rx *r, const struct rx_table *tb, double x, double w)
 		total = w;
 	ls = xcalloc(tb->ncols, sizeof *ls);
 	for (size_t row = tb->header ? 1 : 0; row < tb->nrows; row++) {
-		double h = rx_table_cells(r, tb, row, colw, false, ls), hh = 0;
+		double h = rx_table_cells(r, tb, row, colw, false, ls);
 		bool top = row == (tb->header ? 1u : 0u);
 
 		if (tb->header) {
 			/* the header goes with the first row, and again at the
 			 * top of each page the table goes on to */
-			hh = rx_table_cells(r, tb, 0, colw, true, hs);
 			if (top || r->y + h > r->bottom) {
+				double hh = rx_table_cells(r, tb, 0, colw, true,
+							   hs);
+
 				rx_need(r, hh + h);
 				rx_rule(r, x, total, 0.6, 0.2);
 				rx_table_row(r, tb, hs, hh, colx, x, total, true);
-			} else {
-				for (size_t c = 0; c < tb->ncols; c++)
-					g_object_unref(hs[c]);
 			}
 		} else {
 			rx_need(r, h);
@@ -2152,6 +2193,9 @@ rx_done(struct rx *r)
 			g_object_unref(r->items[i].layout);
 	free(r->items);
 	free(r->used);
+	for (size_t i = 0; i < r->nwidths; i++)
+		free(r->widths[i].s);
+	free(r->widths);
 	for (int f = 0; f < F_N; f++)
 		if (r->font[f] != NULL)
 			pango_font_description_free(r->font[f]);
