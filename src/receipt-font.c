@@ -396,21 +396,31 @@ receipt_font_cut_bytes(const struct receipt_font *rf)
 	return rf->bytes;
 }
 
-/* A run's own foreground colour, as pango's renderer would set it. */
-static void
-receipt_font_color(cairo_t *cr, const PangoItem *item)
+/* A run's own foreground colour (pango's renderer sets it): true and *c,
+ * or false (the line's colour). */
+static bool
+receipt_font_color(const PangoItem *item, PangoColor *c)
 {
+	bool has = false;
+
 	for (GSList *a = item->analysis.extra_attrs; a != NULL; a = a->next) {
 		const PangoAttribute *at = a->data;
 
 		if (at->klass->type == PANGO_ATTR_FOREGROUND) {
-			const PangoColor *c = &((const PangoAttrColor *)at)->color;
-
-			cairo_set_source_rgb(cr, c->red / 65535.0,
-					     c->green / 65535.0,
-					     c->blue / 65535.0);
+			*c = ((const PangoAttrColor *)at)->color;
+			has = true;
 		}
 	}
+	return has;
+}
+
+static bool
+receipt_font_same_color(bool has_a, const PangoColor *a, bool has_b,
+			const PangoColor *b)
+{
+	return has_a == has_b &&
+	       (!has_a || (a->red == b->red && a->green == b->green &&
+			   a->blue == b->blue));
 }
 
 /* Whether the cut font o can draw every glyph of run (pango draws a glyph
@@ -435,32 +445,81 @@ receipt_font_covers(const struct receipt_font *rf,
 	return true;
 }
 
-/* Draw run with the cut font at (x, y), the start of its baseline: its
- * glyphs renumbered, and its clusters (which bytes of the text each glyph
- * shows), so that the PDF's text is the layout's. */
+/*
+ * Runs to be drawn with one call: a line's runs one after another in the
+ * text, left to right, in the same cut font and colour (a right-to-left
+ * run, its clusters backward, goes alone). Japanese text is
+ * a run for each change of script (kanji, kana, Latin: a few characters
+ * each), and each call is an operation cairo's PDF surface records,
+ * measures and writes on its own: one a stretch is some five times fewer.
+ */
+struct receipt_font_batch {
+	const struct receipt_font_one *o;  /* NULL: empty */
+	bool backward;                     /* a right-to-left run, alone */
+	bool has_color;
+	PangoColor color;
+	const char *text;                  /* the layout's */
+	int start, end;                    /* the runs' bytes of it */
+	cairo_glyph_t *g;
+	int ng, capg;
+	cairo_text_cluster_t *cl;
+	int ncl, capcl;
+};
+
 static void
-receipt_font_show_run(cairo_t *cr, const struct receipt_font *rf,
-		      const struct receipt_font_one *o, const char *text,
-		      PangoGlyphItem *run, double x, double y)
+receipt_font_flush(cairo_t *cr, struct receipt_font_batch *b)
+{
+	if (b->o == NULL)
+		return;
+	cairo_save(cr);
+	if (b->has_color)
+		cairo_set_source_rgb(cr, b->color.red / 65535.0,
+				     b->color.green / 65535.0,
+				     b->color.blue / 65535.0);
+	cairo_set_scaled_font(cr, b->o->sf);
+	cairo_show_text_glyphs(cr, b->text + b->start, b->end - b->start,
+			       b->g, b->ng, b->cl, b->ncl,
+			       b->backward ? CAIRO_TEXT_CLUSTER_FLAG_BACKWARD
+					   : 0);
+	cairo_restore(cr);
+	b->o = NULL;
+	b->ng = 0;
+	b->ncl = 0;
+}
+
+/* Add run, drawn with the cut font o at (x, y) (the start of its
+ * baseline), to b: its glyphs renumbered, and its clusters (which bytes of
+ * the text each glyph shows), so that the PDF's text is the layout's. */
+static void
+receipt_font_batch_run(const struct receipt_font *rf,
+		       struct receipt_font_batch *b,
+		       const struct receipt_font_one *o, const char *text,
+		       PangoGlyphItem *run, double x, double y)
 {
 	const PangoGlyphString *gs = run->glyphs;
 	const hb_map_t *map = rf->src[o->src].map;
 	bool backward = (run->item->analysis.level & 1) != 0;
-	cairo_glyph_t *g = xcalloc((size_t)gs->num_glyphs + 1, sizeof *g);
-	cairo_text_cluster_t *cl = xcalloc((size_t)gs->num_glyphs + 1,
-					   sizeof *cl);
-	int n = 0, ncl = 0, at = 0;
+	int at = 0;
 	PangoGlyphItemIter it;
 
+	if (b->o == NULL) {
+		b->o = o;
+		b->backward = backward;
+		b->text = text;
+		b->start = run->item->offset;
+	}
+	b->end = run->item->offset + run->item->length;
 	for (int i = 0; i < gs->num_glyphs; i++) {
 		const PangoGlyphInfo *gi = &gs->glyphs[i];
 
 		if (gi->glyph != PANGO_GLYPH_EMPTY) {
-			g[n].index = hb_map_get(map, gi->glyph);
-			g[n].x = x + (double)(at + gi->geometry.x_offset) /
-					     PANGO_SCALE;
-			g[n].y = y + (double)gi->geometry.y_offset / PANGO_SCALE;
-			n++;
+			XGROW(b->g, b->ng, b->capg);
+			b->g[b->ng].index = hb_map_get(map, gi->glyph);
+			b->g[b->ng].x = x + (double)(at + gi->geometry.x_offset) /
+						    PANGO_SCALE;
+			b->g[b->ng].y = y + (double)gi->geometry.y_offset /
+						    PANGO_SCALE;
+			b->ng++;
 		}
 		at += gi->geometry.width;
 	}
@@ -473,17 +532,12 @@ receipt_font_show_run(cairo_t *cr, const struct receipt_font *rf,
 			for (int i = lo; i < hi; i++)
 				if (gs->glyphs[i].glyph != PANGO_GLYPH_EMPTY)
 					glyphs++;
-			cl[ncl].num_bytes = it.end_index - it.start_index;
-			cl[ncl].num_glyphs = glyphs;
-			ncl++;
+			XGROW(b->cl, b->ncl, b->capcl);
+			b->cl[b->ncl].num_bytes = it.end_index - it.start_index;
+			b->cl[b->ncl].num_glyphs = glyphs;
+			b->ncl++;
 		} while (pango_glyph_item_iter_next_cluster(&it));
 	}
-	cairo_set_scaled_font(cr, o->sf);
-	cairo_show_text_glyphs(cr, text + run->item->offset, run->item->length,
-			       g, n, cl, ncl,
-			       backward ? CAIRO_TEXT_CLUSTER_FLAG_BACKWARD : 0);
-	free(g);
-	free(cl);
 }
 
 void
@@ -491,6 +545,7 @@ receipt_font_show_line(struct receipt_font *rf, cairo_t *cr,
 		       PangoLayoutLine *line)
 {
 	const char *text = pango_layout_get_text(line->layout);
+	struct receipt_font_batch b = { 0 };
 	double x0, y0;
 	int x = 0;
 
@@ -500,20 +555,38 @@ receipt_font_show_line(struct receipt_font *rf, cairo_t *cr,
 		const struct receipt_font_one *o =
 			receipt_font_find(rf, run->item->analysis.font);
 		double rx, ry;
+		PangoColor c = { 0 };
+		bool has_color = receipt_font_color(run->item, &c);
 
 		x += run->start_x_offset;
 		rx = x0 + (double)x / PANGO_SCALE;
 		ry = y0 - (double)run->y_offset / PANGO_SCALE;
-		cairo_save(cr);
-		receipt_font_color(cr, run->item);
+		if (b.o != NULL &&
+		    (b.o != o || b.end != run->item->offset || b.backward ||
+		     (run->item->analysis.level & 1) != 0 ||
+		     !receipt_font_same_color(b.has_color, &b.color,
+					      has_color, &c)))
+			receipt_font_flush(cr, &b);
 		if (receipt_font_covers(rf, o, run)) {
-			receipt_font_show_run(cr, rf, o, text, run, rx, ry);
+			b.has_color = has_color;
+			b.color = c;
+			receipt_font_batch_run(rf, &b, o, text, run, rx, ry);
 		} else {
+			/* a glyph the cut font lacks: pango draws the run */
+			receipt_font_flush(cr, &b);
+			cairo_save(cr);
+			if (has_color)
+				cairo_set_source_rgb(cr, c.red / 65535.0,
+						     c.green / 65535.0,
+						     c.blue / 65535.0);
 			cairo_move_to(cr, rx, ry);
 			pango_cairo_show_glyph_item(cr, text, run);
+			cairo_restore(cr);
 		}
-		cairo_restore(cr);
 		x += pango_glyph_string_get_width(run->glyphs) +
 		     run->end_x_offset;
 	}
+	receipt_font_flush(cr, &b);
+	free(b.g);
+	free(b.cl);
 }
