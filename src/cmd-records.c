@@ -527,6 +527,8 @@ cmd_records_receipt(int argc, char **argv, const char *dbopt)
 		free(saved_language);
 		return 1;
 	}
+	/* fontconfig starts while the record is read and checked */
+	receipt_fonts_start();
 	strbuf_init(&pdf);
 	/* The database and time zone as for the other records commands; a
 	 * --config given here has the last word on both. */
@@ -583,6 +585,7 @@ out:
 	free(saved_language);
 	strbuf_done(&pdf);
 	config_done(&cfg);
+	receipt_fonts_wait();
 	return rc;
 }
 

@@ -26,12 +26,14 @@
  * as long as what is on it (a printer cuts between pages).
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <pango/pangofc-fontmap.h>
 #include <qrencode.h>
@@ -2083,6 +2085,36 @@ rx_draw(struct rx *r, struct strbuf *out, char **err)
 	return rc;
 }
 
+/* ---- fontconfig, started early (receipt_fonts_start) --------------------- */
+
+static pthread_t rx_fc_thread;
+static bool rx_fc_started;
+
+static void *
+rx_fc_init(void *unused)
+{
+	(void)unused;
+	FcInit();
+	return NULL;
+}
+
+void
+receipt_fonts_start(void)
+{
+	if (!rx_fc_started &&
+	    pthread_create(&rx_fc_thread, NULL, rx_fc_init, NULL) == 0)
+		rx_fc_started = true;
+}
+
+void
+receipt_fonts_wait(void)
+{
+	if (rx_fc_started) {
+		pthread_join(rx_fc_thread, NULL);
+		rx_fc_started = false;
+	}
+}
+
 /* ---- fonts -------------------------------------------------------------- */
 
 /*
@@ -2138,6 +2170,7 @@ rx_setup(struct rx *r, const struct receipt_model *m,
 	memset(r, 0, sizeof *r);
 	r->m = m;
 	r->p = p;
+	receipt_fonts_wait();
 	/* A font map of its own: the substitution above is for the copy
 	 * only, and its fonts are let go with it. */
 	r->fm = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);

@@ -68,6 +68,19 @@ int receipt_make(struct store *st, int64_t id, const struct receipt_opts *o,
 		 struct strbuf *out, char **err);
 
 /*
+ * Start fontconfig (reading its configuration and font caches: some 13 ms)
+ * on a thread of its own, so that it runs while the caller opens the
+ * records and receipt_make reads and checks the session; receipt_make waits
+ * for it before laying the copy out, and receipt_fonts_wait does when no
+ * copy is made (an error first). For a program that makes one copy: call
+ * once, before anything else uses fontconfig. Optional: without it (or if
+ * no thread can be made) fontconfig starts when the copy is laid out, as
+ * it would anyway.
+ */
+void receipt_fonts_start(void);
+void receipt_fonts_wait(void);
+
+/*
  * print_command (from the configuration, e.g. "lp -d clinic-printer") as a
  * program and its arguments: words split at spaces and tabs; '...' keeps
  * everything inside as is; "..." keeps all but \" and \\; a backslash
