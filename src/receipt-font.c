@@ -24,6 +24,7 @@
 #include <hb-subset.h>
 #include <hb.h>
 #include <pango/pangocairo.h>
+#include <pango/pangofc-font.h>
 
 #include "receipt-font.h"
 #include "xmalloc.h"
@@ -54,6 +55,7 @@ struct receipt_font_ft {
 /* A font file (and face in it) as pango uses it. */
 struct receipt_font_src {
 	hb_face_t *face;           /* pango's: a reference */
+	PangoFont *pf;             /* the first font of pango's in it */
 	hb_set_t *glyphs;          /* the glyphs noted */
 	hb_subset_plan_t *plan;    /* the cut; NULL: not cut */
 	const hb_map_t *map;       /* glyph before the cut → after (the plan's) */
@@ -138,6 +140,7 @@ receipt_font_free(struct receipt_font *rf)
 			hb_subset_plan_destroy(s->plan);
 		hb_set_destroy(s->glyphs);
 		hb_face_destroy(s->face);
+		g_object_unref(s->pf);
 	}
 	free(rf->src);
 	free(rf->one);
@@ -179,13 +182,36 @@ receipt_font_bold(PangoFont *pf, bool *ok)
 	return (synth & CAIRO_FT_SYNTHESIZE_BOLD) != 0;
 }
 
+/* Whether pango's fonts a and b are the same face of the same font file
+ * (the same font map or not: the appendix is laid out with a map of its
+ * own, see receipt.c). */
+static bool
+receipt_font_same_file(PangoFont *a, PangoFont *b)
+{
+	FcPattern *pa, *pb;
+	FcChar8 *fa, *fb;
+	int ia, ib;
+
+	if (a == b)
+		return true;
+	if (!PANGO_IS_FC_FONT(a) || !PANGO_IS_FC_FONT(b))
+		return false;
+	pa = pango_fc_font_get_pattern(PANGO_FC_FONT(a));
+	pb = pango_fc_font_get_pattern(PANGO_FC_FONT(b));
+	return pa != NULL && pb != NULL &&
+	       FcPatternGetString(pa, FC_FILE, 0, &fa) == FcResultMatch &&
+	       FcPatternGetString(pb, FC_FILE, 0, &fb) == FcResultMatch &&
+	       FcPatternGetInteger(pa, FC_INDEX, 0, &ia) == FcResultMatch &&
+	       FcPatternGetInteger(pb, FC_INDEX, 0, &ib) == FcResultMatch &&
+	       ia == ib && strcmp((const char *)fa, (const char *)fb) == 0;
+}
+
 /* The entry of pango's font pf, made on first sight. */
 static struct receipt_font_one *
 receipt_font_get(struct receipt_font *rf, PangoFont *pf)
 {
 	struct receipt_font_one *o = receipt_font_find(rf, pf);
 	hb_font_t *hb;
-	hb_face_t *face;
 	bool ok;
 
 	if (o != NULL)
@@ -198,14 +224,14 @@ receipt_font_get(struct receipt_font *rf, PangoFont *pf)
 	hb = ok ? pango_font_get_hb_font(pf) : NULL;
 	if (hb == NULL)
 		return o;
-	face = hb_font_get_face(hb);
 	for (size_t i = 0; i < rf->nsrc; i++)
-		if (rf->src[i].face == face)
+		if (receipt_font_same_file(rf->src[i].pf, pf))
 			o->src = i;
 	if (o->src == (size_t)-1) {
 		XGROW(rf->src, rf->nsrc, rf->capsrc);
 		rf->src[rf->nsrc] = (struct receipt_font_src){
-			.face = hb_face_reference(face),
+			.face = hb_face_reference(hb_font_get_face(hb)),
+			.pf = g_object_ref(pf),
 			.glyphs = hb_set_create(),
 		};
 		o->src = rf->nsrc++;
