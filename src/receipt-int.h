@@ -243,6 +243,13 @@ void receipt_model_done(struct receipt_model *m);
 int receipt_pdf(const struct receipt_model *m, const struct receipt_opts *o,
 		struct strbuf *out, char **err);
 
+/* receipt_pdf, the appendix of an A4 copy laid out on a thread of its own
+ * (beside: what receipt_pdf does) or after the record on this one: the
+ * same PDF either way (the unit test compares). */
+int receipt_pdf_laid(const struct receipt_model *m,
+		     const struct receipt_opts *o, bool beside,
+		     struct strbuf *out, char **err);
+
 /*
  * A frozen manifest, read as bundle.c reads a manifest (screen ids, the
  * quiz, the consent, the language's name): enough to put the frozen files
