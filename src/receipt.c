@@ -1886,7 +1886,6 @@ struct rx_apx {
 	char *err;
 	int rc;
 	pthread_t thread;
-	bool started;
 };
 
 static void *
@@ -1909,8 +1908,7 @@ rx_apx_start(struct rx_apx *a, const struct receipt_model *m,
 	memset(a, 0, sizeof *a);
 	a->m = m;
 	a->o = o;
-	a->started = pthread_create(&a->thread, NULL, rx_apx_run, a) == 0;
-	return a->started;
+	return pthread_create(&a->thread, NULL, rx_apx_run, a) == 0;
 }
 
 /* Wait for the appendix and put it after r's last page. Returns 0, or -1
