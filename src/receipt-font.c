@@ -440,6 +440,7 @@ receipt_font_color(const PangoItem *item, PangoColor *c)
 	return has;
 }
 
+/* Whether two runs' own colours (receipt_font_color) are the same. */
 static bool
 receipt_font_same_color(bool has_a, const PangoColor *a, bool has_b,
 			const PangoColor *b)
@@ -474,10 +475,10 @@ receipt_font_covers(const struct receipt_font *rf,
 /*
  * Runs to be drawn with one call: a line's runs one after another in the
  * text, left to right, in the same cut font and colour (a right-to-left
- * run, its clusters backward, goes alone). Japanese text is
- * a run for each change of script (kanji, kana, Latin: a few characters
- * each), and each call is an operation cairo's PDF surface records,
- * measures and writes on its own: one a stretch is some five times fewer.
+ * run, its clusters backward, goes alone). Japanese text is a run for each
+ * change of script (kanji, kana, Latin: a few characters each), and each
+ * call is an operation cairo's PDF surface records, measures and writes on
+ * its own: one a stretch is some five times fewer.
  */
 struct receipt_font_batch {
 	const struct receipt_font_one *o;  /* NULL: empty */
