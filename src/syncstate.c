@@ -209,7 +209,7 @@ syncstate_save(const char *path, const struct syncstate *s, char **err)
 	char buf[512];
 	size_t n = syncstate_format(s, buf, sizeof buf);
 
-	if (n == 0 || afile_replace(path, buf, n, 0644) != 0) {
+	if (n == 0 || afile_replace(path, buf, n, 0600) != 0) {
 		*err = xasprintf("%s: %s", path, n == 0 ? "too long" :
 				 errno == ELOOP ? "is a symbolic link" :
 				 strerror(errno));

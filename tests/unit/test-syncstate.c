@@ -71,6 +71,14 @@ START_TEST(test_round_trip)
 	snprintf(path, sizeof path, "%s/r.db.sync", dir);
 	ck_assert_int_eq(syncstate_load(path, &back, &err), 1);
 	ck_assert_int_eq(syncstate_save(path, &s, &err), 0);
+	/* the kiosk user's, as the database is: its errors name the
+	 * central store */
+	{
+		struct stat sb;
+
+		ck_assert_int_eq(stat(path, &sb), 0);
+		ck_assert_int_eq(sb.st_mode & 0777, 0600);
+	}
 	ck_assert_int_eq(syncstate_load(path, &back, &err), 0);
 	ck_assert_int_eq(back.attempt, s.attempt);
 	ck_assert_str_eq(back.error, s.error);
