@@ -73,9 +73,11 @@ int receipt_make(struct store *st, int64_t id, const struct receipt_opts *o,
  * records and receipt_make reads and checks the session; receipt_make waits
  * for it before laying the copy out, and receipt_fonts_wait does when no
  * copy is made (an error first). For a program that makes one copy: call
- * once, before anything else uses fontconfig. Optional: without it (or if
- * no thread can be made) fontconfig starts when the copy is laid out, as
- * it would anyway.
+ * once, after its locale and environment are set (i18n_init: fontconfig
+ * reads them as it starts; the session's LANGUAGE is changed in place
+ * later, never added) and before anything else uses fontconfig. Optional:
+ * without it (or if no thread can be made) fontconfig starts when the copy
+ * is laid out, as it would anyway.
  */
 void receipt_fonts_start(void);
 void receipt_fonts_wait(void);

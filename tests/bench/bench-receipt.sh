@@ -13,8 +13,9 @@
 #     with a page of it (CUPS rasterises every page).
 # Goal (issue #15): under 200 ms and 50 MB for the A4 copy with
 # --with-content. That copy's appendix is laid out on a second thread: the
-# same copy on one processor (taskset -c 0) is measured too. Wall time is the best of RUNS runs (default 5), CPU the
-# user+system time of that run, peak RSS the largest from /usr/bin/time.
+# same copy on one processor (taskset -c 0) is measured too. Wall time is
+# the best of RUNS runs (default 5), CPU the user+system time of that run,
+# peak RSS the largest from /usr/bin/time.
 # A report, not a test: it never fails on the numbers.
 #
 #   bench-receipt.sh ISOKIOSK RECEIPT_SESSION SOURCE_ROOT [WORKDIR]
