@@ -701,9 +701,8 @@ identity_batch_worker(void *arg)
 	return NULL;
 }
 
-/* Check the signatures set aside, on every processor (as store_verify:
- * ISOKIOSK_VERIFY_WORKERS threads when set), and report those that do not
- * verify where the walk met them. */
+/* Check the signatures set aside on store_verify_threads() threads, and
+ * report those that do not verify where the walk met them. */
 static void
 identity_walk_flush(struct identity_walk *w)
 {
@@ -711,15 +710,11 @@ identity_walk_flush(struct identity_walk *w)
 	struct identity_batch b = { w->pk, w->pending, w->npending, 0 };
 	pthread_t tid[8];
 	size_t started = 0, nbad = 0, old = r->n, k = 0;
-	long nt = sysconf(_SC_NPROCESSORS_ONLN);
+	long nt = store_verify_threads();
 	char **v;
 
 	if (w->npending == 0)
 		return;
-	if (getenv("ISOKIOSK_VERIFY_WORKERS") != NULL)
-		nt = atol(getenv("ISOKIOSK_VERIFY_WORKERS"));
-	if (nt > 8)
-		nt = 8;
 	for (long t = 1; t < nt && (size_t)t * 64 < b.n; t++)
 		if (pthread_create(&tid[started], NULL, identity_batch_worker,
 				   &b) == 0)

@@ -956,6 +956,15 @@ store_verify_end(struct store_session *s, void *vctx)
 	return 0;
 }
 
+int
+store_verify_threads(void)
+{
+	const char *e = getenv("ISOKIOSK_VERIFY_WORKERS");
+	long n = e != NULL ? atol(e) : sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
 static int
 store_link_cmp_seq(const void *a, const void *b)
 {
@@ -1421,13 +1430,7 @@ store_verify(struct store *st, struct store_report *r, char **err)
 		goto out;
 	/* Verifying means hashing every record: one thread per processor,
 	 * each on its own connection, taking ranges of ids in turn. */
-	nw = sysconf(_SC_NPROCESSORS_ONLN);
-	if (getenv("ISOKIOSK_VERIFY_WORKERS") != NULL) /* benchmarks */
-		nw = atol(getenv("ISOKIOSK_VERIFY_WORKERS"));
-	if (nw < 1 || max_id - min_id < 2000)
-		nw = 1;
-	if (nw > 8)
-		nw = 8;
+	nw = max_id - min_id < 2000 ? 1 : store_verify_threads();
 	nchunks = nw == 1 ? 1 : (size_t)nw * 8;
 	if (nchunks > 1 && (max_id - min_id + 1) / (int64_t)nchunks < 1000)
 		nchunks = (size_t)((max_id - min_id + 1) / 1000) + 1;

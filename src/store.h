@@ -523,6 +523,11 @@ void store_report_done(struct store_report *r);
  */
 int store_verify(struct store *st, struct store_report *r, char **err);
 
+/* How many threads verification works on, at most: one a processor, or
+ * ISOKIOSK_VERIFY_WORKERS (benchmarks and tests), from 1 to 8. The chain
+ * walk's signature checks (identity.c) use the same. */
+int store_verify_threads(void);
+
 /* ---- signatures and checkpoints (store-sign.c, schema 7) --------------- */
 
 /*
