@@ -1914,6 +1914,15 @@ rx_apx_start(struct rx_apx *a, const struct receipt_model *m,
 	return pthread_create(&a->thread, NULL, rx_apx_run, a) == 0;
 }
 
+/* Wait for the appendix and let it go (the record above it failed). */
+static void
+rx_apx_drop(struct rx_apx *a)
+{
+	pthread_join(a->thread, NULL);
+	free(a->err);
+	rx_done(&a->r);
+}
+
 /* Wait for the appendix and put it after r's last page. Returns 0, or -1
  * with *err (its fonts failed as r's would). */
 static int
@@ -2264,7 +2273,6 @@ rx_setup(struct rx *r, const struct receipt_model *m,
 	memset(r, 0, sizeof *r);
 	r->m = m;
 	r->p = p;
-	receipt_fonts_wait();
 	/* A font map of its own: the substitution above is for the copy
 	 * only, and its fonts are let go with it. */
 	r->fm = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
@@ -2348,14 +2356,15 @@ receipt_pdf_laid(const struct receipt_model *m, const struct receipt_opts *o,
 		 bool beside, struct strbuf *out, char **err)
 {
 	struct rx r;
+	struct rx_apx apx;
 	int rc = -1;
 
+	/* fontconfig is started before either thread uses it; the appendix
+	 * (the longer half) starts first, and sets up beside this one. */
+	receipt_fonts_wait();
+	beside = beside && o->with_content && o->paper != RECEIPT_ROLL &&
+		 rx_apx_start(&apx, m, o);
 	if (rx_setup(&r, m, o, err) == 0) {
-		struct rx_apx apx;
-
-		beside = beside && o->with_content && !r.p->roll &&
-			 rx_apx_start(&apx, m, o);
-
 		rx_head(&r);
 		rx_section(&r, m->L[RX_SEC_RECORD]);
 		rx_fields(&r, m->fields, m->nfields, F_BODY, F_BODY, r.left,
@@ -2377,6 +2386,8 @@ receipt_pdf_laid(const struct receipt_model *m, const struct receipt_opts *o,
 			rx_appendix(&r);
 		if (rc == 0)
 			rc = rx_draw(&r, out, err);
+	} else if (beside) {
+		rx_apx_drop(&apx);
 	}
 	rx_done(&r);
 	return rc;
