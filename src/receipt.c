@@ -850,15 +850,18 @@ rx_table_blocks(struct rx *r, const struct rx_table *tb, double x, double w)
 	r->y += 4;
 }
 
+#define RX_CELL_SPACING 1.1
+
 /* The max-content width of a cell: its layout unbroken, *l (kept for
- * rx_cell_min). */
+ * rx_cell_min, or to be placed as it is: its lines and spacing are those
+ * of the cell laid out in a column it fits, left-aligned). */
 static double
 rx_cell_max(struct rx *r, const struct rx_text *t, enum rx_font f,
 	    PangoLayout **l)
 {
 	PangoRectangle lr;
 
-	*l = rx_layout(r, t, f, 0, AL_LEFT, 0);
+	*l = rx_layout(r, t, f, 0, AL_LEFT, RX_CELL_SPACING);
 	pango_layout_get_extents(*l, NULL, &lr);
 	return (double)lr.width / PANGO_SCALE;
 }
@@ -880,18 +883,42 @@ rx_cell_min(PangoLayout *l, double maxw)
 
 #define RX_PAD 3.0
 
+/* Whether every line of l runs left to right (a right-to-left line sits at
+ * the right of its column). */
+static bool
+rx_ltr(PangoLayout *l)
+{
+	for (GSList *ln = pango_layout_get_lines_readonly(l); ln != NULL;
+	     ln = ln->next)
+		if (((PangoLayoutLine *)ln->data)->resolved_dir !=
+		    PANGO_DIRECTION_LTR)
+			return false;
+	return true;
+}
+
 /* The layouts of a row's cells (caller places them); returns its height
- * with padding. */
+ * with padding. A cell whose unbroken layout (spare, from rx_cell_max;
+ * may be NULL) fits its column, left-aligned and left to right, is placed
+ * as it is: laid out again at the column's width, it would break nowhere. */
 static double
 rx_table_cells(struct rx *r, const struct rx_table *tb, size_t row,
-	       const double *colw, bool head, PangoLayout **ls)
+	       const double *colw, bool head, PangoLayout **ls,
+	       PangoLayout **spare, const double *cmax)
 {
 	double h = 0;
 
 	for (size_t c = 0; c < tb->ncols; c++) {
-		ls[c] = rx_layout(r, &tb->cells[row * tb->ncols + c],
-				  head ? tb->head_font : tb->font, colw[c],
-				  tb->align[c], 1.1);
+		if (spare != NULL && spare[c] != NULL &&
+		    tb->align[c] == AL_LEFT && cmax[c] <= colw[c] &&
+		    rx_ltr(spare[c])) {
+			ls[c] = spare[c];
+			spare[c] = NULL;
+		} else {
+			ls[c] = rx_layout(r, &tb->cells[row * tb->ncols + c],
+					  head ? tb->head_font : tb->font,
+					  colw[c], tb->align[c],
+					  RX_CELL_SPACING);
+		}
 		if (rx_height(ls[c]) > h)
 			h = rx_height(ls[c]);
 	}
@@ -962,17 +989,16 @@ rx_table(struct rx *r, const struct rx_table *tb, double x, double w)
 				/* a short cell (a word, a number, 不正解) is
 				 * never broken: one character a line is no
 				 * column */
-				if (a > 4 * r->size[rx_cell_font(tb, row)])
+				if (a > 4 * r->size[rx_cell_font(tb, row)]) {
 					a = rx_cell_min(ml[i], a);
+					g_object_unref(ml[i]); /* rewrapped */
+					ml[i] = NULL;
+				}
 				if (a > minw[c])
 					minw[c] = a;
 			}
 			smin += minw[c];
 		}
-	for (size_t i = 0; i < tb->ncols * tb->nrows; i++)
-		g_object_unref(ml[i]);
-	free(ml);
-	free(cmax);
 	if (blocks) {
 		/* more columns than any page holds */
 	} else if (tb->fixed != NULL) {
@@ -1008,7 +1034,9 @@ rx_table(struct rx *r, const struct rx_table *tb, double x, double w)
 		total = w;
 	ls = xcalloc(tb->ncols, sizeof *ls);
 	for (size_t row = tb->header ? 1 : 0; row < tb->nrows; row++) {
-		double h = rx_table_cells(r, tb, row, colw, false, ls);
+		double h = rx_table_cells(r, tb, row, colw, false, ls,
+					  &ml[row * tb->ncols],
+					  &cmax[row * tb->ncols]);
 		bool top = row == (tb->header ? 1u : 0u);
 
 		if (tb->header) {
@@ -1016,7 +1044,8 @@ rx_table(struct rx *r, const struct rx_table *tb, double x, double w)
 			 * top of each page the table goes on to */
 			if (top || r->y + h > r->bottom) {
 				double hh = rx_table_cells(r, tb, 0, colw, true,
-							   hs);
+							   hs, top ? ml : NULL,
+							   cmax);
 
 				rx_need(r, hh + h);
 				rx_rule(r, x, total, 0.6, 0.2);
@@ -1032,6 +1061,11 @@ rx_table(struct rx *r, const struct rx_table *tb, double x, double w)
 	free(ls);
 	r->y += 6;
 done:
+	for (size_t i = 0; i < tb->ncols * tb->nrows; i++)
+		if (ml[i] != NULL)
+			g_object_unref(ml[i]);
+	free(ml);
+	free(cmax);
 	free(minw);
 	free(maxw);
 	free(colw);

@@ -7,7 +7,8 @@
 # it), the names, the seal and the receipt code; no line starts with a
 # character that may not start one, or ends with one that may not end one;
 # pdffonts shows the Japanese font embedded; zbarimg reads the QR code back
-# to the receipt code and seal, and that text finds the session again.
+# to the receipt code and seal, and that text finds the session again. A
+# right-to-left cell of a content table sits at the right of its column.
 # A follow-up's copy (ja, en, 80 mm, and one stopped by an urgent mood
 # answer) holds the methods chosen, a mood question and the answer chosen,
 # the total, the side effects ticked, the flag and who saw it when, and
@@ -234,6 +235,28 @@ rec receipt 0000-0000 --db "$db" -o "$tmp/none.pdf"; st=$?
 t "an unknown code: exit 1, said" eval '[ $st -eq 1 ] && has "no sealed session has receipt code 0000-0000" && [ ! -e "$tmp/none.pdf" ]'
 rec receipt 12g4-5678 --db "$db" -o "$tmp/none.pdf"; st=$?
 t "not a code: exit 1, where" eval '[ $st -eq 1 ] && has "character 3 ..g.. is not"'
+
+# ---- a right-to-left table cell ----
+# pango sets a right-to-left paragraph at the right of its width: a cell
+# placed as laid out unbroken (it fits its column) must sit where it would
+# laid out again at the column's width. A Hebrew cell added to a table of
+# the bundled content, under the row whose first cell is the column's widest.
+rtl=$tmp/rtl-content
+cp -r "$content" "$rtl"
+sed -i 's/^| 最後に飲んだ日の約1か月後 |/| שלום | x |\n&/' "$rtl/ja/after.md"
+read -r _ rc _ < <("$session" "$tmp/rtl.db" "$rtl" ja pregnancy "山田 花子" 2>"$tmp/out")
+rec receipt "$rc" --db "$tmp/rtl.db" --with-content -o "$tmp/rtl.pdf"
+pdftotext -bbox "$tmp/rtl.pdf" "$tmp/rtl.html"
+box() { # WORD: "xMin xMax" of its first box
+	awk -v w="$1" 'index($0, ">" w "</word>") {
+		match($0, /xMin="[0-9.]+"/); a = substr($0, RSTART + 6, RLENGTH - 7)
+		match($0, /xMax="[0-9.]+"/); b = substr($0, RSTART + 6, RLENGTH - 7)
+		print a, b; exit }' "$tmp/rtl.html"
+}
+read -r col0 col1 < <(box "最後に飲んだ日から1か月")
+read -r _ shin1 < <(box "ש")
+t "a right-to-left table cell: at the right of its column" eval \
+	'[ -n "$shin1" ] && [ -n "$col1" ] && awk -v a="$col0" -v b="$col1" -v s="$shin1" "BEGIN { exit !(s > (a + b) / 2) }"'
 
 # ---- follow-up visits: the patient's own answers on the copy ----
 # (a database of their own: the refusals below count sessions in $db)
