@@ -447,7 +447,7 @@ cmd_records_receipt(int argc, char **argv, const char *dbopt)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct receipt_opts o = { .paper = RECEIPT_A4 };
+	struct receipt_opts o = { .paper = RECEIPT_A4, .one_shot = true };
 	const char *output = NULL, *cfgpath = NULL;
 	struct config cfg;
 	struct strbuf pdf;

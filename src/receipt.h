@@ -55,6 +55,12 @@ struct receipt_opts {
 	bool with_content;       /* the appendix of the screens shown */
 	int64_t now_ms;          /* when the copy is made (shown on it);
 				    0: now */
+	bool one_shot;           /* the process ends after this copy (records
+				    receipt): while the appendix is laid out,
+				    the memory the drawing takes is touched
+				    ahead and malloc set to keep it (receipt.c,
+				    rx_prefault); a process that goes on (the
+				    kiosk) leaves malloc as it is */
 };
 
 /*
