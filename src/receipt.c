@@ -1961,7 +1961,7 @@ rx_apx_start(struct rx_apx *a, const struct receipt_model *m,
  * is still being laid out this thread would only wait: it touches that
  * memory now and gives it back to malloc, set to keep it (not trimmed
  * from the heap's top, nor a block this size mapped apart) for the
- * drawing to take: 11-16 ms less a full copy. It stops when the appendix
+ * drawing to take: 10-16 ms less a full copy. It stops when the appendix
  * is there: from then on it would only move the faults. Only for a
  * process that ends with the copy (receipt_opts.one_shot): the settings
  * are malloc's for the rest of the process.

@@ -239,8 +239,9 @@ t "not a code: exit 1, where" eval '[ $st -eq 1 ] && has "character 3 ..g.. is n
 # ---- a right-to-left table cell ----
 # pango sets a right-to-left paragraph at the right of its width: a cell
 # placed as laid out unbroken (it fits its column) must sit where it would
-# laid out again at the column's width. A Hebrew cell added to a table of
-# the bundled content, under the row whose first cell is the column's widest.
+# sit laid out again at the column's width. A row with a Hebrew cell added
+# to a table of the bundled content; the column's left and middle read off
+# the first cell of the row before it.
 rtl=$tmp/rtl-content
 cp -r "$content" "$rtl"
 sed -i 's/^| 最後に飲んだ日の約1か月後 |/| שלום | x |\n&/' "$rtl/ja/after.md"
