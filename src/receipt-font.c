@@ -462,6 +462,14 @@ receipt_font_color(const PangoItem *item, PangoColor *c)
 	return has;
 }
 
+/* Set c as cr's source. */
+static void
+receipt_font_set_color(cairo_t *cr, const PangoColor *c)
+{
+	cairo_set_source_rgb(cr, c->red / 65535.0, c->green / 65535.0,
+			     c->blue / 65535.0);
+}
+
 /* Whether two runs' own colours (receipt_font_color) are the same. */
 static bool
 receipt_font_same_color(bool has_a, const PangoColor *a, bool has_b,
@@ -522,9 +530,7 @@ receipt_font_flush(cairo_t *cr, struct receipt_font_batch *b)
 		return;
 	cairo_save(cr);
 	if (b->has_color)
-		cairo_set_source_rgb(cr, b->color.red / 65535.0,
-				     b->color.green / 65535.0,
-				     b->color.blue / 65535.0);
+		receipt_font_set_color(cr, &b->color);
 	cairo_set_scaled_font(cr, b->o->sf);
 	cairo_show_text_glyphs(cr, b->text + b->start, b->end - b->start,
 			       b->g, b->ng, b->cl, b->ncl,
@@ -625,9 +631,7 @@ receipt_font_show_line(struct receipt_font *rf, cairo_t *cr,
 			receipt_font_flush(cr, &b);
 			cairo_save(cr);
 			if (has_color)
-				cairo_set_source_rgb(cr, c.red / 65535.0,
-						     c.green / 65535.0,
-						     c.blue / 65535.0);
+				receipt_font_set_color(cr, &c);
 			cairo_move_to(cr, rx, ry);
 			pango_cairo_show_glyph_item(cr, text, run);
 			cairo_restore(cr);

@@ -2422,9 +2422,7 @@ rx_setup(struct rx *r, const struct receipt_model *m,
 static void
 rx_done(struct rx *r)
 {
-	for (size_t i = 0; i < r->n; i++)
-		if (r->items[i].layout != NULL)
-			g_object_unref(r->items[i].layout);
+	rx_release(r);
 	free(r->items);
 	free(r->used);
 	for (size_t i = 0; i < r->nwidths; i++)
