@@ -80,6 +80,41 @@ struct receipt_font {
 	size_t bytes;
 };
 
+/* A run of a receipt_line: its glyphs and clusters are [g0, g0 + ng) and
+ * [c0, c0 + nc) of the line's, or pango draws it (pango). Positions are in
+ * pango's units from the start of the line's baseline, as pango has them,
+ * so that each glyph lands where pango would draw it, to the last bit. */
+struct receipt_line_run {
+	unsigned int font;         /* the line's fonts[font] */
+	PangoGlyphItem *pango;     /* non-NULL: pango draws it (a copy; its
+				    * bytes counted from the line's text) */
+	int x, y;                  /* x with pango's start offset; y up */
+	int start, end;            /* its bytes of the line's text */
+	bool backward;             /* right to left: clusters backward */
+	bool has_color;            /* its own foreground colour */
+	PangoColor color;
+	int g0, ng, c0, nc;
+};
+
+/* A glyph: pango's number, and its place from its run's start. */
+struct receipt_line_glyph {
+	PangoGlyph glyph;
+	int x, y;
+};
+
+struct receipt_line {
+	struct receipt_line_run *runs;
+	int nruns;
+	PangoFont **fonts;         /* references */
+	unsigned int nfonts;
+	struct receipt_line_glyph *glyphs;
+	int nglyphs;
+	cairo_text_cluster_t *clusters;
+	int nclusters;
+	char *text;                /* the line's bytes of the layout's text */
+	int len;
+};
+
 static const cairo_user_data_key_t receipt_font_key;
 
 /* One FreeType library for the process, never let go: a cut face may
@@ -261,26 +296,20 @@ receipt_font_drawable(PangoGlyph g)
 }
 
 void
-receipt_font_add(struct receipt_font *rf, PangoLayout *l)
+receipt_font_add(struct receipt_font *rf, const struct receipt_line *line)
 {
-	for (GSList *li = pango_layout_get_lines_readonly(l); li != NULL;
-	     li = li->next) {
-		PangoLayoutLine *line = li->data;
+	for (int k = 0; k < line->nruns; k++) {
+		const struct receipt_line_run *run = &line->runs[k];
+		struct receipt_font_one *o;
 
-		for (GSList *ri = line->runs; ri != NULL; ri = ri->next) {
-			PangoGlyphItem *run = ri->data;
-			struct receipt_font_one *o =
-				receipt_font_get(rf, run->item->analysis.font);
-
-			if (o->src == (size_t)-1)
-				continue;
-			for (int i = 0; i < run->glyphs->num_glyphs; i++) {
-				PangoGlyph g = run->glyphs->glyphs[i].glyph;
-
-				if (receipt_font_drawable(g))
-					hb_set_add(rf->src[o->src].glyphs, g);
-			}
-		}
+		if (run->pango != NULL)
+			continue;
+		o = receipt_font_get(rf, line->fonts[run->font]);
+		if (o->src == (size_t)-1)
+			continue;
+		for (int i = run->g0; i < run->g0 + run->ng; i++)
+			hb_set_add(rf->src[o->src].glyphs,
+				   line->glyphs[i].glyph);
 	}
 }
 
@@ -462,6 +491,157 @@ receipt_font_color(const PangoItem *item, PangoColor *c)
 	return has;
 }
 
+/* ---- lines kept to draw ------------------------------------------------ */
+
+/* Whether pango must draw run itself: a glyph no font has (pango draws a
+ * box with its code), or a font cairo does not draw. */
+static bool
+receipt_line_pango(const PangoGlyphItem *run)
+{
+	if (!PANGO_IS_CAIRO_FONT(run->item->analysis.font))
+		return true;
+	for (int i = 0; i < run->glyphs->num_glyphs; i++) {
+		PangoGlyph g = run->glyphs->glyphs[i].glyph;
+
+		if (g != PANGO_GLYPH_EMPTY && !receipt_font_drawable(g))
+			return true;
+	}
+	return false;
+}
+
+/* The index of font in line's fonts, added (and referenced) if new. */
+static unsigned int
+receipt_line_font(struct receipt_line *line, PangoFont *font)
+{
+	unsigned int k;
+
+	for (k = 0; k < line->nfonts; k++)
+		if (line->fonts[k] == font)
+			return k;
+	line->fonts[line->nfonts] = g_object_ref(font);
+	return line->nfonts++;
+}
+
+/* Fill r (a run of line, whose text starts at byte base of the layout's
+ * text) from pango's run, its glyphs and clusters at the ends of line's. */
+static void
+receipt_line_run(struct receipt_line *line, struct receipt_line_run *r,
+		 PangoGlyphItem *run, const char *text, int base)
+{
+	const PangoGlyphString *gs = run->glyphs;
+	bool backward = (run->item->analysis.level & 1) != 0;
+	int at = 0;
+	PangoGlyphItemIter it;
+
+	r->font = receipt_line_font(line, run->item->analysis.font);
+	r->y = run->y_offset;
+	r->start = run->item->offset - base;
+	r->end = r->start + run->item->length;
+	r->backward = backward;
+	r->has_color = receipt_font_color(run->item, &r->color);
+	if (receipt_line_pango(run)) {
+		/* pango's own copy, its bytes counted from the line's */
+		r->pango = pango_glyph_item_copy(run);
+		r->pango->item->offset -= base;
+		return;
+	}
+	r->g0 = line->nglyphs;
+	for (int i = 0; i < gs->num_glyphs; i++) {
+		const PangoGlyphInfo *gi = &gs->glyphs[i];
+
+		if (gi->glyph != PANGO_GLYPH_EMPTY)
+			line->glyphs[line->nglyphs++] =
+				(struct receipt_line_glyph){
+					.glyph = gi->glyph,
+					.x = at + gi->geometry.x_offset,
+					.y = gi->geometry.y_offset,
+				};
+		at += gi->geometry.width;
+	}
+	r->ng = line->nglyphs - r->g0;
+	r->c0 = line->nclusters;
+	if (pango_glyph_item_iter_init_start(&it, run, text)) {
+		do {
+			int lo = backward ? it.end_glyph + 1 : it.start_glyph;
+			int hi = backward ? it.start_glyph + 1 : it.end_glyph;
+			int glyphs = 0;
+
+			for (int i = lo; i < hi; i++)
+				if (gs->glyphs[i].glyph != PANGO_GLYPH_EMPTY)
+					glyphs++;
+			line->clusters[line->nclusters++] =
+				(cairo_text_cluster_t){
+					.num_bytes = it.end_index -
+						     it.start_index,
+					.num_glyphs = glyphs,
+				};
+		} while (pango_glyph_item_iter_next_cluster(&it));
+	}
+	r->nc = line->nclusters - r->c0;
+}
+
+struct receipt_line *
+receipt_line_new(PangoLayoutLine *pl)
+{
+	const char *text = pango_layout_get_text(pl->layout);
+	int nruns = 0, nglyphs = 0, x = 0;
+	struct receipt_line *line;
+	size_t size;
+	char *p;
+
+	for (GSList *ri = pl->runs; ri != NULL; ri = ri->next) {
+		nruns++;
+		/* a cluster has a glyph at least (an empty one, if need be) */
+		nglyphs += ((PangoGlyphItem *)ri->data)->glyphs->num_glyphs;
+	}
+	/* one block: the line, its runs, fonts, glyphs, clusters and text */
+	size = sizeof *line + (size_t)nruns * (sizeof *line->runs +
+					       sizeof *line->fonts) +
+	       (size_t)nglyphs * (sizeof *line->glyphs +
+				  sizeof *line->clusters) +
+	       (size_t)pl->length + 1;
+	line = xcalloc(1, size);
+	/* in order of alignment: pointers first, ints, bytes */
+	p = (char *)(line + 1);
+	line->runs = (struct receipt_line_run *)(void *)p;
+	p += (size_t)nruns * sizeof *line->runs;
+	line->fonts = (PangoFont **)(void *)p;
+	p += (size_t)nruns * sizeof *line->fonts;
+	line->glyphs = (struct receipt_line_glyph *)(void *)p;
+	p += (size_t)nglyphs * sizeof *line->glyphs;
+	line->clusters = (cairo_text_cluster_t *)(void *)p;
+	p += (size_t)nglyphs * sizeof *line->clusters;
+	line->text = p;
+	memcpy(line->text, text + pl->start_index, (size_t)pl->length);
+	line->len = pl->length;
+	for (GSList *ri = pl->runs; ri != NULL; ri = ri->next) {
+		PangoGlyphItem *run = ri->data;
+		struct receipt_line_run *r = &line->runs[line->nruns++];
+
+		x += run->start_x_offset;
+		r->x = x;
+		receipt_line_run(line, r, run, text, pl->start_index);
+		x += pango_glyph_string_get_width(run->glyphs) +
+		     run->end_x_offset;
+	}
+	return line;
+}
+
+void
+receipt_line_free(struct receipt_line *line)
+{
+	if (line == NULL)
+		return;
+	for (int k = 0; k < line->nruns; k++)
+		if (line->runs[k].pango != NULL)
+			pango_glyph_item_free(line->runs[k].pango);
+	for (unsigned int k = 0; k < line->nfonts; k++)
+		g_object_unref(line->fonts[k]);
+	free(line);
+}
+
+/* ---- drawing ------------------------------------------------------------ */
+
 /* Set c as cr's source. */
 static void
 receipt_font_set_color(cairo_t *cr, const PangoColor *c)
@@ -472,50 +652,48 @@ receipt_font_set_color(cairo_t *cr, const PangoColor *c)
 
 /* Whether two runs' own colours (receipt_font_color) are the same. */
 static bool
-receipt_font_same_color(bool has_a, const PangoColor *a, bool has_b,
-			const PangoColor *b)
+receipt_font_same_color(const struct receipt_line_run *a,
+			const struct receipt_line_run *b)
 {
-	return has_a == has_b &&
-	       (!has_a || (a->red == b->red && a->green == b->green &&
-			   a->blue == b->blue));
+	return a->has_color == b->has_color &&
+	       (!a->has_color || (a->color.red == b->color.red &&
+				  a->color.green == b->color.green &&
+				  a->color.blue == b->color.blue));
 }
 
-/* Whether the cut font o can draw every glyph of run (pango draws a glyph
- * the font lacks as a box with its code: that, it still does itself). */
+/* Whether the cut font o can draw every glyph of run. */
 static bool
 receipt_font_covers(const struct receipt_font *rf,
-		    const struct receipt_font_one *o, const PangoGlyphItem *run)
+		    const struct receipt_font_one *o,
+		    const struct receipt_line *line,
+		    const struct receipt_line_run *run)
 {
 	const hb_map_t *map;
 
 	if (o == NULL || o->sf == NULL)
 		return false;
 	map = rf->src[o->src].map;
-	for (int i = 0; i < run->glyphs->num_glyphs; i++) {
-		PangoGlyph g = run->glyphs->glyphs[i].glyph;
-
-		if (g == PANGO_GLYPH_EMPTY)
-			continue;
-		if (!receipt_font_drawable(g) || !hb_map_has(map, g))
+	for (int i = run->g0; i < run->g0 + run->ng; i++)
+		if (!hb_map_has(map, line->glyphs[i].glyph))
 			return false;
-	}
 	return true;
 }
 
 /*
  * Runs to be drawn with one call: a line's runs one after another in the
  * text, left to right, in the same cut font and colour (a right-to-left
- * run, its clusters backward, goes alone). Japanese text is a run for each
- * change of script (kanji, kana, Latin: a few characters each), and each
- * call is an operation cairo's PDF surface records, measures and writes on
- * its own: one a stretch is some five times fewer.
+ * run, its clusters backward, goes alone; so does a run in a font that
+ * could not be cut, drawn whole as pango would). Japanese text is a run for
+ * each change of script (kanji, kana, Latin: a few characters each), and
+ * each call is an operation cairo's PDF surface records, measures and
+ * writes on its own: one a stretch is some five times fewer.
  */
 struct receipt_font_batch {
-	const struct receipt_font_one *o;  /* NULL: empty */
-	bool backward;                     /* a right-to-left run, alone */
-	bool has_color;
-	PangoColor color;
-	const char *text;                  /* the layout's */
+	cairo_scaled_font_t *sf;           /* NULL: empty */
+	const hb_map_t *map;               /* the cut's numbering; NULL: none */
+	const struct receipt_line_run *first;  /* for its colour */
+	bool alone;                        /* nothing joins it */
+	const char *text;                  /* the line's */
 	int start, end;                    /* the runs' bytes of it */
 	cairo_glyph_t *g;
 	int ng, capg;
@@ -526,118 +704,111 @@ struct receipt_font_batch {
 static void
 receipt_font_flush(cairo_t *cr, struct receipt_font_batch *b)
 {
-	if (b->o == NULL)
+	if (b->sf == NULL)
 		return;
 	cairo_save(cr);
-	if (b->has_color)
-		receipt_font_set_color(cr, &b->color);
-	cairo_set_scaled_font(cr, b->o->sf);
+	if (b->first->has_color)
+		receipt_font_set_color(cr, &b->first->color);
+	cairo_set_scaled_font(cr, b->sf);
 	cairo_show_text_glyphs(cr, b->text + b->start, b->end - b->start,
 			       b->g, b->ng, b->cl, b->ncl,
-			       b->backward ? CAIRO_TEXT_CLUSTER_FLAG_BACKWARD
-					   : 0);
+			       b->first->backward
+				       ? CAIRO_TEXT_CLUSTER_FLAG_BACKWARD
+				       : 0);
 	cairo_restore(cr);
-	b->o = NULL;
+	b->sf = NULL;
 	b->ng = 0;
 	b->ncl = 0;
 }
 
-/* Add run, drawn with the cut font o at (x, y) (the start of its
- * baseline), to b: its glyphs renumbered, and its clusters (which bytes of
- * the text each glyph shows), so that the PDF's text is the layout's. */
-static void
-receipt_font_batch_run(const struct receipt_font *rf,
-		       struct receipt_font_batch *b,
-		       const struct receipt_font_one *o, const char *text,
-		       PangoGlyphItem *run, double x, double y)
+/* Whether run can join b (drawn with sf and map). */
+static bool
+receipt_font_joins(const struct receipt_font_batch *b,
+		   const struct receipt_line_run *run,
+		   cairo_scaled_font_t *sf, const hb_map_t *map)
 {
-	const PangoGlyphString *gs = run->glyphs;
-	const hb_map_t *map = rf->src[o->src].map;
-	bool backward = (run->item->analysis.level & 1) != 0;
-	int at = 0;
-	PangoGlyphItemIter it;
+	return b->sf == sf && b->map == map && map != NULL && !b->alone &&
+	       b->end == run->start && !run->backward &&
+	       receipt_font_same_color(b->first, run);
+}
 
-	if (b->o == NULL) {
-		b->o = o;
-		b->backward = backward;
-		b->text = text;
-		b->start = run->item->offset;
+/* Add run, drawn at (x, y) (the start of its baseline) with sf, its glyphs
+ * renumbered by map (NULL: as pango numbered them), to b, with its
+ * clusters, so that the PDF's text is the layout's. */
+static void
+receipt_font_batch_run(struct receipt_font_batch *b,
+		       const struct receipt_line *line,
+		       const struct receipt_line_run *run,
+		       cairo_scaled_font_t *sf, const hb_map_t *map, double x,
+		       double y)
+{
+	if (b->sf == NULL) {
+		b->sf = sf;
+		b->map = map;
+		b->first = run;
+		b->alone = map == NULL || run->backward;
+		b->text = line->text;
+		b->start = run->start;
 	}
-	b->end = run->item->offset + run->item->length;
-	for (int i = 0; i < gs->num_glyphs; i++) {
-		const PangoGlyphInfo *gi = &gs->glyphs[i];
+	b->end = run->end;
+	for (int i = run->g0; i < run->g0 + run->ng; i++) {
+		const struct receipt_line_glyph *lg = &line->glyphs[i];
 
-		if (gi->glyph != PANGO_GLYPH_EMPTY) {
-			XGROW(b->g, b->ng, b->capg);
-			b->g[b->ng].index = hb_map_get(map, gi->glyph);
-			b->g[b->ng].x = x + (double)(at + gi->geometry.x_offset) /
-						    PANGO_SCALE;
-			b->g[b->ng].y = y + (double)gi->geometry.y_offset /
-						    PANGO_SCALE;
-			b->ng++;
-		}
-		at += gi->geometry.width;
+		XGROW(b->g, b->ng, b->capg);
+		b->g[b->ng].index = map != NULL ? hb_map_get(map, lg->glyph)
+						: lg->glyph;
+		b->g[b->ng].x = x + (double)lg->x / PANGO_SCALE;
+		b->g[b->ng].y = y + (double)lg->y / PANGO_SCALE;
+		b->ng++;
 	}
-	if (pango_glyph_item_iter_init_start(&it, run, text)) {
-		do {
-			int lo = backward ? it.end_glyph + 1 : it.start_glyph;
-			int hi = backward ? it.start_glyph + 1 : it.end_glyph;
-			int glyphs = 0;
-
-			for (int i = lo; i < hi; i++)
-				if (gs->glyphs[i].glyph != PANGO_GLYPH_EMPTY)
-					glyphs++;
-			XGROW(b->cl, b->ncl, b->capcl);
-			b->cl[b->ncl].num_bytes = it.end_index - it.start_index;
-			b->cl[b->ncl].num_glyphs = glyphs;
-			b->ncl++;
-		} while (pango_glyph_item_iter_next_cluster(&it));
+	for (int i = run->c0; i < run->c0 + run->nc; i++) {
+		XGROW(b->cl, b->ncl, b->capcl);
+		b->cl[b->ncl++] = line->clusters[i];
 	}
 }
 
 void
 receipt_font_show_line(struct receipt_font *rf, cairo_t *cr,
-		       PangoLayoutLine *line)
+		       const struct receipt_line *line)
 {
-	const char *text = pango_layout_get_text(line->layout);
 	struct receipt_font_batch b = { 0 };
 	double x0, y0;
-	int x = 0;
 
 	cairo_get_current_point(cr, &x0, &y0);
-	for (GSList *ri = line->runs; ri != NULL; ri = ri->next) {
-		PangoGlyphItem *run = ri->data;
-		const struct receipt_font_one *o =
-			receipt_font_find(rf, run->item->analysis.font);
-		double rx, ry;
-		PangoColor c = { 0 };
-		bool has_color = receipt_font_color(run->item, &c);
+	for (int k = 0; k < line->nruns; k++) {
+		const struct receipt_line_run *run = &line->runs[k];
+		PangoFont *pf = line->fonts[run->font];
+		const struct receipt_font_one *o = receipt_font_find(rf, pf);
+		double rx = x0 + (double)run->x / PANGO_SCALE;
+		double ry = y0 - (double)run->y / PANGO_SCALE;
+		cairo_scaled_font_t *sf;
+		const hb_map_t *map;
 
-		x += run->start_x_offset;
-		rx = x0 + (double)x / PANGO_SCALE;
-		ry = y0 - (double)run->y_offset / PANGO_SCALE;
-		if (b.o != NULL &&
-		    (b.o != o || b.end != run->item->offset || b.backward ||
-		     (run->item->analysis.level & 1) != 0 ||
-		     !receipt_font_same_color(b.has_color, &b.color,
-					      has_color, &c)))
-			receipt_font_flush(cr, &b);
-		if (receipt_font_covers(rf, o, run)) {
-			b.has_color = has_color;
-			b.color = c;
-			receipt_font_batch_run(rf, &b, o, text, run, rx, ry);
-		} else {
-			/* a glyph the cut font lacks: pango draws the run */
+		if (run->pango != NULL) {
+			/* a glyph no font has: pango draws its box */
 			receipt_font_flush(cr, &b);
 			cairo_save(cr);
-			if (has_color)
-				receipt_font_set_color(cr, &c);
+			if (run->has_color)
+				receipt_font_set_color(cr, &run->color);
 			cairo_move_to(cr, rx, ry);
-			pango_cairo_show_glyph_item(cr, text, run);
+			pango_cairo_show_glyph_item(cr, line->text, run->pango);
 			cairo_restore(cr);
+			continue;
 		}
-		x += pango_glyph_string_get_width(run->glyphs) +
-		     run->end_x_offset;
+		if (receipt_font_covers(rf, o, line, run)) {
+			sf = o->sf;
+			map = rf->src[o->src].map;
+		} else {
+			/* not cut: the whole font, as pango draws it */
+			sf = pango_cairo_font_get_scaled_font(
+				PANGO_CAIRO_FONT(pf));
+			map = NULL;
+			if (sf == NULL)   /* pango could not draw it either */
+				continue;
+		}
+		if (b.sf != NULL && !receipt_font_joins(&b, run, sf, map))
+			receipt_font_flush(cr, &b);
+		receipt_font_batch_run(&b, line, run, sf, map, rx, ry);
 	}
 	receipt_font_flush(cr, &b);
 	free(b.g);

@@ -83,12 +83,73 @@ struct rx_item {
 	int page;
 	double x, y, w, h;     /* text: where its first line's top goes; rule:
 				  from (x, y), w long, h thick; box: the box */
-	PangoLayout *layout;   /* text (a reference of its own) */
+	struct rx_laid *laid;  /* text (a reference of its own) */
 	int line0, line1;      /* text: its lines [line0, line1) */
 	double gray;           /* 0 black .. 1 white */
 	bool fill;             /* box: filled (else stroked, h thick) */
 	double line_w;         /* box: stroke width */
 };
+
+/*
+ * A layout's lines as they are kept to be drawn (receipt_line), with where
+ * each goes in the layout (pango's units): its top and bottom, its
+ * baseline and its start (the alignment's offset). Made as soon as a
+ * layout is placed, and the layout let go (receipt-font.h says why);
+ * shared by the items its lines went to (a page each).
+ */
+struct rx_laid {
+	int refs;
+	int n;
+	struct rx_laid_line {
+		struct receipt_line *line;
+		int top, bottom, base, x;
+	} lines[];
+};
+
+/* l's lines kept; takes l over (and lets it go). */
+static struct rx_laid *
+rx_laid_new(PangoLayout *l)
+{
+	int n = pango_layout_get_line_count(l), i = 0;
+	struct rx_laid *laid = xcalloc(1, sizeof *laid +
+					      (size_t)n * sizeof *laid->lines);
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+
+	laid->refs = 1;
+	do {
+		struct rx_laid_line *ln = &laid->lines[i];
+		PangoRectangle lr;
+
+		pango_layout_iter_get_line_yrange(it, &ln->top, &ln->bottom);
+		pango_layout_iter_get_line_extents(it, NULL, &lr);
+		ln->x = lr.x;
+		ln->base = pango_layout_iter_get_baseline(it);
+		ln->line = receipt_line_new(
+			pango_layout_iter_get_line_readonly(it));
+		i++;
+	} while (i < n && pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+	g_object_unref(l);
+	laid->n = i;
+	return laid;
+}
+
+static struct rx_laid *
+rx_laid_ref(struct rx_laid *laid)
+{
+	laid->refs++;
+	return laid;
+}
+
+static void
+rx_laid_unref(struct rx_laid *laid)
+{
+	if (laid == NULL || --laid->refs > 0)
+		return;
+	for (int i = 0; i < laid->n; i++)
+		receipt_line_free(laid->lines[i].line);
+	free(laid);
+}
 
 enum rx_font { F_BODY, F_BOLD, F_SMALL, F_SMALL_BOLD, F_MONO, F_TITLE, F_H1,
 	       F_H2, F_BIG, F_BIG_MONO, F_N };
@@ -196,8 +257,7 @@ static void
 rx_undo(struct rx *r, struct rx_mark k)
 {
 	for (size_t i = k.n; i < r->n; i++)
-		if (r->items[i].layout != NULL)
-			g_object_unref(r->items[i].layout);
+		rx_laid_unref(r->items[i].laid);
 	r->n = k.n;
 	for (int p = k.page + 1; p <= r->page && (size_t)p < r->capused; p++)
 		r->used[p] = 0;
@@ -655,20 +715,15 @@ static void
 rx_flow(struct rx *r, PangoLayout *l, double x, double gray, int *page0,
 	double *y0)
 {
-	int nl = pango_layout_get_line_count(l), first = 0, i = 0;
+	/* the layout is let go before the next is made; its lines are kept */
+	struct rx_laid *laid = rx_laid_new(l);
+	int nl = laid->n, first = 0, i;
 	double *top = xmalloc((size_t)(nl + 1) * sizeof *top);
-	PangoLayoutIter *it = pango_layout_get_iter(l);
 	double base;
 
-	do {
-		int y0i, y1i;
-
-		pango_layout_iter_get_line_yrange(it, &y0i, &y1i);
-		top[i] = (double)y0i / PANGO_SCALE;
-		top[i + 1] = (double)y1i / PANGO_SCALE;
-		i++;
-	} while (pango_layout_iter_next_line(it) && i < nl);
-	pango_layout_iter_free(it);
+	for (i = 0; i < nl; i++)
+		top[i] = (double)laid->lines[i].top / PANGO_SCALE;
+	top[nl] = (double)laid->lines[nl - 1].bottom / PANGO_SCALE;
 	/* orphan: the first line alone at the foot of a page */
 	if (nl > 1 && r->y + (top[2] - top[0]) > r->bottom)
 		rx_need(r, top[2] - top[0]);
@@ -692,7 +747,7 @@ rx_flow(struct rx *r, PangoLayout *l, double x, double gray, int *page0,
 
 			item->x = x;
 			item->y = r->y;
-			item->layout = g_object_ref(l);
+			item->laid = rx_laid_ref(laid);
 			item->line0 = first;
 			item->line1 = i;
 			item->gray = gray;
@@ -707,7 +762,7 @@ rx_flow(struct rx *r, PangoLayout *l, double x, double gray, int *page0,
 		i--;
 	}
 	free(top);
-	g_object_unref(l);
+	rx_laid_unref(laid);
 }
 
 /* A paragraph of t at x, w wide, in font f. */
@@ -1111,7 +1166,8 @@ rx_marker(struct rx *r, size_t at, const char *marker, bool bold, int page,
 	it->page = page;
 	it->x = x;
 	it->y = y;
-	it->layout = rx_layout(r, &t, bold ? F_BOLD : F_BODY, 0, AL_LEFT, 1.15);
+	it->laid = rx_laid_new(rx_layout(r, &t, bold ? F_BOLD : F_BODY, 0,
+					 AL_LEFT, 1.15));
 	it->line0 = 0;
 	it->line1 = 1;
 	rx_text_done(&t);
@@ -2023,7 +2079,7 @@ rx_apx_join(struct rx *r, struct rx_apx *a, char **err)
 
 		*it = s->items[i];
 		it->page += off;
-		a->r.items[i].layout = NULL; /* r's reference now */
+		a->r.items[i].laid = NULL; /* r's reference now */
 	}
 	for (size_t i = 0; i < s->noutline; i++)
 		rx_outline_at(r, s->outline_level[i], s->outline_text[i],
@@ -2039,20 +2095,6 @@ rx_apx_join(struct rx *r, struct rx_apx *a, char **err)
 
 /* ---- drawing ------------------------------------------------------------ */
 
-/* Let go of r's laid-out lines (every item's layout). */
-static void *
-rx_release(void *p)
-{
-	struct rx *r = p;
-
-	for (size_t i = 0; i < r->n; i++)
-		if (r->items[i].layout != NULL) {
-			g_object_unref(r->items[i].layout);
-			r->items[i].layout = NULL;
-		}
-	return NULL;
-}
-
 static cairo_status_t
 rx_write(void *closure, const unsigned char *data, unsigned int length)
 {
@@ -2063,30 +2105,20 @@ rx_write(void *closure, const unsigned char *data, unsigned int length)
 static void
 rx_draw_text(cairo_t *cr, struct receipt_font *fonts, const struct rx_item *it)
 {
-	PangoLayoutIter *iter = pango_layout_get_iter(it->layout);
-	int i = 0;
-	double top0 = 0;
+	const struct rx_laid *laid = it->laid;
+	double top0;
 
+	if (it->line0 >= laid->n)
+		return;
+	top0 = (double)laid->lines[it->line0].top / PANGO_SCALE;
 	cairo_set_source_rgb(cr, it->gray, it->gray, it->gray);
-	do {
-		PangoRectangle lr;
-		int y0, y1;
+	for (int i = it->line0; i < it->line1 && i < laid->n; i++) {
+		const struct rx_laid_line *ln = &laid->lines[i];
 
-		if (i < it->line0)
-			continue;
-		if (i >= it->line1)
-			break;
-		pango_layout_iter_get_line_yrange(iter, &y0, &y1);
-		if (i == it->line0)
-			top0 = (double)y0 / PANGO_SCALE;
-		pango_layout_iter_get_line_extents(iter, NULL, &lr);
-		cairo_move_to(cr, it->x + (double)lr.x / PANGO_SCALE,
-			      it->y - top0 + (double)pango_layout_iter_get_baseline(iter) /
-					      PANGO_SCALE);
-		receipt_font_show_line(fonts, cr,
-			pango_layout_iter_get_line_readonly(iter));
-	} while ((void)i++, pango_layout_iter_next_line(iter));
-	pango_layout_iter_free(iter);
+		cairo_move_to(cr, it->x + (double)ln->x / PANGO_SCALE,
+			      it->y - top0 + (double)ln->base / PANGO_SCALE);
+		receipt_font_show_line(fonts, cr, ln->line);
+	}
 }
 
 static int
@@ -2118,24 +2150,32 @@ rx_draw_qr(cairo_t *cr, const struct rx_item *it, const char *text)
 	return 0;
 }
 
-/* One of the foot's two texts (caller unrefs). */
-static PangoLayout *
+/* One of the foot's two texts (caller lets it go: rx_laid_unref). */
+static struct rx_laid *
 rx_foot_text(struct rx *r, const char *s, double w, enum rx_align align)
 {
 	struct rx_text t;
-	PangoLayout *l;
+	struct rx_laid *laid;
 
 	rx_text_init(&t);
 	rx_text_add(&t, s, false, 0);
-	l = rx_layout(r, &t, F_SMALL, w, align, 0);
+	laid = rx_laid_new(rx_layout(r, &t, F_SMALL, w, align, 0));
 	rx_text_done(&t);
-	return l;
+	return laid;
+}
+
+/* Note the glyphs of every line of laid. */
+static void
+rx_laid_add(struct receipt_font *fonts, const struct rx_laid *laid)
+{
+	for (int i = 0; i < laid->n; i++)
+		receipt_font_add(fonts, laid->lines[i].line);
 }
 
 /* The foot: a rule, the clinic and the receipt code left, "2 / 5" right. */
 static void
 rx_draw_foot(struct rx *r, cairo_t *cr, struct receipt_font *fonts,
-	     PangoLayout *left, PangoLayout *num, double page_h)
+	     struct rx_laid *left, struct rx_laid *num, double page_h)
 {
 	struct rx_item it = { .kind = RX_ITEM_TEXT, .line0 = 0, .line1 = 1,
 			      .gray = 0.35, .x = r->left };
@@ -2147,9 +2187,9 @@ rx_draw_foot(struct rx *r, cairo_t *cr, struct receipt_font *fonts,
 	cairo_move_to(cr, r->left, it.y - 3);
 	cairo_line_to(cr, r->left + r->width, it.y - 3);
 	cairo_stroke(cr);
-	it.layout = left;
+	it.laid = left;
 	rx_draw_text(cr, fonts, &it);
-	it.layout = num;
+	it.laid = num;
 	rx_draw_text(cr, fonts, &it);
 }
 
@@ -2164,9 +2204,7 @@ rx_draw(struct rx *r, struct strbuf *out, char **err)
 	int rc = 0;
 	int *outline_ids = NULL;
 	struct receipt_font *fonts = receipt_font_new();
-	PangoLayout *left, **num = xcalloc((size_t)pages, sizeof *num);
-	pthread_t releaser;
-	bool releasing;
+	struct rx_laid *left, **num = xcalloc((size_t)pages, sizeof *num);
 
 	/* Every text the copy shows, the foot's too, is laid out before the
 	 * first is drawn: the fonts are cut to exactly their glyphs. */
@@ -2175,18 +2213,18 @@ rx_draw(struct rx *r, struct strbuf *out, char **err)
 			 m->code);
 	left = rx_foot_text(r, code, r->width * 0.8, AL_LEFT);
 	free(code);
-	receipt_font_add(fonts, left);
+	rx_laid_add(fonts, left);
 	for (int p = 0; p < pages; p++) {
 		char n[32];
 
 		snprintf(n, sizeof n, "%d / %d", p + 1, pages);
 		num[p] = rx_foot_text(r, n, r->width, AL_RIGHT);
-		receipt_font_add(fonts, num[p]);
+		rx_laid_add(fonts, num[p]);
 	}
 	for (size_t i = 0; i < r->n; i++)
 		if (r->items[i].kind == RX_ITEM_TEXT &&
-		    (i == 0 || r->items[i - 1].layout != r->items[i].layout))
-			receipt_font_add(fonts, r->items[i].layout);
+		    (i == 0 || r->items[i - 1].laid != r->items[i].laid))
+			rx_laid_add(fonts, r->items[i].laid);
 	receipt_font_cut(fonts);
 
 	s = cairo_pdf_surface_create_for_stream(rx_write, out, r->p->w, r->p->h);
@@ -2264,14 +2302,7 @@ rx_draw(struct rx *r, struct strbuf *out, char **err)
 	}
 	free(outline_ids);
 	cairo_destroy(cr);
-	/* The lines are drawn: they are let go on a thread of their own while
-	 * cairo cuts and writes the fonts (6 ms of a full copy's 15). */
-	releasing = pthread_create(&releaser, NULL, rx_release, r) == 0;
 	cairo_surface_finish(s);
-	if (releasing)
-		pthread_join(releaser, NULL);
-	else
-		rx_release(r);
 	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS && rc == 0) {
 		free(*err);
 		*err = xasprintf("writing the PDF: %s",
@@ -2279,9 +2310,9 @@ rx_draw(struct rx *r, struct strbuf *out, char **err)
 		rc = -1;
 	}
 	cairo_surface_destroy(s);
-	g_object_unref(left);
+	rx_laid_unref(left);
 	for (int p = 0; p < pages; p++)
-		g_object_unref(num[p]);
+		rx_laid_unref(num[p]);
 	free(num);
 	receipt_font_free(fonts);
 	return rc;
@@ -2422,7 +2453,8 @@ rx_setup(struct rx *r, const struct receipt_model *m,
 static void
 rx_done(struct rx *r)
 {
-	rx_release(r);
+	for (size_t i = 0; i < r->n; i++)
+		rx_laid_unref(r->items[i].laid);
 	free(r->items);
 	free(r->used);
 	for (size_t i = 0; i < r->nwidths; i++)

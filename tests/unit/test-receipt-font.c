@@ -93,32 +93,61 @@ test_layout(const char *text, int b0, int b1, int g0, int g1)
 	return l;
 }
 
-/* Draw every line of l on cr, with rf (NULL: pango itself). */
+/* Note the glyphs of every line of l in rf, as the receipt does: each
+ * line kept as a receipt_line (let go here once noted). */
 static void
-test_draw(cairo_t *cr, struct receipt_font *rf, PangoLayout *l)
+test_add(struct receipt_font *rf, PangoLayout *l)
+{
+	for (GSList *ln = pango_layout_get_lines_readonly(l); ln != NULL;
+	     ln = ln->next) {
+		struct receipt_line *line = receipt_line_new(ln->data);
+
+		receipt_font_add(rf, line);
+		receipt_line_free(line);
+	}
+}
+
+/* Draw every line of l on cr, with rf (NULL: pango itself); kept: the
+ * lines as receipt_lines made beforehand (rf's way only). */
+static void
+test_draw_kept(cairo_t *cr, struct receipt_font *rf, PangoLayout *l,
+	       struct receipt_line **kept)
 {
 	PangoLayoutIter *it = pango_layout_get_iter(l);
+	int i = 0;
 
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	do {
-		int y0, y1;
+		PangoLayoutLine *pl = pango_layout_iter_get_line_readonly(it);
 
-		pango_layout_iter_get_line_yrange(it, &y0, &y1);
 		cairo_move_to(cr, 4, 4 + (double)pango_layout_iter_get_baseline(it) /
 					     PANGO_SCALE);
-		if (rf != NULL)
-			receipt_font_show_line(rf, cr,
-				pango_layout_iter_get_line_readonly(it));
-		else
-			pango_cairo_show_layout_line(cr,
-				pango_layout_iter_get_line_readonly(it));
+		if (kept != NULL) {
+			receipt_font_show_line(rf, cr, kept[i]);
+		} else if (rf != NULL) {
+			struct receipt_line *line = receipt_line_new(pl);
+
+			receipt_font_show_line(rf, cr, line);
+			receipt_line_free(line);
+		} else {
+			pango_cairo_show_layout_line(cr, pl);
+		}
+		i++;
 	} while (pango_layout_iter_next_line(it));
 	pango_layout_iter_free(it);
 }
 
-/* l drawn at twice the size, white ground (caller destroys). */
+static void
+test_draw(cairo_t *cr, struct receipt_font *rf, PangoLayout *l)
+{
+	test_draw_kept(cr, rf, l, NULL);
+}
+
+/* l drawn at twice the size, white ground (caller destroys); kept as in
+ * test_draw_kept. */
 static cairo_surface_t *
-test_pixels(struct receipt_font *rf, PangoLayout *l)
+test_pixels_kept(struct receipt_font *rf, PangoLayout *l,
+		 struct receipt_line **kept)
 {
 	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
 							620, 200);
@@ -127,17 +156,27 @@ test_pixels(struct receipt_font *rf, PangoLayout *l)
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
 	cairo_scale(cr, 2, 2);
-	test_draw(cr, rf, l);
+	test_draw_kept(cr, rf, l, kept);
 	ck_assert_int_eq(cairo_status(cr), CAIRO_STATUS_SUCCESS);
 	cairo_destroy(cr);
 	cairo_surface_flush(s);
 	return s;
 }
 
-static void
-test_same_pixels(struct receipt_font *rf, PangoLayout *l)
+static cairo_surface_t *
+test_pixels(struct receipt_font *rf, PangoLayout *l)
 {
-	cairo_surface_t *a = test_pixels(NULL, l), *b = test_pixels(rf, l);
+	return test_pixels_kept(rf, l, NULL);
+}
+
+/* Pango's pixels for l, and rf's for the same lines (kept: made
+ * beforehand, as in test_draw_kept). */
+static void
+test_same_pixels_kept(struct receipt_font *rf, PangoLayout *l,
+		      struct receipt_line **kept)
+{
+	cairo_surface_t *a = test_pixels(NULL, l),
+			*b = test_pixels_kept(rf, l, kept);
 	int stride = cairo_image_surface_get_stride(a);
 	const unsigned char *pa = cairo_image_surface_get_data(a);
 	const unsigned char *pb = cairo_image_surface_get_data(b);
@@ -151,6 +190,12 @@ test_same_pixels(struct receipt_font *rf, PangoLayout *l)
 		      "the cut font's pixels differ from pango's");
 	cairo_surface_destroy(a);
 	cairo_surface_destroy(b);
+}
+
+static void
+test_same_pixels(struct receipt_font *rf, PangoLayout *l)
+{
+	test_same_pixels_kept(rf, l, NULL);
 }
 
 static cairo_status_t
@@ -199,7 +244,7 @@ START_TEST(test_same_as_pango)
 				     (int)strlen(test_text));
 	struct receipt_font *rf = receipt_font_new();
 
-	receipt_font_add(rf, l);
+	test_add(rf, l);
 	ck_assert_int_eq(receipt_font_cut(rf), 1);
 	ck_assert_uint_gt(receipt_font_cut_bytes(rf), 1000);
 	ck_assert_uint_lt(receipt_font_cut_bytes(rf), 100000);
@@ -219,7 +264,7 @@ START_TEST(test_two_files)
 	teardown();
 	test_context(false);
 	l = test_layout(test_text, 0, 18, 0, 0);
-	receipt_font_add(rf, l);
+	test_add(rf, l);
 	ck_assert_int_eq(receipt_font_cut(rf), 2);
 	test_same_pixels(rf, l);
 	receipt_font_free(rf);
@@ -235,7 +280,7 @@ START_TEST(test_pdf_small_same_font)
 
 	strbuf_init(&whole);
 	strbuf_init(&cut);
-	receipt_font_add(rf, l);
+	test_add(rf, l);
 	ck_assert_int_eq(receipt_font_cut(rf), 1);
 	test_pdf(NULL, l, &whole);
 	test_pdf(rf, l, &cut);
@@ -258,7 +303,7 @@ START_TEST(test_not_noted)
 	PangoLayout *b = test_layout("薬を飲む前に、医師と話します。", 0, 9, 0, 0);
 	struct receipt_font *rf = receipt_font_new();
 
-	receipt_font_add(rf, a);
+	test_add(rf, a);
 	ck_assert_int_eq(receipt_font_cut(rf), 1);
 	test_same_pixels(rf, b);
 	test_same_pixels(rf, a);
@@ -288,8 +333,54 @@ START_TEST(test_no_font_has_it)
 	PangoLayout *l = test_layout("確認\xee\x80\x80します 12", 0, 6, 0, 0);
 	struct receipt_font *rf = receipt_font_new();
 
-	receipt_font_add(rf, l);
+	test_add(rf, l);
 	receipt_font_cut(rf);
+	test_same_pixels(rf, l);
+	receipt_font_free(rf);
+	g_object_unref(l);
+}
+END_TEST
+
+START_TEST(test_kept_without_layout)
+{
+	/* Lines kept, their layout let go, then drawn: the very pixels
+	 * pango draws for the same text laid out again. */
+	const char *code = strstr(test_text, "Receipt");
+	PangoLayout *a = test_layout(test_text, 0, 18, (int)(code - test_text),
+				     (int)strlen(test_text));
+	PangoLayout *b = test_layout(test_text, 0, 18, (int)(code - test_text),
+				     (int)strlen(test_text));
+	int n = pango_layout_get_line_count(a), i = 0;
+	struct receipt_line **kept = xcalloc((size_t)n, sizeof *kept);
+	struct receipt_font *rf = receipt_font_new();
+
+	for (GSList *ln = pango_layout_get_lines_readonly(a); ln != NULL;
+	     ln = ln->next)
+		kept[i++] = receipt_line_new(ln->data);
+	g_object_unref(a);
+	for (i = 0; i < n; i++)
+		receipt_font_add(rf, kept[i]);
+	ck_assert_int_eq(receipt_font_cut(rf), 1);
+	test_same_pixels_kept(rf, b, kept);
+	for (i = 0; i < n; i++)
+		receipt_line_free(kept[i]);
+	free(kept);
+	receipt_font_free(rf);
+	g_object_unref(b);
+}
+END_TEST
+
+START_TEST(test_right_to_left)
+{
+	/* Hebrew (another font file, right to left, its clusters backward)
+	 * between Japanese and Latin: placed and drawn as pango does, with
+	 * both files cut. */
+	PangoLayout *l = test_layout("確認 \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d"
+				     " ok 12", 0, 6, 0, 0);
+	struct receipt_font *rf = receipt_font_new();
+
+	test_add(rf, l);
+	ck_assert_int_eq(receipt_font_cut(rf), 2);
 	test_same_pixels(rf, l);
 	receipt_font_free(rf);
 	g_object_unref(l);
@@ -310,6 +401,8 @@ tap_suite(void)
 	tcase_add_test(tc, test_not_noted);
 	tcase_add_test(tc, test_nothing_noted);
 	tcase_add_test(tc, test_no_font_has_it);
+	tcase_add_test(tc, test_kept_without_layout);
+	tcase_add_test(tc, test_right_to_left);
 	suite_add_tcase(s, tc);
 	return s;
 }
