@@ -112,7 +112,6 @@ struct receipt_line {
 	cairo_text_cluster_t *clusters;
 	int nclusters;
 	char *text;                /* the line's bytes of the layout's text */
-	int len;
 };
 
 static const cairo_user_data_key_t receipt_font_key;
@@ -613,7 +612,6 @@ receipt_line_new(PangoLayoutLine *pl)
 	p += (size_t)nglyphs * sizeof *line->clusters;
 	line->text = p;
 	memcpy(line->text, text + pl->start_index, (size_t)pl->length);
-	line->len = pl->length;
 	for (GSList *ri = pl->runs; ri != NULL; ri = ri->next) {
 		PangoGlyphItem *run = ri->data;
 		struct receipt_line_run *r = &line->runs[line->nruns++];
