@@ -34,9 +34,9 @@ struct receipt_font;
  * A laid-out line as the copy keeps it to draw: pango's runs reduced to
  * their fonts, glyphs, positions, clusters (which bytes of the text each
  * glyph shows) and colours, with the line's text: one block of a few
- * hundred bytes. A full copy lays out some 1,100 layouts; kept whole until
- * the drawing (pango's items, attributes, glyph strings), they took 2.6 MB
- * more at the peak and 650 more pages touched for the first time, each a
+ * hundred bytes. A full copy places some 860 layouts; kept whole until the
+ * drawing (pango's items, attributes, glyph strings), they took 2.6 MB more
+ * at the peak and some 700 more pages touched for the first time, each a
  * page fault (11 us on the machine the benchmark ran on). Now a layout is
  * let go as soon as its lines are placed, and its memory serves the next.
  * Made on the thread that laid the line out; read-only after that.
