@@ -1,11 +1,13 @@
 /*
- * Unit tests for receipt-font: lines drawn with the cut font are the very
- * pixels pango draws with the whole font (regular, bold by embolden as the
- * receipt makes it or from the Bold face, a run's own gray, Latin and
- * Japanese, digits and kana), a PDF made with it
- * names the same font and is a fraction of the size, and what was not cut
- * (a layout never noted, a character no font has, nothing noted at all)
- * is still drawn, by pango.
+ * Unit tests for receipt-font: lines kept as receipt_lines and drawn with
+ * the cut font are the very pixels pango draws with the whole font
+ * (regular, bold by embolden as the receipt makes it or from the Bold
+ * face, a run's own gray, Latin and Japanese, digits and kana, a Hebrew
+ * run right to left in a second file, lines kept after their layout was
+ * let go), a PDF made with it names the same font and is a fraction of
+ * the size, and what was not cut is still drawn as pango draws it: a
+ * layout never noted and nothing noted at all with the whole font, a
+ * character no font has by pango itself (a box with its code).
  */
 #include <stdbool.h>
 #include <stdio.h>
