@@ -134,6 +134,18 @@ rx_laid_new(PangoLayout *l)
 	return laid;
 }
 
+/* The top of laid's line i (pt from the layout's top); i == laid->n: the
+ * bottom of its last line (a layout has a line at least). */
+static double
+rx_laid_top(const struct rx_laid *laid, int i)
+{
+	if (i < laid->n)
+		return (double)laid->lines[i].top / PANGO_SCALE;
+	return laid->n > 0 ? (double)laid->lines[laid->n - 1].bottom /
+				     PANGO_SCALE
+			   : 0;
+}
+
 static struct rx_laid *
 rx_laid_ref(struct rx_laid *laid)
 {
@@ -718,26 +730,22 @@ rx_flow(struct rx *r, PangoLayout *l, double x, double gray, int *page0,
 	/* the layout is let go before the next is made; its lines are kept */
 	struct rx_laid *laid = rx_laid_new(l);
 	int nl = laid->n, first = 0, i;
-	double *top = xmalloc((size_t)(nl + 1) * sizeof *top);
-	double base;
+	double base = rx_laid_top(laid, 0);
 
-	for (i = 0; i < nl; i++)
-		top[i] = (double)laid->lines[i].top / PANGO_SCALE;
-	top[nl] = (double)laid->lines[nl - 1].bottom / PANGO_SCALE;
 	/* orphan: the first line alone at the foot of a page */
-	if (nl > 1 && r->y + (top[2] - top[0]) > r->bottom)
-		rx_need(r, top[2] - top[0]);
+	if (nl > 1 && r->y + (rx_laid_top(laid, 2) - base) > r->bottom)
+		rx_need(r, rx_laid_top(laid, 2) - base);
 	else
-		rx_need(r, top[1] - top[0]);
+		rx_need(r, rx_laid_top(laid, 1) - base);
 	if (page0 != NULL)
 		*page0 = r->page;
 	if (y0 != NULL)
 		*y0 = r->y;
-	base = top[0];
 	for (i = 0; i <= nl; i++) {
 		bool end = i == nl;
 
-		if (!end && r->y + (top[i + 1] - base) <= r->bottom + 0.01)
+		if (!end && r->y + (rx_laid_top(laid, i + 1) - base) <=
+				    r->bottom + 0.01)
 			continue;
 		if (!end && i == first) { /* one line taller than a page */
 			continue;
@@ -751,17 +759,16 @@ rx_flow(struct rx *r, PangoLayout *l, double x, double gray, int *page0,
 			item->line0 = first;
 			item->line1 = i;
 			item->gray = gray;
-			r->y += top[i] - base;
+			r->y += rx_laid_top(laid, i) - base;
 			rx_use(r, r->y);
 		}
 		if (end)
 			break;
 		rx_new_page(r);
 		first = i;
-		base = top[i];
+		base = rx_laid_top(laid, i);
 		i--;
 	}
-	free(top);
 	rx_laid_unref(laid);
 }
 
@@ -2110,7 +2117,7 @@ rx_draw_text(cairo_t *cr, struct receipt_font *fonts, const struct rx_item *it)
 
 	if (it->line0 >= laid->n)
 		return;
-	top0 = (double)laid->lines[it->line0].top / PANGO_SCALE;
+	top0 = rx_laid_top(laid, it->line0);
 	cairo_set_source_rgb(cr, it->gray, it->gray, it->gray);
 	for (int i = it->line0; i < it->line1 && i < laid->n; i++) {
 		const struct rx_laid_line *ln = &laid->lines[i];
