@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "central.h"
@@ -388,23 +389,12 @@ cmd_records_receipt_help(FILE *fp)
 	      " not match\nits seal, the printer failed), 2 usage error.\n", fp);
 }
 
-/* Write len bytes to path whole or not at all: a temporary file in the
- * same folder (mode 0600: a patient's record), synced, renamed. */
-static int
-cmd_records_write_file(const char *path, const char *data, size_t len,
-		       char **err)
+/* Write len bytes to fd; true if all went. */
+static bool
+cmd_records_write_all(int fd, const char *data, size_t len)
 {
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	size_t done = 0;
-	bool ok;
-	int saved;
 
-	if (fd < 0) {
-		*err = xasprintf("%s: %s", path, strerror(errno));
-		free(tmp);
-		return -1;
-	}
 	errno = 0;
 	while (done < len) {
 		ssize_t k = write(fd, data + done, len - done);
@@ -412,10 +402,69 @@ cmd_records_write_file(const char *path, const char *data, size_t len,
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
-			break;
+			return false;
 		done += (size_t)k;
 	}
-	ok = done == len && fsync(fd) == 0;
+	return true;
+}
+
+/*
+ * Write the copy to path, that is not a regular file: a pipe (a FIFO,
+ * /dev/stdout) or a character device (/dev/null) gets the bytes; renaming
+ * a file over it would put a file in its place (as root, /dev/null's).
+ * A folder or a block device is refused.
+ */
+static int
+cmd_records_write_special(const char *path, const struct stat *sb,
+			  const char *data, size_t len, char **err)
+{
+	int fd, saved = 0;
+
+	if (S_ISDIR(sb->st_mode) || S_ISBLK(sb->st_mode)) {
+		*err = xasprintf("%s: %s: give a file's name", path,
+				 S_ISDIR(sb->st_mode) ? "a folder"
+						      : "a block device");
+		return -1;
+	}
+	fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		*err = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!cmd_records_write_all(fd, data, len))
+		saved = errno ? errno : EIO;
+	if (close(fd) != 0 && saved == 0)
+		saved = errno;
+	if (saved != 0) {
+		*err = xasprintf("%s: %s", path, strerror(saved));
+		return -1;
+	}
+	return 0;
+}
+
+/* Write len bytes to path whole or not at all: a temporary file in the
+ * same folder (mode 0600: a patient's record), synced, renamed; or into
+ * what path names if it is there and not a regular file (above). */
+static int
+cmd_records_write_file(const char *path, const char *data, size_t len,
+		       char **err)
+{
+	struct stat sb;
+	char *tmp;
+	int fd;
+	bool ok;
+	int saved;
+
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return cmd_records_write_special(path, &sb, data, len, err);
+	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		*err = xasprintf("%s: %s", path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	ok = cmd_records_write_all(fd, data, len) && fsync(fd) == 0;
 	saved = ok ? 0 : errno ? errno : EIO;
 	if (close(fd) != 0 && ok) {
 		ok = false;

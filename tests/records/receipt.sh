@@ -231,6 +231,21 @@ rec receipt "${c2^^}" --db "$db" -o - >/dev/null; st=$?
 t "a receipt code in capitals finds it" [ $st -eq 0 ]
 "$ISOKIOSK" records receipt "$s2" --db "$db" -o - >"$tmp/stdout.pdf" 2>"$tmp/out"; st=$?
 t "--output - writes the PDF to standard output" eval '[ $st -eq 0 ] && [ "$(head -c 5 "$tmp/stdout.pdf")" = "%PDF-" ]'
+# --output to what is there and not a file: the bytes go into it, and it
+# stays what it was (renaming a file over /dev/null made it a file)
+mkfifo "$tmp/fifo" && ln -s "$tmp/fifo" "$tmp/fifo-link"
+for o in fifo fifo-link; do
+	timeout 30 cat "$tmp/fifo" >"$tmp/from-$o.pdf" & reader=$!
+	rec receipt "$s2" --db "$db" -o "$tmp/$o"; st=$?
+	wait $reader
+	t "--output $o: the PDF goes through it, and it stays a pipe" eval \
+		'[ $st -eq 0 ] && [ -p "$tmp/fifo" ] && [ -p "$tmp/$o" ] &&
+		 [ "$(head -c 5 "$tmp/from-$o.pdf")" = "%PDF-" ] &&
+		 [ "$(tail -c 6 "$tmp/from-$o.pdf" | tr -d "\n")" = "%%EOF" ]'
+done
+t "--output fifo-link: still the link" [ -L "$tmp/fifo-link" ]
+rec receipt "$s2" --db "$db" -o "$tmp"; st=$?
+t "--output a folder: refused (exit 1), said" eval '[ $st -eq 1 ] && has ": a folder: give a file.s name" && [ -d "$tmp" ]'
 rec receipt 0000-0000 --db "$db" -o "$tmp/none.pdf"; st=$?
 t "an unknown code: exit 1, said" eval '[ $st -eq 1 ] && has "no sealed session has receipt code 0000-0000" && [ ! -e "$tmp/none.pdf" ]'
 rec receipt 12g4-5678 --db "$db" -o "$tmp/none.pdf"; st=$?
