@@ -243,11 +243,21 @@ void receipt_model_done(struct receipt_model *m);
 int receipt_pdf(const struct receipt_model *m, const struct receipt_opts *o,
 		struct strbuf *out, char **err);
 
-/* receipt_pdf, the appendix of an A4 copy laid out on a thread of its own
- * (beside: what receipt_pdf does) or after the record on this one: the
- * same PDF either way (the unit test compares). */
+/* How receipt_pdf_laid lays out an A4 copy's appendix: after the record
+ * on this thread, or on a thread of its own beside it (what receipt_pdf
+ * does), the copy drawn by whichever half is laid out first, or by the
+ * one a test names (the other waits for it). */
+enum receipt_lay {
+	RECEIPT_LAY_ONE,
+	RECEIPT_LAY_BESIDE,
+	RECEIPT_LAY_RECORD_FIRST,
+	RECEIPT_LAY_APPENDIX_FIRST,
+};
+
+/* receipt_pdf, laid out as lay says: the same PDF every way (the unit
+ * test compares). */
 int receipt_pdf_laid(const struct receipt_model *m,
-		     const struct receipt_opts *o, bool beside,
+		     const struct receipt_opts *o, enum receipt_lay lay,
 		     struct strbuf *out, char **err);
 
 /*

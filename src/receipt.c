@@ -25,9 +25,11 @@
  * PDF drawn, "1 / 3" at the foot of each page. On receipt paper a page is
  * as long as what is on it (a printer cuts between pages).
  */
+#include <errno.h>
 #include <malloc.h>
 #include <math.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1980,54 +1982,78 @@ rx_appendix(struct rx *r)
 static int rx_setup(struct rx *r, const struct receipt_model *m,
 		    const struct receipt_opts *o, char **err);
 static void rx_done(struct rx *r);
+static int rx_draw(struct rx *r, struct strbuf *out, char **err);
 
+/*
+ * The copy is drawn by the half that is laid out first, once the other is
+ * there. The two threads need not run at one speed: a core of a hybrid
+ * processor, or a virtual one whose host is busy. On the machine the
+ * benchmark ran on, one core ran a fixed loop 1.4-2 times slower than the
+ * other in 129 of 340 moments sampled over 15 minutes. The half that ends
+ * first most likely ran on the faster core, and the drawing (a third of
+ * the copy, on one thread) is best done there: when the record's thread
+ * drew on the slow core, the drawing took 95 ms instead of 55. In those
+ * moments the copy took 0.93 times as long (median 163 ms against 177,
+ * laid out and drawn); when the cores ran alike, the same.
+ */
 struct rx_apx {
 	struct rx r;
 	const struct receipt_model *m;
 	const struct receipt_opts *o;
+	enum receipt_lay lay;
 	char *err;
-	int rc;
-	atomic_bool done;          /* laid out (or failed): join will not wait */
+	int rc;                    /* the appendix's setup */
+	atomic_int arrived;        /* halves laid out (or given up) */
+	sem_t go;                  /* the record arrived after the appendix */
+	sem_t order[2];            /* RECEIPT_LAY_*_FIRST: the first arrived */
+	/* the record, for an appendix thread that arrived first: rec NULL if
+	 * it failed; drew: the appendix thread drew it, with this result */
+	struct rx *rec;
+	struct strbuf *out;
+	char **rec_err;
+	bool drew;
+	int draw_rc;
 	pthread_t thread;
 };
 
-static void *
-rx_apx_run(void *p)
+/* sem_wait, through signals (a signal's handler interrupts it, whatever
+ * its SA_RESTART: the kiosk has handlers). */
+static void
+rx_sem_wait(sem_t *s)
 {
-	struct rx_apx *a = p;
-
-	a->rc = rx_setup(&a->r, a->m, a->o, &a->err);
-	if (a->rc == 0)
-		rx_appendix(&a->r);
-	atomic_store(&a->done, true);
-	return NULL;
+	while (sem_wait(s) != 0 && errno == EINTR)
+		;
 }
 
-/* Start laying out m's appendix on its own thread; false if none could be
- * made (the caller lays it out itself). */
+/* Whether the caller's half is laid out first (it draws the copy). In a
+ * test's order, the half that goes second waits for the other. */
 static bool
-rx_apx_start(struct rx_apx *a, const struct receipt_model *m,
-	     const struct receipt_opts *o)
+rx_arrive(struct rx_apx *a, bool appendix)
 {
-	memset(a, 0, sizeof *a);
-	atomic_init(&a->done, false);
-	a->m = m;
-	a->o = o;
-	return pthread_create(&a->thread, NULL, rx_apx_run, a) == 0;
+	bool first;
+
+	if (a->lay == (appendix ? RECEIPT_LAY_RECORD_FIRST
+				: RECEIPT_LAY_APPENDIX_FIRST))
+		rx_sem_wait(&a->order[!appendix]);
+	first = atomic_fetch_add(&a->arrived, 1) == 0;
+	if (a->lay == (appendix ? RECEIPT_LAY_APPENDIX_FIRST
+				: RECEIPT_LAY_RECORD_FIRST))
+		sem_post(&a->order[appendix]);
+	return first;
 }
 
 /*
- * Drawing the pages takes some 3 MB more of this thread's heap (cairo's
- * recordings, glyph caches and the PDF), and the first touch of each
- * page of memory is a page fault (on the virtual machine the benchmark
- * ran on, 11 us each: 4,096 fresh pages took 45 ms). While the appendix
- * is still being laid out this thread would only wait: it touches that
- * memory now and gives it back to malloc, set to keep it (not trimmed
- * from the heap's top, nor a block this size mapped apart) for the
- * drawing to take: 10-16 ms less a full copy. It stops when the appendix
- * is there: from then on it would only move the faults. Only for a
- * process that ends with the copy (receipt_opts.one_shot): the settings
- * are malloc's for the rest of the process.
+ * Drawing the pages takes some 3 MB more of the drawing thread's heap
+ * (cairo's recordings, glyph caches and the PDF), and the first touch of
+ * each page of memory is a page fault (on the virtual machine the
+ * benchmark ran on, 11 us each: 4,096 fresh pages took 45 ms). While the
+ * other half is still being laid out, the half that will draw would only
+ * wait: it touches that memory now and gives it back to malloc, set to
+ * keep it (not trimmed from the heap's top, nor a block this size mapped
+ * apart) for the drawing to take: 10-16 ms less a full copy. It stops when
+ * the other half is there: from then on it would only move the faults.
+ * Only for a process that ends with the copy (receipt_opts.one_shot): the
+ * settings are malloc's for the rest of the process.
  */
 #define RX_PREFAULT (3u << 20)
 
@@ -2036,41 +2062,30 @@ rx_prefault(struct rx_apx *a)
 {
 	unsigned char *p;
 
-	if (!a->o->one_shot || atomic_load(&a->done))
+	if (!a->o->one_shot || atomic_load(&a->arrived) > 1)
 		return;
 	mallopt(M_TRIM_THRESHOLD, 4 * RX_PREFAULT);
 	mallopt(M_MMAP_THRESHOLD, 2 * RX_PREFAULT);
 	p = malloc(RX_PREFAULT);
 	if (p == NULL)
 		return;
-	/* a page at a time, stopping once the appendix is there */
+	/* a page at a time, stopping once the other half is there */
 	for (size_t i = 0; i < RX_PREFAULT; i += 4096) {
 		((volatile unsigned char *)p)[i] = 0;
-		if (i % (64 * 4096) == 0 && atomic_load(&a->done))
+		if (i % (64 * 4096) == 0 && atomic_load(&a->arrived) > 1)
 			break;
 	}
 	free(p);
 }
 
-/* Wait for the appendix and let it go (the record above it failed). */
-static void
-rx_apx_drop(struct rx_apx *a)
-{
-	pthread_join(a->thread, NULL);
-	free(a->err);
-	rx_done(&a->r);
-}
-
-/* Wait for the appendix and put it after r's last page. Returns 0, or -1
- * with *err (its fonts failed as r's would). */
+/* Put the laid-out appendix after r's last page and let a->r go. Returns
+ * 0, or -1 with *err (its fonts failed as r's would). */
 static int
-rx_apx_join(struct rx *r, struct rx_apx *a, char **err)
+rx_apx_take(struct rx *r, struct rx_apx *a, char **err)
 {
 	const struct rx *s = &a->r;
 	int off;
 
-	rx_prefault(a);
-	pthread_join(a->thread, NULL);
 	if (a->rc != 0) {
 		free(*err);
 		*err = a->err;
@@ -2098,6 +2113,97 @@ rx_apx_join(struct rx *r, struct rx_apx *a, char **err)
 	r->y = s->y;
 	rx_done(&a->r);
 	return 0;
+}
+
+static void *
+rx_apx_run(void *p)
+{
+	struct rx_apx *a = p;
+
+	a->rc = rx_setup(&a->r, a->m, a->o, &a->err);
+	if (a->rc == 0)
+		rx_appendix(&a->r);
+	if (!rx_arrive(a, true) || a->rc != 0)
+		return NULL;
+	/* first: the record's thread draws nothing, and waits for this one */
+	rx_prefault(a);
+	rx_sem_wait(&a->go);
+	if (a->rec != NULL) {
+		a->drew = true;
+		a->draw_rc = rx_apx_take(a->rec, a, a->rec_err);
+		if (a->draw_rc == 0)
+			a->draw_rc = rx_draw(a->rec, a->out, a->rec_err);
+	}
+	return NULL;
+}
+
+/* Start laying out m's appendix on its own thread; false if none could be
+ * made (the caller lays it out itself). */
+static bool
+rx_apx_start(struct rx_apx *a, const struct receipt_model *m,
+	     const struct receipt_opts *o, enum receipt_lay lay)
+{
+	memset(a, 0, sizeof *a);
+	atomic_init(&a->arrived, 0);
+	a->m = m;
+	a->o = o;
+	a->lay = lay;
+	if (sem_init(&a->go, 0, 0) != 0)
+		return false;
+	if (sem_init(&a->order[0], 0, 0) != 0 ||
+	    sem_init(&a->order[1], 0, 0) != 0 ||
+	    pthread_create(&a->thread, NULL, rx_apx_run, a) != 0) {
+		sem_destroy(&a->go);
+		sem_destroy(&a->order[0]);
+		sem_destroy(&a->order[1]);
+		return false;
+	}
+	return true;
+}
+
+static void
+rx_apx_end(struct rx_apx *a)
+{
+	pthread_join(a->thread, NULL);
+	sem_destroy(&a->go);
+	sem_destroy(&a->order[0]);
+	sem_destroy(&a->order[1]);
+}
+
+/* The record failed: wake the appendix's thread if it waits, let it go. */
+static void
+rx_apx_drop(struct rx_apx *a)
+{
+	a->rec = NULL;
+	if (!rx_arrive(a, false))
+		sem_post(&a->go);
+	rx_apx_end(a);
+	free(a->err);
+	rx_done(&a->r);
+}
+
+/* The record r is laid out: put the appendix after it and draw the copy
+ * to out, on whichever thread was laid out first. 0, or -1 with *err. */
+static int
+rx_apx_draw(struct rx *r, struct rx_apx *a, struct strbuf *out, char **err)
+{
+	int rc;
+
+	if (rx_arrive(a, false)) {
+		rx_prefault(a);
+		rx_apx_end(a);
+		rc = rx_apx_take(r, a, err);
+		return rc == 0 ? rx_draw(r, out, err) : rc;
+	}
+	a->rec = r;
+	a->out = out;
+	a->rec_err = err;
+	sem_post(&a->go);
+	rx_apx_end(a);
+	if (a->drew)
+		return a->draw_rc;
+	/* the appendix failed and waited for nothing */
+	return rx_apx_take(r, a, err);
 }
 
 /* ---- drawing ------------------------------------------------------------ */
@@ -2490,22 +2596,23 @@ int
 receipt_pdf(const struct receipt_model *m, const struct receipt_opts *o,
 	    struct strbuf *out, char **err)
 {
-	return receipt_pdf_laid(m, o, true, out, err);
+	return receipt_pdf_laid(m, o, RECEIPT_LAY_BESIDE, out, err);
 }
 
 int
 receipt_pdf_laid(const struct receipt_model *m, const struct receipt_opts *o,
-		 bool beside, struct strbuf *out, char **err)
+		 enum receipt_lay lay, struct strbuf *out, char **err)
 {
 	struct rx r;
 	struct rx_apx apx;
 	int rc = -1;
+	bool beside;
 
 	/* fontconfig is started before either thread uses it; the appendix
 	 * (the longer half) starts first, and sets up beside this one. */
 	receipt_fonts_wait();
-	beside = beside && o->with_content && o->paper != RECEIPT_ROLL &&
-		 rx_apx_start(&apx, m, o);
+	beside = lay != RECEIPT_LAY_ONE && o->with_content &&
+		 o->paper != RECEIPT_ROLL && rx_apx_start(&apx, m, o, lay);
 	if (rx_setup(&r, m, o, err) == 0) {
 		rx_head(&r);
 		rx_section(&r, m->L[RX_SEC_RECORD]);
@@ -2521,13 +2628,13 @@ receipt_pdf_laid(const struct receipt_model *m, const struct receipt_opts *o,
 		rx_quiz(&r);
 		rx_signatures(&r);
 		rx_seal(&r);
-		rc = 0;
-		if (beside)
-			rc = rx_apx_join(&r, &apx, err);
-		else if (o->with_content)
-			rx_appendix(&r);
-		if (rc == 0)
+		if (beside) {
+			rc = rx_apx_draw(&r, &apx, out, err);
+		} else {
+			if (o->with_content)
+				rx_appendix(&r);
 			rc = rx_draw(&r, out, err);
+		}
 	} else if (beside) {
 		rx_apx_drop(&apx);
 	}

@@ -8,17 +8,25 @@
  * acknowledged (a guardian's statements marked as the guardian's),
  * attempts grouped per question with their prompts, the
  * signatures and the staff countersignature, the screens shown), the
- * refusals, and a PDF made on both papers; a follow-up's own answers
+ * refusals, and a PDF made on both papers; an A4 copy's appendix laid out
+ * beside the record, with either half drawing the copy, the same PDF as in
+ * one go, and either half failing (or both: no font) said without a hang
+ * or a leak; a follow-up's own answers
  * (methods, mood check, side effects, flags and who saw them, may
  * prescribe) with their texts from the frozen content, an id not found
  * there kept as stored.
  */
+#include <dlfcn.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <pango/pangocairo.h>
 
 #include "bundle.h"
 #include "i18n.h"
@@ -686,7 +694,8 @@ test_undate(struct strbuf *pdf)
 }
 
 /* An A4 copy's appendix, laid out on a thread of its own beside the record,
- * gives the very PDF it gives laid out after the record on one thread. */
+ * gives the very PDF it gives laid out after the record on one thread,
+ * whichever half is laid out first and draws the copy. */
 START_TEST(test_appendix_beside)
 {
 	struct bundle *b = test_bundle();
@@ -697,6 +706,9 @@ START_TEST(test_appendix_beside)
 	};
 	struct receipt_opts o = { .paper = RECEIPT_A4, .with_content = true,
 				  .now_ms = 1796583960000LL };
+	const enum receipt_lay lays[] = { RECEIPT_LAY_BESIDE,
+					  RECEIPT_LAY_RECORD_FIRST,
+					  RECEIPT_LAY_APPENDIX_FIRST };
 	struct strbuf one, two;
 	char *err = NULL;
 
@@ -708,24 +720,160 @@ START_TEST(test_appendix_beside)
 		ck_assert_int_eq(receipt_model_load(st, ids[i], &o, &m, &err),
 				 0);
 		strbuf_reset(&one);
-		strbuf_reset(&two);
-		ck_assert_msg(receipt_pdf_laid(&m, &o, false, &one, &err) == 0,
-			      "%s", err);
-		/* beside, and malloc set for a process that ends with it */
-		o.one_shot = true;
-		ck_assert_msg(receipt_pdf_laid(&m, &o, true, &two, &err) == 0,
-			      "%s", err);
-		o.one_shot = false;
+		ck_assert_msg(receipt_pdf_laid(&m, &o, RECEIPT_LAY_ONE, &one,
+					       &err) == 0, "%s", err);
 		test_undate(&one);
-		test_undate(&two);
 		ck_assert_uint_gt(one.len, 10000);
-		ck_assert_uint_eq(one.len, two.len);
-		ck_assert(memcmp(one.s, two.s, one.len) == 0);
+		for (size_t k = 0; k < sizeof lays / sizeof lays[0]; k++) {
+			strbuf_reset(&two);
+			/* malloc set for a process that ends with the copy */
+			o.one_shot = true;
+			ck_assert_msg(receipt_pdf_laid(&m, &o, lays[k], &two,
+						       &err) == 0, "%s", err);
+			o.one_shot = false;
+			test_undate(&two);
+			ck_assert_uint_eq(one.len, two.len);
+			ck_assert_msg(memcmp(one.s, two.s, one.len) == 0,
+				      "laid out as %d: not the same PDF",
+				      (int)lays[k]);
+		}
 		receipt_model_done(&m);
 	}
 	strbuf_done(&one);
 	strbuf_done(&two);
 	ck_assert_ptr_null(err);
+	store_close(st);
+	bundle_free(b);
+}
+END_TEST
+
+/* With no font to be had, every way of laying a copy out fails with what
+ * to install, and the two halves' threads neither hang nor leak: in a
+ * child, whose fontconfig reads a configuration with no fonts. */
+START_TEST(test_no_font)
+{
+	struct bundle *b = test_bundle();
+	struct store *st = test_open();
+	int64_t id = test_session(st, bundle_lang(b, "ja"), "pregnancy", true);
+	struct receipt_opts o = { .paper = RECEIPT_A4, .with_content = true,
+				  .now_ms = 1796583960000LL };
+	const enum receipt_lay lays[] = { RECEIPT_LAY_ONE, RECEIPT_LAY_BESIDE,
+					  RECEIPT_LAY_RECORD_FIRST,
+					  RECEIPT_LAY_APPENDIX_FIRST };
+	char *conf = xasprintf("%s/fonts.conf", test_dir);
+	FILE *f = fopen(conf, "w");
+	struct receipt_model m;
+	char *err = NULL;
+	pid_t pid;
+	int status;
+
+	ck_assert_ptr_nonnull(f);
+	fputs("<?xml version=\"1.0\"?>\n<fontconfig></fontconfig>\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(receipt_model_load(st, id, &o, &m, &err), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int bad = 0;
+
+		setenv("FONTCONFIG_FILE", conf, 1);
+		for (size_t k = 0; k < sizeof lays / sizeof lays[0]; k++) {
+			struct strbuf pdf;
+
+			strbuf_init(&pdf);
+			o.one_shot = k % 2 == 1;
+			if (receipt_pdf_laid(&m, &o, lays[k], &pdf, &err) != -1 ||
+			    err == NULL || pdf.len != 0 ||
+			    strstr(err, "is not installed") == NULL) {
+				fprintf(stderr, "laid out as %d: %s\n",
+					(int)lays[k], err ? err : "no error");
+				bad = 1;
+			}
+			free(err);
+			err = NULL;
+			strbuf_done(&pdf);
+		}
+		receipt_model_done(&m);
+		store_close(st);
+		bundle_free(b);
+		free(conf);
+		exit(bad);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "the child: status %d", status);
+	receipt_model_done(&m);
+	free(conf);
+	store_close(st);
+	bundle_free(b);
+}
+END_TEST
+
+/*
+ * One half failing: receipt.c's font map, made here for the record's
+ * thread (this one) or the appendix's. The test program's own definition
+ * is the one receipt.c calls; it hands on to pango's.
+ */
+enum { TEST_FAIL_NONE, TEST_FAIL_RECORD, TEST_FAIL_APPENDIX };
+static int test_fail;
+static pthread_t test_thread;
+
+PangoFontMap *
+pango_cairo_font_map_new_for_font_type(cairo_font_type_t type)
+{
+	PangoFontMap *(*real)(cairo_font_type_t);
+	bool here = pthread_equal(pthread_self(), test_thread);
+
+	if ((test_fail == TEST_FAIL_RECORD && here) ||
+	    (test_fail == TEST_FAIL_APPENDIX && !here))
+		return NULL;
+	*(void **)&real = dlsym(RTLD_NEXT,
+				"pango_cairo_font_map_new_for_font_type");
+	return real(type);
+}
+
+/* Either half failing fails the copy with its reason, whichever half is
+ * laid out first; the other half's thread neither hangs (it may be
+ * waiting to draw) nor leaks. */
+START_TEST(test_half_fails)
+{
+	struct bundle *b = test_bundle();
+	struct store *st = test_open();
+	int64_t id = test_session(st, bundle_lang(b, "ja"), "pregnancy", true);
+	struct receipt_opts o = { .paper = RECEIPT_A4, .with_content = true,
+				  .now_ms = 1796583960000LL };
+	const enum receipt_lay lays[] = { RECEIPT_LAY_BESIDE,
+					  RECEIPT_LAY_RECORD_FIRST,
+					  RECEIPT_LAY_APPENDIX_FIRST };
+	struct receipt_model m;
+	struct strbuf pdf;
+	char *err = NULL;
+
+	ck_assert_int_eq(receipt_model_load(st, id, &o, &m, &err), 0);
+	strbuf_init(&pdf);
+	test_thread = pthread_self();
+	for (int fail = TEST_FAIL_RECORD; fail <= TEST_FAIL_APPENDIX; fail++)
+		for (size_t k = 0; k < sizeof lays / sizeof lays[0]; k++) {
+			test_fail = fail;
+			o.one_shot = k % 2 == 0;
+			ck_assert_int_eq(receipt_pdf_laid(&m, &o, lays[k], &pdf,
+							  &err), -1);
+			ck_assert_msg(err != NULL &&
+				      strcmp(err, "no FreeType font map (pango,"
+					     " cairo): no copy made") == 0,
+				      "half %d failing, laid out as %d: %s",
+				      fail, (int)lays[k], err ? err : "none");
+			ck_assert_uint_eq(pdf.len, 0);
+			free(err);
+			err = NULL;
+		}
+	test_fail = TEST_FAIL_NONE;
+	/* and with both halves there again, a copy */
+	ck_assert_int_eq(receipt_pdf_laid(&m, &o, RECEIPT_LAY_BESIDE, &pdf,
+					  &err), 0);
+	ck_assert_uint_gt(pdf.len, 10000);
+	strbuf_done(&pdf);
+	receipt_model_done(&m);
 	store_close(st);
 	bundle_free(b);
 }
@@ -822,6 +970,8 @@ tap_suite(void)
 	tcase_add_test(tc, test_model_followup);
 	tcase_add_test(tc, test_pdf);
 	tcase_add_test(tc, test_appendix_beside);
+	tcase_add_test(tc, test_no_font);
+	tcase_add_test(tc, test_half_fails);
 	tcase_add_test(tc, test_refused);
 	suite_add_tcase(s, tc);
 	return s;
