@@ -418,6 +418,7 @@ static int
 cmd_records_write_special(const char *path, const struct stat *sb,
 			  const char *data, size_t len, char **err)
 {
+	struct stat now;
 	int fd, saved = 0;
 
 	if (S_ISDIR(sb->st_mode) || S_ISBLK(sb->st_mode)) {
@@ -429,6 +430,16 @@ cmd_records_write_special(const char *path, const struct stat *sb,
 	fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
 		*err = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* what was opened is a pipe or a device still, not a file put in
+	 * its place since (written into, not replaced, it would keep its
+	 * end): opened without O_TRUNC, it is left as it was */
+	if (fstat(fd, &now) != 0 ||
+	    !(S_ISCHR(now.st_mode) || S_ISFIFO(now.st_mode))) {
+		*err = xasprintf("%s: changed since it was looked at: not"
+				 " written", path);
+		close(fd);
 		return -1;
 	}
 	if (!cmd_records_write_all(fd, data, len))
