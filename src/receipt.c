@@ -2005,7 +2005,8 @@ struct rx_apx {
 	int rc;                    /* the appendix's setup */
 	atomic_int arrived;        /* halves laid out (or given up) */
 	sem_t go;                  /* the record arrived after the appendix */
-	sem_t order[2];            /* RECEIPT_LAY_*_FIRST: the first arrived */
+	sem_t order[2];            /* a test's order: [0] the record arrived,
+				    * [1] the appendix did */
 	/* the record, for an appendix thread that arrived first: rec NULL if
 	 * it failed; drew: the appendix thread drew it, with this result */
 	struct rx *rec;
