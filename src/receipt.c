@@ -2005,14 +2005,12 @@ struct rx_apx {
 	int rc;                    /* the appendix's setup */
 	atomic_int arrived;        /* halves laid out (or given up) */
 	sem_t go;                  /* the record arrived after the appendix */
-	sem_t order[2];            /* a test's order: [0] the record arrived,
-				    * [1] the appendix did */
-	/* the record, for an appendix thread that arrived first: rec NULL if
-	 * it failed; drew: the appendix thread drew it, with this result */
+	sem_t turn;                /* a test's order: the first half arrived */
+	/* the record, for an appendix thread that arrived first (rec NULL if
+	 * it failed), and what drawing it gave */
 	struct rx *rec;
 	struct strbuf *out;
 	char **rec_err;
-	bool drew;
 	int draw_rc;
 	pthread_t thread;
 };
@@ -2035,11 +2033,11 @@ rx_arrive(struct rx_apx *a, bool appendix)
 
 	if (a->lay == (appendix ? RECEIPT_LAY_RECORD_FIRST
 				: RECEIPT_LAY_APPENDIX_FIRST))
-		rx_sem_wait(&a->order[!appendix]);
+		rx_sem_wait(&a->turn);
 	first = atomic_fetch_add(&a->arrived, 1) == 0;
 	if (a->lay == (appendix ? RECEIPT_LAY_APPENDIX_FIRST
 				: RECEIPT_LAY_RECORD_FIRST))
-		sem_post(&a->order[appendix]);
+		sem_post(&a->turn);
 	return first;
 }
 
@@ -2130,7 +2128,6 @@ rx_apx_run(void *p)
 	rx_prefault(a);
 	rx_sem_wait(&a->go);
 	if (a->rec != NULL) {
-		a->drew = true;
 		a->draw_rc = rx_apx_take(a->rec, a, a->rec_err);
 		if (a->draw_rc == 0)
 			a->draw_rc = rx_draw(a->rec, a->out, a->rec_err);
@@ -2151,15 +2148,13 @@ rx_apx_start(struct rx_apx *a, const struct receipt_model *m,
 	a->lay = lay;
 	if (sem_init(&a->go, 0, 0) != 0)
 		return false;
-	if (sem_init(&a->order[0], 0, 0) != 0 ||
-	    sem_init(&a->order[1], 0, 0) != 0 ||
-	    pthread_create(&a->thread, NULL, rx_apx_run, a) != 0) {
-		sem_destroy(&a->go);
-		sem_destroy(&a->order[0]);
-		sem_destroy(&a->order[1]);
-		return false;
+	if (sem_init(&a->turn, 0, 0) == 0) {
+		if (pthread_create(&a->thread, NULL, rx_apx_run, a) == 0)
+			return true;
+		sem_destroy(&a->turn);
 	}
-	return true;
+	sem_destroy(&a->go);
+	return false;
 }
 
 static void
@@ -2167,8 +2162,7 @@ rx_apx_end(struct rx_apx *a)
 {
 	pthread_join(a->thread, NULL);
 	sem_destroy(&a->go);
-	sem_destroy(&a->order[0]);
-	sem_destroy(&a->order[1]);
+	sem_destroy(&a->turn);
 }
 
 /* The record failed: wake the appendix's thread if it waits, let it go. */
@@ -2201,10 +2195,8 @@ rx_apx_draw(struct rx *r, struct rx_apx *a, struct strbuf *out, char **err)
 	a->rec_err = err;
 	sem_post(&a->go);
 	rx_apx_end(a);
-	if (a->drew)
-		return a->draw_rc;
-	/* the appendix failed and waited for nothing */
-	return rx_apx_take(r, a, err);
+	/* it drew the copy, unless it failed and waited for nothing */
+	return a->rc == 0 ? a->draw_rc : rx_apx_take(r, a, err);
 }
 
 /* ---- drawing ------------------------------------------------------------ */
